@@ -1,0 +1,108 @@
+"""Option schemas of every tile type, by the name layout files use.
+
+Layout files are data: each tile's `options` table is validated here, without Qt,
+so `main.py check` and the wall report the same errors before any window exists.
+The widget registered under the same name (widgets/) receives the validated model.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TileOptions(BaseModel):
+    """Options every tile accepts; unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = None  # overrides the tile's own heading (English)
+    title_local: dict[str, str] = Field(default_factory=dict)  # language code -> heading
+
+
+class KpiOptions(TileOptions):
+    kpi: str
+    entity: str | None = None  # None: the state
+    sparkline_periods: int = Field(default=12, ge=2, le=36)
+
+
+class RankingOptions(TileOptions):
+    level: str | None = None  # default: the catalog's ranking level
+    by: Literal["overall", "sector", "department", "scheme", "kpi"] = "overall"
+    code: str | None = None  # the sector/department/scheme/KPI code when `by` is not overall
+    mode: Literal["top", "bottom", "all"] = "all"
+    count: int = Field(default=10, ge=1, le=500)
+    highlight: str | None = None  # an entity code to highlight
+    seconds_per_row: float = Field(default=2.5, gt=0)  # auto-scroll speed in mode "all"
+
+
+class MapOptions(TileOptions):
+    colour_by: Literal["score", "grade", "kpi"] = "score"
+    kpi: str | None = None  # when colour_by is "kpi"
+    boundaries: str | None = None  # own GeoJSON / Shapefile / GeoPackage instead of the bundled one
+    code_field: str = "DIST_LGD"  # attribute holding the LGD district code
+    facility_kpi: str | None = None  # size/colour facility markers by this crisis KPI
+    show_names: bool = True
+
+
+class TrendOptions(TileOptions):
+    kpi: str
+    entities: tuple[str, ...] = ()
+    include_state: bool = True
+    periods: int = Field(default=12, ge=2, le=96)
+
+
+class BreakdownOptions(TileOptions):
+    entity: str
+    count: int = Field(default=6, ge=1, le=30)  # KPIs that cost the most marks
+
+
+class FreshnessOptions(TileOptions):
+    count: int = Field(default=12, ge=1, le=100)
+
+
+class GrievanceOptions(TileOptions):
+    count: int = Field(default=12, ge=1, le=100)
+
+
+class AttentionOptions(TileOptions):
+    entity: str | None = None  # None: the state
+    count: int = Field(default=8, ge=1, le=50)
+
+
+class CapacityOptions(TileOptions):
+    level: Literal["district", "facility"] = "facility"
+    count: int = Field(default=10, ge=1, le=200)
+    bed_types: tuple[Literal["general", "oxygen", "icu", "ventilator"], ...] = ("general", "oxygen", "icu", "ventilator")
+
+
+class AlertsOptions(TileOptions):
+    count: int = Field(default=12, ge=1, le=200)
+    minimum: Literal["warn", "critical"] = "warn"
+
+
+class ClockOptions(TileOptions):
+    show_date: bool = True
+
+
+class BannerOptions(TileOptions):
+    text: str = ""
+    text_local: dict[str, str] = Field(default_factory=dict)
+    logo: str | None = None  # path to a PNG/SVG, relative to the layout file
+
+
+TILE_OPTIONS: dict[str, type[TileOptions]] = {
+    "kpi": KpiOptions,
+    "ranking": RankingOptions,
+    "map": MapOptions,
+    "trend": TrendOptions,
+    "breakdown": BreakdownOptions,
+    "freshness": FreshnessOptions,
+    "grievance": GrievanceOptions,
+    "attention": AttentionOptions,
+    "capacity": CapacityOptions,
+    "alerts": AlertsOptions,
+    "clock": ClockOptions,
+    "banner": BannerOptions,
+}

@@ -1,0 +1,272 @@
+"""The wall's local database: everything it has seen from the central store.
+
+SQLite in WAL mode through SQLAlchemy Core. Each poll's result is written in one
+transaction together with the sync state it implies (an observation page and the
+cursor after it; a catalog and its ETag), so a kill at any moment leaves the last
+complete state and the next start resumes from a consistent cursor. Only the sync
+worker thread touches this module; the GUI thread sees snapshots built from it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    select,
+)
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
+
+from .contract import Catalog, Observation, Ranking
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+DB_FILENAME = "cm-wall.sqlite"
+
+metadata = MetaData()
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("kpi", String, primary_key=True),
+    Column("entity", String, primary_key=True),
+    Column("period", String, primary_key=True),
+    Column("value", Float, nullable=True),
+    Column("reported_at", Float, nullable=False),  # POSIX seconds
+    Column("received_at", Float, nullable=False),
+)
+
+documents = Table(  # the latest catalog and published ranking, as validated JSON
+    "documents",
+    metadata,
+    Column("name", String, primary_key=True),  # "catalog" | "ranking"
+    Column("body", Text, nullable=False),
+    Column("etag", String, nullable=True),
+    Column("fetched_at", Float, nullable=False),
+)
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+ranking_differences = Table(  # where a local estimate placed districts differently
+    "ranking_differences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recorded_at", Float, nullable=False),
+    Column("period", String, nullable=False),
+    Column("entity", String, nullable=False),
+    Column("central_rank", Integer, nullable=True),
+    Column("local_rank", Integer, nullable=True),
+    Column("central_score", Float, nullable=True),
+    Column("local_score", Float, nullable=True),
+)
+
+
+class LocalStoreError(Exception):
+    """The local database cannot be written or read (disk full, permissions, corrupt)."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    body: dict[str, Any]
+    etag: str | None
+    fetched_at: datetime
+
+
+def _enable_wal(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; WAL keeps it consistent
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class LocalStore:
+    """The local database in `data_dir`; created on first use."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / DB_FILENAME
+        self.engine: Engine = create_engine(f"sqlite:///{self.path}")
+        event.listen(self.engine, "connect", _enable_wal)
+        with self._writing() as conn:
+            metadata.create_all(conn)
+            conn.execute(
+                sqlite_insert(sync_state)
+                .values(key="schema_version", value=str(SCHEMA_VERSION))
+                .on_conflict_do_nothing()
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- writes: each is one transaction ----------------------------------------
+
+    def save_observation_page(self, page: Iterable[Observation], cursor: str, received_at: datetime) -> int:
+        """Upsert one page and move the cursor past it, atomically. Returns rows written."""
+        now = received_at.timestamp()
+        rows = [
+            {
+                "kpi": o.kpi,
+                "entity": o.entity,
+                "period": o.period,
+                "value": o.value,
+                "reported_at": o.reported_at.timestamp(),
+                "received_at": now,
+            }
+            for o in page
+        ]
+        stmt = sqlite_insert(observations)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["kpi", "entity", "period"],
+            set_={c: stmt.excluded[c] for c in ("value", "reported_at", "received_at")},
+        )
+        with self._writing() as conn:
+            if rows:
+                conn.execute(stmt, rows)
+            self._set_state(conn, "cursor", cursor)
+        return len(rows)
+
+    def save_catalog(self, catalog: Catalog, etag: str | None, fetched_at: datetime) -> None:
+        self._save_document("catalog", catalog.model_dump(mode="json"), etag, fetched_at)
+
+    def save_ranking(self, ranking: Ranking | None, etag: str | None, fetched_at: datetime) -> None:
+        """The store's latest published ranking; None records that it has none (404)."""
+        if ranking is None:
+            with self._writing() as conn:
+                conn.execute(delete(documents).where(documents.c.name == "ranking"))
+            return
+        self._save_document("ranking", ranking.model_dump(mode="json"), etag, fetched_at)
+
+    def record_differences(self, period: str, rows: Iterable[tuple[str, int | None, int | None, float | None, float | None]], recorded_at: datetime) -> None:
+        values = [
+            {
+                "recorded_at": recorded_at.timestamp(),
+                "period": period,
+                "entity": entity,
+                "central_rank": c_rank,
+                "local_rank": l_rank,
+                "central_score": c_score,
+                "local_score": l_score,
+            }
+            for entity, c_rank, l_rank, c_score, l_score in rows
+        ]
+        if values:
+            with self._writing() as conn:
+                conn.execute(ranking_differences.insert(), values)
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._writing() as conn:
+            self._set_state(conn, key, value)
+
+    # --- reads --------------------------------------------------------------------
+
+    def cursor(self) -> str | None:
+        return self.get_state("cursor")
+
+    def get_state(self, key: str) -> str | None:
+        with self._reading() as conn:
+            return conn.execute(select(sync_state.c.value).where(sync_state.c.key == key)).scalar_one_or_none()
+
+    def catalog(self) -> tuple[Catalog, StoredDocument] | None:
+        doc = self._document("catalog")
+        return (Catalog.model_validate(doc.body), doc) if doc else None
+
+    def ranking(self) -> tuple[Ranking, StoredDocument] | None:
+        doc = self._document("ranking")
+        return (Ranking.model_validate(doc.body), doc) if doc else None
+
+    def iter_observations(self, batch: int = 50_000) -> Iterator[list[tuple[str, str, str, float | None, float]]]:
+        """Every stored observation, in batches of (kpi, entity, period, value, reported_at)."""
+        query = select(
+            observations.c.kpi,
+            observations.c.entity,
+            observations.c.period,
+            observations.c.value,
+            observations.c.reported_at,
+        )
+        with self._reading() as conn:
+            result = conn.execution_options(yield_per=batch).execute(query)
+            for part in result.partitions(batch):
+                yield [tuple(r) for r in part]  # type: ignore[misc]
+
+    def observation_count(self) -> int:
+        with self._reading() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM observations").scalar_one())
+
+    def differences(self, limit: int = 200) -> list[dict[str, Any]]:
+        query = select(ranking_differences).order_by(ranking_differences.c.id.desc()).limit(limit)
+        with self._reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # --- plumbing -----------------------------------------------------------------
+
+    def _save_document(self, name: str, body: dict[str, Any], etag: str | None, fetched_at: datetime) -> None:
+        row = {"name": name, "body": json.dumps(body, ensure_ascii=False), "etag": etag, "fetched_at": fetched_at.timestamp()}
+        stmt = sqlite_insert(documents).values(**row)
+        stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={k: stmt.excluded[k] for k in ("body", "etag", "fetched_at")})
+        with self._writing() as conn:
+            conn.execute(stmt)
+
+    def _document(self, name: str) -> StoredDocument | None:
+        with self._reading() as conn:
+            row = conn.execute(select(documents).where(documents.c.name == name)).first()
+        if row is None:
+            return None
+        return StoredDocument(json.loads(row.body), row.etag, datetime.fromtimestamp(row.fetched_at, timezone.utc))
+
+    @staticmethod
+    def _set_state(conn: Any, key: str, value: str) -> None:
+        stmt = sqlite_insert(sync_state).values(key=key, value=value)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+
+    def _writing(self) -> Any:
+        return _Guard(self.engine.begin(), self.path, "write")
+
+    def _reading(self) -> Any:
+        return _Guard(self.engine.connect(), self.path, "read")
+
+
+class _Guard:
+    """Wraps a connection context so database failures surface as one clear error."""
+
+    def __init__(self, ctx: Any, path: Path, what: str) -> None:
+        self._ctx, self._path, self._what = ctx, path, what
+
+    def __enter__(self) -> Any:
+        try:
+            return self._ctx.__enter__()
+        except OperationalError as err:
+            raise LocalStoreError(f"cannot {self._what} local store {self._path}: {err.orig}") from None
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        try:
+            self._ctx.__exit__(exc_type, exc, tb)
+        except OperationalError as err:
+            raise LocalStoreError(f"cannot {self._what} local store {self._path}: {err.orig}") from None
+        if isinstance(exc, OperationalError):
+            raise LocalStoreError(f"cannot {self._what} local store {self._path}: {exc.orig}") from None
+        return False

@@ -1,0 +1,107 @@
+"""Marks per KPI and entity, by the four scoring methods of DESIGN.md.
+
+Input is the (KPI × entity) value matrix of one month, NaN where an entity has not
+reported (no observation, or ``value: null``). Output has the same shape: marks
+from 0 to ``max_marks`` (bands: the band's marks as the catalog gives them), NaN
+where not reported. Each method is computed for all its KPI rows at once.
+
+Edge cases (the contract is silent on them; these are the rules, and the reference
+implementation in tests/ follows the same ones):
+
+- Achievement ``a`` (methods ``target`` and ``bands``): ``better: higher`` gives
+  ``a = x / T``. With ``T = 0`` the ratio is replaced by its sign: ``x > 0`` gives
+  ``a = +inf``, ``x = 0`` gives ``a = 1`` (target met exactly), ``x < 0`` gives
+  ``a = -inf``. ``better: lower`` gives ``a = T / x``; ``x = 0`` gives ``a = 1``
+  (DESIGN.md) and so does a negative ``x`` (a value below zero is at least as good
+  as zero). A negative target makes the ratio meaningless; it is used as written
+  (use ``minmax_target`` for signed quantities).
+- ``target`` clips ``a`` to [0, 1], so negative values of a higher-is-better KPI
+  give 0 marks and infinite achievement gives full marks.
+- ``bands`` compares ``100 × a`` unclipped with each threshold in the catalog's
+  order: the first threshold ≤ ``100 × a`` gives its marks, none gives 0. So
+  ``+inf`` reaches the first band, ``-inf`` none.
+- ``minmax`` with ``max == min`` (including a single reporting entity) gives every
+  reporting entity 1 × ``max_marks``. Negative values need no special case.
+- ``minmax_target``: 1 once the target is reached; otherwise the denominator
+  (``T − min``, ``max − T``) is positive whenever the entity falls short, and a
+  zero denominator gives 1 as DESIGN.md says.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .plan import CatalogPlan
+
+
+def achievement(x: np.ndarray, target: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """Unclipped achievement of values `x` (rows × entities) against per-row targets."""
+    t = target[:, None]
+    low = np.broadcast_to(lower[:, None], x.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        higher = np.where(t == 0, np.where(x > 0, np.inf, np.where(x == 0, 1.0, -np.inf)), x / t)
+        lower_a = np.where(x <= 0, 1.0, t / x)
+    a = np.where(low, lower_a, higher)
+    a[np.isnan(x)] = np.nan
+    return a
+
+
+def _target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+    a = achievement(x, plan.targets[rows], plan.lower[rows])
+    return plan.spec.max_marks * np.clip(a, 0.0, 1.0)
+
+
+def _bands(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+    percent = 100.0 * achievement(x, plan.targets[rows], plan.lower[rows])
+    thresholds = plan.band_thresholds[:, None, :]  # (rows, 1, bands)
+    hit = thresholds <= percent[:, :, None]  # NaN padding and NaN percent never hit
+    first = hit.argmax(axis=2)
+    marks = np.take_along_axis(plan.band_marks[:, None, :], first[:, :, None], axis=2)[:, :, 0]
+    marks = np.where(hit.any(axis=2), marks, 0.0)
+    marks[np.isnan(x)] = np.nan
+    return marks
+
+
+def _row_extremes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row min and max over reporting entities (NaN for a row nobody reported)."""
+    reported = ~np.isnan(x)
+    lo = np.where(reported, x, np.inf).min(axis=1, initial=np.inf)
+    hi = np.where(reported, x, -np.inf).max(axis=1, initial=-np.inf)
+    empty = ~reported.any(axis=1)
+    lo[empty] = np.nan
+    hi[empty] = np.nan
+    return lo[:, None], hi[:, None]
+
+
+def _minmax(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+    lo, hi = _row_extremes(x)
+    lower = plan.lower[rows][:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(lower, (hi - x) / (hi - lo), (x - lo) / (hi - lo))
+    share = np.where(hi == lo, 1.0, share)
+    share[np.isnan(x)] = np.nan
+    return plan.spec.max_marks * share
+
+
+def _minmax_target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+    lo, hi = _row_extremes(x)
+    t = plan.targets[rows][:, None]
+    lower = plan.lower[rows][:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        higher_share = np.where(x >= t, 1.0, np.where(t - lo == 0, 1.0, (x - lo) / (t - lo)))
+        lower_share = np.where(x <= t, 1.0, np.where(hi - t == 0, 1.0, 1.0 - (x - t) / (hi - t)))
+    share = np.where(lower, lower_share, higher_share)
+    share[np.isnan(x)] = np.nan
+    return plan.spec.max_marks * share
+
+
+_METHODS = {"target": _target, "minmax": _minmax, "minmax_target": _minmax_target, "bands": _bands}
+
+
+def compute_marks(values: np.ndarray, plan: CatalogPlan) -> np.ndarray:
+    """Unrounded marks for the (KPI × entity) value matrix; NaN where not reported."""
+    marks = np.full(values.shape, np.nan)
+    for method, rows in plan.method_rows.items():
+        if len(rows):
+            marks[rows] = _METHODS[method](values[rows], plan, rows)
+    return marks

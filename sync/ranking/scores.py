@@ -1,0 +1,59 @@
+"""Scheme, department, sector and overall scores from the marks matrix.
+
+A group's score is the ``scoring.weight``-weighted mean of the entity's counted
+marks over the group's KPIs, computed for all groups and entities at once as
+``(G·w) @ marks / (G·w) @ counted`` with G the membership matrix of the plan.
+
+Rules (DESIGN.md §2–3, plus the zero-weight case it does not mention):
+
+- ``missing: "zero"``: a not-reported KPI counts with 0 marks; ``"skip"``: it is
+  left out of the numerator and the denominator.
+- A group (or, for rollup ``"kpi"``, the overall score) whose counted KPIs weigh
+  0 in total has no score: weight 0 means "shown, not scored". In particular a
+  group without counted KPIs has no score.
+- Rollup ``"kpi"``: overall = weighted mean over all counted KPIs. Rollups
+  ``"scheme"``/``"department"``/``"sector"``: overall = plain mean of the entity's
+  group scores at that level that exist (each group counts once).
+- No overall score means the entity is not ranked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .plan import GROUP_LEVELS, CatalogPlan, GroupLevel
+
+
+def counted_marks(marks: np.ndarray, missing: str) -> tuple[np.ndarray, np.ndarray]:
+    """(marks with 0 where not counted or not reported, counted mask) for a missing rule."""
+    reported = ~np.isnan(marks)
+    counted = np.ones_like(reported) if missing == "zero" else reported
+    return np.where(reported, marks, 0.0), counted
+
+
+def weighted_means(weighted: np.ndarray, marks0: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """(rows of `weighted`) × entities weighted means; NaN where the weight is 0."""
+    numerator = weighted @ marks0
+    denominator = weighted @ counted.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def group_scores(plan: CatalogPlan, marks0: np.ndarray, counted: np.ndarray) -> dict[GroupLevel, np.ndarray]:
+    """Per level: (groups × entities) scores, NaN where the entity has none."""
+    return {level: weighted_means(plan.groups[level].weighted, marks0, counted) for level in GROUP_LEVELS}
+
+
+def overall_scores(
+    plan: CatalogPlan, marks0: np.ndarray, counted: np.ndarray, groups: dict[GroupLevel, np.ndarray]
+) -> np.ndarray:
+    """(entities,) overall score by `ranking.rollup`; NaN where the entity has none."""
+    rollup = plan.spec.rollup
+    if rollup == "kpi":
+        return weighted_means(plan.weights[None, :], marks0, counted)[0]
+    scores = groups[rollup]
+    has = ~np.isnan(scores)
+    n = has.sum(axis=0)
+    total = np.where(has, scores, 0.0).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, total / n, np.nan)

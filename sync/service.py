@@ -1,0 +1,86 @@
+"""The sync schedule: APScheduler jobs that drive the `SyncWorker`.
+
+All jobs run on one worker thread (a single-thread executor), so polls never
+overlap each other and the worker's state needs no locks; each job also has
+`max_instances=1` and coalesces missed runs, so a slow store cannot pile up work.
+Every new snapshot goes to `on_snapshot`, which the wall turns into a queued Qt
+signal; this module knows nothing of Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from .snapshot import Snapshot
+from .worker import SyncWorker, utc_now
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Seconds between polls of each document."""
+
+    catalog: float = 300.0
+    observations: float = 10.0
+    ranking: float = 60.0
+
+
+class SyncService:
+    def __init__(
+        self,
+        worker: SyncWorker,
+        on_snapshot: Callable[[Snapshot], None],
+        intervals: Intervals = Intervals(),
+    ) -> None:
+        self.worker = worker
+        self.on_snapshot = on_snapshot
+        self.intervals = intervals
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+            timezone="UTC",
+        )
+
+    def start(self) -> None:
+        """Load the local database first, then poll; returns at once."""
+        now = utc_now()
+        add = self.scheduler.add_job
+        add(self._run, "date", run_date=now, args=[self.worker.load_local], id="load_local")
+        add(self._run, "date", run_date=now + timedelta(milliseconds=1), args=[self.worker.poll_all], id="first_poll")
+        for name, seconds, poll in (
+            ("catalog", self.intervals.catalog, self.worker.poll_catalog),
+            ("observations", self.intervals.observations, self.worker.poll_observations),
+            ("ranking", self.intervals.ranking, self.worker.poll_ranking),
+        ):
+            add(self._run, "interval", seconds=seconds, args=[poll], id=f"poll_{name}",
+                next_run_time=now + timedelta(seconds=seconds))
+        self.scheduler.start()
+
+    def refresh_now(self) -> None:
+        """Poll everything as soon as the worker thread is free (operator's refresh key)."""
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.poll_all],
+                                   id="refresh", replace_existing=True)
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        self.worker.client.close()
+        self.worker.store.close()
+
+    def _run(self, poll: Callable[[], Snapshot | None]) -> None:
+        try:
+            snapshot = poll()
+        except Exception:  # a bug must not stop the schedule: log it, keep the last data
+            log.exception("sync job failed")
+            return
+        if snapshot is not None:
+            self.on_snapshot(snapshot)
+

@@ -1,0 +1,289 @@
+"""Poll → validate → store → rank, as plain methods with no event loop.
+
+`SyncWorker` owns the sync state (catalog, cursor, ETags, in-memory series, the
+store's and the local ranking) and turns each poll into at most one new snapshot.
+It is driven by `SyncService` on one scheduler thread, and directly by tests and
+benchmarks. Failures never raise out of a poll: they become status the wall shows,
+and the last good data stays in place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime, timezone
+from types import MappingProxyType
+
+from .client import StoreClient, StoreError, StoreUnreachable
+from .contract import Catalog
+from .local_store import LocalStore, LocalStoreError
+from .observations import ObservationTable
+from .ranking.result import RankingResult
+from .series import KpiSeries, apply_rows, frozen, table_for_months
+from .snapshot import RankingDifference, Snapshot, SyncStatus
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+class SyncWorker:
+    def __init__(
+        self,
+        client: StoreClient,
+        store: LocalStore,
+        *,
+        page_limit: int = 5000,
+        provisional_threshold: float = 0.25,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.page_limit = page_limit
+        self.provisional_threshold = provisional_threshold
+        self.clock = clock
+        self.catalog: Catalog | None = None
+        self.catalog_etag: str | None = None
+        self.series: Mapping[str, KpiSeries] = MappingProxyType({})
+        self.newest_reported_at: float | None = None
+        self.central: RankingResult | None = None
+        self.central_previous: RankingResult | None = None
+        self.central_etag: str | None = None
+        self.central_error: str | None = None
+        self.central_missing = False
+        self.local: RankingResult | None = None
+        self.local_previous: RankingResult | None = None
+        self.ranking_table = ObservationTable.empty()
+        self.status = SyncStatus(store_url=client.base_url)
+        self.snapshot: Snapshot | None = None
+        self._recorded_differences: tuple[RankingDifference, ...] = ()
+        self._next_id = 1
+
+    # --- start-up -------------------------------------------------------------------
+
+    def load_local(self) -> Snapshot:
+        """Everything the local database holds, so a restart shows data at once."""
+        try:
+            stored = self.store.catalog()
+            if stored:
+                self.catalog, doc = stored
+                self.catalog_etag = doc.etag
+            rows: list[tuple[str, str, str, float | None, float]] = []
+            for batch in self.store.iter_observations():
+                rows.extend(batch)
+            self._apply_rows(rows)
+            ranking = self.store.ranking()
+            if ranking:
+                self.central = RankingResult.from_contract(ranking[0])
+        except LocalStoreError as err:
+            self.status = replace(self.status, local_store_error=str(err))
+        self._rank()
+        return self._publish()
+
+    # --- polls ------------------------------------------------------------------------
+
+    def poll_catalog(self) -> Snapshot | None:
+        def work() -> bool:
+            fetched = self.client.get_catalog(self.catalog_etag)
+            if fetched.not_modified:
+                return False
+            assert fetched.doc is not None
+            self.store.save_catalog(fetched.doc, fetched.etag, self.clock())
+            self.catalog, self.catalog_etag = fetched.doc, fetched.etag
+            self._rank()
+            return True
+
+        return self._poll(work)
+
+    def poll_observations(self) -> Snapshot | None:
+        def work() -> bool:
+            cursor = self.store.cursor()
+            changed = False
+            for page in self.client.iter_observation_pages(cursor, self.page_limit):
+                # Stored (with the cursor after it) before it is shown: a page that
+                # cannot be written is not applied, and is fetched again next time.
+                self.store.save_observation_page(page.observations, page.cursor, self.clock())
+                if page.observations:
+                    self._apply_rows(
+                        (o.kpi, o.entity, o.period, o.value, o.reported_at.timestamp()) for o in page.observations
+                    )
+                    changed = True
+            if changed:
+                self._rank()
+                self._fetch_central_ranking()  # the store re-ranks on new data: follow it
+            return changed
+
+        return self._poll(work)
+
+    def poll_ranking(self) -> Snapshot | None:
+        return self._poll(self._fetch_central_ranking)
+
+    def poll_all(self) -> Snapshot | None:
+        """Catalog, observations, ranking, in that order; the newest snapshot if any changed."""
+        results = [self.poll_catalog(), self.poll_observations(), self.poll_ranking()]
+        return next((s for s in reversed(results) if s is not None), None)
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _poll(self, work: Callable[[], bool]) -> Snapshot | None:
+        before = self.status
+        now = self.clock()
+        try:
+            changed = work()
+        except StoreError as err:
+            log.warning("poll failed: %s", err)
+            self.status = replace(
+                self.status,
+                reachable=False,
+                unreachable_since=self.status.unreachable_since if self.status.reachable is False else now,
+                last_attempt=now,
+                last_error=str(err),
+            )
+            if isinstance(err, StoreUnreachable):
+                self.central_error = str(err)
+                self._rank()
+            return self._publish()
+        except LocalStoreError as err:
+            log.error("local store: %s", err)
+            self.status = replace(self.status, last_attempt=now, local_store_error=str(err))
+            return self._publish()
+        self.status = replace(
+            self.status,
+            reachable=True,
+            unreachable_since=None,
+            last_success=now,
+            last_attempt=now,
+            last_error=None,
+            local_store_error=None,
+        )
+        if changed or before.reachable is not True or before.local_store_error or self.snapshot is None:
+            return self._publish()
+        return None
+
+    def _fetch_central_ranking(self) -> bool:
+        try:
+            fetched = self.client.get_ranking(etag=self.central_etag)
+        except StoreError as err:
+            self.central_error = str(err)
+            self._rank()
+            raise
+        self.central_error = None
+        if fetched is None:  # 404: the store has no ranking to publish
+            changed = not self.central_missing
+            self.central_missing, self.central, self.central_etag = True, None, None
+            self.store.save_ranking(None, None, self.clock())
+            self._rank()
+            return changed
+        self.central_missing = False
+        if fetched.not_modified:
+            return False
+        assert fetched.doc is not None
+        self.store.save_ranking(fetched.doc, fetched.etag, self.clock())
+        self.central, self.central_etag = RankingResult.from_contract(fetched.doc), fetched.etag
+        self.central_previous = self._fetch_previous_central(self.central.period)
+        self._rank()
+        return True
+
+    def _fetch_previous_central(self, period: str) -> RankingResult | None:
+        previous = previous_month(period)
+        if self.central_previous is not None and self.central_previous.period == previous:
+            return self.central_previous
+        fetched = self.client.get_ranking(previous)
+        return RankingResult.from_contract(fetched.doc) if fetched and fetched.doc else None
+
+    def _apply_rows(self, rows: object) -> None:
+        rows = list(rows)  # type: ignore[call-overload]
+        if not rows:
+            return
+        self.series = frozen(apply_rows(self.series, rows))
+        newest = max(r[4] for r in rows)
+        self.newest_reported_at = max(newest, self.newest_reported_at or newest)
+
+    def _ranked_kpis(self) -> list[str]:
+        assert self.catalog is not None
+        level = self.catalog.ranking.level
+        return [k.code for k in self.catalog.kpis if k.scoring and (k.level in (None, level))]
+
+    def _rank(self) -> None:
+        """Recompute the local ranking for the latest ranked month and the one before."""
+        from .ranking.engine import compute_ranking
+
+        if self.catalog is None:
+            return
+        kpis = self._ranked_kpis()
+        months = [s.periods[-1][:7] for k in kpis if (s := self.series.get(k)) is not None and s.periods]
+        if not months:
+            self.local = self.local_previous = None
+            return
+        month = max(months)
+        previous = previous_month(month)
+        self.ranking_table = table_for_months(self.series, (month, previous), kpis)
+        now = self.clock()
+        self.local = compute_ranking(
+            self.catalog, self.ranking_table, month, computed_at=now,
+            provisional_threshold=self.provisional_threshold,
+        )
+        self.local_previous = compute_ranking(
+            self.catalog, self.ranking_table, previous, computed_at=now,
+            provisional_threshold=self.provisional_threshold,
+        )
+
+    def _choose(self) -> tuple[RankingResult | None, str, RankingResult | None, tuple[RankingDifference, ...]]:
+        from .ranking.fallback import choose_ranking, compare_rankings
+
+        newest = datetime.fromtimestamp(self.newest_reported_at, timezone.utc) if self.newest_reported_at else None
+        central = None if self.central_missing else self.central
+        chosen, reason = choose_ranking(
+            central, self.local, central_error=self.central_error, newest_observation=newest
+        )
+        previous = self.local_previous
+        if chosen is not None and chosen.source == "central" and self.central_previous is not None:
+            previous = self.central_previous
+        differences: tuple[RankingDifference, ...] = ()
+        if self.central is not None and self.local is not None and self.central.period == self.local.period:
+            differences = tuple(
+                RankingDifference(d.entity, d.central_rank, d.local_rank, d.central_score, d.local_score)
+                for d in compare_rankings(self.central, self.local)
+            )
+        return chosen, reason, previous, differences
+
+    def _publish(self) -> Snapshot:
+        chosen, reason, previous, differences = self._choose()
+        if differences and differences != self._recorded_differences and self.central is not None:
+            try:
+                self.store.record_differences(
+                    self.central.period,
+                    ((d.entity, d.central_rank, d.local_rank, d.central_score, d.local_score) for d in differences),
+                    self.clock(),
+                )
+                self._recorded_differences = differences
+            except LocalStoreError as err:
+                self.status = replace(self.status, local_store_error=str(err))
+        snapshot = Snapshot(
+            id=self._next_id,
+            created_at=self.clock(),
+            status=self.status,
+            catalog=self.catalog,
+            series=self.series,
+            data_as_of=datetime.fromtimestamp(self.newest_reported_at, timezone.utc) if self.newest_reported_at else None,
+            ranking=chosen,
+            ranking_reason=reason,
+            previous_ranking=previous,
+            central_ranking=self.central,
+            local_ranking=self.local,
+            ranking_differences=differences,
+            ranking_table=self.ranking_table,
+        )
+        self._next_id += 1
+        self.snapshot = snapshot
+        return snapshot

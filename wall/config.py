@@ -1,0 +1,28 @@
+"""What one run of the wall was asked to do, gathered from the command line.
+
+A frozen value passed from the command line to the application shell; no global
+configuration dictionary anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..sync.service import Intervals
+
+
+@dataclass(frozen=True)
+class WallConfig:
+    data_dir: Path
+    store_url: str | None = None  # None: start the embedded demo store on loopback
+    layout: str = "single_screen"  # a shipped layout name or a path to a layout file
+    language: str | None = None  # None: the layout's default
+    screenshot_dir: Path | None = None  # render every screen after the first sync, then exit
+    token_file: Path | None = None
+    ca_bundle: str | None = None  # custom CA file; TLS is always verified
+    timeout: float = 10.0
+    intervals: Intervals = field(default_factory=Intervals)
+    windowed: bool = False  # ordinary windows instead of frameless full screen (desk testing)
+    demo_seed: int = 2026
+    demo_ranking: str = "live"  # live | withheld | stale

@@ -1,0 +1,83 @@
+"""The wall's languages: English, Hindi and Gujarati.
+
+The wall's own labels come from small JSON catalogues beside this module; entity and
+KPI names come from the catalog's `local_name` when the language is not English;
+numbers use Indian digit grouping (12,34,567) and lakh / crore for counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+from typing import Protocol
+
+LANGUAGES = ("en", "hi", "gu")
+LANGUAGE_NAMES = {"en": "English", "hi": "हिन्दी", "gu": "ગુજરાતી"}
+
+COUNT_UNITS = {"count", "no.", "nos", "number", "persons", "households", "beds", "cases", "complaints", ""}
+
+
+class Named(Protocol):
+    name: str
+    local_name: str | None
+
+
+@lru_cache(maxsize=None)
+def _catalogue(language: str) -> dict[str, str]:
+    if language == "en":
+        return {}
+    try:
+        text = resources.files(__package__).joinpath("i18n", f"{language}.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return dict(json.loads(text))
+
+
+def tr(text: str, language: str) -> str:
+    """The wall's own label `text` (English) in `language`; English if untranslated."""
+    return _catalogue(language).get(text, text)
+
+
+def display_name(item: Named | None, language: str, fallback: str = "") -> str:
+    if item is None:
+        return fallback
+    if language != "en" and item.local_name:
+        return item.local_name
+    return item.name
+
+
+def group_indian(integer_digits: str) -> str:
+    """'1234567' -> '12,34,567'."""
+    if len(integer_digits) <= 3:
+        return integer_digits
+    head, tail = integer_digits[:-3], integer_digits[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return ",".join(groups + [tail])
+
+
+def format_number(value: float | None, unit: str = "", *, decimals: int | None = None, language: str = "en") -> str:
+    """A figure as the wall prints it: Indian grouping, lakh/crore for large counts."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    unit_key = unit.strip().lower()
+    if unit_key in COUNT_UNITS and abs(value) >= 1e5:
+        if abs(value) >= 1e7:
+            return f"{_fixed(value / 1e7, 2)} {tr('crore', language)}"
+        return f"{_fixed(value / 1e5, 2)} {tr('lakh', language)}"
+    if decimals is None:
+        decimals = 0 if (unit_key in COUNT_UNITS and float(value).is_integer()) or abs(value) >= 1000 else 1
+    return _fixed(value, decimals)
+
+
+def _fixed(value: float, decimals: int) -> str:
+    text = f"{abs(value):.{decimals}f}"
+    integer, _, fraction = text.partition(".")
+    sign = "-" if value < 0 and float(text) != 0 else ""
+    return sign + group_indian(integer) + (f".{fraction}" if fraction else "")

@@ -1,0 +1,88 @@
+"""The one small contract every tile follows.
+
+A tile is a QFrame built from its validated options and a shared `TileContext`; it
+draws only from the immutable snapshot given to `apply()` — never the network or the
+database — and stops its own timers in `cleanup()`. The wall calls `apply()` once per
+new snapshot and `retranslate()` when the language changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
+
+from ..layouts.tile_options import TileOptions
+from ..sync.snapshot import Snapshot
+from ..wall import i18n
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class TileContext:
+    """What every tile on a wall shares: language, clock, where the layout file lives."""
+
+    language: str = "en"
+    now: Callable[[], datetime] = field(default=_utc_now)
+    layout_dir: Path = Path(".")
+
+    def tr(self, text: str) -> str:
+        return i18n.tr(text, self.language)
+
+    def name(self, item: Any, fallback: str = "") -> str:
+        return i18n.display_name(item, self.language, fallback)
+
+    def number(self, value: float | None, unit: str = "", decimals: int | None = None) -> str:
+        return i18n.format_number(value, unit, decimals=decimals, language=self.language)
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A label that never interprets store text as rich text."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+class Tile(QFrame):
+    type_name: ClassVar[str] = ""
+    options_model: ClassVar[type[TileOptions]] = TileOptions
+
+    def __init__(self, options: TileOptions, context: TileContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.options = options
+        self.context = context
+        self.snapshot: Snapshot | None = None
+        self.apply_count = 0  # how many snapshots were applied (tests: one poll → one repaint)
+
+    def apply(self, snapshot: Snapshot) -> None:
+        """Show `snapshot`. Subclasses override `render()`, not this."""
+        self.snapshot = snapshot
+        self.apply_count += 1
+        self.render(snapshot)
+
+    def render(self, snapshot: Snapshot) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        """The language changed: draw again from the last snapshot."""
+        if self.snapshot is not None:
+            self.render(self.snapshot)
+
+    def cleanup(self) -> None:
+        """Stop timers and release resources before the tile is destroyed."""
+
+    def heading(self, default: str) -> str:
+        lang = self.context.language
+        if lang in self.options.title_local:
+            return self.options.title_local[lang]
+        return self.options.title or self.context.tr(default)

@@ -1,0 +1,1 @@
+"""Every tile type; importing this package registers them all."""
