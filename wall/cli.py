@@ -1,0 +1,156 @@
+"""The command line: `python main.py [options]`, `demo-store`, `rank`, `check`.
+
+Parsing only; each command lives with the package that does the work, imported
+lazily so `rank` and `demo-store` start without loading Qt. A bad argument or bad
+input is one readable line on stderr and a non-zero exit, never a traceback; the
+details of an unexpected failure go to the log file in the data directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import platformdirs
+
+from ..sync.service import Intervals
+
+PROG = "cm-wall"
+DATA_DIR_ENV = "CMWALL_DATA_DIR"
+
+log = logging.getLogger("cmwall")
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(DATA_DIR_ENV)
+    return Path(env) if env else Path(platformdirs.user_data_dir("cm-wall", appauthor=False))
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "CM Wall: the Chief Minister's dashboard video wall. With no command it starts the "
+            "wall; with no --store it also starts the embedded demo central store on loopback."
+        ),
+        epilog=(
+            "The bearer token for the store is read from $CMWALL_TOKEN or from the file named by "
+            "--token-file / $CMWALL_TOKEN_FILE; it is never taken on the command line."
+        ),
+    )
+    wall = parser.add_argument_group("wall")
+    wall.add_argument("--store", metavar="URL", help="central store base URL (API v1); default: the embedded demo store")
+    wall.add_argument("--layout", default=None, metavar="NAME|FILE",
+                      help="layout name (cm_residence, crisis, delegation, single_screen) or a layout file; "
+                           "default: cm_residence with 4 or more screens, single_screen otherwise")
+    wall.add_argument("--language", choices=("en", "hi", "gu"), help="start in this language (default: the layout's)")
+    wall.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
+                      help=f"local store and logs (default: ${DATA_DIR_ENV} or {default_data_dir()})")
+    wall.add_argument("--screenshot", type=Path, metavar="DIR",
+                      help="render every screen after the first successful sync, write one PNG per screen to DIR, exit")
+    wall.add_argument("--windowed", action="store_true", help="ordinary windows instead of frameless full screen")
+    wall.add_argument("--token-file", type=Path, metavar="FILE", help="file holding the store's bearer token")
+    wall.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust for the store (TLS is always verified)")
+    wall.add_argument("--timeout", type=_positive, default=10.0, metavar="SEC", help="HTTP timeout (default 10)")
+    wall.add_argument("--poll-observations", type=_positive, default=10.0, metavar="SEC",
+                      help="seconds between observation polls (default 10)")
+    wall.add_argument("--poll-ranking", type=_positive, default=60.0, metavar="SEC",
+                      help="seconds between ranking polls (default 60)")
+    wall.add_argument("--poll-catalog", type=_positive, default=300.0, metavar="SEC",
+                      help="seconds between catalog polls (default 300)")
+    wall.add_argument("--demo-seed", type=int, default=2026, metavar="N", help="seed of the embedded demo store")
+    wall.add_argument("--demo-ranking", choices=("live", "withheld", "stale"), default="live",
+                      help="embedded demo store: publish its ranking live, withhold it (404), or serve a stale one")
+    parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_command(commands, "demo-store", "serve the embedded demo central store on its own",
+                 "cmwall.sync.demo_store.cli")
+    _add_command(commands, "rank", "compute the district ranking from any API v1 store with the local engine",
+                 "cmwall.sync.ranking.cli")
+    _add_command(commands, "check", "validate a layout file against the schema and the store's catalog",
+                 "cmwall.layouts.check")
+    return parser
+
+
+def _add_command(commands: argparse._SubParsersAction, name: str, help_text: str, module: str) -> None:  # type: ignore[type-arg]
+    import importlib
+
+    sub = commands.add_parser(name, help=help_text, description=help_text)
+    mod = importlib.import_module(module)
+    mod.add_arguments(sub)
+    sub.set_defaults(run=mod.run)
+
+
+def wall_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .config import WallConfig
+
+    return WallConfig(
+        data_dir=args.data_dir or default_data_dir(),
+        store_url=args.store,
+        layout=args.layout or "auto",
+        language=args.language,
+        screenshot_dir=args.screenshot,
+        token_file=args.token_file,
+        ca_bundle=args.ca_bundle,
+        timeout=args.timeout,
+        intervals=Intervals(catalog=args.poll_catalog, observations=args.poll_observations, ranking=args.poll_ranking),
+        windowed=args.windowed,
+        demo_seed=args.demo_seed,
+        demo_ranking=args.demo_ranking,
+    )
+
+
+def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if data_dir is None:
+        return None
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        log_path = data_dir / "cm-wall.log"
+        handler = logging.handlers.RotatingFileHandler(log_path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(min(logging.INFO, logging.getLevelName(level)))
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return log_path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    log_path = _setup_logging(args.log_level, None if run else (args.data_dir or default_data_dir()))
+    try:
+        if run is not None:
+            return run(args)
+        from .app import run as run_wall
+
+        return run_wall(wall_config(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # the last line of defence: one readable line, details in the log
+        log.debug("unexpected failure", exc_info=True)
+        if log_path is not None:
+            logging.getLogger("cmwall").error("unexpected failure", exc_info=True)
+        where = f" (details in {log_path})" if log_path else ""
+        print(f"{PROG}: error: {err}{where}", file=sys.stderr)
+        return 1
