@@ -13,6 +13,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     Engine,
     Float,
     Integer,
@@ -33,7 +35,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from .contract import Catalog, Observation, Ranking
 
@@ -239,34 +241,26 @@ class LocalStore:
         return StoredDocument(json.loads(row.body), row.etag, datetime.fromtimestamp(row.fetched_at, timezone.utc))
 
     @staticmethod
-    def _set_state(conn: Any, key: str, value: str) -> None:
+    def _set_state(conn: Connection, key: str, value: str) -> None:
         stmt = sqlite_insert(sync_state).values(key=key, value=value)
         conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
 
-    def _writing(self) -> Any:
-        return _Guard(self.engine.begin(), self.path, "write")
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self._guard("write"), self.engine.begin() as conn:
+            yield conn
 
-    def _reading(self) -> Any:
-        return _Guard(self.engine.connect(), self.path, "read")
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self._guard("read"), self.engine.connect() as conn:
+            yield conn
 
-
-class _Guard:
-    """Wraps a connection context so database failures surface as one clear error."""
-
-    def __init__(self, ctx: Any, path: Path, what: str) -> None:
-        self._ctx, self._path, self._what = ctx, path, what
-
-    def __enter__(self) -> Any:
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """Database failures (disk full, locked, corrupt) surface as one clear error."""
         try:
-            return self._ctx.__enter__()
-        except OperationalError as err:
-            raise LocalStoreError(f"cannot {self._what} local store {self._path}: {err.orig}") from None
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        try:
-            self._ctx.__exit__(exc_type, exc, tb)
-        except OperationalError as err:
-            raise LocalStoreError(f"cannot {self._what} local store {self._path}: {err.orig}") from None
-        if isinstance(exc, OperationalError):
-            raise LocalStoreError(f"cannot {self._what} local store {self._path}: {exc.orig}") from None
-        return False
+            yield
+        except DBAPIError as err:
+            raise LocalStoreError(f"cannot {what} local store {self.path}: {err.orig}") from None
+        except OSError as err:
+            raise LocalStoreError(f"cannot {what} local store {self.path}: {err.strerror}") from None

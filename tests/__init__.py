@@ -1,0 +1,1 @@
+"""CM Wall test suite (a package, so test helpers import as tests.*)."""

@@ -1,0 +1,137 @@
+"""Poll → validate → store → rank without an event loop, against a scripted store.
+
+Covers the promises the wall makes about its data: a poll is all-or-nothing in the
+local store, failures keep the last good data and say what is wrong, and a restart
+with the store down shows the stored data at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from cmwall.sync.client import StoreClient
+from cmwall.sync.local_store import LocalStore
+from cmwall.sync.worker import SyncWorker
+
+from .store_fakes import CATALOG, observation
+
+NOW = datetime(2026, 11, 22, 5, 0, tzinfo=timezone.utc)
+
+
+class ScriptedStore:
+    """A tiny API v1 store whose answers a test can change between polls."""
+
+    def __init__(self) -> None:
+        self.feed: list[dict[str, Any]] = [observation("438", 82.4), observation("439", 41.0)]
+        self.down = False
+        self.ranking_status = 404
+        self.requests: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request.url.path)
+        if self.down:
+            raise httpx.ConnectError("Connection refused", request=request)
+        if request.url.path == "/v1/catalog":
+            return httpx.Response(200, json=CATALOG, headers={"ETag": '"c1"'})
+        if request.url.path == "/v1/observations":
+            since = int(request.url.params.get("since", "0"))
+            limit = int(request.url.params["limit"])
+            rows = self.feed[since: since + limit]
+            cursor = since + len(rows)
+            return httpx.Response(200, json={"cursor": str(cursor), "more": cursor < len(self.feed),
+                                             "observations": rows})
+        return httpx.Response(self.ranking_status, json={"error": "none"})
+
+
+def make_worker(store: ScriptedStore, data_dir: Path, page_limit: int = 5000) -> SyncWorker:
+    client = StoreClient("http://store.test", transport=httpx.MockTransport(store))
+    return SyncWorker(client, LocalStore(data_dir), page_limit=page_limit, clock=lambda: NOW)
+
+
+def test_first_poll_stores_everything_and_ranks_locally_when_store_has_no_ranking(tmp_path: Path) -> None:
+    worker = make_worker(ScriptedStore(), tmp_path)
+    snapshot = worker.poll_all()
+    assert snapshot is not None and snapshot.catalog is not None
+    assert worker.store.observation_count() == 2
+    assert snapshot.series["PMJAY.CARDS"].latest("438")[1] == pytest.approx(82.4)  # type: ignore[index]
+    # target method, T = 100: Ahmadabad 82.4 → 8.24 marks (A), Amreli 41.0 → 4.1 (C)
+    assert snapshot.ranking is not None and snapshot.ranking.source == "local"
+    assert [(r.entity, r.rank, r.score, r.grade) for r in snapshot.ranking.rows] == [
+        ("438", 1, 8.24, "A"), ("439", 2, 4.1, "C")]
+    assert "no ranking" in snapshot.ranking_reason or "404" in snapshot.ranking_reason or snapshot.ranking_reason
+    assert snapshot.status.reachable is True and snapshot.status.last_success == NOW
+
+
+def test_a_page_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = ScriptedStore()
+    worker = make_worker(store, tmp_path, page_limit=2)
+    first = worker.poll_observations()
+    assert first is not None and worker.store.cursor() == "2"
+    # The disk "fills" in the middle of the next page: its second row fails.
+    with sqlite3.connect(worker.store.path) as db:
+        db.execute("CREATE TRIGGER full BEFORE INSERT ON observations WHEN NEW.entity = '439' "
+                   "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    store.feed += [observation("438", 90.0, period="2026-11"), observation("439", 50.0, period="2026-11")]
+    snapshot = worker.poll_observations()
+    assert snapshot is not None
+    assert "disk is full" in (snapshot.status.local_store_error or "")
+    assert worker.store.cursor() == "2"  # cursor did not move past the lost page
+    assert worker.store.observation_count() == 2  # the page's first row was rolled back too
+    assert snapshot.series["PMJAY.CARDS"].periods == ("2026-10",)  # screen keeps the last good data
+    # Space is freed: the same page is fetched again and nothing is lost.
+    with sqlite3.connect(worker.store.path) as db:
+        db.execute("DROP TRIGGER full")
+    recovered = worker.poll_observations()
+    assert recovered is not None and recovered.status.local_store_error is None
+    assert worker.store.observation_count() == 4 and worker.store.cursor() == "4"
+
+
+def test_unreachable_store_keeps_last_data_and_says_since_when(tmp_path: Path) -> None:
+    store = ScriptedStore()
+    worker = make_worker(store, tmp_path)
+    good = worker.poll_all()
+    store.down = True
+    bad = worker.poll_observations()
+    assert good is not None and bad is not None and bad.id > good.id
+    assert bad.status.reachable is False and bad.status.unreachable_since == NOW
+    assert "cannot connect" in (bad.status.last_error or "")
+    assert bad.series is good.series and bad.catalog is good.catalog
+    assert bad.status.last_success == NOW
+
+
+def test_restart_with_store_down_shows_stored_data_at_once(tmp_path: Path) -> None:
+    store = ScriptedStore()
+    make_worker(store, tmp_path).poll_all()
+    store.down = True
+    restarted = make_worker(store, tmp_path)
+    snapshot = restarted.load_local()
+    assert store.requests.count("/v1/catalog") == 1  # load_local asked the network nothing
+    assert snapshot.catalog is not None and snapshot.catalog.revision == "c-1"
+    assert snapshot.ranking is not None and [r.entity for r in snapshot.ranking.ranked] == ["438", "439"]
+    # and it resumes from the stored cursor rather than the start of the feed
+    store.down = False
+    store.feed.append(observation("439", 95.0))
+    restarted.poll_observations()
+    assert restarted.series["PMJAY.CARDS"].latest("439")[1] == pytest.approx(95.0)  # type: ignore[index]
+
+
+def test_corrections_replace_earlier_values(tmp_path: Path) -> None:
+    store = ScriptedStore()
+    worker = make_worker(store, tmp_path)
+    worker.poll_all()
+    store.feed.append(observation("438", 12.0))  # a correction of (PMJAY.CARDS, 438, 2026-10)
+    snapshot = worker.poll_observations()
+    assert snapshot is not None and worker.store.observation_count() == 2
+    assert snapshot.ranking is not None and snapshot.ranking.rows[0].entity == "439"
+
+
+def test_nothing_new_means_no_new_snapshot(tmp_path: Path) -> None:
+    worker = make_worker(ScriptedStore(), tmp_path)
+    assert worker.poll_all() is not None
+    assert worker.poll_observations() is None
