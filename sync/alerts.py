@@ -5,6 +5,10 @@ one Qt-free place: for every KPI with an `alert` in the catalog, the latest
 observation of each entity is compared with `warn` and `critical`, in the direction
 of the KPI's `better` (for `lower`, a value above `critical` is critical). A value
 reported as null is not an alert (it is a freshness problem, shown elsewhere).
+
+How long it has been so: `since` is the first observation of the unbroken run of
+observations, up to the latest, that were at least as bad as the current level
+(observations reported as null are skipped: they neither extend nor break the run).
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
+import numpy as np
+
 from .contract import Kpi
+from .series import KpiSeries
 from .snapshot import Snapshot
 
 AlertLevel = Literal["warn", "critical"]
@@ -28,6 +35,9 @@ class ActiveAlert:
     threshold: float  # the threshold that was crossed
     period: str
     reported_at: datetime
+    since_period: str | None = None  # period of the first observation of the run
+    since: datetime | None = None  # reported_at of the first observation of the run
+    severity: float = 0.0  # how far past the threshold, relative to it (0.25 = 25 % past)
 
     @property
     def is_critical(self) -> bool:
@@ -76,6 +86,7 @@ def active_alerts(snapshot: Snapshot) -> list[ActiveAlert]:
             assert threshold is not None
             scale = abs(threshold) or 1.0
             severity = abs(value - threshold) / scale
+            since_period, since_at = run_start(kpi, series, entity, level)
             alert = ActiveAlert(
                 kpi=kpi.code,
                 entity=entity,
@@ -84,7 +95,37 @@ def active_alerts(snapshot: Snapshot) -> list[ActiveAlert]:
                 threshold=threshold,
                 period=period,
                 reported_at=datetime.fromtimestamp(reported_at, timezone.utc),
+                since_period=since_period,
+                since=datetime.fromtimestamp(since_at, timezone.utc),
+                severity=severity,
             )
             alerts.append((severity, alert))
     alerts.sort(key=lambda pair: (not pair[1].is_critical, -pair[0], pair[1].kpi, pair[1].entity))
     return [alert for _, alert in alerts]
+
+
+_SEVERITY = {None: 0, "warn": 1, "critical": 2}
+
+
+def run_start(kpi: Kpi, series: KpiSeries, entity: str, level: AlertLevel) -> tuple[str, float]:
+    """(period, reported_at) of the first observation of the trailing run at `level` or worse."""
+    row = series.row_of(entity)
+    assert row is not None
+    seen = np.flatnonzero(~np.isnan(series.reported_at[row]))
+    first = int(seen[-1])
+    for col in seen[::-1]:
+        value = float(series.values[row, col])
+        if np.isnan(value):
+            continue  # reported as not available: neither extends nor breaks the run
+        if _SEVERITY[alert_level(kpi, value)] < _SEVERITY[level]:
+            break
+        first = int(col)
+    return series.periods[first], float(series.reported_at[row, first])
+
+
+def count_by_level(alerts: list[ActiveAlert]) -> dict[str, int]:
+    """{'critical': n, 'warn': m}, both keys always present."""
+    return {
+        "critical": sum(1 for a in alerts if a.level == "critical"),
+        "warn": sum(1 for a in alerts if a.level == "warn"),
+    }
