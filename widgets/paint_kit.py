@@ -1,0 +1,89 @@
+"""Drawing helpers shared by the painted tiles: fonts, plain text, chips, freshness.
+
+Tiles draw store text (entity and KPI names) only through `QPainter.drawText`, which
+never interprets markup, and all sizes come from `wall.theme.TypeScale`, so the same
+code reads from across the room on a 1080p and on a 4K wall.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+
+from ..wall import theme
+from .data_age import DataAge
+
+ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+@lru_cache(maxsize=256)
+def font(pixel_size: int, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setFamilies(theme.FONT_FAMILIES)
+    f.setPixelSize(max(6, int(pixel_size)))
+    f.setBold(bold)
+    f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return f
+
+
+@lru_cache(maxsize=64)
+def colour(name: str) -> QColor:
+    return QColor(name)
+
+
+def text_width(text: str, pixel_size: int, bold: bool = False) -> float:
+    return QFontMetricsF(font(pixel_size, bold)).horizontalAdvance(text)
+
+
+def draw_text(
+    painter: QPainter,
+    rect: QRectF,
+    text: str,
+    pixel_size: int,
+    *,
+    fg: str = theme.TEXT,
+    bold: bool = False,
+    align: Qt.AlignmentFlag = ALIGN_LEFT,
+) -> float:
+    """Draw one line of plain text elided to `rect`; returns the width used."""
+    f = font(pixel_size, bold)
+    metrics = QFontMetricsF(f)
+    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, rect.width()))
+    painter.setFont(f)
+    painter.setPen(colour(fg))
+    painter.drawText(rect, int(align) | int(Qt.TextFlag.TextSingleLine), shown)
+    return metrics.horizontalAdvance(shown)
+
+
+def draw_chip(painter: QPainter, rect: QRectF, label: str, fill: str, pixel_size: int) -> None:
+    """A filled rounded chip with a dark letter: grade A–D, alert symbol."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour(fill))
+    radius = min(rect.width(), rect.height()) * 0.2
+    painter.drawRoundedRect(rect, radius, radius)
+    draw_text(painter, rect, label, pixel_size, fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
+
+
+def grade_chip(painter: QPainter, rect: QRectF, grade: str | None, pixel_size: int) -> None:
+    draw_chip(painter, rect, grade or "–", theme.grade_colour(grade), pixel_size)
+
+
+def draw_age(painter: QPainter, rect: QRectF, age: DataAge, pixel_size: int) -> float:
+    """Freshness symbol and text, right-aligned in `rect`; returns the width used."""
+    tint = theme.FRESHNESS_COLOURS[age.state]
+    label = f"{theme.FRESHNESS_SYMBOLS[age.state]} {age.text}"
+    # Stale states get a tinted pill so they differ from fresh at a glance, not only by hue.
+    width = min(rect.width(), text_width(label, pixel_size) + pixel_size)
+    pill = QRectF(rect.right() - width, rect.center().y() - pixel_size * 0.75, width, pixel_size * 1.5)
+    if age.state != "fresh":
+        fill = QColor(tint)
+        fill.setAlpha(60)
+        painter.setPen(colour(tint))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(pill, pixel_size * 0.3, pixel_size * 0.3)
+    draw_text(painter, pill, label, pixel_size, fg=tint, align=ALIGN_CENTER)
+    return width

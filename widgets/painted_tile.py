@@ -1,0 +1,131 @@
+"""Base of the tiles drawn with QPainter from a frozen view model.
+
+`render(snapshot)` turns the snapshot into a small frozen dataclass (the *view
+model*: exactly the strings and numbers on screen). Only when it differs from the
+one on screen is the tile repainted — so a poll that changes nothing repaints
+nothing, numbers never flicker, and one poll costs one paint (Qt coalesces
+`update()`). A slow timer re-renders so "updated 12 min ago" keeps counting between
+polls. Before the first data, and when a layout names an unknown KPI or entity,
+the tile shows a calm message instead of failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QWidget
+
+from ..layouts.tile_options import TileOptions
+from ..sync.snapshot import Snapshot
+from ..wall import theme
+from .base import Tile, TileContext
+from .data_age import DataAge
+from .paint_kit import ALIGN_CENTER, colour, draw_age, draw_text
+
+
+@dataclass(frozen=True)
+class TileMessage:
+    """What a tile shows instead of data: waiting, or a layout/catalog mismatch."""
+
+    heading: str
+    text: str
+    age: DataAge | None = None
+
+
+class PaintedTile(Tile):
+    AGE_REFRESH_MS = 30_000
+
+    def __init__(self, options: TileOptions, context: TileContext, parent: QWidget | None = None) -> None:
+        super().__init__(options, context, parent)
+        self.paint_count = 0  # paintEvents so far (tests: one poll → one repaint)
+        self.model: Any = None
+        self.scale = theme.TypeScale.for_height(180)
+        self._age_timer = QTimer(self)
+        self._age_timer.setInterval(self.AGE_REFRESH_MS)
+        self._age_timer.timeout.connect(self.retranslate)
+        self.setMinimumSize(160, 90)
+
+    # --- contract ---------------------------------------------------------------
+
+    def render(self, snapshot: Snapshot) -> None:
+        if snapshot.catalog is None:
+            model: Any = TileMessage(self.heading(self.default_heading()), self.context.tr("waiting for first data"))
+        else:
+            model = self.build_model(snapshot)
+        if not self._age_timer.isActive() and self.AGE_REFRESH_MS:
+            self._age_timer.start()
+        self.show_model(model)
+
+    def cleanup(self) -> None:
+        self._age_timer.stop()
+
+    def show_model(self, model: Any) -> None:
+        if model == self.model:
+            return
+        self.model = model
+        self.model_changed(model)
+        self.update()
+
+    # --- for subclasses ---------------------------------------------------------------
+
+    def default_heading(self) -> str:
+        return self.type_name.title()
+
+    def build_model(self, snapshot: Snapshot) -> Any:
+        raise NotImplementedError
+
+    def paint_model(self, painter: QPainter, rect: QRectF, model: Any) -> None:
+        raise NotImplementedError
+
+    def model_changed(self, model: Any) -> None:
+        """A new model is about to be painted (charts feed their plot items here)."""
+
+    def relayout(self) -> None:
+        """The tile was resized (child widgets move here)."""
+
+    @property
+    def pad(self) -> float:
+        return max(6.0, self.scale.small * 0.6)
+
+    def heading_rect(self) -> QRectF:
+        return QRectF(self.pad, self.pad * 0.6, self.width() - 2 * self.pad, self.scale.title * 1.35)
+
+    def body_rect(self) -> QRectF:
+        top = self.heading_rect().bottom() + self.pad * 0.4
+        return QRectF(self.pad, top, self.width() - 2 * self.pad, self.height() - top - self.pad)
+
+    def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
+        rect = self.heading_rect()
+        used = 0.0
+        if age is not None:
+            used = draw_age(painter, QRectF(rect.left() + rect.width() * 0.35, rect.top(), rect.width() * 0.65, rect.height()), age, self.scale.small)
+        draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() - used - self.pad, rect.height()), title, self.scale.title, bold=True)
+
+    # --- Qt -----------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        # Narrow tiles are scaled by width too, so long names still fit.
+        self.scale = theme.TypeScale.for_height(min(self.height(), int(self.width() * 0.6)))
+        self.relayout()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        self.paint_count += 1
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setPen(colour(theme.PANEL_BORDER))
+        painter.setBrush(colour(theme.PANEL))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        model = self.model
+        if model is None:
+            model = TileMessage(self.heading(self.default_heading()), self.context.tr("waiting for first data"))
+        if isinstance(model, TileMessage):
+            self.paint_heading(painter, model.heading, model.age)
+            draw_text(painter, self.body_rect(), model.text, self.scale.body, fg=theme.TEXT_DIM, align=ALIGN_CENTER)
+        else:
+            self.paint_model(painter, self.body_rect(), model)
+        painter.end()

@@ -1,0 +1,293 @@
+"""Entities of a level ranked overall, or by sector/department/scheme/KPI.
+
+Rows are painted text (rank, movement since last month, name, flags, score, grade
+chip), so numbers sit still and nothing flickers. In mode "all" a list taller than
+the tile scrolls smoothly on a timer that repaints only the rows. When the ranking
+on the wall is the local estimate, a banner and a watermark say so — the officers
+judged by this list must never mistake it for the central store's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from ...layouts.tile_options import RankingOptions
+from ...sync.contract import Catalog
+from ...sync.snapshot import Snapshot
+from ...wall import theme
+from ..base import TileContext
+from ..data_age import DataAge, hh_mm, short_day, snapshot_age
+from ..kpi_figures import grade_for, movement, placed, period_label
+from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip
+from ..painted_tile import PaintedTile, TileMessage
+from ..registry import register
+
+UP, DOWN = "#009e73", "#d55e00"
+SCROLL_FPS = 25
+
+
+@dataclass(frozen=True)
+class RankRow:
+    entity: str
+    rank: str
+    move: str
+    move_colour: str
+    name: str
+    flags: str
+    score: str
+    grade: str | None
+    highlighted: bool
+
+
+@dataclass(frozen=True)
+class RankingModel:
+    title: str
+    banner: str  # non-empty only for the local estimate
+    column: str  # what the score column holds
+    level_label: str
+    rows: tuple[RankRow, ...]
+    scrolls: bool
+    age: DataAge
+
+
+def _group_name(catalog: Catalog, by: str, code: str) -> str | None:
+    table = {"sector": catalog.sectors_by_code, "department": catalog.departments_by_code,
+             "scheme": catalog.schemes_by_code, "kpi": catalog.kpis_by_code}.get(by, {})
+    item = table.get(code)
+    return None if item is None else code
+
+
+@register("ranking")
+class RankingTile(PaintedTile):
+    options: RankingOptions
+    options_model = RankingOptions
+
+    def __init__(self, options: RankingOptions, context: TileContext, parent: QWidget | None = None) -> None:
+        super().__init__(options, context, parent)
+        self.scroll_offset = 0.0  # pixels into the cyclic list
+        self._scroll_timer = QTimer(self)
+        self._scroll_timer.setInterval(1000 // SCROLL_FPS)
+        self._scroll_timer.timeout.connect(self._scroll_step)
+
+    def default_heading(self) -> str:
+        return "District ranking"
+
+    # --- model ------------------------------------------------------------------------
+
+    def build_model(self, snapshot: Snapshot) -> RankingModel | TileMessage:
+        catalog = snapshot.catalog
+        assert catalog is not None
+        tr, opts = self.context.tr, self.options
+        level = opts.level or catalog.ranking.level
+        title = self._title(catalog, level)
+        age = snapshot_age(snapshot, self.context.now(), tr)
+        if level != catalog.ranking.level:
+            return TileMessage(title, f"{tr('no ranking for level')} {level}", age)
+        if opts.by != "overall":
+            if opts.code is None or _group_name(catalog, opts.by, opts.code) is None:
+                return TileMessage(title, f"{tr('unknown ' + ('KPI' if opts.by == 'kpi' else opts.by))} {opts.code}", age)
+        ranking = snapshot.ranking
+        if ranking is None:
+            return TileMessage(title, tr("no ranking yet"), age)
+        ties = catalog.ranking.ties
+        rows = placed(ranking, opts.by, opts.code, ties)
+        before = {p.entity: p.rank for p in placed(snapshot.previous_ranking, opts.by, opts.code, ties)} if snapshot.previous_ranking else {}
+        ranked = [p for p in rows if p.rank is not None]
+        if opts.mode == "top":
+            rows = ranked[: opts.count]
+        elif opts.mode == "bottom":
+            rows = ranked[-opts.count:]
+        shown = tuple(self._row(catalog, p, before.get(p.entity)) for p in rows)
+        banner = ""
+        if ranking.source == "local":
+            as_of = ranking.data_as_of or snapshot.data_as_of
+            when = ""
+            if as_of is not None:
+                now = self.context.now()
+                when = hh_mm(as_of) if short_day(as_of) == short_day(now) else f"{short_day(as_of)} {hh_mm(as_of)}"
+            banner = f"{tr('LOCAL ESTIMATE')} — {tr('computed on the wall from data as of')} {when}".rstrip()
+        column = tr("Marks") if opts.by == "kpi" else tr("Score")
+        return RankingModel(
+            title=f"{title} · {period_label(ranking.period)}",
+            banner=banner, column=column, level_label=tr(level.title()), rows=shown, scrolls=opts.mode == "all", age=age,
+        )
+
+    def _title(self, catalog: Catalog, level: str) -> str:
+        tr, opts = self.context.tr, self.options
+        base = self.heading(f"{level.title()} ranking")
+        if opts.by == "overall" or opts.code is None:
+            return base
+        table = {"sector": catalog.sectors_by_code, "department": catalog.departments_by_code,
+                 "scheme": catalog.schemes_by_code, "kpi": catalog.kpis_by_code}[opts.by]
+        return f"{base} — {self.context.name(table.get(opts.code), opts.code)}" if not opts.title else base
+
+    def _row(self, catalog: Catalog, p, before: int | None) -> RankRow:  # type: ignore[no-untyped-def]
+        tr = self.context.tr
+        moved = movement(p.rank, before)
+        if moved is None:
+            move, tint = ("new" if before is None and p.rank is not None and self.snapshot and self.snapshot.previous_ranking else "–"), theme.TEXT_DIM
+            move = tr(move)
+        elif moved > 0:
+            move, tint = f"▲{moved}", UP
+        elif moved < 0:
+            move, tint = f"▼{-moved}", DOWN
+        else:
+            move, tint = "=", theme.TEXT_DIM
+        flags = []
+        if p.row.not_reported:
+            flags.append(f"⚠ {len(p.row.not_reported)} {tr('not reported')}")
+        if p.row.provisional:
+            flags.append(tr("provisional"))
+        grade = p.row.grade if self.options.by == "overall" else grade_for(catalog, p.score)
+        return RankRow(
+            entity=p.entity,
+            rank=str(p.rank) if p.rank is not None else "–",
+            move=move, move_colour=tint,
+            name=self.context.name(catalog.entity(p.entity), p.entity),
+            flags=" · ".join(flags),
+            score=f"{p.score:.2f}" if p.score is not None else "—",
+            grade=grade,
+            highlighted=p.entity == self.options.highlight,
+        )
+
+    # --- scrolling ------------------------------------------------------------------------
+
+    def model_changed(self, model: object) -> None:
+        self._update_scrolling()
+
+    def relayout(self) -> None:
+        self._update_scrolling()
+
+    def cleanup(self) -> None:
+        self._scroll_timer.stop()
+        super().cleanup()
+
+    def _rows_rect(self) -> QRectF:
+        body = self.body_rect()
+        top = body.top() + (self.scale.body * 1.7 if isinstance(self.model, RankingModel) and self.model.banner else 0)
+        top += self.scale.small * 1.5  # column header
+        return QRectF(body.left(), top, body.width(), body.bottom() - top)
+
+    def row_height(self) -> float:
+        model = self.model
+        natural = self.scale.body * 1.55
+        if not isinstance(model, RankingModel) or model.scrolls or not model.rows:
+            return natural
+        return max(14.0, min(natural, self._rows_rect().height() / len(model.rows)))
+
+    def _needs_scroll(self) -> bool:
+        model = self.model
+        return (isinstance(model, RankingModel) and model.scrolls
+                and len(model.rows) * self.row_height() > self._rows_rect().height() + 0.5)
+
+    def _update_scrolling(self) -> None:
+        if self._needs_scroll():
+            if not self._scroll_timer.isActive():
+                self._scroll_timer.start()
+        else:
+            self._scroll_timer.stop()
+            self.scroll_offset = 0.0
+
+    def _scroll_step(self) -> None:
+        if not self.isVisible() or not isinstance(self.model, RankingModel):
+            return
+        h = self.row_height()
+        cycle = (len(self.model.rows) + 1) * h  # one blank row between laps
+        self.scroll_offset = (self.scroll_offset + h / (self.options.seconds_per_row * SCROLL_FPS)) % cycle
+        self.update(self._rows_rect().toAlignedRect())
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def _columns(self, rect: QRectF, h: float) -> dict[str, QRectF]:
+        w = rect.width()
+        rank_w, move_w, score_w = w * 0.08, w * 0.09, w * 0.12
+        chip = h * 0.78
+        x = rect.left()
+        cols = {"rank": QRectF(x, 0, rank_w, h), "move": QRectF(x + rank_w + h * 0.2, 0, move_w, h)}
+        grade_x = rect.right() - chip
+        score_x = grade_x - h * 0.35 - score_w
+        name_x = cols["move"].right() + h * 0.2
+        name_w = score_x - name_x - h * 0.3
+        cols["name"] = QRectF(name_x, 0, name_w * 0.62, h)
+        cols["flags"] = QRectF(name_x + name_w * 0.62, 0, name_w * 0.38, h)
+        cols["score"] = QRectF(score_x, 0, score_w, h)
+        cols["grade"] = QRectF(grade_x, (h - chip) / 2, chip, chip)
+        return cols
+
+    def paint_model(self, painter: QPainter, rect: QRectF, model: RankingModel) -> None:
+        s = self.scale
+        self.paint_heading(painter, model.title, model.age)
+        top = rect.top()
+        if model.banner:
+            band = QRectF(rect.left(), top, rect.width(), s.body * 1.45)
+            painter.setPen(colour(theme.ALERT_COLOURS["warn"]))
+            painter.setBrush(colour(theme.ALERT_COLOURS["warn"]))
+            painter.drawRoundedRect(band, 4, 4)
+            draw_text(painter, band.adjusted(s.small * 0.5, 0, -s.small * 0.5, 0), model.banner, s.small,
+                      fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
+        rows_rect = self._rows_rect()
+        h = self.row_height()
+        cols = self._columns(rows_rect, h)
+        header_y = rows_rect.top() - s.small * 1.5
+        small = max(10, int(s.small * 0.85))
+        for key, label, align in (("rank", self.context.tr("Rank"), ALIGN_RIGHT), ("name", model.level_label, None),
+                                  ("score", model.column, ALIGN_RIGHT)):
+            r = cols[key]
+            draw_text(painter, QRectF(r.left(), header_y, r.width(), s.small * 1.4), label, small, fg=theme.TEXT_DIM,
+                      **({"align": align} if align is not None else {}))
+        if model.banner:  # faint watermark behind the rows
+            painter.save()
+            watermark = QColor(theme.ALERT_COLOURS["warn"])
+            watermark.setAlpha(28)
+            painter.setPen(watermark)
+            painter.setFont(font(int(min(rows_rect.height() * 0.3, rows_rect.width() / 9)), True))
+            painter.drawText(rows_rect, int(ALIGN_CENTER), self.context.tr("LOCAL ESTIMATE"))
+            painter.restore()
+        painter.save()
+        painter.setClipRect(rows_rect)
+        if self._needs_scroll():
+            cycle = (len(model.rows) + 1) * h
+            y = rows_rect.top() - self.scroll_offset
+            while y < rows_rect.bottom():
+                for i, row in enumerate(model.rows):
+                    ry = y + i * h
+                    if ry + h >= rows_rect.top() and ry <= rows_rect.bottom():
+                        self._paint_row(painter, cols, ry, h, row, i)
+                y += cycle
+        else:
+            for i, row in enumerate(model.rows):
+                self._paint_row(painter, cols, rows_rect.top() + i * h, h, row, i)
+        painter.restore()
+
+    def _paint_row(self, painter: QPainter, cols: dict[str, QRectF], y: float, h: float, row: RankRow, i: int) -> None:
+        size = int(min(self.scale.body, h * 0.62))
+        left, right = cols["rank"].left(), cols["grade"].right()
+        band = QRectF(left - 2, y + 1, right - left + 4, h - 2)
+        if row.highlighted:
+            fill = QColor(theme.ACCENT)
+            fill.setAlpha(70)
+            painter.setPen(colour(theme.ACCENT))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(band, 4, 4)
+        elif i % 2:
+            painter.setPen(QColor(0, 0, 0, 0))
+            painter.setBrush(QColor(255, 255, 255, 10))
+            painter.drawRect(band)
+
+        def at(key: str) -> QRectF:
+            r = cols[key]
+            return QRectF(r.left(), y + r.top(), r.width(), r.height())
+
+        draw_text(painter, at("rank"), row.rank, size, bold=True, align=ALIGN_RIGHT)
+        draw_text(painter, at("move"), row.move, int(size * 0.85), fg=row.move_colour, bold=True, align=ALIGN_CENTER)
+        draw_text(painter, at("name"), row.name, size, bold=row.highlighted)
+        if row.flags:
+            draw_text(painter, at("flags"), row.flags, int(size * 0.7), fg=theme.FRESHNESS_COLOURS["late"])
+        draw_text(painter, at("score"), row.score, size, bold=True, align=ALIGN_RIGHT)
+        grade_chip(painter, at("grade"), row.grade, int(at("grade").height() * 0.7))
+
+
