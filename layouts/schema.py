@@ -1,0 +1,133 @@
+"""The layout file format, as pydantic models (schema_version 1).
+
+A layout file (TOML) says which tiles go where: on which screen of the wall, on which
+page, in which cells of the screen's grid. These models check the structure and each
+tile's options (through `TILE_OPTIONS`, by the tile's `type`); `loader.py` adds the
+checks that span several fields (grid bounds, overlaps, references) and turns every
+problem into one line naming the file, the field path and what was expected.
+
+Shape of a file::
+
+    schema_version = 1
+    name = "CM residence"
+    language = "en"            # en | hi | gu: the wall's starting language
+    rotation = true            # pages rotate by wall-clock time
+
+    [[surfaces]]               # optional: one large output split into panels
+    id = "videowall"
+    output = "HDMI-1"          # connector name, or `index = 0`
+    rows = 2
+    cols = 2
+    bezel_px = [24, 24]        # surface pixels behind each vertical / horizontal seam
+
+    [[screens]]
+    id = "overview"
+    output = "DP-1"            # match by connector name; else `index`; else list position
+    # surface = "videowall"    # or: a panel of a surface (row-major `panel` index)
+    # panel = 0
+    rows = 2
+    cols = 3
+    [[screens.pinned]]         # tiles shown on every page of this screen
+    type = "clock"
+    row = 0
+    col = 2
+    [[screens.pages]]
+    title = "State overview"
+    dwell = 30                 # seconds this page stays up in each rotation
+    [[screens.pages.tiles]]
+    type = "kpi"
+    row = 0
+    col = 0
+    row_span = 1
+    col_span = 1
+    options = { kpi = "PMJAY.CARDS" }
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from .tile_options import TILE_OPTIONS, TileOptions
+
+SCHEMA_VERSION = 1
+LANGUAGES = ("en", "hi", "gu")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a layout must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TileBase(Strict):
+    type: str
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+    row_span: int = Field(default=1, ge=1)
+    col_span: int = Field(default=1, ge=1)
+    options: TileOptions = TileOptions()
+
+
+def _tile_model(name: str, options_model: type[TileOptions]) -> type[TileBase]:
+    try:
+        default: Any = options_model()
+    except Exception:  # options with required fields: the layout must give them
+        default = ...
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{options_model.__name__.removesuffix('Options')}Tile",
+        __base__=TileBase,
+        type=(Literal[name], ...),
+        options=(options_model, default),
+    )
+
+
+@lru_cache(maxsize=1)
+def tile_spec_type() -> Any:
+    """A union of one tile model per type, told apart by `type` (a discriminated union)."""
+    models = tuple(_tile_model(name, model) for name, model in TILE_OPTIONS.items())
+    return Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]
+
+
+TileSpec = tile_spec_type()
+
+
+class PageSpec(Strict):
+    title: str = ""
+    title_local: dict[str, str] = Field(default_factory=dict)
+    dwell: float = Field(default=30.0, ge=3.0, le=3600.0)
+    tiles: tuple[TileSpec, ...] = ()  # type: ignore[valid-type]
+
+
+class SurfaceSpec(Strict):
+    id: str = Field(min_length=1)
+    output: str | None = None
+    index: int | None = Field(default=None, ge=0)
+    rows: int = Field(default=1, ge=1, le=8)
+    cols: int = Field(default=1, ge=1, le=8)
+    bezel_px: tuple[int, int] = (0, 0)
+
+
+class ScreenSpec(Strict):
+    id: str = Field(min_length=1)
+    title: str = ""
+    output: str | None = None
+    index: int | None = Field(default=None, ge=0)
+    surface: str | None = None
+    panel: int | None = Field(default=None, ge=0)
+    rows: int = Field(default=2, ge=1, le=12)
+    cols: int = Field(default=3, ge=1, le=12)
+    pinned: tuple[TileSpec, ...] = ()  # type: ignore[valid-type]
+    pages: tuple[PageSpec, ...] = Field(min_length=1)
+
+
+class LayoutSpec(Strict):
+    schema_version: Literal[1]
+    name: str = Field(min_length=1)
+    description: str = ""
+    language: Literal["en", "hi", "gu"] = "en"
+    rotation: bool = True
+    surfaces: tuple[SurfaceSpec, ...] = ()
+    screens: tuple[ScreenSpec, ...] = Field(min_length=1)
