@@ -1,0 +1,121 @@
+"""Why an entity has its score: per-KPI marks, what each cost, what changed.
+
+For the district review meeting ("why is my district 17th?"). Everything comes
+from the engine (`score_month`, `build_rows`), so the explanation can never
+disagree with the ranking. Published figures are rounded; "marks lost" is
+``max_marks − marks`` and "change" is the difference of the two published marks,
+so both add up with the numbers shown next to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from ..contract import Catalog
+from ..observations import ObservationTable
+from .engine import MonthScores, build_rows, score_month
+from .periods import previous_month
+from .rounding import round2
+
+
+class ExplainError(LookupError):
+    """The entity is not ranked at this level, or the month has nothing to rank."""
+
+
+@dataclass(frozen=True)
+class KpiExplanation:
+    kpi: str
+    value: float | None  # the value used (None: not reported, or reported null)
+    target: float | None
+    marks: float | None  # published marks (None: not reported and missing == "skip")
+    marks_lost: float | None  # max_marks − marks (None when marks is None)
+    weight: float
+    previous_marks: float | None  # published marks the month before (None if absent)
+    change: float | None  # marks − previous_marks (None if either is absent)
+    reported: bool
+
+
+@dataclass(frozen=True)
+class Explanation:
+    entity: str
+    period: str
+    max_marks: float
+    score: float | None
+    rank: int | None
+    grade: str | None
+    by: Mapping[str, Mapping[str, float | None]]
+    provisional: bool
+    kpis: tuple[KpiExplanation, ...]  # ranked KPIs, catalog order
+
+    def costliest(self, n: int | None = None) -> tuple[KpiExplanation, ...]:
+        """KPIs by weighted marks lost, largest first (what to fix first)."""
+        lost = [k for k in self.kpis if k.marks_lost]
+        lost.sort(key=lambda k: (-(k.marks_lost or 0.0) * k.weight, k.kpi))
+        return tuple(lost[:n] if n is not None else lost)
+
+
+def _published_marks(scores: MonthScores, column: int) -> list[float | None]:
+    marks = scores.marks[:, column]
+    zero = scores.plan.spec.missing == "zero"
+    return [round2(float(m)) if not np.isnan(m) else (0.0 if zero else None) for m in marks]
+
+
+def explain(
+    catalog: Catalog,
+    table: ObservationTable,
+    entity: str,
+    period: str | None = None,
+    *,
+    provisional_threshold: float = 0.25,
+) -> Explanation:
+    """The explanation of `entity`'s ranking for `period` (default: latest month).
+
+    Raises ValueError for a period not ``YYYY-MM`` and ExplainError when the
+    entity is not one of the ranked entities or the month has nothing to rank.
+    """
+    scores = score_month(catalog, table, period)
+    if scores is None:
+        raise ExplainError(f"no observations of ranked KPIs for {period or 'any month'}")
+    column = scores.entity_column(entity)
+    if column is None:
+        raise ExplainError(f"{entity!r} is not a {scores.plan.spec.level} of this catalog")
+    row = next(r for r in build_rows(scores, provisional_threshold) if r.entity == entity)
+    plan = scores.plan
+    now = _published_marks(scores, column)
+    before_scores = score_month(catalog, table, previous_month(scores.period))
+    before: list[float | None] = (
+        _published_marks(before_scores, column) if before_scores is not None else [None] * plan.n_kpis
+    )
+    max_marks = plan.spec.max_marks
+    lines = []
+    for k, kpi in enumerate(plan.kpis):
+        value = float(scores.values[k, column])
+        marks, prev = now[k], before[k]
+        lines.append(
+            KpiExplanation(
+                kpi=kpi.code,
+                value=None if np.isnan(value) else value,
+                target=kpi.target,
+                marks=marks,
+                marks_lost=None if marks is None else round2(max_marks - marks),
+                weight=float(plan.weights[k]),
+                previous_marks=prev,
+                change=None if marks is None or prev is None else round2(marks - prev),
+                reported=not np.isnan(value),
+            )
+        )
+    return Explanation(
+        entity=entity,
+        period=scores.period,
+        max_marks=max_marks,
+        score=row.score,
+        rank=row.rank,
+        grade=row.grade,
+        by=MappingProxyType(dict(row.by)),
+        provisional=row.provisional,
+        kpis=tuple(lines),
+    )
