@@ -1,3 +1,6 @@
 """Every tile type; importing this package registers them all."""
 from . import kpi_tile  # noqa: F401
 from . import ranking_tile  # noqa: F401
+from . import trend_tile  # noqa: F401
+from . import breakdown_tile  # noqa: F401
+from . import map_tile  # noqa: F401

@@ -1,0 +1,238 @@
+""""Why is this district 17th?": rank, score and grade, and what cost it marks.
+
+For the district review meeting. The figures come from sync/ranking/explain.py, so
+the explanation can never disagree with the engine: sector and department scores
+against the state average (mean over ranked districts of the ranking on the wall),
+and the KPIs that cost the most weighted marks, with their change since last month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+
+from ...layouts.tile_options import BreakdownOptions
+from ...sync.contract import Catalog
+from ...sync.ranking.periods import previous_month
+from ...sync.ranking.explain import ExplainError, Explanation, explain
+from ...sync.ranking.result import RankingResult
+from ...sync.snapshot import Snapshot
+from ...wall import theme
+from ..data_age import DataAge, snapshot_age
+from ..kpi_figures import grade_for, period_label
+from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, text_width
+from ..painted_tile import PaintedTile, TileMessage
+from ..registry import register
+
+UP, DOWN = "#009e73", "#d55e00"
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    name: str
+    score: float | None
+    average: float | None
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class CostRow:
+    name: str
+    marks: str
+    lost: str
+    change: str
+    change_colour: str
+
+
+@dataclass(frozen=True)
+class BreakdownModel:
+    title: str
+    rank: str
+    of: str
+    score: str
+    grade: str | None
+    flags: str
+    max_marks: float
+    groups: tuple[GroupRow, ...]
+    costs: tuple[CostRow, ...]
+    group_heading: str
+    cost_heading: str
+    cost_columns: tuple[str, str, str]
+    age: DataAge
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def state_average(ranking: RankingResult | None, level: str, code: str) -> float | None:
+    if ranking is None:
+        return None
+    scores = [s for r in ranking.ranked if (s := r.by.get(level, {}).get(code)) is not None]
+    return sum(scores) / len(scores) if scores else None
+
+
+@register("breakdown")
+class BreakdownTile(PaintedTile):
+    options: BreakdownOptions
+    options_model = BreakdownOptions
+
+    def default_heading(self) -> str:
+        return "Why this rank"
+
+    def build_model(self, snapshot: Snapshot) -> BreakdownModel | TileMessage:
+        catalog = snapshot.catalog
+        assert catalog is not None
+        tr = self.context.tr
+        age = snapshot_age(snapshot, self.context.now(), tr)
+        entity = catalog.entity(self.options.entity)
+        if entity is None:
+            return TileMessage(self.heading("Why this rank"), f"{tr('unknown entity')} {self.options.entity}", age)
+        name = self.context.name(entity)
+        if snapshot.ranking is None:
+            return TileMessage(self.heading(name), tr("no ranking yet"), age)
+        try:
+            why = explain(catalog, snapshot.ranking_table, entity.code, snapshot.ranking.period)
+        except ExplainError:
+            return TileMessage(self.heading(name), f"{name}: {tr('not ranked this month')}", age)
+        ranked = len(snapshot.ranking.ranked)
+        title = self.heading(f"{tr('Why is')} {name} {ordinal(why.rank)}?" if why.rank else name)
+        flags = []
+        missing = sum(1 for k in why.kpis if not k.reported)
+        if missing:
+            flags.append(f"⚠ {missing} {tr('KPIs not reported')}")
+        if why.provisional:
+            flags.append(tr("provisional"))
+        return BreakdownModel(
+            title=f"{title} · {period_label(why.period)}",
+            rank=ordinal(why.rank) if why.rank else "–",
+            of=f"{tr('of')} {ranked}",
+            score=f"{why.score:.2f}" if why.score is not None else "—",
+            grade=why.grade,
+            flags=" · ".join(flags),
+            max_marks=why.max_marks,
+            groups=self._groups(catalog, why, snapshot.ranking),
+            costs=self._costs(catalog, why),
+            group_heading=tr("Score vs state average"),
+            cost_heading=tr("KPIs that cost the most marks"),
+            cost_columns=(tr("marks"), tr("lost"), f"{tr('vs')} {period_label(previous_month(why.period), with_year=False)[:3]}"),
+            age=age,
+        )
+
+    def _groups(self, catalog: Catalog, why: Explanation, ranking: RankingResult) -> tuple[GroupRow, ...]:
+        rows = []
+        for level, items in (("sector", catalog.sectors), ("department", catalog.departments)):
+            scores = why.by.get(level, {})
+            level_rows = [
+                GroupRow(self.context.name(item), scores.get(item.code), state_average(ranking, level, item.code),
+                         grade_for(catalog, scores.get(item.code)))
+                for item in items if item.code in scores
+            ]
+            if level == "department":  # the departments furthest below average first
+                level_rows.sort(key=lambda g: (g.score or 0) - (g.average or 0))
+            rows.extend(level_rows)
+        return tuple(rows)
+
+    def _costs(self, catalog: Catalog, why: Explanation) -> tuple[CostRow, ...]:
+        tr = self.context.tr
+        rows = []
+        for k in why.costliest(self.options.count):
+            kpi = catalog.kpi(k.kpi)
+            marks = f"{k.marks:.1f}" if k.marks is not None else tr("not reported")
+            if not k.reported:
+                marks = tr("not reported")
+            change, tint = "", theme.TEXT_DIM
+            if k.change is not None and abs(k.change) >= 0.005:
+                change, tint = (f"▲{k.change:.1f}", UP) if k.change > 0 else (f"▼{-k.change:.1f}", DOWN)
+            elif k.change is not None:
+                change = "="
+            rows.append(CostRow(self.context.name(kpi, k.kpi), marks, f"−{k.marks_lost:.1f}" if k.marks_lost else "",
+                                change, tint))
+        return tuple(rows)
+
+    # --- painting --------------------------------------------------------------------------
+
+    def paint_model(self, painter: QPainter, rect: QRectF, model: BreakdownModel) -> None:
+        s = self.scale
+        self.paint_heading(painter, model.title, model.age)
+        # Headline: rank of N, score, grade, flags.
+        head_h = s.figure * 0.75
+        used = draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() * 0.3, head_h), model.rank, int(head_h * 0.85), bold=True)
+        x = rect.left() + used + s.small * 0.5
+        draw_text(painter, QRectF(x, rect.top(), rect.width() * 0.2, head_h), model.of, s.body, fg=theme.TEXT_DIM)
+        x += text_width(model.of, s.body) + s.body
+        score_text = f"{model.score} / {model.max_marks:g}"
+        used = draw_text(painter, QRectF(x, rect.top(), rect.width() * 0.4, head_h), score_text, s.title, bold=True)
+        chip = head_h * 0.62
+        grade_chip(painter, QRectF(x + used + s.small * 0.6, rect.top() + (head_h - chip) / 2, chip, chip), model.grade, int(chip * 0.7))
+        if model.flags:
+            fx = x + used + chip + s.small * 1.4
+            draw_text(painter, QRectF(fx, rect.top(), rect.right() - fx, head_h), model.flags, s.small, fg=theme.FRESHNESS_COLOURS["late"])
+        top = rect.top() + head_h + s.small * 0.5
+        gap = s.body
+        left = QRectF(rect.left(), top, rect.width() * 0.44, rect.bottom() - top)
+        right = QRectF(left.right() + gap, top, rect.right() - left.right() - gap, rect.bottom() - top)
+        self._paint_groups(painter, left, model)
+        self._paint_costs(painter, right, model)
+
+    def _paint_groups(self, painter: QPainter, rect: QRectF, model: BreakdownModel) -> None:
+        s = self.scale
+        size = s.small
+        draw_text(painter, QRectF(rect.left(), rect.top(), rect.width(), size * 1.5), model.group_heading, size, fg=theme.TEXT_DIM, bold=True)
+        row_h = size * 2.3
+        y = rect.top() + size * 1.7
+        name_w = rect.width() * 0.42
+        bar_x = rect.left() + name_w + size * 0.4
+        bar_w = rect.right() - bar_x - size * 2.6
+        for g in model.groups:
+            if y + row_h > rect.bottom() + 1:
+                break
+            draw_text(painter, QRectF(rect.left(), y, name_w, row_h), g.name, size)
+            track = QRectF(bar_x, y + row_h * 0.28, bar_w, row_h * 0.44)
+            painter.setPen(colour(theme.PANEL_BORDER))
+            painter.setBrush(colour(theme.BACKGROUND))
+            painter.drawRect(track)
+            if g.score is not None:
+                painter.setPen(colour(theme.grade_colour(g.grade)))
+                painter.setBrush(colour(theme.grade_colour(g.grade)))
+                painter.drawRect(QRectF(track.left(), track.top(), track.width() * min(1.0, g.score / model.max_marks), track.height()))
+            if g.average is not None:  # the state average as a white tick across the bar
+                ax = track.left() + track.width() * min(1.0, g.average / model.max_marks)
+                painter.setPen(colour(theme.TEXT))
+                painter.setBrush(colour(theme.TEXT))
+                painter.drawRect(QRectF(ax - 1.5, y + row_h * 0.12, 3, row_h * 0.76))
+            draw_text(painter, QRectF(track.right(), y, size * 2.6, row_h),
+                      f"{g.score:.1f}" if g.score is not None else "—", size, bold=True, align=ALIGN_RIGHT)
+            y += row_h
+        legend = f"│ = {self.context.tr('state average')}"
+        if y + size * 1.5 <= rect.bottom() + 1:
+            draw_text(painter, QRectF(bar_x, y, bar_w, size * 1.5), legend, int(size * 0.85), fg=theme.TEXT_DIM)
+
+    def _paint_costs(self, painter: QPainter, rect: QRectF, model: BreakdownModel) -> None:
+        s = self.scale
+        size = s.small
+        draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() * 0.56, size * 1.5), model.cost_heading, size, fg=theme.TEXT_DIM, bold=True)
+        row_h = size * 2.3
+        y = rect.top() + size * 1.7
+        w = rect.width()
+        change_w, lost_w, marks_w = w * 0.14, w * 0.14, w * 0.16
+        name_w = w - change_w - lost_w - marks_w
+        x = rect.left() + name_w
+        for label, width in zip(model.cost_columns, (marks_w, lost_w, change_w)):
+            draw_text(painter, QRectF(x, rect.top(), width, size * 1.5), label, int(size * 0.85), fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+            x += width
+        for c in model.costs:
+            if y + row_h > rect.bottom() + 1:
+                break
+            x = rect.left()
+            draw_text(painter, QRectF(x, y, name_w - size * 0.3, row_h), c.name, size)
+            x += name_w
+            draw_text(painter, QRectF(x, y, marks_w, row_h), c.marks, size, bold=True, align=ALIGN_RIGHT)
+            x += marks_w
+            draw_text(painter, QRectF(x, y, lost_w, row_h), c.lost, size, fg=DOWN, align=ALIGN_RIGHT)
+            x += lost_w
+            draw_text(painter, QRectF(x, y, change_w, row_h), c.change, size, fg=c.change_colour, bold=True, align=ALIGN_RIGHT)
+            y += row_h
