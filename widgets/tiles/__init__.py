@@ -4,3 +4,6 @@ from . import ranking_tile  # noqa: F401
 from . import trend_tile  # noqa: F401
 from . import breakdown_tile  # noqa: F401
 from . import map_tile  # noqa: F401
+from . import attention_tile  # noqa: F401
+from . import clock_tile  # noqa: F401
+from . import banner_tile  # noqa: F401

@@ -1,0 +1,155 @@
+"""Corrective indicators: which KPIs need attention in a district or the state.
+
+Two short lists side by side: the KPIs whose marks fell most since last month, and
+those where the district sits in the bottom quarter of districts (for the state:
+the quarter of KPIs with the lowest average marks). Both come from the ranking on
+the wall and the previous month's ranking of the same source, so they agree with
+the ranking tile.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+
+from ...layouts.tile_options import AttentionOptions
+from ...sync.contract import Catalog
+from ...sync.ranking.result import RankingResult
+from ...sync.snapshot import Snapshot
+from ...wall import theme
+from ..data_age import DataAge, snapshot_age
+from ..kpi_figures import kpi_marks, period_label
+from ..paint_kit import ALIGN_RIGHT, draw_text
+from ..painted_tile import PaintedTile, TileMessage
+from ..registry import register
+
+DOWN, LOW = "#d55e00", "#e69f00"
+
+
+@dataclass(frozen=True)
+class AttentionRow:
+    name: str
+    marks: str
+    note: str  # "▼2.4" or "31/33"
+
+
+@dataclass(frozen=True)
+class AttentionModel:
+    title: str
+    falls_heading: str
+    falls: tuple[AttentionRow, ...]
+    bottom_heading: str
+    bottom: tuple[AttentionRow, ...]
+    empty_text: str
+    age: DataAge
+
+
+def _marks(ranking: RankingResult | None, kpi: str, entity: str | None) -> float | None:
+    return kpi_marks(ranking, kpi, entity)[0]
+
+
+def falls(ranking: RankingResult, previous: RankingResult | None, kpis: list[str], entity: str | None) -> list[tuple[str, float, float]]:
+    """(kpi, marks now, fall) for KPIs whose marks fell, biggest fall first."""
+    if previous is None:
+        return []
+    out = []
+    for code in kpis:
+        now, before = _marks(ranking, code, entity), _marks(previous, code, entity)
+        if now is not None and before is not None and before - now >= 0.005:
+            out.append((code, now, before - now))
+    out.sort(key=lambda t: (-t[2], t[0]))
+    return out
+
+
+def bottom_quarter(ranking: RankingResult, kpis: list[str], entity: str | None) -> list[tuple[str, float, int, int]]:
+    """(kpi, marks, position, of) in the bottom quarter, lowest marks first.
+
+    For a district, its position among districts by that KPI's marks (ties share the
+    better place); for the state, the KPI's position among KPIs by average marks."""
+    out = []
+    if entity is not None:
+        for code in kpis:
+            mine = _marks(ranking, code, entity)
+            others = [m for r in ranking.ranked if (m := r.marks.get(code)) is not None]
+            if mine is None or not others:
+                continue
+            position = 1 + sum(1 for m in others if m > mine)
+            if position > math.ceil(len(others) * 0.75) and mine < max(others):
+                out.append((code, mine, position, len(others)))
+    else:
+        averages = sorted(((m, code) for code in kpis if (m := _marks(ranking, code, None)) is not None), reverse=True)
+        n = len(averages)
+        for i, (m, code) in enumerate(averages):
+            if i + 1 > math.ceil(n * 0.75):
+                out.append((code, m, i + 1, n))
+    out.sort(key=lambda t: (t[1], t[0]))
+    return out
+
+
+@register("attention")
+class AttentionTile(PaintedTile):
+    options: AttentionOptions
+    options_model = AttentionOptions
+
+    def default_heading(self) -> str:
+        return "Needs attention"
+
+    def build_model(self, snapshot: Snapshot) -> AttentionModel | TileMessage:
+        catalog = snapshot.catalog
+        assert catalog is not None
+        tr = self.context.tr
+        age = snapshot_age(snapshot, self.context.now(), tr)
+        code = self.options.entity if self.options.entity != catalog.state.code else None
+        if code is not None and catalog.entity(code) is None:
+            return TileMessage(self.heading("Needs attention"), f"{tr('unknown entity')} {code}", age)
+        place = self.context.name(catalog.entity(code)) if code else self.context.name(catalog.state)
+        title = self.heading(f"{tr('Needs attention')} — {place}")
+        ranking = snapshot.ranking
+        if ranking is None:
+            return TileMessage(title, tr("no ranking yet"), age)
+        kpis = [k.code for k in catalog.kpis if k.scoring and k.level in (None, catalog.ranking.level)]
+        half = max(1, math.ceil(self.options.count / 2))
+        fell = [AttentionRow(self._name(catalog, k), f"{m:.1f}", f"▼{d:.1f}")
+                for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code)[:half]]
+        low = [AttentionRow(self._name(catalog, k), f"{m:.1f}", f"{pos}/{of}")
+               for k, m, pos, of in bottom_quarter(ranking, kpis, code)[: max(1, self.options.count - len(fell))]]
+        since = period_label(snapshot.previous_ranking.period, with_year=False) if snapshot.previous_ranking else ""
+        return AttentionModel(
+            title=f"{title} · {period_label(ranking.period)}",
+            falls_heading=f"{tr('Biggest falls in marks since')} {since}".strip(),
+            falls=tuple(fell),
+            bottom_heading=tr("Bottom quarter of districts") if code else tr("Lowest quarter of KPIs (avg marks)"),
+            bottom=tuple(low),
+            empty_text=tr("none"),
+            age=age,
+        )
+
+    def _name(self, catalog: Catalog, code: str) -> str:
+        return self.context.name(catalog.kpi(code), code)
+
+    def paint_model(self, painter: QPainter, rect: QRectF, model: AttentionModel) -> None:
+        self.paint_heading(painter, model.title, model.age)
+        gap = self.scale.body
+        half = (rect.width() - gap) / 2
+        self._paint_list(painter, QRectF(rect.left(), rect.top(), half, rect.height()), model.falls_heading, model.falls, DOWN, model.empty_text)
+        self._paint_list(painter, QRectF(rect.left() + half + gap, rect.top(), half, rect.height()), model.bottom_heading, model.bottom, LOW, model.empty_text)
+
+    def _paint_list(self, painter: QPainter, rect: QRectF, heading: str, rows: tuple[AttentionRow, ...], tint: str, empty: str) -> None:
+        draw_text(painter, QRectF(rect.left(), rect.top(), rect.width(), self.scale.small * 1.5), heading, self.scale.small, fg=tint, bold=True)
+        size = int((self.scale.small + self.scale.body) / 2)
+        row_h = size * 2.0
+        y = rect.top() + size * 1.8
+        if not rows:
+            draw_text(painter, QRectF(rect.left(), y, rect.width(), row_h), f"✓ {empty}", size, fg=theme.TEXT_DIM)
+        note_w, marks_w = size * 3.6, size * 2.6
+        for row in rows:
+            if y + row_h > rect.bottom() + 1:
+                break
+            name_w = rect.width() - note_w - marks_w
+            draw_text(painter, QRectF(rect.left(), y, name_w - size * 0.3, row_h), row.name, size)
+            draw_text(painter, QRectF(rect.left() + name_w, y, marks_w, row_h), row.marks, size, bold=True, align=ALIGN_RIGHT)
+            draw_text(painter, QRectF(rect.right() - note_w, y, note_w, row_h), row.note, size, fg=tint, bold=True, align=ALIGN_RIGHT)
+            y += row_h
