@@ -1,0 +1,176 @@
+"""`python main.py rank`: the district ranking of any API v1 store, by the local engine.
+
+Fetches the catalog and the whole observations feed (following the cursor), ranks
+with the wall's own engine — ignoring whatever ranking the store publishes — and
+prints it as an aligned table, JSON or CSV. Useful to check a store's published
+ranking against DESIGN.md, or to rank when the store publishes none.
+
+Bad input (unreachable store, HTTP error, a body that does not match the contract,
+an unreadable token file, a bad period) is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import IO, Any
+
+from ..client import StoreClient, StoreError
+from ..contract import Catalog, Observation
+from ..observations import ObservationTable
+from ..token import TokenError, load_token
+from .engine import compute_ranking
+from .periods import check_month
+from .result import RankingResult
+
+EXIT_BAD_INPUT = 2
+EXIT_NOTHING_TO_RANK = 1
+
+
+def _month(text: str) -> str:
+    try:
+        return check_month(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", required=True, metavar="URL", help="API v1 store base URL")
+    parser.add_argument("--period", type=_month, default=None, metavar="YYYY-MM",
+                        help="month to rank (default: the latest month with a ranked observation)")
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                        help="table (default; aligned columns), json or csv (both with marks per KPI)")
+    # SUPPRESS: when the top-level parser defines the same options, a value given
+    # before the command is not overwritten by this subparser's default.
+    parser.add_argument("--token-file", default=argparse.SUPPRESS, metavar="FILE",
+                        help="file holding the store's bearer token (else $CMWALL_TOKEN_FILE / $CMWALL_TOKEN)")
+    parser.add_argument("--timeout", type=_positive, default=argparse.SUPPRESS, metavar="SEC",
+                        help="HTTP timeout in seconds (default 10)")
+    parser.add_argument("--ca-bundle", default=argparse.SUPPRESS, metavar="FILE",
+                        help="CA certificates to trust (TLS is always verified)")
+
+
+def _iter_observations(client: StoreClient) -> Iterator[Observation]:
+    for page in client.iter_observation_pages():
+        yield from page.observations
+
+
+def fetch(args: argparse.Namespace, transport: Any = None) -> tuple[Catalog, ObservationTable]:
+    """The store's catalog and its whole observations feed, as the engine's input."""
+    token = load_token(getattr(args, "token_file", None))
+    ca_bundle = getattr(args, "ca_bundle", None)
+    with StoreClient(
+        args.store,
+        token=token,
+        timeout=getattr(args, "timeout", None) or 10.0,
+        verify=ca_bundle if ca_bundle else True,
+        transport=transport,
+    ) as client:
+        catalog = client.fetch_catalog()
+        table = ObservationTable.from_observations(_iter_observations(client))
+    return catalog, table
+
+
+def _fmt(v: float | None) -> str:
+    return "" if v is None else f"{v:.2f}"
+
+
+def _records(catalog: Catalog, result: RankingResult) -> list[dict[str, Any]]:
+    out = []
+    for row in result.rows:
+        entity = catalog.entity(row.entity)
+        out.append(
+            {
+                "entity": row.entity,
+                "name": entity.name if entity else "",
+                "score": row.score,
+                "rank": row.rank,
+                "grade": row.grade,
+                "provisional": row.provisional,
+                "marks": dict(row.marks),
+            }
+        )
+    return out
+
+
+def write_table(catalog: Catalog, result: RankingResult, out: IO[str]) -> None:
+    records = _records(catalog, result)
+    header = ("Rank", "Code", "Name", "Score", "Grade")
+    cells = [
+        (str(r["rank"] or "-"), r["entity"], r["name"] + (" *" if r["provisional"] else ""), _fmt(r["score"]) or "-", r["grade"] or "-")
+        for r in records
+    ]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
+    right = (True, False, False, True, False)
+
+    def line(values: tuple[str, ...]) -> str:
+        return "  ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right)).rstrip()
+
+    as_of = result.data_as_of.isoformat(timespec="seconds") if result.data_as_of else "-"
+    out.write(f"{catalog.state.name} {catalog.ranking.level} ranking for {result.period} "
+              f"(local engine; data as of {as_of})\n")
+    out.write(line(header) + "\n")
+    out.write(line(tuple("-" * w for w in widths)) + "\n")
+    for c in cells:
+        out.write(line(c) + "\n")
+    if any(r["provisional"] for r in records):
+        out.write("* provisional: too many KPIs not reported\n")
+
+
+def write_json(catalog: Catalog, result: RankingResult, out: IO[str]) -> None:
+    body = {
+        "period": result.period,
+        "source": result.source,
+        "computed_at": result.computed_at.isoformat(),
+        "data_as_of": result.data_as_of.isoformat() if result.data_as_of else None,
+        "catalog_revision": catalog.revision,
+        "rows": _records(catalog, result),
+    }
+    json.dump(body, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def write_csv(catalog: Catalog, result: RankingResult, out: IO[str]) -> None:
+    records = _records(catalog, result)
+    kpi_codes = list(records[0]["marks"]) if records else []
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["entity", "name", "score", "rank", "grade", "provisional", *kpi_codes])
+    for r in records:
+        writer.writerow(
+            [r["entity"], r["name"], _fmt(r["score"]), r["rank"] or "", r["grade"] or "", int(r["provisional"]),
+             *(_fmt(r["marks"][k]) for k in kpi_codes)]
+        )
+
+
+WRITERS = {"table": write_table, "json": write_json, "csv": write_csv}
+
+
+def run(args: argparse.Namespace, *, transport: Any = None, out: IO[str] | None = None) -> int:
+    """Fetch, rank, print. 0: printed; 1: nothing to rank; 2: bad input (message on stderr)."""
+    out = out if out is not None else sys.stdout
+    try:
+        period = check_month(args.period) if args.period is not None else None
+        catalog, table = fetch(args, transport)
+    except (StoreError, TokenError, ValueError) as err:
+        print(f"rank: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = compute_ranking(catalog, table, period, computed_at=datetime.now(timezone.utc), revision="local")
+    if result is None:
+        print(f"rank: nothing to rank: no observation of a ranked KPI for {period or 'any month'}", file=sys.stderr)
+        return EXIT_NOTHING_TO_RANK
+    WRITERS[args.format](catalog, result, out)
+    return 0
