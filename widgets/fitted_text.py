@@ -1,0 +1,62 @@
+"""Text that shrinks a little to fit, and wraps, for headings and legends.
+
+Long KPI and department names are the norm on this wall ("CM Helpline complaints
+pending over 300 days"). Eliding them hides the part that matters, so headings
+first shrink (to no less than `minimum` of their size) and only then elide, and
+legend titles wrap onto a second line. Text is still plain (QPainter.drawText).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter
+
+from ..wall import theme
+from .data_age import DataAge
+from .paint_kit import colour, draw_age, draw_text, font, text_width
+
+
+def fitted_size(text: str, pixel_size: int, width: float, *, bold: bool = False, minimum: float = 0.72) -> int:
+    """The largest size ≤ `pixel_size` (and ≥ minimum × it) at which `text` fits `width`."""
+    needed = text_width(text, pixel_size, bold)
+    if needed <= width or needed <= 0:
+        return pixel_size
+    return max(int(pixel_size * minimum), int(pixel_size * width / needed))
+
+
+def draw_fitted(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg: str = theme.TEXT, bold: bool = False) -> None:
+    draw_text(painter, rect, text, fitted_size(text, pixel_size, rect.width(), bold=bold), fg=fg, bold=bold)
+
+
+def draw_wrapped(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg: str = theme.TEXT_DIM, lines: int = 2) -> float:
+    """Word-wrapped plain text in at most `lines` lines from the top of `rect`; returns the height used."""
+    f = font(pixel_size)
+    metrics = QFontMetricsF(f)
+    line_height = metrics.lineSpacing()
+    words, out, current = text.split(), [], ""
+    for word in words:
+        trial = f"{current} {word}".strip()
+        if metrics.horizontalAdvance(trial) <= rect.width() or not current:
+            current = trial
+        else:
+            out.append(current)
+            current = word
+    if current:
+        out.append(current)
+    if len(out) > lines:
+        out = out[: lines - 1] + [" ".join(out[lines - 1 :])]
+    painter.setFont(f)
+    painter.setPen(colour(fg))
+    for i, line in enumerate(out):
+        shown = metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRectF(rect.left(), rect.top() + i * line_height, rect.width(), line_height),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextSingleLine), shown)
+    return len(out) * line_height
+
+
+def paint_fitted_heading(painter: QPainter, heading: QRectF, pad: float, title: str, age: DataAge | None, title_px: int, small_px: int) -> None:
+    """The tile heading: freshness on the right, the title shrunk to fit the rest."""
+    used = 0.0
+    if age is not None:
+        used = draw_age(painter, QRectF(heading.left() + heading.width() * 0.35, heading.top(), heading.width() * 0.65, heading.height()), age, small_px)
+    draw_fitted(painter, QRectF(heading.left(), heading.top(), heading.width() - used - pad, heading.height()), title, title_px, bold=True)
