@@ -1,0 +1,83 @@
+"""Shared fixtures: the demo store on loopback and a snapshot of it at a fixed time.
+
+Session-scoped because building the demo store's year of history and polling it
+takes a second or two; everything here is deterministic (fixed seed, fixed clock),
+so approved images and behaviour tests see the same figures on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from cmwall.sync.client import StoreClient
+from cmwall.sync.demo_store import DemoStore, serve_in_thread
+from cmwall.sync.local_store import LocalStore
+from cmwall.sync.snapshot import Snapshot
+from cmwall.sync.worker import SyncWorker
+
+IST = timezone(timedelta(hours=5, minutes=30))
+DEMO_NOW = datetime(2026, 11, 22, 11, 0, tzinfo=IST)  # the fixed "now" of every demo fixture
+
+
+class MovableClock:
+    """A clock tests can move forward; the demo store and the worker share it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def demo_store_url() -> Iterator[str]:
+    running = serve_in_thread(DemoStore(seed=0, clock=lambda: DEMO_NOW))
+    try:
+        yield running.url
+    finally:
+        running.stop()
+
+
+def _poll(url: str, data_dir: Path, clock: MovableClock | None = None) -> tuple[SyncWorker, Snapshot]:
+    worker = SyncWorker(StoreClient(url), LocalStore(data_dir), clock=clock or (lambda: DEMO_NOW))
+    snapshot = worker.poll_all()
+    assert snapshot is not None and snapshot.catalog is not None
+    return worker, snapshot
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(demo_store_url: str, tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    worker, snapshot = _poll(demo_store_url, tmp_path_factory.mktemp("demo-local"))
+    worker.client.close()
+    worker.store.close()
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def newer_demo_snapshots(tmp_path_factory: pytest.TempPathFactory) -> tuple[Snapshot, ...]:
+    """Three successive snapshots of a second demo store whose clock moves on (1 h, then 2 d)."""
+    clock = MovableClock(DEMO_NOW)
+    running = serve_in_thread(DemoStore(seed=0, clock=clock))
+    try:
+        worker, first = _poll(running.url, tmp_path_factory.mktemp("demo-moving"), clock)
+        snapshots = [first]
+        for step in (timedelta(hours=1), timedelta(days=2)):
+            clock.now += step
+            newer = worker.poll_all()
+            snapshots.append(newer if newer is not None else snapshots[-1])
+        worker.client.close()
+        worker.store.close()
+    finally:
+        running.stop()
+    return tuple(snapshots)
+
+
+@pytest.fixture
+def tile_context():  # type: ignore[no-untyped-def]
+    from cmwall.widgets.base import TileContext
+
+    return TileContext(language="en", now=lambda: DEMO_NOW, layout_dir=Path(__file__).parent)

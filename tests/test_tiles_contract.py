@@ -1,0 +1,123 @@
+"""The one contract every registered tile type keeps, checked over all of them.
+
+Parametrised at collection time from the registry, so a new tile type is covered
+the moment it registers (and must add example options to tests/tile_examples.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from cmwall.sync.snapshot import Snapshot
+from cmwall.widgets.base import Tile, TileContext
+from cmwall.widgets.registry import registered
+
+from .conftest import DEMO_NOW
+from .imaging import image_array
+from .tile_examples import EXAMPLE_OPTIONS
+
+TILE_TYPES = sorted(registered())
+SIZES = ((320, 180), (960, 540), (1920, 1080), (3840, 2160))
+NOT_DATA = {"clock", "banner"}  # show no snapshot data, so a snapshot need not repaint them
+
+
+def make_tile(qtbot, name: str, context: TileContext) -> Tile:  # type: ignore[no-untyped-def]
+    cls = registered()[name]
+    assert name in EXAMPLE_OPTIONS, f"add example options for {name!r} to tests/tile_examples.py"
+    tile = cls(cls.options_model(**EXAMPLE_OPTIONS[name]), context)
+    qtbot.addWidget(tile)
+    return tile
+
+
+def assert_not_blank(tile: Tile) -> None:
+    pixels = image_array(tile.grab().toImage())
+    colours = np.unique(pixels.reshape(-1, 3)[:: max(1, pixels.size // 60000)], axis=0)
+    assert len(colours) > 4, f"{tile.type_name} rendered a blank image at {tile.width()}×{tile.height()}"
+
+
+def assert_no_running_timers(tile: Tile) -> None:
+    running = [t for t in tile.findChildren(QTimer) if t.isActive()]
+    assert not running, f"{tile.type_name}: {len(running)} QTimer(s) still running after cleanup()"
+
+
+class PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+@pytest.mark.parametrize("name", TILE_TYPES)
+def test_tile_keeps_the_contract(qtbot, name, demo_snapshot, newer_demo_snapshots, tile_context) -> None:  # type: ignore[no-untyped-def]
+    tile = make_tile(qtbot, name, tile_context)
+    tile.resize(*SIZES[1])
+    tile.show()
+    tile.apply(demo_snapshot)
+    for width, height in SIZES:
+        tile.resize(width, height)
+        QApplication.processEvents()
+        assert_not_blank(tile)
+    tile.resize(*SIZES[1])
+    for snapshot in newer_demo_snapshots:
+        tile.apply(snapshot)
+        QApplication.processEvents()
+    assert tile.apply_count == 1 + len(newer_demo_snapshots)
+    assert_not_blank(tile)
+    tile.cleanup()
+    assert_no_running_timers(tile)
+
+
+@pytest.mark.parametrize("name", TILE_TYPES)
+def test_tile_waits_calmly_before_first_data(qtbot, name, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+    tile = make_tile(qtbot, name, tile_context)
+    tile.resize(640, 360)
+    tile.show()
+    tile.apply(replace(demo_snapshot, catalog=None, ranking=None, previous_ranking=None, series={}))
+    QApplication.processEvents()
+    assert_not_blank(tile)
+    tile.retranslate()
+    tile.cleanup()
+    assert_no_running_timers(tile)
+
+
+@pytest.mark.parametrize("name", TILE_TYPES)
+def test_one_snapshot_update_repaints_once(qtbot, name, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+    tile = make_tile(qtbot, name, tile_context)
+    tile.resize(960, 540)
+    tile.show()
+    qtbot.waitExposed(tile)
+    tile.apply(demo_snapshot)
+    QApplication.processEvents()
+    counter = PaintCounter()
+    tile.installEventFilter(counter)
+    # The store goes out of reach: every data tile must now say "cached" — one repaint.
+    away = replace(
+        demo_snapshot, id=demo_snapshot.id + 1,
+        status=replace(demo_snapshot.status, reachable=False, unreachable_since=DEMO_NOW - timedelta(minutes=5)),
+    )
+    tile.apply(away)
+    QApplication.processEvents()
+    QApplication.processEvents()
+    expected = (0, 1) if name in NOT_DATA else (1,)
+    assert counter.count in expected, f"{name}: {counter.count} paints for one snapshot"
+    tile.cleanup()
+
+
+def test_every_tile_type_has_example_options() -> None:
+    missing = set(TILE_TYPES) - set(EXAMPLE_OPTIONS)
+    assert not missing, f"no example options for {sorted(missing)}"
+
+
+def test_snapshots_move_forward(newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    ids = [s.id for s in newer_demo_snapshots]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)

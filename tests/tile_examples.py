@@ -1,0 +1,28 @@
+"""Example options for every tile type, using codes of the demo catalog.
+
+The contract test builds each registered tile from these; a tile type registered
+without an entry here fails that test, so a new tile cannot skip the contract.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+RANKED_DISTRICT = "439"  # Amreli
+OTHER_DISTRICTS = ("438", "459", "457")  # Ahmadabad, Surat, Rajkot
+
+EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
+    "kpi": {"kpi": "PMJAY.CARDS", "entity": RANKED_DISTRICT},
+    "ranking": {"mode": "top", "count": 10, "highlight": RANKED_DISTRICT},
+    "trend": {"kpi": "MCH.FULL_IMM", "entities": OTHER_DISTRICTS},
+    "breakdown": {"entity": RANKED_DISTRICT},
+    "attention": {"entity": RANKED_DISTRICT, "count": 8},
+    "clock": {"show_date": True},
+    "banner": {"title": "Chief Minister Dashboard", "text": "Government of Gujarat",
+               "text_local": {"gu": "ગુજરાત સરકાર", "hi": "गुजरात सरकार"}},
+    "map": {"colour_by": "score", "facility_kpi": "HFW.O2.STOCK_HOURS"},
+    "capacity": {"level": "facility", "count": 10},
+    "alerts": {"count": 10, "minimum": "warn"},
+    "freshness": {"count": 10},
+    "grievance": {"count": 10},
+}
