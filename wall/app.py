@@ -1,0 +1,244 @@
+"""The wall process: `run(config) -> exit code`.
+
+Sets up Qt (choosing the offscreen platform when there is no display), the theme and
+fonts, loads the layout, starts the data side (backend.py) and the windows
+(controller.py), and tears everything down in order on the way out. Bad input — an
+invalid layout, an unreadable token file, an unwritable data directory — is one
+clear line on stderr and a non-zero exit, never a traceback. `--screenshot DIR`
+renders every screen once the first sync has succeeded, writes one PNG per screen
+and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .config import WallConfig
+from .display import choose_platform
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+SCREENSHOT_TIMEOUT_S = 60.0
+SCREENSHOT_SETTLE_MS = 1200  # let tiles finish coalesced repaints before grabbing
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _error(message: str) -> None:
+    print(f"cm-wall: error: {message}", file=sys.stderr)
+
+
+def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float = SCREENSHOT_TIMEOUT_S) -> int:
+    note = choose_platform()
+    if note:
+        print(note, file=sys.stderr)
+
+    from ..layouts.loader import AUTO, LayoutError, auto_layout_name, load_layout
+    from .i18n import LANGUAGES
+
+    if config.language is not None and config.language not in LANGUAGES:
+        _error(f"unknown language {config.language!r}: expected one of {', '.join(LANGUAGES)}")
+        return EXIT_BAD_INPUT
+    layout = None
+    if config.layout != AUTO:  # fail fast, before any window exists
+        try:
+            layout = load_layout(config.layout)
+        except LayoutError as err:
+            print(f"cm-wall: error: invalid layout\n{err.report()}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+
+    from PySide6.QtWidgets import QApplication
+
+    from .backend import BackendError, build_backend
+    from .bridge import SnapshotBridge
+    from .controller import WallController
+    from .idle import BlankingInhibitor, CursorHider
+
+    _route_qt_messages()
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "cm-wall"])
+    assert isinstance(app, QApplication)
+    _style(app)
+    if layout is None:
+        name = auto_layout_name(len(app.screens()))
+        log.info("layout: %s (%d screens connected)", name, len(app.screens()))
+        try:
+            layout = load_layout(name)
+        except LayoutError as err:
+            print(f"cm-wall: error: invalid layout\n{err.report()}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+
+    bridge = SnapshotBridge()
+    try:
+        backend = build_backend(config, bridge.deliver)
+    except BackendError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
+
+    screenshot_mode = config.screenshot_dir is not None
+    controller = WallController(
+        layout,
+        clock=clock,
+        refresh=backend.refresh_now,
+        screenshot_dir=config.data_dir / "screenshots",
+        language=config.language,
+        windowed=config.windowed,
+        fade_ms=0 if screenshot_mode else 450,
+    )
+    bridge.snapshot_applied.connect(controller.apply_snapshot)
+    controller.quit_confirmed.connect(app.quit)
+    cursor = CursorHider()
+    app.installEventFilter(cursor)
+    inhibitor = BlankingInhibitor()
+    outcome = {"code": EXIT_OK}
+    job = None
+    restore_signals = _quit_on_signals(app)
+    try:
+        controller.start()
+        if not screenshot_mode:
+            inhibitor.inhibit()
+        backend.start()
+        if screenshot_mode:
+            assert config.screenshot_dir is not None
+            job = ScreenshotJob(controller, bridge, config.screenshot_dir, screenshot_timeout, outcome)
+        code = app.exec()
+        return outcome["code"] if screenshot_mode else code
+    finally:
+        restore_signals()
+        if job is not None:
+            job.stop()
+        controller.shutdown()
+        backend.stop()
+        app.removeEventFilter(cursor)
+        cursor.stop()
+        inhibitor.release()
+
+
+# Qt messages that say nothing to an operator (the offscreen plugin's size-hint notice).
+_QUIET_QT_MESSAGES = ("does not support propagateSizeHints",)
+
+
+def _route_qt_messages() -> None:
+    """Qt's own warnings go to the log (not raw to stderr), minus known noise."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("cmwall.qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(kind, context, message: str) -> None:  # type: ignore[no-untyped-def]
+        if any(noise in message for noise in _QUIET_QT_MESSAGES):
+            return
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def _style(app) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFont
+
+    from . import theme
+
+    font = QFont()
+    font.setFamilies(theme.FONT_FAMILIES)
+    font.setPixelSize(16)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    app.setFont(font)
+    app.setApplicationName("CM Wall")
+    app.setStyleSheet(theme.stylesheet())
+
+
+def _quit_on_signals(app) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    """SIGINT/SIGTERM quit the event loop cleanly (Python handles signals between Qt events)."""
+    from PySide6.QtCore import QTimer
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+    def restore() -> None:
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore
+
+
+class ScreenshotJob:
+    """Waits for the first successful sync, lets the tiles settle, writes the PNGs, quits."""
+
+    def __init__(self, controller, bridge, directory: Path, timeout_s: float, outcome: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QTimer
+
+        self.controller = controller
+        self.bridge = bridge
+        self.directory = directory
+        self.outcome = outcome
+        self.timeout_s = timeout_s
+        self.last_error: str | None = None
+        self.armed = False
+        self._settle = QTimer()
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SCREENSHOT_SETTLE_MS)
+        self._settle.timeout.connect(self.capture)
+        self._timeout = QTimer()
+        self._timeout.setSingleShot(True)
+        self._timeout.setInterval(int(timeout_s * 1000))
+        self._timeout.timeout.connect(self.give_up)
+        self._timeout.start()
+        bridge.snapshot_applied.connect(self.on_snapshot)
+
+    def on_snapshot(self, snapshot) -> None:  # type: ignore[no-untyped-def]
+        self.last_error = snapshot.status.last_error or self.last_error
+        if self.armed or snapshot.status.last_success is None or snapshot.catalog is None:
+            return
+        self.armed = True
+        self._settle.start()
+
+    def capture(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self._timeout.stop()
+        try:
+            paths = self.controller.save_screenshots(self.directory)
+        except OSError as err:
+            _error(f"cannot write screenshots: {err}")
+            self.outcome["code"] = EXIT_FAILED
+        else:
+            print(f"cm-wall: wrote {len(paths)} screenshot(s) to {self.directory}")
+            for path in paths:
+                print(f"  {path.name}")
+            self.outcome["code"] = EXIT_OK
+        QApplication.quit()
+
+    def give_up(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self._settle.stop()
+        reason = f" (last error: {self.last_error})" if self.last_error else ""
+        _error(f"no successful sync within {self.timeout_s:g} s; no screenshots written{reason}")
+        self.outcome["code"] = EXIT_FAILED
+        QApplication.quit()
+
+    def stop(self) -> None:
+        self._settle.stop()
+        self._timeout.stop()
+        try:
+            self.bridge.snapshot_applied.disconnect(self.on_snapshot)
+        except (RuntimeError, TypeError):
+            pass

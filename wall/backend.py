@@ -1,0 +1,103 @@
+"""The wall's data side, wired from a `WallConfig`: store, client, local DB, schedule. Qt-free.
+
+Without a store URL the embedded demo store is started on loopback and reached
+through the same HTTP client as a state's remote store, so the demo exercises the
+real path. The local database is loaded first (the service's first job), so a wall
+restarted while the store is down shows what it last saw at once. Snapshots go to
+`on_snapshot`, called on the sync thread; the GUI side makes that a queued signal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..sync.client import StoreClient
+from ..sync.local_store import LocalStore, LocalStoreError
+from ..sync.service import SyncService
+from ..sync.snapshot import Snapshot
+from ..sync.token import TokenError, load_token
+from ..sync.worker import SyncWorker
+from .config import WallConfig
+
+log = logging.getLogger(__name__)
+
+LOOPBACK = "127.0.0.1"
+
+
+class BackendError(Exception):
+    """The backend cannot start: a one-line reason for the operator."""
+
+
+@dataclass
+class Backend:
+    service: SyncService
+    store_url: str
+    demo_server: Any | None = None  # the embedded demo store's RunningServer, if started
+
+    @property
+    def is_demo(self) -> bool:
+        return self.demo_server is not None
+
+    def start(self) -> None:
+        self.service.start()
+
+    def refresh_now(self) -> None:
+        self.service.refresh_now()
+
+    def stop(self) -> None:
+        """Stop polling (waits for a running poll), close the DB, then the demo server."""
+        try:
+            self.service.stop()
+        finally:
+            if self.demo_server is not None:
+                self.demo_server.stop()
+                self.demo_server = None
+
+
+def start_demo_store(config: WallConfig) -> Any:
+    from ..sync.demo_store import DemoStore, serve_in_thread
+
+    try:
+        store = DemoStore(seed=config.demo_seed, ranking_mode=config.demo_ranking)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise BackendError(f"embedded demo store: {err}") from None
+    return serve_in_thread(store, LOOPBACK, 0)
+
+
+def build_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None]) -> Backend:
+    """Everything the wall needs to sync, not yet started. Raises BackendError."""
+    try:
+        token = load_token(config.token_file)
+    except TokenError as err:
+        raise BackendError(str(err)) from None
+    demo_server = None
+    store_url = config.store_url
+    if store_url is None:
+        try:
+            demo_server = start_demo_store(config)
+        except OSError as err:
+            raise BackendError(f"cannot start the embedded demo store: {err}") from None
+        store_url = demo_server.url
+        log.info("embedded demo store serving at %s", store_url)
+    try:
+        client = StoreClient(store_url, token=token, timeout=config.timeout, verify=config.ca_bundle or True)
+    except (OSError, ValueError) as err:  # e.g. an unreadable CA bundle
+        _stop(demo_server)
+        raise BackendError(f"cannot set up the store client: {err}") from None
+    try:
+        local = LocalStore(config.data_dir)
+    except (OSError, LocalStoreError) as err:
+        client.close()
+        _stop(demo_server)
+        raise BackendError(f"cannot open the local store in {config.data_dir}: {err}") from None
+    worker = SyncWorker(client, local)
+    service = SyncService(worker, on_snapshot, config.intervals)
+    return Backend(service=service, store_url=store_url, demo_server=demo_server)
+
+
+def _stop(server: Any | None) -> None:
+    if server is not None:
+        server.stop()

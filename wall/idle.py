@@ -1,0 +1,108 @@
+"""Keeping the wall clean and awake: hide the idle cursor, stop screen blanking.
+
+The mouse pointer disappears after a few seconds without movement and comes back
+when moved. The display server is asked not to blank or power down the monitors —
+`xset s off -dpms` on X11 when available, else a freedesktop ScreenSaver inhibit
+over D-Bus held for the life of the process. Both are best effort: logged, never
+fatal, and skipped on the offscreen platform.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCursor, QGuiApplication
+
+log = logging.getLogger(__name__)
+
+IDLE_CURSOR_MS = 3000
+
+
+class CursorHider(QObject):
+    """An application event filter: blank cursor after `idle_ms` without mouse movement."""
+
+    def __init__(self, idle_ms: int = IDLE_CURSOR_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.hidden = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(idle_ms)
+        self._timer.timeout.connect(self.hide_cursor)
+        self._timer.start()
+
+    def hide_cursor(self) -> None:
+        if not self.hidden:
+            QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+            self.hidden = True
+
+    def show_cursor(self) -> None:
+        if self.hidden:
+            QGuiApplication.restoreOverrideCursor()
+            self.hidden = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonPress):
+            self.show_cursor()
+            self._timer.start()
+        return False
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.show_cursor()
+
+
+class BlankingInhibitor:
+    """Asks the display server not to blank the screens; `release()` undoes what it can."""
+
+    def __init__(self) -> None:
+        self.method = "none"
+        self._cookie: int | None = None
+        self._bus = None
+
+    def inhibit(self) -> str:
+        platform = QGuiApplication.platformName()
+        if platform in ("offscreen", "minimal"):
+            self.method = "not needed (offscreen)"
+        elif platform == "xcb" and os.environ.get("DISPLAY") and shutil.which("xset"):
+            self.method = self._xset()
+        if self.method == "none":
+            self.method = self._dbus()
+        log.info("screen blanking: %s", self.method)
+        return self.method
+
+    def _xset(self) -> str:
+        try:
+            subprocess.run(["xset", "s", "off", "-dpms"], check=True, timeout=5, capture_output=True)
+            subprocess.run(["xset", "s", "noblank"], check=False, timeout=5, capture_output=True)
+            return "xset s off -dpms"
+        except (OSError, subprocess.SubprocessError) as err:
+            log.warning("xset failed: %s", err)
+            return "none"
+
+    def _dbus(self) -> str:
+        try:
+            from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
+        except ImportError:
+            return "none"
+        bus = QDBusConnection.sessionBus()
+        if not bus.isConnected():
+            return "none"
+        iface = QDBusInterface("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver",
+                               "org.freedesktop.ScreenSaver", bus)
+        if not iface.isValid():
+            return "none"
+        reply = iface.call("Inhibit", "cm-wall", "video wall on display")
+        if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
+            return "none"
+        self._cookie = int(reply.arguments()[0])
+        self._bus = iface  # keep the interface (and connection) alive: the inhibit lasts while it does
+        return "D-Bus ScreenSaver inhibit"
+
+    def release(self) -> None:
+        if self._bus is not None and self._cookie is not None:
+            self._bus.call("UnInhibit", self._cookie)
+            self._cookie = None

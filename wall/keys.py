@@ -1,0 +1,69 @@
+"""The operator's keys: one table from key to action, also the help overlay's text.
+
+A wall has a keyboard on a shelf, not a mouse; every action is one key, listed on
+the help overlay (F1 or ?). Quitting asks for confirmation so a stray key cannot
+blank the wall.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import Qt
+
+K = Qt.Key
+
+
+class Action(Enum):
+    NEXT_PAGE = "Next page"
+    PREVIOUS_PAGE = "Previous page"
+    TOGGLE_PAUSE = "Pause / resume rotation"
+    TOGGLE_CRISIS = "Crisis layout on / off"
+    NEXT_LAYOUT = "Next layout"
+    NEXT_LANGUAGE = "Language: English → हिन्दी → ગુજરાતી"
+    REFRESH = "Refresh data now"
+    SCREENSHOT = "Screenshot of every screen"
+    HELP = "Show / hide this help"
+    QUIT = "Quit (asks to confirm)"
+
+
+BINDINGS: dict[int, Action] = {
+    K.Key_Right: Action.NEXT_PAGE,
+    K.Key_PageDown: Action.NEXT_PAGE,
+    K.Key_N: Action.NEXT_PAGE,
+    K.Key_Left: Action.PREVIOUS_PAGE,
+    K.Key_PageUp: Action.PREVIOUS_PAGE,
+    K.Key_P: Action.PREVIOUS_PAGE,
+    K.Key_Space: Action.TOGGLE_PAUSE,
+    K.Key_C: Action.TOGGLE_CRISIS,
+    K.Key_V: Action.NEXT_LAYOUT,
+    K.Key_L: Action.NEXT_LANGUAGE,
+    K.Key_R: Action.REFRESH,
+    K.Key_F5: Action.REFRESH,
+    K.Key_S: Action.SCREENSHOT,
+    K.Key_F1: Action.HELP,
+    K.Key_Question: Action.HELP,
+    K.Key_H: Action.HELP,
+    K.Key_Q: Action.QUIT,
+    K.Key_Escape: Action.QUIT,
+}
+
+# Keys that confirm a pending quit; any other key cancels it.
+CONFIRM_KEYS = (K.Key_Y, K.Key_Return, K.Key_Enter)
+
+HELP_ROWS: tuple[tuple[str, Action], ...] = (
+    ("→  PgDn  N", Action.NEXT_PAGE),
+    ("←  PgUp  P", Action.PREVIOUS_PAGE),
+    ("Space", Action.TOGGLE_PAUSE),
+    ("C", Action.TOGGLE_CRISIS),
+    ("V", Action.NEXT_LAYOUT),
+    ("L", Action.NEXT_LANGUAGE),
+    ("R  F5", Action.REFRESH),
+    ("S", Action.SCREENSHOT),
+    ("F1  ?  H", Action.HELP),
+    ("Q  Esc", Action.QUIT),
+)
+
+
+def action_for(key: int) -> Action | None:
+    return BINDINGS.get(key)

@@ -1,0 +1,85 @@
+"""The status strip along the bottom of every screen.
+
+Plain-text labels (store text is never interpreted as rich text), each item with a
+symbol and a colour for its tone, the IST clock at the right. Text is only set when
+it changes, so nothing flickers; the height follows the screen so it reads from
+across the room on 1080p and 4K alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from ..widgets.base import plain_label
+from . import theme
+from .status_text import TONE_SYMBOLS, StatusItem
+
+TONE_COLOURS = {
+    "ok": theme.ALERT_COLOURS["ok"],
+    "warn": theme.ALERT_COLOURS["warn"],
+    "critical": theme.ALERT_COLOURS["critical"],
+    "dim": theme.TEXT_DIM,
+    "plain": theme.TEXT,
+}
+
+
+def strip_height(screen_height: int) -> int:
+    return max(30, int(screen_height * 0.036))
+
+
+class StatusStrip(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusStrip")
+        self.setStyleSheet(
+            f"QFrame#statusStrip {{ background: {theme.PANEL}; border-top: 1px solid {theme.PANEL_BORDER}; }}"
+        )
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(16, 0, 16, 0)
+        self._row.setSpacing(28)
+        self._labels: list[QLabel] = []
+        self._shown: list[tuple[str, str]] = []
+        self._row.addStretch(1)
+        self.clock = plain_label("", self)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.clock.setStyleSheet(f"color: {theme.TEXT}; font-weight: 600;")
+        self._row.addWidget(self.clock)
+
+    def texts(self) -> list[str]:
+        """The items as shown (tests and screenshots)."""
+        return [label.text() for label in self._labels if not label.isHidden()]
+
+    def set_items(self, items: Sequence[StatusItem]) -> None:
+        wanted = [(f"{TONE_SYMBOLS[i.tone]} {i.text}".strip(), i.tone) for i in items]
+        if wanted == self._shown:
+            return
+        self._shown = wanted
+        while len(self._labels) < len(wanted):
+            label = plain_label("", self)
+            label.setFont(self.clock.font())
+            self._row.insertWidget(len(self._labels), label)
+            self._labels.append(label)
+        for label, (text, tone) in zip(self._labels, wanted):
+            if label.text() != text:
+                label.setText(text)
+            label.setStyleSheet(f"color: {TONE_COLOURS[tone]};")
+            label.setVisible(True)
+        for label in self._labels[len(wanted):]:
+            label.setVisible(False)
+
+    def set_clock(self, text: str) -> None:
+        if self.clock.text() != text:
+            self.clock.setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        size = max(12, int(self.height() * 0.46))
+        for label in [*self._labels, self.clock]:
+            font = label.font()
+            if font.pixelSize() != size:
+                font.setPixelSize(size)
+                label.setFont(font)
+        super().resizeEvent(event)

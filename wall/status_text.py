@@ -1,0 +1,150 @@
+"""What the status strip says, as plain data computed from a snapshot. Qt-free.
+
+The strip on every screen answers the control room's standing questions: is the
+central store reachable (and since when not), when did the last sync succeed, how
+old is the data, is the ranking the store's or a local estimate (and why), how many
+alerts are active, is the local database in trouble, what time is it in IST. Each
+item carries a tone (ok / warn / critical / dim) that the widget maps to a colour
+and a symbol, so the meaning never rests on colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from ..sync.ranking.fallback import REASON_CENTRAL, REASON_NONE
+from ..sync.snapshot import Snapshot
+from .i18n import tr
+from .rotation import IST
+
+Tone = Literal["ok", "warn", "critical", "dim", "plain"]
+TONE_SYMBOLS = {"ok": "●", "warn": "▲", "critical": "■", "dim": "○", "plain": ""}
+
+# The fallback reasons without their "local estimate: " prefix, for translation.
+_REASON_TAILS = ("central store has no ranking", "central ranking older than the data", "central store unreachable")
+
+
+@dataclass(frozen=True)
+class StatusItem:
+    key: str  # stable name: link, sync, age, ranking, alerts, store, notice, page, clock
+    text: str
+    tone: Tone = "plain"
+
+
+def ist_time(when: datetime, seconds: bool = False) -> str:
+    return when.astimezone(IST).strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def age_text(then: datetime | None, now: datetime, language: str) -> str:
+    """'updated 12 min ago' in `language` (the wall's vocabulary)."""
+    if then is None:
+        return tr("no data yet", language)
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return tr("updated just now", language)
+    if seconds < 3600:
+        return tr("updated {n} min ago", language).format(n=seconds // 60)
+    if seconds < 86400:
+        return tr("updated {n} h ago", language).format(n=seconds // 3600)
+    return tr("updated {n} d ago", language).format(n=seconds // 86400)
+
+
+def link_item(snapshot: Snapshot | None, now: datetime, language: str) -> StatusItem:
+    status = snapshot.status if snapshot else None
+    if status is None or status.reachable is None:
+        return StatusItem("link", tr("Connecting to the central store…", language), "dim")
+    if status.reachable:
+        return StatusItem("link", tr("Central store reachable", language), "ok")
+    since = status.unreachable_since or status.last_attempt or now
+    text = tr("Central store unreachable since {time}", language).format(time=ist_time(since))
+    minutes = int((now - since).total_seconds() // 60)
+    if minutes >= 1:
+        text += f" ({tr('{n} min', language).format(n=minutes)})"
+    return StatusItem("link", text, "critical")
+
+
+def sync_item(snapshot: Snapshot | None, language: str) -> StatusItem:
+    last = snapshot.status.last_success if snapshot else None
+    if last is None:
+        return StatusItem("sync", tr("No successful sync yet", language), "dim")
+    return StatusItem("sync", tr("Last sync {time}", language).format(time=ist_time(last, seconds=True)))
+
+
+def data_age_item(snapshot: Snapshot | None, now: datetime, language: str, stale_after_s: float = 3600) -> StatusItem:
+    then = snapshot.data_as_of if snapshot else None
+    text = f"{tr('Data', language)}: {age_text(then, now, language)}"
+    if then is None:
+        return StatusItem("age", text, "dim")
+    return StatusItem("age", text, "warn" if (now - then).total_seconds() > stale_after_s else "plain")
+
+
+def ranking_item(snapshot: Snapshot | None, language: str) -> StatusItem:
+    label = tr("Ranking", language)
+    if snapshot is None or snapshot.ranking is None:
+        return StatusItem("ranking", f"{label}: {tr(REASON_NONE, language)}", "dim")
+    if not snapshot.ranking_is_local:
+        reason = snapshot.ranking_reason or REASON_CENTRAL
+        if reason == REASON_CENTRAL:
+            return StatusItem("ranking", f"{label}: {tr('central', language)}", "ok")
+        return StatusItem("ranking", f"{label}: {tr('central', language)} — {_translate_reason(reason, language)}", "warn")
+    reason = snapshot.ranking_reason.removeprefix("local estimate: ").removeprefix("local estimate")
+    text = f"{label}: {tr('local estimate', language)}"
+    if reason:
+        text += f" — {_translate_reason(reason, language)}"
+    return StatusItem("ranking", text, "warn")
+
+
+def _translate_reason(reason: str, language: str) -> str:
+    for tail in _REASON_TAILS:
+        if reason.startswith(tail):
+            return tr(tail, language) + reason[len(tail):]
+    return tr(reason, language)
+
+
+def alerts_item(critical: int, warn: int, language: str) -> StatusItem:
+    if critical == 0 and warn == 0:
+        return StatusItem("alerts", tr("No active alerts", language), "ok")
+    text = f"{tr('Alerts', language)}: {critical + warn}"
+    if critical:
+        text += f" ({critical} {tr('critical', language)})"
+    return StatusItem("alerts", text, "critical" if critical else "warn")
+
+
+def local_store_item(snapshot: Snapshot | None, language: str) -> StatusItem | None:
+    error = snapshot.status.local_store_error if snapshot else None
+    if not error:
+        return None
+    return StatusItem("store", f"{tr('Local store', language)}: {error}", "critical")
+
+
+def clock_text(now: datetime, language: str) -> str:
+    local = now.astimezone(IST)
+    weekday = tr(local.strftime("%a"), language)
+    month = tr(local.strftime("%b"), language)
+    return f"{weekday} {local.day} {month}  {local.strftime('%H:%M:%S')} IST"
+
+
+def status_items(
+    snapshot: Snapshot | None,
+    now: datetime,
+    language: str,
+    *,
+    critical_alerts: int = 0,
+    warn_alerts: int = 0,
+    notices: tuple[str, ...] = (),
+) -> list[StatusItem]:
+    """The strip's items, left to right (the clock is separate: it ticks every second)."""
+    items = [
+        link_item(snapshot, now, language),
+        sync_item(snapshot, language),
+        data_age_item(snapshot, now, language),
+        ranking_item(snapshot, language),
+        alerts_item(critical_alerts, warn_alerts, language),
+    ]
+    store = local_store_item(snapshot, language)
+    if store is not None:
+        items.append(store)
+    items.extend(StatusItem("notice", notice, "warn") for notice in notices)
+    return items
