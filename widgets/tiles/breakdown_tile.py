@@ -117,7 +117,7 @@ class BreakdownTile(PaintedTile):
             groups=self._groups(catalog, why, snapshot.ranking),
             costs=self._costs(catalog, why),
             group_heading=tr("Score vs state average"),
-            cost_heading=tr("KPIs that cost the most marks"),
+            cost_heading=tr("KPIs costing most marks"),
             cost_columns=(tr("marks"), tr("lost"), f"{tr('vs')} {period_label(previous_month(why.period), with_year=False)[:3]}"),
             age=age,
         )
@@ -141,9 +141,9 @@ class BreakdownTile(PaintedTile):
         rows = []
         for k in why.costliest(self.options.count):
             kpi = catalog.kpi(k.kpi)
-            marks = f"{k.marks:.1f}" if k.marks is not None else tr("not reported")
+            marks = f"{k.marks:.1f}" if k.marks is not None else "—"
             if not k.reported:
-                marks = tr("not reported")
+                marks = f"⚠ {marks}"  # not reported: counted as zero (or skipped)
             change, tint = "", theme.TEXT_DIM
             if k.change is not None and abs(k.change) >= 0.005:
                 change, tint = (f"▲{k.change:.1f}", UP) if k.change > 0 else (f"▼{-k.change:.1f}", DOWN)
@@ -173,7 +173,7 @@ class BreakdownTile(PaintedTile):
             draw_text(painter, QRectF(fx, rect.top(), rect.right() - fx, head_h), model.flags, s.small, fg=theme.FRESHNESS_COLOURS["late"])
         top = rect.top() + head_h + s.small * 0.5
         gap = s.body
-        left = QRectF(rect.left(), top, rect.width() * 0.44, rect.bottom() - top)
+        left = QRectF(rect.left(), top, rect.width() * 0.38, rect.bottom() - top)
         right = QRectF(left.right() + gap, top, rect.right() - left.right() - gap, rect.bottom() - top)
         self._paint_groups(painter, left, model)
         self._paint_costs(painter, right, model)
@@ -184,7 +184,7 @@ class BreakdownTile(PaintedTile):
         draw_text(painter, QRectF(rect.left(), rect.top(), rect.width(), size * 1.5), model.group_heading, size, fg=theme.TEXT_DIM, bold=True)
         row_h = size * 2.3
         y = rect.top() + size * 1.7
-        name_w = rect.width() * 0.42
+        name_w = rect.width() * 0.45
         bar_x = rect.left() + name_w + size * 0.4
         bar_w = rect.right() - bar_x - size * 2.6
         for g in model.groups:
@@ -218,7 +218,7 @@ class BreakdownTile(PaintedTile):
         row_h = size * 2.3
         y = rect.top() + size * 1.7
         w = rect.width()
-        change_w, lost_w, marks_w = w * 0.14, w * 0.14, w * 0.16
+        change_w, lost_w, marks_w = w * 0.12, w * 0.12, w * 0.13
         name_w = w - change_w - lost_w - marks_w
         x = rect.left() + name_w
         for label, width in zip(model.cost_columns, (marks_w, lost_w, change_w)):

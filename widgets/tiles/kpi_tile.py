@@ -91,7 +91,8 @@ class KpiTile(PaintedTile):
         ach = achievement(kpi, value)
         target = ""
         if kpi.target is not None:
-            target = f"{tr('target')} {self.context.number(kpi.target, kpi.unit)} {kpi.unit}".rstrip()
+            whole = float(kpi.target).is_integer()
+            target = f"{tr('Target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if whole else None)} {kpi.unit}".rstrip()
             if ach is not None:
                 target += f" · {tr('achievement')} {ach * 100:.0f}%"
         marks, _ = kpi_marks(snapshot.ranking, kpi.code, entity_code)
