@@ -79,7 +79,7 @@ class MonthlyModel:
         months = float(np.clip(m - MONTH_REF, -24, 24))
         raw = (self.base[:, None] + self.sign[:, None] * (self.spread[:, None] * z + self.trend[:, None] * months))
         raw *= self.scale
-        if len(self._month_cache) > 32:
+        if len(self._month_cache) > 14:
             self._month_cache.clear()
         self._month_cache[m] = (raw, nulls)
         return raw, nulls
