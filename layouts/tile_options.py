@@ -75,6 +75,10 @@ class CapacityOptions(TileOptions):
     level: Literal["district", "facility"] = "facility"
     count: int = Field(default=10, ge=1, le=200)
     bed_types: tuple[Literal["general", "oxygen", "icu", "ventilator"], ...] = ("general", "oxygen", "icu", "ventilator")
+    # Bed occupancy (%) past which a row is a warning / critical, when the catalog has no
+    # alert thresholds on the occupied-beds KPI.
+    occupancy_warn: float = Field(default=85.0, ge=0, le=100)
+    occupancy_critical: float = Field(default=95.0, ge=0, le=100)
 
 
 class AlertsOptions(TileOptions):

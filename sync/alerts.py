@@ -6,6 +6,12 @@ observation of each entity is compared with `warn` and `critical`, in the direct
 of the KPI's `better` (for `lower`, a value above `critical` is critical). A value
 reported as null is not an alert (it is a freshness problem, shown elsewhere).
 
+Only entities of the KPI's own `level` are judged (a state total of a district
+KPI, e.g. the sum of pending complaints, is not compared with district thresholds).
+Order: critical first; then the KPIs reported most often (an oxygen stock reported
+every minute needs action now, a monthly backlog is a review matter); then the
+furthest past its threshold.
+
 How long it has been so: `since` is the first observation of the unbroken run of
 observations, up to the latest, that were at least as bad as the current level
 (observations reported as null are skipped: they neither extend nor break the run).
@@ -20,6 +26,7 @@ from typing import Literal
 import numpy as np
 
 from .contract import Kpi
+from .freshness import add_duration
 from .series import KpiSeries
 from .snapshot import Snapshot
 
@@ -75,6 +82,9 @@ def active_alerts(snapshot: Snapshot) -> list[ActiveAlert]:
         if series is None:
             continue
         for entity in series.entities:
+            known = catalog.entity(entity)
+            if kpi.level is not None and known is not None and known.level != kpi.level:
+                continue
             latest = series.latest(entity)
             if latest is None:
                 continue
@@ -100,11 +110,21 @@ def active_alerts(snapshot: Snapshot) -> list[ActiveAlert]:
                 severity=severity,
             )
             alerts.append((severity, alert))
-    alerts.sort(key=lambda pair: (not pair[1].is_critical, -pair[0], pair[1].kpi, pair[1].entity))
+    cadence = {k.code: _cadence_seconds(k.frequency) for k in catalog.kpis}
+    alerts.sort(key=lambda pair: (not pair[1].is_critical, cadence[pair[1].kpi], -pair[0], pair[1].kpi, pair[1].entity))
     return [alert for _, alert in alerts]
 
 
 _SEVERITY = {None: 0, "warn": 1, "critical": 2}
+_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def _cadence_seconds(frequency: str) -> float:
+    """How often a KPI is expected, in seconds (unparseable: as monthly)."""
+    try:
+        return (add_duration(_EPOCH, frequency) - _EPOCH).total_seconds()
+    except ValueError:
+        return 31 * 86400.0
 
 
 def run_start(kpi: Kpi, series: KpiSeries, entity: str, level: AlertLevel) -> tuple[str, float]:

@@ -7,3 +7,5 @@ from . import map_tile  # noqa: F401
 from . import attention_tile  # noqa: F401
 from . import clock_tile  # noqa: F401
 from . import banner_tile  # noqa: F401
+from . import capacity_tile  # noqa: F401
+from . import alerts_tile  # noqa: F401

@@ -1,0 +1,166 @@
+"""Every figure past its warn or critical threshold: critical first, with place, value and since when.
+
+Alerts must be impossible to miss but not garish: critical rows carry a vermillion
+accent bar and a faint tint, warnings an orange bar; every row also carries the
+symbol (‼ / !) so the level reads without colour, and nothing blinks. "Since when"
+is the start of the unbroken run past the threshold (sync/alerts.py): for monthly
+or daily figures the period ("since Aug 2026"), for faster ones the duration
+("for 3 h"). When nothing is past a threshold the tile says so calmly, in green.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from ...layouts.tile_options import AlertsOptions
+from ...sync.alerts import ActiveAlert, active_alerts, count_by_level
+from ...sync.contract import Catalog
+from ...sync.snapshot import Snapshot
+from ...wall import theme
+from ..base import TileContext
+from ..data_age import DataAge, kpi_age, snapshot_age
+from ..fitted_text import draw_fitted, paint_fitted_heading
+from ..kpi_figures import period_label
+from ..paint_kit import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, draw_chip, draw_text, text_width
+from ..painted_tile import PaintedTile, TileMessage
+from ..registry import register
+from ..worst_age import worst_age
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    level: str
+    kpi: str
+    place: str
+    value: str
+    threshold: str
+    since: str
+
+
+@dataclass(frozen=True)
+class AlertsModel:
+    title: str
+    age: DataAge | None
+    critical: int
+    warn: int
+    rows: tuple[AlertRow, ...]
+    more: int  # alerts not shown for lack of room / count
+
+
+def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no-untyped-def]
+    """'since Aug 2026' for monthly/daily figures, 'for 3 h' for faster ones."""
+    period = alert.since_period or alert.period
+    if len(period) <= 10:
+        return f"{tr('since')} {period_label(period)}"
+    if alert.since is None:
+        return ""
+    minutes = max(0, int((now - alert.since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{tr('for')} {minutes} {tr('min')}"
+    if minutes < 48 * 60:
+        return f"{tr('for')} {minutes // 60} h"
+    return f"{tr('for')} {minutes // 1440} {tr('d')}"
+
+
+@register("alerts")
+class AlertsTile(PaintedTile):
+    options: AlertsOptions
+    options_model = AlertsOptions
+
+    def __init__(self, options: AlertsOptions, context: TileContext, parent: QWidget | None = None) -> None:
+        super().__init__(options, context, parent)
+
+    def default_heading(self) -> str:
+        return "Alerts"
+
+    def build_model(self, snapshot: Snapshot) -> AlertsModel | TileMessage:
+        catalog = snapshot.catalog
+        assert catalog is not None
+        tr, now = self.context.tr, self.context.now()
+        alerts = list(active_alerts(snapshot))
+        if self.options.minimum == "critical":
+            alerts = [a for a in alerts if a.level == "critical"]
+        counts = count_by_level(alerts)
+        kpis = {a.kpi for a in alerts}
+        age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr)
+                        for k in catalog.kpis if k.code in kpis) or snapshot_age(snapshot, now, tr, expected="P1D")
+        shown = tuple(self._row(catalog, a, now) for a in alerts[: self.options.count])
+        return AlertsModel(self.heading("Alerts"), age, counts["critical"], counts["warn"], shown, len(alerts) - len(shown))
+
+    def _row(self, catalog: Catalog, alert: ActiveAlert, now: datetime) -> AlertRow:
+        kpi = catalog.kpi(alert.kpi)
+        unit = kpi.unit if kpi else ""
+        entity = catalog.entity(alert.entity)
+        department = catalog.department_of_kpi(kpi) if kpi else None
+        number = self.context.number
+        short = " h" if unit == "hours" else ("%" if unit == "%" else "")
+        worse = ">" if kpi is not None and kpi.better == "lower" else "<"
+        return AlertRow(
+            level=alert.level,
+            kpi=self.context.name(kpi, alert.kpi),
+            place=" · ".join(p for p in (self.context.name(entity, alert.entity), self.context.name(department)) if p),
+            value=f"{theme.ALERT_SYMBOLS[alert.level]} {number(alert.value, unit)}{short}",
+            threshold=f"{self.context.tr(alert.level if alert.level == 'critical' else 'warning')} {worse} {number(alert.threshold, unit)}{short}",
+            since=since_text(alert, now, self.context.tr),
+        )
+
+    def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
+        paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
+
+    def paint_model(self, painter: QPainter, rect: QRectF, model: AlertsModel) -> None:
+        tr = self.context.tr
+        small, body = self.scale.small, self.scale.body
+        self.paint_heading(painter, model.title, model.age)
+        y = rect.top()
+        if not model.rows:
+            draw_text(painter, rect, f"{theme.ALERT_SYMBOLS['ok']} {tr('no figure past its alert threshold')}", body,
+                      fg=theme.ALERT_COLOURS["ok"], align=ALIGN_CENTER)
+            return
+        # The counts, large: the first thing read from across the room.
+        x = rect.left()
+        for level, count in (("critical", model.critical), ("warn", model.warn)):
+            label = f"{theme.ALERT_SYMBOLS[level]} {count} {tr('critical' if level == 'critical' else 'warning')}"
+            fg = theme.ALERT_COLOURS[level] if count else theme.TEXT_DIM
+            x += draw_text(painter, QRectF(x, y, rect.right() - x, body * 1.5), label, body, fg=fg, bold=True) + body
+        if model.more:
+            draw_text(painter, QRectF(rect.left(), y, rect.width(), body * 1.5), f"+{model.more} {tr('more')}", small,
+                      fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+        y += body * 1.7
+        row_h = min(body * 2.6, (rect.bottom() - y) / max(1, len(model.rows)))
+        row_h = max(row_h, body * 2.2)
+        gap = max(2.0, row_h * 0.08)
+        value_w = max(body * 5.5, rect.width() * 0.2)
+        since_w = max(body * 6.8, rect.width() * 0.19)
+        for row in model.rows:
+            if y + row_h > rect.bottom() + 0.5:
+                break
+            tint = theme.ALERT_COLOURS[row.level]
+            band = QRectF(rect.left(), y, rect.width(), row_h - gap)
+            if row.level == "critical":
+                fill = QColor(tint)
+                fill.setAlpha(34)
+                painter.fillRect(band, fill)
+            painter.fillRect(QRectF(band.left(), band.top(), max(4.0, small * 0.28), band.height()), QColor(tint))
+            chip_px = int(min(body, row_h * 0.42))
+            left = band.left() + small * 0.7
+            draw_chip(painter, QRectF(left, band.center().y() - chip_px * 0.7, chip_px * 1.6, chip_px * 1.4),
+                      theme.ALERT_SYMBOLS[row.level], tint, chip_px)
+            left += chip_px * 1.6 + small * 0.6
+            text_w = band.right() - value_w - since_w - left - small
+            half = band.height() / 2
+            draw_fitted(painter, QRectF(left, band.top() + half * 0.08, text_w, half), row.kpi, chip_px, bold=True)
+            draw_text(painter, QRectF(left, band.top() + half, text_w, half * 0.92), row.place, int(chip_px * 0.85),
+                      fg=theme.TEXT_DIM)
+            vx = band.right() - value_w - since_w
+            draw_text(painter, QRectF(vx, band.top() + half * 0.08, value_w, half), row.value, chip_px, fg=tint, bold=True,
+                      align=ALIGN_RIGHT)
+            draw_text(painter, QRectF(vx, band.top() + half, value_w, half * 0.92), row.threshold, int(chip_px * 0.75),
+                      fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+            draw_text(painter, QRectF(band.right() - since_w, band.top(), since_w - small * 0.5, band.height()), row.since,
+                      int(chip_px * 0.85), fg=theme.TEXT, align=ALIGN_RIGHT)
+            y += row_h
