@@ -44,6 +44,7 @@ class Notice:
 
 
 def outputs_of(screens: list[QScreen]) -> list[Output]:
+    """The windowing system's screens as placement `Output`s (anything with name() and geometry())."""
     result = []
     for index, screen in enumerate(screens):
         g = screen.geometry()
@@ -68,6 +69,7 @@ class WallController(QObject):
         language: str | None = None,
         windowed: bool = False,
         fade_ms: int = 450,
+        screens: Callable[[], list[QScreen]] = QGuiApplication.screens,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -79,6 +81,7 @@ class WallController(QObject):
         self.language_override = language
         self.windowed = windowed
         self.fade_ms = fade_ms
+        self.screens = screens  # injectable: tests stand in for monitors being plugged in
         self.rotation = Rotation(enabled=layout.spec.rotation)
         self.context = self._context()
         self.windows: dict[str, ScreenWindow] = {}
@@ -136,7 +139,7 @@ class WallController(QObject):
 
     def screens_changed(self) -> None:
         """(Re)match the layout's screens to the outputs connected now; keep what did not move."""
-        screens = QGuiApplication.screens()
+        screens = list(self.screens())
         outputs = outputs_of(screens)
         assignment = assign_screens(self.layout.spec, outputs)
         self.assignment = assignment
@@ -173,7 +176,7 @@ class WallController(QObject):
     def _show(self, window: ScreenWindow, placement: Placement, screens: list[QScreen]) -> None:
         g = placement.geometry
         rect = QRect(g.x, g.y, g.width, g.height)
-        if placement.output.index < len(screens):
+        if placement.output.index < len(screens) and isinstance(screens[placement.output.index], QScreen):
             window.setScreen(screens[placement.output.index])
         if self.windowed:
             window.setGeometry(rect.adjusted(g.width // 10, g.height // 10, -g.width // 10, -g.height // 10))

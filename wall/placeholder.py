@@ -50,7 +50,8 @@ class PlaceholderTile(Tile):
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt override)
         scale = theme.TypeScale.for_height(self.height())
-        for label, size in ((self.title, scale.title), (self.detail, scale.small)):
+        cap = max(10, self.width() // 22)  # tall, narrow tiles: keep the words on a line or two
+        for label, size in ((self.title, min(scale.title, cap)), (self.detail, min(scale.small, cap))):
             font = label.font()
             font.setPixelSize(size)
             label.setFont(font)

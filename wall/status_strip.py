@@ -28,7 +28,7 @@ TONE_COLOURS = {
 
 
 def strip_height(screen_height: int) -> int:
-    return max(30, int(screen_height * 0.036))
+    return max(30, int(screen_height * 0.042))
 
 
 class StatusStrip(QFrame):
@@ -76,7 +76,7 @@ class StatusStrip(QFrame):
             self.clock.setText(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        size = max(12, int(self.height() * 0.46))
+        size = max(12, int(self.height() * 0.48))
         for label in [*self._labels, self.clock]:
             font = label.font()
             if font.pixelSize() != size:
