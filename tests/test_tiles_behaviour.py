@@ -1,0 +1,229 @@
+"""What my tiles say, checked on data whose answers are known (tests/synthetic.py).
+
+Assertions are on each tile's view model — exactly the strings and numbers painted —
+plus a few checks of timers and painting that only a widget can show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from cmwall.widgets.base import TileContext
+from cmwall.widgets.painted_tile import TileMessage
+from cmwall.widgets.tiles.attention_tile import AttentionTile
+from cmwall.widgets.tiles.banner_tile import BannerTile
+from cmwall.widgets.tiles.breakdown_tile import BreakdownTile
+from cmwall.widgets.tiles.clock_tile import ClockTile
+from cmwall.widgets.tiles.kpi_tile import BETTER, WORSE, KpiTile
+from cmwall.widgets.tiles.ranking_tile import RankingTile
+from cmwall.widgets.tiles.trend_tile import TrendTile
+
+from . import synthetic
+from .synthetic import NOW
+
+
+@pytest.fixture
+def ctx() -> TileContext:
+    return TileContext(language="en", now=lambda: NOW, layout_dir=Path(__file__).parent)
+
+
+def build(qtbot, cls, ctx, snapshot=None, size=(960, 540), **options):  # type: ignore[no-untyped-def]
+    tile = cls(cls.options_model(**options), ctx)
+    qtbot.addWidget(tile)
+    tile.resize(*size)
+    tile.show()
+    tile.apply(snapshot or synthetic.snapshot())
+    return tile
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+
+def test_local_estimate_banner_only_when_ranking_is_local(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    central = build(qtbot, RankingTile, ctx, synthetic.snapshot(source="central"))
+    local = build(qtbot, RankingTile, ctx, synthetic.snapshot(source="local"))
+    assert central.model.banner == ""
+    assert local.model.banner.startswith("LOCAL ESTIMATE — computed on the wall from data as of")
+    assert local.model.banner.endswith("2 Nov 12:00")  # newest report, IST
+    # The banner is visible: the two renderings differ, and only in the local one is there orange.
+    assert central.grab().toImage() != local.grab().toImage()
+
+
+def test_movement_is_places_gained_since_previous_month(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    snap = synthetic.snapshot()
+    tile = build(qtbot, RankingTile, ctx, snap)
+    before = {r.entity: r.rank for r in snap.previous_ranking.ranked}
+    for row in tile.model.rows:
+        gained = before[row.entity] - int(row.rank)
+        expected = f"▲{gained}" if gained > 0 else f"▼{-gained}" if gained < 0 else "="
+        assert row.move == expected
+    moves = {r.name: r.move for r in tile.model.rows}
+    assert moves["Ahmadabad"] == "▲1" and moves["Amreli"] == "▼1"  # Amreli's cards collapsed in October
+
+
+def test_ranking_rows_flags_and_highlight(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, RankingTile, ctx, highlight="439")
+    rows = {r.name: r for r in tile.model.rows}
+    assert [r.rank for r in tile.model.rows] == [str(i) for i in range(1, 9)]
+    assert rows["Kachchh"].flags == "⚠ 1 not reported"
+    assert rows["Amreli"].highlighted and not rows["Dohad"].highlighted
+    assert rows["Dohad"].score == "8.57" and rows["Dohad"].grade == "A"
+
+
+def test_ranking_top_bottom_and_by_kpi(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    top = build(qtbot, RankingTile, ctx, mode="top", count=3)
+    bottom = build(qtbot, RankingTile, ctx, mode="bottom", count=2)
+    assert [r.rank for r in top.model.rows] == ["1", "2", "3"]
+    assert [r.rank for r in bottom.model.rows] == ["7", "8"]
+    by_kpi = build(qtbot, RankingTile, ctx, by="kpi", code="PMJAY.CARDS")
+    scores = [float(r.score) for r in by_kpi.model.rows]
+    assert scores == sorted(scores, reverse=True)
+    assert by_kpi.model.rows[-1].name == "Amreli" and by_kpi.model.rows[-1].grade == "D"  # 3.4 marks
+    assert by_kpi.model.column == "Marks"
+
+
+def test_ranking_in_gujarati_uses_local_names(qtbot) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, RankingTile, TileContext(language="gu", now=lambda: NOW))
+    assert {r.name for r in tile.model.rows} >= {"અમદાવાદ", "કચ્છ"}
+
+
+def test_ranking_scrolls_smoothly_in_mode_all_and_stops_on_cleanup(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, RankingTile, ctx, size=(480, 130), mode="all", seconds_per_row=0.2)
+    assert tile._scroll_timer.isActive()
+    qtbot.waitUntil(lambda: tile.scroll_offset > 0, timeout=2000)
+    tile.cleanup()
+    assert not tile._scroll_timer.isActive()
+    still = build(qtbot, RankingTile, ctx, size=(960, 540), mode="all")  # 8 rows fit: no scrolling
+    assert not still._scroll_timer.isActive()
+
+
+def test_unknown_codes_show_a_message(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    assert build(qtbot, RankingTile, ctx, by="department", code="NOPE").model.text == "unknown department NOPE"
+    assert build(qtbot, KpiTile, ctx, kpi="NOPE.X").model.text == "unknown KPI NOPE.X"
+    assert build(qtbot, TrendTile, ctx, kpi="NOPE.X").model.text == "unknown KPI NOPE.X"
+    assert build(qtbot, BreakdownTile, ctx, entity="999").model.text == "unknown entity 999"
+    assert build(qtbot, AttentionTile, ctx, entity="999").model.text == "unknown entity 999"
+
+
+def test_waiting_for_first_data(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, KpiTile, ctx, synthetic.snapshot(empty=True), kpi="PMJAY.CARDS")
+    assert isinstance(tile.model, TileMessage) and tile.model.text == "waiting for first data"
+
+
+# --- kpi ------------------------------------------------------------------------------------
+
+
+def test_kpi_tile_value_achievement_marks_grade_change(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    m = build(qtbot, KpiTile, ctx, kpi="PMJAY.CARDS", entity="439").model
+    assert (m.value, m.unit) == ("34.0", "%")
+    assert m.target == "Target 100 % · achievement 34%"
+    assert m.marks == "3.4 / 10 marks" and m.grade == "D"
+    assert m.change == "▼ 29.2 since Sep 26 (worse)" and m.change_colour == WORSE
+    assert len(m.values) == 6 and m.subtitle == "Amreli · Oct 2026"
+
+
+def test_kpi_tile_lower_is_better(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    m = build(qtbot, KpiTile, ctx, kpi="MCH.IMR", entity="438").model
+    assert m.change.startswith("▼ 0.2") and m.change_colour == BETTER and "(better)" in m.change
+
+
+def test_kpi_tile_state_is_mean_of_districts_unless_the_state_reports(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    mean = build(qtbot, KpiTile, ctx, kpi="SSA.ATT").model
+    october = [synthetic.value("SSA.ATT", d, 5) for d in range(len(synthetic.DISTRICTS))]
+    assert "avg of districts" in mean.subtitle
+    assert mean.value == f"{sum(october) / len(october):.1f}"
+    own = build(qtbot, KpiTile, ctx, synthetic.snapshot(include_state=True), kpi="MCH.INST").model
+    assert "avg of districts" not in own.subtitle and own.value == "96.0"
+
+
+def test_kpi_sparkline_is_built_once_and_bounded(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, KpiTile, ctx, kpi="PMJAY.CARDS", entity="439", sparkline_periods=4)
+    line = tile.line
+    tile.apply(synthetic.snapshot(snapshot_id=2, drop_last_month=True))
+    assert tile.line is line and len(tile.plot.getPlotItem().listDataItems()) == 1
+    assert len(line.getData()[1]) == 4
+
+
+# --- freshness --------------------------------------------------------------------------------
+
+
+def test_freshness_states(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    fresh = build(qtbot, KpiTile, ctx, kpi="PMJAY.CARDS", entity="439").model.age
+    assert fresh.state == "fresh" and fresh.text == "updated 19 d ago"
+    late_ctx = TileContext(now=lambda: NOW + timedelta(days=30))
+    late = build(qtbot, KpiTile, late_ctx, kpi="PMJAY.CARDS", entity="439").model.age
+    assert late.state == "late" and late.text == "overdue since 2 Dec"
+    cached = build(qtbot, RankingTile, ctx, synthetic.snapshot(reachable=False)).model.age
+    assert cached.state == "cached" and cached.text.startswith("store unreachable since 10:53")
+    silent = build(qtbot, KpiTile, ctx, kpi="KISAN.PAID", entity="445").model.age
+    assert silent.state == "late" and silent.text == "overdue since 3 Nov"  # Kachchh stopped after September
+    not_fed = build(qtbot, KpiTile, ctx, replace(synthetic.snapshot(), series={}), kpi="PMJAY.CARDS").model.age
+    assert not_fed.state == "not_fed"
+
+
+def test_numbers_do_not_repaint_when_nothing_changed(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, RankingTile, ctx)
+    qtbot.waitExposed(tile)
+    QApplication.processEvents()
+    painted = tile.paint_count
+    tile.apply(replace(synthetic.snapshot(), id=2))  # same figures, newer snapshot
+    QApplication.processEvents()
+    assert tile.paint_count == painted
+
+
+# --- breakdown and attention ---------------------------------------------------------------------
+
+
+def test_breakdown_explains_rank_score_and_costliest_kpis(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    snap = synthetic.snapshot()
+    m = build(qtbot, BreakdownTile, ctx, snap, entity="439", count=3).model
+    row = snap.ranking.row("439")
+    assert m.rank == "8th" and m.of == "of 8" and m.score == f"{row.score:.2f}" and m.grade == row.grade
+    assert m.title.startswith("Why is Amreli 8th?")
+    assert len(m.costs) == 3 and m.costs[0].name.startswith("Ayushman")  # weight 2, 6.6 marks lost
+    assert m.costs[0].change == "▼2.9"
+    social = next(g for g in m.groups if g.name == "Social Sector")
+    ranked = snap.ranking.ranked
+    assert social.average == pytest.approx(sum(r.by["sector"]["SOC"] for r in ranked) / len(ranked))
+
+
+def test_attention_lists_falls_and_bottom_quarter(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    m = build(qtbot, AttentionTile, ctx, entity="439").model
+    assert m.falls[0].name.startswith("Ayushman") and m.falls[0].note == "▼2.9"
+    assert all(int(r.note.split("/")[0]) > 6 for r in m.bottom)  # bottom quarter of 8 districts
+    state = build(qtbot, AttentionTile, ctx).model
+    assert state.title.startswith("Needs attention — Gujarat") and len(state.bottom) == 1  # a quarter of 5 KPIs
+
+
+# --- clock and banner ------------------------------------------------------------------------------
+
+
+def test_clock_shows_ist_in_the_wall_language(qtbot) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, ClockTile, TileContext(language="gu", now=lambda: NOW))
+    assert tile.model.time == "11:00:00" and "નવેમ્બર" in tile.model.date
+    assert tile._tick.isActive()
+    tile.cleanup()
+    assert not tile._tick.isActive()
+
+
+def test_banner_without_logo_and_localised_text(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ctx = TileContext(language="gu", now=lambda: NOW, layout_dir=tmp_path)
+    tile = build(qtbot, BannerTile, ctx, title="CM Dashboard", text="Government of Gujarat",
+                 text_local={"gu": "ગુજરાત સરકાર"}, logo="missing.png")
+    assert tile.logo is None and tile.model.text == "ગુજરાત સરકાર"
+    tile.grab()  # paints without the image
+
+
+def test_trend_lines_state_and_districts(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    tile = build(qtbot, TrendTile, ctx, kpi="PMJAY.CARDS", entities=("439", "444"), periods=4)
+    m = tile.model
+    assert [line.name for line in m.lines] == ["Gujarat (avg of districts)", "Amreli", "Dohad"]
+    assert m.periods == synthetic.MONTHS[-4:] and m.target_text == "target 100 %"
+    assert m.lines[1].values[-1] == 34.0 and len(tile.curves) == 3
+
+
