@@ -9,3 +9,5 @@ from . import clock_tile  # noqa: F401
 from . import banner_tile  # noqa: F401
 from . import capacity_tile  # noqa: F401
 from . import alerts_tile  # noqa: F401
+from . import freshness_tile  # noqa: F401
+from . import grievance_tile  # noqa: F401
