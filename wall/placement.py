@@ -114,7 +114,10 @@ def assign_screens(layout: LayoutSpec, outputs: Sequence[Output]) -> Assignment:
 
     # Screens named by connector first, so an index never steals a named output.
     pending = []
-    for position, screen in enumerate(layout.screens):
+    position = -1  # among screens not on a surface: the default output index
+    for screen in layout.screens:
+        if screen.surface is None:
+            position += 1
         if screen.surface is not None:
             surface, output, panels = surfaces[screen.surface]
             if output is None or screen.panel is None or screen.panel >= len(panels):

@@ -1,0 +1,284 @@
+"""The running wall: windows per screen, clock-driven pages, operator keys, language, hot-plug."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+
+from cmwall.layouts.loader import Layout, load_layout
+from cmwall.wall import tile_factory
+from cmwall.wall.controller import WallController
+from cmwall.wall.placeholder import PlaceholderTile
+from cmwall.wall.rotation import IST
+
+from .synthetic import snapshot as synthetic_snapshot
+
+START = datetime(2026, 11, 22, 10, 0, 0, tzinfo=IST)  # a multiple of every cycle below
+
+LAYOUT = """schema_version = 1
+name = "Test wall"
+language = "en"
+rotation = true
+
+[[screens]]
+id = "left"
+title = "State overview"
+rows = 2
+cols = 2
+  [[screens.pinned]]
+  type = "kpi"
+  row = 0
+  col = 0
+  options = { kpi = "PMJAY.CARDS" }
+  [[screens.pages]]
+  title = "Health and welfare"
+  dwell = 10
+    [[screens.pages.tiles]]
+    type = "kpi"
+    row = 1
+    col = 0
+    col_span = 2
+    options = { kpi = "MCH.INST" }
+  [[screens.pages]]
+  title = "Tap water"
+  dwell = 20
+    [[screens.pages.tiles]]
+    type = "kpi"
+    row = 1
+    col = 0
+    options = { kpi = "SSA.ATT" }
+
+[[screens]]
+id = "right"
+rows = 1
+cols = 1
+  [[screens.pages]]
+  dwell = 30
+    [[screens.pages.tiles]]
+    type = "kpi"
+    row = 0
+    col = 0
+    options = { kpi = "KISAN.PAID" }
+"""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class FakeScreen:
+    """Stands in for a QScreen: a connector name and a geometry."""
+
+    def __init__(self, name: str, x: int, width: int = 1280, height: int = 720) -> None:
+        self._name, self._rect = name, QRect(x, 0, width, height)
+
+    def name(self) -> str:
+        return self._name
+
+    def geometry(self) -> QRect:
+        return self._rect
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    path = tmp_path / "test_wall.toml"
+    path.write_text(LAYOUT, encoding="utf-8")
+    return load_layout(path)
+
+
+@pytest.fixture
+def wall(qtbot, layout: Layout, tmp_path: Path) -> Iterator[tuple[WallController, Clock, list[FakeScreen], list[int]]]:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    screens = [FakeScreen("WALL-1", 0), FakeScreen("WALL-2", 1280)]
+    refreshes: list[int] = []
+    controller = WallController(layout, clock=clock, refresh=lambda: refreshes.append(1),
+                                screenshot_dir=tmp_path / "shots", fade_ms=0, screens=lambda: screens)
+    controller.start()
+    yield controller, clock, screens, refreshes
+    controller.shutdown()
+
+
+def key(qtbot, controller: WallController, which: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(controller.screen_windows()[0], which)
+
+
+def test_one_window_per_screen_with_tiles_from_the_layout(wall) -> None:  # type: ignore[no-untyped-def]
+    controller, *_ = wall
+    left, right = controller.screen_windows()
+    assert (left.screen_spec.id, right.screen_spec.id) == ("left", "right")
+    assert len(left.pinned) == 1 and [len(p) for p in left.pages] == [1, 1]
+    assert left.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert left.title.text() == "State overview  ·  Health and welfare"
+    assert left.page_marks.text() == "● ○"
+
+
+def test_snapshots_reach_visible_tiles_and_hidden_pages_catch_up(wall) -> None:  # type: ignore[no-untyped-def]
+    controller, clock, *_ = wall
+    left = controller.screen_windows()[0]
+    controller.apply_snapshot(synthetic_snapshot(snapshot_id=1))
+    pinned, first, second = left.pinned[0], left.pages[0][0], left.pages[1][0]
+    assert (pinned.apply_count, first.apply_count, second.apply_count) == (1, 1, 0)
+    clock.advance(10)
+    controller.tick()
+    assert left.current_page == 1 and second.apply_count == 1
+    assert "Alerts" in " ".join(left.strip.texts()) or "No active alerts" in " ".join(left.strip.texts())
+
+
+def test_pages_follow_the_injected_clock(wall) -> None:  # type: ignore[no-untyped-def]
+    controller, clock, *_ = wall
+    left = controller.screen_windows()[0]
+    seen = []
+    for _ in range(7):  # 0, 5, … 30 s into a 10 + 20 s cycle
+        controller.tick()
+        seen.append(left.current_page)
+        clock.advance(5)
+    assert seen == [0, 0, 1, 1, 1, 1, 0]
+    assert left.area.stack.currentIndex() == left.current_page
+
+
+def test_next_previous_and_pause_keys(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+    controller, clock, *_ = wall
+    left = controller.screen_windows()[0]
+    key(qtbot, controller, Qt.Key.Key_Right)
+    assert left.current_page == 1
+    key(qtbot, controller, Qt.Key.Key_Left)
+    assert left.current_page == 0
+    key(qtbot, controller, Qt.Key.Key_Space)
+    assert controller.rotation.paused and "Rotation paused" in left.paused_label.text()
+    clock.advance(12)
+    controller.tick()
+    assert left.current_page == 0  # paused: the clock does not turn the page
+    key(qtbot, controller, Qt.Key.Key_PageDown)
+    assert left.current_page == 1
+    key(qtbot, controller, Qt.Key.Key_Space)
+    assert not controller.rotation.paused and left.paused_label.text() == ""
+    assert left.current_page == 1  # 12 s into the cycle: the clock says page 1
+
+
+def test_language_key_cycles_and_retranslates(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+    controller, *_ = wall
+    controller.apply_snapshot(synthetic_snapshot())
+    left = controller.screen_windows()[0]
+    tile = left.pages[0][0]
+    languages = []
+    for _ in range(3):
+        key(qtbot, controller, Qt.Key.Key_L)
+        languages.append((controller.language, tile.context.language))
+    assert languages == [("hi", "hi"), ("gu", "gu"), ("en", "en")]
+    key(qtbot, controller, Qt.Key.Key_L)
+    key(qtbot, controller, Qt.Key.Key_L)
+    assert left.title.text() == "રાજ્યનું વિહંગાવલોકન  ·  આરોગ્ય અને કલ્યાણ"
+    assert any("કેન્દ્રીય સ્ટોર" in t for t in left.strip.texts())
+
+
+def test_crisis_key_switches_layout_and_back(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+    controller, *_ = wall
+    controller.apply_snapshot(synthetic_snapshot())
+    key(qtbot, controller, Qt.Key.Key_C)
+    assert controller.layout.path.stem == "crisis"
+    assert [w.screen_spec.id for w in controller.screen_windows()] == ["crisis", "crisis-detail"]
+    types = {type(t).type_name for w in controller.screen_windows() for t in w.tiles()}
+    assert "capacity" in types or "placeholder" in types
+    assert all(t.snapshot is not None for t in controller.screen_windows()[0].visible_tiles())
+    key(qtbot, controller, Qt.Key.Key_C)
+    assert controller.layout.name == "Test wall"
+    key(qtbot, controller, Qt.Key.Key_V)
+    assert controller.layout.path.stem == "cm_residence"
+
+
+def test_refresh_screenshot_and_help_keys(qtbot, wall, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    controller, _, _, refreshes = wall
+    key(qtbot, controller, Qt.Key.Key_R)
+    key(qtbot, controller, Qt.Key.Key_F5)
+    assert refreshes == [1, 1]
+    left = controller.screen_windows()[0]
+    assert any("Refreshing data" in t for t in left.strip.texts())
+    with qtbot.waitSignal(controller.screenshots_saved) as saved:
+        key(qtbot, controller, Qt.Key.Key_S)
+    paths = saved.args[0]
+    assert [p.name for p in paths] == ["screen0-WALL-1-left.png", "screen1-WALL-2-right.png"]
+    assert all(p.stat().st_size > 1000 for p in paths)
+    key(qtbot, controller, Qt.Key.Key_F1)
+    assert left.help.isVisible()
+    assert "Pause / resume rotation" in left.help.texts()
+    key(qtbot, controller, Qt.Key.Key_Escape)  # closes help, does not ask to quit
+    assert not left.help.isVisible() and not controller.quit_pending
+
+
+def test_quit_asks_for_confirmation(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+    controller, *_ = wall
+    left = controller.screen_windows()[0]
+    key(qtbot, controller, Qt.Key.Key_Q)
+    assert controller.quit_pending and left.confirm.isVisible()
+    key(qtbot, controller, Qt.Key.Key_N)  # any other key cancels
+    assert not controller.quit_pending and not left.confirm.isVisible()
+    key(qtbot, controller, Qt.Key.Key_Escape)
+    with qtbot.waitSignal(controller.quit_confirmed, timeout=1000):
+        key(qtbot, controller, Qt.Key.Key_Y)
+
+
+def test_screens_plugged_in_and_out_while_running(wall) -> None:  # type: ignore[no-untyped-def]
+    controller, _, screens, _ = wall
+    unplugged = screens.pop()
+    controller.screens_changed()
+    assert [w.screen_spec.id for w in controller.screen_windows()] == ["left"]
+    strip = controller.screen_windows()[0].strip.texts()
+    assert any("screen 'right': output #1 is not connected" in t for t in strip)
+    screens.append(unplugged)
+    screens.append(FakeScreen("WALL-3", 2560))
+    controller.screens_changed()
+    assert [w.screen_spec.id for w in controller.screen_windows()] == ["left", "right"]
+    assert len(controller.windows) == 3  # the spare output gets an idle window, never a blank one
+    spare = [w for w in controller.windows.values() if w.screen_spec is None][0]
+    assert "No screen of this layout" in spare.idle_label.text()
+    assert not any("not connected" in t for t in controller.screen_windows()[0].strip.texts())
+
+
+def test_panels_of_a_split_surface_get_exact_geometry(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "split.toml"
+    path.write_text(LAYOUT.replace('[[screens]]\nid = "left"', '[[surfaces]]\nid = "wall"\nrows = 1\ncols = 2\n'
+                                   'bezel_px = [40, 0]\n\n[[screens]]\nid = "left"\nsurface = "wall"\npanel = 0')
+                    .replace('[[screens]]\nid = "right"', '[[screens]]\nid = "right"\nsurface = "wall"\npanel = 1'),
+                    encoding="utf-8")
+    controller = WallController(load_layout(path), clock=Clock(), fade_ms=0,
+                                screens=lambda: [FakeScreen("BIG", 0, 3840, 1080)])
+    controller.start()
+    try:
+        left, right = controller.screen_windows()
+        assert left.geometry() == QRect(0, 0, 1900, 1080)
+        assert right.geometry() == QRect(1940, 0, 1900, 1080)
+    finally:
+        controller.shutdown()
+
+
+def test_an_unregistered_tile_type_becomes_a_placeholder(qtbot, layout: Layout, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    real = tile_factory.tile_class
+
+    def without_kpi(name: str):  # type: ignore[no-untyped-def]
+        if name == "kpi":
+            raise KeyError(name)
+        return real(name)
+
+    monkeypatch.setattr(tile_factory, "tile_class", without_kpi)
+    controller = WallController(layout, clock=Clock(), fade_ms=0, screens=lambda: [FakeScreen("A", 0)])
+    controller.start()
+    try:
+        tile = controller.screen_windows()[0].pinned[0]
+        assert isinstance(tile, PlaceholderTile)
+        assert tile.title.text() == "Tile not available: kpi"
+        controller.apply_snapshot(synthetic_snapshot())  # never crashes on data
+        controller.set_language("gu")
+        assert tile.title.text() == "ટાઇલ ઉપલબ્ધ નથી: kpi"
+    finally:
+        controller.shutdown()
