@@ -1,0 +1,54 @@
+"""Tiny hand-made snapshots for the crisis, alerts, feeding and grievance tests.
+
+Each test states its own catalog and observations, so the expected answer can be
+read off the test; no HTTP, no ranking engine.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from cmwall.sync.contract import Catalog
+from cmwall.sync.ranking.result import RankingResult
+from cmwall.sync.series import apply_rows, frozen
+from cmwall.sync.snapshot import Snapshot, SyncStatus
+
+IST = timezone(timedelta(hours=5, minutes=30))
+NOW = datetime(2026, 11, 22, 11, 0, tzinfo=IST)
+
+DISTRICTS = (("438", "Ahmadabad"), ("439", "Amreli"), ("440", "Anand"))
+
+
+def entities(facilities: int = 0) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{"code": "24", "name": "Gujarat", "level": "state"}]
+    out += [{"code": c, "name": n, "level": "district", "parent": "24"} for c, n in DISTRICTS]
+    out += [{"code": f"F-{i + 1:04d}", "name": f"Hospital {i + 1}", "level": "facility",
+             "parent": DISTRICTS[i % len(DISTRICTS)][0], "lat": 22.0 + i * 0.1, "lon": 72.0} for i in range(facilities)]
+    return out
+
+
+def catalog(kpis: list[dict[str, Any]], *, facilities: int = 0, departments: list[tuple[str, str]] | None = None) -> Catalog:
+    departments = departments or [("HFW", "Health & Family Welfare")]
+    return Catalog.model_validate({
+        "revision": "c-hand",
+        "state": {"code": "24", "name": "Gujarat"},
+        "entities": entities(facilities),
+        "sectors": [{"code": "SOC", "name": "Social Sector"}],
+        "departments": [{"code": c, "name": n, "sector": "SOC"} for c, n in departments],
+        "schemes": [{"code": s, "name": s, "department": d} for s, d in {(k["scheme"], k.pop("_dept", "HFW")) for k in kpis}],
+        "kpis": kpis,
+    })
+
+
+def at(hours_ago: float) -> float:
+    """POSIX seconds of a moment `hours_ago` before NOW."""
+    return (NOW - timedelta(hours=hours_ago)).timestamp()
+
+
+def snapshot(cat: Catalog, rows: list[tuple[str, str, str, float | None, float]], *,
+             reachable: bool = True, ranking: RankingResult | None = None) -> Snapshot:
+    return Snapshot(
+        id=1, created_at=NOW, status=SyncStatus("http://test", reachable=reachable, last_success=NOW),
+        catalog=cat, series=frozen(apply_rows({}, rows)), data_as_of=NOW, ranking=ranking,
+    )

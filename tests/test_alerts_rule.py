@@ -1,0 +1,70 @@
+"""sync/alerts.py on hand-made snapshots: thresholds both ways, since when, order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from cmwall.sync.alerts import active_alerts, alert_level, count_by_level
+
+from .hand_snapshots import at, catalog, snapshot
+
+HIGHER = {"code": "PMJAY.CARDS", "name": "Cards", "scheme": "PMJAY", "unit": "%", "better": "higher",
+          "level": "district", "alert": {"warn": 60, "critical": 40}}
+LOWER = {"code": "CMHL.REV.PEND300", "name": "Pending > 300 d", "scheme": "CMHL.REV", "unit": "count", "better": "lower",
+         "level": "district", "frequency": "P1D", "alert": {"warn": 3, "critical": 10}}
+OXYGEN = {"code": "HFW.O2.STOCK_HOURS", "name": "Oxygen", "scheme": "HOSP", "unit": "hours", "better": "higher",
+          "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}}
+
+
+def test_levels_follow_better_and_thresholds_are_not_past_when_equal() -> None:
+    cat = catalog([dict(HIGHER), dict(LOWER)])
+    higher, lower = cat.kpi("PMJAY.CARDS"), cat.kpi("CMHL.REV.PEND300")
+    assert [alert_level(higher, v) for v in (30, 40, 50, 60, 70)] == ["critical", "warn", "warn", None, None]
+    assert [alert_level(lower, v) for v in (11, 10, 5, 3, 0)] == ["critical", "warn", "warn", None, None]
+    assert alert_level(higher, None) is None
+
+
+def test_since_is_the_start_of_the_run_at_least_as_bad() -> None:
+    cat = catalog([dict(HIGHER)])
+    months = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    # 438: critical now (39), critical since Sep (38); Aug was only a warning.
+    # 439: warning now (50); Jul was critical, still "at least as bad": warning since Jun (55).
+    # 440: critical, with a null report in between that neither breaks nor extends the run.
+    values = {"438": [70, 35, 30, 50, 38, 39], "439": [70, 55, 30, 58, 59, 50], "440": [80, 80, 80, 35, None, 30]}
+    rows = [("PMJAY.CARDS", e, m, v, at(24 * (6 - i))) for e, vs in values.items() for i, (m, v) in enumerate(zip(months, vs))]
+    alerts = {a.entity: a for a in active_alerts(snapshot(cat, rows))}
+    assert (alerts["438"].level, alerts["438"].since_period) == ("critical", "2026-09")
+    assert (alerts["439"].level, alerts["439"].since_period) == ("warn", "2026-06")
+    assert (alerts["440"].level, alerts["440"].since_period) == ("critical", "2026-08")
+    assert alerts["438"].since == datetime.fromtimestamp(at(24 * 2), timezone.utc)
+    assert alerts["438"].value == 39 and alerts["438"].threshold == 40
+
+
+def test_latest_null_or_within_bounds_raises_nothing() -> None:
+    cat = catalog([dict(HIGHER)])
+    rows = [("PMJAY.CARDS", "438", "2026-09", 20, at(48)), ("PMJAY.CARDS", "438", "2026-10", None, at(24)),
+            ("PMJAY.CARDS", "439", "2026-09", 20, at(48)), ("PMJAY.CARDS", "439", "2026-10", 75, at(24))]
+    assert active_alerts(snapshot(cat, rows)) == []
+
+
+def test_only_the_kpis_own_level_is_judged() -> None:
+    cat = catalog([dict(LOWER)])
+    rows = [("CMHL.REV.PEND300", "24", "2026-10", 240, at(1)), ("CMHL.REV.PEND300", "438", "2026-10", 2, at(1))]
+    assert active_alerts(snapshot(cat, rows)) == []  # the state's sum is not a district figure
+
+
+def test_critical_first_then_fast_reported_then_furthest() -> None:
+    cat = catalog([dict(LOWER), dict(OXYGEN), dict(HIGHER)], facilities=2)
+    rows = [
+        ("CMHL.REV.PEND300", "438", "2026-10", 200, at(5)),  # critical, 1900 % past, daily
+        ("HFW.O2.STOCK_HOURS", "F-0001", "2026-11-22T10:00", 11.5, at(0.1)),  # critical, barely, every minute
+        ("HFW.O2.STOCK_HOURS", "F-0002", "2026-11-22T10:00", 20, at(0.1)),  # warning
+        ("PMJAY.CARDS", "439", "2026-10", 39, at(5)),  # critical, monthly
+        ("PMJAY.CARDS", "440", "2026-10", 55, at(5)),  # warning
+    ]
+    alerts = active_alerts(snapshot(cat, rows))
+    assert [(a.kpi, a.entity) for a in alerts] == [
+        ("HFW.O2.STOCK_HOURS", "F-0001"), ("CMHL.REV.PEND300", "438"), ("PMJAY.CARDS", "439"),
+        ("HFW.O2.STOCK_HOURS", "F-0002"), ("PMJAY.CARDS", "440"),
+    ]
+    assert count_by_level(alerts) == {"critical": 3, "warn": 2}
