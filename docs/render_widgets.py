@@ -67,7 +67,7 @@ def main() -> int:
         tile.grab().toImage().save(str(path))
         tile.cleanup()
         tile.deleteLater()
-        print(path.relative_to(ROOT))
+        print(path)
     return 0
 
 
