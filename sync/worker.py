@@ -108,20 +108,22 @@ class SyncWorker:
     def poll_observations(self) -> Snapshot | None:
         def work() -> bool:
             cursor = self.store.cursor()
-            changed = False
-            for page in self.client.iter_observation_pages(cursor, self.page_limit):
-                # Stored (with the cursor after it) before it is shown: a page that
-                # cannot be written is not applied, and is fetched again next time.
-                self.store.save_observation_page(page.observations, page.cursor, self.clock())
-                if page.observations:
-                    self._apply_rows(
+            stored: list[tuple[str, str, str, float | None, float]] = []
+            try:
+                for page in self.client.iter_observation_pages(cursor, self.page_limit):
+                    # Stored (with the cursor after it) before it is shown: a page that
+                    # cannot be written is not applied, and is fetched again next time.
+                    self.store.save_observation_page(page.observations, page.cursor, self.clock())
+                    stored.extend(
                         (o.kpi, o.entity, o.period, o.value, o.reported_at.timestamp()) for o in page.observations
                     )
-                    changed = True
-            if changed:
-                self._rank()
+            finally:
+                self._apply_rows(stored)  # whatever reached the disk, even if a later page failed
+                if stored:
+                    self._rank()
+            if stored:
                 self._fetch_central_ranking()  # the store re-ranks on new data: follow it
-            return changed
+            return bool(stored)
 
         return self._poll(work)
 
