@@ -31,6 +31,7 @@ from .plan import GROUP_LEVELS, CatalogPlan, GroupLevel, plan_for
 from .ranks import grades, ranks
 from .result import RankedEntity, RankingResult
 from .rounding import round2_array
+from .rowmap import row_mappings
 from .scores import counted_marks, group_scores, overall_scores
 
 
@@ -99,23 +100,17 @@ def score_month(catalog: Catalog, table: ObservationTable, period: str | None = 
     )
 
 
-def _none_where_nan(matrix: np.ndarray) -> list[list[float | None]]:
-    """Rows of a float matrix as Python lists, with None where NaN."""
-    out = matrix.astype(object)
-    out[np.isnan(matrix)] = None
-    return out.tolist()  # type: ignore[no-any-return]
-
-
 def build_rows(scores: MonthScores, provisional_threshold: float) -> tuple[RankedEntity, ...]:
     """Published rows: ranked by (rank, entity code), then unranked by entity code."""
     plan = scores.plan
     reported = scores.reported
-    # Published marks: rounded; with "zero" a not-reported KPI shows 0.0, with "skip" None.
-    if plan.spec.missing == "zero":
-        published = round2_array(np.where(reported, scores.marks, 0.0)).T.tolist()
-    else:
-        published = _none_where_nan(round2_array(scores.marks).T)
-    by_level = {level: _none_where_nan(round2_array(scores.groups[level]).T) for level in GROUP_LEVELS}
+    # Published marks: rounded; with "zero" a not-reported KPI shows 0.0, with "skip"
+    # None (NaN in the matrix reads as None through RowMapping).
+    shown = np.where(reported, scores.marks, 0.0) if plan.spec.missing == "zero" else scores.marks
+    marks = row_mappings(plan.kpi_codes, round2_array(shown).T)
+    by_level = {
+        level: row_mappings(plan.groups[level].codes, round2_array(scores.groups[level]).T) for level in GROUP_LEVELS
+    }
     missing_sorted = ~reported[plan.code_order].T  # entities × KPIs in code order
     n_kpis = plan.n_kpis
     rows = []
@@ -128,13 +123,8 @@ def build_rows(scores: MonthScores, provisional_threshold: float) -> tuple[Ranke
                 score=float(scores.rounded[e]) if rank else None,
                 rank=rank or None,
                 grade=scores.grade[e] if rank else None,
-                marks=MappingProxyType(dict(zip(plan.kpi_codes, published[e]))),
-                by=MappingProxyType(
-                    {
-                        level: MappingProxyType(dict(zip(plan.groups[level].codes, by_level[level][e])))
-                        for level in GROUP_LEVELS
-                    }
-                ),
+                marks=marks[e],
+                by=MappingProxyType({level: by_level[level][e] for level in GROUP_LEVELS}),
                 not_reported=not_reported,
                 provisional=n_kpis > 0 and len(not_reported) / n_kpis > provisional_threshold,
             )

@@ -53,11 +53,12 @@ def _target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
 
 def _bands(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
     percent = 100.0 * achievement(x, plan.targets[rows], plan.lower[rows])
-    thresholds = plan.band_thresholds[:, None, :]  # (rows, 1, bands)
-    hit = thresholds <= percent[:, :, None]  # NaN padding and NaN percent never hit
-    first = hit.argmax(axis=2)
-    marks = np.take_along_axis(plan.band_marks[:, None, :], first[:, :, None], axis=2)[:, :, 0]
-    marks = np.where(hit.any(axis=2), marks, 0.0)
+    marks = np.zeros(x.shape)
+    # Walk the bands from last to first so that the first band that matches wins.
+    # NaN padding (shorter band lists) and NaN percent never match.
+    for b in range(plan.band_thresholds.shape[1] - 1, -1, -1):
+        hit = plan.band_thresholds[:, b : b + 1] <= percent
+        marks = np.where(hit, plan.band_marks[:, b : b + 1], marks)
     marks[np.isnan(x)] = np.nan
     return marks
 

@@ -24,6 +24,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -57,24 +58,24 @@ class TableIndex:
     months: tuple[str, ...]  # month of each period
 
 
-def _codes(column: np.ndarray, index: dict[str, int] | object) -> np.ndarray:
-    get = index.get  # type: ignore[attr-defined]
-    return np.fromiter(map(lambda c: get(c, -1), column), dtype=np.intp, count=len(column))
+def _codes(column: np.ndarray, index: dict[str, int]) -> np.ndarray:
+    """Integer code of every string of `column` (-1 where absent); one C-level pass."""
+    return np.fromiter(map(index.get, column, repeat(-1)), dtype=np.intp, count=len(column))
 
 
 def build_index(table: ObservationTable, plan: CatalogPlan) -> TableIndex:
     kpi = _codes(table.kpi, plan.kpi_index)
     entity = _codes(table.entity, plan.entity_index)
     rows = np.flatnonzero((kpi >= 0) & (entity >= 0))
-    kpi, entity = kpi[rows], entity[rows]
-    ids: dict[str, int] = {}
-    setdefault = ids.setdefault
-    raw = np.fromiter((setdefault(p, len(ids)) for p in table.period[rows]), dtype=np.intp, count=len(rows))
-    periods = sorted(ids)
-    remap = np.empty(len(ids), dtype=np.intp)
-    for new, p in enumerate(periods):
-        remap[ids[p]] = new
-    return TableIndex(rows, kpi, entity, remap[raw], tuple(periods), tuple(p[:7] for p in periods))
+    if len(rows) < len(kpi):
+        kpi, entity = kpi[rows], entity[rows]
+    period_column = table.period[rows] if len(rows) < len(table) else table.period
+    periods = sorted(set(period_column))  # few distinct strings; ids follow period order
+    if len(periods) == 1:
+        period_id = np.zeros(len(rows), dtype=np.intp)
+    else:
+        period_id = _codes(period_column, {p: i for i, p in enumerate(periods)})
+    return TableIndex(rows, kpi, entity, period_id, tuple(periods), tuple(p[:7] for p in periods))
 
 
 _indexes: dict[tuple[int, int], tuple[weakref.ref[ObservationTable], CatalogPlan, TableIndex]] = {}
@@ -121,16 +122,19 @@ def select_month(index: TableIndex, month: str) -> MonthRows:
     if not in_month.any():
         empty = np.empty(0, dtype=np.intp)
         return MonthRows(empty, empty, empty)
-    mask = in_month[index.period_id]
-    kpi, entity, period_id, rows = index.kpi[mask], index.entity[mask], index.period_id[mask], index.rows[mask]
+    if in_month.all():  # the table holds this month only: no filtering needed
+        kpi, entity, period_id, rows = index.kpi, index.entity, index.period_id, index.rows
+    else:
+        mask = in_month[index.period_id]
+        kpi, entity, period_id, rows = index.kpi[mask], index.entity[mask], index.period_id[mask], index.rows[mask]
     if int(in_month.sum()) > 1:
         # Several periods in the month (finer-grained KPIs): keep, per (KPI, entity)
-        # cell, the row with the greatest period id (ids follow period order).
+        # cell, the row with the greatest period id (ids follow period order). A
+        # table has one row per (kpi, entity, period), so exactly one row per cell
+        # matches its cell's maximum. O(rows), no sort.
         cell = kpi * (int(entity.max()) + 1) + entity
-        order = np.lexsort((period_id, cell))
-        cell_sorted = cell[order]
-        last = np.ones(len(order), dtype=bool)
-        last[:-1] = cell_sorted[1:] != cell_sorted[:-1]
-        keep = order[last]
+        latest = np.full(int(cell.max()) + 1, -1, dtype=np.intp)
+        np.maximum.at(latest, cell, period_id)
+        keep = period_id == latest[cell]
         kpi, entity, rows = kpi[keep], entity[keep], rows[keep]
     return MonthRows(kpi, entity, rows)

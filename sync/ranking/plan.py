@@ -28,11 +28,24 @@ METHODS = ("target", "minmax", "minmax_target", "bands")
 
 @dataclass(frozen=True, eq=False)
 class GroupMatrix:
-    """Membership of ranked KPIs in the schemes (departments, sectors) of one level."""
+    """Membership of ranked KPIs in the schemes (departments, sectors) of one level.
+
+    Each KPI belongs to at most one group per level, so the (groups × KPIs)
+    membership matrix is a sparse one-hot matrix; a product with it is a segment
+    sum: take the KPI rows in `order` (grouped by group) and `np.add.reduceat` at
+    `starts`. That is O(KPIs × entities) instead of O(groups × KPIs × entities).
+    """
 
     codes: tuple[str, ...]  # group codes, in order of first appearance among ranked KPIs
-    weighted: np.ndarray  # (groups × KPIs): the KPI's weight where it belongs, else 0
+    order: np.ndarray  # KPI row indices of members, grouped by group (groups in `codes` order)
+    starts: np.ndarray  # (groups,) offset in `order` where each group's KPIs start
     members: tuple[np.ndarray, ...]  # per group: indices of its KPIs
+
+    def sum_rows(self, matrix: np.ndarray) -> np.ndarray:
+        """(groups × columns): per group, the sum of its KPIs' rows of `matrix`."""
+        if not self.codes:
+            return np.zeros((0, matrix.shape[1]))
+        return np.add.reduceat(matrix[self.order], self.starts, axis=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,8 +54,8 @@ class CatalogPlan:
     kpis: tuple[Kpi, ...]  # ranked KPIs, catalog order
     kpi_codes: tuple[str, ...]
     entity_codes: tuple[str, ...]  # ranked entities, catalog order
-    kpi_index: Mapping[str, int]
-    entity_index: Mapping[str, int]
+    kpi_index: dict[str, int]  # plain dicts (fast .get in the hot loop); never mutated
+    entity_index: dict[str, int]
     weights: np.ndarray  # (K,)
     targets: np.ndarray  # (K,) NaN where the KPI has no target
     lower: np.ndarray  # (K,) bool: better is "lower"
@@ -70,19 +83,20 @@ def ranked_kpis(catalog: Catalog) -> tuple[Kpi, ...]:
     return tuple(k for k in catalog.kpis if k.scoring is not None and (k.level is None or k.level == level))
 
 
-def _group_matrix(codes_per_kpi: list[str | None], weights: np.ndarray) -> GroupMatrix:
-    order: dict[str, int] = {}
+def _group_matrix(codes_per_kpi: list[str | None]) -> GroupMatrix:
+    position: dict[str, int] = {}
     for code in codes_per_kpi:
-        if code is not None and code not in order:
-            order[code] = len(order)
-    weighted = np.zeros((len(order), len(codes_per_kpi)))
-    members: list[list[int]] = [[] for _ in order]
+        if code is not None and code not in position:
+            position[code] = len(position)
+    members: list[list[int]] = [[] for _ in position]
     for k, code in enumerate(codes_per_kpi):
         if code is not None:
-            weighted[order[code], k] = weights[k]
-            members[order[code]].append(k)
-    weighted.flags.writeable = False
-    return GroupMatrix(tuple(order), weighted, tuple(np.array(m, dtype=np.intp) for m in members))
+            members[position[code]].append(k)
+    order = np.array([k for m in members for k in m], dtype=np.intp)
+    starts = np.cumsum([0] + [len(m) for m in members[:-1]]).astype(np.intp) if members else np.empty(0, np.intp)
+    order.flags.writeable = False
+    starts.flags.writeable = False
+    return GroupMatrix(tuple(position), order, starts, tuple(np.array(m, dtype=np.intp) for m in members))
 
 
 def build_plan(catalog: Catalog) -> CatalogPlan:
@@ -116,9 +130,9 @@ def build_plan(catalog: Catalog) -> CatalogPlan:
         department_codes.append(department.code if department else None)
         sector_codes.append(department.sector if department else None)
     groups = {
-        "scheme": _group_matrix(scheme_codes, weights),
-        "department": _group_matrix(department_codes, weights),
-        "sector": _group_matrix(sector_codes, weights),
+        "scheme": _group_matrix(scheme_codes),
+        "department": _group_matrix(department_codes),
+        "sector": _group_matrix(sector_codes),
     }
     code_order = np.array(sorted(range(len(kpis)), key=lambda i: kpi_codes[i]), dtype=np.intp)
     kpi_codes_array = np.array(kpi_codes, dtype=object) if kpis else np.empty(0, dtype=object)
@@ -129,8 +143,8 @@ def build_plan(catalog: Catalog) -> CatalogPlan:
         kpis=kpis,
         kpi_codes=kpi_codes,
         entity_codes=tuple(e.code for e in entities),
-        kpi_index=MappingProxyType({c: i for i, c in enumerate(kpi_codes)}),
-        entity_index=MappingProxyType({e.code: i for i, e in enumerate(entities)}),
+        kpi_index={c: i for i, c in enumerate(kpi_codes)},
+        entity_index={e.code: i for i, e in enumerate(entities)},
         weights=weights,
         targets=targets,
         lower=lower,

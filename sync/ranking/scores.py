@@ -2,7 +2,9 @@
 
 A group's score is the ``scoring.weight``-weighted mean of the entity's counted
 marks over the group's KPIs, computed for all groups and entities at once as
-``(G·w) @ marks / (G·w) @ counted`` with G the membership matrix of the plan.
+``G @ (w·marks) / G @ (w·counted)`` with G the (one-hot, so sparse) membership
+matrix of the plan, applied as a segment sum (`GroupMatrix.sum_rows`); the overall
+weighted mean is the dense product ``w @ marks / w @ counted``.
 
 Rules (DESIGN.md §2–3, plus the zero-weight case it does not mention):
 
@@ -31,17 +33,20 @@ def counted_marks(marks: np.ndarray, missing: str) -> tuple[np.ndarray, np.ndarr
     return np.where(reported, marks, 0.0), counted
 
 
-def weighted_means(weighted: np.ndarray, marks0: np.ndarray, counted: np.ndarray) -> np.ndarray:
-    """(rows of `weighted`) × entities weighted means; NaN where the weight is 0."""
-    numerator = weighted @ marks0
-    denominator = weighted @ counted.astype(np.float64)
+def _mean(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(denominator > 0, numerator / denominator, np.nan)
 
 
 def group_scores(plan: CatalogPlan, marks0: np.ndarray, counted: np.ndarray) -> dict[GroupLevel, np.ndarray]:
     """Per level: (groups × entities) scores, NaN where the entity has none."""
-    return {level: weighted_means(plan.groups[level].weighted, marks0, counted) for level in GROUP_LEVELS}
+    w = plan.weights[:, None]
+    weighted_marks = w * marks0
+    weighted_counted = w * counted
+    return {
+        level: _mean(plan.groups[level].sum_rows(weighted_marks), plan.groups[level].sum_rows(weighted_counted))
+        for level in GROUP_LEVELS
+    }
 
 
 def overall_scores(
@@ -50,7 +55,7 @@ def overall_scores(
     """(entities,) overall score by `ranking.rollup`; NaN where the entity has none."""
     rollup = plan.spec.rollup
     if rollup == "kpi":
-        return weighted_means(plan.weights[None, :], marks0, counted)[0]
+        return _mean(plan.weights @ marks0, plan.weights @ counted.astype(np.float64))
     scores = groups[rollup]
     has = ~np.isnan(scores)
     n = has.sum(axis=0)
