@@ -99,13 +99,14 @@ class AlertsTile(PaintedTile):
         department = catalog.department_of_kpi(kpi) if kpi else None
         number = self.context.number
         short = " h" if unit == "hours" else ("%" if unit == "%" else "")
+        decimals = 0 if unit == "hours" else None  # "9 h" of oxygen, not "9.0 h"
         worse = ">" if kpi is not None and kpi.better == "lower" else "<"
         return AlertRow(
             level=alert.level,
             kpi=self.context.name(kpi, alert.kpi),
             place=" · ".join(p for p in (self.context.name(entity, alert.entity), self.context.name(department)) if p),
-            value=f"{theme.ALERT_SYMBOLS[alert.level]} {number(alert.value, unit)}{short}",
-            threshold=f"{self.context.tr(alert.level if alert.level == 'critical' else 'warning')} {worse} {number(alert.threshold, unit)}{short}",
+            value=f"{theme.ALERT_SYMBOLS[alert.level]} {number(alert.value, unit, decimals)}{short}",
+            threshold=f"{self.context.tr(alert.level if alert.level == 'critical' else 'warning')} {worse} {number(alert.threshold, unit, decimals)}{short}",
             since=since_text(alert, now, self.context.tr),
         )
 
