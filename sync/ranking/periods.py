@@ -91,10 +91,14 @@ def index_for(table: ObservationTable, plan: CatalogPlan) -> TableIndex:
         if entry is not None and entry[0]() is table and entry[1] is plan:
             return entry[2]
     index = build_index(table, plan)
+
+    def forget(_ref: object, key: tuple[int, int] = key) -> None:
+        _indexes.pop(key, None)
+
     with _lock:
         if len(_indexes) >= _MAX_INDEXES:
             _indexes.pop(next(iter(_indexes)))
-        _indexes[key] = (weakref.ref(table, lambda _r, key=key: _indexes.pop(key, None)), plan, index)
+        _indexes[key] = (weakref.ref(table, forget), plan, index)
     return index
 
 

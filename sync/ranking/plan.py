@@ -111,7 +111,7 @@ def build_plan(catalog: Catalog) -> CatalogPlan:
         m: np.array([i for i, k in enumerate(kpis) if k.scoring and k.scoring.method == m], dtype=np.intp)
         for m in METHODS
     }
-    band_lists = [tuple(kpis[i].scoring.bands or ()) for i in method_rows["bands"]]  # type: ignore[union-attr]
+    band_lists = [tuple(kpis[i].scoring.bands or ()) for i in method_rows["bands"]]
     width = max((len(b) for b in band_lists), default=0)
     band_thresholds = np.full((len(band_lists), width), np.nan)
     band_marks = np.zeros((len(band_lists), width))
@@ -129,7 +129,7 @@ def build_plan(catalog: Catalog) -> CatalogPlan:
         department = catalog.department_of_kpi(k)
         department_codes.append(department.code if department else None)
         sector_codes.append(department.sector if department else None)
-    groups = {
+    groups: dict[GroupLevel, GroupMatrix] = {
         "scheme": _group_matrix(scheme_codes),
         "department": _group_matrix(department_codes),
         "sector": _group_matrix(sector_codes),
@@ -173,6 +173,10 @@ def plan_for(catalog: Catalog) -> CatalogPlan:
         if entry is not None and entry[0]() is catalog:
             return entry[1]
     plan = build_plan(catalog)
+
+    def forget(_ref: object, key: int = key) -> None:
+        _plans.pop(key, None)
+
     with _lock:
-        _plans[key] = (weakref.ref(catalog, lambda _r, key=key: _plans.pop(key, None)), plan)
+        _plans[key] = (weakref.ref(catalog, forget), plan)
     return plan

@@ -30,6 +30,6 @@ def grades(rounded: np.ndarray, names: tuple[str, ...], thresholds: np.ndarray) 
     if len(names) == 0:
         return [None] * len(rounded)
     hit = thresholds[None, :] <= rounded[:, None]  # NaN scores never hit
-    first = hit.argmax(axis=1)
-    any_hit = hit.any(axis=1)
-    return [names[int(f)] if h else None for f, h in zip(first, any_hit)]
+    first: list[int] = hit.argmax(axis=1).tolist()
+    any_hit: list[bool] = np.any(hit, axis=1).tolist()
+    return [names[f] if h else None for f, h in zip(first, any_hit)]
