@@ -204,7 +204,7 @@ RANKED_KPIS: tuple[KpiSpec, ...] = (
 GRIEVANCE_MEASURES: tuple[tuple[str, str, str, str, str, tuple[float, float] | None, float, float, bool], ...] = (
     ("PEND50", "CM Helpline complaints pending over 50 days", "૫૦ દિવસથી વધુ પડતર ફરિયાદો", "count", L, None, 22, 9, True),
     ("PEND100", "CM Helpline complaints pending over 100 days", "૧૦૦ દિવસથી વધુ પડતર ફરિયાદો", "count", L, None, 9, 4, True),
-    ("PEND300", "CM Helpline complaints pending over 300 days", "૩૦૦ દિવસથી વધુ પડતર ફરિયાદો", "count", L, (3, 10), 2, 1.5, True),
+    ("PEND300", "CM Helpline complaints pending over 300 days", "૩૦૦ દિવસથી વધુ પડતર ફરિયાદો", "count", L, (25, 45), 2, 1.5, True),
     ("SATISFIED", "CM Helpline complaints closed with citizen satisfaction (%)", "નાગરિક સંતોષ સાથે બંધ ફરિયાદો (%)", "%", H, (70, 50), 78, 8, False),
 )
 
