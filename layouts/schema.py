@@ -25,6 +25,7 @@ Shape of a file::
     output = "DP-1"            # match by connector name; else `index`; else list position
     # surface = "videowall"    # or: a panel of a surface (row-major `panel` index)
     # panel = 0
+    # optional = true          # extra screen: used when connected, no warning when not
     rows = 2
     cols = 3
     [[screens.pinned]]         # tiles shown on every page of this screen
@@ -119,6 +120,7 @@ class ScreenSpec(Strict):
     panel: int | None = Field(default=None, ge=0)
     rows: int = Field(default=2, ge=1, le=12)
     cols: int = Field(default=3, ge=1, le=12)
+    optional: bool = False  # shown when an output is free; its absence is not a fault
     pinned: tuple[TileSpec, ...] = ()  # type: ignore[valid-type]
     pages: tuple[PageSpec, ...] = Field(min_length=1)
 

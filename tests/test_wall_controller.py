@@ -282,3 +282,27 @@ def test_an_unregistered_tile_type_becomes_a_placeholder(qtbot, layout: Layout, 
         assert tile.title.text() == "ટાઇલ ઉપલબ્ધ નથી: kpi"
     finally:
         controller.shutdown()
+
+
+def test_long_notices_never_widen_a_window_past_its_screen(wall) -> None:  # type: ignore[no-untyped-def]
+    controller, *_ = wall
+    controller.notify("a very long notice " * 40)
+    assert controller.screen_windows()[0].minimumSizeHint().width() < 1280
+
+
+def test_idle_cursor_hides_and_returns_on_movement(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QGuiApplication, QMouseEvent
+
+    from cmwall.wall.idle import CursorHider
+
+    hider = CursorHider(idle_ms=50)
+    try:
+        qtbot.waitUntil(lambda: hider.hidden, timeout=2000)
+        assert QGuiApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+        move = QMouseEvent(QEvent.Type.MouseMove, QPointF(1, 1), QPointF(1, 1), Qt.MouseButton.NoButton,
+                           Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        hider.eventFilter(hider, move)
+        assert not hider.hidden and QGuiApplication.overrideCursor() is None
+    finally:
+        hider.stop()

@@ -82,3 +82,8 @@ def test_screens_on_a_split_surface_get_their_panels() -> None:
     unplugged = assign_screens(spec, outputs("DP-1"))
     assert {u.screen_id for u in unplugged.unplaced} == {"left", "right"}
     assert "surface 'wall' (output 'HDMI-1') is not connected" in unplugged.unplaced[0].reason
+
+
+def test_optional_screens_are_not_faults_when_missing() -> None:
+    result = assign_screens(layout([{"id": "a"}, {"id": "extra", "optional": True}]), outputs("DP-1"))
+    assert [(u.screen_id, u.optional) for u in result.unplaced] == [("extra", True)]

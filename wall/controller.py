@@ -161,7 +161,7 @@ class WallController(QObject):
                 self._show(window, placement, screens)
             self.placements[key] = placement
         for item in assignment.unplaced:
-            log.warning("%s", item.reason)
+            log.log(logging.INFO if item.optional else logging.WARNING, "%s", item.reason)
         self._sync_pages(animate=False)
         self._update_strips()
 
@@ -239,7 +239,7 @@ class WallController(QObject):
         self.notices = [n for n in self.notices if n.until is None or n.until > now]
         notices = [n.text for n in self.notices]
         if self.assignment is not None:
-            notices += [u.reason for u in self.assignment.unplaced]
+            notices += [u.reason for u in self.assignment.unplaced if not u.optional]
         items = status_items(self.snapshot, now, self.language, critical_alerts=self.alert_counts["critical"],
                              warn_alerts=self.alert_counts["warn"], notices=tuple(notices))
         clock = clock_text(now, self.language)

@@ -49,6 +49,7 @@ class Placement:
 class Unplaced:
     screen_id: str
     reason: str  # one line, for the status strip and the log
+    optional: bool = False  # the layout marks the screen optional: not a fault
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def assign_screens(layout: LayoutSpec, outputs: Sequence[Output]) -> Assignment:
             if output is None or screen.panel is None or screen.panel >= len(panels):
                 where = _describe(surface.output, surface.index)
                 unplaced.append(Unplaced(screen.id, f"screen {screen.id!r}: surface {surface.id!r} ({where}) "
-                                                    "is not connected"))
+                                                    "is not connected", screen.optional))
             else:
                 placements.append(Placement(screen.id, output, panels[screen.panel], screen.panel))
             continue
@@ -140,10 +141,11 @@ def assign_screens(layout: LayoutSpec, outputs: Sequence[Output]) -> Assignment:
         output = outputs[index] if index is not None and index < len(outputs) else None
         if output is None:
             unplaced.append(Unplaced(screen.id, f"screen {screen.id!r}: "
-                                                f"{_describe(screen.output, index)} is not connected"))
+                                                f"{_describe(screen.output, index)} is not connected", screen.optional))
         elif output.index in used:
             unplaced.append(Unplaced(screen.id, f"screen {screen.id!r}: output #{output.index} "
-                                                f"({output.name}) is already used by {used[output.index]}"))
+                                                f"({output.name}) is already used by {used[output.index]}",
+                                     screen.optional))
         else:
             used[output.index] = f"screen {screen.id!r}"
             placements.append(Placement(screen.id, output, output.geometry))

@@ -74,6 +74,7 @@ class ScreenWindow(QWidget):
         self.page_marks.setStyleSheet(f"color: {theme.ACCENT};")
         self.paused_label = plain_label("", self.header)
         self.paused_label.setStyleSheet(f"color: {theme.ALERT_COLOURS['warn']}; font-weight: 700;")
+        self.title.setMinimumWidth(1)  # never let text widen the window past its screen
         head_row = QHBoxLayout(self.header)
         head_row.setContentsMargins(18, 0, 18, 0)
         head_row.addWidget(self.title, 1)
@@ -96,6 +97,7 @@ class ScreenWindow(QWidget):
         if screen is None:
             self.idle_label = plain_label(idle_text, self.area.stack)
             self.idle_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.idle_label.setWordWrap(True)
             self.idle_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
             self.area.stack.addWidget(self.idle_label)
         else:

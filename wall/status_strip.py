@@ -61,6 +61,7 @@ class StatusStrip(QFrame):
         while len(self._labels) < len(wanted):
             label = plain_label("", self)
             label.setFont(self.clock.font())
+            label.setMinimumWidth(1)  # a long notice is clipped, never widens the window past its screen
             self._row.insertWidget(len(self._labels), label)
             self._labels.append(label)
         for label, (text, tone) in zip(self._labels, wanted):
