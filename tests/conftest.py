@@ -7,6 +7,12 @@ so approved images and behaviour tests see the same figures on every run.
 
 from __future__ import annotations
 
+import os
+
+# Headless by default, before anything creates a QApplication; an explicit
+# QT_QPA_PLATFORM (e.g. offscreen:configfile=…) is respected.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
