@@ -227,3 +227,17 @@ def test_trend_lines_state_and_districts(qtbot, ctx) -> None:  # type: ignore[no
     assert m.lines[1].values[-1] == 34.0 and len(tile.curves) == 3
 
 
+
+
+def test_attention_says_not_fed_instead_of_zero_marks() -> None:
+    from datetime import datetime, timezone
+
+    from cmwall.sync.ranking.result import RankedEntity, RankingResult
+    from cmwall.widgets.tiles.attention_tile import not_reported
+
+    rows = (RankedEntity("438", 7.0, 1, "B", not_reported=("UDD.X",)),
+            RankedEntity("439", 6.0, 2, "B", not_reported=("UDD.X", "HFW.Y")))
+    ranking = RankingResult("2026-11", rows, "local", datetime(2026, 11, 22, tzinfo=timezone.utc))
+    assert not_reported(ranking, "UDD.X", None)  # no district reported it: the state has no figure
+    assert not not_reported(ranking, "HFW.Y", None)  # one district did
+    assert not_reported(ranking, "HFW.Y", "439") and not not_reported(ranking, "HFW.Y", "438")

@@ -51,6 +51,13 @@ def _marks(ranking: RankingResult | None, kpi: str, entity: str | None) -> float
     return kpi_marks(ranking, kpi, entity)[0]
 
 
+def not_reported(ranking: RankingResult, kpi: str, entity: str | None) -> bool:
+    """The district (or, for the state, every district) did not report `kpi`: its
+    0 marks are missing data, not a measured result, and must say so."""
+    rows = [r for r in ranking.ranked if entity is None or r.entity == entity]
+    return bool(rows) and all(kpi in r.not_reported for r in rows)
+
+
 def falls(ranking: RankingResult, previous: RankingResult | None, kpis: list[str], entity: str | None) -> list[tuple[str, float, float]]:
     """(kpi, marks now, fall) for KPIs whose marks fell, biggest fall first."""
     if previous is None:
@@ -112,9 +119,12 @@ class AttentionTile(PaintedTile):
             return TileMessage(title, tr("no ranking yet"), age)
         kpis = [k.code for k in catalog.kpis if k.scoring and k.level in (None, catalog.ranking.level)]
         half = max(1, math.ceil(self.options.count / 2))
-        fell = [AttentionRow(self._name(catalog, k), f"{m:.1f}", f"▼{d:.1f}")
+        def marks_text(kpi: str, marks: float) -> str:
+            return tr("not fed") if not_reported(ranking, kpi, code) else f"{marks:.1f}"
+
+        fell = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"▼{d:.1f}")
                 for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code)[:half]]
-        low = [AttentionRow(self._name(catalog, k), f"{m:.1f}", f"{pos}/{of}")
+        low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}")
                for k, m, pos, of in bottom_quarter(ranking, kpis, code)[: max(1, self.options.count - len(fell))]]
         since = period_label(snapshot.previous_ranking.period, with_year=False) if snapshot.previous_ranking else ""
         return AttentionModel(

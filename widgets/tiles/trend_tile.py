@@ -169,7 +169,9 @@ class TrendTile(PaintedTile):
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: TrendModel) -> None:
         s = self.scale
-        self.paint_heading(painter, f"{model.title} ({model.unit})" if model.unit else model.title, model.age)
+        # Many KPI names already end with their unit, e.g. "… (%)": say it once.
+        says_unit = not model.unit or f"({model.unit})" in model.title
+        self.paint_heading(painter, model.title if says_unit else f"{model.title} ({model.unit})", model.age)
         x, h = rect.left(), self._legend_height()
         size = s.small
         entries = [(line.name, line.colour, False) for line in model.lines]
