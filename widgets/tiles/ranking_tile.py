@@ -52,6 +52,7 @@ class RankingModel:
     rows: tuple[RankRow, ...]
     scrolls: bool
     age: DataAge
+    note: str = ""  # central ranking shown: where the wall's own estimate differed
 
 
 def _group_name(catalog: Catalog, by: str, code: str) -> str | None:
@@ -113,8 +114,18 @@ class RankingTile(PaintedTile):
         column = tr("Marks") if opts.by == "kpi" else tr("Score")
         return RankingModel(
             title=f"{title} · {period_label(ranking.period)}",
-            banner=banner, column=column, level_label=tr(level.title()), rows=shown, scrolls=opts.mode == "all", age=age,
+            banner=banner, note=self._differences_note(snapshot, catalog) if not banner else "", column=column, level_label=tr(level.title()), rows=shown, scrolls=opts.mode == "all", age=age,
         )
+
+    def _differences_note(self, snapshot: Snapshot, catalog: Catalog) -> str:
+        """'Local estimate differed for 2: Surat 4→6, Patan 7→5' — for the review meeting."""
+        if self.options.by != "overall" or not snapshot.ranking_differences:
+            return ""
+        diffs = snapshot.ranking_differences
+        parts = [f"{self.context.name(catalog.entity(d.entity), d.entity)} {d.central_rank or '–'}→{d.local_rank or '–'}"
+                 for d in diffs[:4]]
+        more = f" +{len(diffs) - 4}" if len(diffs) > 4 else ""
+        return f"{self.context.tr('Local estimate differed for')} {len(diffs)}: {', '.join(parts)}{more}"
 
     def _title(self, catalog: Catalog, level: str) -> str:
         tr, opts = self.context.tr, self.options
@@ -168,7 +179,8 @@ class RankingTile(PaintedTile):
 
     def _rows_rect(self) -> QRectF:
         body = self.body_rect()
-        top = body.top() + (self.scale.body * 1.7 if isinstance(self.model, RankingModel) and self.model.banner else 0)
+        top = body.top() + (self.scale.body * 1.7 if isinstance(self.model, RankingModel)
+                            and (self.model.banner or self.model.note) else 0)
         top += self.scale.small * 1.5  # column header
         return QRectF(body.left(), top, body.width(), body.bottom() - top)
 
@@ -229,6 +241,13 @@ class RankingTile(PaintedTile):
             painter.drawRoundedRect(band, 4, 4)
             draw_text(painter, band.adjusted(s.small * 0.5, 0, -s.small * 0.5, 0), model.banner, s.small,
                       fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
+        elif model.note:
+            band = QRectF(rect.left(), top, rect.width(), s.body * 1.45)
+            painter.setPen(colour(theme.PANEL_BORDER))
+            painter.setBrush(colour(theme.PANEL_BORDER))
+            painter.drawRoundedRect(band, 4, 4)
+            draw_text(painter, band.adjusted(s.small * 0.5, 0, -s.small * 0.5, 0), model.note, s.small,
+                      fg=theme.TEXT_DIM, align=ALIGN_CENTER)
         rows_rect = self._rows_rect()
         h = self.row_height()
         cols = self._columns(rows_rect, h)
