@@ -18,6 +18,7 @@ from pathlib import Path
 
 import platformdirs
 
+from ..sync.ranking.cli import positive_number
 from ..sync.service import Intervals
 
 PROG = "cm-wall"
@@ -29,16 +30,6 @@ log = logging.getLogger("cmwall")
 def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     return Path(env) if env else Path(platformdirs.user_data_dir("cm-wall", appauthor=False))
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,12 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     wall.add_argument("--windowed", action="store_true", help="ordinary windows instead of frameless full screen")
     wall.add_argument("--token-file", type=Path, metavar="FILE", help="file holding the store's bearer token")
     wall.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust for the store (TLS is always verified)")
-    wall.add_argument("--timeout", type=_positive, default=10.0, metavar="SEC", help="HTTP timeout (default 10)")
-    wall.add_argument("--poll-observations", type=_positive, default=10.0, metavar="SEC",
+    wall.add_argument("--timeout", type=positive_number, default=10.0, metavar="SEC", help="HTTP timeout (default 10)")
+    wall.add_argument("--poll-observations", type=positive_number, default=10.0, metavar="SEC",
                       help="seconds between observation polls (default 10)")
-    wall.add_argument("--poll-ranking", type=_positive, default=60.0, metavar="SEC",
+    wall.add_argument("--poll-ranking", type=positive_number, default=60.0, metavar="SEC",
                       help="seconds between ranking polls (default 60)")
-    wall.add_argument("--poll-catalog", type=_positive, default=300.0, metavar="SEC",
+    wall.add_argument("--poll-catalog", type=positive_number, default=300.0, metavar="SEC",
                       help="seconds between catalog polls (default 300)")
     wall.add_argument("--demo-seed", type=int, default=2026, metavar="N", help="seed of the embedded demo store")
     wall.add_argument("--demo-ranking", choices=("live", "withheld", "stale"), default="live",

@@ -38,7 +38,8 @@ def _month(text: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _positive(text: str) -> float:
+def positive_number(text: str) -> float:
+    """argparse type: a number greater than 0 (timeouts, poll intervals)."""
     try:
         value = float(text)
     except ValueError:
@@ -58,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # before the command is not overwritten by this subparser's default.
     parser.add_argument("--token-file", default=argparse.SUPPRESS, metavar="FILE",
                         help="file holding the store's bearer token (else $CMWALL_TOKEN_FILE / $CMWALL_TOKEN)")
-    parser.add_argument("--timeout", type=_positive, default=argparse.SUPPRESS, metavar="SEC",
+    parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
                         help="HTTP timeout in seconds (default 10)")
     parser.add_argument("--ca-bundle", default=argparse.SUPPRESS, metavar="FILE",
                         help="CA certificates to trust (TLS is always verified)")
