@@ -84,6 +84,7 @@ class CapacityOptions(TileOptions):
 class AlertsOptions(TileOptions):
     count: int = Field(default=12, ge=1, le=200)
     minimum: Literal["warn", "critical"] = "warn"
+    kpis: tuple[str, ...] = ()  # only KPIs whose code starts with one of these; empty: every KPI
 
 
 class ClockOptions(TileOptions):

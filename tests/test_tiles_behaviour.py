@@ -256,3 +256,13 @@ def test_central_ranking_shows_where_the_local_estimate_differed(qtbot, ctx) -> 
     assert tile.model.note.startswith("Local estimate differed for 1:")
     assert "2→3" in tile.model.note
     assert build(qtbot, RankingTile, ctx, dataclasses.replace(differing, ranking=synthetic.snapshot(source="local").ranking)).model.note == ""
+
+
+def test_figures_shrink_to_fit_instead_of_being_elided(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from cmwall.widgets.paint_kit import fitted_text
+
+    assert fitted_text("1,234", 30, 400) == ("1,234", 30)  # room enough: unchanged
+    shown, size = fitted_text("1,234", 30, 45)
+    assert shown == "1,234" and size < 30  # a figure is drawn whole, smaller
+    name, name_size = fitted_text("Surendranagar", 30, 45)
+    assert name.endswith("…") and name_size == 30  # a name is elided as before

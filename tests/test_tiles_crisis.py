@@ -210,3 +210,21 @@ def test_waiting_for_first_data(qtbot) -> None:  # type: ignore[no-untyped-def]
         tile.apply(empty)
         assert isinstance(tile.model, TileMessage) and tile.model.text == "waiting for first data"
         QApplication.processEvents()
+
+
+def test_alerts_tile_can_be_limited_to_crisis_kpis(qtbot) -> None:  # type: ignore[no-untyped-def]
+    cat = catalog([
+        {"code": "HFW.O2.STOCK_HOURS", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
+         "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}},
+        {"code": "CMHL.REV.PEND300", "name": "Pending over 300 days", "scheme": "HOSP", "unit": "count",
+         "better": "lower", "level": "facility", "frequency": "P1D", "alert": {"warn": 25, "critical": 45}},
+    ], facilities=1)
+    rows = [("HFW.O2.STOCK_HOURS", "F-0001", "2026-11-22T10:00", 9, at(0.5)),
+            ("CMHL.REV.PEND300", "F-0001", "2026-11-22", 60, at(0.5))]
+    every = AlertsTile(AlertsOptions(), TileContext(now=lambda: NOW))
+    crisis = AlertsTile(AlertsOptions(kpis=("HFW.BEDS.", "HFW.O2.")), TileContext(now=lambda: NOW))
+    for tile in (every, crisis):
+        qtbot.addWidget(tile)
+        tile.apply(snapshot(cat, rows))
+    assert every.model.critical == 2
+    assert crisis.model.critical == 1 and crisis.model.rows[0].value.endswith("9 h")

@@ -16,7 +16,7 @@ from ..sync.service import Intervals
 class WallConfig:
     data_dir: Path
     store_url: str | None = None  # None: start the embedded demo store on loopback
-    layout: str = "single_screen"  # a shipped layout name or a path to a layout file
+    layout: str = "auto"  # "auto", a shipped layout name, or a path to a layout file
     language: str | None = None  # None: the layout's default
     screenshot_dir: Path | None = None  # render every screen after the first sync, then exit
     token_file: Path | None = None

@@ -49,14 +49,32 @@ def draw_text(
     bold: bool = False,
     align: Qt.AlignmentFlag = ALIGN_LEFT,
 ) -> float:
-    """Draw one line of plain text elided to `rect`; returns the width used."""
-    f = font(pixel_size, bold)
+    """Draw one line of plain text elided to `rect`; returns the width used.
+
+    A short figure ("1,234", "‼ 9 h", "8.27") is never elided — "1…" would be a wrong
+    number on the wall — it is drawn smaller until it fits instead."""
+    shown, size = fitted_text(text, pixel_size, rect.width(), bold)
+    f = font(size, bold)
     metrics = QFontMetricsF(f)
-    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, rect.width()))
     painter.setFont(f)
     painter.setPen(colour(fg))
     painter.drawText(rect, int(align) | int(Qt.TextFlag.TextSingleLine), shown)
     return metrics.horizontalAdvance(shown)
+
+
+def fitted_text(text: str, pixel_size: int, width: float, bold: bool = False) -> tuple[str, int]:
+    """(text as drawn, pixel size): figures shrink to fit, other text is elided."""
+    size = pixel_size
+    metrics = QFontMetricsF(font(size, bold))
+    if _is_figure(text):
+        while metrics.horizontalAdvance(text) > width and size > max(6, pixel_size // 2):
+            size -= 1
+            metrics = QFontMetricsF(font(size, bold))
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, width)), size
+
+
+def _is_figure(text: str) -> bool:
+    return len(text) <= 14 and any(c.isdigit() for c in text)
 
 
 def draw_chip(painter: QPainter, rect: QRectF, label: str, fill: str, pixel_size: int) -> None:

@@ -85,6 +85,8 @@ class AlertsTile(PaintedTile):
         alerts = list(active_alerts(snapshot))
         if self.options.minimum == "critical":
             alerts = [a for a in alerts if a.level == "critical"]
+        if self.options.kpis:  # e.g. only beds and oxygen on the crisis page
+            alerts = [a for a in alerts if a.kpi.startswith(self.options.kpis)]
         counts = count_by_level(alerts)
         kpis = {a.kpi for a in alerts}
         age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr)
