@@ -84,3 +84,23 @@ def test_strip_widget_shows_plain_text_with_tone_symbols(qtbot) -> None:  # type
     assert "■ Local store: <b>disk</b>" in shown  # never interpreted as rich text
     strip.set_items(status_items(synthetic_snapshot(), NOW, "en"))
     assert len(strip.texts()) == 5
+
+
+def test_strip_shrinks_its_type_so_every_item_fits_a_narrow_screen(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFontMetricsF
+
+    strip = StatusStrip()
+    qtbot.addWidget(strip)
+    strip.set_items(status_items(synthetic_snapshot(), NOW, "hi"))
+    strip.set_clock(clock_text(NOW, "hi"))
+    strip.resize(1920, 45)
+    strip.show()
+    qtbot.waitExposed(strip)
+    wide = strip.clock.font().pixelSize()
+    strip.resize(800, 45)
+
+    def all_fit() -> bool:  # every item is shown whole: its text fits the width it was given
+        labels = [label for label in strip.findChildren(type(strip.clock)) if label.isVisible()]
+        return all(QFontMetricsF(label.font()).horizontalAdvance(label.text()) <= label.width() + 1 for label in labels)
+
+    qtbot.waitUntil(lambda: strip.clock.font().pixelSize() < wide and all_fit())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from ..widgets.base import plain_label
@@ -71,16 +71,32 @@ class StatusStrip(QFrame):
             label.setVisible(True)
         for label in self._labels[len(wanted):]:
             label.setVisible(False)
+        self._fit_font()
 
     def set_clock(self, text: str) -> None:
         if self.clock.text() != text:
             self.clock.setText(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        size = max(12, int(self.height() * 0.48))
-        for label in [*self._labels, self.clock]:
-            font = label.font()
-            if font.pixelSize() != size:
-                font.setPixelSize(size)
-                label.setFont(font)
+        self._fit_font()
         super().resizeEvent(event)
+
+    def _fit_font(self) -> None:
+        """One type size for the whole strip: as large as the height allows, and small
+        enough that every item fits the width — a clipped "last sync 19:3" is wrong."""
+        labels = [label for label in self._labels if not label.isHidden()] + [self.clock]
+        margins = self._row.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - self._row.spacing() * len(labels)
+        size = max(12, int(self.height() * 0.48))
+        font = QFont(self.clock.font())
+        while size > 9:
+            font.setPixelSize(size)
+            metrics = QFontMetricsF(font)
+            if sum(metrics.horizontalAdvance(label.text()) for label in labels) <= room:
+                break
+            size -= 1
+        for label in labels:
+            current = label.font()
+            if current.pixelSize() != size:
+                current.setPixelSize(size)
+                label.setFont(current)
