@@ -38,6 +38,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
 from .contract import Catalog, Observation, Ranking
+from .ranking.fallback import RankDifference
 
 log = logging.getLogger(__name__)
 
@@ -163,18 +164,18 @@ class LocalStore:
             return
         self._save_document("ranking", ranking.model_dump(mode="json"), etag, fetched_at)
 
-    def record_differences(self, period: str, rows: Iterable[tuple[str, int | None, int | None, float | None, float | None]], recorded_at: datetime) -> None:
+    def record_differences(self, period: str, differences: Iterable[RankDifference], recorded_at: datetime) -> None:
         values = [
             {
                 "recorded_at": recorded_at.timestamp(),
                 "period": period,
-                "entity": entity,
-                "central_rank": c_rank,
-                "local_rank": l_rank,
-                "central_score": c_score,
-                "local_score": l_score,
+                "entity": d.entity,
+                "central_rank": d.central_rank,
+                "local_rank": d.local_rank,
+                "central_score": d.central_score,
+                "local_score": d.local_score,
             }
-            for entity, c_rank, l_rank, c_score, l_score in rows
+            for d in differences
         ]
         if values:
             with self._writing() as conn:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from .contract import Catalog
 from .observations import ObservationTable
+from .ranking.fallback import RankDifference
 from .ranking.result import RankingResult
 from .series import KpiSeries
 
@@ -31,15 +32,6 @@ class SyncStatus:
     local_store_error: str | None = None  # disk full, permissions …
 
 
-@dataclass(frozen=True)
-class RankingDifference:
-    entity: str
-    central_rank: int | None
-    local_rank: int | None
-    central_score: float | None
-    local_score: float | None
-
-
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     id: int
@@ -54,7 +46,9 @@ class Snapshot:
     previous_ranking: RankingResult | None = None  # same source, previous month: movement
     central_ranking: RankingResult | None = None
     local_ranking: RankingResult | None = None
-    ranking_differences: tuple[RankingDifference, ...] = ()  # where local placed differently
+    # After a fallback ends: where the local estimate that was shown placed districts
+    # differently from the central ranking that replaced it (until the next fallback).
+    ranking_differences: tuple[RankDifference, ...] = ()
     # Observations of the ranked month and the one before: input for explanations.
     ranking_table: ObservationTable = field(default_factory=ObservationTable.empty)
 

@@ -19,9 +19,11 @@ from .client import StoreClient, StoreError, StoreUnreachable
 from .contract import Catalog
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
+from .ranking.engine import compute_ranking
+from .ranking.fallback import RankDifference, choose_ranking, compare_rankings
 from .ranking.result import RankingResult
 from .series import KpiSeries, apply_rows, frozen, table_for_months
-from .snapshot import RankingDifference, Snapshot, SyncStatus
+from .snapshot import Snapshot, SyncStatus
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,8 @@ class SyncWorker:
         self.ranking_table = ObservationTable.empty()
         self.status = SyncStatus(store_url=client.base_url)
         self.snapshot: Snapshot | None = None
-        self._recorded_differences: tuple[RankingDifference, ...] = ()
+        self.ranking_differences: tuple[RankDifference, ...] = ()
+        self._local_shown: RankingResult | None = None  # the estimate on screen during a fallback
         self._next_id = 1
 
     # --- start-up -------------------------------------------------------------------
@@ -218,8 +221,6 @@ class SyncWorker:
 
     def _rank(self) -> None:
         """Recompute the local ranking for the latest ranked month and the one before."""
-        from .ranking.engine import compute_ranking
-
         if self.catalog is None:
             return
         kpis = self._ranked_kpis()
@@ -240,9 +241,7 @@ class SyncWorker:
             provisional_threshold=self.provisional_threshold,
         )
 
-    def _choose(self) -> tuple[RankingResult | None, str, RankingResult | None, tuple[RankingDifference, ...]]:
-        from .ranking.fallback import choose_ranking, compare_rankings
-
+    def _choose(self) -> tuple[RankingResult | None, str, RankingResult | None]:
         newest = datetime.fromtimestamp(self.newest_reported_at, timezone.utc) if self.newest_reported_at else None
         central = None if self.central_missing else self.central
         chosen, reason = choose_ranking(
@@ -251,26 +250,29 @@ class SyncWorker:
         previous = self.local_previous
         if chosen is not None and chosen.source == "central" and self.central_previous is not None:
             previous = self.central_previous
-        differences: tuple[RankingDifference, ...] = ()
-        if self.central is not None and self.local is not None and self.central.period == self.local.period:
-            differences = tuple(
-                RankingDifference(d.entity, d.central_rank, d.local_rank, d.central_score, d.local_score)
-                for d in compare_rankings(self.central, self.local)
-            )
-        return chosen, reason, previous, differences
+        return chosen, reason, previous
+
+    def _note_fallback_end(self, chosen: RankingResult | None) -> None:
+        """When the store's ranking replaces the local estimate the wall was showing,
+        record where the estimate placed districts differently. Comparing on every
+        poll instead would report the store's newer data as disagreement."""
+        if chosen is None:
+            return
+        if chosen.source == "local":
+            self._local_shown, self.ranking_differences = chosen, ()
+            return
+        shown, self._local_shown = self._local_shown, None
+        if shown is None or shown.period != chosen.period:
+            return
+        self.ranking_differences = compare_rankings(chosen, shown)
+        try:
+            self.store.record_differences(chosen.period, self.ranking_differences, self.clock())
+        except LocalStoreError as err:
+            self.status = replace(self.status, local_store_error=str(err))
 
     def _publish(self) -> Snapshot:
-        chosen, reason, previous, differences = self._choose()
-        if differences and differences != self._recorded_differences and self.central is not None:
-            try:
-                self.store.record_differences(
-                    self.central.period,
-                    ((d.entity, d.central_rank, d.local_rank, d.central_score, d.local_score) for d in differences),
-                    self.clock(),
-                )
-                self._recorded_differences = differences
-            except LocalStoreError as err:
-                self.status = replace(self.status, local_store_error=str(err))
+        chosen, reason, previous = self._choose()
+        self._note_fallback_end(chosen)
         snapshot = Snapshot(
             id=self._next_id,
             created_at=self.clock(),
@@ -283,7 +285,7 @@ class SyncWorker:
             previous_ranking=previous,
             central_ranking=self.central,
             local_ranking=self.local,
-            ranking_differences=differences,
+            ranking_differences=self.ranking_differences,
             ranking_table=self.ranking_table,
         )
         self._next_id += 1

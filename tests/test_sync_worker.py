@@ -30,7 +30,7 @@ class ScriptedStore:
     def __init__(self) -> None:
         self.feed: list[dict[str, Any]] = [observation("438", 82.4), observation("439", 41.0)]
         self.down = False
-        self.ranking_status = 404
+        self.ranking: dict[str, Any] | None = None  # None: the store has no ranking (404)
         self.requests: list[str] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -46,7 +46,9 @@ class ScriptedStore:
             cursor = since + len(rows)
             return httpx.Response(200, json={"cursor": str(cursor), "more": cursor < len(self.feed),
                                              "observations": rows})
-        return httpx.Response(self.ranking_status, json={"error": "none"})
+        if self.ranking is None:
+            return httpx.Response(404, json={"error": "none"})
+        return httpx.Response(200, json=self.ranking)
 
 
 def make_worker(store: ScriptedStore, data_dir: Path, page_limit: int = 5000) -> SyncWorker:
@@ -135,3 +137,25 @@ def test_nothing_new_means_no_new_snapshot(tmp_path: Path) -> None:
     worker = make_worker(ScriptedStore(), tmp_path)
     assert worker.poll_all() is not None
     assert worker.poll_observations() is None
+
+
+def test_when_the_central_ranking_returns_the_wall_records_where_its_estimate_differed(tmp_path: Path) -> None:
+    store = ScriptedStore()
+    worker = make_worker(store, tmp_path)
+    fallback = worker.poll_all()
+    assert fallback is not None and fallback.ranking.source == "local"  # type: ignore[union-attr]
+    assert fallback.ranking_differences == ()
+    # The store's ranking comes back and places Amreli first (local: Ahmadabad 8.24, Amreli 4.1).
+    store.ranking = {"revision": "r-1", "period": "2026-10", "computed_at": "2026-11-22T10:45:00+05:30",
+                     "rows": [{"entity": "439", "score": 8.5, "rank": 1, "grade": "A"},
+                              {"entity": "438", "score": 8.24, "rank": 2, "grade": "A"}]}
+    back = worker.poll_ranking()
+    assert back is not None and back.ranking is not None and back.ranking.source == "central"
+    assert {(d.entity, d.central_rank, d.local_rank) for d in back.ranking_differences} == {("439", 1, 2), ("438", 2, 1)}
+    assert {(r["entity"], r["central_rank"], r["local_rank"]) for r in worker.store.differences()} == {
+        ("439", 1, 2), ("438", 2, 1)}
+    # Steady state on the central ranking: nothing new is recorded, the last fallback's record stays shown.
+    store.feed.append(observation("438", 83.0))
+    steady = worker.poll_observations()
+    assert steady is not None and steady.ranking_differences == back.ranking_differences
+    assert len(worker.store.differences()) == 2

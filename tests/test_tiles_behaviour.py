@@ -246,12 +246,12 @@ def test_attention_says_not_fed_instead_of_zero_marks() -> None:
 def test_central_ranking_shows_where_the_local_estimate_differed(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
-    from cmwall.sync.snapshot import RankingDifference
+    from cmwall.sync.ranking.fallback import RankDifference
 
     agreed = build(qtbot, RankingTile, ctx, synthetic.snapshot(source="central"))
     assert agreed.model.note == ""
     differing = dataclasses.replace(synthetic.snapshot(source="central"),
-                                    ranking_differences=(RankingDifference("439", 2, 3, 6.5, 6.1),))
+                                    ranking_differences=(RankDifference("439", 2, 3, 6.5, 6.1),))
     tile = build(qtbot, RankingTile, ctx, differing)
     assert tile.model.note.startswith("Local estimate differed for 1:")
     assert "2→3" in tile.model.note
