@@ -9,6 +9,7 @@ report for the current period, and *cached* whenever the store is unreachable.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
@@ -72,15 +73,15 @@ def freshness(
     return "late" if overdue_since(kpi, reported) <= now else "fresh"
 
 
-def age_text(then: datetime | None, now: datetime) -> str:
-    """'updated 12 min ago' style age, as the wall's vocabulary says."""
+def age_text(then: datetime | None, now: datetime, translate: Callable[[str], str] = str) -> str:
+    """'updated 12 min ago', as the wall's vocabulary says, in the caller's language:
+    `translate` maps the English template ('updated {n} min ago') to the shown one."""
     if then is None:
-        return "no data yet"
+        return translate("no data yet")
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
-        return "updated just now"
-    if seconds < 3600:
-        return f"updated {seconds // 60} min ago"
-    if seconds < 86400:
-        return f"updated {seconds // 3600} h ago"
-    return f"updated {seconds // 86400} d ago"
+        return translate("updated just now")
+    for limit, unit, template in ((3600, 60, "updated {n} min ago"), (86400, 3600, "updated {n} h ago")):
+        if seconds < limit:
+            return translate(template).format(n=seconds // unit)
+    return translate("updated {n} d ago").format(n=seconds // 86400)

@@ -104,3 +104,12 @@ def test_strip_shrinks_its_type_so_every_item_fits_a_narrow_screen(qtbot) -> Non
         return all(QFontMetricsF(label.font()).horizontalAdvance(label.text()) <= label.width() + 1 for label in labels)
 
     qtbot.waitUntil(lambda: strip.clock.font().pixelSize() < wide and all_fit())
+
+
+def test_tile_ages_are_translated_with_their_numbers() -> None:
+    from cmwall.widgets.base import TileContext
+    from cmwall.widgets.data_age import snapshot_age
+
+    old = replace(synthetic_snapshot(), data_as_of=NOW - timedelta(days=19))
+    assert "19 d ago" in snapshot_age(old, NOW, TileContext(language="en").tr, expected="P1Y").text
+    assert snapshot_age(old, NOW, TileContext(language="hi").tr, expected="P1Y").text == "19 दिन पहले अपडेट"

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from ..sync.ranking.fallback import REASON_CENTRAL, REASON_NONE
+from ..sync import freshness
 from ..sync.snapshot import Snapshot
 from .i18n import tr
 from .rotation import IST
@@ -38,17 +39,8 @@ def ist_time(when: datetime, seconds: bool = False) -> str:
 
 
 def age_text(then: datetime | None, now: datetime, language: str) -> str:
-    """'updated 12 min ago' in `language` (the wall's vocabulary)."""
-    if then is None:
-        return tr("no data yet", language)
-    seconds = max(0, int((now - then).total_seconds()))
-    if seconds < 60:
-        return tr("updated just now", language)
-    if seconds < 3600:
-        return tr("updated {n} min ago", language).format(n=seconds // 60)
-    if seconds < 86400:
-        return tr("updated {n} h ago", language).format(n=seconds // 3600)
-    return tr("updated {n} d ago", language).format(n=seconds // 86400)
+    """'updated 12 min ago' in `language`."""
+    return freshness.age_text(then, now, lambda text: tr(text, language))
 
 
 def link_item(snapshot: Snapshot | None, now: datetime, language: str) -> StatusItem:

@@ -43,8 +43,8 @@ def _stamp(seconds: float) -> datetime:
 
 def _cached(snapshot: Snapshot, now: datetime, tr: Translate) -> DataAge:
     since = snapshot.status.unreachable_since
-    age = age_text(snapshot.data_as_of, now)
-    text = tr("store unreachable") + (f" {tr('since')} {hh_mm(since)}" if since else "") + " · " + tr(age)
+    age = age_text(snapshot.data_as_of, now, tr)
+    text = tr("store unreachable") + (f" {tr('since')} {hh_mm(since)}" if since else "") + " · " + age
     return DataAge("cached", text)
 
 
@@ -66,7 +66,7 @@ def kpi_age(
     reported = _stamp(best[0])
     if state == "late":
         return DataAge("late", f"{tr('overdue since')} {short_day(overdue_since(kpi, reported))}")
-    return DataAge("fresh", tr(age_text(reported, now)))
+    return DataAge("fresh", age_text(reported, now, tr))
 
 
 def snapshot_age(snapshot: Snapshot, now: datetime, tr: Translate, *, expected: str = "P1M") -> DataAge:
@@ -79,4 +79,4 @@ def snapshot_age(snapshot: Snapshot, now: datetime, tr: Translate, *, expected: 
     due = overdue_since(probe, snapshot.data_as_of)
     if due <= now:
         return DataAge("late", f"{tr('overdue since')} {short_day(due)}")
-    return DataAge("fresh", tr(age_text(snapshot.data_as_of, now)))
+    return DataAge("fresh", age_text(snapshot.data_as_of, now, tr))
