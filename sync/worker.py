@@ -21,6 +21,8 @@ from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
 from .ranking.engine import compute_ranking
 from .ranking.fallback import RankDifference, choose_ranking, compare_rankings
+from .ranking.periods import previous_month
+from .ranking.plan import ranked_kpis
 from .ranking.result import RankingResult
 from .series import KpiSeries, apply_rows, frozen, table_for_months
 from .snapshot import Snapshot, SyncStatus
@@ -32,11 +34,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def previous_month(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
 
 
 class SyncWorker:
@@ -214,16 +211,11 @@ class SyncWorker:
         newest = max(r[4] for r in rows)
         self.newest_reported_at = max(newest, self.newest_reported_at or newest)
 
-    def _ranked_kpis(self) -> list[str]:
-        assert self.catalog is not None
-        level = self.catalog.ranking.level
-        return [k.code for k in self.catalog.kpis if k.scoring and (k.level in (None, level))]
-
     def _rank(self) -> None:
         """Recompute the local ranking for the latest ranked month and the one before."""
         if self.catalog is None:
             return
-        kpis = self._ranked_kpis()
+        kpis = [k.code for k in ranked_kpis(self.catalog)]
         months = [s.periods[-1][:7] for k in kpis if (s := self.series.get(k)) is not None and s.periods]
         if not months:
             self.local = self.local_previous = None

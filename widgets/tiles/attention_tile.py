@@ -17,6 +17,7 @@ from PySide6.QtGui import QPainter
 
 from ...layouts.tile_options import AttentionOptions
 from ...sync.contract import Catalog
+from ...sync.ranking.plan import ranked_kpis
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ...wall import theme
@@ -117,7 +118,7 @@ class AttentionTile(PaintedTile):
         ranking = snapshot.ranking
         if ranking is None:
             return TileMessage(title, tr("no ranking yet"), age)
-        kpis = [k.code for k in catalog.kpis if k.scoring and k.level in (None, catalog.ranking.level)]
+        kpis = [k.code for k in ranked_kpis(catalog)]
         half = max(1, math.ceil(self.options.count / 2))
         def marks_text(kpi: str, marks: float) -> str:
             return tr("not fed") if not_reported(ranking, kpi, code) else f"{marks:.1f}"
