@@ -1,8 +1,8 @@
-"""Approved images of the KPI, ranking, trend, breakdown, attention, clock and banner
-tiles at 960×540, rendered from the demo store at a fixed time.
+"""Approved images of each tile type, rendered from the demo store at a fixed time.
 
 A change in layout, colour or figures shows up as a pixel difference; re-approve
-with CMWALL_APPROVE=1 after looking at tests/received/<name>.png.
+with CMWALL_APPROVE=1 after looking at tests/received/<name>.png. (The map has its
+own approved images in test_tiles_map.py, one per colouring.)
 """
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from cmwall.widgets.registry import registered
 from .imaging import assert_matches_approved
 from .tile_examples import EXAMPLE_OPTIONS
 
-MINE = ("kpi", "ranking", "trend", "breakdown", "attention", "clock", "banner")
+APPROVED = [(name, (960, 540)) for name in ("kpi", "ranking", "trend", "breakdown", "attention", "clock", "banner")]
+APPROVED += [(name, (1280, 720)) for name in ("capacity", "alerts", "freshness", "grievance")]
 
 
-@pytest.mark.parametrize("name", MINE)
-def test_tile_matches_approved_image(qtbot, name, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("name", "size"), APPROVED, ids=[name for name, _ in APPROVED])
+def test_tile_matches_approved_image(qtbot, name, size, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
     cls = registered()[name]
     tile = cls(cls.options_model(**EXAMPLE_OPTIONS[name]), tile_context)
     qtbot.addWidget(tile)
-    tile.resize(960, 540)
+    tile.resize(*size)
     tile.show()
     tile.apply(demo_snapshot)
     QApplication.processEvents()
-    assert_matches_approved(tile.grab().toImage(), f"tile_{name}_960x540")
+    assert_matches_approved(tile.grab().toImage(), f"tile_{name}_{size[0]}x{size[1]}")
     tile.cleanup()
