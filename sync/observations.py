@@ -68,15 +68,6 @@ class ObservationTable:
     def from_observations(cls, observations: Iterable[Observation]) -> "ObservationTable":
         return cls.from_rows((o.kpi, o.entity, o.period, o.value, o.reported_at) for o in observations)
 
-    def month_of_period(self) -> np.ndarray:
-        """The YYYY-MM month of every row's period."""
-        return np.array([p[:7] for p in self.period], dtype=object)
-
-    def where(self, mask: np.ndarray) -> "ObservationTable":
-        return ObservationTable(
-            self.kpi[mask], self.entity[mask], self.period[mask], self.value[mask], self.reported_at[mask]
-        )
-
     def records(self) -> list[dict[str, Any]]:
         """Plain dicts, for printing and tests."""
         return [

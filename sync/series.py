@@ -64,17 +64,6 @@ class KpiSeries:
         seen = np.flatnonzero(~np.isnan(self.reported_at[row]))[-count:]
         return tuple(self.periods[c] for c in seen), self.values[row, seen].copy()
 
-    def value_in_month(self, entity: str, month: str) -> tuple[float | None, float] | None:
-        """The latest observation within `month` (YYYY-MM): (value, reported_at)."""
-        row = self.row_of(entity)
-        if row is None:
-            return None
-        for col in range(len(self.periods) - 1, -1, -1):
-            if self.periods[col][:7] == month and not np.isnan(self.reported_at[row, col]):
-                v = self.values[row, col]
-                return (None if np.isnan(v) else float(v)), float(self.reported_at[row, col])
-        return None
-
     def rows(self) -> Iterable[Row]:
         for r, entity in enumerate(self.entities):
             for c, period in enumerate(self.periods):

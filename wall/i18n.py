@@ -14,7 +14,6 @@ from importlib import resources
 from typing import Protocol
 
 LANGUAGES = ("en", "hi", "gu")
-LANGUAGE_NAMES = {"en": "English", "hi": "हिन्दी", "gu": "ગુજરાતી"}
 
 COUNT_UNITS = {"count", "no.", "nos", "number", "persons", "households", "beds", "cases", "complaints", ""}
 
