@@ -152,8 +152,7 @@ class SyncWorker:
                 last_error=str(err),
             )
             if isinstance(err, StoreUnreachable):
-                self.central_error = str(err)
-                self._rank()
+                self.central_error = str(err)  # _publish falls back to the local estimate
             return self._publish()
         except LocalStoreError as err:
             log.error("local store: %s", err)
@@ -177,15 +176,14 @@ class SyncWorker:
             fetched = self.client.get_ranking(etag=self.central_etag)
         except StoreError as err:
             self.central_error = str(err)
-            self._rank()
             raise
         self.central_error = None
         if fetched is None:  # 404: the store has no ranking to publish
-            changed = not self.central_missing
+            if self.central_missing:
+                return False
             self.central_missing, self.central, self.central_etag = True, None, None
             self.store.save_ranking(None, None, self.clock())
-            self._rank()
-            return changed
+            return True
         self.central_missing = False
         if fetched.not_modified:
             return False
@@ -193,7 +191,6 @@ class SyncWorker:
         self.store.save_ranking(fetched.doc, fetched.etag, self.clock())
         self.central, self.central_etag = RankingResult.from_contract(fetched.doc), fetched.etag
         self.central_previous = self._fetch_previous_central(self.central.period)
-        self._rank()
         return True
 
     def _fetch_previous_central(self, period: str) -> RankingResult | None:
