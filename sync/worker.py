@@ -237,8 +237,10 @@ class SyncWorker:
             central, self.local, central_error=self.central_error, newest_observation=newest
         )
         previous = self.local_previous
-        if chosen is not None and chosen.source == "central" and self.central_previous is not None:
-            previous = self.central_previous
+        if chosen is not None and chosen.source == "central":
+            chosen = chosen.with_reporting_flags(self.local)
+            if self.central_previous is not None:
+                previous = self.central_previous.with_reporting_flags(self.local_previous)
         return chosen, reason, previous
 
     def _note_fallback_end(self, chosen: RankingResult | None) -> None:

@@ -159,3 +159,17 @@ def test_when_the_central_ranking_returns_the_wall_records_where_its_estimate_di
     steady = worker.poll_observations()
     assert steady is not None and steady.ranking_differences == back.ranking_differences
     assert len(worker.store.differences()) == 2
+
+
+def test_central_ranking_shows_which_districts_did_not_report(tmp_path: Path) -> None:
+    store = ScriptedStore()
+    store.feed = [observation("438", 82.4), observation("439", None)]  # Amreli reported "not available"
+    # API v1 has no not-reported field: with missing "zero" the store publishes plain 0 marks.
+    store.ranking = {"revision": "r-1", "period": "2026-10", "computed_at": "2026-11-22T10:45:00+05:30",
+                     "rows": [{"entity": "438", "score": 8.24, "rank": 1, "grade": "A", "marks": {"PMJAY.CARDS": 8.24}},
+                              {"entity": "439", "score": 0.0, "rank": 2, "grade": "D", "marks": {"PMJAY.CARDS": 0.0}}]}
+    snapshot = make_worker(store, tmp_path).poll_all()
+    assert snapshot is not None and snapshot.ranking is not None and snapshot.ranking.source == "central"
+    assert snapshot.ranking.row("439").not_reported == ("PMJAY.CARDS",)  # type: ignore[union-attr]
+    assert snapshot.ranking.row("438").not_reported == ()  # type: ignore[union-attr]
+    assert snapshot.ranking.row("439").score == 0.0  # the store's figures are untouched  # type: ignore[union-attr]

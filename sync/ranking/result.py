@@ -8,7 +8,7 @@ tiles have one shape to draw and a `source` that says which one is speaking.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
@@ -75,6 +75,20 @@ class RankingResult:
             computed_at=ranking.computed_at,
             revision=ranking.revision,
         )
+
+    def with_reporting_flags(self, local: "RankingResult | None") -> "RankingResult":
+        """This ranking with `not_reported` and `provisional` taken from the wall's own
+        ranking of the same month. API v1 publishes neither, and with `missing: zero`
+        an unreported KPI arrives as plain 0 marks; the wall holds the observations,
+        so it can say which districts did not report."""
+        if local is None or local.period != self.period:
+            return self
+        flags = {r.entity: (r.not_reported, r.provisional) for r in local.rows}
+        rows = tuple(
+            replace(r, not_reported=flags[r.entity][0], provisional=flags[r.entity][1]) if r.entity in flags else r
+            for r in self.rows
+        )
+        return replace(self, rows=rows)
 
     def to_contract_json(self) -> dict[str, object]:
         """The API v1 `/v1/rankings` body for this ranking (used by the demo store)."""
