@@ -88,23 +88,3 @@ def tile_context():  # type: ignore[no-untyped-def]
 
     return TileContext(language="en", now=lambda: DEMO_NOW, layout_dir=Path(__file__).parent)
 
-
-# --- process exit -------------------------------------------------------------------
-# PySide6 can abort while the interpreter garbage-collects leftover Qt wrappers at
-# finalisation ("none_dealloc"), after every result has been reported — turning a
-# green run into exit 134. Once pytest has printed its summary, leave with its own
-# exit status instead of running that finalisation.
-_EXIT_STATUS: list[int] = []
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _EXIT_STATUS.append(int(exitstatus))
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if _EXIT_STATUS and not hasattr(config, "workerinput"):
-        import sys
-
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_EXIT_STATUS[-1])
