@@ -266,3 +266,20 @@ def test_figures_shrink_to_fit_instead_of_being_elided(qtbot) -> None:  # type: 
     assert shown == "1,234" and size < 30  # a figure is drawn whole, smaller
     name, name_size = fitted_text("Surendranagar", 30, 45)
     assert name.endswith("…") and name_size == 30  # a name is elided as before
+
+
+def test_sentences_with_numbers_keep_the_languages_word_order(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from cmwall.layouts.tile_options import FreshnessOptions
+    from cmwall.widgets.tiles.freshness_tile import FreshnessTile
+
+    tile = FreshnessTile(FreshnessOptions(), TileContext(language="gu", now=lambda: demo_snapshot.created_at))
+    qtbot.addWidget(tile)
+    tile.resize(960, 540)
+    tile.apply(demo_snapshot)
+    late = [row for row in tile.model.rows if row.state == "late"]
+    assert late, "the demo's Revenue department reports late"
+    # "3 of 12 KPIs overdue" is "12 માંથી 3 KPI બાકી" in Gujarati, "overdue since 13 Nov" is "13 Nov થી બાકી"
+    assert all(re.fullmatch(r"\d+ માંથી \d+ KPI બાકી", row.share) for row in late), [r.share for r in late]
+    assert all(re.fullmatch(r"\d+ \w+ થી બાકી", row.since) for row in late), [r.since for r in late]

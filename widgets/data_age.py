@@ -44,7 +44,8 @@ def _stamp(seconds: float) -> datetime:
 def _cached(snapshot: Snapshot, now: datetime, tr: Translate) -> DataAge:
     since = snapshot.status.unreachable_since
     age = age_text(snapshot.data_as_of, now, tr)
-    text = tr("store unreachable") + (f" {tr('since')} {hh_mm(since)}" if since else "") + " · " + age
+    unreachable = tr("store unreachable since {time}").format(time=hh_mm(since)) if since else tr("store unreachable")
+    text = f"{unreachable} · {age}"
     return DataAge("cached", text)
 
 
@@ -65,7 +66,7 @@ def kpi_age(
     state = freshness(kpi, series, best[1], now, store_reachable=True)
     reported = _stamp(best[0])
     if state == "late":
-        return DataAge("late", f"{tr('overdue since')} {short_day(overdue_since(kpi, reported))}")
+        return DataAge("late", tr("overdue since {date}").format(date=short_day(overdue_since(kpi, reported))))
     return DataAge("fresh", age_text(reported, now, tr))
 
 
@@ -78,5 +79,5 @@ def snapshot_age(snapshot: Snapshot, now: datetime, tr: Translate, *, expected: 
     probe = Kpi(code="*", name="*", scheme="*", frequency=expected)
     due = overdue_since(probe, snapshot.data_as_of)
     if due <= now:
-        return DataAge("late", f"{tr('overdue since')} {short_day(due)}")
+        return DataAge("late", tr("overdue since {date}").format(date=short_day(due)))
     return DataAge("fresh", age_text(snapshot.data_as_of, now, tr))

@@ -56,7 +56,7 @@ def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no
     """'since Aug 2026' for monthly/daily figures, 'for 3 h' for faster ones."""
     period = alert.since_period or alert.period
     if len(period) <= 10:
-        return f"{tr('since')} {period_label(period)}"
+        return tr("since {when}").format(when=period_label(period))
     if alert.since is None:
         return ""
     minutes = max(0, int((now - alert.since).total_seconds() // 60))

@@ -109,7 +109,7 @@ class BreakdownTile(PaintedTile):
         return BreakdownModel(
             title=f"{title} · {period_label(why.period)}",
             rank=ordinal(why.rank) if why.rank else "–",
-            of=f"{tr('of')} {ranked}",
+            of=tr("of {m}").format(m=ranked),
             score=f"{why.score:.2f}" if why.score is not None else "—",
             grade=why.grade,
             flags=" · ".join(flags),

@@ -73,13 +73,13 @@ class FreshnessTile(PaintedTile):
         name = self.context.name(catalog.departments_by_code.get(feed.department), feed.department or tr("Other"))
         oldest = feed.oldest
         if oldest is None:
-            return FeedRow("fresh", name, "", f"{feed.kpis} {tr('KPIs')}", tr("on time"))
+            return FeedRow("fresh", name, "", tr("{n} KPIs").format(n=feed.kpis), tr("on time"))
         kpi_name = self.context.name(catalog.kpi(oldest.kpi), oldest.kpi)
-        share = f"{len(feed.overdue)} {tr('of')} {feed.kpis} {tr('KPIs overdue')}"
+        share = tr("{n} of {m} KPIs overdue").format(n=len(feed.overdue), m=feed.kpis)
         if oldest.never_fed:
             return FeedRow("not_fed", name, kpi_name, share, tr("not fed"))
         assert oldest.overdue_since is not None
-        return FeedRow("late", name, kpi_name, share, f"{tr('overdue since')} {short_day(oldest.overdue_since)}")
+        return FeedRow("late", name, kpi_name, share, tr("overdue since {date}").format(date=short_day(oldest.overdue_since)))
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
         paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
@@ -90,10 +90,10 @@ class FreshnessTile(PaintedTile):
         self.paint_heading(painter, model.title, model.age)
         y = rect.top()
         all_ok = model.on_time == model.departments
-        headline = f"{theme.FRESHNESS_SYMBOLS['fresh']} {model.on_time} {tr('of')} {model.departments} {tr('departments on time')}"
+        headline = f"{theme.FRESHNESS_SYMBOLS['fresh']} " + tr("{n} of {m} departments on time").format(n=model.on_time, m=model.departments)
         late = model.departments - model.on_time
         if late:
-            headline += f"  ·  {theme.FRESHNESS_SYMBOLS['late']} {late} {tr('behind')}"
+            headline += f"  ·  {theme.FRESHNESS_SYMBOLS['late']} " + tr("{n} behind").format(n=late)
         draw_text(painter, QRectF(rect.left(), y, rect.width(), body * 1.5), headline, body, bold=True,
                   fg=theme.FRESHNESS_COLOURS["fresh"] if all_ok else theme.TEXT)
         y += body * 1.7

@@ -102,7 +102,7 @@ class KpiTile(PaintedTile):
         change, colour = "", theme.TEXT_DIM
         delta = hist.change
         if delta is not None and len(hist.periods) >= 2:
-            since = f"{tr('since')} {period_label(hist.periods[-2], with_year=False)}"
+            since = tr("since {when}").format(when=period_label(hist.periods[-2], with_year=False))
             if abs(delta) < 1e-9:
                 change = f"= {tr('no change')} {since}"
             else:
