@@ -266,6 +266,8 @@ def test_figures_shrink_to_fit_instead_of_being_elided(qtbot) -> None:  # type: 
     assert shown == "1,234" and size < 30  # a figure is drawn whole, smaller
     name, name_size = fitted_text("Surendranagar", 30, 45)
     assert name.endswith("…") and name_size == 30  # a name is elided as before
+    legend, legend_size = fitted_text("! warning  (< 90.0%)", 30, 200, shrink=True)
+    assert legend == "! warning  (< 90.0%)" and legend_size < 30  # a legend keeps its threshold
 
 
 def test_sentences_with_numbers_keep_the_languages_word_order(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]

@@ -48,12 +48,14 @@ def draw_text(
     fg: str = theme.TEXT,
     bold: bool = False,
     align: Qt.AlignmentFlag = ALIGN_LEFT,
+    shrink: bool = False,
 ) -> float:
     """Draw one line of plain text elided to `rect`; returns the width used.
 
     A short figure ("1,234", "‼ 9 h", "8.27") is never elided — "1…" would be a wrong
-    number on the wall — it is drawn smaller until it fits instead."""
-    shown, size = fitted_text(text, pixel_size, rect.width(), bold)
+    number on the wall — it is drawn smaller until it fits instead; so is any text
+    with `shrink` (a legend entry that carries a threshold)."""
+    shown, size = fitted_text(text, pixel_size, rect.width(), bold, shrink=shrink)
     f = font(size, bold)
     metrics = QFontMetricsF(f)
     painter.setFont(f)
@@ -62,11 +64,11 @@ def draw_text(
     return metrics.horizontalAdvance(shown)
 
 
-def fitted_text(text: str, pixel_size: int, width: float, bold: bool = False) -> tuple[str, int]:
+def fitted_text(text: str, pixel_size: int, width: float, bold: bool = False, *, shrink: bool = False) -> tuple[str, int]:
     """(text as drawn, pixel size): figures shrink to fit, other text is elided."""
     size = pixel_size
     metrics = QFontMetricsF(font(size, bold))
-    if _is_figure(text):
+    if shrink or _is_figure(text):
         while metrics.horizontalAdvance(text) > width and size > max(6, pixel_size // 2):
             size -= 1
             metrics = QFontMetricsF(font(size, bold))

@@ -121,7 +121,8 @@ class AttentionTile(PaintedTile):
         kpis = [k.code for k in ranked_kpis(catalog)]
         half = max(1, math.ceil(self.options.count / 2))
         def marks_text(kpi: str, marks: float) -> str:
-            return tr("not fed") if not_reported(ranking, kpi, code) else f"{marks:.1f}"
+            # ○ is the wall's "not fed" mark everywhere; a word would not fit this column
+            return theme.FRESHNESS_SYMBOLS["not_fed"] if not_reported(ranking, kpi, code) else f"{marks:.1f}"
 
         fell = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"▼{d:.1f}")
                 for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code)[:half]]

@@ -330,7 +330,7 @@ class MapTile(PaintedTile):
                 painter.fillRect(swatch, self.brushes["hatch"])
             label = tr(entry.label) if entry.key == NO_DATA else entry.label
             text_rect = QRectF(swatch.right() + px * 0.5, y, rect.width() - swatch.width() - px * 3.0, line)
-            draw_text(painter, text_rect, label, px)
+            draw_text(painter, text_rect, label, px, shrink=True)  # "! warning (< 90.0%)": never clip the threshold
             draw_text(painter, QRectF(rect.right() - px * 2.4, y, px * 2.4, line), str(entry.count), px,
                       fg=theme.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             y += line
