@@ -16,6 +16,7 @@ from cmwall.sync.client import StoreClient
 from cmwall.sync.demo_store import DemoStore, serve_in_thread
 from cmwall.sync.ranking import cli
 
+from .conftest import DEMO_NOW
 from .store_fakes import CATALOG, observation
 
 
@@ -42,7 +43,9 @@ def feed_handler(request: httpx.Request) -> httpx.Response:
 
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
-    store = DemoStore(seed=0)
+    # A fixed clock: a live store re-reports current-month values every 30-60 s, so
+    # the feed and the published ranking could otherwise come from different moments.
+    store = DemoStore(seed=0, clock=lambda: DEMO_NOW)
     store.advance()
     with serve_in_thread(store) as running:
         yield running.url
