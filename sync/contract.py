@@ -22,45 +22,46 @@ MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 Level = Literal["state", "zone", "district", "taluka", "village", "facility"]
 
 
+Aggregate = Literal["sum", "mean", "min", "max"]
+AGGREGATES: tuple[str, ...] = ("sum", "mean", "min", "max")
+
+
 class Model(BaseModel):
     """Base for every contract model: immutable, extra fields ignored."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class State(Model):
+class Named(Model):
+    """Anything with a name on screen: English `name`, the state language's `local_name`,
+    and (optional, API v1 additive) `names` per language code, e.g. {"hi": …, "gu": …}."""
+
     code: str
     name: str
     local_name: str | None = None
+    names: dict[str, str] = Field(default_factory=dict)
 
 
-class Entity(Model):
-    code: str
-    name: str
-    local_name: str | None = None
+class State(Named):
+    pass
+
+
+class Entity(Named):
     level: Level
     parent: str | None = None
     lat: float | None = None
     lon: float | None = None
 
 
-class Sector(Model):
-    code: str
-    name: str
-    local_name: str | None = None
+class Sector(Named):
+    pass
 
 
-class Department(Model):
-    code: str
-    name: str
-    local_name: str | None = None
+class Department(Named):
     sector: str
 
 
-class Scheme(Model):
-    code: str
-    name: str
-    local_name: str | None = None
+class Scheme(Named):
     department: str
 
 
@@ -81,10 +82,7 @@ class Alert(Model):
     critical: float | None = None
 
 
-class Kpi(Model):
-    code: str
-    name: str
-    local_name: str | None = None
+class Kpi(Named):
     scheme: str
     unit: str = ""
     better: Literal["higher", "lower"] = "higher"
@@ -93,6 +91,17 @@ class Kpi(Model):
     frequency: str = "P1M"
     scoring: Scoring | None = None
     alert: Alert | None = None
+    # Optional catalog fields (API v1, additive): how children's values make a parent's
+    # value when the store sends none for it, and, on an occupied/used KPI, the code of
+    # the KPI holding the matching total (occupancy and free capacity of any pair).
+    # A method this wall does not know (a newer store's) is kept as sent, not guessed:
+    # `aggregate_method` is then None and no rolled-up figure is shown for the KPI.
+    aggregate: str = "mean"
+    capacity_of: str | None = None
+
+    @property
+    def aggregate_method(self) -> Aggregate | None:
+        return self.aggregate if self.aggregate in AGGREGATES else None  # type: ignore[return-value]
 
     @model_validator(mode="after")
     def _target_for_target_methods(self) -> "Kpi":
@@ -150,6 +159,36 @@ class Catalog(Model):
 
     def entities_of_level(self, level: str) -> tuple[Entity, ...]:
         return tuple(e for e in self.entities if e.level == level)
+
+    @cached_property
+    def children_by_parent(self) -> dict[str, tuple[Entity, ...]]:
+        """Parent code -> its direct children (a facility may be parented to the state)."""
+        children: dict[str, list[Entity]] = {}
+        for e in self.entities:
+            if e.parent is not None:
+                children.setdefault(e.parent, []).append(e)
+        return {code: tuple(kids) for code, kids in children.items()}
+
+    def children_of(self, code: str) -> tuple[Entity, ...]:
+        return self.children_by_parent.get(code, ())
+
+    @cached_property
+    def capacity_pairs(self) -> tuple[tuple[Kpi, Kpi], ...]:
+        """(used, total) KPI pairs the catalog declares through `capacity_of`, in catalog
+        order; a pair whose total is not in the catalog is left out (`check` reports it)."""
+        pairs = []
+        for kpi in self.kpis:
+            total = self.kpis_by_code.get(kpi.capacity_of) if kpi.capacity_of else None
+            if total is not None and total.code != kpi.code:
+                pairs.append((kpi, total))
+        return tuple(pairs)
+
+    def level_of(self, code: str) -> str | None:
+        """The level of an entity code; the state's own code is level "state"."""
+        if code == self.state.code:
+            return "state"
+        entity = self.entities_by_code.get(code)
+        return entity.level if entity else None
 
     def department_of_kpi(self, kpi: Kpi) -> Department | None:
         scheme = self.schemes_by_code.get(kpi.scheme)

@@ -23,6 +23,21 @@ class Named(Protocol):
     local_name: str | None
 
 
+# The Unicode block each wall language is written in: a catalog's `local_name` is in
+# the *state's* language, which the wall only knows by its script, so it is shown
+# only when that script is the wall language's (a Gujarati name never on a Hindi wall).
+SCRIPTS = {"hi": (0x0900, 0x097F), "gu": (0x0A80, 0x0AFF)}
+
+
+def written_in(text: str, language: str) -> bool:
+    """True when `text`'s letters outside ASCII are in `language`'s script."""
+    block = SCRIPTS.get(language)
+    if block is None:
+        return False
+    letters = [ord(c) for c in text if c.isalpha() and ord(c) > 0x7F]
+    return bool(letters) and all(block[0] <= c <= block[1] for c in letters)
+
+
 @lru_cache(maxsize=None)
 def _catalogue(language: str) -> dict[str, str]:
     if language == "en":
@@ -42,9 +57,14 @@ def tr(text: str, language: str) -> str:
 def display_name(item: Named | None, language: str, fallback: str = "") -> str:
     if item is None:
         return fallback
-    if language != "en" and item.local_name:
+    if language == "en":
+        return item.name
+    names = getattr(item, "names", None) or {}
+    if names.get(language):
+        return str(names[language])
+    if item.local_name and written_in(item.local_name, language):
         return item.local_name
-    return item.name
+    return item.name  # never a third script: English when the language has no name
 
 
 def group_indian(integer_digits: str) -> str:

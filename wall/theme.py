@@ -7,6 +7,7 @@ the common colour-vision deficiencies) and always travel with a letter or symbol
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 FONT_FAMILIES = ["Noto Sans", "Noto Sans Gujarati", "Noto Sans Devanagari", "DejaVu Sans"]
@@ -18,7 +19,11 @@ TEXT = "#e8edf5"
 TEXT_DIM = "#93a0b8"
 ACCENT = "#56b4e9"
 
-GRADE_COLOURS = {"A": "#009e73", "B": "#56b4e9", "C": "#e69f00", "D": "#d55e00"}
+# Grade colours follow the grades' order in the catalog (best first), whatever their
+# names and number: four grades get these four colours; any other number is spread
+# evenly along the same ramp (best green … worst vermillion).
+GRADE_RAMP = ("#009e73", "#56b4e9", "#e69f00", "#d55e00")
+DEFAULT_GRADES = ("A", "B", "C", "D")
 UNGRADED = "#6b7588"
 
 # Alert levels: colour plus a symbol that says the same without colour.
@@ -50,8 +55,32 @@ class TypeScale:
         )
 
 
-def grade_colour(grade: str | None) -> str:
-    return GRADE_COLOURS.get(grade or "", UNGRADED)
+def _mix(a: str, b: str, t: float) -> str:
+    ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ca, cb))
+
+
+def ramp_colour(position: float) -> str:
+    """The grade ramp at `position` in [0, 1] (0 best, 1 worst)."""
+    position = min(1.0, max(0.0, position)) * (len(GRADE_RAMP) - 1)
+    low = min(int(position), len(GRADE_RAMP) - 2)
+    return _mix(GRADE_RAMP[low], GRADE_RAMP[low + 1], position - low)
+
+
+def grade_colours(grades: Sequence[str]) -> dict[str, str]:
+    """Grade name -> colour, by order (best first) for any number of grades."""
+    n = len(grades)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {grades[0]: GRADE_RAMP[0]}
+    return {name: ramp_colour(i / (n - 1)) for i, name in enumerate(grades)}
+
+
+def grade_colour(grade: str | None, grades: Sequence[str] = DEFAULT_GRADES) -> str:
+    """The colour of `grade` among `grades` (the catalog's names, best first); grey if unknown."""
+    return grade_colours(tuple(grades)).get(grade or "", UNGRADED)
 
 
 def stylesheet() -> str:

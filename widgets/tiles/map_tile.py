@@ -36,13 +36,13 @@ NO_DATA_BASE = "#3a4356"
 NO_DATA_HATCH = "#7d879b"
 URGENT = ("critical", "warn")
 MARKER_RADIUS = {"critical": 0.62, "warn": 0.5, "ok": 0.26, NO_DATA: 0.22}
-QUARTILE_COLOURS = {"q1": theme.GRADE_COLOURS["A"], "q2": theme.GRADE_COLOURS["B"],
-                    "q3": theme.GRADE_COLOURS["C"], "q4": theme.GRADE_COLOURS["D"]}
+QUARTILE_COLOURS = {"q1": theme.GRADE_RAMP[0], "q2": theme.GRADE_RAMP[1],
+                    "q3": theme.GRADE_RAMP[2], "q4": theme.GRADE_RAMP[3]}
 
 
 def colour_table() -> dict[str, QBrush]:
     """Every fill the map can use, made once; an update only picks from it."""
-    table = {f"grade:{g}": QBrush(QColor(c)) for g, c in theme.GRADE_COLOURS.items()}
+    table = {f"grade:{g}": QBrush(QColor(c)) for g, c in theme.grade_colours(theme.DEFAULT_GRADES).items()}
     table.update({k: QBrush(QColor(c)) for k, c in theme.ALERT_COLOURS.items()})
     table.update({k: QBrush(QColor(c)) for k, c in QUARTILE_COLOURS.items()})
     table[NO_DATA] = QBrush(QColor(NO_DATA_BASE))
