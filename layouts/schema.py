@@ -47,10 +47,12 @@ Shape of a file::
 from __future__ import annotations
 
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..sync.thresholds import Band, Thresholds
 from .tile_options import TILE_OPTIONS, TileOptions
 
 SCHEMA_VERSION = 1
@@ -125,6 +127,35 @@ class ScreenSpec(Strict):
     pages: tuple[PageSpec, ...] = Field(min_length=1)
 
 
+class BandSpec(Strict):
+    """Warn and critical thresholds; for occupancy in percent of the total."""
+
+    warn: float | None = Field(default=None, allow_inf_nan=False)
+    critical: float | None = Field(default=None, allow_inf_nan=False)
+
+
+class ThresholdsSpec(Strict):
+    """The layout's thresholds for what the store's catalog leaves unjudged:
+
+        [thresholds.occupancy]          # every used/total pair (catalog `capacity_of`)
+        warn = 85
+        critical = 90
+        [thresholds.kpi."LKO.O2.CYL.STOCK"]   # a KPI the catalog gives no `alert`
+        warn = 50
+        critical = 20
+
+    The catalog's own `alert` on a KPI always wins over the layout's."""
+
+    occupancy: BandSpec = BandSpec(warn=85.0, critical=95.0)
+    kpi: dict[str, BandSpec] = Field(default_factory=dict)
+
+    def model(self) -> Thresholds:
+        return Thresholds(
+            occupancy=Band(self.occupancy.warn, self.occupancy.critical),
+            kpis=MappingProxyType({code: Band(b.warn, b.critical) for code, b in self.kpi.items()}),
+        )
+
+
 class LayoutSpec(Strict):
     schema_version: Literal[1]
     name: str = Field(min_length=1)
@@ -133,3 +164,4 @@ class LayoutSpec(Strict):
     rotation: bool = True
     surfaces: tuple[SurfaceSpec, ...] = ()
     screens: tuple[ScreenSpec, ...] = Field(min_length=1)
+    thresholds: ThresholdsSpec = ThresholdsSpec()

@@ -140,7 +140,7 @@ def run_start(kpi: Kpi, series: KpiSeries, entity: str, level: AlertLevel) -> tu
         if _SEVERITY[alert_level(kpi, value)] < _SEVERITY[level]:
             break
         first = int(col)
-    return series.periods[first], float(series.reported_at[row, first])
+    return series.period_at(row, first), float(series.reported_at[row, first])
 
 
 def count_by_level(alerts: list[ActiveAlert]) -> dict[str, int]:

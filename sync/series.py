@@ -5,8 +5,17 @@ A `KpiSeries` is a small read-only (entity × period) matrix for one KPI. A poll
 rebuilds only the series of the KPIs it touched, and a snapshot is just a new
 mapping to mostly the same series objects — cheap to hand over every few seconds,
 safe to read from the GUI thread, and constant in memory over weeks: each KPI keeps
-its last `RECENT_PERIODS` periods plus the last period of each of the last
-`MONTHS_KEPT` months (what monthly ranking and month-on-month change need).
+its last `RECENT_PERIODS` columns plus the last column of each of the last
+`MONTHS_KEPT` months (what monthly ranking and month-on-month change need), and
+every entity's latest observation however old it is (a figure on screen is never
+lost to the bound).
+
+Months and days are columns of their own. Instants (`2026-11-22T10:15`) are not:
+hospitals report snapshots at irregular instants, and a column per distinct instant
+would leave each column nearly empty and the bound would cover minutes. Instants
+are grouped into one column per hour (`2026-11-22T10:00`), each cell keeping its
+entity's last observation of that hour with its exact period (`period_at`), so the
+latest value of every entity is exact and history keeps one point per hour.
 """
 
 from __future__ import annotations
@@ -14,11 +23,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
 
 from .observations import ObservationTable
+from .period_time import period_seconds
 
 RECENT_PERIODS = 96
 MONTHS_KEPT = 25
@@ -33,10 +44,38 @@ class KpiSeries:
     periods: tuple[str, ...]  # ascending
     values: np.ndarray  # (entities, periods) float64; NaN = no value (missing or null)
     reported_at: np.ndarray  # (entities, periods) float64 POSIX seconds; NaN = no observation
+    # Exact period of each cell where it differs from its column (hourly columns of
+    # instants); None when every cell's period is its column's.
+    cell_periods: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.values.flags.writeable = False
         self.reported_at.flags.writeable = False
+        if self.cell_periods is not None:
+            self.cell_periods.flags.writeable = False
+
+    @cached_property
+    def column_seconds(self) -> np.ndarray:
+        """POSIX seconds of each column's start (time-proportional axes)."""
+        return np.array([period_seconds(p) for p in self.periods], dtype=np.float64)
+
+    @cached_property
+    def cell_seconds(self) -> np.ndarray:
+        """(entities, periods) POSIX seconds of each cell's exact period start; NaN where empty."""
+        seconds = np.where(np.isnan(self.reported_at), np.nan, self.column_seconds[None, :])
+        if self.cell_periods is not None:
+            for r, c in zip(*np.nonzero(self.cell_periods != None)):  # noqa: E711 (elementwise)
+                seconds[r, c] = period_seconds(str(self.cell_periods[r, c]))
+        seconds.flags.writeable = False
+        return seconds
+
+    def period_at(self, row: int, col: int) -> str:
+        """The exact period of the observation in cell (row, col)."""
+        if self.cell_periods is not None:
+            exact = self.cell_periods[row, col]
+            if exact is not None:
+                return str(exact)
+        return self.periods[col]
 
     def row_of(self, entity: str) -> int | None:
         try:
@@ -54,7 +93,7 @@ class KpiSeries:
             return None
         col = int(seen[-1])
         value = self.values[row, col]
-        return self.periods[col], (None if np.isnan(value) else float(value)), float(self.reported_at[row, col])
+        return self.period_at(row, col), (None if np.isnan(value) else float(value)), float(self.reported_at[row, col])
 
     def history(self, entity: str, count: int) -> tuple[tuple[str, ...], np.ndarray]:
         """The last `count` periods with an observation for `entity`, and their values."""
@@ -62,52 +101,80 @@ class KpiSeries:
         if row is None:
             return (), np.empty(0)
         seen = np.flatnonzero(~np.isnan(self.reported_at[row]))[-count:]
-        return tuple(self.periods[c] for c in seen), self.values[row, seen].copy()
+        return tuple(self.period_at(row, int(c)) for c in seen), self.values[row, seen].copy()
 
     def rows(self) -> Iterable[Row]:
         for r, entity in enumerate(self.entities):
-            for c, period in enumerate(self.periods):
+            for c in range(len(self.periods)):
                 t = self.reported_at[r, c]
                 if not np.isnan(t):
                     v = self.values[r, c]
-                    yield self.kpi, entity, period, (None if np.isnan(v) else float(v)), float(t)
+                    yield self.kpi, entity, self.period_at(r, c), (None if np.isnan(v) else float(v)), float(t)
 
 
-def _kept_periods(periods: list[str]) -> list[str]:
-    """Bound history: the last RECENT_PERIODS, plus each month's last period."""
-    if len(periods) <= RECENT_PERIODS:
-        return periods
-    keep = set(periods[-RECENT_PERIODS:])
+def column_of(period: str) -> str:
+    """The column a period belongs to: itself for months and days, its hour for instants."""
+    return period if len(period) <= 10 else period[:13] + ":00"
+
+
+def _kept_columns(columns: list[str], latest: Iterable[str]) -> list[str]:
+    """Bound history: the last RECENT_PERIODS, each month's last column, and the
+    columns holding some entity's latest observation."""
+    if len(columns) <= RECENT_PERIODS:
+        return columns
+    keep = set(columns[-RECENT_PERIODS:])
+    keep.update(latest)
     last_of_month: dict[str, str] = {}
-    for p in periods:
+    for p in columns:
         last_of_month[p[:7]] = p
     months = sorted(last_of_month)[-MONTHS_KEPT:]
     keep.update(last_of_month[m] for m in months)
-    return [p for p in periods if p in keep]
+    return [p for p in columns if p in keep]
+
+
+Cell = tuple[str, float | None, float]  # exact period, value, reported_at
+
+
+def _put(cells: dict[tuple[str, str], Cell], entity: str, period: str, value: float | None, t: float) -> None:
+    """A later observation replaces the cell unless it is for an older period of the same
+    hour (a correction of a snapshot that a newer one of that hour already superseded)."""
+    key = (entity, column_of(period))
+    held = cells.get(key)
+    if held is None or held[0] <= period:
+        cells[key] = (period, value, t)
 
 
 def merge(series: KpiSeries | None, kpi: str, rows: Iterable[Row]) -> KpiSeries:
     """A new series with `rows` applied over `series` (later rows are corrections)."""
-    cells: dict[tuple[str, str], tuple[float | None, float]] = {}
+    cells: dict[tuple[str, str], Cell] = {}
     if series is not None:
         for _, entity, period, value, t in series.rows():
-            cells[(entity, period)] = (value, t)
+            _put(cells, entity, period, value, t)
     for _, entity, period, value, t in rows:
-        cells[(entity, period)] = (value, t)
+        _put(cells, entity, period, value, t)
     entities = sorted({e for e, _ in cells})
-    periods = _kept_periods(sorted({p for _, p in cells}))
+    latest: dict[str, str] = {}
+    for entity, column in cells:
+        if column > latest.get(entity, ""):
+            latest[entity] = column
+    columns = _kept_columns(sorted({c for _, c in cells}), latest.values())
     e_index = {e: i for i, e in enumerate(entities)}
-    p_index = {p: i for i, p in enumerate(periods)}
-    values = np.full((len(entities), len(periods)), np.nan)
-    times = np.full((len(entities), len(periods)), np.nan)
-    for (entity, period), (value, t) in cells.items():
-        col = p_index.get(period)
+    c_index = {c: i for i, c in enumerate(columns)}
+    values = np.full((len(entities), len(columns)), np.nan)
+    times = np.full((len(entities), len(columns)), np.nan)
+    exact: np.ndarray | None = None
+    for (entity, column), (period, value, t) in cells.items():
+        col = c_index.get(column)
         if col is None:
             continue
         row = e_index[entity]
         values[row, col] = np.nan if value is None else value
         times[row, col] = t
-    return KpiSeries(kpi, tuple(entities), tuple(periods), values, times)
+        if period != column:
+            if exact is None:
+                exact = np.full((len(entities), len(columns)), None, dtype=object)
+            exact[row, col] = period
+    return KpiSeries(kpi, tuple(entities), tuple(columns), values, times, exact)
 
 
 def apply_rows(current: Mapping[str, KpiSeries], rows: Iterable[Row]) -> dict[str, KpiSeries]:
@@ -141,7 +208,10 @@ def table_for_months(series: Mapping[str, KpiSeries], months: Iterable[str], kpi
         if r.size == 0:
             continue
         ent = np.array(s.entities, dtype=object)[r]
-        per = np.array([s.periods[cols[i]] for i in c], dtype=object)
+        if s.cell_periods is None:
+            per = np.array([s.periods[cols[i]] for i in c], dtype=object)
+        else:
+            per = np.array([s.period_at(int(row), cols[i]) for row, i in zip(r, c)], dtype=object)
         parts.append((np.full(r.size, kpi, dtype=object), ent, per, s.values[:, cols][r, c], t[r, c]))
     if not parts:
         return ObservationTable.empty()

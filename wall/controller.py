@@ -111,7 +111,8 @@ class WallController(QObject):
         return self.language_override or self.layout.spec.language
 
     def _context(self) -> TileContext:
-        return TileContext(language=self.language, now=self.clock, layout_dir=self.layout.directory)
+        return TileContext(language=self.language, now=self.clock, layout_dir=self.layout.directory,
+                           thresholds=self.layout.spec.thresholds.model())
 
     def start(self) -> None:
         app = QGuiApplication.instance()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from ..layouts.tile_options import TileOptions
 from ..sync.snapshot import Snapshot
+from ..sync.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from ..wall import i18n
 
 
@@ -33,6 +34,7 @@ class TileContext:
     language: str = "en"
     now: Callable[[], datetime] = field(default=_utc_now)
     layout_dir: Path = Path(".")
+    thresholds: Thresholds = DEFAULT_THRESHOLDS  # the layout's, for what the catalog leaves unjudged
 
     def tr(self, text: str) -> str:
         return i18n.tr(text, self.language)

@@ -1,0 +1,243 @@
+"""An entity's value of a KPI: its own report, or its children's rolled up.
+
+A store sends some figures for every place (a district's vaccination rate) and
+others only at the bottom (each hospital's beds). When an entity has no report of
+its own, its value is made from its children's by the KPI's `aggregate` (`sum`,
+`mean`, `min`, `max`; DESIGN.md "Optional catalog fields"): each child counts with
+its latest value at or before the moment shown — a hospital that reported at 09:10
+and one that reported at 11:40 add up at 12:00 — recursively (hospitals → district →
+state, or hospitals straight to the state when that is their parent). The result
+says how it was made: how many reporting places it includes, how many of them are
+older than the KPI's frequency, how many said nothing, so a tile can say "sum of 224
+hospitals · 12 older than 1 h" and never present a partial sum as a whole one.
+
+A KPI whose `aggregate` this wall does not know gives no rolled-up value at all
+(unknown, not guessed). Qt-free and pure; the same rules give the latest figure and
+the history a sparkline or trend draws.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import numpy as np
+
+from .contract import Catalog, Kpi
+from .freshness import overdue_since
+from .period_time import period_start
+from .series import KpiSeries
+
+LEVEL_DEPTH = {"state": 0, "zone": 1, "district": 2, "taluka": 3, "village": 4, "facility": 5}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A KPI's value for one entity at one moment, and how it was made."""
+
+    value: float | None  # None: unknown
+    method: str | None  # None: the entity's own report; else the aggregate used
+    places: int  # reporting places it includes (1 for an own report)
+    stale: int  # of them, how many are older than the KPI's frequency at the moment
+    missing: int  # places expected to report (of the KPI's level) with no value
+    period: str | None  # the own report's period, or the newest among the places
+    reported_at: float | None  # POSIX seconds: newest report used
+    oldest_reported_at: float | None  # POSIX seconds: oldest report used
+
+    @property
+    def rolled_up(self) -> bool:
+        return self.method is not None
+
+
+NO_FIGURE = Figure(None, None, 0, 0, 0, None, None, None)
+
+
+def _combine(method: str, values: list[float]) -> float | None:
+    if not values:
+        return None
+    if method == "sum":
+        return math.fsum(values)
+    if method == "mean":
+        return math.fsum(values) / len(values)
+    if method == "min":
+        return min(values)
+    if method == "max":
+        return max(values)
+    return None
+
+
+def _expected(kpi: Kpi, catalog: Catalog, code: str) -> bool:
+    """Whether an entity is one the KPI is reported for (counts as missing if silent)."""
+    if kpi.level is None:
+        return False
+    return catalog.level_of(code) == kpi.level
+
+
+def figure(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, moment: datetime) -> Figure:
+    """The value of `kpi` for `entity` (the state's code for the state) at `moment`."""
+    expected = _expected(kpi, catalog, entity)
+    own = _own(series, kpi, entity, moment)
+    if own is not None:
+        return own if own.value is not None or not expected else replace(own, missing=1)
+    if expected or kpi.aggregate_method is None:
+        return replace(NO_FIGURE, missing=1 if expected else 0)
+    parts: list[Figure] = []
+    missing = 0
+    for child in catalog.children_of(entity):
+        if kpi.level is not None and LEVEL_DEPTH.get(child.level, 9) > LEVEL_DEPTH.get(kpi.level, 9):
+            continue  # below the KPI's level: not reported for this KPI
+        part = figure(catalog, series, kpi, child.code, moment)
+        missing += part.missing
+        if part.value is not None:
+            parts.append(part)
+    value = _combine(kpi.aggregate_method, [p.value for p in parts if p.value is not None])
+    if value is None:
+        return Figure(None, kpi.aggregate_method, 0, 0, missing, None, None, None)
+    periods = [p.period for p in parts if p.period]
+    return Figure(
+        value=value,
+        method=kpi.aggregate_method,
+        places=sum(p.places for p in parts),
+        stale=sum(p.stale for p in parts),
+        missing=missing,
+        period=max(periods) if periods else None,
+        reported_at=max(p.reported_at for p in parts if p.reported_at is not None),
+        oldest_reported_at=min(p.oldest_reported_at for p in parts if p.oldest_reported_at is not None),
+    )
+
+
+def columns_by(series: KpiSeries, moment: datetime) -> int:
+    """How many leading columns of `series` have begun at `moment`."""
+    count = len(series.periods)
+    while count and period_start(series.periods[count - 1]) > moment:
+        count -= 1
+    return count
+
+
+def latest_cell(series: KpiSeries, row: int, moment: datetime) -> int | None:
+    """The column of the entity's latest observation at or before `moment`."""
+    seen = np.flatnonzero(~np.isnan(series.reported_at[row, : columns_by(series, moment)]))
+    for col in seen[::-1]:
+        if period_start(series.period_at(row, int(col))) <= moment:  # an hour's column may end later
+            return int(col)
+    return None
+
+
+def _own(series: KpiSeries | None, kpi: Kpi, entity: str, moment: datetime) -> Figure | None:
+    """The entity's own latest report at or before `moment`; value None if reported null."""
+    row = series.row_of(entity) if series is not None else None
+    if series is None or row is None:
+        return None
+    col = latest_cell(series, row, moment)
+    if col is None:
+        return None
+    value = float(series.values[row, col])
+    reported = float(series.reported_at[row, col])
+    period = series.period_at(row, col)
+    if math.isnan(value):  # reported as not available: the latest word is "unknown"
+        return Figure(None, None, 0, 0, 0, period, reported, reported)
+    stale = 1 if overdue_since(kpi, datetime.fromtimestamp(reported, moment.tzinfo)) <= moment else 0
+    return Figure(value, None, 1, stale, 0, period, reported, reported)
+
+
+def figures(catalog: Catalog, series: Mapping[str, KpiSeries], kpi: Kpi, entities: list[str], moment: datetime) -> dict[str, Figure]:
+    """`figure` for several entities of one KPI."""
+    one = series.get(kpi.code)
+    return {code: figure(catalog, one, kpi, code, moment) for code in entities}
+
+
+@dataclass(frozen=True)
+class History:
+    """A KPI's values for one entity over time: own reports, or the roll-up at each
+    moment some place reported (each place counting with its latest value then)."""
+
+    periods: tuple[str, ...]  # exact period of each point (own), or its column (rolled up)
+    seconds: tuple[float, ...]  # POSIX seconds of each point: x of a time-proportional axis
+    values: tuple[float, ...]  # NaN where unknown
+    method: str | None  # None: the entity's own reports
+
+    @property
+    def latest(self) -> float | None:
+        for v in reversed(self.values):
+            if not math.isnan(v):
+                return v
+        return None
+
+
+EMPTY_HISTORY = History((), (), (), None)
+
+
+def history(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, moment: datetime, count: int) -> History:
+    """The last `count` points of `kpi` for `entity` at or before `moment`."""
+    if series is None:
+        return EMPTY_HISTORY
+    ncols = columns_by(series, moment)
+    limit = moment.timestamp()
+    row = series.row_of(entity)
+    if row is not None:
+        seconds = series.cell_seconds[row, :ncols]
+        cols = np.flatnonzero(~np.isnan(seconds) & (seconds <= limit))[-count:]
+        return History(
+            tuple(series.period_at(row, int(c)) for c in cols),
+            tuple(float(x) for x in seconds[cols]),
+            tuple(float(v) for v in series.values[row, cols]),
+            None,
+        )
+    if _expected(kpi, catalog, entity) or kpi.aggregate_method is None:
+        return EMPTY_HISTORY
+    combined = _rolled(catalog, series, kpi, entity, ncols, limit)
+    if combined is None:
+        return EMPTY_HISTORY
+    values, newest, updated = combined
+    cols = np.flatnonzero(updated)[-count:]
+    return History(
+        tuple(series.periods[int(c)] for c in cols),
+        tuple(float(x) for x in newest[cols]),
+        tuple(float(v) for v in values[cols]),
+        kpi.aggregate_method,
+    )
+
+
+Track = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, newest seconds, updated mask
+
+
+def _track(series: KpiSeries, row: int, ncols: int, limit: float) -> Track:
+    """An entity's own reports carried forward: at each column, its latest value so far."""
+    seconds = series.cell_seconds[row, :ncols]
+    observed = ~np.isnan(seconds) & (seconds <= limit)
+    index = np.maximum.accumulate(np.where(observed, np.arange(ncols), -1))
+    known = index >= 0
+    safe = np.where(known, index, 0)
+    values = np.where(known, series.values[row, :ncols][safe], np.nan)
+    newest = np.where(known, seconds[safe], np.nan)
+    return values, newest, observed
+
+
+def _rolled(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, ncols: int, limit: float) -> Track | None:
+    tracks: list[Track] = []
+    for child in catalog.children_of(entity):
+        if kpi.level is not None and LEVEL_DEPTH.get(child.level, 9) > LEVEL_DEPTH.get(kpi.level, 9):
+            continue
+        row = series.row_of(child.code)
+        if row is not None:
+            tracks.append(_track(series, row, ncols, limit))
+        elif not _expected(kpi, catalog, child.code):
+            sub = _rolled(catalog, series, kpi, child.code, ncols, limit)
+            if sub is not None:
+                tracks.append(sub)
+    if not tracks:
+        return None
+    values = np.vstack([t[0] for t in tracks])
+    newest = np.vstack([t[1] for t in tracks])
+    updated = np.vstack([t[2] for t in tracks]).any(axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are handled below
+        reducer = {"sum": np.nansum, "mean": np.nanmean, "min": np.nanmin, "max": np.nanmax}[kpi.aggregate_method or "mean"]
+        combined = reducer(values, axis=0)
+        any_value = ~np.isnan(values).all(axis=0)
+        combined = np.where(any_value, combined, np.nan)
+        latest = np.where(any_value, np.nanmax(np.where(np.isnan(newest), -np.inf, newest), axis=0), np.nan)
+    return combined, latest, updated & any_value

@@ -1,0 +1,99 @@
+"""Roll-ups follow each KPI's `aggregate`, at the moment shown, and say how they were made."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import pytest
+
+from cmwall.sync.contract import Catalog
+from cmwall.sync.period_time import IST
+from cmwall.sync.rollup import figure, history
+from cmwall.sync.series import apply_rows
+
+
+def catalog(aggregate: str = "sum", level: str | None = "facility", frequency: str = "PT1H") -> Catalog:
+    return Catalog.model_validate({
+        "revision": "t", "state": {"code": "9", "name": "Uttar Pradesh"},
+        "entities": [
+            {"code": "D1", "name": "One", "level": "district", "parent": "9"},
+            {"code": "H1", "name": "H1", "level": "facility", "parent": "D1"},
+            {"code": "H2", "name": "H2", "level": "facility", "parent": "D1"},
+            {"code": "H3", "name": "H3", "level": "facility", "parent": "9"},  # straight to the state
+            {"code": "H4", "name": "H4", "level": "facility", "parent": "9"},  # never reports
+        ],
+        "kpis": [{"code": "BEDS", "name": "Beds", "scheme": "S", "level": level, "frequency": frequency,
+                  "aggregate": aggregate}],
+    })
+
+
+def at(hh: int, mm: int) -> datetime:
+    return datetime(2026, 11, 22, hh, mm, tzinfo=IST)
+
+
+def row(entity: str, hh: int, mm: int, value: float | None, late_min: int = 2) -> tuple:
+    return ("BEDS", entity, f"2026-11-22T{hh:02d}:{mm:02d}", value, (at(hh, mm) + timedelta(minutes=late_min)).timestamp())
+
+
+SERIES = apply_rows({}, [
+    row("H1", 9, 10, 10.0), row("H2", 11, 40, 20.0), row("H3", 11, 55, 5.0),
+    row("H1", 12, 30, 12.0),  # after noon: not counted at 12:00
+])["BEDS"]
+
+
+def test_sum_counts_each_place_with_its_latest_value_at_or_before_the_moment() -> None:
+    cat = catalog()
+    kpi = cat.kpis[0]
+    noon = figure(cat, SERIES, kpi, "9", at(12, 0))
+    assert noon.value == 35.0 and noon.method == "sum"
+    assert noon.places == 3
+    assert noon.missing == 1  # H4 is a facility and said nothing
+    assert noon.stale == 1  # H1's 09:10 report is older than PT1H at 12:00
+    later = figure(cat, SERIES, kpi, "9", at(13, 0))
+    assert later.value == 37.0 and later.stale == 2  # H2's 11:40 is now past its hour too
+
+
+def test_facilities_parented_to_the_state_and_to_a_district_both_roll_up() -> None:
+    cat = catalog()
+    district = figure(cat, SERIES, cat.kpis[0], "D1", at(12, 0))
+    assert district.value == 30.0 and district.places == 2 and district.missing == 0
+
+
+@pytest.mark.parametrize(("aggregate", "expected"), [("mean", 35 / 3), ("min", 5.0), ("max", 20.0)])
+def test_other_aggregates(aggregate: str, expected: float) -> None:
+    cat = catalog(aggregate)
+    # mean is of the state's direct children: D1 (mean 15) and H3 (5) -> 10
+    value = figure(cat, SERIES, cat.kpis[0], "9", at(12, 0)).value
+    assert value is not None
+    if aggregate == "mean":
+        assert math.isclose(value, (15.0 + 5.0) / 2)
+    else:
+        assert value == expected
+
+
+def test_unknown_aggregate_gives_no_figure_rather_than_a_guess() -> None:
+    cat = catalog("median")
+    result = figure(cat, SERIES, cat.kpis[0], "9", at(12, 0))
+    assert result.value is None
+
+
+def test_own_report_wins_over_the_roll_up_and_null_is_unknown() -> None:
+    cat = catalog(level=None)
+    series = apply_rows({}, [row("H1", 9, 0, 10.0), ("BEDS", "9", "2026-11-22T09:00", 99.0, at(9, 5).timestamp()),
+                             row("H3", 10, 0, None)])["BEDS"]
+    assert figure(cat, series, cat.kpis[0], "9", at(12, 0)).value == 99.0
+    null = figure(cat, series, cat.kpis[0], "H3", at(12, 0))
+    assert null.value is None
+
+
+def test_history_of_a_sum_has_one_point_per_moment_a_place_reported_time_proportional() -> None:
+    cat = catalog()
+    hist = history(cat, SERIES, cat.kpis[0], "9", at(13, 0), 10)
+    assert hist.method == "sum"
+    # columns are hours: 09 (H1=10), 11 (H1 10 + H2 20 + H3 5), 12 (H1 12 + 20 + 5)
+    assert hist.values == (10.0, 35.0, 37.0)
+    assert hist.seconds == (at(9, 10).timestamp(), at(11, 55).timestamp(), at(12, 30).timestamp())
+    own = history(cat, SERIES, cat.kpis[0], "H1", at(13, 0), 10)
+    assert own.periods == ("2026-11-22T09:10", "2026-11-22T12:30") and own.values == (10.0, 12.0)
+    assert history(cat, SERIES, cat.kpis[0], "9", at(12, 0), 10).values == (10.0, 35.0)
