@@ -16,6 +16,8 @@ Schedule:
   or mean for percentages.
 - Facility crisis KPIs: every 5 s for the current hour (period "YYYY-MM-DDTHH:00");
   bed totals every 15 min. Only the last 48 hours of periods are kept.
+
+History starts twelve months before the first clock reading (`first_month`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 
 from .catalog import MonthlyKpi
 from .catalog_data import DEPARTMENT_DELAY_DAYS
+from .live_store import Batch
 from .timeline import hour_period, month_index, month_period, month_start
 from .values import CrisisModel, MonthlyModel
 
@@ -38,15 +41,6 @@ CRISIS_RETENTION_HOURS = 48
 
 def hour_start(t: float) -> float:
     return t - ((t + IST_OFFSET) % HOUR)
-
-
-@dataclass(frozen=True)
-class Batch:
-    kpi: np.ndarray  # indices into the store's KPI list
-    entity: np.ndarray  # indices into the store's entity list
-    period: str
-    value: np.ndarray
-    reported_at: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -83,6 +77,7 @@ class Generator:
         self.groups = [(float(d), np.flatnonzero(delay == d)) for d in np.unique(delay)]
         self.aggregate = np.array([{"sum": 1, "mean": 2}.get(k.state_aggregate or "", 0) for k in kpis])
         self.crisis_kpi = {code: n + i for i, code in enumerate(crisis_codes)}
+        self.first_month: int | None = None
 
     # --- monthly KPIs -------------------------------------------------------
     def _monthly_batch(self, m: int, k: np.ndarray, t: np.ndarray, values: np.ndarray) -> list[Batch]:
@@ -158,5 +153,10 @@ class Generator:
         """Hour periods starting before this time are no longer kept."""
         return hour_start(t_now) - (CRISIS_RETENTION_HOURS - 1) * HOUR
 
-    def emit(self, t_prev: float | None, t_now: float, first_month: int) -> list[Batch]:
-        return self._emit_monthly(t_prev, t_now, first_month) + self._emit_crisis(t_prev, t_now)
+    def instant_cutoff(self, t_now: float) -> str:
+        return hour_period(self.crisis_cutoff(t_now))
+
+    def emit(self, t_prev: float | None, t_now: float) -> list[Batch]:
+        if self.first_month is None:
+            self.first_month = month_index(t_now) - 11
+        return self._emit_monthly(t_prev, t_now, self.first_month) + self._emit_crisis(t_prev, t_now)
