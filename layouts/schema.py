@@ -98,40 +98,46 @@ TileSpec = tile_spec_type()
 
 
 class PageSpec(Strict):
-    title: str = ""
-    title_local: dict[str, str] = Field(default_factory=dict)
-    dwell: float = Field(default=30.0, ge=3.0, le=3600.0)
-    tiles: tuple[TileSpec, ...] = ()  # type: ignore[valid-type]
+    """One page of a screen: its tiles, shown for `dwell` seconds in each rotation."""
+
+    title: str = Field(default="", description="heading of the page (English)")
+    title_local: dict[str, str] = Field(default_factory=dict, description='heading per language code, e.g. { hi = "…", gu = "…" }')
+    dwell: float = Field(default=30.0, ge=3.0, le=3600.0, description="seconds this page stays up in each rotation")
+    tiles: tuple[TileSpec, ...] = Field(default=(), description="the page's tiles (see Tile types)")  # type: ignore[valid-type]
 
 
 class SurfaceSpec(Strict):
-    id: str = Field(min_length=1)
-    output: str | None = None
-    index: int | None = Field(default=None, ge=0)
-    rows: int = Field(default=1, ge=1, le=8)
-    cols: int = Field(default=1, ge=1, le=8)
-    bezel_px: tuple[int, int] = (0, 0)
+    """One large output (a wall controller's single surface) split into rows × cols panels."""
+
+    id: str = Field(min_length=1, description="name the screens' `surface` refers to")
+    output: str | None = Field(default=None, description="connector name of the output (e.g. HDMI-1)")
+    index: int | None = Field(default=None, ge=0, description="the output's index when no `output` name is given")
+    rows: int = Field(default=1, ge=1, le=8, description="panels down")
+    cols: int = Field(default=1, ge=1, le=8, description="panels across")
+    bezel_px: tuple[int, int] = Field(default=(0, 0), description="surface pixels hidden behind each vertical / horizontal seam")
 
 
 class ScreenSpec(Strict):
-    id: str = Field(min_length=1)
-    title: str = ""
-    output: str | None = None
-    index: int | None = Field(default=None, ge=0)
-    surface: str | None = None
-    panel: int | None = Field(default=None, ge=0)
-    rows: int = Field(default=2, ge=1, le=12)
-    cols: int = Field(default=3, ge=1, le=12)
-    optional: bool = False  # shown when an output is free; its absence is not a fault
-    pinned: tuple[TileSpec, ...] = ()  # type: ignore[valid-type]
-    pages: tuple[PageSpec, ...] = Field(min_length=1)
+    """One monitor of the wall (or one panel of a surface) with its grid and pages."""
+
+    id: str = Field(min_length=1, description="the screen's name in messages and screenshots")
+    title: str = Field(default="", description="what the screen is for (help overlay)")
+    output: str | None = Field(default=None, description="match a monitor by connector name; else `index`; else list position")
+    index: int | None = Field(default=None, ge=0, description="match a monitor by its index")
+    surface: str | None = Field(default=None, description="or: a panel of this surface")
+    panel: int | None = Field(default=None, ge=0, description="the panel of `surface`, row-major")
+    rows: int = Field(default=2, ge=1, le=12, description="grid rows")
+    cols: int = Field(default=3, ge=1, le=12, description="grid columns")
+    optional: bool = Field(default=False, description="shown when an output is free; its absence is not a fault")
+    pinned: tuple[TileSpec, ...] = Field(default=(), description="tiles shown on every page of this screen")  # type: ignore[valid-type]
+    pages: tuple[PageSpec, ...] = Field(min_length=1, description="the pages that rotate on this screen")
 
 
 class BandSpec(Strict):
     """Warn and critical thresholds; for occupancy in percent of the total."""
 
-    warn: float | None = Field(default=None, allow_inf_nan=False)
-    critical: float | None = Field(default=None, allow_inf_nan=False)
+    warn: float | None = Field(default=None, allow_inf_nan=False, description="a value past this is a warning")
+    critical: float | None = Field(default=None, allow_inf_nan=False, description="a value past this is critical")
 
 
 class ThresholdsSpec(Strict):
@@ -146,8 +152,10 @@ class ThresholdsSpec(Strict):
 
     The catalog's own `alert` on a KPI always wins over the layout's."""
 
-    occupancy: BandSpec = BandSpec(warn=85.0, critical=95.0)
-    kpi: dict[str, BandSpec] = Field(default_factory=dict)
+    occupancy: BandSpec = Field(default=BandSpec(warn=85.0, critical=95.0),
+                                description="occupancy in percent at or above which any used/total pair is warn / critical")
+    kpi: dict[str, BandSpec] = Field(default_factory=dict,
+                                     description="per KPI code: thresholds in the KPI's unit, following its `better`")
 
     def model(self) -> Thresholds:
         return Thresholds(
@@ -157,11 +165,13 @@ class ThresholdsSpec(Strict):
 
 
 class LayoutSpec(Strict):
-    schema_version: Literal[1]
-    name: str = Field(min_length=1)
-    description: str = ""
-    language: Literal["en", "hi", "gu"] = "en"
-    rotation: bool = True
-    surfaces: tuple[SurfaceSpec, ...] = ()
-    screens: tuple[ScreenSpec, ...] = Field(min_length=1)
-    thresholds: ThresholdsSpec = ThresholdsSpec()
+    """A whole wall: its screens, their pages and tiles, and its thresholds."""
+
+    schema_version: Literal[1] = Field(description="the layout format's version")
+    name: str = Field(min_length=1, description="the layout's name on screen and in messages")
+    description: str = Field(default="", description="what the layout is for")
+    language: Literal["en", "hi", "gu"] = Field(default="en", description="the wall's starting language")
+    rotation: bool = Field(default=True, description="pages rotate by wall-clock time")
+    surfaces: tuple[SurfaceSpec, ...] = Field(default=(), description="large outputs split into panels")
+    screens: tuple[ScreenSpec, ...] = Field(min_length=1, description="the wall's screens")
+    thresholds: ThresholdsSpec = Field(default=ThresholdsSpec(), description="thresholds for what the catalog leaves unjudged")

@@ -1,0 +1,149 @@
+"""The layout file reference and JSON Schema, generated from the schema models.
+
+A state IT team writing a layout for its own store needs every tile type and option
+with its type, default and meaning, and an editor that checks the file as it is
+typed. Both are generated from the same pydantic models `main.py check` validates
+with (`schema.py`, `tile_options.py`), so the documentation cannot drift from what
+the wall accepts: `docs/layout-reference.md` and `docs/layout.schema.json` are
+written by `main.py layout-reference`, and a test fails when they are out of date.
+Qt-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, ThresholdsSpec, BandSpec
+from .tile_options import TILE_OPTIONS, TileOptions
+
+SCHEMA_ID = "https://cm-wall.invalid/layout.schema.json"  # a name, not a download address
+
+
+def layout_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a layout file, for editors (TOML via taplo/Even Better TOML)."""
+    schema = LayoutSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = f"CM Wall layout file, schema_version {SCHEMA_VERSION}"
+    return schema
+
+
+def _type_text(prop: dict[str, Any], defs: dict[str, Any]) -> str:
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        return _type_text(defs.get(name, {}), defs) if "enum" in defs.get(name, {}) else name
+    if "oneOf" in prop and "discriminator" in prop:
+        return "tiles (see Tile types)"
+    if "enum" in prop:
+        return " \\| ".join(f'`"{v}"`' if isinstance(v, str) else f"`{v}`" for v in prop["enum"])
+    if "const" in prop:
+        return f'`{json.dumps(prop["const"], ensure_ascii=False)}`'
+    if "anyOf" in prop:
+        parts = [_type_text(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
+        optional = any(p.get("type") == "null" for p in prop["anyOf"])
+        return " or ".join(parts) + (" (optional)" if optional else "")
+    kind = prop.get("type")
+    if kind == "array":
+        items = prop.get("items") or (prop.get("prefixItems") or [{}])[0]
+        if prop.get("prefixItems"):
+            return "[" + ", ".join(_type_text(p, defs) for p in prop["prefixItems"]) + "]"
+        return f"list of {_type_text(items, defs)}"
+    if kind == "object":
+        extra = prop.get("additionalProperties")
+        return f"table of {_type_text(extra, defs)}" if isinstance(extra, dict) else "table"
+    bounds = [f"≥ {prop['minimum']}" if "minimum" in prop else "", f"> {prop['exclusiveMinimum']}" if "exclusiveMinimum" in prop else "",
+              f"≤ {prop['maximum']}" if "maximum" in prop else ""]
+    text = {"string": "text", "integer": "integer", "number": "number", "boolean": "true/false"}.get(kind or "", kind or "any")
+    limits = ", ".join(b for b in bounds if b)
+    return f"{text} ({limits})" if limits else text
+
+
+def _default_text(prop: dict[str, Any], required: bool) -> str:
+    if required:
+        return "**required**"
+    if "default" not in prop:
+        return ""
+    value = prop["default"]
+    if value is None:
+        return "none"
+    return f"`{json.dumps(value, ensure_ascii=False)}`"
+
+
+def _fields_table(model: type[BaseModel]) -> list[str]:
+    schema = model.model_json_schema()
+    defs = schema.get("$defs", {})
+    required = set(schema.get("required", ()))
+    rows = ["| option | type | default | meaning |", "|---|---|---|---|"]
+    for name, prop in schema.get("properties", {}).items():
+        meaning = (prop.get("description") or "").replace("\n", " ").replace("|", "\\|")
+        rows.append(f"| `{name}` | {_type_text(prop, defs)} | {_default_text(prop, name in required)} | {meaning} |")
+    return rows
+
+
+def _doc(model: type[BaseModel]) -> str:
+    return inspect.cleandoc(model.__doc__ or "").strip()
+
+
+def reference_markdown() -> str:
+    """The whole reference as Markdown."""
+    out = [
+        "# Layout file reference",
+        "",
+        "Generated from the schema models by `.venv/bin/python main.py layout-reference` — do not edit by hand.",
+        f"Layout files are TOML, `schema_version = {SCHEMA_VERSION}`; `main.py check FILE [--store URL]` validates one",
+        "(with `--store`, also every KPI and entity code against that store's catalog).",
+        "An editor can check files as they are typed with the JSON Schema in `docs/layout.schema.json`.",
+        "",
+        "## The file",
+        "",
+    ]
+    for title, model in (("Layout (top level)", LayoutSpec), ("`[[surfaces]]`", SurfaceSpec), ("`[[screens]]`", ScreenSpec),
+                         ("`[[screens.pages]]`", PageSpec), ("`[thresholds]`", ThresholdsSpec),
+                         ("`[thresholds.occupancy]`, `[thresholds.kpi.\"CODE\"]`", BandSpec)):
+        out += [f"### {title}", "", _doc(model), "", *_fields_table(model), ""]
+    out += [
+        "## Tile types",
+        "",
+        "Every tile is `[[screens.pages.tiles]]` (or `[[screens.pinned]]`) with `type`, `row`, `col`,",
+        "optional `row_span`/`col_span`, and an `options` table. Options every tile accepts:",
+        "",
+        *_fields_table(TileOptions),
+        "",
+    ]
+    for name, model in TILE_OPTIONS.items():
+        out += [f"### `{name}`", "", _doc(model), "", *_fields_table(model), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- `main.py layout-reference` -----------------------------------------------------
+
+REFERENCE_FILE = "layout-reference.md"
+SCHEMA_FILE = "layout.schema.json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--write", type=Path, metavar="DIR",
+                        help=f"write {REFERENCE_FILE} and {SCHEMA_FILE} into DIR (default: print the reference)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.write is None:
+        sys.stdout.write(reference_markdown())
+        return 0
+    try:
+        args.write.mkdir(parents=True, exist_ok=True)
+        (args.write / REFERENCE_FILE).write_text(reference_markdown(), encoding="utf-8")
+        (args.write / SCHEMA_FILE).write_text(json.dumps(layout_json_schema(), indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+    except OSError as err:
+        print(f"layout-reference: cannot write into {args.write}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.write / REFERENCE_FILE} and {args.write / SCHEMA_FILE}")
+    return 0
