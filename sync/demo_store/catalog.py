@@ -19,6 +19,13 @@ KPI code conventions the wall relies on:
   (complaints pending over 50 / 100 / 300 days, count, better lower) and
   ``.SATISFIED`` (share closed with citizen satisfaction, %, better higher).
   The state-level value is the sum of the districts (the mean for SATISFIED).
+
+Optional catalog fields (API v1, additive) are published too: `aggregate` on every
+KPI ("sum" for counts and amounts — beds, complaints, per-capita counts — "mean"
+for rates and percentages, "min" for oxygen stock in hours, where a district is as
+short as its shortest hospital), `capacity_of` on every ``HFW.BEDS.<KIND>.OCC``
+naming ``HFW.BEDS.<KIND>.TOTAL``, and `names: {"gu": …}` wherever a Gujarati name
+exists.
 """
 
 from __future__ import annotations
@@ -108,13 +115,22 @@ def monthly_kpis(scale_kpis: int | None) -> list[MonthlyKpi]:
     return kpis
 
 
+def gujarati(local_name: str | None) -> dict[str, Any]:
+    """`local_name` and `names` for an item with this Gujarati name (nothing without one)."""
+    return {"local_name": local_name, "names": {"gu": local_name}} if local_name else {}
+
+
+def aggregate_of(spec: data.KpiSpec) -> str:
+    """Counts and amounts that scale with population add up; rates and shares average."""
+    return "sum" if spec.per_capita or spec.unit == "count" else "mean"
+
+
 def _kpi_json(spec: data.KpiSpec) -> dict[str, Any]:
     item: dict[str, Any] = {
         "code": spec.code, "name": spec.name, "scheme": spec.scheme, "unit": spec.unit,
-        "better": spec.better, "level": "district", "frequency": spec.frequency,
+        "better": spec.better, "level": "district", "frequency": spec.frequency, "aggregate": aggregate_of(spec),
+        **gujarati(spec.local_name),
     }
-    if spec.local_name:
-        item["local_name"] = spec.local_name
     if spec.target is not None:
         item["target"] = spec.target
     if spec.method is not None:
@@ -130,14 +146,18 @@ def _kpi_json(spec: data.KpiSpec) -> dict[str, Any]:
 def crisis_kpis_json() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for kind, name, gu in data.BED_KINDS:
-        items.append({"code": f"HFW.BEDS.{kind}.TOTAL", "name": f"{name}: total", "local_name": f"{gu}: કુલ",
-                      "scheme": "HOSP", "unit": "beds", "better": "higher", "level": "facility", "frequency": "PT15M"})
-        items.append({"code": f"HFW.BEDS.{kind}.OCC", "name": f"{name}: occupied", "local_name": f"{gu}: ભરાયેલી",
-                      "scheme": "HOSP", "unit": "beds", "better": "lower", "level": "facility", "frequency": "PT1M"})
+        total = f"HFW.BEDS.{kind}.TOTAL"
+        items.append({"code": total, "name": f"{name}: total", **gujarati(f"{gu}: કુલ"),
+                      "scheme": "HOSP", "unit": "beds", "better": "higher", "level": "facility", "frequency": "PT15M",
+                      "aggregate": "sum"})
+        items.append({"code": f"HFW.BEDS.{kind}.OCC", "name": f"{name}: occupied", **gujarati(f"{gu}: ભરાયેલી"),
+                      "scheme": "HOSP", "unit": "beds", "better": "lower", "level": "facility", "frequency": "PT1M",
+                      "aggregate": "sum", "capacity_of": total})
     warn, critical = data.OXYGEN_ALERT
     items.append({"code": data.OXYGEN_STOCK_KPI, "name": "Oxygen stock (hours of consumption)",
-                  "local_name": "ઓક્સિજન જથ્થો (કલાક)", "scheme": "HOSP", "unit": "hours", "better": "higher",
-                  "level": "facility", "frequency": "PT1M", "alert": {"warn": warn, "critical": critical}})
+                  **gujarati("ઓક્સિજન જથ્થો (કલાક)"), "scheme": "HOSP", "unit": "hours", "better": "higher",
+                  "level": "facility", "frequency": "PT1M", "aggregate": "min",
+                  "alert": {"warn": warn, "critical": critical}})
     return items
 
 
@@ -147,15 +167,15 @@ def crisis_kpi_codes() -> list[str]:
 
 def build_catalog_json(kpis: list[MonthlyKpi]) -> dict[str, Any]:
     """The `/v1/catalog` body; its revision is a hash of everything else in it."""
-    schemes = [{"code": c, "name": n, "local_name": g, "department": d} for c, n, g, d in data.SCHEMES]
+    schemes = [{"code": c, "name": n, **gujarati(g), "department": d} for c, n, g, d in data.SCHEMES]
     for dept, name, gu, _sector in data.DEPARTMENTS:
         schemes.append({"code": f"{CMHL_PREFIX}.{dept}", "name": f"CM Helpline grievances: {name}",
-                        "local_name": f"સીએમ હેલ્પલાઇન ફરિયાદો: {gu}", "department": dept})
+                        **gujarati(f"સીએમ હેલ્પલાઇન ફરિયાદો: {gu}"), "department": dept})
     body: dict[str, Any] = {
-        "state": {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME},
+        "state": {"code": STATE_CODE, "name": STATE_NAME, **gujarati(STATE_LOCAL_NAME)},
         "entities": entities_json(),
-        "sectors": [{"code": c, "name": n, "local_name": g} for c, n, g in data.SECTORS],
-        "departments": [{"code": c, "name": n, "local_name": g, "sector": s} for c, n, g, s in data.DEPARTMENTS],
+        "sectors": [{"code": c, "name": n, **gujarati(g)} for c, n, g in data.SECTORS],
+        "departments": [{"code": c, "name": n, **gujarati(g), "sector": s} for c, n, g, s in data.DEPARTMENTS],
         "schemes": schemes,
         "kpis": [_kpi_json(k.spec) for k in kpis] + crisis_kpis_json(),
         "ranking": RANKING_SPEC,

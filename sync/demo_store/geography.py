@@ -84,12 +84,13 @@ def facility_code(index: int) -> str:
 def entities_json() -> list[dict[str, object]]:
     """The catalog's entities: the state, its districts and one hospital per district."""
     entities: list[dict[str, object]] = [
-        {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME, "level": "state", "parent": None}
+        {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME, "names": {"gu": STATE_LOCAL_NAME},
+         "level": "state", "parent": None}
     ]
     for d in DISTRICTS:
         entities.append(
-            {"code": d.code, "name": d.name, "local_name": d.local_name, "level": "district", "parent": STATE_CODE,
-             "lat": d.lat, "lon": d.lon}
+            {"code": d.code, "name": d.name, "local_name": d.local_name, "names": {"gu": d.local_name},
+             "level": "district", "parent": STATE_CODE, "lat": d.lat, "lon": d.lon}
         )
     for i, d in enumerate(DISTRICTS):
         # The hospital sits a little off the headquarters' centre point.
