@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from .store import BadRequest, DemoStore, Resource
+from .live_store import BadRequest, LiveStore, Resource
 
 StartResponse = Callable[..., Any]
 JSON = "application/json; charset=utf-8"
@@ -37,9 +37,9 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 class DemoStoreApp:
-    """WSGI callable serving API v1 from a `DemoStore`."""
+    """WSGI callable serving API v1 from a demo store of any profile."""
 
-    def __init__(self, store: DemoStore) -> None:
+    def __init__(self, store: LiveStore) -> None:
         self.store = store
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

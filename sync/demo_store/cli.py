@@ -1,4 +1,4 @@
-"""`main.py demo-store`: serve the embedded demo store on the network.
+"""`main.py demo-store [--profile gujarat|city-crisis]`: serve the embedded demo store on the network.
 
 The entry point's owner wires `add_arguments` into the `demo-store` sub-command
 and calls `run`. The token comes from a file or the CMWALL_DEMO_TOKEN environment
@@ -13,8 +13,9 @@ import os
 import sys
 from pathlib import Path
 
+from .profiles import DEFAULT_PROFILE, PROFILES, make_store
 from .server import serve_forever
-from .store import RANKING_MODES, DemoStore
+from .store import RANKING_MODES
 
 TOKEN_ENV = "CMWALL_DEMO_TOKEN"
 
@@ -22,9 +23,11 @@ TOKEN_ENV = "CMWALL_DEMO_TOKEN"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default 8765)")
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
+                        help=f"whose data to serve: {', '.join(PROFILES)} (default {DEFAULT_PROFILE})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
     parser.add_argument("--scale-kpis", type=int, default=None, metavar="N",
-                        help="generate N ranked KPIs instead of the realistic set (benchmarks)")
+                        help="generate N ranked KPIs instead of the realistic set (benchmarks; gujarat only)")
     parser.add_argument("--token-file", type=Path, default=None,
                         help=f"require this bearer token (file's first line); or set {TOKEN_ENV}")
     parser.add_argument("--ranking", choices=RANKING_MODES, default="live",
@@ -48,12 +51,18 @@ def run(args: argparse.Namespace) -> int:
     if args.scale_kpis is not None and args.scale_kpis < 1:
         print("demo-store: --scale-kpis must be positive", file=sys.stderr)
         return 2
-    store = DemoStore(seed=args.seed, scale_kpis=args.scale_kpis, token=token, ranking_mode=args.ranking)
+    try:
+        store = make_store(args.profile, seed=args.seed, scale_kpis=args.scale_kpis,
+                           token=token, ranking_mode=args.ranking)
+    except ValueError as exc:
+        print(f"demo-store: {exc}", file=sys.stderr)
+        return 2
     store.advance()
 
     def ready(url: str) -> None:
         auth = " (bearer token required)" if token else ""
-        print(f"CM Wall demo store serving at {url}{auth}; Ctrl-C to stop", flush=True)
+        profile = args.profile
+        print(f"CM Wall demo store ({profile}) serving at {url}{auth}; Ctrl-C to stop", flush=True)
 
     try:
         serve_forever(store, args.host, args.port, quiet=not args.log_requests, on_ready=ready)

@@ -15,7 +15,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from .app import DemoStoreApp
-from .store import DemoStore
+from .live_store import LiveStore
 
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
@@ -32,7 +32,7 @@ class _LoggingHandler(WSGIRequestHandler):
     pass
 
 
-def make_demo_server(store: DemoStore, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> WSGIServer:
+def make_demo_server(store: LiveStore, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> WSGIServer:
     handler = _QuietHandler if quiet else _LoggingHandler
     return make_server(host, port, DemoStoreApp(store), server_class=_ThreadingWSGIServer, handler_class=handler)
 
@@ -52,7 +52,7 @@ class RunningServer:
     url: str
     server: WSGIServer
     thread: threading.Thread
-    store: DemoStore
+    store: LiveStore
     _stopped: bool = field(default=False, repr=False)
 
     @property
@@ -75,7 +75,7 @@ class RunningServer:
         self.stop()
 
 
-def serve_in_thread(store: DemoStore, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> RunningServer:
+def serve_in_thread(store: LiveStore, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> RunningServer:
     """Serve `store` on host:port (0 = a free port) from a daemon thread."""
     server = make_demo_server(store, host, port, quiet)
     thread = threading.Thread(
@@ -85,7 +85,7 @@ def serve_in_thread(store: DemoStore, host: str = "127.0.0.1", port: int = 0, qu
     return RunningServer(_url(server, host), server, thread, store)
 
 
-def serve_forever(store: DemoStore, host: str = "127.0.0.1", port: int = 0, quiet: bool = True,
+def serve_forever(store: LiveStore, host: str = "127.0.0.1", port: int = 0, quiet: bool = True,
                   on_ready: Any = None) -> None:
     """Serve until interrupted; `on_ready(url)` is called once the socket is listening."""
     server = make_demo_server(store, host, port, quiet)

@@ -46,3 +46,12 @@ def to_posix(when: datetime) -> float:
     if when.tzinfo is None:
         raise ValueError("the demo store's clock must return timezone-aware datetimes")
     return when.timestamp()
+
+
+def minute_period(t: float) -> str:
+    """The instant period "YYYY-MM-DDTHH:MM" of POSIX time `t`, in IST."""
+    return datetime.fromtimestamp(t, IST).strftime("%Y-%m-%dT%H:%M")
+
+
+def day_period(t: float) -> str:
+    return datetime.fromtimestamp(t, IST).strftime("%Y-%m-%d")
