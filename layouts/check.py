@@ -2,7 +2,8 @@
 
 Validates the file against the schema, then every KPI and entity code it names
 against a catalog: the store's at --store, or the embedded demo store's (started in
-process on loopback, the same HTTP path the wall uses). Prints every problem, one a
+process on loopback, the same HTTP path the wall uses) — of --demo-profile, or else of
+the demo profile whose catalog knows the layout's codes. Prints every problem, one a
 line, and exits 0 when there is none, 2 otherwise. Qt is never loaded.
 """
 
@@ -13,6 +14,7 @@ import sys
 
 from ..sync.client import StoreClient, StoreError
 from ..sync.contract import Catalog
+from ..sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
 from ..sync.token import TokenError, load_token
 from .catalog_check import catalog_problems
 from .loader import LayoutError, load_layout
@@ -29,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token-file", metavar="FILE", help="file holding the store's bearer token")
     parser.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust for the store")
     parser.add_argument("--demo-seed", type=int, default=2026, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--demo-profile", choices=PROFILES, default=None,
+                        help="without --store: check against this demo profile's catalog (default: the profile "
+                             "whose catalog knows the layout's codes)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,13 +42,20 @@ def run(args: argparse.Namespace) -> int:
     except LayoutError as err:
         print(err.report(), file=sys.stderr)
         return EXIT_PROBLEMS
+    profile = getattr(args, "demo_profile", None)
+    candidates = [profile or DEFAULT_PROFILE] if args.store or profile else list(PROFILES)
     try:
-        catalog = fetch_catalog(args.store, getattr(args, "token_file", None), getattr(args, "ca_bundle", None),
-                                seed=getattr(args, "demo_seed", 2026))
+        checked = []  # the first profile whose catalog knows every code, else the default's problems
+        for candidate in candidates:
+            catalog = fetch_catalog(args.store, getattr(args, "token_file", None), getattr(args, "ca_bundle", None),
+                                    seed=getattr(args, "demo_seed", 2026), profile=candidate)
+            checked.append((catalog, catalog_problems(layout.spec, catalog, str(layout.path))))
+            if not checked[-1][1]:
+                break
+        catalog, problems = checked[-1] if not checked[-1][1] else checked[0]
     except (StoreError, TokenError) as err:
         print(f"{layout.path}: cannot check codes against the catalog: {err}", file=sys.stderr)
         return EXIT_PROBLEMS
-    problems = catalog_problems(layout.spec, catalog, str(layout.path))
     if problems:
         print("\n".join(str(p) for p in problems), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -55,14 +67,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def fetch_catalog(store_url: str | None, token_file: str | None = None, ca_bundle: str | None = None,
-                  *, seed: int = 2026) -> Catalog:
-    """The catalog of the store at `store_url`, or of an in-process demo store."""
+                  *, seed: int = 2026, profile: str = DEFAULT_PROFILE) -> Catalog:
+    """The catalog of the store at `store_url`, or of an in-process demo store of `profile`."""
     if store_url is not None:
         with StoreClient(store_url, token=load_token(token_file), verify=ca_bundle or True) as client:
             return client.fetch_catalog()
-    from ..sync.demo_store import DemoStore, serve_in_thread
+    from ..sync.demo_store import make_store, serve_in_thread
 
-    server = serve_in_thread(DemoStore(seed=seed), "127.0.0.1", 0)
+    server = serve_in_thread(make_store(profile, seed=seed), "127.0.0.1", 0)
     try:
         with StoreClient(server.url) as client:
             return client.fetch_catalog()

@@ -58,10 +58,10 @@ class Backend:
 
 
 def start_demo_store(config: WallConfig) -> Any:
-    from ..sync.demo_store import DemoStore, serve_in_thread
+    from ..sync.demo_store import make_store, serve_in_thread
 
     try:
-        store = DemoStore(seed=config.demo_seed, ranking_mode=config.demo_ranking)  # type: ignore[arg-type]
+        store = make_store(config.demo_profile, seed=config.demo_seed, ranking_mode=config.demo_ranking)
     except ValueError as err:
         raise BackendError(f"embedded demo store: {err}") from None
     return serve_in_thread(store, LOOPBACK, 0)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import platformdirs
 
+from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
 from ..sync.ranking.cli import positive_number
 from ..sync.service import Intervals
 
@@ -30,6 +32,14 @@ log = logging.getLogger("cmwall")
 def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     return Path(env) if env else Path(platformdirs.user_data_dir("cm-wall", appauthor=False))
+
+
+def demo_profile_data_dir(default: Path, args: argparse.Namespace) -> Path:
+    """The default data directory; a demo profile other than the default keeps its own local
+    store below it, so one profile's observations and cursor never mix with another's."""
+    if args.store is None and args.demo_profile != DEFAULT_DEMO_PROFILE:
+        return default / f"demo-{args.demo_profile}"
+    return default
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     wall.add_argument("--poll-catalog", type=positive_number, default=300.0, metavar="SEC",
                       help="seconds between catalog polls (default 300)")
     wall.add_argument("--demo-seed", type=int, default=2026, metavar="N", help="seed of the embedded demo store")
+    wall.add_argument("--demo-profile", choices=DEMO_PROFILES, default=DEFAULT_DEMO_PROFILE,
+                      help=f"embedded demo store: whose data it serves ({', '.join(DEMO_PROFILES)}; default "
+                           f"{DEFAULT_DEMO_PROFILE}); without --data-dir, another profile keeps its local store "
+                           "in the default data directory's demo-PROFILE folder")
     wall.add_argument("--demo-ranking", choices=("live", "withheld", "stale"), default="live",
                       help="embedded demo store: publish its ranking live, withhold it (404), or serve a stale one")
     parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
@@ -92,7 +106,7 @@ def wall_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .config import WallConfig
 
     return WallConfig(
-        data_dir=args.data_dir or default_data_dir(),
+        data_dir=args.data_dir or demo_profile_data_dir(default_data_dir(), args),
         store_url=args.store,
         layout=args.layout or "auto",
         language=args.language,
@@ -104,6 +118,7 @@ def wall_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         windowed=args.windowed,
         demo_seed=args.demo_seed,
         demo_ranking=args.demo_ranking,
+        demo_profile=args.demo_profile,
     )
 
 

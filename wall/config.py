@@ -26,3 +26,4 @@ class WallConfig:
     windowed: bool = False  # ordinary windows instead of frameless full screen (desk testing)
     demo_seed: int = 2026
     demo_ranking: str = "live"  # live | withheld | stale
+    demo_profile: str = "gujarat"  # whose data the embedded demo store serves (sync/demo_store/profiles.py)
