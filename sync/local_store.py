@@ -32,6 +32,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     select,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -219,6 +220,15 @@ class LocalStore:
     def observation_count(self) -> int:
         with self._reading() as conn:
             return int(conn.exec_driver_sql("SELECT count(*) FROM observations").scalar_one())
+
+    def reported_span(self) -> tuple[datetime, datetime] | None:
+        """When the oldest and the newest stored observation were reported; None if none is."""
+        query = select(func.min(observations.c.reported_at), func.max(observations.c.reported_at))
+        with self._reading() as conn:
+            first, last = conn.execute(query).one()
+        if first is None:
+            return None
+        return datetime.fromtimestamp(first, timezone.utc), datetime.fromtimestamp(last, timezone.utc)
 
     def differences(self, limit: int = 200) -> list[dict[str, Any]]:
         query = select(ranking_differences).order_by(ranking_differences.c.id.desc()).limit(limit)

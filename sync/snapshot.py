@@ -32,6 +32,30 @@ class SyncStatus:
     local_store_error: str | None = None  # disk full, permissions …
 
 
+@dataclass(frozen=True)
+class HistoryView:
+    """The snapshot shows the local store as it was at a past moment (`--as-of`, `replay`),
+    not the live central store: the status strip and audit records say so."""
+
+    mode: str  # "as-of" | "replay"
+    moment: datetime  # the wall's "now": only what had been reported by then is in the snapshot
+    speed: float | None = None  # replay: replayed seconds per wall second
+    until: datetime | None = None  # replay: where it stops
+    stored_from: datetime | None = None  # oldest and newest observation in the local store
+    stored_until: datetime | None = None
+    catalog_fetched_at: datetime | None = None  # the store keeps the latest catalog only
+    central_ranking_withheld: bool = False  # the stored central ranking is newer than `moment`
+
+    @property
+    def ended(self) -> bool:
+        return self.until is not None and self.moment >= self.until
+
+    @property
+    def catalog_is_later(self) -> bool:
+        """The catalog on screen was fetched after `moment` (names, targets may have changed since)."""
+        return self.catalog_fetched_at is not None and self.catalog_fetched_at > self.moment
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     id: int
@@ -51,6 +75,8 @@ class Snapshot:
     ranking_differences: tuple[RankDifference, ...] = ()
     # Observations of the ranked month and the one before: input for explanations.
     ranking_table: ObservationTable = field(default_factory=ObservationTable.empty)
+    # Set when the snapshot is stored history (sync/history.py), None on the live wall.
+    history: HistoryView | None = None
 
     @property
     def ranking_is_local(self) -> bool:

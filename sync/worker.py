@@ -36,6 +36,45 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def rank_latest_months(
+    catalog: Catalog, series: Mapping[str, KpiSeries], computed_at: datetime, provisional_threshold: float
+) -> tuple[RankingResult | None, RankingResult | None, ObservationTable | None]:
+    """The local ranking of the latest month with a ranked observation, the month before,
+    and the engine's input table; (None, None, None) when no ranked KPI has data.
+    Shared by the live worker and the history reader (sync/history.py)."""
+    kpis = [k.code for k in ranked_kpis(catalog)]
+    months = [s.periods[-1][:7] for k in kpis if (s := series.get(k)) is not None and s.periods]
+    if not months:
+        return None, None, None
+    month = max(months)
+    previous = previous_month(month)
+    table = table_for_months(series, (month, previous), kpis)
+    current = compute_ranking(catalog, table, month, computed_at=computed_at,
+                              provisional_threshold=provisional_threshold)
+    before = compute_ranking(catalog, table, previous, computed_at=computed_at,
+                             provisional_threshold=provisional_threshold)
+    return current, before, table
+
+
+def choose_shown_ranking(
+    central: RankingResult | None,
+    central_previous: RankingResult | None,
+    local: RankingResult | None,
+    local_previous: RankingResult | None,
+    *,
+    central_error: str | None,
+    newest_observation: datetime | None,
+) -> tuple[RankingResult | None, str, RankingResult | None]:
+    """(ranking shown, why, the same source's previous month for movement)."""
+    chosen, reason = choose_ranking(central, local, central_error=central_error, newest_observation=newest_observation)
+    previous = local_previous
+    if chosen is not None and chosen.source == "central":
+        chosen = chosen.with_reporting_flags(local)
+        if central_previous is not None:
+            previous = central_previous.with_reporting_flags(local_previous)
+    return chosen, reason, previous
+
+
 class SyncWorker:
     def __init__(
         self,
@@ -212,36 +251,18 @@ class SyncWorker:
         """Recompute the local ranking for the latest ranked month and the one before."""
         if self.catalog is None:
             return
-        kpis = [k.code for k in ranked_kpis(self.catalog)]
-        months = [s.periods[-1][:7] for k in kpis if (s := self.series.get(k)) is not None and s.periods]
-        if not months:
-            self.local = self.local_previous = None
-            return
-        month = max(months)
-        previous = previous_month(month)
-        self.ranking_table = table_for_months(self.series, (month, previous), kpis)
-        now = self.clock()
-        self.local = compute_ranking(
-            self.catalog, self.ranking_table, month, computed_at=now,
-            provisional_threshold=self.provisional_threshold,
+        self.local, self.local_previous, table = rank_latest_months(
+            self.catalog, self.series, self.clock(), self.provisional_threshold
         )
-        self.local_previous = compute_ranking(
-            self.catalog, self.ranking_table, previous, computed_at=now,
-            provisional_threshold=self.provisional_threshold,
-        )
+        if table is not None:
+            self.ranking_table = table
 
     def _choose(self) -> tuple[RankingResult | None, str, RankingResult | None]:
         newest = datetime.fromtimestamp(self.newest_reported_at, timezone.utc) if self.newest_reported_at else None
-        central = None if self.central_missing else self.central
-        chosen, reason = choose_ranking(
-            central, self.local, central_error=self.central_error, newest_observation=newest
+        return choose_shown_ranking(
+            None if self.central_missing else self.central, self.central_previous, self.local, self.local_previous,
+            central_error=self.central_error, newest_observation=newest,
         )
-        previous = self.local_previous
-        if chosen is not None and chosen.source == "central":
-            chosen = chosen.with_reporting_flags(self.local)
-            if self.central_previous is not None:
-                previous = self.central_previous.with_reporting_flags(self.local_previous)
-        return chosen, reason, previous
 
     def _note_fallback_end(self, chosen: RankingResult | None) -> None:
         """When the store's ranking replaces the local estimate the wall was showing,

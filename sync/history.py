@@ -1,0 +1,277 @@
+"""The wall at any moment of its history, read from its local store. Qt-free.
+
+`--as-of TIME` and `main.py replay` show what the local store had received by a
+moment, never anything newer: observations reported at or before it, ranked by the
+local engine; the central store's ranking only if it had been computed by then (the
+local store keeps only the latest one, so an older moment gets the local estimate).
+The local store keeps the latest catalog only, so a moment before it was fetched is
+shown with it and the snapshot says "catalog as of …"; and it keeps the latest version
+of each observation, so a value corrected after the moment is left out rather than
+shown early.
+
+`HistoryWorker` reads the store once and builds snapshots for any moment (forward
+steps apply only the rows reported since the last one). `HistoryService` runs it on
+one worker thread, like the live `SyncService`: the GUI thread never reads the
+database, and nothing polls the store.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from .contract import Catalog
+from .local_store import DB_FILENAME, LocalStore, LocalStoreError
+from .observations import ObservationTable
+from .ranking.fallback import REASON_MISSING
+from .ranking.result import RankingResult
+from .series import KpiSeries, Row, apply_rows, frozen
+from .snapshot import HistoryView, Snapshot, SyncStatus
+from .worker import choose_shown_ranking, rank_latest_months
+
+log = logging.getLogger(__name__)
+
+IST = timezone(timedelta(hours=5, minutes=30), "IST")  # the wall's time zone
+AS_OF, REPLAY = "as-of", "replay"
+# Why the local estimate is shown when the stored central ranking is newer than the moment.
+REASON_NOT_STORED = "local estimate: central ranking of that time not stored"
+
+
+class HistoryError(Exception):
+    """Stored history cannot be shown: a one-line reason for the operator."""
+
+
+def parse_moment(text: str) -> datetime:
+    """ISO-8601 date or date-time, with or without an offset (without one: IST)."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise HistoryError(
+            f"{text!r} is not an ISO-8601 time (e.g. 2026-11-21T10:32 or 2026-11-21T10:32+05:30)"
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=IST)
+
+
+def moment_text(moment: datetime) -> str:
+    """'21 Nov 2026 10:32 IST' (English; the wall translates its own labels)."""
+    local = moment.astimezone(IST)
+    return f"{local.day} {local.strftime('%b %Y %H:%M')} IST"
+
+
+def open_local_store(data_dir: Path) -> LocalStore:
+    """The local store of an earlier live run or `main.py sync`; never creates one."""
+    if not (data_dir / DB_FILENAME).is_file():
+        raise HistoryError(
+            f"no local store in {data_dir}: fill it with a live run of the wall or "
+            f"`main.py sync --store URL --data-dir {data_dir}` first"
+        )
+    try:
+        store = LocalStore(data_dir)
+        if store.catalog() is None:
+            store.close()
+            raise HistoryError(f"the local store in {data_dir} holds no catalog yet: nothing to show")
+    except LocalStoreError as err:
+        raise HistoryError(str(err)) from None
+    return store
+
+
+def _stamp(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+class HistoryWorker:
+    """Snapshots of the local store as of any moment. Only the worker thread calls it."""
+
+    def __init__(self, store: LocalStore, *, provisional_threshold: float = 0.25) -> None:
+        self.store = store
+        self.provisional_threshold = provisional_threshold
+        self.catalog: Catalog | None = None
+        self.catalog_fetched_at: datetime | None = None
+        self.central: RankingResult | None = None
+        self.load_error: str | None = None
+        self._rows: list[Row] = []  # every stored observation, by reported_at
+        self._times: list[float] = []
+        self._applied = 0  # rows[:_applied] are in `_series`
+        self._series: Mapping[str, KpiSeries] = MappingProxyType({})
+        self._ranked_upto = -1
+        self._local: RankingResult | None = None
+        self._local_previous: RankingResult | None = None
+        self._table = ObservationTable.empty()
+        self._next_id = 1
+
+    @property
+    def stored_from(self) -> datetime | None:
+        return _stamp(self._times[0]) if self._times else None
+
+    @property
+    def stored_until(self) -> datetime | None:
+        return _stamp(self._times[-1]) if self._times else None
+
+    def load(self) -> None:
+        """Read the catalog, the stored central ranking and every observation, once."""
+        try:
+            stored = self.store.catalog()
+            if stored is not None:
+                self.catalog, doc = stored
+                self.catalog_fetched_at = doc.fetched_at
+            ranking = self.store.ranking()
+            self.central = RankingResult.from_contract(ranking[0]) if ranking else None
+            rows: list[Row] = [row for batch in self.store.iter_observations() for row in batch]
+        except LocalStoreError as err:
+            self.load_error = str(err)
+            return
+        rows.sort(key=lambda r: r[4])
+        self._rows, self._times = rows, [r[4] for r in rows]
+        self._applied, self._series, self._ranked_upto = 0, MappingProxyType({}), -1
+
+    def snapshot_at(self, moment: datetime, *, mode: str = AS_OF, speed: float | None = None,
+                    until: datetime | None = None) -> Snapshot:
+        """What the wall held at `moment`: rows reported at or before it, ranked locally."""
+        upto = bisect.bisect_right(self._times, moment.timestamp())
+        self._advance(upto)
+        central = self.central if self.central is not None and self.central.computed_at <= moment else None
+        withheld = self.central is not None and central is None
+        newest = _stamp(self._times[upto - 1]) if upto else None
+        chosen, reason, previous = choose_shown_ranking(
+            central, None, self._local, self._local_previous, central_error=None, newest_observation=newest
+        )
+        if withheld and reason == REASON_MISSING:
+            reason = REASON_NOT_STORED
+        status = SyncStatus(store_url=str(self.store.path), local_store_error=self.load_error)
+        view = HistoryView(
+            mode=mode, moment=moment, speed=speed, until=until, stored_from=self.stored_from,
+            stored_until=self.stored_until, catalog_fetched_at=self.catalog_fetched_at,
+            central_ranking_withheld=withheld,
+        )
+        snapshot = Snapshot(
+            id=self._next_id, created_at=moment, status=status, catalog=self.catalog, series=self._series,
+            data_as_of=newest, ranking=chosen, ranking_reason=reason, previous_ranking=previous,
+            central_ranking=central, local_ranking=self._local, ranking_table=self._table, history=view,
+        )
+        self._next_id += 1
+        return snapshot
+
+    def _advance(self, upto: int) -> None:
+        """Hold exactly rows[:upto]: apply the new ones going forward, rebuild going back."""
+        if upto < self._applied:
+            self._series, self._applied = MappingProxyType({}), 0
+        if upto > self._applied:
+            self._series = frozen(apply_rows(self._series, self._rows[self._applied:upto]))
+            self._applied = upto
+        if upto != self._ranked_upto and self.catalog is not None:
+            moment = _stamp(self._times[upto - 1]) if upto else _stamp(0)
+            local, previous, table = rank_latest_months(self.catalog, self._series, moment, self.provisional_threshold)
+            self._local, self._local_previous = local, previous
+            self._table = table if table is not None else ObservationTable.empty()
+            self._ranked_upto = upto
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """A stored period played forward: `speed` replayed seconds per wall second."""
+
+    start: datetime
+    until: datetime
+    speed: float = 60.0
+    step_s: float = 1.0  # wall seconds between snapshots
+
+    def moment_after(self, elapsed_s: float) -> datetime:
+        return min(self.until, self.start + timedelta(seconds=elapsed_s * self.speed))
+
+    def moments_every(self, every_s: float) -> list[datetime]:
+        """start, start + every, …, and always `until`: the moments a screenshot set is taken."""
+        moments, moment = [], self.start
+        while moment < self.until:
+            moments.append(moment)
+            moment += timedelta(seconds=every_s)
+        moments.append(self.until)
+        return moments
+
+
+Monotonic = Callable[[], float]
+
+
+class HistoryService:
+    """Runs a `HistoryWorker` on one worker thread and hands its snapshots to `on_snapshot`.
+
+    As of a moment: load, publish that moment, and nothing more. Replay: load, then a
+    snapshot every `step_s` wall seconds until `until` (or, with `autoplay` off, only
+    the moments asked for through `show()`: screenshot sets step deterministically).
+    """
+
+    def __init__(self, worker: HistoryWorker, on_snapshot: Callable[[Snapshot], None], *, moment: datetime,
+                 replay: ReplayPlan | None = None, autoplay: bool = True, monotonic: Monotonic = time.monotonic) -> None:
+        self.worker = worker
+        self.on_snapshot = on_snapshot
+        self.moment = moment
+        self.replay = replay
+        self.autoplay = autoplay and replay is not None
+        self.monotonic = monotonic
+        self._started_at: float | None = None
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+            timezone="UTC",
+        )
+
+    def start(self) -> None:
+        """Load the store, show the first moment, then (replay) play forward; returns at once."""
+        self.scheduler.add_job(self._run, "date", run_date=datetime.now(timezone.utc), args=[self._load], id="load")
+        self.scheduler.start()
+
+    def show(self, moment: datetime) -> None:
+        """Publish the snapshot of `moment` as soon as the worker thread is free."""
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, "date", run_date=datetime.now(timezone.utc),
+                                   args=[lambda: self._at(moment)])
+
+    def refresh_now(self) -> None:
+        """Nothing to poll: show the current moment again."""
+        self.show(self.moment)
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        self.worker.store.close()
+
+    # --- on the worker thread -----------------------------------------------------------
+
+    def _load(self) -> Snapshot:
+        self.worker.load()
+        snapshot = self._at(self.moment)
+        if self.autoplay:
+            assert self.replay is not None
+            self._started_at = self.monotonic()
+            self.scheduler.add_job(self._run, "interval", seconds=self.replay.step_s, args=[self._step], id="step")
+        return snapshot
+
+    def _step(self) -> Snapshot | None:
+        assert self.replay is not None and self._started_at is not None
+        moment = self.replay.moment_after(self.monotonic() - self._started_at)
+        if moment >= self.replay.until:
+            self.scheduler.remove_job("step")  # the last frame stays on screen
+        return self._at(moment)
+
+    def _at(self, moment: datetime) -> Snapshot:
+        self.moment = moment
+        if self.replay is None:
+            return self.worker.snapshot_at(moment, mode=AS_OF)
+        return self.worker.snapshot_at(moment, mode=REPLAY, speed=self.replay.speed, until=self.replay.until)
+
+    def _run(self, job: Callable[[], Snapshot | None]) -> None:
+        try:
+            snapshot = job()
+        except Exception:  # a bug must not stop the replay: log it, keep the last frame
+            log.exception("history job failed")
+            return
+        if snapshot is not None:
+            self.on_snapshot(snapshot)

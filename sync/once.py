@@ -1,0 +1,103 @@
+"""`python main.py sync`: fill a data directory from a store once, then exit.
+
+The same worker, client and local store as the live wall (catalog, the whole
+observations feed page by page until `more` is false, the published ranking), run
+once instead of on a schedule, so `--as-of` and `replay` can show a store's history
+without a wall having run against it. Without `--store` it syncs the embedded demo
+store (the `--demo-profile` given). A failure is one line on stderr and a non-zero exit; whatever pages reached
+the disk before it stay (with their cursor), so running it again resumes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .client import StoreClient
+from .history import moment_text
+from .local_store import LocalStore, LocalStoreError
+from .ranking.cli import positive_number
+from .token import TokenError, load_token
+from .worker import SyncWorker
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: the wall's own options of the same name, given before the command, stay.
+    parser.add_argument("--store", default=argparse.SUPPRESS, metavar="URL",
+                        help="API v1 store base URL (default: the embedded demo store)")
+    parser.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                        help="the data directory to fill (default: the wall's)")
+    parser.add_argument("--token-file", type=Path, default=argparse.SUPPRESS, metavar="FILE",
+                        help="file holding the store's bearer token (else $CMWALL_TOKEN_FILE / $CMWALL_TOKEN)")
+    parser.add_argument("--ca-bundle", default=argparse.SUPPRESS, metavar="FILE",
+                        help="CA certificates to trust (TLS is always verified)")
+    parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
+                        help="HTTP timeout in seconds (default 10)")
+
+
+def _error(message: str) -> None:
+    print(f"cm-wall sync: error: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir: Path = args.data_dir
+    try:
+        token = load_token(getattr(args, "token_file", None))
+    except TokenError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
+    demo = None
+    url = getattr(args, "store", None)
+    if url is None:
+        from .demo_store import make_store, serve_in_thread
+
+        try:
+            store_model = make_store(getattr(args, "demo_profile", "gujarat"), seed=getattr(args, "demo_seed", 2026),
+                                     ranking_mode=getattr(args, "demo_ranking", "live"))
+        except ValueError as err:
+            _error(f"embedded demo store: {err}")
+            return EXIT_BAD_INPUT
+        demo = serve_in_thread(store_model, "127.0.0.1", 0)
+        url = demo.url
+    try:
+        try:
+            client = StoreClient(url, token=token, timeout=getattr(args, "timeout", None) or 10.0,
+                                 verify=getattr(args, "ca_bundle", None) or True)
+        except (OSError, ValueError) as err:
+            _error(f"cannot set up the store client: {err}")
+            return EXIT_BAD_INPUT
+        try:
+            store = LocalStore(data_dir)
+        except (OSError, LocalStoreError) as err:
+            client.close()
+            _error(f"cannot open the local store in {data_dir}: {err}")
+            return EXIT_BAD_INPUT
+        worker = SyncWorker(client, store)
+        try:
+            worker.poll_all()
+            status = worker.status
+            if status.reachable is not True or status.local_store_error:
+                _error(f"sync of {url} failed: {status.last_error or status.local_store_error}")
+                return EXIT_FAILED
+            print(_summary(worker, "embedded demo store" if demo else url))
+            return 0
+        finally:
+            client.close()
+            store.close()
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+def _summary(worker: SyncWorker, source: str) -> str:
+    count = worker.store.observation_count()
+    reported = worker.store.reported_span()
+    span = f", reported {moment_text(reported[0])} … {moment_text(reported[1])}" if reported else ""
+    catalog = worker.catalog.revision if worker.catalog else "none"
+    ranking = f"central ranking {worker.central.period}" if worker.central else "no central ranking"
+    return (f"cm-wall sync: {source} → {worker.store.path}: {count:,} observations{span}; "
+            f"catalog {catalog}; {ranking}")
