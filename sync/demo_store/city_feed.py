@@ -111,6 +111,8 @@ class CitySource:
     # --- rows -------------------------------------------------------------------
     def _snapshots(self, r: dict[str, np.ndarray]) -> list[Batch]:
         h, t = r["h"], r["instant"]
+        if not h.size:
+            return []
         columns: list[tuple[str, np.ndarray, np.ndarray]] = []  # (kpi, value, which reports carry it)
         used = self.model.used_beds(h, t, r["noise"])
         cap = self.model.capacity[:, h]
@@ -141,6 +143,8 @@ class CitySource:
 
     def _daily(self, r: dict[str, np.ndarray]) -> list[Batch]:
         h, t = r["h"], r["instant"]
+        if not h.size:
+            return []
         day = np.floor((t + IST_OFFSET) / DAY)
         order = np.lexsort((r["arrival"], day, h))  # the latest report of each (hospital, day) last
         last = order[np.r_[(h[order][1:] != h[order][:-1]) | (day[order][1:] != day[order][:-1]), True]]

@@ -17,7 +17,7 @@ from .city_hospitals import Hospital
 
 DAY = 86400.0
 WAVE_PERIOD = 6.5 * DAY  # the city-wide surge and ebb
-BASE_RATE = np.array([0.68, 0.66, 0.80, 0.62])  # general, oxygen, ICU, ventilator
+BASE_RATE = np.array([0.62, 0.60, 0.68, 0.55])  # general, oxygen, ICU, ventilator
 HOT_SHARE = 0.07  # hospitals whose ICU runs at or near full
 
 
@@ -60,7 +60,7 @@ class CityModel:
         day = np.sin(2 * np.pi * ((t + 19800.0) / DAY - 0.25) + self.day_phase[h])  # busier by day (IST)
         rate = (
             self.base[:, h]
-            + 0.08 * self.wave(t)[None, :]
+            + 0.07 * self.wave(t)[None, :]
             + 0.02 * day[None, :]
             + 0.05 * np.sin(2 * np.pi * t[None, :] / self.swing_period[:, h] + self.swing_phase[:, h])
             + 0.015 * noise
