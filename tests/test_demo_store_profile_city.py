@@ -7,7 +7,7 @@ snapshots at irregular instants, late and silent hospitals, no published ranking
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -204,8 +204,9 @@ def test_daily_running_totals_and_closed_months() -> None:
     rows, cursor = sync(client)
     days = sorted({o["period"] for o in rows if o["kpi"] == "LKO.FLOW.ADMIT"})
     assert days[-1] == "2026-11-22" and len(days) == 8
-    months = {o["period"] for o in rows if o["kpi"].startswith("LKO.PERF.")}
-    assert months == {"2026-08", "2026-09", "2026-10"}
+    months = Counter(o["period"] for o in rows if o["kpi"] == "LKO.PERF.SATISF")
+    assert months.keys() == {"2026-08", "2026-09", "2026-10", "2026-11"}  # three closed, one month to date
+    assert months["2026-11"] > 250
     before = {o["entity"]: o["value"] for o in rows if o["kpi"] == "LKO.FLOW.ADMIT" and o["period"] == "2026-11-22"}
     clock.advance(hours=3)
     new, _ = sync(client, cursor)
@@ -224,7 +225,7 @@ def test_the_wall_engine_can_rank_hospitals_locally(catalog: Catalog, feed: tupl
         (o["kpi"], o["entity"], o["period"], o["value"], datetime.fromisoformat(o["reported_at"]))
         for o in feed[0] if o["kpi"].startswith("LKO.PERF."))
     result = compute_ranking(catalog, table, None, computed_at=START)
-    assert result is not None and result.period == "2026-10"
+    assert result is not None and result.period == "2026-11"  # month to date
     ranked = [r for r in result.rows if r.rank is not None]
     assert len(ranked) > 250 and all(r.entity.startswith("LKO-H") for r in ranked)
     grades = [g for g, _ in catalog.ranking.grades]
@@ -255,3 +256,19 @@ def test_snapshot_history_stays_bounded_as_days_pass() -> None:
     oldest = min(store._state.crisis_periods)
     assert oldest >= (clock.now - timedelta(days=3, minutes=1)).strftime("%Y-%m-%dT%H:%M")
     assert store._state.log.alive_count < 1.3 * alive
+
+
+def test_month_to_date_figures_give_way_to_final_ones_days_after_the_month() -> None:
+    clock = FakeClock(datetime(2026, 11, 3, 10, 0, tzinfo=IST))
+    client = httpx.Client(transport=httpx.WSGITransport(app=DemoStoreApp(CityCrisisStore(seed=4, clock=clock))),
+                          base_url="http://city")
+    rows, cursor = sync(client)
+    month_end = datetime(2026, 11, 1, tzinfo=IST)
+    october = {o["entity"]: datetime.fromisoformat(o["reported_at"]) for o in rows
+               if o["kpi"] == "LKO.PERF.MORT" and o["period"] == "2026-10"}
+    final = {e for e, at in october.items() if at > month_end + timedelta(hours=12)}  # late reports come sooner
+    assert 0 < len(final) < len(october)  # some hospitals' final October figures are still to come
+    clock.advance(days=20)
+    later, _ = sync(client, cursor)
+    corrected = {o["entity"] for o in later if o["kpi"] == "LKO.PERF.MORT" and o["period"] == "2026-10"}
+    assert corrected == october.keys() - final

@@ -9,8 +9,9 @@ one report a day. Some hospitals never send some figures at all: small ones have
 ventilator beds, a few never fill in ICU occupancy, cylinders or the daily flow.
 
 Each report also carries that day's running admissions, discharges, referrals and
-triage wait (period "YYYY-MM-DD": later reports correct earlier ones). Monthly
-performance figures arrive once, days after the month closes, some much later.
+triage wait (period "YYYY-MM-DD"), and the month's performance figures so far
+(period "YYYY-MM"); later reports correct earlier ones. A month's final performance
+figures arrive days after it closes, some hospitals' much later.
 
 History at the first reading of the clock: three days of snapshots, seven of daily
 figures, three closed months. Snapshots older than three days leave the feed.
@@ -161,20 +162,38 @@ class CitySource:
                                          flow[i, sel], r["arrival"][rows]))
         return batches
 
-    def _monthly(self, t_prev: float | None, t_now: float) -> list[Batch]:
+    def _performance(self, r: dict[str, np.ndarray], t_prev: float | None, t_now: float) -> list[Batch]:
+        """Month-to-date figures with every report; final ones days after the month closes."""
         assert self.start is not None
-        batches = []
-        first = month_index(self.start) - CLOSED_MONTHS
-        for m in range(first, month_index(t_now)):
+        h, t = r["h"], r["instant"]
+        day = np.floor((t + IST_OFFSET) / DAY).astype(np.int64)
+        days, at = np.unique(day, return_inverse=True)
+        month = np.array([month_index(d * DAY - IST_OFFSET + 1.0) for d in days.tolist()], np.int64)[at.ravel()]
+        candidates = [(h, month, day, r["arrival"], np.zeros(h.size, np.bool_))]
+        for m in range(month_index(self.start) - CLOSED_MONTHS, month_index(t_now)):
             arrival = month_start(m + 1) + self.perf_lag
-            due = (arrival <= t_now) & (arrival > (t_prev if t_prev is not None else -np.inf))
-            if not due.any():
-                continue
-            values = self.model.monthly(m)
+            due = np.flatnonzero((arrival <= t_now) & (arrival > (t_prev if t_prev is not None else -np.inf)))
+            candidates.append((due, np.full(due.size, m), np.zeros(due.size, np.int64), arrival[due],
+                               np.ones(due.size, np.bool_)))
+        hh, mm, dd, arrival, final = (np.concatenate(c) for c in zip(*candidates))
+        order = np.lexsort((arrival, mm, hh))  # the latest of each (hospital, month) last
+        last = order[np.r_[(hh[order][1:] != hh[order][:-1]) | (mm[order][1:] != mm[order][:-1]), True]] \
+            if hh.size else order
+        batches = []
+        for m in np.unique(mm[last]).tolist():
+            rows = last[mm[last] == m]
+            values = np.empty((len(PERF_KPIS), rows.size))
+            closed = final[rows]
+            values[:, closed] = self.model.monthly(m)[:, hh[rows[closed]]]
+            for d in np.unique(dd[rows[~closed]]).tolist():
+                sel = ~closed & (dd[rows] == d)
+                elapsed = (d * DAY - IST_OFFSET - month_start(m)) / (month_start(m + 1) - month_start(m))
+                values[:, sel] = self.model.month_to_date(m, d, elapsed, hh[rows[sel]])
             for i, code in enumerate(PERF_KPIS):
                 k = self.kpi_index[code]
-                h = np.flatnonzero(due & self.sends[k])
-                batches.append(Batch(np.full(h.size, k), h + 1, month_period(m), values[i, h], arrival[h]))
+                sel = self.sends[k, hh[rows]]
+                batches.append(Batch(np.full(int(sel.sum()), k), hh[rows[sel]] + 1, month_period(m), values[i, sel],
+                                     arrival[rows[sel]]))
         return batches
 
     # --- Source -----------------------------------------------------------------
@@ -193,4 +212,4 @@ class CitySource:
             reports["capacity"] |= reports["instant"] == first[reports["h"]]
         snapshot_since = np.floor((t_now - INSTANT_HISTORY) / 60.0) * 60.0
         recent = {name: a[..., reports["instant"] >= snapshot_since] for name, a in reports.items()}
-        return self._snapshots(recent) + self._daily(reports) + self._monthly(t_prev, t_now)
+        return self._snapshots(recent) + self._daily(reports) + self._performance(reports, t_prev, t_now)

@@ -4,7 +4,8 @@ Bed occupancy rises and falls with a city-wide wave of a few days, a daily rhyth
 and each hospital's own slower swings; a handful of hospitals run their ICUs at or
 near full. Oxygen cylinders empty out between refills (a saw-tooth per hospital).
 Daily admissions and discharges are running totals through the day. Monthly
-performance figures follow each hospital's persistent quality with some noise.
+performance figures follow each hospital's persistent quality with some noise, and
+month-to-date figures converge on them as the month goes by.
 Everything is vectorised over (hospital, instant) pairs with numpy and depends only
 on (seed, hospital, time), so any moment can be recomputed without state.
 """
@@ -90,15 +91,37 @@ class CityModel:
             out[3, sel] = np.round(np.clip(self.wait_base[hh] * surge + 3.0 * draw[3], 2.0, 120.0))
         return out
 
-    def monthly(self, m: int) -> np.ndarray:
-        """Performance figures (5 KPIs in `PERF_KPIS` order, all hospitals) of month `m`."""
+    def _month_raw(self, m: int) -> np.ndarray:
+        """Unrounded, unclipped performance figures (5, hospitals) of month `m` as finally reported."""
         rng = np.random.default_rng([self.seed, 23, m])
         q = self.quality + 0.25 * rng.normal(0.0, 1.0, self.n)
         e = rng.normal(0.0, 1.0, (5, self.n))
-        return np.array([
-            np.round(np.clip(90.0 + 6.0 * q + 3.0 * e[0], 35.0, 100.0), 1),
-            np.round(np.clip(3.0 - 0.8 * q + 0.4 * e[1], 0.3, 12.0), 2),
-            np.round(np.clip(2.2 - 0.6 * q + 0.35 * e[2], 0.2, 10.0), 2),
-            np.round(np.clip(86.0 + 7.0 * q + 4.0 * e[3], 20.0, 100.0), 1),
-            np.round(np.clip(80.0 + 6.0 * q + 3.0 * e[4], 30.0, 100.0), 1),
-        ])
+        return PERF_MEAN[:, None] + PERF_QUALITY[:, None] * q[None, :] + PERF_NOISE[:, None] * e
+
+    @staticmethod
+    def _finish(raw: np.ndarray) -> np.ndarray:
+        clipped = np.clip(raw, PERF_LO[:, None], PERF_HI[:, None])
+        factor = 10.0 ** PERF_DECIMALS[:, None]
+        return np.round(clipped * factor) / factor
+
+    def monthly(self, m: int) -> np.ndarray:
+        """Performance figures (5 KPIs in `PERF_KPIS` order, all hospitals) of month `m`, final."""
+        return self._finish(self._month_raw(m))
+
+    def month_to_date(self, m: int, day: int, elapsed: float, h: np.ndarray) -> np.ndarray:
+        """Month `m`'s figures for hospitals `h` as known on absolute IST day `day`, `elapsed`
+        (0 … 1) of the way through the month: further from the final figures early on."""
+        rng = np.random.default_rng([self.seed, 26, m, day])
+        drift = rng.normal(0.0, 1.0, (5, self.n))[:, h]
+        raw = self._month_raw(m)[:, h] + (1.0 - elapsed) * 1.5 * PERF_NOISE[:, None] * drift
+        return self._finish(raw)
+
+
+# Monthly performance, in `PERF_KPIS` order: on-time bed updates %, mortality %,
+# infections per 1,000 patient-days, discharge summaries %, satisfaction %.
+PERF_MEAN = np.array([90.0, 3.0, 2.2, 86.0, 80.0])
+PERF_QUALITY = np.array([6.0, -0.8, -0.6, 7.0, 6.0])  # effect of a hospital's quality
+PERF_NOISE = np.array([3.0, 0.4, 0.35, 4.0, 3.0])
+PERF_LO = np.array([35.0, 0.3, 0.2, 20.0, 30.0])
+PERF_HI = np.array([100.0, 12.0, 10.0, 100.0, 100.0])
+PERF_DECIMALS = np.array([1.0, 2.0, 2.0, 1.0, 1.0])
