@@ -7,6 +7,7 @@ code reads from across the room on a 1080p and on a 4K wall.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
@@ -79,17 +80,44 @@ def _is_figure(text: str) -> bool:
     return len(text) <= 14 and any(c.isdigit() for c in text)
 
 
+CHIP_PADDING = 0.3  # room each side of a chip's label, as a share of its pixel size
+
+
+def chip_label_size(label: str, pixel_size: int, width: float) -> int:
+    """The largest size ≤ `pixel_size` at which `label` (bold, padded) fits a chip `width`
+    wide: a grade name shrinks to fit, it is never cut to "Prag…"."""
+    size = max(6, int(pixel_size))
+    needed = text_width(label, size, True) + 2 * CHIP_PADDING * size
+    if needed > width > 0:  # start near the answer (widths grow about linearly with size)
+        size = max(6, min(size, int(size * width / needed) + 1))
+    while size > 6 and text_width(label, size, True) + 2 * CHIP_PADDING * size > width:
+        size -= 1
+    return size
+
+
 def draw_chip(painter: QPainter, rect: QRectF, label: str, fill: str, pixel_size: int) -> None:
-    """A filled rounded chip with a dark letter: grade A–D, alert symbol."""
+    """A filled rounded chip with a dark label (a grade name, an alert symbol), shrunk to fit."""
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour(fill))
     radius = min(rect.width(), rect.height()) * 0.2
     painter.drawRoundedRect(rect, radius, radius)
-    draw_text(painter, rect, label, pixel_size, fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
+    draw_text(painter, rect, label, chip_label_size(label, pixel_size, rect.width()), fg=theme.BACKGROUND, bold=True,
+              align=ALIGN_CENTER, shrink=True)
 
 
-def grade_chip(painter: QPainter, rect: QRectF, grade: str | None, pixel_size: int) -> None:
-    draw_chip(painter, rect, grade or "–", theme.grade_colour(grade), pixel_size)
+def grade_chip_width(grades: Sequence[str], pixel_size: int) -> float:
+    """How wide a grade chip must be to show the longest of `grades` (the catalog's grade
+    names) whole at `pixel_size`, padding included. Reserve it for every row of a column,
+    so the layout does not jump with the grade shown; callers keep a chip at least as
+    wide as it is tall, so one-letter grades stay square."""
+    longest = max((text_width(name, pixel_size, True) for name in grades), default=0.0)
+    return longest + 2 * CHIP_PADDING * pixel_size
+
+
+def grade_chip(painter: QPainter, rect: QRectF, grade: str | None, pixel_size: int,
+               grades: Sequence[str] = theme.DEFAULT_GRADES) -> None:
+    """`grade`'s chip, coloured by its place among `grades` (the catalog's names, best first)."""
+    draw_chip(painter, rect, grade or "–", theme.grade_colour(grade, grades), pixel_size)
 
 
 def draw_age(painter: QPainter, rect: QRectF, age: DataAge, pixel_size: int) -> float:
