@@ -22,6 +22,7 @@ from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..data_age import DataAge, snapshot_age
+from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..kpi_figures import kpi_marks, period_label
 from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
@@ -128,7 +129,8 @@ class AttentionTile(PaintedTile):
                 for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code)[:half]]
         low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}")
                for k, m, pos, of in bottom_quarter(ranking, kpis, code)[: max(1, self.options.count - len(fell))]]
-        since = period_label(snapshot.previous_ranking.period, with_year=False) if snapshot.previous_ranking else ""
+        # "since Sep 2026": a two-digit year ("since Sep 26") reads as the 26th of September
+        since = period_label(snapshot.previous_ranking.period) if snapshot.previous_ranking else ""
         return AttentionModel(
             title=f"{title} · {period_label(ranking.period)}",
             falls_heading=f"{tr('Biggest falls in marks since')} {since}".strip(),
@@ -143,14 +145,15 @@ class AttentionTile(PaintedTile):
         return self.context.name(catalog.kpi(code), code)
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: AttentionModel) -> None:
-        self.paint_heading(painter, model.title, model.age)
+        # the title ends with the month: it shrinks to fit rather than lose it to "…"
+        paint_fitted_heading(painter, self.heading_rect(), self.pad, model.title, model.age, self.scale.title, self.scale.small)
         gap = self.scale.body
         half = (rect.width() - gap) / 2
         self._paint_list(painter, QRectF(rect.left(), rect.top(), half, rect.height()), model.falls_heading, model.falls, DOWN, model.empty_text)
         self._paint_list(painter, QRectF(rect.left() + half + gap, rect.top(), half, rect.height()), model.bottom_heading, model.bottom, LOW, model.empty_text)
 
     def _paint_list(self, painter: QPainter, rect: QRectF, heading: str, rows: tuple[AttentionRow, ...], tint: str, empty: str) -> None:
-        draw_text(painter, QRectF(rect.left(), rect.top(), rect.width(), self.scale.small * 1.5), heading, self.scale.small, fg=tint, bold=True)
+        draw_fitted(painter, QRectF(rect.left(), rect.top(), rect.width(), self.scale.small * 1.5), heading, self.scale.small, fg=tint, bold=True)
         size = int((self.scale.small + self.scale.body) / 2)
         row_h = size * 2.0
         y = rect.top() + size * 1.8

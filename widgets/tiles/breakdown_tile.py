@@ -21,8 +21,9 @@ from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..data_age import DataAge, snapshot_age
+from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import grade_for, period_label
-from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, text_width
+from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 
@@ -61,11 +62,21 @@ class BreakdownModel:
     cost_heading: str
     cost_columns: tuple[str, str, str]
     age: DataAge
+    grades: tuple[str, ...]  # the catalog's grade names, best first: chip and bar colours, chip width
 
 
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def month_name(period: str) -> str:
+    """'2026-09' → 'Sep': the month as `period_label` writes it, without its year.
+
+    The year is dropped as the digits it is, never by cutting the label to three
+    letters, which would break a translated month name ("सितंबर") mid-letter."""
+    label = period_label(period)
+    return label.removesuffix(period[:4]).strip() or label
 
 
 def state_average(ranking: RankingResult | None, level: str, code: str) -> float | None:
@@ -118,8 +129,9 @@ class BreakdownTile(PaintedTile):
             costs=self._costs(catalog, why),
             group_heading=tr("Score vs state average"),
             cost_heading=tr("KPIs costing most marks"),
-            cost_columns=(tr("marks"), tr("lost"), f"{tr('vs')} {period_label(previous_month(why.period), with_year=False)[:3]}"),
+            cost_columns=(tr("marks"), tr("lost"), f"{tr('vs')} {month_name(previous_month(why.period))}"),
             age=age,
+            grades=tuple(name for name, _ in catalog.ranking.grades),
         )
 
     def _groups(self, catalog: Catalog, why: Explanation, ranking: RankingResult) -> tuple[GroupRow, ...]:
@@ -157,7 +169,8 @@ class BreakdownTile(PaintedTile):
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: BreakdownModel) -> None:
         s = self.scale
-        self.paint_heading(painter, model.title, model.age)
+        # the title ends with the month: it shrinks to fit rather than lose it to "…"
+        paint_fitted_heading(painter, self.heading_rect(), self.pad, model.title, model.age, self.scale.title, self.scale.small)
         # Headline: rank of N, score, grade, flags.
         head_h = s.figure * 0.75
         used = draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() * 0.3, head_h), model.rank, int(head_h * 0.85), bold=True)
@@ -166,12 +179,21 @@ class BreakdownTile(PaintedTile):
         x += text_width(model.of, s.body) + s.body
         score_text = f"{model.score} / {model.max_marks:g}"
         used = draw_text(painter, QRectF(x, rect.top(), rect.width() * 0.4, head_h), score_text, s.title, bold=True)
-        chip = head_h * 0.62
-        grade_chip(painter, QRectF(x + used + s.small * 0.6, rect.top() + (head_h - chip) / 2, chip, chip), model.grade, int(chip * 0.7))
-        if model.flags:
-            fx = x + used + chip + s.small * 1.4
-            draw_text(painter, QRectF(fx, rect.top(), rect.right() - fx, head_h), model.flags, s.small, fg=theme.FRESHNESS_COLOURS["late"])
+        chip, chip_x = head_h * 0.62, x + used + s.small * 0.6
+        chip_px = int(chip * 0.7)
+        # As wide as the catalog's longest grade name needs (the same for every district),
+        # within the headline; a name that still does not fit shrinks inside the chip.
+        chip_w = max(chip, min(grade_chip_width(model.grades, chip_px), rect.right() - chip_x))
+        grade_chip(painter, QRectF(chip_x, rect.top() + (head_h - chip) / 2, chip_w, chip), model.grade, chip_px, model.grades)
         top = rect.top() + head_h + s.small * 0.5
+        if model.flags:
+            fx = chip_x + chip_w + s.small * 0.8
+            if text_width(model.flags, s.small) <= rect.right() - fx:
+                draw_text(painter, QRectF(fx, rect.top(), rect.right() - fx, head_h), model.flags, s.small, fg=theme.FRESHNESS_COLOURS["late"])
+            else:  # no room beside a long grade name: a line of its own under the headline
+                draw_text(painter, QRectF(rect.left(), top - s.small * 0.5, rect.width(), s.small * 1.5), model.flags, s.small,
+                          fg=theme.FRESHNESS_COLOURS["late"])
+                top += s.small * 1.2
         gap = s.body
         left = QRectF(rect.left(), top, rect.width() * 0.38, rect.bottom() - top)
         right = QRectF(left.right() + gap, top, rect.right() - left.right() - gap, rect.bottom() - top)
@@ -196,8 +218,9 @@ class BreakdownTile(PaintedTile):
             painter.setBrush(colour(theme.BACKGROUND))
             painter.drawRect(track)
             if g.score is not None:
-                painter.setPen(colour(theme.grade_colour(g.grade)))
-                painter.setBrush(colour(theme.grade_colour(g.grade)))
+                bar = colour(theme.grade_colour(g.grade, model.grades))  # any number of grades, by their order
+                painter.setPen(bar)
+                painter.setBrush(bar)
                 painter.drawRect(QRectF(track.left(), track.top(), track.width() * min(1.0, g.score / model.max_marks), track.height()))
             if g.average is not None:  # the state average as a white tick across the bar
                 ax = track.left() + track.width() * min(1.0, g.average / model.max_marks)
@@ -209,7 +232,7 @@ class BreakdownTile(PaintedTile):
             y += row_h
         legend = f"│ = {self.context.tr('state average')}"
         if y + size * 1.5 <= rect.bottom() + 1:
-            draw_text(painter, QRectF(bar_x, y, bar_w, size * 1.5), legend, int(size * 0.85), fg=theme.TEXT_DIM)
+            draw_text(painter, QRectF(bar_x, y, rect.right() - bar_x, size * 1.5), legend, int(size * 0.85), fg=theme.TEXT_DIM)
 
     def _paint_costs(self, painter: QPainter, rect: QRectF, model: BreakdownModel) -> None:
         s = self.scale
@@ -218,11 +241,15 @@ class BreakdownTile(PaintedTile):
         row_h = size * 2.3
         y = rect.top() + size * 1.7
         w = rect.width()
-        change_w, lost_w, marks_w = w * 0.12, w * 0.12, w * 0.13
+        header_px = int(size * 0.85)
+        # Each figure column is at least as wide as its header ("vs सितंबर" is longer than "vs Sep").
+        marks_w, lost_w, change_w = (max(share * w, text_width(label, header_px) + size * 0.4)
+                                     for share, label in zip((0.13, 0.12, 0.12), model.cost_columns))
         name_w = w - change_w - lost_w - marks_w
         x = rect.left() + name_w
         for label, width in zip(model.cost_columns, (marks_w, lost_w, change_w)):
-            draw_text(painter, QRectF(x, rect.top(), width, size * 1.5), label, int(size * 0.85), fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+            draw_text(painter, QRectF(x, rect.top(), width, size * 1.5), label, header_px, fg=theme.TEXT_DIM, align=ALIGN_RIGHT,
+                      shrink=True)
             x += width
         for c in model.costs:
             if y + row_h > rect.bottom() + 1:

@@ -21,8 +21,9 @@ from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
 from ..data_age import DataAge, hh_mm, short_day, snapshot_age
+from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import grade_for, movement, placed, period_label
-from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip
+from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip, grade_chip_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 
@@ -52,6 +53,7 @@ class RankingModel:
     rows: tuple[RankRow, ...]
     scrolls: bool
     age: DataAge
+    grades: tuple[str, ...]  # the catalog's grade names, best first: chip colours and width
     note: str = ""  # central ranking shown: where the wall's own estimate differed
 
 
@@ -115,6 +117,7 @@ class RankingTile(PaintedTile):
         return RankingModel(
             title=f"{title} · {period_label(ranking.period)}",
             banner=banner, note=self._differences_note(snapshot, catalog) if not banner else "", column=column, level_label=tr(level.title()), rows=shown, scrolls=opts.mode == "all", age=age,
+            grades=tuple(name for name, _ in catalog.ranking.grades),
         )
 
     def _differences_note(self, snapshot: Snapshot, catalog: Catalog) -> str:
@@ -214,25 +217,33 @@ class RankingTile(PaintedTile):
 
     # --- painting ---------------------------------------------------------------------------
 
-    def _columns(self, rect: QRectF, h: float) -> dict[str, QRectF]:
+    def _columns(self, rect: QRectF, h: float, grades: tuple[str, ...]) -> dict[str, QRectF]:
         w = rect.width()
         rank_w, move_w, score_w = w * 0.08, w * 0.09, w * 0.12
         chip = h * 0.78
+        # Wide enough for the catalog's longest grade name ("Pragatisheel"), but never more
+        # than a quarter of the row: a longer name shrinks inside its chip instead.
+        chip_w = max(chip, min(grade_chip_width(grades, self._chip_px(chip)), w * 0.25))
         x = rect.left()
         cols = {"rank": QRectF(x, 0, rank_w, h), "move": QRectF(x + rank_w + h * 0.2, 0, move_w, h)}
-        grade_x = rect.right() - chip
+        grade_x = rect.right() - chip_w
         score_x = grade_x - h * 0.35 - score_w
         name_x = cols["move"].right() + h * 0.2
         name_w = score_x - name_x - h * 0.3
         cols["name"] = QRectF(name_x, 0, name_w * 0.62, h)
         cols["flags"] = QRectF(name_x + name_w * 0.62, 0, name_w * 0.38, h)
         cols["score"] = QRectF(score_x, 0, score_w, h)
-        cols["grade"] = QRectF(grade_x, (h - chip) / 2, chip, chip)
+        cols["grade"] = QRectF(grade_x, (h - chip) / 2, chip_w, chip)
         return cols
+
+    @staticmethod
+    def _chip_px(chip_height: float) -> int:
+        return int(chip_height * 0.7)
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: RankingModel) -> None:
         s = self.scale
-        self.paint_heading(painter, model.title, model.age)
+        # the title ends with the month: it shrinks to fit rather than lose it to "…"
+        paint_fitted_heading(painter, self.heading_rect(), self.pad, model.title, model.age, self.scale.title, self.scale.small)
         top = rect.top()
         if model.banner:
             band = QRectF(rect.left(), top, rect.width(), s.body * 1.45)
@@ -250,7 +261,7 @@ class RankingTile(PaintedTile):
                       fg=theme.TEXT_DIM, align=ALIGN_CENTER)
         rows_rect = self._rows_rect()
         h = self.row_height()
-        cols = self._columns(rows_rect, h)
+        cols = self._columns(rows_rect, h, model.grades)
         header_y = rows_rect.top() - s.small * 1.5
         small = max(10, int(s.small * 0.85))
         for key, label, align in (("rank", self.context.tr("Rank"), ALIGN_RIGHT), ("name", model.level_label, None),
@@ -275,14 +286,15 @@ class RankingTile(PaintedTile):
                 for i, row in enumerate(model.rows):
                     ry = y + i * h
                     if ry + h >= rows_rect.top() and ry <= rows_rect.bottom():
-                        self._paint_row(painter, cols, ry, h, row, i)
+                        self._paint_row(painter, cols, ry, h, row, i, model.grades)
                 y += cycle
         else:
             for i, row in enumerate(model.rows):
-                self._paint_row(painter, cols, rows_rect.top() + i * h, h, row, i)
+                self._paint_row(painter, cols, rows_rect.top() + i * h, h, row, i, model.grades)
         painter.restore()
 
-    def _paint_row(self, painter: QPainter, cols: dict[str, QRectF], y: float, h: float, row: RankRow, i: int) -> None:
+    def _paint_row(self, painter: QPainter, cols: dict[str, QRectF], y: float, h: float, row: RankRow, i: int,
+                   grades: tuple[str, ...]) -> None:
         size = int(min(self.scale.body, h * 0.62))
         left, right = cols["rank"].left(), cols["grade"].right()
         band = QRectF(left - 2, y + 1, right - left + 4, h - 2)
@@ -307,6 +319,6 @@ class RankingTile(PaintedTile):
         if row.flags:
             draw_text(painter, at("flags"), row.flags, int(size * 0.7), fg=theme.FRESHNESS_COLOURS["late"])
         draw_text(painter, at("score"), row.score, size, bold=True, align=ALIGN_RIGHT)
-        grade_chip(painter, at("grade"), row.grade, int(at("grade").height() * 0.7))
+        grade_chip(painter, at("grade"), row.grade, self._chip_px(at("grade").height()), grades)
 
 
