@@ -52,9 +52,10 @@ BED_TYPES = (  # (code part, English, Hindi)
     ("VENT", "Ventilator beds", "वेंटिलेटर बिस्तर"),
 )
 
+# Ten grades, best first, with thresholds spread over where hospitals' scores fall.
 GRADES: tuple[tuple[str, float], ...] = (
-    ("Sarvottam", 9.0), ("Utkrisht", 8.0), ("Shreshth", 7.0), ("Uttam", 6.0), ("Sarahniya-1", 5.0),
-    ("Sarahniya-2", 4.0), ("Pragatisheel-1", 3.0), ("Pragatisheel-2", 2.0), ("Akanshi-1", 1.0), ("Akanshi-2", 0.0),
+    ("Sarvottam", 9.3), ("Utkrisht", 8.8), ("Shreshth", 8.3), ("Uttam", 7.8), ("Sarahniya-1", 7.2),
+    ("Sarahniya-2", 6.6), ("Pragatisheel-1", 6.0), ("Pragatisheel-2", 5.2), ("Akanshi-1", 4.2), ("Akanshi-2", 0.0),
 )
 RANKING_SPEC: dict[str, Any] = {
     "level": "facility", "max_marks": 10, "rollup": "kpi", "grades": [list(g) for g in GRADES],
