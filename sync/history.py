@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 IST = timezone(timedelta(hours=5, minutes=30), "IST")  # the wall's time zone
 AS_OF, REPLAY = "as-of", "replay"
 # Why the local estimate is shown when the stored central ranking is newer than the moment.
-REASON_NOT_STORED = "local estimate: central ranking of that time not stored"
+REASON_NOT_STORED = "local estimate: central ranking not stored"
 
 
 class HistoryError(Exception):

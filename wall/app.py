@@ -5,8 +5,11 @@ fonts, loads the layout, starts the data side (backend.py) and the windows
 (controller.py), and tears everything down in order on the way out. Bad input — an
 invalid layout, an unreadable token file, an unwritable data directory — is one
 clear line on stderr and a non-zero exit, never a traceback. `--screenshot DIR`
-renders every screen once the first sync has succeeded, writes one PNG per screen
-and exits.
+renders every screen once the first sync has succeeded, writes one PNG (and its
+audit JSON) per screen and exits. With `--as-of` / `replay` the data comes from the
+local store instead (sync/history.py): the tiles and the status strip take "now"
+from the moment shown, while pages turn and notices expire by the real clock
+(screenshots take the page that was on screen at that moment).
 """
 
 from __future__ import annotations
@@ -87,9 +90,17 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         return EXIT_BAD_INPUT
 
     screenshot_mode = config.screenshot_dir is not None
+    data_clock = clock
+    history_start = config.history_moment
+    if history_start is not None:
+        def data_clock() -> datetime:  # the moment of the history snapshot on screen
+            latest = bridge.latest
+            return latest.history.moment if latest is not None and latest.history is not None else history_start
+
     controller = WallController(
         layout,
-        clock=clock,
+        clock=data_clock if screenshot_mode else clock,
+        data_clock=data_clock,
         refresh=backend.refresh_now,
         screenshot_dir=config.data_dir / "screenshots",
         language=config.language,
@@ -109,7 +120,10 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         if not screenshot_mode:
             inhibitor.inhibit()
         backend.start()
-        if screenshot_mode:
+        if screenshot_mode and history_start is not None:
+            assert config.screenshot_dir is not None
+            job = HistoryScreenshotJob(controller, bridge, backend.service, config, screenshot_timeout, outcome)
+        elif screenshot_mode:
             assert config.screenshot_dir is not None
             job = ScreenshotJob(controller, bridge, config.screenshot_dir, screenshot_timeout, outcome)
         code = app.exec()
@@ -234,6 +248,109 @@ class ScreenshotJob:
         _error(f"no successful sync within {self.timeout_s:g} s; no screenshots written{reason}")
         self.outcome["code"] = EXIT_FAILED
         QApplication.quit()
+
+    def stop(self) -> None:
+        self._settle.stop()
+        self._timeout.stop()
+        try:
+            self.bridge.snapshot_applied.disconnect(self.on_snapshot)
+        except (RuntimeError, TypeError):
+            pass
+
+
+HISTORY_STEP_SETTLE_MS = 300  # after the first set: a controller tick turns the page to the moment's
+
+
+def history_stamp(moment: datetime) -> str:
+    """'20261121-1032': the IST moment of a replay screenshot set, as a directory name."""
+    from .rotation import IST
+
+    return moment.astimezone(IST).strftime("%Y%m%d-%H%M%S" if moment.second else "%Y%m%d-%H%M")
+
+
+class HistoryScreenshotJob:
+    """`--as-of T --screenshot DIR`: one set of the wall at T into DIR. `replay --screenshot DIR`:
+    a set at every `screenshot_every` replayed seconds from --from to --to, each in
+    DIR/<YYYYMMDD-HHMM>/, stepped one moment at a time (not in real time), then quit."""
+
+    def __init__(self, controller, bridge, service, config: WallConfig, timeout_s: float,  # type: ignore[no-untyped-def]
+                 outcome: dict[str, int]) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.controller = controller
+        self.bridge = bridge
+        self.service = service
+        self.directory = config.screenshot_dir
+        self.outcome = outcome
+        self.timeout_s = timeout_s
+        plan = config.replay
+        if plan is None:
+            assert config.as_of is not None
+            self.moments = [config.as_of]
+        else:
+            self.moments = plan.moments_every(config.screenshot_every or 60.0 * plan.speed)
+        self.index = 0
+        self.written: list[Path] = []
+        self._settle = QTimer()
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SCREENSHOT_SETTLE_MS)
+        self._settle.timeout.connect(self.capture)
+        self._timeout = QTimer()
+        self._timeout.setSingleShot(True)
+        self._timeout.setInterval(int(timeout_s * 1000))
+        self._timeout.timeout.connect(self.give_up)
+        self._timeout.start()
+        bridge.snapshot_applied.connect(self.on_snapshot)
+
+    def on_snapshot(self, snapshot) -> None:  # type: ignore[no-untyped-def]
+        view = snapshot.history
+        if view is None or self._settle.isActive() or self.index >= len(self.moments):
+            return
+        if view.moment != self.moments[self.index]:
+            return
+        if snapshot.status.local_store_error:
+            self.fail(f"cannot read the local store: {snapshot.status.local_store_error}")
+            return
+        self._settle.start()
+
+    def capture(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        moment = self.moments[self.index]
+        assert self.directory is not None
+        target = self.directory if len(self.moments) == 1 else self.directory / history_stamp(moment)
+        try:
+            self.written += self.controller.save_screenshots(target)
+        except OSError as err:
+            self.fail(f"cannot write screenshots: {err}")
+            return
+        self.index += 1
+        if self.index < len(self.moments):
+            self._timeout.start()  # each step gets the full time
+            self._settle.setInterval(HISTORY_STEP_SETTLE_MS)
+            self.service.show(self.moments[self.index])
+            return
+        self._timeout.stop()
+        sets = f" in {len(self.moments)} sets" if len(self.moments) > 1 else ""
+        print(f"cm-wall: wrote {len(self.written)} screenshot(s){sets} to {self.directory}")
+        for path in self.written[:12]:
+            print(f"  {path.relative_to(self.directory)}")
+        if len(self.written) > 12:
+            print(f"  … and {len(self.written) - 12} more")
+        self.outcome["code"] = EXIT_OK
+        QApplication.quit()
+
+    def fail(self, message: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self._settle.stop()
+        self._timeout.stop()
+        _error(message)
+        self.outcome["code"] = EXIT_FAILED
+        QApplication.quit()
+
+    def give_up(self) -> None:
+        self.fail(f"the local store gave no snapshot within {self.timeout_s:g} s; screenshots incomplete")
 
     def stop(self) -> None:
         self._settle.stop()

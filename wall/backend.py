@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..sync.client import StoreClient
+from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
 from ..sync.local_store import LocalStore, LocalStoreError
 from ..sync.service import SyncService
 from ..sync.snapshot import Snapshot
@@ -33,7 +34,7 @@ class BackendError(Exception):
 
 @dataclass
 class Backend:
-    service: SyncService
+    service: SyncService | HistoryService  # live polls, or the local store's history (no polls)
     store_url: str
     demo_server: Any | None = None  # the embedded demo store's RunningServer, if started
 
@@ -67,8 +68,24 @@ def start_demo_store(config: WallConfig) -> Any:
     return serve_in_thread(store, LOOPBACK, 0)
 
 
+def build_history_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None], *,
+                          autoplay: bool = True) -> Backend:
+    """`--as-of` / `replay`: the local store's history on the worker thread; no store, no polls."""
+    moment = config.history_moment
+    assert moment is not None
+    try:
+        store = open_local_store(config.data_dir)
+    except HistoryError as err:
+        raise BackendError(str(err)) from None
+    service = HistoryService(HistoryWorker(store), on_snapshot, moment=moment, replay=config.replay,
+                             autoplay=autoplay)
+    return Backend(service=service, store_url=str(store.path))
+
+
 def build_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None]) -> Backend:
     """Everything the wall needs to sync, not yet started. Raises BackendError."""
+    if config.history_moment is not None:
+        return build_history_backend(config, on_snapshot, autoplay=config.screenshot_dir is None)
     try:
         token = load_token(config.token_file)
     except TokenError as err:

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"local store and logs (default: ${DATA_DIR_ENV} or {default_data_dir()})")
     wall.add_argument("--screenshot", type=Path, metavar="DIR",
                       help="render every screen after the first successful sync, write one PNG per screen to DIR, exit")
+    wall.add_argument("--as-of", metavar="TIME",
+                      help="show the wall as it was at TIME (ISO-8601; without offset: IST) from the local store "
+                           "of the data directory, without contacting any store")
     wall.add_argument("--windowed", action="store_true", help="ordinary windows instead of frameless full screen")
     wall.add_argument("--token-file", type=Path, metavar="FILE", help="file holding the store's bearer token")
     wall.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust for the store (TLS is always verified)")
@@ -90,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
                  "cmwall.sync.ranking.cli")
     _add_command(commands, "check", "validate a layout file against the schema and the store's catalog",
                  "cmwall.layouts.check")
+    _add_command(commands, "replay", "play a stored period of the local store forward on the wall",
+                 "cmwall.wall.history_cli")
+    _add_command(commands, "sync", "fill the data directory from a store once (for --as-of and replay), then exit",
+                 "cmwall.sync.once")
     return parser
 
 
@@ -119,6 +126,9 @@ def wall_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         demo_seed=args.demo_seed,
         demo_ranking=args.demo_ranking,
         demo_profile=args.demo_profile,
+        as_of=getattr(args, "as_of", None),
+        replay=getattr(args, "replay_plan", None),
+        screenshot_every=getattr(args, "screenshot_every", None),
     )
 
 
@@ -144,6 +154,14 @@ def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if args.command in (None, "replay", "sync"):
+        args.data_dir = args.data_dir or demo_profile_data_dir(default_data_dir(), args)
+    from .history_cli import prepare
+
+    problem = prepare(args, args.data_dir)  # before logging creates anything in the data directory
+    if problem is not None:
+        print(f"{PROG}: error: {problem}", file=sys.stderr)
+        return 2
     log_path = _setup_logging(args.log_level, None if run else (args.data_dir or default_data_dir()))
     try:
         if run is not None:

@@ -7,8 +7,10 @@ configuration dictionary anywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from ..sync.history import ReplayPlan
 from ..sync.service import Intervals
 
 
@@ -27,3 +29,14 @@ class WallConfig:
     demo_seed: int = 2026
     demo_ranking: str = "live"  # live | withheld | stale
     demo_profile: str = "gujarat"  # whose data the embedded demo store serves (sync/demo_store/profiles.py)
+    # History instead of the live store (sync/history.py): the local store as of a moment,
+    # or a stored period played forward; with screenshot_dir, one set per `screenshot_every`
+    # replayed seconds (None: one set per minute of replay, i.e. 60 × speed).
+    as_of: datetime | None = None
+    replay: ReplayPlan | None = None
+    screenshot_every: float | None = None
+
+    @property
+    def history_moment(self) -> datetime | None:
+        """The first moment shown from the local store, or None on the live wall."""
+        return self.replay.start if self.replay is not None else self.as_of

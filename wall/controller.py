@@ -64,6 +64,7 @@ class WallController(QObject):
         layout: Layout,
         *,
         clock: Clock,
+        data_clock: Clock | None = None,
         refresh: Callable[[], None] = lambda: None,
         screenshot_dir: Path = Path("."),
         language: str | None = None,
@@ -75,7 +76,8 @@ class WallController(QObject):
         super().__init__(parent)
         self.layout = layout
         self.home_layout = layout
-        self.clock = clock
+        self.clock = clock  # turns pages, times notices
+        self.data_clock = data_clock or clock  # the moment shown (tiles, strip): differs in --as-of / replay
         self.refresh = refresh
         self.screenshot_dir = screenshot_dir
         self.language_override = language
@@ -111,7 +113,7 @@ class WallController(QObject):
         return self.language_override or self.layout.spec.language
 
     def _context(self) -> TileContext:
-        return TileContext(language=self.language, now=self.clock, layout_dir=self.layout.directory,
+        return TileContext(language=self.language, now=self.data_clock, layout_dir=self.layout.directory,
                            thresholds=self.layout.spec.thresholds.model())
 
     def start(self) -> None:
@@ -241,9 +243,10 @@ class WallController(QObject):
         notices = [n.text for n in self.notices]
         if self.assignment is not None:
             notices += [u.reason for u in self.assignment.unplaced if not u.optional]
-        items = status_items(self.snapshot, now, self.language, critical_alerts=self.alert_counts["critical"],
+        shown = self.data_clock()
+        items = status_items(self.snapshot, shown, self.language, critical_alerts=self.alert_counts["critical"],
                              warn_alerts=self.alert_counts["warn"], notices=tuple(notices))
-        clock = clock_text(now, self.language)
+        clock = clock_text(shown, self.language)
         for window in self.windows.values():
             window.strip.set_items(items)
             window.strip.set_clock(clock)
@@ -369,7 +372,8 @@ class WallController(QObject):
             stem = f"screen{placement.output.index}-{placement.output.name}{panel}-{label}"
             entries.append(((placement.output.index, placement.panel or 0), stem, window))
         entries.sort(key=lambda e: e[0])
-        return save_window_images(directory, [(stem, window) for _, stem, window in entries])
+        return save_window_images(directory, [(stem, window) for _, stem, window in entries],
+                                  layout=(self.layout.path.stem, self.layout.name))
 
     def toggle_help(self) -> None:
         self.help_shown = not self.help_shown

@@ -53,6 +53,11 @@ class StatusStrip(QFrame):
         """The items as shown (tests and screenshots)."""
         return [label.text() for label in self._labels if not label.isHidden()]
 
+    def clipped_texts(self) -> list[str]:
+        """Items too wide for their place even at the smallest type (audit records say so)."""
+        return [label.text() for label in [*self._labels, self.clock] if not label.isHidden()
+                and QFontMetricsF(label.font()).horizontalAdvance(label.text()) > label.width() + 0.5]
+
     def set_items(self, items: Sequence[StatusItem]) -> None:
         wanted = [(f"{TONE_SYMBOLS[i.tone]} {i.text}".strip(), i.tone) for i in items]
         if wanted == self._shown:

@@ -16,7 +16,8 @@ from typing import Literal
 
 from ..sync.ranking.fallback import REASON_CENTRAL, REASON_NONE
 from ..sync import freshness
-from ..sync.snapshot import Snapshot
+from ..sync.history import REASON_NOT_STORED, REPLAY
+from ..sync.snapshot import HistoryView, Snapshot
 from .i18n import tr
 from .rotation import IST
 
@@ -25,6 +26,7 @@ TONE_SYMBOLS = {"ok": "●", "warn": "▲", "critical": "■", "dim": "○", "pl
 
 # The fallback reasons without their "local estimate: " prefix, for translation.
 _REASON_TAILS = ("central store has no ranking", "central ranking older than the data", "central store unreachable")
+_NOT_STORED = REASON_NOT_STORED.removeprefix("local estimate: ")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def ranking_item(snapshot: Snapshot | None, language: str) -> StatusItem:
         return StatusItem("ranking", f"{label}: {tr('central', language)} — {_translate_reason(reason, language)}", "warn")
     reason = snapshot.ranking_reason.removeprefix("local estimate: ").removeprefix("local estimate")
     text = f"{label}: {tr('local estimate', language)}"
+    if reason == _NOT_STORED:  # history: the strip already says "stored data"; the audit record keeps why
+        reason = ""
     if reason:
         text += f" — {_translate_reason(reason, language)}"
     return StatusItem("ranking", text, "warn")
@@ -111,6 +115,33 @@ def local_store_item(snapshot: Snapshot | None, language: str) -> StatusItem | N
     return StatusItem("store", f"{tr('Local store', language)}: {error}", "critical")
 
 
+def moment_text(moment: datetime, language: str, *, with_time: bool = True) -> str:
+    """'15 May 2021 06:00 IST': a moment of the wall's history, with its year."""
+    local = moment.astimezone(IST)
+    day = f"{local.day} {tr(local.strftime('%b'), language)} {local.year}"
+    return f"{day} {local.strftime('%H:%M')} IST" if with_time else day
+
+
+def history_items(view: HistoryView, snapshot: Snapshot, now: datetime, language: str) -> list[StatusItem]:
+    """Stored history, never live: what is shown, as of when, and what is missing from it."""
+    when = moment_text(view.moment, language)
+    if view.mode == REPLAY:
+        text = tr("REPLAY ×{speed} · data as of {time}", language).format(speed=f"{view.speed or 1:g}", time=when)
+        if view.ended:
+            text += f" · {tr('replay ended', language)}"
+    else:
+        text = tr("AS OF {time} · stored data", language).format(time=when)
+    items = [StatusItem("history", text, "warn")]
+    if snapshot.data_as_of is None:
+        items.append(StatusItem("age", tr("No data yet as of {time}", language).format(time=when), "dim"))
+    else:
+        items.append(data_age_item(snapshot, now, language))
+    if view.catalog_is_later and view.catalog_fetched_at is not None:
+        fetched = moment_text(view.catalog_fetched_at, language, with_time=False)
+        items.append(StatusItem("catalog", tr("catalog of {date}", language).format(date=fetched), "dim"))
+    return items
+
+
 def clock_text(now: datetime, language: str) -> str:
     local = now.astimezone(IST)
     weekday = tr(local.strftime("%a"), language)
@@ -128,13 +159,11 @@ def status_items(
     notices: tuple[str, ...] = (),
 ) -> list[StatusItem]:
     """The strip's items, left to right (the clock is separate: it ticks every second)."""
-    items = [
-        link_item(snapshot, now, language),
-        sync_item(snapshot, language),
-        data_age_item(snapshot, now, language),
-        ranking_item(snapshot, language),
-        alerts_item(critical_alerts, warn_alerts, language),
-    ]
+    if snapshot is not None and snapshot.history is not None:
+        items = history_items(snapshot.history, snapshot, now, language)
+    else:
+        items = [link_item(snapshot, now, language), sync_item(snapshot, language), data_age_item(snapshot, now, language)]
+    items += [ranking_item(snapshot, language), alerts_item(critical_alerts, warn_alerts, language)]
     store = local_store_item(snapshot, language)
     if store is not None:
         items.append(store)

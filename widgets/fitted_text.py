@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontMetricsF, QPainter
 
 from ..wall import theme
 from .data_age import DataAge
-from .paint_kit import colour, draw_age, draw_text, font, text_width
+from .paint_kit import colour, draw_age, draw_text, font, record_text, text_width
 
 
 def fitted_size(text: str, pixel_size: int, width: float, *, bold: bool = False, minimum: float = 0.72) -> int:
@@ -49,6 +49,8 @@ def draw_wrapped(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *,
     painter.setPen(colour(fg))
     for i, line in enumerate(out):
         shown = metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width())
+        record_text(painter, QRectF(rect.left(), rect.top() + i * line_height, rect.width(), line_height),
+                    line, shown, pixel_size, pixel_size)
         painter.drawText(QRectF(rect.left(), rect.top() + i * line_height, rect.width(), line_height),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextSingleLine), shown)
     return len(out) * line_height

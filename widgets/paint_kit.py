@@ -7,7 +7,7 @@ code reads from across the room on a 1080p and on a 4K wall.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
@@ -40,6 +40,28 @@ def text_width(text: str, pixel_size: int, bold: bool = False) -> float:
     return QFontMetricsF(font(pixel_size, bold)).horizontalAdvance(text)
 
 
+# (painter with the text's font set, rect, text asked for, text as drawn, pixel size drawn,
+#  pixel size asked for, alignment)
+TextRecorder = Callable[[QPainter, QRectF, str, str, int, int, Qt.AlignmentFlag], None]
+_text_recorder: TextRecorder | None = None  # set only while a screen's audit record is taken
+
+
+def set_text_recorder(recorder: TextRecorder | None) -> TextRecorder | None:
+    """Report every text painted to `recorder` (wall/audit.py, while grabbing a screen); returns
+    the previous one. With none set, drawing pays one global lookup per text."""
+    global _text_recorder
+    previous, _text_recorder = _text_recorder, recorder
+    return previous
+
+
+def record_text(painter: QPainter, rect: QRectF, text: str, shown: str, size: int, requested: int,
+                align: Qt.AlignmentFlag = ALIGN_LEFT) -> None:
+    """For text painted without `draw_text` (wrapped lines): tell the recorder, if any. Call it
+    with the painter's font set, just before drawing."""
+    if _text_recorder is not None:
+        _text_recorder(painter, rect, text, shown, size, requested, align)
+
+
 def draw_text(
     painter: QPainter,
     rect: QRectF,
@@ -61,6 +83,8 @@ def draw_text(
     metrics = QFontMetricsF(f)
     painter.setFont(f)
     painter.setPen(colour(fg))
+    if _text_recorder is not None:
+        _text_recorder(painter, rect, text, shown, size, pixel_size, align)
     painter.drawText(rect, int(align) | int(Qt.TextFlag.TextSingleLine), shown)
     return metrics.horizontalAdvance(shown)
 
