@@ -18,6 +18,7 @@ from ..sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
 from ..sync.token import TokenError, load_token
 from .catalog_check import catalog_problems
 from .loader import LayoutError, load_layout
+from .map_check import map_report
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2
@@ -56,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
     except (StoreError, TokenError) as err:
         print(f"{layout.path}: cannot check codes against the catalog: {err}", file=sys.stderr)
         return EXIT_PROBLEMS
+    maps = map_report(layout, catalog)
+    problems = [*problems, *maps.problems]
+    for note in maps.notes:
+        print(note)
     if problems:
         print("\n".join(str(p) for p in problems), file=sys.stderr)
         return EXIT_PROBLEMS

