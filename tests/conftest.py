@@ -82,6 +82,21 @@ def newer_demo_snapshots(tmp_path_factory: pytest.TempPathFactory) -> tuple[Snap
     return tuple(snapshots)
 
 
+@pytest.fixture(scope="session")
+def city_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    """The second demo profile (a city's hospital beds, nothing shared with Gujarat) at DEMO_NOW."""
+    from cmwall.sync.demo_store import make_store
+
+    running = serve_in_thread(make_store("city-crisis", seed=0, clock=lambda: DEMO_NOW))
+    try:
+        worker, snapshot = _poll(running.url, tmp_path_factory.mktemp("city-local"))
+        worker.client.close()
+        worker.store.close()
+    finally:
+        running.stop()
+    return snapshot
+
+
 @pytest.fixture
 def tile_context():  # type: ignore[no-untyped-def]
     from cmwall.widgets.base import TileContext

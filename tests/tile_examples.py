@@ -26,3 +26,24 @@ EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
     "freshness": {"count": 10},
     "grievance": {"count": 10},
 }
+
+# The second demo profile (`city-crisis`): a city's hospitals in another state, with
+# codes, levels, grades and granularities that share nothing with Gujarat's.
+CITY_HOSPITAL = "LKO-H039"
+CITY_OTHER_HOSPITALS = ("LKO-H059", "LKO-H254")
+
+CITY_EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
+    "kpi": {"kpi": "LKO.BED.ICU.USED"},  # the city: a sum over hospitals parented to the state
+    "ranking": {"mode": "all", "count": 300, "highlight": CITY_HOSPITAL},
+    "trend": {"kpi": "LKO.BED.ICU.USED", "entities": (CITY_HOSPITAL, *CITY_OTHER_HOSPITALS)},
+    "breakdown": {"entity": CITY_HOSPITAL},
+    "attention": {"entity": CITY_HOSPITAL, "count": 8},
+    "clock": {"show_date": True},
+    "banner": {"title": "Lucknow hospital beds", "text": "City health department",
+               "text_local": {"hi": "नगर स्वास्थ्य विभाग"}},
+    "map": {"colour_by": "score", "facility_kpi": "LKO.BED.ICU.USED"},
+    "capacity": {"level": "facility", "count": 10},
+    "alerts": {"count": 10, "minimum": "warn"},
+    "freshness": {"count": 10},
+    "grievance": {"count": 10},
+}

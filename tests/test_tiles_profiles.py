@@ -1,0 +1,92 @@
+"""Every registered tile against both demo profiles, at the sizes a 1080p and a 4K wall give it.
+
+The wall must work for any state's store, not only the Gujarat demo it grew up on.
+The second profile (`city-crisis`: a city's hospitals parented straight to another
+state, irregular hourly snapshots, its own codes, ten long grade names, no published
+ranking) shares nothing with Gujarat. For each tile type, profile and size, the audit
+record of what the tile painted (wall/audit.py, the same record `--screenshot` writes)
+must show data, not an error, and no figure or grade name may be cut to "…".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from cmwall.sync.snapshot import Snapshot
+from cmwall.wall.audit import recording, tile_record
+from cmwall.widgets.base import Tile, TileContext
+from cmwall.widgets.registry import registered
+
+from .conftest import DEMO_NOW
+from .tile_examples import CITY_EXAMPLE_OPTIONS, EXAMPLE_OPTIONS
+
+TILE_TYPES = sorted(registered())
+PROFILES: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {
+    "gujarat": ("demo_snapshot", EXAMPLE_OPTIONS),
+    "city-crisis": ("city_snapshot", CITY_EXAMPLE_OPTIONS),
+}
+# A cell of a 2 × 3 grid and a two-cell-wide tile, on a 1920×1080 and a 3840×2160 screen.
+SIZES = {"1080p": (640, 500), "1080p-wide": (1280, 500), "4K": (1280, 1000), "4K-wide": (2560, 1000)}
+DIGIT = re.compile(r"\d")
+# Qt's own note when a font lacks OpenType tables for a script it still renders correctly.
+HARMLESS_QT = ("OpenType support missing",)
+
+
+def catalog_names(snapshot: Snapshot) -> list[str]:
+    """Every name the catalog may put on screen, longest first (names may hold digits)."""
+    catalog = snapshot.catalog
+    if catalog is None:
+        return []
+    items = [catalog.state, *catalog.entities, *catalog.sectors, *catalog.departments, *catalog.schemes, *catalog.kpis]
+    names = {n for item in items for n in (item.name, item.local_name, *item.names.values()) if n}
+    return sorted(names, key=len, reverse=True)
+
+
+def carries_figure(text: str, names: list[str]) -> bool:
+    """A text still holding a digit once the catalog's names are taken out: a count, rank,
+    percentage, date or threshold. A long KPI name that holds "15 days" may be elided in a
+    narrow column; a figure may not."""
+    for name in names:
+        if name in text:
+            text = text.replace(name, " ")
+    return bool(DIGIT.search(text))
+
+
+def render(qtbot: Any, name: str, options: dict[str, Any], snapshot: Snapshot, size: tuple[int, int]) -> dict[str, Any]:
+    cls = registered()[name]
+    tile: Tile = cls(cls.options_model(**options), TileContext(language="en", now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(*size)
+    tile.show()
+    tile.apply(snapshot)
+    QApplication.processEvents()
+    with recording() as rec:
+        tile.grab()
+    record = tile_record(tile, rec, None)
+    tile.cleanup()
+    return record
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("name", TILE_TYPES)
+def test_tile_shows_data_whole_on_any_profile(qtbot, qtlog, request, name: str, profile: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    fixture, examples = PROFILES[profile]
+    assert name in examples, f"add example options for {name!r} on the {profile} profile to tests/tile_examples.py"
+    snapshot = request.getfixturevalue(fixture)
+    record = render(qtbot, name, examples[name], snapshot, SIZES[size])
+    assert record["state"] == "ok", f"{name} on {profile}: {record['state']}: {record.get('message')}"
+    assert record["texts"], f"{name} on {profile} painted no text"
+    names = catalog_names(snapshot)
+    cut_figures = [t for t in record["elided"] if carries_figure(t, names)]
+    assert not cut_figures, f"{name} on {profile} at {size}: figures cut short: {cut_figures}"
+    grades = {g for g, _ in snapshot.catalog.ranking.grades} if snapshot.catalog else set()
+    cut_grades = [t for t in record["elided"] if t in grades]
+    assert not cut_grades, f"{name} on {profile} at {size}: grade names cut short: {cut_grades}"
+    warnings = [r.message for r in qtlog.records if r.type.name in ("QtWarningMsg", "QtCriticalMsg")
+                and not r.message.startswith(HARMLESS_QT)]
+    assert not warnings, f"{name} on {profile}: Qt warnings {warnings}"
