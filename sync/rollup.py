@@ -46,6 +46,8 @@ class Figure:
     period: str | None  # the own report's period, or the newest among the places
     reported_at: float | None  # POSIX seconds: newest report used
     oldest_reported_at: float | None  # POSIX seconds: oldest report used
+    place_level: str | None = None  # the catalog level of every place included; None if mixed
+    oldest_period: str | None = None  # the oldest period among the places (= period for an own report)
 
     @property
     def rolled_up(self) -> bool:
@@ -81,6 +83,7 @@ def figure(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, mo
     expected = _expected(kpi, catalog, entity)
     own = _own(series, kpi, entity, moment)
     if own is not None:
+        own = replace(own, place_level=catalog.level_of(entity), oldest_period=own.period)
         return own if own.value is not None or not expected else replace(own, missing=1)
     if expected or kpi.aggregate_method is None:
         return replace(NO_FIGURE, missing=1 if expected else 0)
@@ -97,15 +100,18 @@ def figure(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, mo
     if value is None:
         return Figure(None, kpi.aggregate_method, 0, 0, missing, None, None, None)
     periods = [p.period for p in parts if p.period]
+    levels = {p.place_level for p in parts}
     return Figure(
         value=value,
         method=kpi.aggregate_method,
         places=sum(p.places for p in parts),
         stale=sum(p.stale for p in parts),
         missing=missing,
-        period=max(periods) if periods else None,
+        period=max(periods, key=period_start) if periods else None,
         reported_at=max(p.reported_at for p in parts if p.reported_at is not None),
         oldest_reported_at=min(p.oldest_reported_at for p in parts if p.oldest_reported_at is not None),
+        place_level=levels.pop() if len(levels) == 1 else None,
+        oldest_period=min((p.oldest_period for p in parts if p.oldest_period), key=period_start, default=None),
     )
 
 

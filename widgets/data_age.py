@@ -1,22 +1,29 @@
 """How fresh the figures of one tile are, as one state and one short line of text.
 
 Every data tile shows one of the four freshness states of sync/freshness.py with its
-age ("updated 12 min ago", "overdue since 3 Nov"). The rules for a single KPI live
-in sync/freshness.py; this module applies them to what a tile shows (one KPI of one
-entity, a KPI over all districts, or a whole ranking) and words the result. Qt-free.
+age ("updated 12 min ago", "overdue since 3 Nov", "overdue since 22 Nov 10:15" for a
+KPI reported more often than daily). The rules for a single KPI live in
+sync/freshness.py; this module applies them to what a tile shows (one figure, one
+KPI over some entities, several KPIs, a whole ranking) and words the result. Each
+KPI is judged by its own `frequency`, and every age is counted from the `now` the
+caller passes (the tile context's clock, which a replay sets to the moment shown).
+Qt-free.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from ..sync.contract import Kpi
-from ..sync.freshness import Freshness, age_text, freshness, overdue_since
+from ..sync.freshness import Freshness, age_text, freshness, newest_report, overdue_since, overdue_text
+from ..sync.period_time import IST, clock_label, day_label
+from ..sync.ranking.plan import ranked_kpis
+from ..sync.rollup import Figure
 from ..sync.snapshot import Snapshot
 
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
+__all__ = ["IST", "DataAge", "figure_age", "hh_mm", "kpi_age", "kpis_age", "short_day", "snapshot_age"]
 
 Translate = Callable[[str], str]
 
@@ -27,14 +34,13 @@ class DataAge:
     text: str
 
 
-def short_day(moment: datetime) -> str:
-    """'3 Nov' in IST (the wall's time zone)."""
-    local = moment.astimezone(IST)
-    return f"{local.day} {local.strftime('%b')}"
+def short_day(moment: datetime, tr: Translate | None = None) -> str:
+    """'3 Nov' in IST (the wall's time zone), month in the language `tr` gives."""
+    return day_label(moment, tr) if tr is not None else day_label(moment)
 
 
 def hh_mm(moment: datetime) -> str:
-    return moment.astimezone(IST).strftime("%H:%M")
+    return clock_label(moment)
 
 
 def _stamp(seconds: float) -> datetime:
@@ -47,6 +53,13 @@ def _cached(snapshot: Snapshot, now: datetime, tr: Translate) -> DataAge:
     unreachable = tr("store unreachable since {time}").format(time=hh_mm(since)) if since else tr("store unreachable")
     text = f"{unreachable} · {age}"
     return DataAge("cached", text)
+
+
+def _reported_age(kpi: Kpi, reported: datetime, now: datetime, tr: Translate) -> DataAge:
+    due = overdue_since(kpi, reported)
+    if due <= now:
+        return DataAge("late", overdue_text(kpi, due, now, tr))
+    return DataAge("fresh", age_text(reported, now, tr))
 
 
 def kpi_age(
@@ -66,18 +79,63 @@ def kpi_age(
     state = freshness(kpi, series, best[1], now, store_reachable=True)
     reported = _stamp(best[0])
     if state == "late":
-        return DataAge("late", tr("overdue since {date}").format(date=short_day(overdue_since(kpi, reported))))
+        return DataAge("late", overdue_text(kpi, overdue_since(kpi, reported), now, tr))
     return DataAge("fresh", age_text(reported, now, tr))
 
 
-def snapshot_age(snapshot: Snapshot, now: datetime, tr: Translate, *, expected: str = "P1M") -> DataAge:
-    """The freshness of everything the wall holds (rankings, breakdowns)."""
+def figure_age(snapshot: Snapshot, kpi: Kpi, figure: Figure, now: datetime, tr: Translate) -> DataAge:
+    """The freshness of one figure (sync/rollup.py): its newest report against the KPI's
+    frequency. A rolled-up figure says how many of its places are older on its own."""
     if snapshot.status.reachable is False:
         return _cached(snapshot, now, tr)
-    if snapshot.data_as_of is None:
+    if figure.reported_at is None:
         return DataAge("not_fed", tr("not fed yet"))
-    probe = Kpi(code="*", name="*", scheme="*", frequency=expected)
-    due = overdue_since(probe, snapshot.data_as_of)
-    if due <= now:
-        return DataAge("late", tr("overdue since {date}").format(date=short_day(due)))
-    return DataAge("fresh", age_text(snapshot.data_as_of, now, tr))
+    return _reported_age(kpi, _stamp(figure.reported_at), now, tr)
+
+
+def kpis_age(snapshot: Snapshot, kpis: Iterable[Kpi], now: datetime, tr: Translate) -> DataAge:
+    """The freshness of a tile built from several KPIs (a ranking, a page of departments).
+
+    Each KPI is judged by its own frequency on its newest report. The tile is fresh while
+    any of them is current ("updated 4 min ago", from the newest report); late when every
+    KPI that ever reported is overdue (since the moment the last of them fell due); not
+    fed when none has reported."""
+    if snapshot.status.reachable is False:
+        return _cached(snapshot, now, tr)
+    newest: float | None = None
+    last_due: tuple[datetime, Kpi] | None = None
+    current = False
+    for kpi in kpis:
+        reported = newest_report(snapshot.series.get(kpi.code))
+        if reported is None:
+            continue
+        newest = reported if newest is None else max(newest, reported)
+        due = overdue_since(kpi, _stamp(reported))
+        if due > now:
+            current = True
+        elif last_due is None or due > last_due[0]:
+            last_due = (due, kpi)
+    if newest is None:
+        return DataAge("not_fed", tr("not fed yet"))
+    if current or last_due is None:
+        return DataAge("fresh", age_text(_stamp(newest), now, tr))
+    return DataAge("late", overdue_text(last_due[1], last_due[0], now, tr))
+
+
+def snapshot_age(
+    snapshot: Snapshot, now: datetime, tr: Translate, *, kpis: Iterable[Kpi] | None = None, expected: str | None = None
+) -> DataAge:
+    """The freshness of a tile built from the ranking or the whole snapshot: `kpis_age`
+    over `kpis` (default: the catalog's ranked KPIs, else all of them). `expected` judges
+    the newest report of all by one given frequency instead, for a caller that has one."""
+    if snapshot.status.reachable is False:
+        return _cached(snapshot, now, tr)
+    catalog = snapshot.catalog
+    if expected is not None or catalog is None:
+        if snapshot.data_as_of is None:
+            return DataAge("not_fed", tr("not fed yet"))
+        probe = Kpi(code="*", name="*", scheme="*", frequency=expected or "P1M")
+        return _reported_age(probe, snapshot.data_as_of, now, tr)
+    if kpis is None:
+        kpis = ranked_kpis(catalog) or catalog.kpis
+    return kpis_age(snapshot, kpis, now, tr)

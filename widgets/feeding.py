@@ -1,10 +1,13 @@
-"""Data-feeding discipline per department: which KPIs are overdue, and since when.
+"""Data-feeding discipline: which departments (or schemes, or KPIs) feed late, since when.
 
-A KPI is overdue when its newest report (over all entities) is older than its
-`frequency` (sync/freshness.overdue_since); it is "not fed" when nothing was ever
-reported. A department is on time when none of its KPIs is overdue or not fed.
-Departments are ordered worst first: most KPIs overdue or not fed, then the one
-overdue the longest. Qt-free and pure.
+A KPI is overdue when its newest report (over all entities) is older than its own
+`frequency` (sync/freshness.overdue_since) — a month, a day or fifteen minutes; it
+is "not fed" when nothing was ever reported. KPIs are grouped the way the catalog
+is organised: by department when it has several, else by scheme when it has
+several, else one row per KPI (a crisis store may publish one scheme of hospital
+figures). A group is on time when none of its KPIs is overdue or not fed. Groups
+are ordered worst first: most KPIs overdue or not fed, then the one overdue the
+longest. Qt-free and pure.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-
-import numpy as np
+from typing import Literal
 
 from ..sync.contract import Catalog, Kpi
-from ..sync.freshness import overdue_since
+from ..sync.freshness import newest_report, overdue_since
 from ..sync.series import KpiSeries
+
+GroupLevel = Literal["department", "scheme", "kpi"]
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,14 @@ class KpiFeeding:
 
 
 @dataclass(frozen=True)
-class DepartmentFeeding:
-    department: str
+class GroupFeeding:
+    code: str  # the department's, scheme's or KPI's code ("" for KPIs of no known department)
     kpis: int
     overdue: tuple[KpiFeeding, ...]  # oldest first; never-fed ones last
+
+    @property
+    def department(self) -> str:  # the name this row had when rows were always departments
+        return self.code
 
     @property
     def on_time(self) -> bool:
@@ -47,31 +55,59 @@ class DepartmentFeeding:
         return self.overdue[0] if self.overdue else None
 
 
+DepartmentFeeding = GroupFeeding
+
+
 def kpi_feeding(kpi: Kpi, series: KpiSeries | None, now: datetime) -> KpiFeeding:
-    if series is None or series.reported_at.size == 0 or np.isnan(series.reported_at).all():
+    newest = newest_report(series)
+    if newest is None:
         return KpiFeeding(kpi.code, None, None)
-    last = datetime.fromtimestamp(float(np.nanmax(series.reported_at)), timezone.utc)
+    last = datetime.fromtimestamp(newest, timezone.utc)
     due = overdue_since(kpi, last)
     return KpiFeeding(kpi.code, last, due if due <= now else None)
 
 
-def department_feeding(catalog: Catalog, series: Mapping[str, KpiSeries], now: datetime) -> list[DepartmentFeeding]:
-    """Every department that has KPIs, worst first."""
-    by_department: dict[str, list[KpiFeeding]] = {}
-    for kpi in catalog.kpis:
+def grouping(catalog: Catalog) -> GroupLevel:
+    """How to group the catalog's KPIs: by department when there are several, else by
+    scheme when there are several, else KPI by KPI."""
+    departments = {d.code if (d := catalog.department_of_kpi(k)) else "" for k in catalog.kpis}
+    if len(departments - {""}) >= 2:
+        return "department"
+    if len({k.scheme for k in catalog.kpis}) >= 2:
+        return "scheme"
+    return "kpi"
+
+
+def group_of(catalog: Catalog, kpi: Kpi, level: GroupLevel) -> str:
+    if level == "department":
         department = catalog.department_of_kpi(kpi)
-        code = department.code if department else ""
-        by_department.setdefault(code, []).append(kpi_feeding(kpi, series.get(kpi.code), now))
+        return department.code if department else ""
+    return kpi.scheme if level == "scheme" else kpi.code
+
+
+def feeding(
+    catalog: Catalog, series: Mapping[str, KpiSeries], now: datetime, level: GroupLevel | None = None
+) -> tuple[GroupLevel, list[GroupFeeding]]:
+    """(how KPIs are grouped, every group worst first)."""
+    level = level or grouping(catalog)
+    by_group: dict[str, list[KpiFeeding]] = {}
+    for kpi in catalog.kpis:
+        by_group.setdefault(group_of(catalog, kpi, level), []).append(kpi_feeding(kpi, series.get(kpi.code), now))
     rows = []
-    for code, feeds in by_department.items():
+    for code, feeds in by_group.items():
         late = [f for f in feeds if f.overdue_since is not None or f.never_fed]
         late.sort(key=lambda f: (f.never_fed, f.overdue_since or datetime.max.replace(tzinfo=timezone.utc), f.kpi))
-        rows.append(DepartmentFeeding(code, len(feeds), tuple(late)))
+        rows.append(GroupFeeding(code, len(feeds), tuple(late)))
     rows.sort(key=_worst_first)
-    return rows
+    return level, rows
 
 
-def _worst_first(row: DepartmentFeeding) -> tuple[int, float, str]:
+def department_feeding(catalog: Catalog, series: Mapping[str, KpiSeries], now: datetime) -> list[GroupFeeding]:
+    """Every department that has KPIs, worst first."""
+    return feeding(catalog, series, now, "department")[1]
+
+
+def _worst_first(row: GroupFeeding) -> tuple[int, float, str]:
     oldest = row.oldest
     since = oldest.overdue_since.timestamp() if oldest and oldest.overdue_since else math.inf
-    return (-len(row.overdue), since, row.department)
+    return (-len(row.overdue), since, row.code)

@@ -1,67 +1,72 @@
 """Figures derived from a snapshot that several tiles show the same way.
 
-The state's value of a KPI (its own observation, else the mean over districts),
-achievement against target, a KPI's marks from the ranking, grades from marks, and
-rankings by sector/department/scheme/KPI with movement. Qt-free and pure, so the
-tiles stay thin and these rules are unit-tested once.
+How a KPI's figure was made, in the wall's words ("mean of 33 districts · 2 older
+than 1 month"), achievement against target, a KPI's marks from the ranking, grades
+from marks, rankings by sector/department/scheme/KPI with movement, and period
+labels. The figures themselves come from sync/rollup.py (each KPI's own `aggregate`
+at the moment shown). Qt-free and pure, so the tiles stay thin and these rules are
+unit-tested once.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
+from ..sync import period_time
 from ..sync.contract import Catalog, Kpi
+from ..sync.freshness import frequency_text
 from ..sync.ranking.result import RankedEntity, RankingResult
-from ..sync.series import KpiSeries
+from ..sync.rollup import Figure
+
+Translate = Callable[[str], str]
+
+# A catalog level in the plural and the singular, as the wall's English labels
+# (translated through the i18n catalogues); a mix of levels is "places".
+LEVEL_PLURAL = {"state": "states", "zone": "zones", "district": "districts", "taluka": "talukas",
+                "village": "villages", "facility": "facilities"}
+METHOD_WORDS = {"sum": "sum of {n} {places}", "mean": "mean of {n} {places}",
+                "min": "lowest of {n} {places}", "max": "highest of {n} {places}"}
 
 
-@dataclass(frozen=True)
-class History:
-    periods: tuple[str, ...]
-    values: tuple[float, ...]  # NaN where not available
-    averaged: bool  # the mean over districts, not the entity's own observation
-
-    @property
-    def latest(self) -> float | None:
-        for v in reversed(self.values):
-            if not math.isnan(v):
-                return v
-        return None
-
-    @property
-    def change(self) -> float | None:
-        """Latest value minus the one of the period before (both must exist)."""
-        if len(self.values) < 2 or math.isnan(self.values[-1]) or math.isnan(self.values[-2]):
-            return None
-        return self.values[-1] - self.values[-2]
+def places_word(level: str | None, count: int, tr: Translate) -> str:
+    """'districts' (or 'district' for one) in the wall's language; 'places' for a mix."""
+    if count == 1:
+        return tr(level if level in LEVEL_PLURAL else "place")
+    return tr(LEVEL_PLURAL.get(level or "", "places"))
 
 
-def district_codes(catalog: Catalog, level: str | None = None) -> tuple[str, ...]:
-    return tuple(e.code for e in catalog.entities_of_level(level or catalog.ranking.level))
+def figure_words(figure: Figure, kpi: Kpi, tr: Translate) -> tuple[str, ...]:
+    """How a rolled-up figure was made, as short phrases: ('sum of 224 facilities',
+    '12 older than 1 h', '3 not reporting'); () for an entity's own report."""
+    words: list[str] = []
+    if figure.rolled_up and figure.method in METHOD_WORDS:
+        words.append(tr(METHOD_WORDS[figure.method]).format(
+            n=figure.places, places=places_word(figure.place_level, figure.places, tr)))
+    if figure.rolled_up and figure.stale:
+        words.append(tr("{n} older than {age}").format(n=figure.stale, age=frequency_text(kpi.frequency, tr)))
+    if figure.missing and (figure.rolled_up or figure.value is None):
+        words.append(tr("{n} not reporting").format(n=figure.missing) if figure.rolled_up else tr("not reported"))
+    return tuple(words)
 
 
-def history(catalog: Catalog, series: KpiSeries | None, entity: str | None, count: int) -> History:
-    """The last `count` periods of a KPI for `entity` (None: the state)."""
-    if series is None:
-        return History((), (), False)
-    code = entity or catalog.state.code
-    if series.row_of(code) is not None:
-        periods, values = series.history(code, count)
-        return History(periods, tuple(float(v) for v in values), False)
-    if entity is not None:
-        return History((), (), False)
-    rows = [r for c in district_codes(catalog) if (r := series.row_of(c)) is not None]
-    if not rows:
-        return History((), (), True)
-    block = series.values[rows]
-    seen = ~np.isnan(block).all(axis=0)
-    cols = np.flatnonzero(seen)[-count:]
-    with np.errstate(all="ignore"):
-        means = np.nanmean(block[:, cols], axis=0) if cols.size else np.empty(0)
-    return History(tuple(series.periods[c] for c in cols), tuple(float(v) for v in means), True)
+def figure_period(figure: Figure, tr: Translate) -> str:
+    """The period(s) a figure is of: 'Oct 2026'; 'Sep–Oct 2026' when its places' latest
+    reports are of different months (days alike); a single instant '22 Nov 10:15'."""
+    newest, oldest = figure.period, figure.oldest_period
+    if newest is None:
+        return ""
+    label = period_time.period_label(newest, tr)
+    if oldest is None or oldest == newest or period_time.granularity_of(newest) == "instant":
+        return label
+    if period_time.granularity_of(oldest) != period_time.granularity_of(newest):
+        return f"{period_time.period_label(oldest, tr)} – {label}"
+    first = period_time.period_label(oldest, tr)
+    year = f" {newest[:4]}"
+    if oldest[:4] == newest[:4] and first.endswith(year):  # say the year once
+        first = first.removesuffix(year)
+    return f"{first}–{label}"
 
 
 def achievement(kpi: Kpi, value: float | None) -> float | None:
@@ -141,17 +146,9 @@ def movement(current: int | None, before: int | None) -> int | None:
     return before - current
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def period_label(period: str, *, with_year: bool = True) -> str:
-    """'2026-10' → 'Oct 2026'; '2026-11-22' → '22 Nov'; '2026-11-22T10:15' → '10:15'."""
-    try:
-        month = _MONTHS[int(period[5:7]) - 1]
-    except (ValueError, IndexError):
-        return period
-    if len(period) == 7:
-        return f"{month} {period[:4]}" if with_year else f"{month} {period[2:4]}"
-    if len(period) == 10:
-        return f"{int(period[8:10])} {month}"
-    return period[11:16]
+def period_label(period: str, *, with_year: bool = True, tr: Translate | None = None) -> str:
+    """'2026-10' → 'Oct 2026' ('Oct 26'); '2026-11-22' → '22 Nov 2026' ('22 Nov');
+    '2026-11-22T10:15' → '22 Nov 10:15'; month names in the language `tr` gives."""
+    if tr is None:
+        return period_time.period_label(period, with_year=with_year)
+    return period_time.period_label(period, tr, with_year=with_year)

@@ -2,9 +2,11 @@
 
 Officers are judged by figures their departments feed; a department that stops
 feeding must show up here before its ranking silently goes stale. Worst first: each
-department row gives the share of its KPIs overdue against their frequency and the
-oldest one ("overdue since 3 Nov"), with the freshness symbol (◐ late, ○ not fed)
-so the state reads without colour. The headline counts the departments on time.
+row gives the share of its KPIs overdue against their own frequency and the oldest
+one ("overdue since 3 Nov", "overdue since 22 Nov 10:15" for a KPI due every few
+minutes), with the freshness symbol (◐ late, ○ not fed) so the state reads without
+colour. The headline counts the rows on time. Rows are departments when the catalog
+has several, else schemes, else the KPIs themselves (widgets/feeding.py).
 """
 
 from __future__ import annotations
@@ -16,33 +18,48 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import FreshnessOptions
+from ...sync.contract import Catalog
+from ...sync.freshness import frequency_text, overdue_text
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
-from ..data_age import DataAge, short_day, snapshot_age
-from ..feeding import DepartmentFeeding, department_feeding
+from ..data_age import DataAge, snapshot_age
+from ..feeding import GroupFeeding, GroupLevel, feeding
 from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
 from ..painted_tile import PaintedTile
 from ..registry import register
 
+HEADINGS = {"department": "Data feeding by department", "scheme": "Data feeding by scheme", "kpi": "Data feeding by KPI"}
+HEADLINES = {"department": "{n} of {m} departments on time", "scheme": "{n} of {m} schemes on time",
+             "kpi": "{n} of {m} KPIs on time"}
+
 
 @dataclass(frozen=True)
 class FeedRow:
     state: str  # "fresh" (on time), "late" or "not_fed"
-    department: str
-    detail: str  # the oldest overdue KPI
-    share: str  # "3 of 12 KPIs overdue"
+    name: str  # the department's, scheme's or KPI's name
+    detail: str  # the oldest overdue KPI (a department's or scheme's row)
+    share: str  # "3 of 12 KPIs overdue"; for a KPI's own row, how often it is due
     since: str  # "overdue since 3 Nov" / "not fed" / "on time"
+
+    @property
+    def department(self) -> str:  # the name this field had when rows were always departments
+        return self.name
 
 
 @dataclass(frozen=True)
 class FreshnessModel:
     title: str
     age: DataAge
+    headline: str  # "5 of 7 departments on time"
     on_time: int
-    departments: int
+    groups: int
     rows: tuple[FeedRow, ...]
+
+    @property
+    def departments(self) -> int:  # the name this field had when rows were always departments
+        return self.groups
 
 
 @register("freshness")
@@ -54,32 +71,47 @@ class FreshnessTile(PaintedTile):
         super().__init__(options, context, parent)
 
     def default_heading(self) -> str:
-        return "Data feeding by department"
+        return "Data feeding"
 
     def build_model(self, snapshot: Snapshot) -> FreshnessModel:
         catalog = snapshot.catalog
         assert catalog is not None
         tr, now = self.context.tr, self.context.now()
-        feeds = department_feeding(catalog, snapshot.series, now)
-        rows = tuple(self._row(catalog, f) for f in feeds[: self.options.count])
+        level, feeds = feeding(catalog, snapshot.series, now)
+        rows = tuple(self._row(catalog, level, f) for f in feeds[: self.options.count])
+        on_time = sum(1 for f in feeds if f.on_time)
         return FreshnessModel(
-            title=self.heading("Data feeding by department"),
-            age=snapshot_age(snapshot, now, tr, expected="P1D"),
-            on_time=sum(1 for f in feeds if f.on_time), departments=len(feeds), rows=rows,
+            title=self.heading(HEADINGS[level]),
+            age=snapshot_age(snapshot, now, tr, kpis=catalog.kpis),
+            headline=tr(HEADLINES[level]).format(n=on_time, m=len(feeds)),
+            on_time=on_time, groups=len(feeds), rows=rows,
         )
 
-    def _row(self, catalog, feed: DepartmentFeeding) -> FeedRow:  # type: ignore[no-untyped-def]
-        tr = self.context.tr
-        name = self.context.name(catalog.departments_by_code.get(feed.department), feed.department or tr("Other"))
+    def _name(self, catalog: Catalog, level: GroupLevel, code: str) -> str:
+        if level == "department":
+            return self.context.name(catalog.departments_by_code.get(code), code or self.context.tr("Other"))
+        if level == "scheme":
+            return self.context.name(catalog.schemes_by_code.get(code), code)
+        return self.context.name(catalog.kpi(code), code)
+
+    def _row(self, catalog: Catalog, level: GroupLevel, feed: GroupFeeding) -> FeedRow:
+        tr, now = self.context.tr, self.context.now()
+        name = self._name(catalog, level, feed.code)
         oldest = feed.oldest
+        if level == "kpi":
+            kpi = catalog.kpi(feed.code)
+            detail = ""
+            share = tr("due every {age}").format(age=frequency_text(kpi.frequency, tr)) if kpi else ""
+        else:
+            kpi = catalog.kpi(oldest.kpi) if oldest else None
+            detail = self.context.name(kpi, oldest.kpi) if oldest else ""
+            share = tr("{n} of {m} KPIs overdue").format(n=len(feed.overdue), m=feed.kpis) if oldest else tr("{n} KPIs").format(n=feed.kpis)
         if oldest is None:
-            return FeedRow("fresh", name, "", tr("{n} KPIs").format(n=feed.kpis), tr("on time"))
-        kpi_name = self.context.name(catalog.kpi(oldest.kpi), oldest.kpi)
-        share = tr("{n} of {m} KPIs overdue").format(n=len(feed.overdue), m=feed.kpis)
+            return FeedRow("fresh", name, "", share, tr("on time"))
         if oldest.never_fed:
-            return FeedRow("not_fed", name, kpi_name, share, tr("not fed"))
-        assert oldest.overdue_since is not None
-        return FeedRow("late", name, kpi_name, share, tr("overdue since {date}").format(date=short_day(oldest.overdue_since)))
+            return FeedRow("not_fed", name, detail, share, tr("not fed"))
+        assert oldest.overdue_since is not None and kpi is not None
+        return FeedRow("late", name, detail, share, overdue_text(kpi, oldest.overdue_since, now, tr))
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
         paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
@@ -89,9 +121,9 @@ class FreshnessTile(PaintedTile):
         small, body = self.scale.small, self.scale.body
         self.paint_heading(painter, model.title, model.age)
         y = rect.top()
-        all_ok = model.on_time == model.departments
-        headline = f"{theme.FRESHNESS_SYMBOLS['fresh']} " + tr("{n} of {m} departments on time").format(n=model.on_time, m=model.departments)
-        late = model.departments - model.on_time
+        all_ok = model.on_time == model.groups
+        headline = f"{theme.FRESHNESS_SYMBOLS['fresh']} {model.headline}"
+        late = model.groups - model.on_time
         if late:
             headline += f"  ·  {theme.FRESHNESS_SYMBOLS['late']} " + tr("{n} behind").format(n=late)
         draw_text(painter, QRectF(rect.left(), y, rect.width(), body * 1.5), headline, body, bold=True,
@@ -115,10 +147,10 @@ class FreshnessTile(PaintedTile):
             name_w = rect.right() - since_w - share_w - left - small
             half = row_h / 2
             if row.detail:
-                draw_fitted(painter, QRectF(left, y + half * 0.06, name_w, half), row.department, px)
+                draw_fitted(painter, QRectF(left, y + half * 0.06, name_w, half), row.name, px)
                 draw_text(painter, QRectF(left, y + half, name_w, half * 0.9), row.detail, int(px * 0.78), fg=theme.TEXT_DIM)
             else:
-                draw_fitted(painter, QRectF(left, y, name_w, row_h), row.department, px)
+                draw_fitted(painter, QRectF(left, y, name_w, row_h), row.name, px)
             draw_text(painter, QRectF(rect.right() - since_w - share_w, y, share_w, row_h), row.share, int(px * 0.85),
                       fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
             draw_text(painter, QRectF(rect.right() - since_w, y, since_w, row_h), row.since, px, fg=tint,

@@ -1,14 +1,20 @@
 """One KPI at a glance: value, target, marks and grade, change, and a sparkline.
 
-For a district the marks come from the ranking on the wall; for the state the tile
-shows the state's own observation when the store has one, else the mean over
-districts, and says so ("avg of districts"). The sparkline is one pyqtgraph item
-built once and fed with `setData`; its buffer is the bounded history of the series.
+The figure is the entity's (or the state's) value at the moment shown, made by
+sync/rollup.py: its own report, or its children's rolled up by the KPI's
+`aggregate`. The subtitle says which, in the wall's words ("Ahmadabad · Oct 2026",
+"Uttar Pradesh · sum of 224 facilities · 12 older than 1 h · 3 not reporting"), so a
+partial sum is never read as a whole one. The change is since the previous point of
+the same history, named in the data's own granularity ("since Sep", "since 21 Nov",
+"since 10:32"). The sparkline is one pyqtgraph item built once and fed with
+`setData`, its x the points' real times, so irregular snapshots sit where they fell.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,12 +23,16 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import KpiOptions
+from ...sync import rollup
+from ...sync.contract import Kpi
+from ...sync.period_time import Translate, granularity_of, period_start, previous_label
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
-from ..data_age import DataAge, kpi_age
-from ..kpi_figures import achievement, district_codes, grade_for, history, is_better, kpi_marks, period_label
-from ..paint_kit import ALIGN_LEFT, grade_chip, draw_text, text_width
+from ..data_age import DataAge, figure_age
+from ..fitted_text import draw_wrapped
+from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
+from ..paint_kit import ALIGN_LEFT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 
@@ -37,12 +47,40 @@ class KpiModel:
     unit: str
     target: str
     grade: str | None
+    grades: tuple[str, ...]  # the catalog's grade names, best first (chip colour and width)
     marks: str
     change: str
     change_colour: str
+    seconds: tuple[float, ...]  # x of each sparkline point: its real time
     values: tuple[float, ...]
     target_value: float | None
     age: DataAge
+
+
+def change_text(kpi: Kpi, delta: float, number: str, since: str, tr: Translate) -> tuple[str, str]:
+    """('▼ 29.2 since Sep (worse)', colour) for a change of `delta` since `since`."""
+    since_words = tr("since {when}").format(when=since)
+    if abs(delta) < 1e-9:
+        return f"= {tr('no change')} {since_words}", theme.TEXT_DIM
+    good = is_better(kpi, delta)
+    arrow = "▲" if delta > 0 else "▼"
+    verdict = tr("better") if good else tr("worse")
+    return f"{arrow} {number} {since_words} ({verdict})", BETTER if good else WORSE
+
+
+def since_label(hist: rollup.History, before: int, last: int, tr: Translate) -> str:
+    """The previous point in the data's own granularity: a month or day by its period,
+    an instant by its time ('10:32', or '21 Nov 10:32' on another day)."""
+    granularity = granularity_of(hist.periods[last])
+    if granularity == "instant":
+        previous, latest = _moment(hist.seconds[before]), _moment(hist.seconds[last])
+    else:
+        previous, latest = period_start(hist.periods[before]), period_start(hist.periods[last])
+    return previous_label(granularity, previous, latest, tr)
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 @register("kpi")
@@ -72,22 +110,21 @@ class KpiTile(PaintedTile):
     def build_model(self, snapshot: Snapshot) -> KpiModel | TileMessage:
         catalog = snapshot.catalog
         assert catalog is not None
-        tr = self.context.tr
+        tr, now = self.context.tr, self.context.now()
         kpi = catalog.kpi(self.options.kpi)
         if kpi is None:
             return TileMessage(self.heading("KPI"), f"{tr('unknown KPI')} {self.options.kpi}")
         entity_code = self.options.entity
         if entity_code is not None and entity_code != catalog.state.code and catalog.entity(entity_code) is None:
             return TileMessage(self.heading(self.context.name(kpi)), f"{tr('unknown entity')} {entity_code}")
-        if entity_code == catalog.state.code:
-            entity_code = None
-        hist = history(catalog, snapshot.series.get(kpi.code), entity_code, self.options.sparkline_periods)
-        place = self.context.name(catalog.entity(entity_code)) if entity_code else self.context.name(catalog.state)
-        if hist.averaged:
-            place += " · " + tr("avg of districts")
-        if hist.periods:
-            place += " · " + period_label(hist.periods[-1])
-        value = hist.latest
+        code = entity_code or catalog.state.code
+        series = snapshot.series.get(kpi.code)
+        fig = rollup.figure(catalog, series, kpi, code, now)
+        hist = rollup.history(catalog, series, kpi, code, now, self.options.sparkline_periods)
+        place = self.context.name(catalog.entity(code)) if code != catalog.state.code else self.context.name(catalog.state)
+        when = figure_period(fig, tr)
+        subtitle = " · ".join(part for part in (place, *figure_words(fig, kpi, tr), when) if part)
+        value = fig.value
         ach = achievement(kpi, value)
         target = ""
         if kpi.target is not None:
@@ -95,36 +132,34 @@ class KpiTile(PaintedTile):
             target = f"{tr('Target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if whole else None)} {kpi.unit}".rstrip()
             if ach is not None:
                 target += f" · {tr('achievement')} {ach * 100:.0f}%"
-        marks, _ = kpi_marks(snapshot.ranking, kpi.code, entity_code)
+        marks, _ = kpi_marks(snapshot.ranking, kpi.code, None if code == catalog.state.code else code)
         marks_text = (
             f"{marks:.1f} / {catalog.ranking.max_marks:g} {tr('marks')}" if marks is not None and kpi.scoring else ""
         )
         change, colour = "", theme.TEXT_DIM
-        delta = hist.change
-        if delta is not None and len(hist.periods) >= 2:
-            since = tr("since {when}").format(when=period_label(hist.periods[-2], with_year=False))
-            if abs(delta) < 1e-9:
-                change = f"= {tr('no change')} {since}"
-            else:
-                good = is_better(kpi, delta)
-                arrow = "▲" if delta > 0 else "▼"
-                verdict = tr("better") if good else tr("worse")
-                change = f"{arrow} {self.context.number(abs(delta), kpi.unit)} {since} ({verdict})"
-                colour = BETTER if good else WORSE
-        entities = (entity_code,) if entity_code else (catalog.state.code, *district_codes(catalog))
+        known = [i for i, v in enumerate(hist.values) if not math.isnan(v)]
+        # The change is the history's last step, shown only when that step ends at the figure shown.
+        if value is not None and len(known) >= 2 and math.isclose(hist.values[known[-1]], value, rel_tol=1e-9, abs_tol=1e-9):
+            last, before = known[-1], known[-2]
+            delta = hist.values[last] - hist.values[before]
+            change, colour = change_text(kpi, delta, self.context.number(abs(delta), kpi.unit),
+                                         since_label(hist, before, last, tr), tr)
+        grades = tuple(name for name, _ in catalog.ranking.grades)
         return KpiModel(
             title=self.heading(self.context.name(kpi)),
-            subtitle=place,
+            subtitle=subtitle,
             value=self.context.number(value, kpi.unit),
             unit=kpi.unit,
             target=target,
             grade=grade_for(catalog, marks) if marks is not None and kpi.scoring else None,
+            grades=grades,
             marks=marks_text,
             change=change,
             change_colour=colour,
+            seconds=hist.seconds,
             values=hist.values,
             target_value=kpi.target,
-            age=kpi_age(snapshot, kpi, entities, self.context.now(), tr),
+            age=figure_age(snapshot, kpi, fig, now, tr),
         )
 
     def model_changed(self, model: object) -> None:
@@ -132,7 +167,8 @@ class KpiTile(PaintedTile):
             self.plot.hide()
             return
         y = np.asarray(model.values, dtype=float)
-        self.line.setData(np.arange(y.size, dtype=float), y, connect="finite")
+        # x is each point's real time, so irregular snapshots sit where they fell
+        self.line.setData(np.asarray(model.seconds, dtype=float), y, connect="finite")
         if model.target_value is not None:
             self.target_line.setPos(model.target_value)
             self.target_line.show()
@@ -152,8 +188,13 @@ class KpiTile(PaintedTile):
         s = self.scale
         self.paint_heading(painter, model.title, model.age)
         y = rect.top()
-        draw_text(painter, QRectF(rect.left(), y, rect.width(), s.body * 1.3), model.subtitle, s.small, fg=theme.TEXT_DIM)
-        y += s.body * 1.3
+        # How the figure was made carries counts: it wraps to a second line rather than lose them.
+        if text_width(model.subtitle, s.small) <= rect.width():
+            draw_text(painter, QRectF(rect.left(), y, rect.width(), s.body * 1.3), model.subtitle, s.small, fg=theme.TEXT_DIM)
+            y += s.body * 1.3
+        else:
+            y += max(s.body * 1.3, draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), s.body * 2.6),
+                                                model.subtitle, s.small) + s.small * 0.3)
         text_area = QRectF(rect.left(), y, rect.width(), self._plot_rect().top() - y)
         # Big figure and unit; grade chip and marks to the right.
         figure = int(min(s.figure, text_area.height() * 0.5))
@@ -164,9 +205,12 @@ class KpiTile(PaintedTile):
         if model.marks:
             chip = figure * 0.8
             right = QRectF(text_area.left() + text_area.width() * 0.62, fig_rect.top(), text_area.width() * 0.38, fig_rect.height())
-            chip_rect = QRectF(right.right() - chip, right.center().y() - chip / 2, chip, chip)
-            grade_chip(painter, chip_rect, model.grade, int(chip * 0.7))
-            marks_w = min(right.width() - chip - s.small, text_width(model.marks, s.body) + s.small)
+            # As wide as the catalog's longest grade name needs (at most half the room), never narrower than tall.
+            longest = max((text_width(g, int(chip * 0.7), True) for g in model.grades), default=0.0)
+            chip_w = min(max(chip, longest + chip * 0.42), right.width() * 0.5)
+            chip_rect = QRectF(right.right() - chip_w, right.center().y() - chip / 2, chip_w, chip)
+            draw_chip(painter, chip_rect, model.grade or "–", theme.grade_colour(model.grade, model.grades), int(chip * 0.7))
+            marks_w = min(right.width() - chip_w - s.small, text_width(model.marks, s.body) + s.small)
             draw_text(painter, QRectF(chip_rect.left() - marks_w - s.small * 0.5, right.top(), marks_w, right.height()),
                       model.marks, s.body, align=ALIGN_LEFT)
         line_h = s.body * 1.35

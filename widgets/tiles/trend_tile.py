@@ -1,4 +1,11 @@
-"""A KPI over time for the state and chosen districts, against its target.
+"""A KPI over time for the state and chosen places, against its target.
+
+Lines come from sync/rollup.py: the state's own reports, or its places rolled up by
+the KPI's `aggregate` at each moment one of them reported (a sum of hospitals, not a
+mean of districts); each chosen place's own reports (or its children's, rolled up).
+The x axis is time itself, so irregular snapshots sit where they fell, with calendar
+ticks in IST that carry the date as the span needs (widgets/time_ticks.py). The
+value axis is as wide as its widest label ("12,34,567", "1.25 lakh"), never cut.
 
 The legend is painted by the tile (names are store text: pyqtgraph's legend would
 treat them as HTML); the plot holds one PlotDataItem per line, created once, and a
@@ -7,7 +14,7 @@ target InfiniteLine. Updates only call `setData`, over at most `periods` points.
 
 from __future__ import annotations
 
-import warnings
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,47 +24,71 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import TrendOptions
-from ...sync.series import KpiSeries
+from ...sync import rollup
+from ...sync.period_time import Granularity, granularity_of
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ...wall import i18n, theme
 from ..base import TileContext
-from ..data_age import DataAge, kpi_age
-from ..kpi_figures import district_codes, period_label
+from ..data_age import DataAge, figure_age
+from ..kpi_figures import figure_words
 from ..paint_kit import colour, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
+from ..time_ticks import time_ticks, value_ticks
 
 # Okabe–Ito order; the state is always the first (white, thicker).
 LINE_COLOURS = (theme.TEXT, "#56b4e9", "#e69f00", "#009e73", "#cc79a7", "#f0e442", "#0072b2", "#d55e00")
 MAX_LINES = len(LINE_COLOURS)
+GRANULARITY_ORDER = {"instant": 0, "day": 1, "month": 2}
 
 
 @dataclass(frozen=True)
 class TrendLine:
     name: str
     colour: str
-    values: tuple[float, ...]
+    seconds: tuple[float, ...]  # x: each point's real time (POSIX seconds)
+    values: tuple[float, ...]  # NaN where unknown
 
 
 @dataclass(frozen=True)
 class TrendModel:
     title: str
     unit: str
-    periods: tuple[str, ...]
+    granularity: Granularity  # the finest of the lines' data: what the ticks may show
     lines: tuple[TrendLine, ...]
     target: float | None
     target_text: str
     age: DataAge
 
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """(first, last) moment over every line; None without points."""
+        seconds = [s for line in self.lines for s in line.seconds]
+        return (min(seconds), max(seconds)) if seconds else None
 
-def _row_values(series: KpiSeries, codes: list[str], cols: np.ndarray) -> np.ndarray | None:
-    rows = [r for c in codes if (r := series.row_of(c)) is not None]
-    if not rows:
+
+def value_range(model: TrendModel) -> tuple[float, float] | None:
+    """The y range showing every value and the target, with a margin."""
+    values = [v for line in model.lines for v in line.values if not math.isnan(v)]
+    if model.target is not None:
+        values.append(model.target)
+    if not values:
         return None
-    block = series.values[np.ix_(rows, cols)]
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN column: no value that period
-        return np.nanmean(block, axis=0) if len(rows) > 1 else block[0]
+    lo, hi = min(values), max(values)
+    margin = (hi - lo) * 0.08 if hi > lo else max(1.0, abs(hi) * 0.1)
+    return lo - margin, hi + margin
+
+
+def axis_numbers(values: list[float], step: float, unit: str, language: str) -> list[str]:
+    """Tick labels of a value axis in the wall's number style, as many decimals as the
+    step needs; plain Indian grouping when lakh/crore rounding would make two alike."""
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
+    if step % 1 and step > 1:  # 2.5, 25 …
+        decimals = max(decimals, 1 if step < 10 else 0)
+    labels = [i18n.format_number(v, unit, decimals=decimals, language=language) for v in values]
+    if len(set(labels)) < len(labels):
+        labels = [i18n.format_number(v, "%", decimals=decimals, language=language) for v in values]
+    return labels
 
 
 @register("trend")
@@ -86,6 +117,8 @@ class TrendTile(PaintedTile):
                                               symbolBrush=tint, symbolPen=None, connect="finite"))
         self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(theme.TEXT_DIM, width=2, style=Qt.PenStyle.DashLine))
         self.plot.addItem(self.target_line)
+        # the time axis is as wide as what the value axis leaves: ticks follow its real width
+        self.plot.getViewBox().sigResized.connect(self._set_time_ticks)
         self.plot.hide()
 
     def default_heading(self) -> str:
@@ -94,7 +127,7 @@ class TrendTile(PaintedTile):
     def build_model(self, snapshot: Snapshot) -> TrendModel | TileMessage:
         catalog = snapshot.catalog
         assert catalog is not None
-        tr, opts = self.context.tr, self.options
+        tr, opts, now = self.context.tr, self.options, self.context.now()
         kpi = catalog.kpi(opts.kpi)
         if kpi is None:
             return TileMessage(self.heading("Trend"), f"{tr('unknown KPI')} {opts.kpi}")
@@ -104,35 +137,37 @@ class TrendTile(PaintedTile):
         title = self.heading(self.context.name(kpi))
         series = snapshot.series.get(kpi.code)
         entities = list(opts.entities)[: MAX_LINES - int(opts.include_state)]
-        age = kpi_age(snapshot, kpi, entities or [catalog.state.code, *district_codes(catalog)], self.context.now(), tr)
+        shown = ([catalog.state.code] if opts.include_state else []) + entities
+        figures = [rollup.figure(catalog, series, kpi, code, now) for code in shown]
+        newest = max(figures, key=lambda f: f.reported_at or -math.inf, default=rollup.NO_FIGURE)
+        age = figure_age(snapshot, kpi, newest, now, tr)
         if series is None or not series.periods:
             return TileMessage(title, tr("no data yet"), age)
-        cols = np.arange(max(0, len(series.periods) - opts.periods), len(series.periods))
         lines: list[TrendLine] = []
-        if opts.include_state:
-            state = catalog.state.code
-            own = series.row_of(state) is not None
-            values = _row_values(series, [state] if own else list(district_codes(catalog)), cols)
-            name = self.context.name(catalog.state) + ("" if own else f" ({tr('avg of districts')})")
-            lines.append(TrendLine(name, LINE_COLOURS[0], tuple(float(v) for v in values) if values is not None else ()))
-        for i, code in enumerate(entities):
-            values = _row_values(series, [code], cols)
-            lines.append(TrendLine(self.context.name(catalog.entity(code), code), LINE_COLOURS[i + 1],
-                                   tuple(float(v) for v in values) if values is not None else ()))
+        granularities: list[str] = []
+        for i, (code, fig) in enumerate(zip(shown, figures)):
+            hist = rollup.history(catalog, series, kpi, code, now, opts.periods)
+            granularities += [granularity_of(p) for p in hist.periods[-1:]]
+            name = self.context.name(catalog.state) if code == catalog.state.code else self.context.name(catalog.entity(code), code)
+            words = figure_words(fig, kpi, tr)
+            if fig.rolled_up and words:
+                name += f" ({words[0]})"  # how the line is made: "sum of 224 facilities"
+            tint = LINE_COLOURS[i if opts.include_state else i + 1]
+            lines.append(TrendLine(name, tint, hist.seconds, hist.values))
         target_text = ""
         if kpi.target is not None:
             target_text = f"{tr('target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if float(kpi.target).is_integer() else None)} {kpi.unit}".rstrip()
-        return TrendModel(title=title, unit=kpi.unit, periods=tuple(series.periods[c] for c in cols),
-                          lines=tuple(lines), target=kpi.target, target_text=target_text, age=age)
+        granularity: Granularity = min(granularities or ["month"], key=GRANULARITY_ORDER.__getitem__)  # type: ignore[assignment]
+        return TrendModel(title=title, unit=kpi.unit, granularity=granularity, lines=tuple(lines),
+                          target=kpi.target, target_text=target_text, age=age)
 
     def model_changed(self, model: object) -> None:
-        if not isinstance(model, TrendModel):
+        if not isinstance(model, TrendModel) or model.span is None:
             self.plot.hide()
             return
-        x = np.arange(len(model.periods), dtype=float)
         for curve, line in zip(self.curves, model.lines):
             if line.values:
-                curve.setData(x, np.asarray(line.values, dtype=float))
+                curve.setData(np.asarray(line.seconds, dtype=float), np.asarray(line.values, dtype=float))
             else:
                 curve.setData([], [])
         if model.target is not None:
@@ -140,17 +175,51 @@ class TrendTile(PaintedTile):
             self.target_line.show()
         else:
             self.target_line.hide()
-        self.plot.setXRange(-0.3, max(1, len(model.periods)) - 0.7, padding=0)
-        self._set_ticks(model)
+        self._set_axes(model)
         self.plot.show()
 
-    def _set_ticks(self, model: TrendModel) -> None:
-        n = len(model.periods)
-        if not n:
+    def x_range(self, model: TrendModel) -> tuple[float, float]:
+        span = model.span
+        assert span is not None
+        lo, hi = span
+        margin = (hi - lo) * 0.03 if hi > lo else {"instant": 1800.0, "day": 43200.0, "month": 15 * 86400.0}[model.granularity]
+        return lo - margin, hi + margin
+
+    def _set_axes(self, model: TrendModel) -> None:
+        """Ranges, ticks and the value axis's width, from the model and the tile's size."""
+        if model.span is None:
             return
-        step = max(1, int(np.ceil(n / max(2, self.width() // max(1, self.scale.small * 6)))))
-        ticks = [(float(i), period_label(p, with_year=False)) for i, p in enumerate(model.periods) if (n - 1 - i) % step == 0]
-        self.plot.getAxis("bottom").setTicks([ticks])
+        small = self.scale.small
+        left, bottom = self.plot.getAxis("left"), self.plot.getAxis("bottom")
+        y_range = value_range(model)
+        if y_range is not None:
+            lo, hi = y_range
+            plot_h = max(1.0, self.plot.height() - bottom.height())
+            step, values = value_ticks(lo, hi, count=max(2, int(plot_h // (small * 2.6))))
+            # a label centred within half a line of either end would stick out of the axis
+            edge = (hi - lo) * small * 0.75 / plot_h
+            values = [v for v in values if lo + edge <= v <= hi - edge] or values
+            labels = axis_numbers(values, step, model.unit, self.context.language)
+            self.plot.setYRange(lo, hi, padding=0)
+            left.setTicks([list(zip(values, labels))])
+            # as wide as the widest label: "12,34,567" and "1.25 lakh" are never cut
+            widest = max((text_width(label, small) for label in labels), default=0.0)
+            left.setWidth(int(math.ceil(widest + max(3, small // 3) + small * 0.6)))
+        self.plot.setXRange(*self.x_range(model), padding=0)
+        self._set_time_ticks()
+
+    def _set_time_ticks(self) -> None:
+        """Calendar ticks whose labels fit the time axis as it is now laid out."""
+        model = self.model
+        if not isinstance(model, TrendModel) or model.span is None:
+            return
+        small = self.scale.small
+        bottom = self.plot.getAxis("bottom")
+        width = bottom.width() if bottom.width() > 1 else self.plot.width() - self.plot.getAxis("left").width()
+        lo, hi = self.x_range(model)
+        ticks = time_ticks(lo, hi, model.granularity, max(1.0, width - 2), lambda text: text_width(text, small),
+                           self.context.tr, gap=small * 1.2)
+        bottom.setTicks([ticks])
 
     def _legend_height(self) -> float:
         return self.scale.small * 1.6
@@ -162,10 +231,9 @@ class TrendTile(PaintedTile):
         tick_font = font(self.scale.small)
         for name in ("left", "bottom"):
             self.plot.getAxis(name).setStyle(tickFont=tick_font, tickTextOffset=max(3, self.scale.small // 3))
-        self.plot.getAxis("left").setWidth(int(self.scale.small * 3.2))
         self.plot.getAxis("bottom").setHeight(int(self.scale.small * 2.0))
         if isinstance(self.model, TrendModel):
-            self._set_ticks(self.model)
+            self._set_axes(self.model)
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: TrendModel) -> None:
         s = self.scale

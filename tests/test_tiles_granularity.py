@@ -1,0 +1,289 @@
+"""KPI, trend and freshness tiles on stores of every granularity the contract allows.
+
+Hourly hospital snapshots at irregular instants summed straight to the state, daily
+district figures, the monthly demo, and a data set from 2021 shown at a 2021 moment:
+each tile must say how its figure was made, place points at their real time, label
+the time axis with dates, fit its value labels, and judge freshness by each KPI's
+own frequency. Expected answers are computed here from the rows themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from cmwall.layouts.tile_options import KpiOptions, TrendOptions
+from cmwall.sync.contract import Catalog
+from cmwall.sync.period_time import IST, period_start
+from cmwall.sync.series import apply_rows, frozen
+from cmwall.sync.snapshot import Snapshot, SyncStatus
+from cmwall.widgets.base import TileContext
+from cmwall.widgets.data_age import snapshot_age
+from cmwall.widgets.tiles.freshness_tile import FreshnessTile
+from cmwall.widgets.tiles.kpi_tile import KpiTile
+from cmwall.widgets.tiles.trend_tile import TrendTile
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=IST)
+Row = tuple[str, str, str, float | None, float]
+
+
+def make_catalog(entities: list[dict], kpis: list[dict], state: str = "Uttar Pradesh") -> Catalog:
+    return Catalog.model_validate({
+        "revision": "g", "state": {"code": "09", "name": state, "names": {"hi": "उत्तर प्रदेश"}},
+        "entities": entities, "kpis": kpis,
+    })
+
+
+def make_snapshot(cat: Catalog, rows: list[Row], now: datetime = NOW) -> Snapshot:
+    return Snapshot(id=1, created_at=now, status=SyncStatus("http://test", reachable=True, last_success=now),
+                    catalog=cat, series=frozen(apply_rows({}, rows)),
+                    data_as_of=datetime.fromtimestamp(max(r[4] for r in rows), timezone.utc) if rows else None)
+
+
+def build(qtbot, cls, snapshot: Snapshot, now: datetime = NOW, size=(1280, 720), language: str = "en", **options):  # type: ignore[no-untyped-def]
+    tile = cls(cls.options_model(**options), TileContext(language=language, now=lambda: now))
+    qtbot.addWidget(tile)
+    tile.resize(*size)
+    tile.show()
+    tile.apply(snapshot)
+    QApplication.processEvents()
+    return tile
+
+
+# --- (a) hourly hospital snapshots, summed straight to the state ------------------------------
+
+HOSPITALS = [f"H{i:02d}" for i in range(1, 13)]
+SILENT = "H13"  # a hospital that never reports
+STOPPED = HOSPITALS[:3]  # these stopped three hours ago
+
+
+def hospital_catalog() -> Catalog:
+    entities = [{"code": h, "name": f"District Hospital {h}", "level": "facility", "parent": "09"}
+                for h in [*HOSPITALS, SILENT]]
+    kpis = [{"code": "BEDS.FREE", "name": "Free beds", "scheme": "S", "unit": "beds", "level": "facility",
+             "frequency": "PT1H", "aggregate": "sum"}]
+    return make_catalog(entities, kpis)
+
+
+def hospital_rows(scale: float = 1.0) -> list[Row]:
+    """Each hospital reports every 70–110 minutes at its own odd minutes over 30 hours."""
+    rows: list[Row] = []
+    for i, h in enumerate(HOSPITALS):
+        moment = NOW - timedelta(hours=30) + timedelta(minutes=7 * i + 3)
+        k = 0
+        end = NOW - timedelta(hours=3) if h in STOPPED else NOW
+        while moment <= end:
+            value = (1500 + 100 * i + 3 * k) * scale
+            rows.append(("BEDS.FREE", h, moment.strftime("%Y-%m-%dT%H:%M"), value, (moment + timedelta(minutes=1)).timestamp()))
+            moment += timedelta(minutes=70 + (13 * i + 17 * k) % 41)
+            k += 1
+    return rows
+
+
+def latest_by_hospital(rows: list[Row], moment: datetime) -> dict[str, Row]:
+    latest: dict[str, Row] = {}
+    for row in rows:
+        if period_start(row[2]) <= moment and (row[1] not in latest or row[2] > latest[row[1]][2]):
+            latest[row[1]] = row
+    return latest
+
+
+def test_kpi_tile_sums_hospitals_and_says_how(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rows = hospital_rows()
+    latest = latest_by_hospital(rows, NOW)
+    total = sum(r[3] for r in latest.values())
+    stale = sum(1 for r in latest.values() if r[4] + 3600 <= NOW.timestamp())
+    newest = max(latest.values(), key=lambda r: r[2])[2]
+    assert stale >= len(STOPPED) and total >= 10000  # the data are what this test is about
+    m = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), kpi="BEDS.FREE").model
+    assert m.value == f"{total:,.0f}"
+    assert m.subtitle == (f"Uttar Pradesh · sum of {len(HOSPITALS)} facilities · {stale} older than 1 h · "
+                          f"1 not reporting · 22 Nov {newest[11:16]}")
+    assert "avg" not in m.subtitle and m.age.state == "fresh"
+    # the change is since the previous point: the newest report of the hour before the last one reported
+    last_hour = newest[:13]
+    before = max(r[2] for r in rows if r[2][:13] < last_hour and period_start(r[2]) <= NOW)
+    assert re.fullmatch(rf"[▲▼=] .* since {before[11:16]} \((better|worse)\)|= no change since {before[11:16]}", m.change), m.change
+
+
+def test_kpi_tile_says_it_in_hindi(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rows = hospital_rows()
+    stale = sum(1 for r in latest_by_hospital(rows, NOW).values() if r[4] + 3600 <= NOW.timestamp())
+    m = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), language="hi", kpi="BEDS.FREE").model
+    assert re.fullmatch(rf"उत्तर प्रदेश · योग: {len(HOSPITALS)} अस्पताल · 1 घंटे से पुराने: {stale} · 1 की रिपोर्ट नहीं · "
+                        r"22 नव \d\d:\d\d", m.subtitle), m.subtitle
+
+
+def drawn_labels(axis) -> list[tuple[str, float, float]]:  # type: ignore[no-untyped-def]
+    """(text, left, right) of every tick label the axis draws, in its own coordinates."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    painter.setFont(axis.style["tickFont"])
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(text, rect.left(), rect.right()) for rect, _, text in texts]
+
+
+@pytest.mark.parametrize("scale", [1.0, 100.0], ids=["five-digit", "lakh"])
+def test_trend_is_time_proportional_with_dated_ticks_and_whole_value_labels(qtbot, scale: float) -> None:  # type: ignore[no-untyped-def]
+    rows = hospital_rows(scale)
+    tile = build(qtbot, TrendTile, make_snapshot(hospital_catalog(), rows), kpi="BEDS.FREE",
+                 entities=("H04", "H05"), periods=48)
+    model = tile.model
+    state = model.lines[0]
+    assert state.name == f"Uttar Pradesh (sum of {len(HOSPITALS)} facilities)"
+    # hospitals' own lines are at the real instants they reported
+    own = sorted((period_start(r[2]).timestamp(), r[3]) for r in rows if r[1] == "H04")[-48:]
+    assert model.lines[1].seconds == tuple(t for t, _ in own) and model.lines[1].values == tuple(v for _, v in own)
+    # the state's points: the newest report of each hour some hospital reported in, where it fell
+    x, _ = tile.curves[0].getData()
+    assert tuple(x) == state.seconds
+    gaps = {round(b - a) for a, b in zip(state.seconds, state.seconds[1:])}
+    assert len(gaps) > 1, "snapshots are irregular, so are the gaps between points"
+    box = tile.plot.getViewBox()
+    scene_x = [box.mapViewToScene(QPointF(t, 0)).x() for t in state.seconds]
+    first, last = state.seconds[0], state.seconds[-1]
+    for t, sx in zip(state.seconds, scene_x):
+        assert (sx - scene_x[0]) / (scene_x[-1] - scene_x[0]) == pytest.approx((t - first) / (last - first), abs=1e-6)
+    # time ticks carry dates and times; every label the tile asked for is drawn whole
+    bottom = tile.plot.getAxis("bottom")
+    qtbot.waitUntil(lambda: len(drawn_labels(bottom)) == len(bottom._tickLevels[0]))
+    times = [text for text, _, _ in drawn_labels(bottom)]
+    assert len(times) >= 3
+    assert any(re.fullmatch(r"\d{1,2} (Nov|Dec)( \d\d:\d\d)?", t) for t in times), times
+    assert any(re.fullmatch(r"\d\d:\d\d", t) for t in times), times
+    # value labels: the axis is as wide as the widest, none is dropped or cut
+    left = tile.plot.getAxis("left")
+    asked = [label for _, label in left._tickLevels[0]]
+    qtbot.waitUntil(lambda: sorted(t for t, _, _ in drawn_labels(left)) == sorted(asked))
+    metrics = QFontMetricsF(left.style["tickFont"])
+    for text, x_left, _ in drawn_labels(left):
+        assert x_left >= 0
+        assert metrics.horizontalAdvance(text) <= left.width()
+    if scale == 1.0:
+        assert any(len(re.sub(r"\D", "", label)) >= 5 for label in asked), asked  # "24,000"
+    else:
+        assert all(label.endswith("lakh") for label in asked), asked
+
+
+def test_freshness_of_hourly_figures_has_the_time(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rows = [r for r in hospital_rows() if period_start(r[2]) <= NOW - timedelta(hours=5)]  # everyone silent for 5 h
+    m = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), kpi="BEDS.FREE").model
+    last = max(r[4] for r in rows)
+    due = datetime.fromtimestamp(last, timezone.utc) + timedelta(hours=1)
+    assert m.age.state == "late"
+    assert m.age.text == f"overdue since 22 Nov {due.astimezone(IST):%H:%M}"
+    assert f"{len(HOSPITALS)} older than 1 h" in m.subtitle
+
+
+def test_freshness_tile_for_one_scheme_of_sub_daily_kpis(qtbot) -> None:  # type: ignore[no-untyped-def]
+    cat = make_catalog(
+        [{"code": h, "name": h, "level": "facility", "parent": "09"} for h in HOSPITALS[:2]],
+        [{"code": "BEDS.FREE", "name": "Free beds", "scheme": "S", "level": "facility", "frequency": "PT1H", "aggregate": "sum"},
+         {"code": "O2.HOURS", "name": "Oxygen stock", "scheme": "S", "level": "facility", "frequency": "PT15M"},
+         {"code": "VENT.FREE", "name": "Free ventilators", "scheme": "S", "level": "facility", "frequency": "PT15M"}])
+    rows: list[Row] = [
+        ("BEDS.FREE", "H01", "2026-11-22T11:40", 10, (NOW - timedelta(minutes=19)).timestamp()),  # on time
+        ("O2.HOURS", "H01", "2026-11-22T10:00", 30, datetime(2026, 11, 22, 10, 0, tzinfo=IST).timestamp()),
+    ]
+    tile = build(qtbot, FreshnessTile, make_snapshot(cat, rows))
+    m = tile.model
+    assert m.title == "Data feeding by KPI" and m.headline == "1 of 3 KPIs on time"
+    by_name = {r.name: r for r in m.rows}
+    assert by_name["Oxygen stock"].since == "overdue since 22 Nov 10:15" and by_name["Oxygen stock"].state == "late"
+    assert by_name["Oxygen stock"].share == "due every 15 min"
+    assert by_name["Free ventilators"].state == "not_fed" and by_name["Free beds"].state == "fresh"
+    assert m.age.state == "fresh"  # one KPI is current by its own frequency
+
+
+# --- (b) daily district figures ---------------------------------------------------------------
+
+
+def daily_snapshot() -> Snapshot:
+    entities = [{"code": d, "name": n, "level": "district", "parent": "09"} for d, n in (("162", "Lucknow"), ("163", "Kanpur"))]
+    kpis = [{"code": "OPD", "name": "OPD attendance", "scheme": "S", "unit": "count", "level": "district",
+             "frequency": "P1D", "aggregate": "sum"}]
+    rows: list[Row] = []
+    for day in (18, 19, 21, 22):  # no report on the 20th
+        reported = datetime(2026, 11, day, 9, 0, tzinfo=IST).timestamp()
+        rows += [("OPD", "162", f"2026-11-{day:02d}", 1000.0 + day, reported), ("OPD", "163", f"2026-11-{day:02d}", 800.0, reported)]
+    return make_snapshot(make_catalog(entities, kpis), rows)
+
+
+def test_daily_change_is_since_the_previous_day(qtbot) -> None:  # type: ignore[no-untyped-def]
+    snap = daily_snapshot()
+    own = build(qtbot, KpiTile, snap, kpi="OPD", entity="162").model
+    assert own.subtitle == "Lucknow · 22 Nov 2026" and own.change == "▲ 1 since 21 Nov (better)"
+    state = build(qtbot, KpiTile, snap, kpi="OPD").model
+    assert state.subtitle == "Uttar Pradesh · sum of 2 districts · 22 Nov 2026" and state.value == "1,822"
+    assert state.change == "▲ 1 since 21 Nov (better)"
+    trend = build(qtbot, TrendTile, snap, kpi="OPD", entities=("162",))
+    days = [datetime.fromtimestamp(t, IST).day for t in trend.model.lines[1].seconds]
+    assert days == [18, 19, 21, 22]  # the missing day leaves a gap in time, not a shifted point
+    labels = [label for _, label in trend.plot.getAxis("bottom")._tickLevels[0]]
+    assert labels and all(re.fullmatch(r"\d{1,2} Nov", label) for label in labels), labels
+
+
+# --- (c) the monthly demo ---------------------------------------------------------------------
+
+
+def test_monthly_demo_still_reads_as_months(qtbot, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+    months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    kpi = KpiTile(KpiOptions(kpi="PMJAY.CARDS"), tile_context)
+    qtbot.addWidget(kpi)
+    kpi.apply(demo_snapshot)
+    assert re.fullmatch(rf"Gujarat · mean of \d+ districts( · \d+ older than 1 month)?( · \d+ not reporting)? · "
+                        rf"(({months}) 2026|({months})–({months}) 2026)", kpi.model.subtitle), kpi.model.subtitle
+    assert re.search(rf"since ({months})( \d{{4}})? \((better|worse)\)$", kpi.model.change), kpi.model.change
+    trend = TrendTile(TrendOptions(kpi="MCH.FULL_IMM", entities=("438",)), tile_context)
+    qtbot.addWidget(trend)
+    trend.resize(960, 540)
+    trend.apply(demo_snapshot)
+    labels = [label for _, label in trend.plot.getAxis("bottom")._tickLevels[0]]
+    assert labels and all(re.fullmatch(rf"({months}) \d\d", label) for label in labels), labels
+
+
+# --- (d) a data set from 2021 ------------------------------------------------------------------
+
+MAY_2021 = datetime(2021, 5, 15, 12, 0, tzinfo=IST)
+
+
+def data_2021() -> Snapshot:
+    entities = [{"code": h, "name": h, "level": "facility", "parent": "09"} for h in HOSPITALS[:3]]
+    kpis = [{"code": "O2.TONNES", "name": "Oxygen supplied (tonnes)", "scheme": "S", "unit": "tonnes",
+             "level": "facility", "frequency": "PT6H", "aggregate": "sum", "scoring": {"method": "minmax"}}]
+    rows: list[Row] = []
+    for h, hospital in enumerate(HOSPITALS[:3]):
+        for hours_ago in (30, 20, 9, 2):
+            moment = MAY_2021 - timedelta(hours=hours_ago, minutes=5 * h)
+            rows.append(("O2.TONNES", hospital, moment.strftime("%Y-%m-%dT%H:%M"), 10.0 + h + hours_ago / 10,
+                         moment.timestamp() + 60))
+    return make_snapshot(make_catalog(entities, [*kpis]), rows, now=MAY_2021)
+
+
+def test_a_2021_data_set_shown_at_a_2021_moment_has_its_own_ages(qtbot) -> None:  # type: ignore[no-untyped-def]
+    snap = data_2021()
+    m = build(qtbot, KpiTile, snap, now=MAY_2021, kpi="O2.TONNES").model
+    assert m.age.state == "fresh" and m.age.text == "updated 1 h ago"
+    assert m.subtitle == "Uttar Pradesh · sum of 3 facilities · 15 May 10:00"  # nothing older than 6 h
+    assert snapshot_age(snap, MAY_2021, str).text == "updated 1 h ago"
+    freshness = build(qtbot, FreshnessTile, snap, now=MAY_2021).model
+    assert freshness.rows[0].state == "fresh" and freshness.age.text == "updated 1 h ago"
+
+
+def test_a_2021_data_set_shown_today_names_its_date(qtbot) -> None:  # type: ignore[no-untyped-def]
+    snap = data_2021()
+    today = datetime(2026, 11, 22, 12, 0, tzinfo=IST)
+    m = build(qtbot, KpiTile, snap, now=today, kpi="O2.TONNES").model
+    assert m.age.state == "late" and m.age.text == "overdue since 15 May 2021 16:01"
+    freshness = build(qtbot, FreshnessTile, snap, now=today).model
+    assert freshness.rows[0].since == "overdue since 15 May 2021 16:01"
+    # judged by a frequency it still meets, old data is named by its date, not by thousands of days
+    assert snapshot_age(snap, today, str, expected="P10Y").text == "data as of 15 May 2021"
