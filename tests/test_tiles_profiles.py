@@ -46,14 +46,14 @@ def catalog_names(snapshot: Snapshot) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
-def carries_figure(text: str, names: list[str]) -> bool:
-    """A text still holding a digit once the catalog's names are taken out: a count, rank,
-    percentage, date or threshold. A long KPI name that holds "15 days" may be elided in a
-    narrow column; a figure may not."""
+def lost_figures(full: str, shown: str, names: list[str]) -> list[str]:
+    """The figures of `full` (words with a digit: a count, rank, percentage, date or
+    threshold, outside the catalog's names) that are not whole in `shown`. A long KPI
+    name holding "15 days" may be shortened in a narrow column; a figure may not."""
     for name in names:
-        if name in text:
-            text = text.replace(name, " ")
-    return bool(DIGIT.search(text))
+        if name in full:
+            full = full.replace(name, " ")
+    return [word for word in full.split() if DIGIT.search(word) and word not in shown.split()]
 
 
 def render(qtbot: Any, name: str, options: dict[str, Any], snapshot: Snapshot, size: tuple[int, int]) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def test_tile_shows_data_whole_on_any_profile(qtbot, qtlog, request, name: str, 
     assert record["state"] == "ok", f"{name} on {profile}: {record['state']}: {record.get('message')}"
     assert record["texts"], f"{name} on {profile} painted no text"
     names = catalog_names(snapshot)
-    cut_figures = [t for t in record["elided"] if carries_figure(t, names)]
+    cut_figures = [t["full_text"] for t in record["painted"] if "full_text" in t and lost_figures(t["full_text"], t["text"], names)]
     assert not cut_figures, f"{name} on {profile} at {size}: figures cut short: {cut_figures}"
     grades = {g for g, _ in snapshot.catalog.ranking.grades} if snapshot.catalog else set()
     cut_grades = [t for t in record["elided"] if t in grades]

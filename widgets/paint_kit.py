@@ -8,6 +8,7 @@ code reads from across the room on a 1080p and on a 4K wall.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import re
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
@@ -90,14 +91,40 @@ def draw_text(
 
 
 def fitted_text(text: str, pixel_size: int, width: float, bold: bool = False, *, shrink: bool = False) -> tuple[str, int]:
-    """(text as drawn, pixel size): figures shrink to fit, other text is elided."""
+    """(text as drawn, pixel size): figures shrink to fit; other text is elided, but
+    only in its words, never in its figures (see `elide_keeping_figures`)."""
     size = pixel_size
     metrics = QFontMetricsF(font(size, bold))
     if shrink or _is_figure(text):
         while metrics.horizontalAdvance(text) > width and size > max(6, pixel_size // 2):
             size -= 1
             metrics = QFontMetricsF(font(size, bold))
-    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, width)), size
+    return elide_keeping_figures(text, metrics, max(0.0, width)), size
+
+
+_NO_DIGITS = re.compile(r"[^\d]+")
+
+
+def elide_keeping_figures(text: str, metrics: QFontMetricsF, width: float) -> str:
+    """`text` cut to `width` in its longest stretch without digits, so a rank, count,
+    date or threshold stays whole: "Why is Prakash Superspec… 129th? · Nov 2026",
+    never "Why is Prakash Superspeciality Hosp…". Text that still cannot fit is cut at
+    the end as usual."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    stretches = [m for m in _NO_DIGITS.finditer(text) if len(m.group().strip()) > 3]
+    if stretches and any(c.isdigit() for c in text):
+        longest = max(stretches, key=lambda m: len(m.group()))
+        head, words, tail = text[: longest.start()], longest.group(), text[longest.end():]
+        room = width - metrics.horizontalAdvance(head) - metrics.horizontalAdvance(tail)
+        trailing = " " if words.endswith(" ") else ""
+        if room > metrics.horizontalAdvance("…" + trailing) * 2:
+            cut = metrics.elidedText(words.rstrip(), Qt.TextElideMode.ElideRight, room - metrics.horizontalAdvance(trailing))
+            if cut and cut != "…":
+                candidate = head + cut + trailing + tail
+                if metrics.horizontalAdvance(candidate) <= width:
+                    return candidate
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 def _is_figure(text: str) -> bool:
