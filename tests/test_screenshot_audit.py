@@ -102,7 +102,7 @@ def test_record_names_the_screen_and_says_what_each_tile_showed(wall: WallContro
     assert record["mode"] == "live" and record["as_of"] is None
     assert record["shown_at"] == "2026-11-22T11:00:00+05:30"
     assert record["header"][0] == "Audit  ·  First page"
-    assert any("Ranking" in text for text in record["status_strip"])
+    assert any("Ranking" in text for text in record["status_strip"]) and record["status_strip_clipped"] == []
     pinned, long_title, unknown, ranking = record["tiles"]
     assert [t["type"] for t in record["tiles"]] == ["kpi", "kpi", "kpi", "ranking"]
     assert [(t["row"], t["col"]) for t in record["tiles"]] == [(0, 0), (0, 2), (0, 3), (1, 0)]
@@ -154,3 +154,19 @@ def test_reading_order_is_top_to_bottom_then_left_to_right() -> None:
 
     shuffled = [text("right", 300, 12), text("below", 0, 60), text("value", 0, 0, 44), text("left", 100, 10)]
     assert [t.shown for t in reading_order(shuffled)] == ["value", "left", "right", "below"]
+
+
+def test_the_strip_makes_room_for_the_clock_set_after_its_items(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The controller sets the items, then the clock: the clock's width must count too,
+    or every item is cut (the audit lists cut strip texts under status_strip_clipped)."""
+    from cmwall.wall.status_strip import StatusStrip
+    from cmwall.wall.status_text import clock_text, status_items
+
+    strip = StatusStrip()
+    qtbot.addWidget(strip)
+    strip.resize(1024, 30)
+    strip.show()
+    qtbot.waitExposed(strip)
+    strip.set_items(status_items(None, DEMO_NOW, "en"))
+    strip.set_clock(clock_text(DEMO_NOW, "en"))
+    qtbot.waitUntil(lambda: strip.clipped_texts() == [])

@@ -80,7 +80,10 @@ class StatusStrip(QFrame):
 
     def set_clock(self, text: str) -> None:
         if self.clock.text() != text:
+            refit = len(text) != len(self.clock.text())  # the first time, and when the date's length changes
             self.clock.setText(text)
+            if refit:
+                self._fit_font()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         self._fit_font()
