@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
                  "cmwall.wall.history_cli")
     _add_command(commands, "sync", "fill the data directory from a store once (for --as-of and replay), then exit",
                  "cmwall.sync.once")
+    _add_command(commands, "catalog", "describe a store's catalog: the codes, levels and pairs a layout is written in",
+                 "cmwall.layouts.catalog_summary")
+    _add_command(commands, "layout-reference", "print or write the layout file reference and its JSON Schema",
+                 "cmwall.layouts.reference")
     return parser
 
 
