@@ -297,15 +297,27 @@ class MapTile(PaintedTile):
     def relayout(self) -> None:
         self._drop_geometry()
 
+    def _legend_below(self) -> bool:
+        """A tall tile keeps the map wide and puts the legend under it."""
+        body = self.body_rect()
+        return body.height() > body.width() * 1.15
+
     def _map_rect(self) -> QRectF:
         body = self.body_rect()
-        # Fixed by the options, never by the data: a new snapshot must not move the map.
+        credit = self.scale.small * 1.4
+        # Fixed by the options and the tile's shape, never by the figures: a new snapshot must not move the map.
+        if self._legend_below():
+            legend_h = body.height() * 0.3
+            return QRectF(body.left(), body.top(), body.width(), body.height() - legend_h - credit - self.pad)
         ems = 12.5 if self.options.colour_by == "kpi" or self._wide_legend else 10.5
         legend_w = min(body.width() * 0.36, self.scale.small * ems)
-        return QRectF(body.left(), body.top(), body.width() - legend_w - self.pad, body.height() - self.scale.small * 1.4)
+        return QRectF(body.left(), body.top(), body.width() - legend_w - self.pad, body.height() - credit)
 
     def _legend_rect(self) -> QRectF:
         body, area = self.body_rect(), self._map_rect()
+        if self._legend_below():
+            top = area.bottom() + self.scale.small * 1.4 + self.pad
+            return QRectF(body.left(), top, body.width(), body.bottom() - top)
         return QRectF(area.right() + self.pad, body.top(), body.right() - area.right() - self.pad, body.height())
 
     def _ensure_geometry(self, view: tuple[float, float, float, float] | None) -> None:
@@ -460,47 +472,74 @@ class MapTile(PaintedTile):
 
         Everything must be there, so a crowded legend (ten grades, markers and a list
         of missing districts) first puts the districts' colours in two columns, then
-        shrinks its type; the list of missing districts alone ends in "+N more"."""
+        shrinks its type; the list of missing districts alone ends in "+N more". Under
+        a tall map the legend's parts stand side by side."""
         rect = self._legend_rect()
+        colours = bool(model.entries or model.legend_title or model.note)
+        markers = bool(model.markers)
+        if self._legend_below() and colours and markers:
+            half = (rect.width() - self.pad) / 2
+            self._fit_legend(painter, model, QRectF(rect.left(), rect.top(), half, rect.height()), ("colours",))
+            self._fit_legend(painter, model, QRectF(rect.right() - half, rect.top(), half, rect.height()),
+                             ("markers", "unmatched"))
+        else:
+            self._fit_legend(painter, model, rect, ("colours", "markers", "unmatched"))
+
+    def _fit_legend(self, painter: QPainter, model: MapModel, rect: QRectF, parts: tuple[str, ...]) -> None:
         base_px = self.scale.small
+        wide = rect.width() > base_px * 24  # a legend under the map: room for columns at full size
+        most = 3 if wide else 2
+        choice: tuple[int, int] | None = None
         for factor in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):
             px = max(7, int(base_px * factor))
-            for columns in (1, 2):
-                if columns == 2 and len(model.entries) < 5:
+            for columns in range(1, most + 1):
+                if columns > 1 and len(model.entries) < 4 * columns - 3:
                     continue
-                if self._legend_height(model, rect.width(), px, columns) <= rect.height():
-                    self._draw_legend(painter, model, rect, px, columns)
-                    return
-        self._draw_legend(painter, model, rect, max(7, int(base_px * 0.6)), 2 if len(model.entries) >= 5 else 1)
+                if (self._legend_height(model, rect.width(), px, columns, parts) <= rect.height()
+                        and ("colours" not in parts or self._labels_fit(model, rect.width(), px, columns))):
+                    choice = (px, columns)
+                    break
+            if choice:
+                break
+        px, columns = choice or (max(7, int(base_px * 0.6)), 1)
+        self._draw_legend(painter, model, rect, px, columns, parts)
+
+    def _labels_fit(self, model: MapModel, width: float, px: int, columns: int) -> bool:
+        """Every colour's label readable in its column: at most a fifth smaller than `px`."""
+        column_w = (width - px * (columns - 1)) / columns
+        room = column_w - px * 1.05 * 1.4 - px * 0.4 - px * 2.2
+        return all(text_width(e.label, px) * 0.8 <= room for e in model.entries)
 
     def _title_height(self, text: str, width: float, px: int) -> float:
         if not text:
             return 0.0
         return (px * 2.6 if text_width(text, px) > width else px * 1.35) + px * 0.4
 
-    def _legend_height(self, model: MapModel, width: float, px: int, columns: int) -> float:
+    def _legend_height(self, model: MapModel, width: float, px: int, columns: int, parts: tuple[str, ...]) -> float:
         line = px * 1.55
         height = px * 0.3
-        if model.entries or model.legend_title:
+        if "colours" in parts:
             height += self._title_height(model.legend_title, width, px)
             height += line * -(-len(model.entries) // columns)
-        if model.note:
-            height += line * 2
-        if model.markers:
+            if model.note:
+                height += line * 2
+        if "markers" in parts and model.markers:
             height += line * 0.6 + self._title_height(model.marker_title, width, px) + line * len(model.marker_entries)
-        if model.unmatched:
-            height += line * 0.3 + line * 2  # the heading and at least one line of names
+        if "unmatched" in parts and model.unmatched:
+            height += line * 0.3 + px * 1.35 * 2  # the heading and at least one line of names
         return height
 
-    def _draw_legend(self, painter: QPainter, model: MapModel, rect: QRectF, px: int, columns: int) -> None:
+    def _draw_legend(self, painter: QPainter, model: MapModel, rect: QRectF, px: int, columns: int,
+                     parts: tuple[str, ...]) -> None:
         tr = self.context.tr
         line = px * 1.55
         box = px * 1.05
+        count_w = px * 2.2
         y = rect.top() + px * 0.3
-        if model.entries or model.legend_title:
+        if "colours" in parts:
             if model.legend_title:
                 y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.legend_title, px) + px * 0.4
-            column_w = (rect.width() - (px if columns == 2 else 0)) / columns
+            column_w = (rect.width() - px * (columns - 1)) / columns
             rows = -(-len(model.entries) // columns)
             for i, entry in enumerate(model.entries):
                 col, row = divmod(i, rows)
@@ -511,26 +550,26 @@ class MapTile(PaintedTile):
                 if entry.key == NO_DATA:
                     painter.fillRect(swatch, self.brushes["hatch"])
                 label = tr(entry.label) if entry.key == NO_DATA else entry.label
-                count_w = px * 2.2
                 text_rect = QRectF(swatch.right() + px * 0.4, top, column_w - swatch.width() - px * 0.4 - count_w, line)
                 draw_text(painter, text_rect, label, px, shrink=True)  # "! warning (< 90.0%)": never clip the threshold
                 draw_text(painter, QRectF(left + column_w - count_w, top, count_w, line), str(entry.count), px,
                           fg=theme.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             y += rows * line
-        if model.note:
-            y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.note, px) + px * 0.4
-        if model.markers:
-            y += line * 0.6
+            if model.note:
+                y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.note, px) + px * 0.4
+        if "markers" in parts and model.markers:
+            if y > rect.top() + px:
+                y += line * 0.6
             y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.marker_title, px) + px * 0.4
             for entry in model.marker_entries:
                 paint_marker(painter, QPointF(rect.left() + box * 0.7, y + line / 2), px * 0.42, entry.key, symbol=False)
                 label = tr(entry.label) if entry.key in (NO_DATA, REPORTED) else entry.label
-                draw_text(painter, QRectF(rect.left() + box * 1.4 + px * 0.4, y, rect.width() - box * 1.4 - px * 2.6, line),
-                          label, px, shrink=True)
-                draw_text(painter, QRectF(rect.right() - px * 2.2, y, px * 2.2, line), str(entry.count), px,
+                draw_text(painter, QRectF(rect.left() + box * 1.4 + px * 0.4, y, rect.width() - box * 1.4 - px * 0.4 - count_w,
+                                          line), label, px, shrink=True)
+                draw_text(painter, QRectF(rect.right() - count_w, y, count_w, line), str(entry.count), px,
                           fg=theme.TEXT_DIM, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 y += line
-        if model.unmatched:
+        if "unmatched" in parts and model.unmatched:
             y += line * 0.3
             self._draw_unmatched(painter, model.unmatched, QRectF(rect.left(), y, rect.width(), rect.bottom() - y), px)
 
