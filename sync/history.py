@@ -17,15 +17,15 @@ database, and nothing polls the store.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -88,6 +88,43 @@ def _stamp(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
+class StoredRows:
+    """Every stored observation in time order, compactly: codes as small integers into
+    tables of distinct strings (about 30 bytes a row instead of a tuple's 250), turned
+    back into rows only for the slice a step applies."""
+
+    def __init__(self, batches: Iterable[list[Row]]) -> None:
+        names: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
+        columns: tuple[list[int], list[int], list[int]] = ([], [], [])
+        values: list[float] = []
+        times: list[float] = []
+        for batch in batches:
+            for row in batch:
+                for i in range(3):
+                    columns[i].append(names[i].setdefault(row[i], len(names[i])))
+                values.append(np.nan if row[3] is None else row[3])
+                times.append(row[4])
+        order = np.argsort(np.asarray(times, dtype=np.float64), kind="stable")
+        self.times = np.asarray(times, dtype=np.float64)[order]
+        self.values = np.asarray(values, dtype=np.float64)[order]
+        self.codes = [np.asarray(column, dtype=np.int32)[order] for column in columns]
+        self.names = [list(table) for table in names]
+
+    def __len__(self) -> int:
+        return int(self.times.size)
+
+    def count_until(self, moment: datetime) -> int:
+        """How many rows were reported at or before `moment`."""
+        return int(np.searchsorted(self.times, moment.timestamp(), side="right"))
+
+    def rows(self, start: int, stop: int) -> list[Row]:
+        kpis, entities, periods = (
+            [table[c] for c in codes[start:stop].tolist()] for table, codes in zip(self.names, self.codes)
+        )
+        values = [None if v != v else v for v in self.values[start:stop].tolist()]  # NaN: reported as null
+        return list(zip(kpis, entities, periods, values, self.times[start:stop].tolist()))
+
+
 class HistoryWorker:
     """Snapshots of the local store as of any moment. Only the worker thread calls it."""
 
@@ -98,8 +135,7 @@ class HistoryWorker:
         self.catalog_fetched_at: datetime | None = None
         self.central: RankingResult | None = None
         self.load_error: str | None = None
-        self._rows: list[Row] = []  # every stored observation, by reported_at
-        self._times: list[float] = []
+        self._rows = StoredRows(())
         self._applied = 0  # rows[:_applied] are in `_series`
         self._series: Mapping[str, KpiSeries] = MappingProxyType({})
         self._ranked_upto = -1
@@ -110,11 +146,11 @@ class HistoryWorker:
 
     @property
     def stored_from(self) -> datetime | None:
-        return _stamp(self._times[0]) if self._times else None
+        return _stamp(self._rows.times[0]) if len(self._rows) else None
 
     @property
     def stored_until(self) -> datetime | None:
-        return _stamp(self._times[-1]) if self._times else None
+        return _stamp(self._rows.times[-1]) if len(self._rows) else None
 
     def load(self) -> None:
         """Read the catalog, the stored central ranking and every observation, once."""
@@ -125,22 +161,21 @@ class HistoryWorker:
                 self.catalog_fetched_at = doc.fetched_at
             ranking = self.store.ranking()
             self.central = RankingResult.from_contract(ranking[0]) if ranking else None
-            rows: list[Row] = [row for batch in self.store.iter_observations() for row in batch]
+            rows = StoredRows(self.store.iter_observations())
         except LocalStoreError as err:
             self.load_error = str(err)
             return
-        rows.sort(key=lambda r: r[4])
-        self._rows, self._times = rows, [r[4] for r in rows]
+        self._rows = rows
         self._applied, self._series, self._ranked_upto = 0, MappingProxyType({}), -1
 
     def snapshot_at(self, moment: datetime, *, mode: str = AS_OF, speed: float | None = None,
                     until: datetime | None = None) -> Snapshot:
         """What the wall held at `moment`: rows reported at or before it, ranked locally."""
-        upto = bisect.bisect_right(self._times, moment.timestamp())
+        upto = self._rows.count_until(moment)
         self._advance(upto)
         central = self.central if self.central is not None and self.central.computed_at <= moment else None
         withheld = self.central is not None and central is None
-        newest = _stamp(self._times[upto - 1]) if upto else None
+        newest = _stamp(self._rows.times[upto - 1]) if upto else None
         chosen, reason, previous = choose_shown_ranking(
             central, None, self._local, self._local_previous, central_error=None, newest_observation=newest
         )
@@ -165,10 +200,10 @@ class HistoryWorker:
         if upto < self._applied:
             self._series, self._applied = MappingProxyType({}), 0
         if upto > self._applied:
-            self._series = frozen(apply_rows(self._series, self._rows[self._applied:upto]))
+            self._series = frozen(apply_rows(self._series, self._rows.rows(self._applied, upto)))
             self._applied = upto
         if upto != self._ranked_upto and self.catalog is not None:
-            moment = _stamp(self._times[upto - 1]) if upto else _stamp(0)
+            moment = _stamp(self._rows.times[upto - 1]) if upto else _stamp(0)
             local, previous, table = rank_latest_months(self.catalog, self._series, moment, self.provisional_threshold)
             self._local, self._local_previous = local, previous
             self._table = table if table is not None else ObservationTable.empty()
