@@ -204,14 +204,15 @@ def test_facility_only_catalog_gets_occupancy_markers_on_a_zoomed_base(qtbot) ->
          "frequency": "PT1H", "aggregate": "sum"},
     ]
     hospitals = [{"code": f"H{i}", "name": f"Hospital {i}", "level": "facility", "parent": "9",
-                  "lat": 26.80 + 0.03 * i, "lon": 80.90 + 0.02 * i} for i in range(1, 6)]
+                  "lat": 26.80 + 0.03 * i, "lon": 80.90 + 0.02 * i} for i in range(1, 7)]
     catalog = up_catalog([], facilities=hospitals, kpis=kpis)
     rows = [
-        ("ICU.USED", "H1", "2026-11-22T10:00", 9, at(1)), ("ICU.TOTAL", "H1", "2026-11-22T10:00", 10, at(1)),
-        ("GEN.USED", "H1", "2026-11-22T10:00", 10, at(1)), ("GEN.TOTAL", "H1", "2026-11-22T10:00", 100, at(1)),
-        ("ICU.USED", "H2", "2026-11-22T10:00", 6, at(1)), ("ICU.TOTAL", "H2", "2026-11-22T10:00", 10, at(1)),
-        ("GEN.USED", "H3", "2026-11-22T10:00", 75, at(1)), ("GEN.TOTAL", "H3", "2026-11-22T10:00", 100, at(1)),
-        ("ICU.USED", "H5", "2026-11-22T10:00", 4, at(1)),  # a used count with no total: no share
+        ("ICU.USED", "H1", "2026-11-22T10:00", 9, at(0.5)), ("ICU.TOTAL", "H1", "2026-11-22T10:00", 10, at(0.5)),
+        ("GEN.USED", "H1", "2026-11-22T10:00", 10, at(0.5)), ("GEN.TOTAL", "H1", "2026-11-22T10:00", 100, at(0.5)),
+        ("ICU.USED", "H2", "2026-11-22T10:00", 6, at(0.5)), ("ICU.TOTAL", "H2", "2026-11-22T10:00", 10, at(0.5)),
+        ("GEN.USED", "H3", "2026-11-22T10:00", 75, at(0.5)), ("GEN.TOTAL", "H3", "2026-11-22T10:00", 100, at(0.5)),
+        ("ICU.USED", "H5", "2026-11-22T10:00", 4, at(0.5)),  # a used count with no total: no share
+        ("GEN.USED", "H6", "2026-11-22T05:00", 50, at(6)), ("GEN.TOTAL", "H6", "2026-11-22T05:00", 100, at(6)),
     ]
     context = TileContext(now=lambda: NOW, thresholds=Thresholds(occupancy=Band(warn=70.0, critical=85.0)))
     tile = MapTile(MapOptions(), context)
@@ -224,8 +225,10 @@ def test_facility_only_catalog_gets_occupancy_markers_on_a_zoomed_base(qtbot) ->
     assert isinstance(model, MapModel) and model.areas == () and model.entries == ()
     keys = {m.code: (m.key, m.text) for m in model.markers}
     assert keys == {"H1": ("critical", "‼ 90%"), "H2": ("ok", "60%"), "H3": ("warn", "! 75%"),
-                    "H4": (NO_DATA, "–"), "H5": (NO_DATA, "–")}
-    assert [(e.key, e.count) for e in model.marker_entries] == [("critical", 1), ("warn", 1), ("ok", 1), (NO_DATA, 2)]
+                    "H4": (NO_DATA, "–"), "H5": (NO_DATA, "–"), "H6": ("ok", "50%")}
+    assert [m.code for m in model.markers if m.late] == ["H6"]  # six hours old, reported hourly
+    assert [(e.key, e.count) for e in model.marker_entries] == [
+        ("critical", 1), ("warn", 1), ("ok", 2), ("late", 1), (NO_DATA, 2)]
     assert "≥ 85%" in model.marker_entries[0].label and "≥ 70%" in model.marker_entries[1].label
     assert model.view is not None  # a city: zoomed to its hospitals, not the whole state
     state = load_boundaries(state_code="9", state_name="Uttar Pradesh").bounds

@@ -23,10 +23,12 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
 from ..sync.contract import Catalog, Entity, Kpi
+from ..sync.freshness import freshness
 from ..sync.ranking.result import RankingResult
 from ..sync.series import KpiSeries
 from ..sync.thresholds import DEFAULT_THRESHOLDS, Band, Thresholds, kpi_band, level_in_band, occupancy_level
@@ -185,6 +187,7 @@ class MarkerFill:
     lat: float
     key: str  # "critical", "warn", "ok", REPORTED or NO_DATA
     text: str  # the figure that decided the colour ("92%", "‼ 3 h"), "–" without one
+    late: bool = False  # that figure is older than its KPI's reporting frequency
 
 
 @dataclass(frozen=True)
@@ -198,18 +201,28 @@ def located_facilities(catalog: Catalog) -> tuple[Entity, ...]:
     return tuple(e for e in catalog.entities_of_level("facility") if e.lat is not None and e.lon is not None)
 
 
+LATE = "late"
+
+
 def _marker_colouring(fills: list[MarkerFill], keys: Sequence[tuple[str, str]]) -> MarkerColouring:
     counts = Counter(m.key for m in fills)
     entries = [LegendEntry(key, label, counts.get(key, 0)) for key, label in keys]
+    late = sum(1 for m in fills if m.late)
+    if late:
+        entries.append(LegendEntry(LATE, "overdue", late))
     if counts.get(NO_DATA):
         entries.append(LegendEntry(NO_DATA, "no data", counts[NO_DATA]))
     fills.sort(key=lambda m: MARKER_ORDER.get(m.key, 0))
     return MarkerColouring(tuple(fills), tuple(entries))
 
 
-def _fill(facility: Entity, key: str, text: str) -> MarkerFill:
+def _fill(facility: Entity, key: str, text: str, late: bool = False) -> MarkerFill:
     assert facility.lat is not None and facility.lon is not None
-    return MarkerFill(facility.code, float(facility.lon), float(facility.lat), key, text)
+    return MarkerFill(facility.code, float(facility.lon), float(facility.lat), key, text, late)
+
+
+def _late(kpis: Sequence[Kpi], series: Mapping[str, KpiSeries], entity: str, now: datetime | None) -> bool:
+    return now is not None and any(freshness(k, series.get(k.code), entity, now) == "late" for k in kpis)
 
 
 def occupancy_share(used: KpiSeries | None, total: KpiSeries | None, entity: str) -> float | None:
@@ -227,19 +240,22 @@ def by_occupancy(
     pairs: Sequence[tuple[Kpi, Kpi]],
     series: Mapping[str, KpiSeries],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    now: datetime | None = None,
 ) -> MarkerColouring:
-    """Each facility by its worst occupancy across the used/total `pairs` it reports."""
+    """Each facility by its worst occupancy across the used/total `pairs` it reports;
+    late when a figure behind that share is older than its KPI's frequency (at `now`)."""
     fills = []
     for facility in facilities:
-        shares = [s for used, total in pairs
-                  if (s := occupancy_share(series.get(used.code), series.get(total.code), facility.code)) is not None]
+        shares = [(s, pair) for pair in pairs
+                  if (s := occupancy_share(series.get(pair[0].code), series.get(pair[1].code), facility.code)) is not None]
         if not shares:
             fills.append(_fill(facility, NO_DATA, "–"))
             continue
-        worst = max(shares)
+        worst, pair = max(shares, key=lambda t: t[0])
         key = occupancy_level(worst, thresholds) or "ok"
         text = f"{worst:.0f}%"
-        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}"))
+        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}",
+                           _late(pair, series, facility.code, now)))
     band = thresholds.occupancy
     keys: list[tuple[str, str]] = []
     if band.critical is not None:
@@ -257,6 +273,7 @@ def by_facility_kpi(
     series: KpiSeries | None,
     number: Number,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    now: datetime | None = None,
 ) -> MarkerColouring:
     """Each facility by its latest value of `kpi`, judged by the catalog's or the layout's band."""
     values = latest_values(series, [f.code for f in facilities])
@@ -268,11 +285,12 @@ def by_facility_kpi(
             fills.append(_fill(facility, NO_DATA, "–"))
             continue
         text = number(value, kpi.unit)
+        late = _late((kpi,), {kpi.code: series} if series is not None else {}, facility.code, now)
         if band is None:
-            fills.append(_fill(facility, REPORTED, text))
+            fills.append(_fill(facility, REPORTED, text, late))
             continue
         key = level_in_band(value, band, kpi.better) or "ok"
-        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}"))
+        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}", late))
     keys = list(reversed(alert_keys(kpi, band, number))) if band is not None else [(REPORTED, "reported (no thresholds)")]
     return _marker_colouring(fills, keys)
 

@@ -42,6 +42,7 @@ from ..district_matching import DistrictMatch, colours_districts, map_districts,
 from ..fitted_text import draw_wrapped, paint_fitted_heading
 from ..kpi_figures import period_label
 from ..map_colouring import (
+    LATE,
     NO_DATA,
     REPORTED,
     SYMBOLS,
@@ -270,11 +271,11 @@ class MapTile(PaintedTile):
             own_pair = tuple(p for p in catalog.capacity_pairs if p[0].code == kpi.code)
             if kpi_band(kpi, self.context.thresholds)[0] is not None or not own_pair:
                 colouring = by_facility_kpi(facilities, kpi, snapshot.series.get(kpi.code), self._number,
-                                            self.context.thresholds)
+                                            self.context.thresholds, now)
                 return colouring, self.context.name(kpi, kpi.code), kpi_age(snapshot, kpi, codes, now, tr)
             pairs = own_pair  # "beds in use" with no threshold of its own: judged by its occupancy
         if pairs:
-            colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds)
+            colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds, now)
             if len(pairs) == 1:
                 title = f"{tr('Occupancy')}: {self.context.name(pairs[0][0], pairs[0][0].code)}"
             else:
@@ -463,7 +464,7 @@ class MapTile(PaintedTile):
         for m in model.markers:
             if (m.key in URGENT) != urgent:
                 continue
-            paint_marker(painter, self._point(m.lon, m.lat), self._radius(m.key, alone), m.key)
+            paint_marker(painter, self._point(m.lon, m.lat), self._radius(m.key, alone), m.key, late=m.late)
 
     # --- legend -----------------------------------------------------------------------------------
 
@@ -562,8 +563,10 @@ class MapTile(PaintedTile):
                 y += line * 0.6
             y += draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), line * 2), model.marker_title, px) + px * 0.4
             for entry in model.marker_entries:
-                paint_marker(painter, QPointF(rect.left() + box * 0.7, y + line / 2), px * 0.42, entry.key, symbol=False)
-                label = tr(entry.label) if entry.key in (NO_DATA, REPORTED) else entry.label
+                late = entry.key == LATE
+                paint_marker(painter, QPointF(rect.left() + box * 0.7, y + line / 2), px * 0.42,
+                             REPORTED if late else entry.key, symbol=False, late=late)
+                label = tr(entry.label) if entry.key in (NO_DATA, REPORTED, LATE) else entry.label
                 draw_text(painter, QRectF(rect.left() + box * 1.4 + px * 0.4, y, rect.width() - box * 1.4 - px * 0.4 - count_w,
                                           line), label, px, shrink=True)
                 draw_text(painter, QRectF(rect.right() - count_w, y, count_w, line), str(entry.count), px,
@@ -631,8 +634,10 @@ def facility_view(boundaries: Boundaries, markers: Sequence[MarkerFill]) -> tupl
     return (cx - half, cy - half, cx + half, cy + half)
 
 
-def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symbol: bool = True) -> None:
-    """A facility: filled in its level's colour; no data is a hollow grey ring, never a colour."""
+def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symbol: bool = True,
+                 late: bool = False) -> None:
+    """A facility: filled in its level's colour; a late figure only half filled (◐, as the
+    wall marks late data everywhere); no data is a hollow grey ring, never a colour."""
     painter.save()
     if key == NO_DATA:
         painter.setPen(QPen(QColor(NO_DATA_HATCH), max(1.5, r * 0.4)))
@@ -640,10 +645,19 @@ def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symb
         painter.drawEllipse(centre, r * 0.85, r * 0.85)
     else:
         urgent = key in URGENT
+        fill = QColor(MARKER_COLOURS.get(key, NO_DATA_HATCH))
         painter.setPen(QPen(QColor(theme.TEXT if urgent else theme.BACKGROUND), max(1.5, r * 0.25)))
-        painter.setBrush(QColor(MARKER_COLOURS.get(key, NO_DATA_HATCH)))
+        painter.setBrush(QColor(theme.BACKGROUND) if late else fill)
         painter.drawEllipse(centre, r, r)
-        if symbol and urgent:
+        if late:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            inner = r * 0.85
+            painter.drawPie(QRectF(centre.x() - inner, centre.y() - inner, 2 * inner, 2 * inner), 90 * 16, 180 * 16)
+            painter.setPen(QPen(fill, max(1.0, r * 0.15)))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(centre, inner, inner)
+        elif symbol and urgent:
             draw_text(painter, QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r), SYMBOLS[key],
                       int(r * 1.3), fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
     painter.restore()
