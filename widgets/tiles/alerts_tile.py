@@ -56,7 +56,7 @@ def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no
     """'since Aug 2026' for monthly/daily figures, 'for 3 h' for faster ones."""
     period = alert.since_period or alert.period
     if len(period) <= 10:
-        return tr("since {when}").format(when=period_label(period))
+        return tr("since {when}").format(when=period_label(period, tr=tr))
     if alert.since is None:
         return ""
     minutes = max(0, int((now - alert.since).total_seconds() // 60))
@@ -90,7 +90,7 @@ class AlertsTile(PaintedTile):
         counts = count_by_level(alerts)
         kpis = {a.kpi for a in alerts}
         age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr)
-                        for k in catalog.kpis if k.code in kpis) or snapshot_age(snapshot, now, tr, expected="P1D")
+                        for k in catalog.kpis if k.code in kpis) or snapshot_age(snapshot, now, tr)
         shown = tuple(self._row(catalog, a, now) for a in alerts[: self.options.count])
         return AlertsModel(self.heading("Alerts"), age, counts["critical"], counts["warn"], shown, len(alerts) - len(shown))
 

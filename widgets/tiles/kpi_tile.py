@@ -30,13 +30,13 @@ from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age
-from ..fitted_text import draw_wrapped
 from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
 from ..paint_kit import ALIGN_LEFT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 
 BETTER, WORSE = "#009e73", "#d55e00"
+SEPARATOR = " · "
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,19 @@ def since_label(hist: rollup.History, before: int, last: int, tr: Translate) -> 
     else:
         previous, latest = period_start(hist.periods[before]), period_start(hist.periods[last])
     return previous_label(granularity, previous, latest, tr)
+
+
+def subtitle_lines(subtitle: str, width: float, pixel_size: int, most: int = 2) -> list[str]:
+    """The subtitle in at most `most` lines that break between its " · " parts."""
+    lines: list[str] = []
+    for part in subtitle.split(SEPARATOR):
+        if lines and text_width(lines[-1] + SEPARATOR + part, pixel_size) <= width:
+            lines[-1] += SEPARATOR + part
+        elif len(lines) < most:
+            lines.append(part)
+        else:
+            lines[-1] += SEPARATOR + part  # no third line: the last one is elided
+    return lines
 
 
 def _moment(seconds: float) -> datetime:
@@ -123,7 +136,7 @@ class KpiTile(PaintedTile):
         hist = rollup.history(catalog, series, kpi, code, now, self.options.sparkline_periods)
         place = self.context.name(catalog.entity(code)) if code != catalog.state.code else self.context.name(catalog.state)
         when = figure_period(fig, tr)
-        subtitle = " · ".join(part for part in (place, *figure_words(fig, kpi, tr), when) if part)
+        subtitle = SEPARATOR.join(part for part in (place, *figure_words(fig, kpi, tr), when) if part)
         value = fig.value
         ach = achievement(kpi, value)
         target = ""
@@ -183,18 +196,21 @@ class KpiTile(PaintedTile):
 
     def relayout(self) -> None:
         self.plot.setGeometry(self._plot_rect().toRect())
+        # lines and dots as bold on a 4K wall as on 1080p
+        small = self.scale.small
+        self.line.setPen(pg.mkPen(theme.ACCENT, width=max(3.0, small * 0.22)))
+        self.line.setSymbolSize(max(6.0, small * 0.45))
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: KpiModel) -> None:
         s = self.scale
         self.paint_heading(painter, model.title, model.age)
         y = rect.top()
-        # How the figure was made carries counts: it wraps to a second line rather than lose them.
-        if text_width(model.subtitle, s.small) <= rect.width():
-            draw_text(painter, QRectF(rect.left(), y, rect.width(), s.body * 1.3), model.subtitle, s.small, fg=theme.TEXT_DIM)
-            y += s.body * 1.3
-        else:
-            y += max(s.body * 1.3, draw_wrapped(painter, QRectF(rect.left(), y, rect.width(), s.body * 2.6),
-                                                model.subtitle, s.small) + s.small * 0.3)
+        # How the figure was made carries counts: it goes on a second line (between its
+        # " · " parts, never inside one) rather than lose them.
+        for line in subtitle_lines(model.subtitle, rect.width(), s.small):
+            draw_text(painter, QRectF(rect.left(), y, rect.width(), s.small * 1.45), line, s.small, fg=theme.TEXT_DIM)
+            y += s.small * 1.45
+        y += s.body * 1.3 - s.small * 1.45
         text_area = QRectF(rect.left(), y, rect.width(), self._plot_rect().top() - y)
         # Big figure and unit; grade chip and marks to the right.
         figure = int(min(s.figure, text_area.height() * 0.5))

@@ -232,6 +232,14 @@ class TrendTile(PaintedTile):
         for name in ("left", "bottom"):
             self.plot.getAxis(name).setStyle(tickFont=tick_font, tickTextOffset=max(3, self.scale.small // 3))
         self.plot.getAxis("bottom").setHeight(int(self.scale.small * 2.0))
+        # lines and dots as bold on a 4K wall as on 1080p; the state's line thicker
+        small = self.scale.small
+        for i, curve in enumerate(self.curves):
+            state = self.options.include_state and i == 0
+            tint = LINE_COLOURS[i if self.options.include_state else i + 1]
+            curve.setPen(pg.mkPen(tint, width=max(4.0, small * 0.25) if state else max(3.0, small * 0.18)))
+            curve.setSymbolSize(max(7.0, small * 0.45))
+        self.target_line.setPen(pg.mkPen(theme.TEXT_DIM, width=max(2.0, small * 0.1), style=Qt.PenStyle.DashLine))
         if isinstance(self.model, TrendModel):
             self._set_axes(self.model)
 
