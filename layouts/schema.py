@@ -46,6 +46,7 @@ Shape of a file::
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, Union
@@ -121,7 +122,8 @@ class ScreenSpec(Strict):
     """One monitor of the wall (or one panel of a surface) with its grid and pages."""
 
     id: str = Field(min_length=1, description="the screen's name in messages and screenshots")
-    title: str = Field(default="", description="what the screen is for (help overlay)")
+    title: str = Field(default="", description="what the screen is for, in its header (English)")
+    title_local: dict[str, str] = Field(default_factory=dict, description='the screen\'s title per language code, e.g. { hi = "…" }')
     output: str | None = Field(default=None, description="match a monitor by connector name; else `index`; else list position")
     index: int | None = Field(default=None, ge=0, description="match a monitor by its index")
     surface: str | None = Field(default=None, description="or: a panel of this surface")
@@ -175,3 +177,10 @@ class LayoutSpec(Strict):
     surfaces: tuple[SurfaceSpec, ...] = Field(default=(), description="large outputs split into panels")
     screens: tuple[ScreenSpec, ...] = Field(min_length=1, description="the wall's screens")
     thresholds: ThresholdsSpec = Field(default=ThresholdsSpec(), description="thresholds for what the catalog leaves unjudged")
+
+    def judging(self) -> Thresholds:
+        """`[thresholds]` with the used/total pairs the layout's tiles declare (capacity
+        `pairs`), so alerts judge every pair a tile shows, not only the catalog's."""
+        tiles = [t for s in self.screens for t in (*s.pinned, *(t for p in s.pages for t in p.tiles))]
+        pairs = tuple(dict.fromkeys(pair for t in tiles for pair in t.options.declared_pairs()))
+        return replace(self.thresholds.model(), pairs=pairs)

@@ -91,7 +91,10 @@ def format_number(value: float | None, unit: str = "", *, decimals: int | None =
             return f"{_fixed(value / 1e7, 2)} {tr('crore', language)}"
         return f"{_fixed(value / 1e5, 2)} {tr('lakh', language)}"
     if decimals is None:
-        decimals = 0 if (unit_key in COUNT_UNITS and float(value).is_integer()) or abs(value) >= 1000 else 1
+        # A whole number is shown whole ("211 patients", not "211.0"), whatever the store
+        # calls its unit; a percentage keeps its decimal so 82.0 % and 82.4 % line up.
+        whole = float(value).is_integer() and unit_key != "%"
+        decimals = 0 if whole or abs(value) >= 1000 else 1
     return _fixed(value, decimals)
 
 

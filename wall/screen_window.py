@@ -211,7 +211,7 @@ class ScreenWindow(QWidget):
             page_title = ""
             if page is not None:
                 page_title = page.title_local.get(self.context.language) or (tr(page.title) if page.title else "")
-            screen_title = tr(spec.title) if spec.title else ""
+            screen_title = spec.title_local.get(self.context.language) or (tr(spec.title) if spec.title else "")
             self.title.setText("  ·  ".join(t for t in (screen_title, page_title) if t))
             count = len(spec.pages)
             self.page_marks.setText(" ".join("●" if i == self.current_page else "○" for i in range(count))
