@@ -7,12 +7,56 @@ The widget registered under the same name (widgets/) receives the validated mode
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-class TileOptions(BaseModel):
+CodeKind = Literal["kpi", "entity", "department", "sector", "scheme", "level", "kpi_prefix", "kpi_pattern", "capacity_pairs"]
+
+
+@dataclass(frozen=True)
+class CodeRef:
+    """A code an option holds that the store's catalog must know (`main.py check`).
+
+    `kind` says where to look it up: a KPI, an entity, a department, a level …; `kpi_prefix`
+    must start at least one KPI code; `kpi_pattern` holds `{department}` and must name
+    a KPI for at least one department; `capacity_pairs` (no code) means the tile takes
+    its used/total pairs from the catalog's `capacity_of`, so the catalog must declare some."""
+
+    path: str  # inside the tile's options, e.g. "pairs[0].used"
+    kind: CodeKind
+    code: str
+
+
+class DeclaresCodes(BaseModel):
+    """A part of the options that names catalog codes. Each class says which of its
+    fields hold which kind of code in `code_fields` (a field holding a list holds one
+    code per item); fields holding nested option parts are searched too. `main.py check`
+    asks every tile for `needed_codes()`, so it needs no knowledge of tile types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code_fields: ClassVar[Mapping[str, CodeKind]] = {}
+
+    def needed_codes(self, prefix: str = "") -> Iterator[CodeRef]:
+        for name in type(self).model_fields:
+            yield from _codes_in(f"{prefix}{name}", getattr(self, name), self.code_fields.get(name))
+
+
+def _codes_in(path: str, value: Any, kind: CodeKind | None) -> Iterator[CodeRef]:
+    if isinstance(value, DeclaresCodes):
+        yield from value.needed_codes(f"{path}.")
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value):
+            yield from _codes_in(f"{path}[{i}]", item, kind)
+    elif isinstance(value, str) and kind is not None:
+        yield CodeRef(path, kind, value)
+
+
+class TileOptions(DeclaresCodes):
     """Options every tile accepts; unknown keys are errors (a typo must not pass silently)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -20,14 +64,21 @@ class TileOptions(BaseModel):
     title: str | None = None  # overrides the tile's own heading (English)
     title_local: dict[str, str] = Field(default_factory=dict)  # language code -> heading
 
+    def declared_pairs(self) -> tuple[tuple[str, str], ...]:
+        """(used, total) KPI codes this tile declares as capacity pairs besides the
+        catalog's `capacity_of`: the wall's alerts judge their occupancy too."""
+        return ()
+
 
 class KpiOptions(TileOptions):
+    code_fields = {"kpi": "kpi", "entity": "entity"}
     kpi: str
     entity: str | None = None  # None: the state
     sparkline_periods: int = Field(default=12, ge=2, le=36)
 
 
 class RankingOptions(TileOptions):
+    code_fields = {"highlight": "entity", "level": "level"}
     level: str | None = None  # default: the catalog's ranking level
     by: Literal["overall", "sector", "department", "scheme", "kpi"] = "overall"
     code: str | None = None  # the sector/department/scheme/KPI code when `by` is not overall
@@ -36,8 +87,14 @@ class RankingOptions(TileOptions):
     highlight: str | None = None  # an entity code to highlight
     seconds_per_row: float = Field(default=2.5, gt=0)  # auto-scroll speed in mode "all"
 
+    def needed_codes(self, prefix: str = "") -> Iterator[CodeRef]:
+        yield from super().needed_codes(prefix)
+        if self.by != "overall" and self.code is not None:  # a sector/department/scheme/KPI code, by `by`
+            yield CodeRef(f"{prefix}code", self.by, self.code)
+
 
 class MapOptions(TileOptions):
+    code_fields = {"kpi": "kpi", "facility_kpi": "kpi", "occupancy_kpi": "kpi"}
     colour_by: Literal["score", "grade", "kpi"] = "score"
     kpi: str | None = None  # when colour_by is "kpi"
     boundaries: str | None = None  # own GeoJSON / Shapefile / GeoPackage / FlatGeobuf instead of the bundled one
@@ -55,6 +112,7 @@ class MapOptions(TileOptions):
 
 
 class TrendOptions(TileOptions):
+    code_fields = {"kpi": "kpi", "entities": "entity"}
     kpi: str
     entities: tuple[str, ...] = ()
     include_state: bool = True
@@ -62,6 +120,7 @@ class TrendOptions(TileOptions):
 
 
 class BreakdownOptions(TileOptions):
+    code_fields = {"entity": "entity"}
     entity: str
     count: int = Field(default=6, ge=1, le=30)  # KPIs that cost the most marks
 
@@ -70,29 +129,167 @@ class FreshnessOptions(TileOptions):
     count: int = Field(default=12, ge=1, le=100)
 
 
+class GrievanceRow(DeclaresCodes):
+    """One row of the grievance tile named code by code, for a store whose codes follow
+    no per-department pattern: `{ label = "Police", department = "HOME", pending =
+    ["IGRS.POL.P30", "IGRS.POL.P90"], satisfaction = "IGRS.POL.FEEDBACK" }`."""
+
+    code_fields = {"department": "department", "pending": "kpi", "satisfaction": "kpi"}
+
+    label: str | None = Field(default=None, description="row name (English); default: the department's name")
+    label_local: dict[str, str] = Field(default_factory=dict, description="row name per language code")
+    department: str | None = Field(default=None, description="department code: names the row (without `label`) "
+                                                              "and gives its grade from the ranking")
+    pending: tuple[str, ...] = Field(default=(), max_length=6, description="KPI codes of the pending columns, "
+                                                                          "mildest first; as many as the other rows")
+    satisfaction: str | None = Field(default=None, description="KPI code of the share closed with the citizen satisfied")
+
+    @model_validator(mode="after")
+    def _named(self) -> "GrievanceRow":
+        if self.label is None and self.department is None:
+            raise ValueError("give the row a `label` or a `department`")
+        return self
+
+
+DEPARTMENT = "{department}"
+
+
 class GrievanceOptions(TileOptions):
-    count: int = Field(default=12, ge=1, le=100)
+    """Citizens' grievances per department: complaints pending past each age limit,
+    the share closed with the citizen satisfied, and the department's grade. The
+    layout names the store's KPI codes, as patterns expanded for every department of
+    the catalog (a department is a row when any of its codes exists):
+
+        options = { pending = ["GRV.{department}.OVER30D", "GRV.{department}.OVER90D"],
+                    pending_labels = ["30 days", "90 days"],
+                    satisfaction = "GRV.{department}.SATISFIED" }
+
+    or row by row (`rows`, see below) when the codes follow no pattern. Figures are
+    the state's (or `entity`'s): its own report, else its districts' rolled up by each
+    KPI's `aggregate`. Most complaints pending in the last (oldest) column first."""
+
+    code_fields = {"pending": "kpi_pattern", "satisfaction": "kpi_pattern", "entity": "entity"}
+
+    count: int = Field(default=12, ge=1, le=100, description="rows shown at most")
+    pending: tuple[str, ...] = Field(
+        default=(), max_length=6,
+        description="KPI code patterns of the pending columns, mildest first; `{department}` stands for each "
+                    "department's code")
+    satisfaction: str | None = Field(
+        default=None, description="KPI code pattern of the share closed with the citizen satisfied (`{department}`)")
+    rows: tuple[GrievanceRow, ...] = Field(
+        default=(), description="explicit rows instead of patterns (then leave `pending` and `satisfaction` out)")
+    pending_labels: tuple[str, ...] = Field(
+        default=(), description="heading of each pending column (English), e.g. \"50 days\"; default: the KPI's name")
+    pending_labels_local: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description='headings per language code, e.g. { hi = ["50 दिन", …] }')
+    pending_heading: str = Field(default="complaints pending over", description="heading above the pending columns")
+    satisfaction_label: str = Field(default="closed satisfied", description="heading of the satisfaction column")
+    entity: str | None = Field(default=None, description="whose figures: an entity code; default: the state")
+    grade: bool = Field(default=True, description="show each department's grade (its score in the ranking)")
+
+    @model_validator(mode="after")
+    def _codes_are_consistent(self) -> "GrievanceOptions":
+        if self.rows and (self.pending or self.satisfaction):
+            raise ValueError("give either code patterns (`pending`, `satisfaction`) or `rows`, not both")
+        for pattern in (*self.pending, *([self.satisfaction] if self.satisfaction else [])):
+            if DEPARTMENT not in pattern:
+                raise ValueError(f"pattern {pattern!r} has no {DEPARTMENT}: every department would show the same "
+                                 "KPI (name a single row in `rows` instead)")
+        widths = {len(r.pending) for r in self.rows}
+        if len(widths) > 1:
+            raise ValueError("every row needs as many `pending` codes as the others")
+        columns = self.pending_columns
+        if self.pending_labels and len(self.pending_labels) != columns:
+            raise ValueError(f"`pending_labels` has {len(self.pending_labels)} headings for {columns} pending columns")
+        for language, labels in self.pending_labels_local.items():
+            if len(labels) != columns:
+                raise ValueError(f"`pending_labels_local.{language}` has {len(labels)} headings for {columns} columns")
+        return self
+
+    @property
+    def pending_columns(self) -> int:
+        return len(self.rows[0].pending) if self.rows else len(self.pending)
 
 
 class AttentionOptions(TileOptions):
+    code_fields = {"entity": "entity"}
     entity: str | None = None  # None: the state
     count: int = Field(default=8, ge=1, le=50)
 
 
+class CapacityPair(DeclaresCodes):
+    """A used/total pair of KPIs: `{ used = "X.ICU.OCC", total = "X.ICU.TOTAL", label = "ICU" }`."""
+
+    code_fields = {"used": "kpi", "total": "kpi"}
+
+    used: str = Field(min_length=1, description="KPI code of the used / occupied count")
+    total: str = Field(min_length=1, description="KPI code of the matching total")
+    label: str | None = Field(default=None, description="column heading (English; translated when the wall knows "
+                                                         "the word); default: what the two KPIs' names share")
+    label_local: dict[str, str] = Field(default_factory=dict, description="column heading per language code")
+
+
+class StockColumn(DeclaresCodes):
+    """A stock KPI beside the pairs: `{ kpi = "X.O2.HOURS", label = "O₂ stock" }`, or just the code."""
+
+    code_fields = {"kpi": "kpi"}
+
+    kpi: str = Field(min_length=1, description="KPI code of the stock (e.g. oxygen in hours of consumption)")
+    label: str | None = Field(default=None, description="column heading (English); default: the KPI's name")
+    label_local: dict[str, str] = Field(default_factory=dict, description="column heading per language code")
+
+
 class CapacityOptions(TileOptions):
-    level: Literal["district", "facility"] = "facility"
-    count: int = Field(default=10, ge=1, le=200)
-    bed_types: tuple[Literal["general", "oxygen", "icu", "ventilator"], ...] = ("general", "oxygen", "icu", "ventilator")
-    # Bed occupancy (%) past which a row is a warning / critical, when the catalog has no
-    # alert thresholds on the occupied-beds KPI.
-    occupancy_warn: float = Field(default=85.0, ge=0, le=100)
-    occupancy_critical: float = Field(default=95.0, ge=0, le=100)
+    """Capacity by place, most critical first: for each used/total pair the free count
+    of the total with an occupancy bar, and optional stock KPIs. Pairs come from
+    `pairs`, or else from every pair the catalog declares (`capacity_of`).
+    Occupancy is judged by the layout's `[thresholds.occupancy]` (at or above is
+    past), stock by the catalog's `alert`, else `[thresholds.kpi."CODE"]`. Districts
+    and the state add up their facilities by each KPI's `aggregate`; a pair a place
+    does not report shows "—", never 0."""
+
+    code_fields = {"stock": "kpi", "level": "level"}
+
+    level: Literal["facility", "taluka", "district", "zone", "state"] = Field(
+        default="facility", description="one row per entity of this level")
+    count: int = Field(default=10, ge=1, le=500, description="rows shown at most (the most critical)")
+    pairs: tuple[CapacityPair, ...] = Field(
+        default=(), max_length=8,
+        description="used/total pairs, one column each; default: every pair the catalog declares with `capacity_of`")
+    stock: tuple[StockColumn | str, ...] = Field(
+        default=(), max_length=4, description='stock KPIs, one column each: codes, or { kpi = "…", label = "…" }')
+
+    def needed_codes(self, prefix: str = "") -> Iterator[CodeRef]:
+        yield from super().needed_codes(prefix)
+        if not self.pairs:
+            yield CodeRef(f"{prefix}pairs", "capacity_pairs", "")
+
+    def declared_pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple((p.used, p.total) for p in self.pairs)
+
+    @property
+    def stock_columns(self) -> tuple[StockColumn, ...]:
+        return tuple(StockColumn(kpi=s) if isinstance(s, str) else s for s in self.stock)
 
 
 class AlertsOptions(TileOptions):
-    count: int = Field(default=12, ge=1, le=200)
-    minimum: Literal["warn", "critical"] = "warn"
-    kpis: tuple[str, ...] = ()  # only KPIs whose code starts with one of these; empty: every KPI
+    """Every figure past its warn or critical threshold, critical first, with place,
+    value and since when: each KPI by the catalog's `alert` (else the layout's
+    `[thresholds.kpi."CODE"]`), each used/total pair by `[thresholds.occupancy]`. With
+    nothing to judge the tile says so; it never shows an all-clear it cannot know."""
+
+    code_fields = {"kpis": "kpi_prefix"}
+
+    count: int = Field(default=12, ge=1, le=200, description="alerts listed at most (the counts cover all)")
+    minimum: Literal["warn", "critical"] = Field(default="warn", description="the mildest level listed")
+    kpis: tuple[str, ...] = Field(
+        default=(), description="only KPIs (for pairs: the used or total KPI) whose code starts with one of these; "
+                                "empty: every KPI")
+
+    def selects(self, *codes: str) -> bool:
+        """Whether an alert on these KPI codes belongs on this tile."""
+        return not self.kpis or any(code.startswith(self.kpis) for code in codes)
 
 
 class ClockOptions(TileOptions):

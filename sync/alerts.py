@@ -1,122 +1,261 @@
-"""Which KPI values are past their catalog alert thresholds right now.
+"""Which figures are past a warn or critical threshold right now, and what was judged.
 
 The status strip counts them and the alerts tile lists them, so the rule lives in
-one Qt-free place: for every KPI with an `alert` in the catalog, the latest
-observation of each entity is compared with `warn` and `critical`, in the direction
-of the KPI's `better` (for `lower`, a value above `critical` is critical). A value
-reported as null is not an alert (it is a freshness problem, shown elsewhere).
+one Qt-free place, and the thresholds come from sync/thresholds.py:
 
-Only entities of the KPI's own `level` are judged (a state total of a district
-KPI, e.g. the sum of pending complaints, is not compared with district thresholds).
+- every KPI with a band — the catalog's `alert`, else the layout's
+  `[thresholds.kpi."CODE"]` — is judged on the latest observation of each entity,
+  in the direction of the KPI's `better` (for `lower`, a value above `critical` is
+  critical);
+- every used/total pair (the catalog's `capacity_of`, and pairs the layout's tiles
+  declare) is judged on its occupancy, used ÷ total of the same entity, against the
+  layout's `[thresholds.occupancy]` (at or above a threshold is past it).
+
+A value reported as null is not an alert (it is a freshness problem, shown
+elsewhere). Only entities of the KPI's own `level` are judged (a state total of a
+district KPI, e.g. the sum of pending complaints, is not compared with district
+thresholds); facilities are judged whatever their parent (a district or the state).
+
+Nothing judged is not "all clear": `Judgement` says how many KPIs and pairs had a
+threshold and how many figures were compared, so a wall whose catalog and layout
+give no thresholds says so instead of showing a green tick.
+
 Order: critical first; then the KPIs reported most often (an oxygen stock reported
 every minute needs action now, a monthly backlog is a review matter); then the
-furthest past its threshold.
-
-How long it has been so: `since` is the first observation of the unbroken run of
-observations, up to the latest, that were at least as bad as the current level
-(observations reported as null are skipped: they neither extend nor break the run).
+furthest past its threshold. How long it has been so: `since` is the first
+observation of the unbroken run of observations, up to the latest, that were at
+least as bad as the current level (observations reported as null are skipped: they
+neither extend nor break the run).
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Literal
 
 import numpy as np
 
-from .contract import Kpi
+from .contract import Catalog, Kpi
 from .freshness import add_duration
 from .series import KpiSeries
 from .snapshot import Snapshot
+from .thresholds import (
+    DEFAULT_THRESHOLDS,
+    SEVERITY,
+    AlertLevel,
+    Band,
+    Thresholds,
+    capacity_pairs,
+    kpi_band,
+    kpi_level,
+    level_in_band,
+    occupancy_level,
+)
 
-AlertLevel = Literal["warn", "critical"]
+__all__ = ["ActiveAlert", "AlertLevel", "Judgement", "active_alerts", "alert_level", "count_by_level", "judge"]
 
 
 @dataclass(frozen=True)
 class ActiveAlert:
-    kpi: str
+    kpi: str  # the KPI judged; for an occupancy alert, the used KPI of the pair
     entity: str
     level: AlertLevel
-    value: float
-    threshold: float  # the threshold that was crossed
+    value: float  # the KPI's value; for occupancy, the percent used
+    threshold: float  # the threshold that was crossed (percent, for occupancy)
     period: str
     reported_at: datetime
     since_period: str | None = None  # period of the first observation of the run
     since: datetime | None = None  # reported_at of the first observation of the run
     severity: float = 0.0  # how far past the threshold, relative to it (0.25 = 25 % past)
+    source: str = "catalog"  # where the threshold comes from: "catalog" or "layout"
+    total_kpi: str | None = None  # occupancy: the pair's total KPI
+    used: float | None = None  # occupancy: the used count
+    total: float | None = None  # occupancy: the total count
 
     @property
     def is_critical(self) -> bool:
         return self.level == "critical"
 
+    @property
+    def is_occupancy(self) -> bool:
+        return self.total_kpi is not None
 
-def alert_level(kpi: Kpi, value: float | None) -> AlertLevel | None:
-    """'critical', 'warn' or None for `value` of `kpi` (thresholds follow `better`)."""
-    if value is None or kpi.alert is None:
-        return None
-    lower_is_better = kpi.better == "lower"
-
-    def past(threshold: float | None) -> bool:
-        if threshold is None:
-            return False
-        return value > threshold if lower_is_better else value < threshold
-
-    if past(kpi.alert.critical):
-        return "critical"
-    if past(kpi.alert.warn):
-        return "warn"
-    return None
+    @property
+    def free(self) -> float | None:
+        if self.used is None or self.total is None:
+            return None
+        return max(0.0, self.total - self.used)
 
 
-def active_alerts(snapshot: Snapshot) -> list[ActiveAlert]:
+@dataclass(frozen=True)
+class Judgement:
+    """The alerts, and how much was judged to find them."""
+
+    alerts: tuple[ActiveAlert, ...]
+    measures: int  # KPIs and used/total pairs that have a threshold
+    figures: int  # latest values compared with a threshold
+
+    @property
+    def nothing_judged(self) -> bool:
+        return self.figures == 0
+
+
+NOTHING_JUDGED = Judgement((), 0, 0)
+
+Select = Callable[..., bool]  # select(*kpi_codes) -> whether alerts on these KPIs are wanted
+
+
+def alert_level(kpi: Kpi, value: float | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> AlertLevel | None:
+    """'critical', 'warn' or None for `value` of `kpi`: the catalog's alert, else the layout's band."""
+    return kpi_level(kpi, value, thresholds)
+
+
+def active_alerts(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[ActiveAlert]:
     """Every alert of `snapshot`, critical first, then the furthest past its threshold."""
+    return list(judge(snapshot, thresholds).alerts)
+
+
+def judge(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS, select: Select | None = None) -> Judgement:
+    """Judge every KPI with a band and every used/total pair (those `select` accepts)."""
     catalog = snapshot.catalog
     if catalog is None:
-        return []
-    alerts: list[tuple[float, ActiveAlert]] = []
+        return NOTHING_JUDGED
+    wanted = select or (lambda *codes: True)
+    alerts: list[ActiveAlert] = []
+    measures = figures = 0
     for kpi in catalog.kpis:
-        if kpi.alert is None:
+        band, source = kpi_band(kpi, thresholds)
+        if band is None or not wanted(kpi.code):
             continue
-        series = snapshot.series.get(kpi.code)
-        if series is None:
-            continue
-        for entity in series.entities:
-            known = catalog.entity(entity)
-            if kpi.level is not None and known is not None and known.level != kpi.level:
+        measures += 1
+        judged, found = _judge_kpi(catalog, snapshot.series.get(kpi.code), kpi, band, source)
+        figures += judged
+        alerts += found
+    if thresholds.judges_occupancy:
+        for used, total in capacity_pairs(catalog, thresholds):
+            if not wanted(used.code, total.code):
                 continue
-            latest = series.latest(entity)
-            if latest is None:
-                continue
-            period, value, reported_at = latest
-            level = alert_level(kpi, value)
-            if level is None or value is None:
-                continue
-            threshold = kpi.alert.critical if level == "critical" else kpi.alert.warn
-            assert threshold is not None
-            scale = abs(threshold) or 1.0
-            severity = abs(value - threshold) / scale
-            since_period, since_at = run_start(kpi, series, entity, level)
-            alert = ActiveAlert(
-                kpi=kpi.code,
-                entity=entity,
-                level=level,
-                value=value,
-                threshold=threshold,
-                period=period,
-                reported_at=datetime.fromtimestamp(reported_at, timezone.utc),
-                since_period=since_period,
-                since=datetime.fromtimestamp(since_at, timezone.utc),
-                severity=severity,
-            )
-            alerts.append((severity, alert))
+            measures += 1
+            judged, found = _judge_pair(catalog, snapshot.series, used, total, thresholds)
+            figures += judged
+            alerts += found
     cadence = {k.code: _cadence_seconds(k.frequency) for k in catalog.kpis}
-    alerts.sort(key=lambda pair: (not pair[1].is_critical, cadence[pair[1].kpi], -pair[0], pair[1].kpi, pair[1].entity))
-    return [alert for _, alert in alerts]
+    alerts.sort(key=lambda a: (not a.is_critical, cadence.get(a.kpi, 0.0), -a.severity, a.kpi, a.entity))
+    return Judgement(tuple(alerts), measures, figures)
 
 
-_SEVERITY = {None: 0, "warn": 1, "critical": 2}
+def _judged_entities(catalog: Catalog, kpi: Kpi, series: KpiSeries) -> list[str]:
+    """The entities of `kpi`'s own level (all, when the KPI names no level)."""
+    if kpi.level is None:
+        return list(series.entities)
+    return [e for e in series.entities if catalog.level_of(e) in (kpi.level, None)]
+
+
+def _judge_kpi(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, band: Band, source: str) -> tuple[int, list[ActiveAlert]]:
+    if series is None:
+        return 0, []
+    judged, alerts = 0, []
+    for entity in _judged_entities(catalog, kpi, series):
+        latest = series.latest(entity)
+        if latest is None or latest[1] is None:
+            continue
+        period, value, reported_at = latest
+        judged += 1
+        level = level_in_band(value, band, kpi.better)
+        if level is None:
+            continue
+        threshold = band.critical if level == "critical" else band.warn
+        assert threshold is not None
+        since_period, since_at = run_start(series, entity, level, lambda v, _: level_in_band(v, band, kpi.better))
+        alerts.append(ActiveAlert(
+            kpi=kpi.code, entity=entity, level=level, value=value, threshold=threshold, period=period,
+            reported_at=_utc(reported_at), since_period=since_period, since=_utc(since_at),
+            severity=abs(value - threshold) / (abs(threshold) or 1.0), source=source,
+        ))
+    return judged, alerts
+
+
+def _judge_pair(catalog: Catalog, series: dict[str, KpiSeries] | object, used: Kpi, total: Kpi,
+                thresholds: Thresholds) -> tuple[int, list[ActiveAlert]]:
+    used_series = series.get(used.code)  # type: ignore[attr-defined]
+    total_series = series.get(total.code)  # type: ignore[attr-defined]
+    if used_series is None or total_series is None:
+        return 0, []
+    judged, alerts = 0, []
+    for entity in _judged_entities(catalog, used, used_series):
+        latest, capacity = used_series.latest(entity), total_series.latest(entity)
+        if latest is None or capacity is None or latest[1] is None or capacity[1] is None or capacity[1] <= 0:
+            continue  # occupancy unknown: a total of 0 or none says nothing about how full a place is
+        period, value, reported_at = latest
+        share = 100.0 * value / capacity[1]
+        judged += 1
+        level = occupancy_level(share, thresholds)
+        if level is None:
+            continue
+        threshold = thresholds.occupancy.critical if level == "critical" else thresholds.occupancy.warn
+        assert threshold is not None
+        totals = _carried(total_series, entity)
+        since_period, since_at = run_start(used_series, entity, level,
+                                           lambda v, col: occupancy_level(_share(v, totals, used_series, entity, col), thresholds))
+        alerts.append(ActiveAlert(
+            kpi=used.code, entity=entity, level=level, value=share, threshold=threshold, period=period,
+            reported_at=_utc(reported_at), since_period=since_period, since=_utc(since_at),
+            severity=abs(share - threshold) / (abs(threshold) or 1.0), source="layout",
+            total_kpi=total.code, used=value, total=capacity[1],
+        ))
+    return judged, alerts
+
+
+def _carried(series: KpiSeries, entity: str) -> tuple[list[str], list[float]]:
+    """An entity's reported (period, value) of `series`, ascending, nulls left out."""
+    row = series.row_of(entity)
+    if row is None:
+        return [], []
+    periods, values = [], []
+    for col in np.flatnonzero(~np.isnan(series.reported_at[row])):
+        value = float(series.values[row, col])
+        if not np.isnan(value):
+            periods.append(series.period_at(row, int(col)))
+            values.append(value)
+    return periods, values
+
+
+def _share(used: float, totals: tuple[list[str], list[float]], series: KpiSeries, entity: str, col: int) -> float | None:
+    """Occupancy of a past used observation against the total known at its period."""
+    row = series.row_of(entity)
+    assert row is not None
+    periods, values = totals
+    at = bisect.bisect_right(periods, series.period_at(row, col))
+    if at == 0 or values[at - 1] <= 0:
+        return None
+    return 100.0 * used / values[at - 1]
+
+
+def run_start(series: KpiSeries, entity: str, level: AlertLevel,
+              level_of: Callable[[float, int], AlertLevel | None]) -> tuple[str, float]:
+    """(period, reported_at) of the first observation of the trailing run at `level` or worse;
+    `level_of(value, column)` judges one past observation."""
+    row = series.row_of(entity)
+    assert row is not None
+    seen = np.flatnonzero(~np.isnan(series.reported_at[row]))
+    first = int(seen[-1])
+    for col in seen[::-1]:
+        value = float(series.values[row, col])
+        if np.isnan(value):
+            continue  # reported as not available: neither extends nor breaks the run
+        if SEVERITY[level_of(value, int(col))] < SEVERITY[level]:
+            break
+        first = int(col)
+    return series.period_at(row, first), float(series.reported_at[row, first])
+
+
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 def _cadence_seconds(frequency: str) -> float:
@@ -127,23 +266,7 @@ def _cadence_seconds(frequency: str) -> float:
         return 31 * 86400.0
 
 
-def run_start(kpi: Kpi, series: KpiSeries, entity: str, level: AlertLevel) -> tuple[str, float]:
-    """(period, reported_at) of the first observation of the trailing run at `level` or worse."""
-    row = series.row_of(entity)
-    assert row is not None
-    seen = np.flatnonzero(~np.isnan(series.reported_at[row]))
-    first = int(seen[-1])
-    for col in seen[::-1]:
-        value = float(series.values[row, col])
-        if np.isnan(value):
-            continue  # reported as not available: neither extends nor breaks the run
-        if _SEVERITY[alert_level(kpi, value)] < _SEVERITY[level]:
-            break
-        first = int(col)
-    return series.period_at(row, first), float(series.reported_at[row, first])
-
-
-def count_by_level(alerts: list[ActiveAlert]) -> dict[str, int]:
+def count_by_level(alerts: list[ActiveAlert] | tuple[ActiveAlert, ...]) -> dict[str, int]:
     """{'critical': n, 'warn': m}, both keys always present."""
     return {
         "critical": sum(1 for a in alerts if a.level == "critical"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from .contract import Alert, Kpi
+from .contract import Alert, Catalog, Kpi
 
 AlertLevel = Literal["warn", "critical"]
 SEVERITY: Mapping[str | None, int] = MappingProxyType({None: 0, "warn": 1, "critical": 2})
@@ -36,6 +36,12 @@ class Thresholds:
     # Occupancy (percent of total) at or above which a used/total pair is warn/critical.
     occupancy: Band = Band(warn=85.0, critical=95.0)
     kpis: Mapping[str, Band] = field(default_factory=lambda: MappingProxyType({}))
+    # (used, total) KPI codes the layout's tiles pair besides the catalog's `capacity_of`.
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def judges_occupancy(self) -> bool:
+        return self.occupancy.warn is not None or self.occupancy.critical is not None
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -83,6 +89,19 @@ def occupancy_level(share_percent: float | None, thresholds: Thresholds = DEFAUL
     if band.warn is not None and share_percent >= band.warn:
         return "warn"
     return None
+
+
+def capacity_pairs(catalog: Catalog, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[tuple[Kpi, Kpi], ...]:
+    """Every (used, total) pair: the catalog's `capacity_of`, then the layout's (codes
+    the catalog lacks are left out; `main.py check` reports them). One pair per used KPI."""
+    pairs = list(catalog.capacity_pairs)
+    seen = {used.code for used, _ in pairs}
+    for used_code, total_code in thresholds.pairs:
+        used, total = catalog.kpi(used_code), catalog.kpi(total_code)
+        if used is not None and total is not None and used_code not in seen and used_code != total_code:
+            pairs.append((used, total))
+            seen.add(used_code)
+    return tuple(pairs)
 
 
 def as_alert(band: Band) -> Alert:

@@ -1,12 +1,16 @@
-"""sync/alerts.py on hand-made snapshots: thresholds both ways, since when, order."""
+"""sync/alerts.py on hand-made snapshots: thresholds both ways, the catalog's and the
+layout's, occupancy of used/total pairs, since when, order, and nothing judged."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from cmwall.sync.alerts import active_alerts, alert_level, count_by_level
+from cmwall.sync.alerts import active_alerts, alert_level, count_by_level, judge
+from cmwall.sync.thresholds import Band, Thresholds
+from cmwall.wall.status_text import alerts_item
 
 from .hand_snapshots import at, catalog, snapshot
+from .test_tiles_crisis import OCCUPANCY_90, city_catalog, city_rows
 
 HIGHER = {"code": "PMJAY.CARDS", "name": "Cards", "scheme": "PMJAY", "unit": "%", "better": "higher",
           "level": "district", "alert": {"warn": 60, "critical": 40}}
@@ -68,3 +72,48 @@ def test_critical_first_then_fast_reported_then_furthest() -> None:
         ("HFW.O2.STOCK_HOURS", "F-0002"), ("PMJAY.CARDS", "440"),
     ]
     assert count_by_level(alerts) == {"critical": 3, "warn": 2}
+
+
+# --- thresholds from the layout, occupancy of used/total pairs, nothing judged -------------------
+
+UNJUDGED = {"code": "PMJAY.CARDS", "name": "Cards", "scheme": "PMJAY", "unit": "%", "better": "higher", "level": "district"}
+
+
+def test_the_layout_judges_what_the_catalog_leaves_unjudged_and_the_catalog_wins() -> None:
+    cat = catalog([dict(UNJUDGED), dict(HIGHER, code="OTHER")])
+    rows = [("PMJAY.CARDS", "438", "2026-10", 45, at(5)), ("OTHER", "438", "2026-10", 45, at(5))]
+    assert [a.kpi for a in active_alerts(snapshot(cat, rows))] == ["OTHER"]  # only the catalog's alert
+    layout = Thresholds(kpis={"PMJAY.CARDS": Band(warn=50, critical=46), "OTHER": Band(warn=10, critical=5)})
+    alerts = {a.kpi: a for a in active_alerts(snapshot(cat, rows), layout)}
+    assert (alerts["PMJAY.CARDS"].level, alerts["PMJAY.CARDS"].threshold, alerts["PMJAY.CARDS"].source) == ("critical", 46, "layout")
+    assert (alerts["OTHER"].level, alerts["OTHER"].threshold, alerts["OTHER"].source) == ("warn", 60, "catalog")
+
+
+def test_occupancy_of_every_pair_is_judged_at_or_above_the_layouts_threshold() -> None:
+    snap = snapshot(city_catalog(), city_rows())  # hospitals parented to the state, no thresholds in the catalog
+    judgement = judge(snap, OCCUPANCY_90)
+    assert (judgement.measures, judgement.figures) == (2, 5)
+    critical, warn = judgement.alerts
+    assert (critical.entity, critical.kpi, critical.total_kpi, critical.level) == ("H1", "TOWN.BED.ICU.USED", "TOWN.BED.ICU.CAP", "critical")
+    assert (critical.value, critical.threshold, critical.used, critical.total, critical.free) == (96.0, 90.0, 48, 50, 2)
+    assert critical.since_period == "2026-11-22T09:00"  # 46 of 50 then: 92 %; at 08:00, 80 % was only a warning
+    assert (warn.entity, warn.level, warn.value) == ("H2", "warn", 85.0)
+    exactly = judge(snap, Thresholds(occupancy=Band(warn=None, critical=96.0))).alerts
+    assert [(a.entity, a.level) for a in exactly] == [("H1", "critical")]  # 96 % at a threshold of 96 % is past it
+
+
+def test_pairs_declared_by_the_layout_are_judged_when_the_catalog_declares_none() -> None:
+    snap = snapshot(city_catalog(pairs=False), city_rows())
+    assert judge(snap, OCCUPANCY_90).measures == 0
+    layout = Thresholds(occupancy=OCCUPANCY_90.occupancy, pairs=(("TOWN.BED.ICU.USED", "TOWN.BED.ICU.CAP"),))
+    assert [(a.entity, a.level) for a in judge(snap, layout).alerts] == [("H1", "critical"), ("H2", "warn")]
+
+
+def test_nothing_judged_is_not_all_clear_on_the_status_strip() -> None:
+    bare = snapshot(city_catalog(pairs=False), city_rows())
+    judgement = judge(bare, Thresholds())
+    assert (judgement.measures, judgement.figures, judgement.alerts) == (0, 0, ())
+    assert (alerts_item(0, 0, "en", 0, bare).text, alerts_item(0, 0, "en", 0, bare).tone) == ("Alerts: nothing judged", "dim")
+    assert alerts_item(0, 0, "en", None, None).text == "Alerts: waiting for data"
+    assert (alerts_item(0, 0, "en", 5, bare).text, alerts_item(0, 0, "en", 5, bare).tone) == ("No active alerts", "ok")
+    assert alerts_item(1, 2, "en", 5, bare).tone == "critical"

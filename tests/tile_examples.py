@@ -21,10 +21,13 @@ EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
     "banner": {"title": "Chief Minister Dashboard", "text": "Government of Gujarat",
                "text_local": {"gu": "ગુજરાત સરકાર", "hi": "गुजरात सरकार"}},
     "map": {"colour_by": "score", "facility_kpi": "HFW.O2.STOCK_HOURS"},
-    "capacity": {"level": "facility", "count": 10},
+    "capacity": {"title": "Hospital beds and oxygen", "level": "facility", "count": 10,
+                 "stock": [{"kpi": "HFW.O2.STOCK_HOURS", "label": "O₂ stock"}]},
     "alerts": {"count": 10, "minimum": "warn"},
     "freshness": {"count": 10},
-    "grievance": {"count": 10},
+    "grievance": {"count": 10, "title": "CM Helpline grievances",
+                  "pending": ["CMHL.{department}.PEND50", "CMHL.{department}.PEND100", "CMHL.{department}.PEND300"],
+                  "pending_labels": ["50 days", "100 days", "300 days"], "satisfaction": "CMHL.{department}.SATISFIED"},
 }
 
 # The second demo profile (`city-crisis`): a city's hospitals in another state, with

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 
 from ..layouts.loader import CRISIS, SHIPPED_LAYOUTS, Layout, LayoutError, load_layout
-from ..sync.alerts import active_alerts, count_by_level
+from ..sync.alerts import count_by_level, judge
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
 from .i18n import LANGUAGES, tr
@@ -91,6 +91,7 @@ class WallController(QObject):
         self.assignment: Assignment | None = None
         self.snapshot: Snapshot | None = None
         self.alert_counts = {"critical": 0, "warn": 0}
+        self.alerts_judged: int | None = None  # figures compared with a threshold in the last snapshot
         self.notices: list[Notice] = []
         self.quit_pending = False
         self.help_shown = False
@@ -114,7 +115,7 @@ class WallController(QObject):
 
     def _context(self) -> TileContext:
         return TileContext(language=self.language, now=self.data_clock, layout_dir=self.layout.directory,
-                           thresholds=self.layout.spec.thresholds.model())
+                           thresholds=self.layout.spec.judging())
 
     def start(self) -> None:
         app = QGuiApplication.instance()
@@ -209,7 +210,9 @@ class WallController(QObject):
 
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.alert_counts = count_by_level(active_alerts(snapshot))
+        judgement = judge(snapshot, self.context.thresholds)  # the layout's, as the alerts tiles judge
+        self.alert_counts = count_by_level(judgement.alerts)
+        self.alerts_judged = judgement.figures
         for window in self.windows.values():
             window.apply(snapshot)
         self._update_strips()
@@ -245,7 +248,8 @@ class WallController(QObject):
             notices += [u.reason for u in self.assignment.unplaced if not u.optional]
         shown = self.data_clock()
         items = status_items(self.snapshot, shown, self.language, critical_alerts=self.alert_counts["critical"],
-                             warn_alerts=self.alert_counts["warn"], notices=tuple(notices))
+                             warn_alerts=self.alert_counts["warn"], notices=tuple(notices),
+                             alerts_judged=self.alerts_judged)
         clock = clock_text(shown, self.language)
         for window in self.windows.values():
             window.strip.set_items(items)

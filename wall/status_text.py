@@ -99,8 +99,15 @@ def _translate_reason(reason: str, language: str) -> str:
     return tr(reason, language)
 
 
-def alerts_item(critical: int, warn: int, language: str) -> StatusItem:
+def alerts_item(critical: int, warn: int, language: str, judged: int | None = None,
+                snapshot: Snapshot | None = None) -> StatusItem:
+    """Alert counts; "No active alerts" only when figures were judged (`judged`: how many
+    were compared with a threshold; 0 with no thresholds or no reports is not all clear)."""
     if critical == 0 and warn == 0:
+        if snapshot is None or snapshot.catalog is None:
+            return StatusItem("alerts", tr("Alerts: waiting for data", language), "dim")
+        if judged == 0:
+            return StatusItem("alerts", tr("Alerts: nothing judged", language), "dim")
         return StatusItem("alerts", tr("No active alerts", language), "ok")
     text = f"{tr('Alerts', language)}: {critical + warn}"
     if critical:
@@ -157,13 +164,14 @@ def status_items(
     critical_alerts: int = 0,
     warn_alerts: int = 0,
     notices: tuple[str, ...] = (),
+    alerts_judged: int | None = None,
 ) -> list[StatusItem]:
     """The strip's items, left to right (the clock is separate: it ticks every second)."""
     if snapshot is not None and snapshot.history is not None:
         items = history_items(snapshot.history, snapshot, now, language)
     else:
         items = [link_item(snapshot, now, language), sync_item(snapshot, language), data_age_item(snapshot, now, language)]
-    items += [ranking_item(snapshot, language), alerts_item(critical_alerts, warn_alerts, language)]
+    items += [ranking_item(snapshot, language), alerts_item(critical_alerts, warn_alerts, language, alerts_judged, snapshot)]
     store = local_store_item(snapshot, language)
     if store is not None:
         items.append(store)

@@ -1,148 +1,187 @@
-"""Hospital capacity in a crisis: beds by type and oxygen stock, most critical first.
+"""Capacity of places in a crisis: used/total pairs and stocks, most critical first.
 
-Qt-free and pure. KPI codes follow the central store's convention (documented in
-sync/demo_store/catalog.py): `HFW.BEDS.<KIND>.TOTAL` / `.OCC` per facility for KIND
-in GEN, O2, ICU, VENT, and `HFW.O2.STOCK_HOURS`. Oxygen stock is judged by the
-catalog's alert thresholds. Bed occupancy is judged by the catalog's thresholds on
-the `.OCC` KPI when it has them; otherwise by the layout's occupancy percentages
-(CapacityOptions.occupancy_warn / occupancy_critical), since "beds occupied" has no
-meaning without the total. A district's figures are the sums of its facilities
-(oxygen: the lowest stock among them), or its own reports if it has no facility.
+Qt-free and pure, and free of any store's codes: the pairs (occupied and total ICU
+beds, oxygen-supported beds, ventilators, anything a store publishes) come from the
+layout's capacity options or from the catalog's `capacity_of`; stock KPIs (oxygen
+in hours) only from the layout. A place's figure is its own report, or its
+children's rolled up by each KPI's `aggregate` (sync/rollup.py: hospitals add up to
+their district, or straight to the state when that is their parent). Occupancy is
+used ÷ total and judged by the layout's occupancy thresholds (sync/thresholds.py);
+a stock by the catalog's alert, else the layout's band. A pair a place does not
+report is unknown, never 0.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
 
-from ..sync.alerts import alert_level
 from ..sync.contract import Catalog, Kpi
+from ..sync.rollup import Figure, figure
 from ..sync.series import KpiSeries
+from ..sync.thresholds import SEVERITY, AlertLevel, Thresholds, capacity_pairs, kpi_band, kpi_level, occupancy_level
 
-BED_KIND_CODES = {"general": "GEN", "oxygen": "O2", "icu": "ICU", "ventilator": "VENT"}
-OXYGEN_KPI = "HFW.O2.STOCK_HOURS"
-SEVERITY = {"critical": 2, "warn": 1, None: 0}
-
-
-def bed_kpi(kind: str, measure: str) -> str:
-    """`bed_kpi('icu', 'OCC')` → 'HFW.BEDS.ICU.OCC'."""
-    return f"HFW.BEDS.{BED_KIND_CODES[kind]}.{measure}"
-
-
-def capacity_kpis(kinds: Sequence[str]) -> list[str]:
-    return [bed_kpi(k, m) for k in kinds for m in ("TOTAL", "OCC")] + [OXYGEN_KPI]
+NO_NAMES: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
-class Beds:
-    kind: str
+class PairSpec:
+    """A used/total pair as the tile shows it; `label` None: named from the KPIs."""
+
+    used: Kpi
+    total: Kpi
+    label: str | None = None
+    label_local: Mapping[str, str] = field(default_factory=lambda: NO_NAMES)
+
+
+@dataclass(frozen=True)
+class StockSpec:
+    kpi: Kpi
+    label: str | None = None
+    label_local: Mapping[str, str] = field(default_factory=lambda: NO_NAMES)
+
+
+@dataclass(frozen=True)
+class PairFigure:
+    used: float | None
     total: float | None
-    occupied: float | None
-    level: str | None  # "critical" / "warn" / None
+    level: AlertLevel | None
+    uneven: bool = False  # used and total add up different numbers of reporting places
+    pressure: float = -1.0  # how near the critical threshold: 1.0 at it (for ordering rows)
 
     @property
-    def vacant(self) -> float | None:
-        if self.total is None or self.occupied is None:
+    def free(self) -> float | None:
+        if self.total is None or self.used is None:
             return None
-        return max(0.0, self.total - self.occupied)
+        return max(0.0, self.total - self.used)
 
     @property
     def occupancy(self) -> float | None:
-        """Occupied share in percent."""
-        if self.total is None or self.occupied is None or self.total <= 0:
+        """Used share of the total, in percent."""
+        if self.total is None or self.used is None or self.total <= 0:
             return None
-        return 100.0 * self.occupied / self.total
+        return 100.0 * self.used / self.total
+
+
+@dataclass(frozen=True)
+class StockFigure:
+    value: float | None
+    level: AlertLevel | None
+    pressure: float = -1.0  # how near the critical threshold: 1.0 at it
 
 
 @dataclass(frozen=True)
 class CapacityRow:
     entity: str
-    beds: tuple[Beds, ...]
-    oxygen_hours: float | None
-    oxygen_level: str | None
-    level: str | None  # the worst of the above
+    pairs: tuple[PairFigure, ...]
+    stocks: tuple[StockFigure, ...]
+    level: AlertLevel | None  # the worst of the above
     newest_report: float | None  # POSIX seconds of the newest observation used
+    late: int  # reporting places whose figure is older than its KPI's frequency
 
     @property
-    def worst_occupancy(self) -> float:
-        shares = [b.occupancy for b in self.beds if b.occupancy is not None]
-        return max(shares) if shares else -1.0
+    def pressure(self) -> float:
+        """The nearest any figure of the row is to its critical threshold (1.0: at it)."""
+        return max((x.pressure for x in (*self.pairs, *self.stocks)), default=-1.0)
+
+    @property
+    def past_threshold(self) -> int:
+        return sum(1 for x in (*self.pairs, *self.stocks) if x.level is not None)
 
 
-def _latest(series: KpiSeries | None, entity: str) -> tuple[float | None, float | None]:
-    latest = series.latest(entity) if series else None
-    if latest is None:
-        return None, None
-    _, value, reported = latest
-    return (None if value is None or math.isnan(value) else value), reported
+def catalog_pair_specs(catalog: Catalog, thresholds: Thresholds | None = None) -> list[PairSpec]:
+    """Every pair the catalog declares (`capacity_of`), named from the KPIs."""
+    pairs = capacity_pairs(catalog, thresholds) if thresholds is not None else catalog.capacity_pairs
+    return [PairSpec(used, total) for used, total in pairs]
 
 
-def occupancy_level(kpi: Kpi | None, beds_occupied: float | None, share: float | None, warn: float, critical: float) -> str | None:
-    if kpi is not None and kpi.alert is not None and beds_occupied is not None:
-        return alert_level(kpi, beds_occupied)
-    if share is None:
-        return None
-    if share > critical:
-        return "critical"
-    if share > warn:
-        return "warn"
-    return None
+def places_of_level(catalog: Catalog, level: str) -> list[str]:
+    """The entity codes of one level; the state's own code for "state"."""
+    if level == "state":
+        return [catalog.state.code]
+    return [e.code for e in catalog.entities_of_level(level)]
+
+
+_EDGE = string.punctuation.replace(")", "") + " –—"  # trimmed off a shared part of two names
+
+
+def pair_label(used_name: str, total_name: str) -> str:
+    """What the names of a pair's KPIs share: "ICU beds: occupied" and "ICU beds: total"
+    → "ICU beds"; "Occupied ICU beds" and "Total ICU beds" → "ICU beds"."""
+    used, total = used_name.split(), total_name.split()
+    head = 0
+    while head < min(len(used), len(total)) and used[head] == total[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(used), len(total)) - head and used[-1 - tail] == total[-1 - tail]:
+        tail += 1
+    shared = used[:head] if head >= tail else used[len(used) - tail:]
+    label = " ".join(shared).strip(_EDGE)
+    return label or used_name
+
+
+def _newest(figures: Sequence[Figure]) -> float | None:
+    stamps = [f.reported_at for f in figures if f.reported_at is not None]
+    return max(stamps) if stamps else None
+
+
+def _pair_figure(used: Figure, total: Figure, thresholds: Thresholds) -> PairFigure:
+    if used.value is None or total.value is None:
+        return PairFigure(used.value, total.value, None)  # unknown stays unknown
+    uneven = used.rolled_up and used.places != total.places
+    share = 100.0 * used.value / total.value if total.value > 0 else None
+    critical = thresholds.occupancy.critical or 100.0
+    pressure = -1.0 if share is None else share / critical
+    return PairFigure(used.value, total.value, occupancy_level(share, thresholds), uneven, pressure)
+
+
+def _stock_figure(kpi: Kpi, found: Figure, thresholds: Thresholds) -> StockFigure:
+    value, (band, _) = found.value, kpi_band(kpi, thresholds)
+    critical = band.critical if band is not None else None
+    pressure = -1.0
+    if value is not None and critical is not None:  # 1.0 at the threshold, more when past it
+        if kpi.better == "lower":
+            pressure = value / critical if critical else -1.0
+        else:
+            pressure = critical / value if value > 0 else math.inf
+    return StockFigure(value, kpi_level(kpi, value, thresholds), pressure)
 
 
 def capacity_rows(
     catalog: Catalog,
-    series: dict[str, KpiSeries] | object,
+    series: Mapping[str, KpiSeries],
+    pairs: Sequence[PairSpec],
+    stocks: Sequence[StockSpec] = (),
     *,
     level: str = "facility",
-    kinds: Sequence[str] = tuple(BED_KIND_CODES),
-    occupancy_warn: float = 85.0,
-    occupancy_critical: float = 95.0,
+    thresholds: Thresholds,
+    moment: datetime,
 ) -> list[CapacityRow]:
-    """One row per facility (or district), most critical first."""
-    get = series.get  # type: ignore[attr-defined]
-    oxygen_kpi = catalog.kpi(OXYGEN_KPI)
-    facilities = catalog.entities_of_level("facility")
-    if level == "facility":
-        groups = {f.code: [f.code] for f in facilities}
-    else:
-        groups = {d.code: [f.code for f in facilities if f.parent == d.code] or [d.code] for d in catalog.entities_of_level(level)}
+    """One row per place of `level` that reported anything, most critical first."""
     rows = []
-    for entity, members in groups.items():
-        newest: list[float] = []
-        beds = []
-        for kind in kinds:
-            totals, occupied = [], []
-            for member in members:
-                t, t_at = _latest(get(bed_kpi(kind, "TOTAL")), member)
-                o, o_at = _latest(get(bed_kpi(kind, "OCC")), member)
-                newest.extend(x for x in (t_at, o_at) if x is not None)
-                if t is not None and o is not None:
-                    totals.append(t)
-                    occupied.append(o)
-            total = sum(totals) if totals else None
-            occ = sum(occupied) if occupied else None
-            share = 100.0 * occ / total if total and occ is not None else None
-            occ_kpi = catalog.kpi(bed_kpi(kind, "OCC"))
-            beds.append(Beds(kind, total, occ, occupancy_level(occ_kpi, occ, share, occupancy_warn, occupancy_critical)))
-        stocks = []
-        for member in members:
-            h, h_at = _latest(get(OXYGEN_KPI), member)
-            if h is not None:
-                stocks.append(h)
-            if h_at is not None:
-                newest.append(h_at)
-        hours = min(stocks) if stocks else None
-        o2_level = alert_level(oxygen_kpi, hours) if oxygen_kpi is not None else None
-        if not newest:
+    for place in places_of_level(catalog, level):
+        used_total = [(figure(catalog, series.get(p.used.code), p.used, place, moment),
+                       figure(catalog, series.get(p.total.code), p.total, place, moment)) for p in pairs]
+        stock_figures = [figure(catalog, series.get(s.kpi.code), s.kpi, place, moment) for s in stocks]
+        every = [f for pair in used_total for f in pair] + stock_figures
+        newest = _newest(every)
+        if newest is None:
             continue  # nothing reported for this place: the freshness badge says so
-        worst = max([o2_level] + [b.level for b in beds], key=lambda lv: SEVERITY[lv])
-        rows.append(CapacityRow(entity, tuple(beds), hours, o2_level, worst, max(newest)))
+        pair_figures = tuple(_pair_figure(u, t, thresholds) for u, t in used_total)
+        stock_levels = tuple(_stock_figure(s.kpi, f, thresholds) for s, f in zip(stocks, stock_figures))
+        worst = max([x.level for x in (*pair_figures, *stock_levels)], key=lambda lv: SEVERITY[lv], default=None)
+        late = max((f.stale for f in every), default=0)
+        rows.append(CapacityRow(place, pair_figures, stock_levels, worst, newest, late))
     rows.sort(key=sort_key)
     return rows
 
 
-def sort_key(row: CapacityRow) -> tuple[int, float, float, str]:
-    """Worst alert level, then least oxygen, then fullest beds."""
-    hours = row.oxygen_hours if row.oxygen_hours is not None else math.inf
-    return (-SEVERITY[row.level], hours, -row.worst_occupancy, row.entity)
+def sort_key(row: CapacityRow) -> tuple[int, float, int, str]:
+    """Worst level, then the nearest to (or furthest past) a critical threshold — the
+    fullest pair against the occupancy threshold, the lowest stock against its own —
+    then the most figures past a threshold."""
+    return (-SEVERITY[row.level], -row.pressure, -row.past_threshold, row.entity)

@@ -1,99 +1,133 @@
-"""CM Helpline grievance figures per department, for the grievance tile.
+"""Grievance figures per department (or per row the layout names), for the grievance tile.
 
-KPI codes follow the central store's convention (sync/demo_store/catalog.py): per
-department DEPT, `CMHL.<DEPT>.PEND50`, `.PEND100`, `.PEND300` (complaints pending
-over 50 / 100 / 300 days) and `.SATISFIED` (% closed with citizen satisfaction).
-The state's figure is the state entity's own report when there is one, else the
-sum over districts (the mean for the satisfaction share).
+No store's codes live here: the layout names them (GrievanceOptions), as patterns
+with `{department}` expanded for each department of the catalog, or row by row. A
+department is a row when any of its codes is in the catalog; a code it lacks is an
+unknown figure ("—"), never 0.
+
+Each figure is the entity's (the state's by default) own report, else its
+children's rolled up by the KPI's `aggregate` (sync/rollup.py). A figure is judged
+by the catalog's alert, else the layout's band (sync/thresholds.py), when it is of
+the KPI's own level or an average-like roll-up (a mean of district shares is on
+the districts' scale; a sum of district backlogs is not compared with a district's
+threshold).
 
 The department's grade is the grade of its *department score* in the ranking
 (`by["department"]`, marks out of 10 over all its ranked KPIs), averaged over the
-ranked districts, graded with the catalog's thresholds. The grade therefore says
-how the department performs on its schemes; the satisfaction share next to it says
-how citizens judge its grievance handling. Qt-free and pure.
+ranked districts, graded with the catalog's thresholds. The grade therefore says how
+the department performs on its schemes; the satisfaction share next to it says how
+citizens judge its grievance handling. Qt-free and pure.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
 
-from ..sync.contract import Catalog
+from ..layouts.tile_options import DEPARTMENT, GrievanceOptions
+from ..sync.contract import Catalog, Kpi
 from ..sync.ranking.result import RankingResult
+from ..sync.rollup import Figure, figure
 from ..sync.series import KpiSeries
+from ..sync.thresholds import AlertLevel, Thresholds, kpi_level
 from .kpi_figures import grade_for
 
-PREFIX = "CMHL"
-MEASURES = ("PEND50", "PEND100", "PEND300", "SATISFIED")
+
+@dataclass(frozen=True)
+class GrievanceLine:
+    """One row's KPIs (None where the catalog lacks the code)."""
+
+    department: str | None
+    label: str | None
+    label_local: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    pending: tuple[Kpi | None, ...] = ()
+    satisfaction: Kpi | None = None
+
+    @property
+    def kpis(self) -> tuple[Kpi, ...]:
+        return tuple(k for k in (*self.pending, self.satisfaction) if k is not None)
 
 
-def grievance_kpi(department: str, measure: str) -> str:
-    return f"{PREFIX}.{department}.{measure}"
+@dataclass(frozen=True)
+class Judged:
+    value: float | None
+    level: AlertLevel | None = None
 
 
 @dataclass(frozen=True)
 class DepartmentGrievances:
-    department: str
-    pending_50: float | None
-    pending_100: float | None
-    pending_300: float | None
-    satisfied: float | None  # percent
+    line: GrievanceLine
+    pending: tuple[Judged, ...]
+    satisfied: Judged
     score: float | None  # department score averaged over districts
     grade: str | None
     newest_report: float | None  # POSIX seconds
 
-
-def state_value(catalog: Catalog, series: KpiSeries | None, *, mean: bool) -> tuple[float | None, float | None]:
-    """(value, reported_at) for the state: its own report, else the districts' sum or mean."""
-    if series is None:
-        return None, None
-    own = series.latest(catalog.state.code)
-    if own is not None and own[1] is not None:
-        return own[1], own[2]
-    values, stamps = [], []
-    for district in catalog.entities_of_level("district"):
-        latest = series.latest(district.code)
-        if latest is not None and latest[1] is not None and not math.isnan(latest[1]):
-            values.append(latest[1])
-            stamps.append(latest[2])
-    if not values:
-        return None, None
-    return (sum(values) / len(values) if mean else sum(values)), max(stamps)
+    @property
+    def department(self) -> str | None:
+        return self.line.department
 
 
-def department_score(ranking: RankingResult | None, department: str) -> float | None:
-    if ranking is None:
+def grievance_lines(catalog: Catalog, options: GrievanceOptions) -> list[GrievanceLine]:
+    """The rows the layout asks for: explicit `rows`, or the patterns for every department
+    that has at least one of its codes in the catalog (catalog order)."""
+    if options.rows:
+        return [GrievanceLine(r.department, r.label, MappingProxyType(dict(r.label_local)),
+                              tuple(catalog.kpi(c) for c in r.pending),
+                              catalog.kpi(r.satisfaction) if r.satisfaction else None)
+                for r in options.rows]
+    lines = []
+    for dept in catalog.departments:
+        pending = tuple(catalog.kpi(p.replace(DEPARTMENT, dept.code)) for p in options.pending)
+        satisfaction = catalog.kpi(options.satisfaction.replace(DEPARTMENT, dept.code)) if options.satisfaction else None
+        line = GrievanceLine(dept.code, None, pending=pending, satisfaction=satisfaction)
+        if line.kpis:
+            lines.append(line)
+    return lines
+
+
+def department_score(ranking: RankingResult | None, department: str | None) -> float | None:
+    if ranking is None or department is None:
         return None
     scores = [s for r in ranking.ranked if (s := r.by.get("department", {}).get(department)) is not None]
     return sum(scores) / len(scores) if scores else None
 
 
-def grievance_departments(catalog: Catalog) -> list[str]:
-    """Departments with at least one CM Helpline KPI in the catalog, catalog order."""
-    codes = catalog.kpis_by_code
-    return [d.code for d in catalog.departments if any(grievance_kpi(d.code, m) in codes for m in MEASURES)]
+def _judged(catalog: Catalog, kpi: Kpi, found: Figure, entity: str, thresholds: Thresholds) -> Judged:
+    comparable = kpi.level is None or catalog.level_of(entity) == kpi.level or kpi.aggregate_method in ("mean", "min", "max")
+    return Judged(found.value, kpi_level(kpi, found.value, thresholds) if comparable else None)
 
 
 def department_grievances(
-    catalog: Catalog, series: Mapping[str, KpiSeries], ranking: RankingResult | None
+    catalog: Catalog,
+    series: Mapping[str, KpiSeries],
+    ranking: RankingResult | None,
+    lines: list[GrievanceLine],
+    *,
+    entity: str,
+    thresholds: Thresholds,
+    moment: datetime,
 ) -> list[DepartmentGrievances]:
-    """One row per department with CM Helpline KPIs: most long-pending complaints first."""
+    """One row per line: most complaints pending in the oldest column first."""
     rows = []
-    for dept in grievance_departments(catalog):
-        figures: dict[str, float | None] = {}
+    for line in lines:
         stamps: list[float] = []
-        for measure in MEASURES:
-            value, stamp = state_value(catalog, series.get(grievance_kpi(dept, measure)), mean=measure == "SATISFIED")
-            figures[measure] = value
-            if stamp is not None:
-                stamps.append(stamp)
-        score = department_score(ranking, dept)
-        rows.append(
-            DepartmentGrievances(
-                dept, figures["PEND50"], figures["PEND100"], figures["PEND300"], figures["SATISFIED"],
-                score, grade_for(catalog, score), max(stamps) if stamps else None,
-            )
-        )
-    rows.sort(key=lambda r: (-(r.pending_300 or 0), -(r.pending_100 or 0), -(r.pending_50 or 0), r.department))
+
+        def judged(kpi: Kpi | None) -> Judged:
+            if kpi is None:
+                return Judged(None)
+            found = figure(catalog, series.get(kpi.code), kpi, entity, moment)
+            if found.reported_at is not None:
+                stamps.append(found.reported_at)
+            return _judged(catalog, kpi, found, entity, thresholds)
+
+        pending = tuple(judged(k) for k in line.pending)
+        satisfied = judged(line.satisfaction)
+        score = department_score(ranking, line.department)
+        rows.append(DepartmentGrievances(line, pending, satisfied, score, grade_for(catalog, score),
+                                         max(stamps) if stamps else None))
+    rows.sort(key=lambda r: (tuple(-(p.value if p.value is not None else -1.0) for p in reversed(r.pending)),
+                             r.line.department or r.line.label or ""))
     return rows

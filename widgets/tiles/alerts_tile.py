@@ -1,28 +1,36 @@
 """Every figure past its warn or critical threshold: critical first, with place, value and since when.
 
+What is judged and how is sync/alerts.py: every KPI by the catalog's alert (else the
+layout's band), every used/total pair by the layout's occupancy thresholds; an
+occupancy alert names the pair, the place, how full it is and how many are free.
+
 Alerts must be impossible to miss but not garish: critical rows carry a vermillion
 accent bar and a faint tint, warnings an orange bar; every row also carries the
 symbol (‼ / !) so the level reads without colour, and nothing blinks. "Since when"
 is the start of the unbroken run past the threshold (sync/alerts.py): for monthly
 or daily figures the period ("since Aug 2026"), for faster ones the duration
-("for 3 h"). When nothing is past a threshold the tile says so calmly, in green.
+("for 3 h"). When nothing is past a threshold the tile says so calmly, in green —
+but only when something was judged: with no thresholds anywhere, or no reports yet
+of the figures that have them, it says that instead (unknown is never all clear).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import AlertsOptions
-from ...sync.alerts import ActiveAlert, active_alerts, count_by_level
-from ...sync.contract import Catalog
+from ...sync.alerts import ActiveAlert, count_by_level, judge
+from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
+from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age, snapshot_age
 from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..kpi_figures import period_label
@@ -50,6 +58,8 @@ class AlertsModel:
     warn: int
     rows: tuple[AlertRow, ...]
     more: int  # alerts not shown for lack of room / count
+    judged: Literal["alerts", "clear", "no_thresholds", "no_reports"] = "alerts"
+    figures: int = 0  # figures compared with a threshold
 
 
 def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no-untyped-def]
@@ -82,23 +92,41 @@ class AlertsTile(PaintedTile):
         catalog = snapshot.catalog
         assert catalog is not None
         tr, now = self.context.tr, self.context.now()
-        alerts = list(active_alerts(snapshot))
+        judgement = judge(snapshot, self.context.thresholds, self.options.selects)  # e.g. only beds and oxygen
+        alerts = list(judgement.alerts)
         if self.options.minimum == "critical":
             alerts = [a for a in alerts if a.level == "critical"]
-        if self.options.kpis:  # e.g. only beds and oxygen on the crisis page
-            alerts = [a for a in alerts if a.kpi.startswith(self.options.kpis)]
         counts = count_by_level(alerts)
         kpis = {a.kpi for a in alerts}
         age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr)
                         for k in catalog.kpis if k.code in kpis) or snapshot_age(snapshot, now, tr)
         shown = tuple(self._row(catalog, a, now) for a in alerts[: self.options.count])
-        return AlertsModel(self.heading("Alerts"), age, counts["critical"], counts["warn"], shown, len(alerts) - len(shown))
+        state: Literal["alerts", "clear", "no_thresholds", "no_reports"] = "alerts" if alerts else "clear"
+        if judgement.measures == 0:
+            state = "no_thresholds"
+        elif judgement.figures == 0:
+            state = "no_reports"
+        return AlertsModel(self.heading("Alerts"), age, counts["critical"], counts["warn"], shown, len(alerts) - len(shown),
+                           state, judgement.figures)
+
+    def _place(self, catalog: Catalog, alert: ActiveAlert, kpi: Kpi | None) -> str:
+        """'Civil Hospital · Ahmadabad · Health': the place, the district it is in (not the
+        state: facilities may hang straight off it), and the KPI's department."""
+        entity = catalog.entity(alert.entity)
+        parent: Entity | None = catalog.entity(entity.parent) if entity is not None and entity.parent else None
+        if parent is not None and (parent.code == catalog.state.code or parent.level == "state"):
+            parent = None  # a hospital straight under the state: the state goes without saying
+        department = catalog.department_of_kpi(kpi) if kpi is not None and not alert.is_occupancy else None
+        name = self.context.name(entity, alert.entity) if alert.entity != catalog.state.code else self.context.name(catalog.state)
+        within = self.context.name(parent) if parent is not None else ""
+        parts = (name, "" if within and within in name else within, self.context.name(department))
+        return " · ".join(p for p in parts if p)
 
     def _row(self, catalog: Catalog, alert: ActiveAlert, now: datetime) -> AlertRow:
         kpi = catalog.kpi(alert.kpi)
+        if alert.is_occupancy:
+            return self._occupancy_row(catalog, alert, kpi, now)
         unit = kpi.unit if kpi else ""
-        entity = catalog.entity(alert.entity)
-        department = catalog.department_of_kpi(kpi) if kpi else None
         number = self.context.number
         short = " h" if unit == "hours" else ("%" if unit == "%" else "")
         decimals = 0 if unit == "hours" else None  # "9 h" of oxygen, not "9.0 h"
@@ -106,10 +134,25 @@ class AlertsTile(PaintedTile):
         return AlertRow(
             level=alert.level,
             kpi=self.context.name(kpi, alert.kpi),
-            place=" · ".join(p for p in (self.context.name(entity, alert.entity), self.context.name(department)) if p),
+            place=self._place(catalog, alert, kpi),
             value=f"{theme.ALERT_SYMBOLS[alert.level]} {number(alert.value, unit, decimals)}{short}",
             threshold=f"{self.context.tr(alert.level if alert.level == 'critical' else 'warning')} {worse} {number(alert.threshold, unit, decimals)}{short}",
             since=since_text(alert, now, self.context.tr),
+        )
+
+    def _occupancy_row(self, catalog: Catalog, alert: ActiveAlert, used: Kpi | None, now: datetime) -> AlertRow:
+        """'ICU beds' at 'Civil Hospital · Ahmadabad': '‼ 96% full', '2 free · critical ≥ 90%'."""
+        tr, number, name = self.context.tr, self.context.number, self.context.name
+        total = catalog.kpi(alert.total_kpi or "")
+        label = pair_label(name(used, alert.kpi), name(total, alert.total_kpi or ""))
+        level = tr("critical" if alert.level == "critical" else "warning")
+        return AlertRow(
+            level=alert.level,
+            kpi=label,
+            place=self._place(catalog, alert, used),
+            value=f"{theme.ALERT_SYMBOLS[alert.level]} {tr('{share}% full').format(share=number(alert.value, '%', 0))}",
+            threshold=f"{tr('{n} free').format(n=number(alert.free, 'count', 0))} · {level} ≥ {number(alert.threshold, '%', 0)}%",
+            since=since_text(alert, now, tr),
         )
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
@@ -120,9 +163,8 @@ class AlertsTile(PaintedTile):
         small, body = self.scale.small, self.scale.body
         self.paint_heading(painter, model.title, model.age)
         y = rect.top()
-        if not model.rows:
-            draw_text(painter, rect, f"{theme.ALERT_SYMBOLS['ok']} {tr('no figure past its alert threshold')}", body,
-                      fg=theme.ALERT_COLOURS["ok"], align=ALIGN_CENTER)
+        if not model.rows and model.judged != "alerts":
+            self._paint_calm(painter, rect, model)
             return
         # The counts, large: the first thing read from across the room.
         x = rect.left()
@@ -137,7 +179,11 @@ class AlertsTile(PaintedTile):
         row_h = min(body * 2.6, (rect.bottom() - y) / max(1, len(model.rows)))
         row_h = max(row_h, body * 2.2)
         gap = max(2.0, row_h * 0.08)
-        value_w = max(body * 5.5, rect.width() * 0.2)
+        chip_px = int(min(body, row_h * 0.42))
+        # value and threshold columns as wide as their widest text (up to 40 % of the row): never cut
+        widest = max((max(text_width(r.value, chip_px, True), text_width(r.threshold, int(chip_px * 0.75)))
+                      for r in model.rows), default=0.0)
+        value_w = min(rect.width() * 0.4, max(body * 5.5, rect.width() * 0.2, widest + small * 0.5))
         since_w = max(body * 6.8, rect.width() * 0.19)
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
@@ -149,7 +195,6 @@ class AlertsTile(PaintedTile):
                 fill.setAlpha(34)
                 painter.fillRect(band, fill)
             painter.fillRect(QRectF(band.left(), band.top(), max(4.0, small * 0.28), band.height()), QColor(tint))
-            chip_px = int(min(body, row_h * 0.42))
             left = band.left() + small * 0.7
             draw_chip(painter, QRectF(left, band.center().y() - chip_px * 0.7, chip_px * 1.6, chip_px * 1.4),
                       theme.ALERT_SYMBOLS[row.level], tint, chip_px)
@@ -161,9 +206,30 @@ class AlertsTile(PaintedTile):
                       fg=theme.TEXT_DIM)
             vx = band.right() - value_w - since_w
             draw_text(painter, QRectF(vx, band.top() + half * 0.08, value_w, half), row.value, chip_px, fg=tint, bold=True,
-                      align=ALIGN_RIGHT)
+                      align=ALIGN_RIGHT, shrink=True)
             draw_text(painter, QRectF(vx, band.top() + half, value_w, half * 0.92), row.threshold, int(chip_px * 0.75),
-                      fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+                      fg=theme.TEXT_DIM, align=ALIGN_RIGHT, shrink=True)
             draw_text(painter, QRectF(band.right() - since_w, band.top(), since_w - small * 0.5, band.height()), row.since,
-                      int(chip_px * 0.85), fg=theme.TEXT, align=ALIGN_RIGHT)
+                      int(chip_px * 0.85), fg=theme.TEXT, align=ALIGN_RIGHT, shrink=True)
             y += row_h
+
+    def _paint_calm(self, painter: QPainter, rect: QRectF, model: AlertsModel) -> None:
+        """No alert: all clear in green only when figures were judged; else what is missing."""
+        tr, small, body = self.context.tr, self.scale.small, self.scale.body
+        middle = QRectF(rect.left(), rect.center().y() - body * 1.6, rect.width(), body * 1.6)
+        below = QRectF(rect.left(), middle.bottom(), rect.width(), small * 1.8)
+        if model.judged == "clear":
+            clear = tr("no figure past its critical threshold" if self.options.minimum == "critical"
+                       else "no figure past its alert threshold")
+            draw_text(painter, middle, f"{theme.ALERT_SYMBOLS['ok']} {clear}", body, fg=theme.ALERT_COLOURS["ok"],
+                      align=ALIGN_CENTER)
+            draw_text(painter, below, tr("{n} figures judged").format(n=model.figures), small, fg=theme.TEXT_DIM,
+                      align=ALIGN_CENTER)
+            return
+        if model.judged == "no_thresholds":
+            head, note = tr("nothing judged"), tr("no thresholds: set them in the layout")
+        else:
+            head, note = tr("nothing judged yet"), tr("no reports yet of the figures that have thresholds")
+        draw_text(painter, middle, f"{theme.FRESHNESS_SYMBOLS['not_fed']} {head}", body, fg=theme.TEXT_DIM, bold=True,
+                  align=ALIGN_CENTER)
+        draw_text(painter, below, note, small, fg=theme.TEXT_DIM, align=ALIGN_CENTER)

@@ -1,25 +1,39 @@
-"""Crisis capacity: beds by type (vacant of total) and oxygen stock, most critical first.
+"""Crisis capacity: free of total for each used/total pair, and stocks, most critical first.
 
-During a flood or an epidemic this is the tile the room watches. Each row is a
-facility or a district (options.level); the chip on the left carries the worst
-alert of the row as colour *and* symbol (‼ critical, ! warning, ✓ ok), each bed
-cell shows vacant / total with an occupancy bar, and oxygen stock shows hours with
-the catalog's alert thresholds. The figures come from capacity_figures.py.
+During a flood or an epidemic this is the tile the room watches. Each row is a place
+of the level the layout asks for (facility, district, state …); the chip on the left
+carries the worst alert of the row as colour *and* symbol (‼ critical, ! warning,
+✓ ok); each pair's cell shows free / total with an occupancy bar; stock columns show
+their value with its alert. Which pairs and stocks: the layout's options, else the
+catalog's `capacity_of` pairs — never a store's codes written here. Columns are as
+wide as their widest figure ("1,640 / 2,000" of a big hospital is never cut); the
+place names take the rest. The figures come from capacity_figures.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import CapacityOptions
+from ...sync.contract import Catalog, Kpi
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
-from ..capacity_figures import OXYGEN_KPI, CapacityRow, capacity_kpis, capacity_rows
+from ..capacity_figures import (
+    CapacityRow,
+    PairFigure,
+    PairSpec,
+    StockFigure,
+    StockSpec,
+    capacity_rows,
+    catalog_pair_specs,
+    pair_label,
+)
 from ..data_age import DataAge, kpi_age
 from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
@@ -27,15 +41,17 @@ from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 from ..worst_age import worst_age
 
-KIND_LABELS = {"general": "General", "oxygen": "Oxygen", "icu": "ICU", "ventilator": "Ventilator"}
+PLACE_HEADINGS = {"facility": "Facility", "taluka": "Taluka", "district": "District", "zone": "Zone", "state": "State"}
+PLACE_NOUNS = {"facility": "facilities", "taluka": "talukas", "district": "districts", "zone": "zones", "state": "state"}
+TOTAL_SCALE = 0.72  # "/ total" beside the free count, smaller
 
 
 @dataclass(frozen=True)
 class Cell:
-    text: str  # vacant, with the alert symbol when past a threshold
-    total: str  # "/ 40"
+    text: str  # the free count (or a stock's value), with the alert symbol when past a threshold
+    total: str  # "/ 40"; "" for stocks and unknown pairs
     level: str | None
-    occupancy: float | None  # 0..1
+    occupancy: float | None  # 0..1; None: no bar (stock, or unknown)
 
 
 @dataclass(frozen=True)
@@ -43,17 +59,16 @@ class Row:
     name: str
     level: str | None
     cells: tuple[Cell, ...]
-    oxygen: str
-    oxygen_level: str | None
 
 
 @dataclass(frozen=True)
 class CapacityModel:
     title: str
     age: DataAge | None
-    columns: tuple[str, ...]
+    place_heading: str
+    columns: tuple[str, ...]  # pairs, then stocks
     rows: tuple[Row, ...]
-    summary: str  # "‼ 2 critical · ! 5 warning of 33 facilities"
+    summary: str  # "‼ 2 critical · ! 5 warning · 33 facilities · free / total"
 
 
 def _fg(level: str | None) -> str:
@@ -62,6 +77,16 @@ def _fg(level: str | None) -> str:
 
 def _sym(level: str | None) -> str:
     return f"{theme.ALERT_SYMBOLS[level]} " if level else ""
+
+
+def unit_suffix(unit: str) -> str:
+    """How a stock's unit follows its figure: "12 h", "64%", "3 days"."""
+    key = unit.strip().lower()
+    if key in ("hours", "hour", "hrs", "h"):
+        return " h"
+    if key in ("%", "percent"):
+        return "%"
+    return f" {unit.strip()}" if 0 < len(key) <= 6 else ""
 
 
 @register("capacity")
@@ -73,103 +98,189 @@ class CapacityTile(PaintedTile):
         super().__init__(options, context, parent)
 
     def default_heading(self) -> str:
-        return "Hospital beds and oxygen"
+        return "Capacity"
+
+    # --- model ------------------------------------------------------------------------
+
+    def _specs(self, catalog: Catalog) -> tuple[list[PairSpec], list[StockSpec], list[str]]:
+        """The pairs and stocks to show, and the codes the layout names that the catalog lacks."""
+        opts, unknown = self.options, []
+        pairs: list[PairSpec] = []
+        for p in opts.pairs:
+            used, total = catalog.kpi(p.used), catalog.kpi(p.total)
+            unknown += [code for code, kpi in ((p.used, used), (p.total, total)) if kpi is None]
+            if used is not None and total is not None:
+                pairs.append(PairSpec(used, total, p.label, p.label_local))
+        if not opts.pairs:
+            pairs = catalog_pair_specs(catalog)
+        stocks: list[StockSpec] = []
+        for s in opts.stock_columns:
+            kpi = catalog.kpi(s.kpi)
+            if kpi is None:
+                unknown.append(s.kpi)
+            else:
+                stocks.append(StockSpec(kpi, s.label, s.label_local))
+        return pairs, stocks, unknown
+
+    def _label(self, label: str | None, local: Mapping[str, str], fallback: str) -> str:
+        """The layout's heading in the wall's language, else the catalog's names."""
+        if local.get(self.context.language):
+            return local[self.context.language]
+        return self.context.tr(label) if label else fallback
+
+    def _pair_heading(self, pair: PairSpec) -> str:
+        name = self.context.name
+        return self._label(pair.label, pair.label_local, pair_label(name(pair.used, pair.used.code), name(pair.total, pair.total.code)))
 
     def build_model(self, snapshot: Snapshot) -> CapacityModel | TileMessage:
         catalog = snapshot.catalog
         assert catalog is not None
         tr, opts = self.context.tr, self.options
-        title = self.heading("Hospital beds and oxygen")
-        missing = [c for c in capacity_kpis(opts.bed_types) if catalog.kpi(c) is None]
-        if missing:
-            return TileMessage(title, f"{tr('unknown KPI')} {', '.join(missing[:3])}{'…' if len(missing) > 3 else ''}")
-        rows = capacity_rows(
-            catalog, snapshot.series, level=opts.level, kinds=opts.bed_types,
-            occupancy_warn=opts.occupancy_warn, occupancy_critical=opts.occupancy_critical,
-        )
-        places = [e.code for e in catalog.entities_of_level("facility")]
+        title = self.heading(self.default_heading())
+        pairs, stocks, unknown = self._specs(catalog)
+        unknown_text = f"{tr('unknown KPI')} {', '.join(unknown[:3])}{'…' if len(unknown) > 3 else ''}" if unknown else ""
+        if not pairs and not stocks:
+            return TileMessage(title, unknown_text or tr("no used/total pairs: name them in the layout (pairs) "
+                                                         "or in the catalog (capacity_of)"))
         now = self.context.now()
-        age = worst_age(kpi_age(snapshot, kpi, places, now, tr)
-                        for code in capacity_kpis(opts.bed_types) if (kpi := catalog.kpi(code)) is not None)
+        kpis: list[Kpi] = [k for p in pairs for k in (p.used, p.total)] + [s.kpi for s in stocks]
+        age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities if k.code in snapshot.series else (), now, tr)
+                        for k in kpis)
+        rows = capacity_rows(catalog, snapshot.series, pairs, stocks, level=opts.level,
+                             thresholds=self.context.thresholds, moment=now)
         if not rows:
-            return TileMessage(title, tr("no bed or oxygen reports yet"), age)
+            return TileMessage(title, unknown_text or tr("no capacity reports yet"), age)
         critical = sum(1 for r in rows if r.level == "critical")
         warn = sum(1 for r in rows if r.level == "warn")
-        noun = tr("facilities") if opts.level == "facility" else tr("districts")
-        summary = (f"{theme.ALERT_SYMBOLS['critical']} {critical} {tr('critical')} · {theme.ALERT_SYMBOLS['warn']} {warn} "
-                   f"{tr('warning')} · {len(rows)} {noun} · {tr('beds vacant / total')}")
+        parts = [f"{theme.ALERT_SYMBOLS['critical']} {critical} {tr('critical')}",
+                 f"{theme.ALERT_SYMBOLS['warn']} {warn} {tr('warning')}",
+                 f"{len(rows)} {tr(PLACE_NOUNS[opts.level])}"]
+        if pairs:
+            parts.append(tr("free / total"))
+        if any(p.uneven for r in rows for p in r.pairs):
+            parts.append(tr("≈ not every place reports both"))
+        if unknown_text:
+            parts.append(unknown_text)
+        columns = tuple(self._pair_heading(p) for p in pairs) + tuple(
+            self._label(s.label, s.label_local, self.context.name(s.kpi, s.kpi.code)) for s in stocks)
         return CapacityModel(
-            title=title, age=age,
-            columns=tuple(tr(KIND_LABELS[k]) for k in opts.bed_types),
-            rows=tuple(self._row(catalog, r) for r in rows[: opts.count]),
-            summary=summary,
+            title=title, age=age, place_heading=tr(PLACE_HEADINGS[opts.level]), columns=columns,
+            rows=tuple(self._row(catalog, r, stocks) for r in rows[: opts.count]),
+            summary=" · ".join(parts),
         )
 
-    def _row(self, catalog, row: CapacityRow) -> Row:  # type: ignore[no-untyped-def]
+    def _row(self, catalog: Catalog, row: CapacityRow, stocks: list[StockSpec]) -> Row:
+        cells = tuple(self._pair_cell(p) for p in row.pairs) + tuple(
+            self._stock_cell(s, f) for s, f in zip(stocks, row.stocks))
+        entity = catalog.entity(row.entity) if row.entity != catalog.state.code else catalog.state
+        return Row(self.context.name(entity, row.entity), row.level, cells)
+
+    def _pair_cell(self, pair: PairFigure) -> Cell:
         num = self.context.number
-        cells = tuple(
-            Cell(
-                text=_sym(b.level) + num(b.vacant, "beds"),
-                total=f"/ {num(b.total, 'beds')}",
-                level=b.level,
-                occupancy=None if b.occupancy is None else min(1.0, b.occupancy / 100.0),
-            )
-            for b in row.beds
+        if pair.free is None:
+            return Cell("—", "", None, None)
+        share = pair.occupancy
+        return Cell(
+            text=_sym(pair.level) + ("≈" if pair.uneven else "") + num(pair.free, "count", decimals=0),
+            total=f"/ {num(pair.total, 'count', decimals=0)}",
+            level=pair.level,
+            occupancy=None if share is None else min(1.0, share / 100.0),
         )
-        hours = "—" if row.oxygen_hours is None else f"{_sym(row.oxygen_level)}{num(row.oxygen_hours, 'hours', decimals=0)} h"
-        return Row(self.context.name(catalog.entity(row.entity), row.entity), row.level, cells, hours, row.oxygen_level)
+
+    def _stock_cell(self, stock: StockSpec, value: StockFigure) -> Cell:
+        if value.value is None:
+            return Cell("—", "", None, None)
+        unit = stock.kpi.unit
+        decimals = 0 if unit_suffix(unit) == " h" else None
+        return Cell(f"{_sym(value.level)}{self.context.number(value.value, unit, decimals)}{unit_suffix(unit)}", "",
+                    value.level, None)
+
+    # --- painting -----------------------------------------------------------------------
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
         paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
 
+    @staticmethod
+    def _column_widths(model: CapacityModel, px: int, headings: list[list[str]], heading_px: int) -> list[float]:
+        """Each column as wide as its widest figure at `px` (free bold, "/ total" smaller)
+        or its heading's widest line, whichever is wider."""
+        total_px = max(6, int(px * TOTAL_SCALE))
+        widths = []
+        for i, lines in enumerate(headings):
+            widest = max(text_width(line, heading_px) for line in lines)
+            for row in model.rows:
+                cell = row.cells[i]
+                width = text_width(cell.text, px, bold=cell.level is not None)
+                if cell.total:
+                    width += total_px * 0.3 + text_width(cell.total, total_px)
+                widest = max(widest, width)
+            widths.append(widest + px * 0.8)  # the gap before the next column
+        return widths
+
     def paint_model(self, painter: QPainter, rect: QRectF, model: CapacityModel) -> None:
         self.paint_heading(painter, model.title, model.age)
-        tr = self.context.tr
         small, body = self.scale.small, self.scale.body
         y = rect.top()
         draw_text(painter, QRectF(rect.left(), y, rect.width(), small * 1.4), model.summary, small, fg=theme.TEXT_DIM)
         y += small * 1.6
-        chip_w = body * 1.5
-        oxygen_w = max(body * 4.2, rect.width() * 0.13)
-        name_w = rect.width() * 0.30
-        cols_left = rect.left() + chip_w + small * 0.5 + name_w
-        col_w = (rect.right() - oxygen_w - cols_left) / max(1, len(model.columns))
-        # column headings
-        header = QRectF(rect.left(), y, rect.width(), small * 1.4)
-        draw_text(painter, QRectF(rect.left() + chip_w + small * 0.5, y, name_w, header.height()),
-                  tr("Facility") if self.options.level == "facility" else tr("District"), small, fg=theme.TEXT_DIM)
-        for i, name in enumerate(model.columns):
-            draw_text(painter, QRectF(cols_left + i * col_w, y, col_w - small * 0.5, header.height()),
-                      name, small, fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
-        draw_text(painter, QRectF(rect.right() - oxygen_w, y, oxygen_w, header.height()), tr("O₂ stock"),
-                  small, fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
-        y += header.height() + small * 0.3
-        painter.setPen(colour(theme.PANEL_BORDER))
-        painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
-        rows_h = rect.bottom() - y
+        headings = [two_lines(name) for name in model.columns]
+        line_h = small * 1.25
+        header_h = line_h * max((len(lines) for lines in headings), default=1)
+        rows_h = rect.bottom() - y - header_h - small * 0.3
         row_h = min(body * 2.1, rows_h / max(1, len(model.rows)))
         px = int(min(body, row_h * 0.5))
+        chip_w = body * 1.5
+        name_min = rect.width() * 0.32  # a row is read by its place: figures shrink before names go
+        heading_px = min(small, px)
+        widths = self._column_widths(model, px, headings, heading_px)
+        while px > 8 and chip_w + name_min + sum(widths) > rect.width():  # figures shrink, never elide
+            px -= 1
+            heading_px = min(small, px)
+            widths = self._column_widths(model, px, headings, heading_px)
+        name_left = rect.left() + chip_w + small * 0.5
+        name_w = rect.width() - chip_w - small * 0.5 - sum(widths)
+        lefts = [name_left + name_w + sum(widths[:i]) for i in range(len(widths))]
+        draw_text(painter, QRectF(name_left, y + header_h - line_h, name_w, line_h), model.place_heading, heading_px,
+                  fg=theme.TEXT_DIM)
+        for left, width, lines in zip(lefts, widths, headings):
+            top = y + header_h - line_h * len(lines)  # headings sit on the line above the figures
+            for k, line in enumerate(lines):
+                draw_text(painter, QRectF(left, top + k * line_h, width - px * 0.4, line_h), line, heading_px,
+                          fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+        y += header_h + small * 0.3
+        painter.setPen(colour(theme.PANEL_BORDER))
+        painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
+        total_px = max(6, int(px * TOTAL_SCALE))
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
                 break
             level = row.level or "ok"
-            chip = QRectF(rect.left(), y + (row_h - px * 1.4) / 2, chip_w * 0.9, px * 1.4)
-            draw_chip(painter, chip, theme.ALERT_SYMBOLS[level], theme.ALERT_COLOURS[level], px)
+            chip_px = int(min(body, row_h * 0.5))
+            chip = QRectF(rect.left(), y + (row_h - chip_px * 1.4) / 2, chip_w * 0.9, chip_px * 1.4)
+            draw_chip(painter, chip, theme.ALERT_SYMBOLS[level], theme.ALERT_COLOURS[level], chip_px)
             text_h = row_h * 0.78
-            draw_fitted(painter, QRectF(rect.left() + chip_w + small * 0.5, y, name_w - small * 0.5, text_h), row.name, px)
-            for i, cell in enumerate(row.cells):
-                cell_rect = QRectF(cols_left + i * col_w, y, col_w - small * 0.5, text_h)
-                total_px = int(px * 0.72)
-                total_w = text_width(cell.total, total_px) + total_px * 0.3
-                draw_text(painter, QRectF(cell_rect.right() - total_w, y, total_w, text_h), cell.total, total_px,
-                          fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
-                draw_text(painter, QRectF(cell_rect.left(), y, cell_rect.width() - total_w - total_px * 0.3, text_h),
-                          cell.text, px, fg=_fg(cell.level), bold=cell.level is not None, align=ALIGN_RIGHT)
+            draw_fitted(painter, QRectF(name_left, y, name_w - small * 0.5, text_h), row.name, int(px * 0.9))
+            for left, width, cell in zip(lefts, widths, row.cells):
+                right = left + width - px * 0.4
+                total_w = text_width(cell.total, total_px) + total_px * 0.3 if cell.total else 0.0
+                if cell.total:
+                    draw_text(painter, QRectF(right - total_w, y, total_w, text_h), cell.total, total_px,
+                              fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+                draw_text(painter, QRectF(left, y, right - total_w - left, text_h), cell.text, px,
+                          fg=_fg(cell.level), bold=cell.level is not None, align=ALIGN_RIGHT)
                 if cell.occupancy is not None:
-                    bar = QRectF(cell_rect.left() + cell_rect.width() * 0.25, y + text_h, cell_rect.width() * 0.75, max(3.0, row_h * 0.07))
+                    bar_w = (right - left) * 0.8
+                    bar = QRectF(right - bar_w, y + text_h, bar_w, max(3.0, row_h * 0.07))
                     painter.fillRect(bar, QColor(theme.PANEL_BORDER))
                     filled = QRectF(bar.left(), bar.top(), bar.width() * cell.occupancy, bar.height())
                     painter.fillRect(filled, QColor(theme.ALERT_COLOURS[cell.level] if cell.level else theme.TEXT_DIM))
-            draw_text(painter, QRectF(rect.right() - oxygen_w, y, oxygen_w, text_h), row.oxygen, px,
-                      fg=_fg(row.oxygen_level), bold=row.oxygen_level is not None, align=ALIGN_RIGHT)
             y += row_h
+
+
+def two_lines(heading: str) -> list[str]:
+    """A column heading on one line, or split at the space nearest its middle."""
+    words = heading.split()
+    if len(words) < 2 or len(heading) <= 10:
+        return [heading]
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
