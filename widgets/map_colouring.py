@@ -40,6 +40,11 @@ ALERT_KEYS = ("critical", "warn", "ok")
 SYMBOLS = {"critical": "‼", "warn": "!", "ok": "✓"}
 
 Number = Callable[[float | None, str], str]
+Translate = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
 
 
 @dataclass(frozen=True)
@@ -116,29 +121,30 @@ def latest_values(series: KpiSeries | None, codes: Sequence[str]) -> dict[str, f
 
 
 def by_kpi(kpi: Kpi, series: KpiSeries | None, districts: Sequence[str], number: Number,
-           thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Colouring:
+           thresholds: Thresholds = DEFAULT_THRESHOLDS, tr: Translate = _same) -> Colouring:
     values = latest_values(series, districts)
     band, _ = kpi_band(kpi, thresholds)
     if band is not None:
-        return _by_alert(kpi, band, values, districts, number)
+        return _by_alert(kpi, band, values, districts, number, tr)
     return _by_quartile(kpi, values, districts, number)
 
 
-def alert_keys(kpi: Kpi, band: Band, number: Number) -> list[tuple[str, str]]:
+def alert_keys(kpi: Kpi, band: Band, number: Number, tr: Translate = _same) -> list[tuple[str, str]]:
     """Legend keys of a KPI judged by `band`, best first, each with its threshold."""
     worse = ">" if kpi.better == "lower" else "<"
     fine = "≤" if kpi.better == "lower" else "≥"
     warn, critical = band.warn, band.critical
     ok_bound = warn if warn is not None else critical
-    keys = [("ok", f"{SYMBOLS['ok']} ok  ({fine} {number(ok_bound, kpi.unit)})")]
+    keys = [("ok", f"{SYMBOLS['ok']} {tr('ok')}  ({fine} {number(ok_bound, kpi.unit)})")]
     if warn is not None:
-        keys.append(("warn", f"{SYMBOLS['warn']} warning  ({worse} {number(warn, kpi.unit)})"))
+        keys.append(("warn", f"{SYMBOLS['warn']} {tr('warning')}  ({worse} {number(warn, kpi.unit)})"))
     if critical is not None:
-        keys.append(("critical", f"{SYMBOLS['critical']} critical  ({worse} {number(critical, kpi.unit)})"))
+        keys.append(("critical", f"{SYMBOLS['critical']} {tr('critical')}  ({worse} {number(critical, kpi.unit)})"))
     return keys
 
 
-def _by_alert(kpi: Kpi, band: Band, values: dict[str, float], districts: Sequence[str], number: Number) -> Colouring:
+def _by_alert(kpi: Kpi, band: Band, values: dict[str, float], districts: Sequence[str], number: Number,
+              tr: Translate = _same) -> Colouring:
     fills = []
     for code in districts:
         if code not in values:
@@ -147,7 +153,7 @@ def _by_alert(kpi: Kpi, band: Band, values: dict[str, float], districts: Sequenc
         key = level_in_band(values[code], band, kpi.better) or "ok"
         text = number(values[code], kpi.unit)
         fills.append(DistrictFill(code, key, text if key == "ok" else f"{SYMBOLS[key]} {text}"))
-    return _counted(fills, alert_keys(kpi, band, number))
+    return _counted(fills, alert_keys(kpi, band, number, tr))
 
 
 def _by_quartile(kpi: Kpi, values: dict[str, float], districts: Sequence[str], number: Number) -> Colouring:
@@ -204,14 +210,14 @@ def located_facilities(catalog: Catalog) -> tuple[Entity, ...]:
 LATE = "late"
 
 
-def _marker_colouring(fills: list[MarkerFill], keys: Sequence[tuple[str, str]]) -> MarkerColouring:
+def _marker_colouring(fills: list[MarkerFill], keys: Sequence[tuple[str, str]], tr: Translate = _same) -> MarkerColouring:
     counts = Counter(m.key for m in fills)
     entries = [LegendEntry(key, label, counts.get(key, 0)) for key, label in keys]
     late = sum(1 for m in fills if m.late)
     if late:
-        entries.append(LegendEntry(LATE, "overdue", late))
+        entries.append(LegendEntry(LATE, tr("overdue"), late))
     if counts.get(NO_DATA):
-        entries.append(LegendEntry(NO_DATA, "no data", counts[NO_DATA]))
+        entries.append(LegendEntry(NO_DATA, tr("no data"), counts[NO_DATA]))
     fills.sort(key=lambda m: MARKER_ORDER.get(m.key, 0))
     return MarkerColouring(tuple(fills), tuple(entries))
 
@@ -241,6 +247,7 @@ def by_occupancy(
     series: Mapping[str, KpiSeries],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     now: datetime | None = None,
+    tr: Translate = _same,
 ) -> MarkerColouring:
     """Each facility by its worst occupancy across the used/total `pairs` it reports;
     late when a figure behind that share is older than its KPI's frequency (at `now`)."""
@@ -259,12 +266,13 @@ def by_occupancy(
     band = thresholds.occupancy
     keys: list[tuple[str, str]] = []
     if band.critical is not None:
-        keys.append(("critical", f"{SYMBOLS['critical']} critical  (≥ {_fmt(band.critical)}%)"))
+        keys.append(("critical", f"{SYMBOLS['critical']} {tr('critical')}  (≥ {_fmt(band.critical)}%)"))
     if band.warn is not None:
-        keys.append(("warn", f"{SYMBOLS['warn']} warning  (≥ {_fmt(band.warn)}%)"))
+        keys.append(("warn", f"{SYMBOLS['warn']} {tr('warning')}  (≥ {_fmt(band.warn)}%)"))
     below = band.warn if band.warn is not None else band.critical
-    keys.append(("ok", f"{SYMBOLS['ok']} ok  (< {_fmt(below)}%)" if below is not None else f"{SYMBOLS['ok']} ok"))
-    return _marker_colouring(fills, keys)
+    ok = f"{SYMBOLS['ok']} {tr('ok')}"
+    keys.append(("ok", f"{ok}  (< {_fmt(below)}%)" if below is not None else ok))
+    return _marker_colouring(fills, keys, tr)
 
 
 def by_facility_kpi(
@@ -274,6 +282,7 @@ def by_facility_kpi(
     number: Number,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     now: datetime | None = None,
+    tr: Translate = _same,
 ) -> MarkerColouring:
     """Each facility by its latest value of `kpi`, judged by the catalog's or the layout's band."""
     values = latest_values(series, [f.code for f in facilities])
@@ -291,10 +300,11 @@ def by_facility_kpi(
             continue
         key = level_in_band(value, band, kpi.better) or "ok"
         fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}", late))
-    keys = list(reversed(alert_keys(kpi, band, number))) if band is not None else [(REPORTED, "reported (no thresholds)")]
-    return _marker_colouring(fills, keys)
+    keys = (list(reversed(alert_keys(kpi, band, number, tr))) if band is not None
+            else [(REPORTED, tr("reported (no thresholds)"))])
+    return _marker_colouring(fills, keys, tr)
 
 
-def located_only(facilities: Sequence[Entity]) -> MarkerColouring:
+def located_only(facilities: Sequence[Entity], tr: Translate = _same) -> MarkerColouring:
     """Where the facilities are, with nothing to judge them by."""
-    return _marker_colouring([_fill(f, REPORTED, "") for f in facilities], [(REPORTED, "facility")])
+    return _marker_colouring([_fill(f, REPORTED, "") for f in facilities], [(REPORTED, tr("facility"))], tr)

@@ -159,7 +159,7 @@ class MapTile(PaintedTile):
             age = kpi_age(snapshot, kpi, codes, now, tr) if districts else marker_age or snapshot_age(snapshot, now, tr)
             legend_title = f"{tr('latest value')} ({kpi.unit})" if kpi.unit else tr("latest value")
             if colour_districts:
-                colouring = by_kpi(kpi, snapshot.series.get(kpi.code), codes, self._number, self.context.thresholds)
+                colouring = by_kpi(kpi, snapshot.series.get(kpi.code), codes, self._number, self.context.thresholds, tr)
             else:
                 note = tr("the catalog has no districts")
         elif colour_districts:
@@ -271,11 +271,11 @@ class MapTile(PaintedTile):
             own_pair = tuple(p for p in catalog.capacity_pairs if p[0].code == kpi.code)
             if kpi_band(kpi, self.context.thresholds)[0] is not None or not own_pair:
                 colouring = by_facility_kpi(facilities, kpi, snapshot.series.get(kpi.code), self._number,
-                                            self.context.thresholds, now)
+                                            self.context.thresholds, now, tr)
                 return colouring, self.context.name(kpi, kpi.code), kpi_age(snapshot, kpi, codes, now, tr)
             pairs = own_pair  # "beds in use" with no threshold of its own: judged by its occupancy
         if pairs:
-            colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds, now)
+            colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds, now, tr)
             if len(pairs) == 1:
                 title = f"{tr('Occupancy')}: {self.context.name(pairs[0][0], pairs[0][0].code)}"
             else:
@@ -283,7 +283,7 @@ class MapTile(PaintedTile):
             age = worst_age(kpi_age(snapshot, k, codes, now, tr) for pair in pairs for k in pair)
             return colouring, title, age
         if alone:
-            return located_only(facilities), tr("Facilities"), None
+            return located_only(facilities, tr), tr("Facilities"), None
         return none, "", None
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
@@ -566,7 +566,7 @@ class MapTile(PaintedTile):
                 late = entry.key == LATE
                 paint_marker(painter, QPointF(rect.left() + box * 0.7, y + line / 2), px * 0.42,
                              REPORTED if late else entry.key, symbol=False, late=late)
-                label = tr(entry.label) if entry.key in (NO_DATA, REPORTED, LATE) else entry.label
+                label = entry.label
                 draw_text(painter, QRectF(rect.left() + box * 1.4 + px * 0.4, y, rect.width() - box * 1.4 - px * 0.4 - count_w,
                                           line), label, px, shrink=True)
                 draw_text(painter, QRectF(rect.right() - count_w, y, count_w, line), str(entry.count), px,
