@@ -27,7 +27,7 @@ from datetime import datetime
 import numpy as np
 
 from .contract import Catalog, Kpi
-from .freshness import overdue_since
+from .freshness import add_duration, overdue_since
 from .period_time import period_start
 from .series import KpiSeries
 
@@ -80,8 +80,38 @@ def _expected(kpi: Kpi, catalog: Catalog, code: str) -> bool:
 
 def figure(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, moment: datetime) -> Figure:
     """The value of `kpi` for `entity` (the state's code for the state) at `moment`."""
+    latest = _latest_columns(series, moment.timestamp()) if series is not None else None
+    return _figure(catalog, series, latest, kpi, entity, moment, _stale_before(kpi, moment))
+
+
+def _latest_columns(series: KpiSeries, limit: float) -> np.ndarray:
+    """Per entity row, the column of its latest observation at or before `limit` (POSIX
+    seconds of the moment shown); -1 where it has none. A cell's exact period counts,
+    so an hour's column holding a snapshot taken after the moment is not yet seen."""
+    seconds = series.cell_seconds
+    if seconds.size == 0:
+        return np.full(len(series.entities), -1)
+    with np.errstate(invalid="ignore"):
+        seen = seconds <= limit  # NaN (no observation) compares False
+    last = seconds.shape[1] - 1 - seen[:, ::-1].argmax(axis=1)
+    return np.where(seen.any(axis=1), last, -1)
+
+
+def _stale_before(kpi: Kpi, moment: datetime) -> float | None:
+    """Reports at or before this POSIX second are older than the KPI's frequency at
+    `moment`; None when the frequency has calendar months (judged report by report)."""
+    if "M" in (kpi.frequency or "").split("T")[0] or "Y" in (kpi.frequency or ""):
+        return None
+    try:
+        return moment.timestamp() - (add_duration(moment, kpi.frequency) - moment).total_seconds()
+    except ValueError:
+        return None
+
+
+def _figure(catalog: Catalog, series: KpiSeries | None, latest: np.ndarray | None, kpi: Kpi, entity: str,
+            moment: datetime, stale_before: float | None) -> Figure:
     expected = _expected(kpi, catalog, entity)
-    own = _own(series, kpi, entity, moment)
+    own = _own(series, latest, kpi, entity, moment, stale_before)
     if own is not None:
         own = replace(own, place_level=catalog.level_of(entity), oldest_period=own.period)
         return own if own.value is not None or not expected else replace(own, missing=1)
@@ -92,7 +122,7 @@ def figure(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, mo
     for child in catalog.children_of(entity):
         if kpi.level is not None and LEVEL_DEPTH.get(child.level, 9) > LEVEL_DEPTH.get(kpi.level, 9):
             continue  # below the KPI's level: not reported for this KPI
-        part = figure(catalog, series, kpi, child.code, moment)
+        part = _figure(catalog, series, latest, kpi, child.code, moment, stale_before)
         missing += part.missing
         if part.value is not None:
             parts.append(part)
@@ -132,20 +162,22 @@ def latest_cell(series: KpiSeries, row: int, moment: datetime) -> int | None:
     return None
 
 
-def _own(series: KpiSeries | None, kpi: Kpi, entity: str, moment: datetime) -> Figure | None:
+def _own(series: KpiSeries | None, latest: np.ndarray | None, kpi: Kpi, entity: str, moment: datetime,
+         stale_before: float | None) -> Figure | None:
     """The entity's own latest report at or before `moment`; value None if reported null."""
     row = series.row_of(entity) if series is not None else None
-    if series is None or row is None:
+    if series is None or latest is None or row is None or latest[row] < 0:
         return None
-    col = latest_cell(series, row, moment)
-    if col is None:
-        return None
+    col = int(latest[row])
     value = float(series.values[row, col])
     reported = float(series.reported_at[row, col])
     period = series.period_at(row, col)
     if math.isnan(value):  # reported as not available: the latest word is "unknown"
         return Figure(None, None, 0, 0, 0, period, reported, reported)
-    stale = 1 if overdue_since(kpi, datetime.fromtimestamp(reported, moment.tzinfo)) <= moment else 0
+    if stale_before is not None:
+        stale = 1 if reported <= stale_before else 0
+    else:
+        stale = 1 if overdue_since(kpi, datetime.fromtimestamp(reported, moment.tzinfo)) <= moment else 0
     return Figure(value, None, 1, stale, 0, period, reported, reported)
 
 
@@ -210,30 +242,35 @@ def history(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, m
 Track = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, newest seconds, updated mask
 
 
-def _track(series: KpiSeries, row: int, ncols: int, limit: float) -> Track:
-    """An entity's own reports carried forward: at each column, its latest value so far."""
-    seconds = series.cell_seconds[row, :ncols]
-    observed = ~np.isnan(seconds) & (seconds <= limit)
-    index = np.maximum.accumulate(np.where(observed, np.arange(ncols), -1))
+def _track(series: KpiSeries, rows: list[int], ncols: int, limit: float) -> Track:
+    """Entities' own reports carried forward: at each column, each one's latest value so
+    far (one row per entity in `rows`)."""
+    seconds = series.cell_seconds[rows, :ncols]
+    with np.errstate(invalid="ignore"):
+        observed = ~np.isnan(seconds) & (seconds <= limit)
+    index = np.maximum.accumulate(np.where(observed, np.arange(ncols), -1), axis=1)
     known = index >= 0
     safe = np.where(known, index, 0)
-    values = np.where(known, series.values[row, :ncols][safe], np.nan)
-    newest = np.where(known, seconds[safe], np.nan)
+    values = np.where(known, np.take_along_axis(series.values[rows, :ncols], safe, axis=1), np.nan)
+    newest = np.where(known, np.take_along_axis(seconds, safe, axis=1), np.nan)
     return values, newest, observed
 
 
 def _rolled(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, ncols: int, limit: float) -> Track | None:
     tracks: list[Track] = []
+    rows: list[int] = []
     for child in catalog.children_of(entity):
         if kpi.level is not None and LEVEL_DEPTH.get(child.level, 9) > LEVEL_DEPTH.get(kpi.level, 9):
             continue
         row = series.row_of(child.code)
         if row is not None:
-            tracks.append(_track(series, row, ncols, limit))
+            rows.append(row)
         elif not _expected(kpi, catalog, child.code):
             sub = _rolled(catalog, series, kpi, child.code, ncols, limit)
             if sub is not None:
-                tracks.append(sub)
+                tracks.append(tuple(part[None, :] for part in sub))  # type: ignore[arg-type]
+    if rows:
+        tracks.append(_track(series, rows, ncols, limit))
     if not tracks:
         return None
     values = np.vstack([t[0] for t in tracks])

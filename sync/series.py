@@ -77,11 +77,12 @@ class KpiSeries:
                 return str(exact)
         return self.periods[col]
 
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        return {entity: row for row, entity in enumerate(self.entities)}
+
     def row_of(self, entity: str) -> int | None:
-        try:
-            return self.entities.index(entity)
-        except ValueError:
-            return None
+        return self._rows.get(entity)
 
     def latest(self, entity: str) -> tuple[str, float | None, float] | None:
         """(period, value or None if reported null, reported_at) of the newest observation."""
