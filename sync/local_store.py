@@ -108,6 +108,14 @@ def _enable_wal(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
+def store_identity(store_url: str | None, demo_profile: str, demo_seed: int) -> str:
+    """What a data directory's data came from (`LocalStore.claim`): the store's URL, or the
+    embedded demo's profile and seed (its loopback port changes every run)."""
+    if store_url is None:
+        return f"embedded demo store, profile {demo_profile}, seed {demo_seed}"
+    return store_url.rstrip("/")
+
+
 class LocalStore:
     """The local database in `data_dir`; created on first use."""
 
@@ -181,6 +189,19 @@ class LocalStore:
         if values:
             with self._writing() as conn:
                 conn.execute(ranking_differences.insert(), values)
+
+    def claim(self, store: str) -> None:
+        """Bind this data directory to one store (its URL, or the demo profile and seed).
+
+        The saved cursor is the store's own opaque position: another store's feed read
+        from it would silently skip rows, and its catalog would be mixed with this one's.
+        A directory that holds another store's data is refused with a clear reason."""
+        held = self.get_state("store")
+        if held is None:
+            self.set_state("store", store)
+        elif held != store:
+            raise LocalStoreError(f"it holds the data of another store ({held}); use one data directory per store "
+                                  "(--data-dir), or remove this one to start afresh")
 
     def set_state(self, key: str, value: str) -> None:
         with self._writing() as conn:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .client import StoreClient
 from .history import moment_text
-from .local_store import LocalStore, LocalStoreError
+from .local_store import LocalStore, LocalStoreError, store_identity
 from .ranking.cli import positive_number
 from .token import TokenError, load_token
 from .worker import SyncWorker
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     demo = None
     url = getattr(args, "store", None)
+    identity = store_identity(url, getattr(args, "demo_profile", "gujarat"), getattr(args, "demo_seed", 2026))
     if url is None:
         from .demo_store import make_store, serve_in_thread
 
@@ -72,9 +73,10 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         try:
             store = LocalStore(data_dir)
+            store.claim(identity)
         except (OSError, LocalStoreError) as err:
             client.close()
-            _error(f"cannot open the local store in {data_dir}: {err}")
+            _error(f"cannot use the local store in {data_dir}: {err}")
             return EXIT_BAD_INPUT
         worker = SyncWorker(client, store)
         try:

@@ -173,3 +173,17 @@ def test_central_ranking_shows_which_districts_did_not_report(tmp_path: Path) ->
     assert snapshot.ranking.row("439").not_reported == ("PMJAY.CARDS",)  # type: ignore[union-attr]
     assert snapshot.ranking.row("438").not_reported == ()  # type: ignore[union-attr]
     assert snapshot.ranking.row("439").score == 0.0  # the store's figures are untouched  # type: ignore[union-attr]
+
+
+def test_a_data_directory_belongs_to_one_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Another store's feed read from this store's saved cursor would silently skip rows."""
+    from cmwall.sync.local_store import LocalStore, LocalStoreError, store_identity
+
+    first = LocalStore(tmp_path)
+    first.claim(store_identity("https://store.one.example/", "gujarat", 1))
+    first.claim(store_identity("https://store.one.example", "gujarat", 1))  # same store, same directory: fine
+    with pytest.raises(LocalStoreError, match="another store"):
+        first.claim(store_identity("https://store.two.example", "gujarat", 1))
+    with pytest.raises(LocalStoreError, match="another store"):
+        first.claim(store_identity(None, "city-crisis", 0))
+    first.close()

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..sync.client import StoreClient
 from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
-from ..sync.local_store import LocalStore, LocalStoreError
+from ..sync.local_store import LocalStore, LocalStoreError, store_identity
 from ..sync.service import SyncService
 from ..sync.snapshot import Snapshot
 from ..sync.token import TokenError, load_token
@@ -106,10 +106,11 @@ def build_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None]) -
         raise BackendError(f"cannot set up the store client: {err}") from None
     try:
         local = LocalStore(config.data_dir)
+        local.claim(store_identity(config.store_url, config.demo_profile, config.demo_seed))
     except (OSError, LocalStoreError) as err:
         client.close()
         _stop(demo_server)
-        raise BackendError(f"cannot open the local store in {config.data_dir}: {err}") from None
+        raise BackendError(f"cannot use the local store in {config.data_dir}: {err}") from None
     worker = SyncWorker(client, local)
     service = SyncService(worker, on_snapshot, config.intervals)
     return Backend(service=service, store_url=store_url, demo_server=demo_server)
