@@ -287,3 +287,39 @@ def test_a_2021_data_set_shown_today_names_its_date(qtbot) -> None:  # type: ign
     assert freshness.rows[0].since == "overdue since 15 May 2021 16:01"
     # judged by a frequency it still meets, old data is named by its date, not by thousands of days
     assert snapshot_age(snap, today, str, expected="P10Y").text == "data as of 15 May 2021"
+
+
+# --- the words and ticks underneath -------------------------------------------------------------
+
+
+def test_time_ticks_are_calendar_moments_never_finer_than_the_data() -> None:
+    from cmwall.widgets.time_ticks import time_ticks
+
+    def measure(text: str) -> float:
+        return 8.0 * len(text)
+
+    lo, hi = datetime(2026, 1, 10, tzinfo=IST).timestamp(), datetime(2026, 11, 20, tzinfo=IST).timestamp()
+    months = time_ticks(lo, hi, "month", 2000, measure)
+    assert [label for _, label in months][:3] == ["Feb 26", "Mar 26", "Apr 26"]
+    assert all(datetime.fromtimestamp(t, IST).day == 1 for t, _ in months)
+    narrow = time_ticks(lo, hi, "month", 300, measure)
+    assert 2 <= len(narrow) < len(months)  # fewer, still whole months
+    days = time_ticks(datetime(2026, 11, 17, 12, tzinfo=IST).timestamp(), NOW.timestamp(), "day", 2000, measure)
+    assert [label for _, label in days] == ["18 Nov", "19 Nov", "20 Nov", "21 Nov", "22 Nov"]  # no hours for daily data
+    hours = time_ticks((NOW - timedelta(hours=20)).timestamp(), NOW.timestamp(), "instant", 900, measure, gap=16)
+    labels = [label for _, label in hours]
+    assert re.fullmatch(r"21 Nov \d\d:00", labels[0]) and "22 Nov" in labels  # the date where a day begins
+    assert all(re.fullmatch(r"\d\d:00", label) for label in labels[1:] if label != "22 Nov")
+
+
+def test_frequency_and_age_words() -> None:
+    from cmwall.sync.freshness import age_text, frequency_text, overdue_text
+
+    assert [frequency_text(f) for f in ("PT15M", "PT1H", "P1D", "P7D", "P1M", "P3M", "P1Y")] == \
+        ["15 min", "1 h", "1 d", "7 d", "1 month", "3 months", "1 year"]
+    due = datetime(2026, 11, 3, 10, 15, tzinfo=IST)
+    assert overdue_text("P1M", due, NOW) == "overdue since 3 Nov"
+    assert overdue_text("PT15M", due, NOW) == "overdue since 3 Nov 10:15"
+    assert overdue_text("P1D", due.replace(year=2025), NOW) == "overdue since 3 Nov 2025"
+    assert age_text(NOW - timedelta(days=19), NOW) == "updated 19 d ago"
+    assert age_text(datetime(2021, 5, 15, 9, 0, tzinfo=IST), NOW) == "data as of 15 May 2021"

@@ -82,9 +82,7 @@ def value_range(model: TrendModel) -> tuple[float, float] | None:
 def axis_numbers(values: list[float], step: float, unit: str, language: str) -> list[str]:
     """Tick labels of a value axis in the wall's number style, as many decimals as the
     step needs; plain Indian grouping when lakh/crore rounding would make two alike."""
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
-    if step % 1 and step > 1:  # 2.5, 25 …
-        decimals = max(decimals, 1 if step < 10 else 0)
+    decimals = next((d for d in range(7) if abs(round(step, d) - step) < step * 1e-6), 6)  # 0.25 → 2, 2.5 → 1
     labels = [i18n.format_number(v, unit, decimals=decimals, language=language) for v in values]
     if len(set(labels)) < len(labels):
         labels = [i18n.format_number(v, "%", decimals=decimals, language=language) for v in values]
