@@ -323,3 +323,13 @@ def test_frequency_and_age_words() -> None:
     assert overdue_text("P1D", due.replace(year=2025), NOW) == "overdue since 3 Nov 2025"
     assert age_text(NOW - timedelta(days=19), NOW) == "updated 19 d ago"
     assert age_text(datetime(2021, 5, 15, 9, 0, tzinfo=IST), NOW) == "data as of 15 May 2021"
+
+
+def test_an_aggregate_this_wall_does_not_know_gives_no_total(qtbot) -> None:  # type: ignore[no-untyped-def]
+    cat = make_catalog([{"code": h, "name": h, "level": "facility", "parent": "09"} for h in HOSPITALS[:2]],
+                       [{"code": "BEDS.FREE", "name": "Free beds", "scheme": "S", "unit": "beds", "level": "facility",
+                         "frequency": "PT1H", "aggregate": "median"}])
+    rows: list[Row] = [("BEDS.FREE", h, "2026-11-22T11:30", 10.0, (NOW - timedelta(minutes=29)).timestamp()) for h in HOSPITALS[:2]]
+    m = build(qtbot, KpiTile, make_snapshot(cat, rows), kpi="BEDS.FREE").model
+    assert (m.value, m.subtitle) == ("—", "Uttar Pradesh · cannot combine by 'median'")
+    assert m.age.state == "fresh"  # the hospitals did report: only the total is unknown

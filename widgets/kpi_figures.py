@@ -41,6 +41,9 @@ def figure_words(figure: Figure, kpi: Kpi, tr: Translate) -> tuple[str, ...]:
     """How a rolled-up figure was made, as short phrases: ('sum of 224 facilities',
     '12 older than 1 h', '3 not reporting'); () for an entity's own report."""
     words: list[str] = []
+    if figure.value is None and figure.reported_at is None and kpi.aggregate_method is None:
+        # a newer store's aggregate this wall cannot apply: say so, never guess a total
+        return (tr("cannot combine by '{aggregate}'").format(aggregate=kpi.aggregate),)
     if figure.rolled_up and figure.method in METHOD_WORDS:
         words.append(tr(METHOD_WORDS[figure.method]).format(
             n=figure.places, places=places_word(figure.place_level, figure.places, tr)))

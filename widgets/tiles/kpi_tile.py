@@ -29,7 +29,7 @@ from ...sync.period_time import Translate, granularity_of, period_start, previou
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
-from ..data_age import DataAge, figure_age
+from ..data_age import DataAge, figure_age, kpi_age
 from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
 from ..paint_kit import ALIGN_LEFT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
@@ -172,7 +172,8 @@ class KpiTile(PaintedTile):
             seconds=hist.seconds,
             values=hist.values,
             target_value=kpi.target,
-            age=figure_age(snapshot, kpi, fig, now, tr),
+            age=figure_age(snapshot, kpi, fig, now, tr) if fig.reported_at is not None or series is None
+            else kpi_age(snapshot, kpi, series.entities, now, tr),  # places reported, the figure is unknown
         )
 
     def model_changed(self, model: object) -> None:
