@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pyogrio
-import pytest
 import shapely
 from PySide6.QtWidgets import QApplication
 

@@ -23,12 +23,12 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import numpy as np
 
 from ..sync.contract import Catalog, Entity, Kpi
-from ..sync.freshness import freshness
+from ..sync.freshness import overdue_since
 from ..sync.ranking.result import RankingResult
 from ..sync.series import KpiSeries
 from ..sync.thresholds import DEFAULT_THRESHOLDS, Band, Thresholds, kpi_band, level_in_band, occupancy_level
@@ -227,18 +227,45 @@ def _fill(facility: Entity, key: str, text: str, late: bool = False) -> MarkerFi
     return MarkerFill(facility.code, float(facility.lon), float(facility.lat), key, text, late)
 
 
-def _late(kpis: Sequence[Kpi], series: Mapping[str, KpiSeries], entity: str, now: datetime | None) -> bool:
-    return now is not None and any(freshness(k, series.get(k.code), entity, now) == "late" for k in kpis)
+@dataclass(frozen=True)
+class Cell:
+    value: float | None  # None: reported as not available
+    reported_at: float  # POSIX seconds
 
 
-def occupancy_share(used: KpiSeries | None, total: KpiSeries | None, entity: str) -> float | None:
-    """Latest used / latest total of one pair for `entity`, in percent; None when unknown."""
-    if used is None or total is None:
+def latest_cells(series: KpiSeries | None) -> dict[str, Cell]:
+    """Every entity's newest observation of one KPI, found for all rows at once (a city
+    has hundreds of facilities; asking the series entity by entity costs a frame)."""
+    if series is None or not series.entities:
+        return {}
+    seen = ~np.isnan(series.reported_at)
+    columns = seen.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)
+    rows = np.flatnonzero(seen.any(axis=1))
+    values = series.values[rows, columns[rows]]
+    times = series.reported_at[rows, columns[rows]]
+    return {series.entities[r]: Cell(None if math.isnan(v) else float(v), float(t))
+            for r, v, t in zip(rows.tolist(), values.tolist(), times.tolist())}
+
+
+def newest_reporter(series: KpiSeries | None, entities: Sequence[str]) -> list[str]:
+    """The one of `entities` whose observation of the KPI is newest ([] when none has one):
+    the age of a KPI over many facilities is the age of that facility's report."""
+    wanted = set(entities)
+    cells = [(c.reported_at, e) for e, c in latest_cells(series).items() if e in wanted]
+    return [max(cells)[1]] if cells else []
+
+
+def _is_late(kpi: Kpi, cell: Cell, now: datetime | None) -> bool:
+    if now is None:
+        return False
+    return overdue_since(kpi, datetime.fromtimestamp(cell.reported_at, timezone.utc)) <= now
+
+
+def occupancy_share(used: Cell | None, total: Cell | None) -> float | None:
+    """Latest used / latest total of one pair, in percent; None when either is unknown."""
+    if used is None or total is None or used.value is None or total.value is None or total.value <= 0:
         return None
-    u, t = used.latest(entity), total.latest(entity)
-    if u is None or t is None or u[1] is None or t[1] is None or t[1] <= 0 or math.isnan(u[1]):
-        return None
-    return 100.0 * u[1] / t[1]
+    return 100.0 * used.value / total.value
 
 
 def by_occupancy(
@@ -251,18 +278,22 @@ def by_occupancy(
 ) -> MarkerColouring:
     """Each facility by its worst occupancy across the used/total `pairs` it reports;
     late when a figure behind that share is older than its KPI's frequency (at `now`)."""
+    cells = {k.code: latest_cells(series.get(k.code)) for pair in pairs for k in pair}
     fills = []
     for facility in facilities:
-        shares = [(s, pair) for pair in pairs
-                  if (s := occupancy_share(series.get(pair[0].code), series.get(pair[1].code), facility.code)) is not None]
-        if not shares:
+        worst: tuple[float, bool] | None = None  # (share, late)
+        for used, total in pairs:
+            u, t = cells[used.code].get(facility.code), cells[total.code].get(facility.code)
+            share = occupancy_share(u, t)
+            if share is not None and (worst is None or share > worst[0]):
+                assert u is not None and t is not None
+                worst = (share, _is_late(used, u, now) or _is_late(total, t, now))
+        if worst is None:
             fills.append(_fill(facility, NO_DATA, "–"))
             continue
-        worst, pair = max(shares, key=lambda t: t[0])
-        key = occupancy_level(worst, thresholds) or "ok"
-        text = f"{worst:.0f}%"
-        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}",
-                           _late(pair, series, facility.code, now)))
+        key = occupancy_level(worst[0], thresholds) or "ok"
+        text = f"{worst[0]:.0f}%"
+        fills.append(_fill(facility, key, text if key == "ok" else f"{SYMBOLS[key]} {text}", worst[1]))
     band = thresholds.occupancy
     keys: list[tuple[str, str]] = []
     if band.critical is not None:
@@ -285,16 +316,17 @@ def by_facility_kpi(
     tr: Translate = _same,
 ) -> MarkerColouring:
     """Each facility by its latest value of `kpi`, judged by the catalog's or the layout's band."""
-    values = latest_values(series, [f.code for f in facilities])
+    cells = latest_cells(series)
     band, _ = kpi_band(kpi, thresholds)
     fills = []
     for facility in facilities:
-        value = values.get(facility.code)
-        if value is None:
+        cell = cells.get(facility.code)
+        if cell is None or cell.value is None:
             fills.append(_fill(facility, NO_DATA, "–"))
             continue
+        value = cell.value
         text = number(value, kpi.unit)
-        late = _late((kpi,), {kpi.code: series} if series is not None else {}, facility.code, now)
+        late = _is_late(kpi, cell, now)
         if band is None:
             fills.append(_fill(facility, REPORTED, text, late))
             continue

@@ -56,6 +56,7 @@ from ..map_colouring import (
     by_score,
     located_facilities,
     located_only,
+    newest_reporter,
 )
 from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
@@ -272,7 +273,8 @@ class MapTile(PaintedTile):
             if kpi_band(kpi, self.context.thresholds)[0] is not None or not own_pair:
                 colouring = by_facility_kpi(facilities, kpi, snapshot.series.get(kpi.code), self._number,
                                             self.context.thresholds, now, tr)
-                return colouring, self.context.name(kpi, kpi.code), kpi_age(snapshot, kpi, codes, now, tr)
+                newest = newest_reporter(snapshot.series.get(kpi.code), codes)
+                return colouring, self.context.name(kpi, kpi.code), kpi_age(snapshot, kpi, newest, now, tr)
             pairs = own_pair  # "beds in use" with no threshold of its own: judged by its occupancy
         if pairs:
             colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds, now, tr)
@@ -280,7 +282,8 @@ class MapTile(PaintedTile):
                 title = f"{tr('Occupancy')}: {self.context.name(pairs[0][0], pairs[0][0].code)}"
             else:
                 title = tr("Occupancy, worst of {n} kinds").format(n=len(pairs))
-            age = worst_age(kpi_age(snapshot, k, codes, now, tr) for pair in pairs for k in pair)
+            age = worst_age(kpi_age(snapshot, k, newest_reporter(snapshot.series.get(k.code), codes), now, tr)
+                            for pair in pairs for k in pair)
             return colouring, title, age
         if alone:
             return located_only(facilities, tr), tr("Facilities"), None
