@@ -119,7 +119,9 @@ class AlertsTile(PaintedTile):
         department = catalog.department_of_kpi(kpi) if kpi is not None and not alert.is_occupancy else None
         name = self.context.name(entity, alert.entity) if alert.entity != catalog.state.code else self.context.name(catalog.state)
         within = self.context.name(parent) if parent is not None else ""
-        parts = (name, "" if within and within in name else within, self.context.name(department))
+        if parent is not None and entity is not None and (within in name or parent.name in entity.name):
+            within = ""  # "Civil Hospital, Junagadh" already says where it is
+        parts = (name, within, self.context.name(department))
         return " · ".join(p for p in parts if p)
 
     def _row(self, catalog: Catalog, alert: ActiveAlert, now: datetime) -> AlertRow:

@@ -35,7 +35,7 @@ from ..capacity_figures import (
     pair_label,
 )
 from ..data_age import DataAge, kpi_age
-from ..fitted_text import draw_fitted, paint_fitted_heading
+from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
@@ -251,6 +251,7 @@ class CapacityTile(PaintedTile):
         painter.setPen(colour(theme.PANEL_BORDER))
         painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
         total_px = max(6, int(px * TOTAL_SCALE))
+        name_px = common_size([r.name for r in model.rows], int(px * 0.9), name_w - small * 0.5)
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
                 break
@@ -259,7 +260,7 @@ class CapacityTile(PaintedTile):
             chip = QRectF(rect.left(), y + (row_h - chip_px * 1.4) / 2, chip_w * 0.9, chip_px * 1.4)
             draw_chip(painter, chip, theme.ALERT_SYMBOLS[level], theme.ALERT_COLOURS[level], chip_px)
             text_h = row_h * 0.78
-            draw_fitted(painter, QRectF(name_left, y, name_w - small * 0.5, text_h), row.name, int(px * 0.9))
+            draw_fitted(painter, QRectF(name_left, y, name_w - small * 0.5, text_h), row.name, name_px)
             for left, width, cell in zip(lefts, widths, row.cells):
                 right = left + width - px * 0.4
                 total_w = text_width(cell.total, total_px) + total_px * 0.3 if cell.total else 0.0
@@ -275,6 +276,13 @@ class CapacityTile(PaintedTile):
                     filled = QRectF(bar.left(), bar.top(), bar.width() * cell.occupancy, bar.height())
                     painter.fillRect(filled, QColor(theme.ALERT_COLOURS[cell.level] if cell.level else theme.TEXT_DIM))
             y += row_h
+
+
+def common_size(names: list[str], pixel_size: int, width: float) -> int:
+    """One size for a column of names: the size three names in four fit at whole; the
+    longest few then shrink a little more on their own (and only then elide)."""
+    sizes = sorted(fitted_size(name, pixel_size, width) for name in names)
+    return sizes[len(sizes) // 4] if sizes else pixel_size
 
 
 def two_lines(heading: str) -> list[str]:

@@ -28,7 +28,7 @@ from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, grade_chip
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 from ..worst_age import worst_age
-from .capacity_tile import two_lines
+from .capacity_tile import common_size, two_lines
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ class GrievanceTile(PaintedTile):
         draw_text(painter, QRectF(rect.left(), y + line_h, name_w, line_h), tr("Department"), heading_px, fg=theme.TEXT_DIM)
         if n_pending:
             span = QRectF(lefts[0], y, sum(widths[:n_pending]) - px * 0.4, line_h)
-            draw_text(painter, span, model.pending_heading, heading_px, fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+            draw_text(painter, span, model.pending_heading, heading_px, fg=theme.TEXT_DIM, align=ALIGN_RIGHT, shrink=True)
         labels = [*model.pending_labels, *([model.satisfaction_label] if model.satisfaction_label is not None else [])]
         for i, (left, width, label) in enumerate(zip(lefts, widths, labels)):
             lines = pending_lines(model, label) if i < n_pending else two_lines(label)
@@ -192,10 +192,11 @@ class GrievanceTile(PaintedTile):
         y += header_h
         painter.setPen(colour(theme.PANEL_BORDER))
         painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
+        name_px = common_size([r.department for r in model.rows], px, name_w - small)
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
                 break
-            draw_fitted(painter, QRectF(rect.left(), y, name_w - small, row_h), row.department, px)
+            draw_fitted(painter, QRectF(rect.left(), y, name_w - small, row_h), row.department, name_px)
             values = [*row.pending, *([row.satisfied] if row.satisfied is not None else [])]
             for i, (left, width, value) in enumerate(zip(lefts, widths, values)):
                 fg = theme.ALERT_COLOURS[value.level] if value.level else theme.TEXT
