@@ -36,7 +36,8 @@ def map_report(layout: Layout, catalog: Catalog) -> MapReport:
             continue
         options = tile.options
         occupancy = getattr(options, "occupancy_kpi", None)
-        if occupancy is not None and occupancy not in {used.code for used, _ in catalog.capacity_pairs}:
+        if (occupancy is not None and catalog.kpi(occupancy) is not None  # an unknown code is catalog_check's
+                and occupancy not in {used.code for used, _ in catalog.capacity_pairs}):
             report.problems.append(Problem(file, f"{where}.options.occupancy_kpi",
                                            f"{occupancy!r} is not the used KPI of a used/total pair (capacity_of) "
                                            f"in the store's catalog ({catalog.revision})"))

@@ -320,3 +320,17 @@ def test_check_is_quiet_about_a_file_whose_codes_and_names_agree(tmp_path: Path)
     report = map_report(load_layout(layout_file), up_catalog(UP_DISTRICTS))
     assert report.problems == []
     assert len(report.notes) == 1 and report.notes[0].endswith(": 9 of 9 districts placed")
+
+
+def test_check_says_when_occupancy_kpi_is_not_the_used_side_of_a_pair(tmp_path: Path) -> None:
+    kpis = [{"code": "O2.USED", "name": "Oxygen in use", "scheme": "S", "level": "facility", "capacity_of": "O2.TOTAL"},
+            {"code": "O2.TOTAL", "name": "Oxygen", "scheme": "S", "level": "facility"}]
+    layout_file = tmp_path / "city.toml"
+    layout_file.write_text(
+        'schema_version = 1\nname = "City"\n[[screens]]\nid = "s"\nrows = 1\ncols = 1\n'
+        '  [[screens.pages]]\n    [[screens.pages.tiles]]\n    type = "map"\n    row = 0\n    col = 0\n'
+        '    options = { occupancy_kpi = "O2.TOTAL" }\n')
+    report = map_report(load_layout(layout_file), up_catalog([], kpis=kpis))
+    assert [(p.path.rsplit(".", 1)[-1], "not the used KPI" in p.message) for p in report.problems] == [
+        ("occupancy_kpi", True)]
+    assert any("the catalog has no districts" in n for n in report.notes)
