@@ -182,9 +182,11 @@ def _own(series: KpiSeries | None, latest: np.ndarray | None, kpi: Kpi, entity: 
 
 
 def figures(catalog: Catalog, series: Mapping[str, KpiSeries], kpi: Kpi, entities: list[str], moment: datetime) -> dict[str, Figure]:
-    """`figure` for several entities of one KPI."""
+    """`figure` for several entities of one KPI (latest columns and stale cut-off found once)."""
     one = series.get(kpi.code)
-    return {code: figure(catalog, one, kpi, code, moment) for code in entities}
+    latest = _latest_columns(one, moment.timestamp()) if one is not None else None
+    stale_before = _stale_before(kpi, moment)
+    return {code: _figure(catalog, one, latest, kpi, code, moment, stale_before) for code in entities}
 
 
 @dataclass(frozen=True)

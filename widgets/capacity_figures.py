@@ -21,7 +21,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from ..sync.contract import Catalog, Kpi
-from ..sync.rollup import Figure, figure
+from ..sync.rollup import Figure, figures
 from ..sync.series import KpiSeries
 from ..sync.thresholds import SEVERITY, AlertLevel, Thresholds, capacity_pairs, kpi_band, kpi_level, occupancy_level
 
@@ -162,11 +162,15 @@ def capacity_rows(
     moment: datetime,
 ) -> list[CapacityRow]:
     """One row per place of `level` that reported anything, most critical first."""
+    places = places_of_level(catalog, level)
+    # each KPI's figures for every place at once: its latest columns are found once, not per place
+    used_of = [figures(catalog, series, p.used, places, moment) for p in pairs]
+    total_of = [figures(catalog, series, p.total, places, moment) for p in pairs]
+    stock_of = [figures(catalog, series, s.kpi, places, moment) for s in stocks]
     rows = []
-    for place in places_of_level(catalog, level):
-        used_total = [(figure(catalog, series.get(p.used.code), p.used, place, moment),
-                       figure(catalog, series.get(p.total.code), p.total, place, moment)) for p in pairs]
-        stock_figures = [figure(catalog, series.get(s.kpi.code), s.kpi, place, moment) for s in stocks]
+    for place in places:
+        used_total = [(used[place], total[place]) for used, total in zip(used_of, total_of)]
+        stock_figures = [found[place] for found in stock_of]
         every = [f for pair in used_total for f in pair] + stock_figures
         newest = _newest(every)
         if newest is None:

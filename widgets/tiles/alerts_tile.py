@@ -34,7 +34,7 @@ from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age, snapshot_age
 from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..kpi_figures import period_label
-from ..paint_kit import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, draw_chip, draw_text, text_width
+from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 from ..worst_age import worst_age
