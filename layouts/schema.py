@@ -145,7 +145,7 @@ class BandSpec(Strict):
 class ThresholdsSpec(Strict):
     """The layout's thresholds for what the store's catalog leaves unjudged:
 
-        [thresholds.occupancy]          # every used/total pair (catalog `capacity_of`)
+        [thresholds.occupancy]          # every used/total pair (catalog `capacity_of`, capacity tiles' `pairs`)
         warn = 85
         critical = 90
         [thresholds.kpi."LKO.O2.CYL.STOCK"]   # a KPI the catalog gives no `alert`

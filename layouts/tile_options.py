@@ -178,7 +178,9 @@ class GrievanceOptions(TileOptions):
     satisfaction: str | None = Field(
         default=None, description="KPI code pattern of the share closed with the citizen satisfied (`{department}`)")
     rows: tuple[GrievanceRow, ...] = Field(
-        default=(), description="explicit rows instead of patterns (then leave `pending` and `satisfaction` out)")
+        default=(), description='explicit rows instead of patterns (then leave `pending` and `satisfaction` out): '
+                                '{ label = "…", label_local = {…}, department = "DEPT", pending = ["KPI", …], '
+                                'satisfaction = "KPI" }, each with a label or a department')
     pending_labels: tuple[str, ...] = Field(
         default=(), description="heading of each pending column (English), e.g. \"50 days\"; default: the KPI's name")
     pending_labels_local: dict[str, tuple[str, ...]] = Field(
@@ -247,7 +249,10 @@ class CapacityOptions(TileOptions):
     Occupancy is judged by the layout's `[thresholds.occupancy]` (at or above is
     past), stock by the catalog's `alert`, else `[thresholds.kpi."CODE"]`. Districts
     and the state add up their facilities by each KPI's `aggregate`; a pair a place
-    does not report shows "—", never 0."""
+    does not report shows "—", never 0:
+
+        options = { level = "district", stock = ["X.O2.HOURS"],
+                    pairs = [{ used = "X.ICU.USED", total = "X.ICU.CAP", label = "ICU" }] }"""
 
     code_fields = {"stock": "kpi", "level": "level"}
 
@@ -256,7 +261,9 @@ class CapacityOptions(TileOptions):
     count: int = Field(default=10, ge=1, le=500, description="rows shown at most (the most critical)")
     pairs: tuple[CapacityPair, ...] = Field(
         default=(), max_length=8,
-        description="used/total pairs, one column each; default: every pair the catalog declares with `capacity_of`")
+        description='used/total pairs, one column each: { used = "KPI", total = "KPI", label = "…", label_local = '
+                    '{ hi = "…" } } (label: default what the two KPIs\' names share); default: every pair the '
+                    'catalog declares with `capacity_of`')
     stock: tuple[StockColumn | str, ...] = Field(
         default=(), max_length=4, description='stock KPIs, one column each: codes, or { kpi = "…", label = "…" }')
 
