@@ -44,9 +44,13 @@ CITY_EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
     "clock": {"show_date": True},
     "banner": {"title": "Lucknow hospital beds", "text": "City health department",
                "text_local": {"hi": "नगर स्वास्थ्य विभाग"}},
-    "map": {"colour_by": "score", "facility_kpi": "LKO.BED.ICU.USED"},
+    "map": {"colour_by": "score", "occupancy_kpi": "LKO.BED.ICU.USED"},
     "capacity": {"level": "facility", "count": 10},
     "alerts": {"count": 10, "minimum": "warn"},
     "freshness": {"count": 10},
-    "grievance": {"count": 10},
+    # The city has no grievance feed: the tile's explicit rows show its own patient flow instead.
+    "grievance": {"count": 10, "title": "Patients today", "pending_heading": "today",
+                  "pending_labels": ["admitted", "discharged"], "satisfaction_label": "patients satisfied",
+                  "rows": [{"label": "City hospitals", "department": "LKO.CMO",
+                            "pending": ["LKO.FLOW.ADMIT", "LKO.FLOW.DISCH"], "satisfaction": "LKO.PERF.SATISF"}]},
 }
