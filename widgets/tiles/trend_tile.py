@@ -39,6 +39,7 @@ from ..time_ticks import time_ticks, value_ticks
 # Okabe–Ito order; the state is always the first (white, thicker).
 LINE_COLOURS = (theme.TEXT, "#56b4e9", "#e69f00", "#009e73", "#cc79a7", "#f0e442", "#0072b2", "#d55e00")
 MAX_LINES = len(LINE_COLOURS)
+LEGEND_ROWS = 3  # at most; a legend longer still shrinks its last entries
 GRANULARITY_ORDER = {"instant": 0, "day": 1, "month": 2}
 
 
@@ -173,7 +174,7 @@ class TrendTile(PaintedTile):
             self.target_line.show()
         else:
             self.target_line.hide()
-        self._set_axes(model)
+        self.relayout()  # the legend may take another row
         self.plot.show()
 
     def x_range(self, model: TrendModel) -> tuple[float, float]:
@@ -219,8 +220,31 @@ class TrendTile(PaintedTile):
                            self.context.tr, gap=small * 1.2)
         bottom.setTicks([ticks])
 
+    def _legend_rows(self) -> list[list[tuple[str, str, bool, float]]]:
+        """Legend entries (name, colour, dashed, width) flowed into rows across the body:
+        a long name ("Uttar Pradesh (sum of 300 facilities)") moves the next entries to a
+        row of their own rather than cut the target's figure."""
+        model = self.model
+        if not isinstance(model, TrendModel):
+            return []
+        size = self.scale.small
+        entries = [(line.name, line.colour, False) for line in model.lines]
+        if model.target_text:
+            entries.append((model.target_text, theme.TEXT_DIM, True))
+        available = self.body_rect().width()
+        rows: list[list[tuple[str, str, bool, float]]] = [[]]
+        used = 0.0
+        for name, tint, dashed in entries:
+            width = size * 1.6 + text_width(name, size)  # swatch, gap, text
+            if rows[-1] and used + size * 1.2 + width > available and len(rows) < LEGEND_ROWS:
+                rows.append([])
+                used = 0.0
+            used += (size * 1.2 if rows[-1] else 0.0) + width
+            rows[-1].append((name, tint, dashed, width))
+        return rows
+
     def _legend_height(self) -> float:
-        return self.scale.small * 1.6
+        return self.scale.small * 1.6 * max(1, len(self._legend_rows()))
 
     def relayout(self) -> None:
         body = self.body_rect()
@@ -246,23 +270,24 @@ class TrendTile(PaintedTile):
         # Many KPI names already end with their unit, e.g. "… (%)": say it once.
         says_unit = not model.unit or f"({model.unit})" in model.title
         self.paint_heading(painter, model.title if says_unit else f"{model.title} ({model.unit})", model.age)
-        x, h = rect.left(), self._legend_height()
-        size = s.small
-        entries = [(line.name, line.colour, False) for line in model.lines]
-        if model.target_text:
-            entries.append((model.target_text, theme.TEXT_DIM, True))
-        for name, tint, dashed in entries:
-            swatch = size * 1.2
-            painter.setPen(colour(tint) if dashed else Qt.PenStyle.NoPen)
-            painter.setBrush(Qt.BrushStyle.NoBrush if dashed else colour(tint))
-            box = QRectF(x, rect.top() + (h - size * 0.35) / 2, swatch, size * 0.35)
-            if dashed:
-                painter.drawLine(box.left(), box.center().y(), box.right(), box.center().y())
-            else:
-                painter.drawRect(box)
-            x += swatch + size * 0.4
-            width = min(text_width(name, size), rect.right() - x)
-            if width <= size:
-                break
-            draw_text(painter, QRectF(x, rect.top(), width + 1, h), name, size, fg=theme.TEXT if not dashed else theme.TEXT_DIM)
-            x += width + size * 1.2
+        size, h = s.small, s.small * 1.6
+        for r, row in enumerate(self._legend_rows()):
+            x, top = rect.left(), rect.top() + r * h
+            for i, (name, tint, dashed, _) in enumerate(row):
+                swatch = size * 1.2
+                painter.setPen(colour(tint) if dashed else Qt.PenStyle.NoPen)
+                painter.setBrush(Qt.BrushStyle.NoBrush if dashed else colour(tint))
+                box = QRectF(x, top + (h - size * 0.35) / 2, swatch, size * 0.35)
+                if dashed:
+                    painter.drawLine(box.left(), box.center().y(), box.right(), box.center().y())
+                else:
+                    painter.drawRect(box)
+                x += swatch + size * 0.4
+                last = i == len(row) - 1
+                width = rect.right() - x if last else min(text_width(name, size), rect.right() - x)
+                if width <= size:
+                    break
+                # a row's last entry takes what is left, shrinking rather than losing its figures
+                draw_text(painter, QRectF(x, top, width + 1, h), name, size, shrink=last,
+                          fg=theme.TEXT if not dashed else theme.TEXT_DIM)
+                x += width + size * 1.2
