@@ -71,11 +71,21 @@ def _combine(method: str, values: list[float]) -> float | None:
     return None
 
 
-def _expected(kpi: Kpi, catalog: Catalog, code: str) -> bool:
-    """Whether an entity is one the KPI is reported for (counts as missing if silent)."""
-    if kpi.level is None:
+def _expected(kpi: Kpi, catalog: Catalog, code: str, series: KpiSeries | None = None) -> bool:
+    """Whether an entity is one the KPI is reported for (counts as missing if silent).
+
+    A place of the KPI's level is expected to report it — except one side of a used/total
+    pair that the place has never reported: a hospital without ventilators sends no
+    ventilator figures and is not "not reporting" them."""
+    if kpi.level is None or catalog.level_of(code) != kpi.level:
         return False
-    return catalog.level_of(code) == kpi.level
+    if kpi.code in _paired_codes(catalog):
+        return series is not None and series.row_of(code) is not None
+    return True
+
+
+def _paired_codes(catalog: Catalog) -> frozenset[str]:
+    return frozenset(code for used, total in catalog.capacity_pairs for code in (used.code, total.code))
 
 
 def figure(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, moment: datetime) -> Figure:
@@ -110,7 +120,7 @@ def _stale_before(kpi: Kpi, moment: datetime) -> float | None:
 
 def _figure(catalog: Catalog, series: KpiSeries | None, latest: np.ndarray | None, kpi: Kpi, entity: str,
             moment: datetime, stale_before: float | None) -> Figure:
-    expected = _expected(kpi, catalog, entity)
+    expected = _expected(kpi, catalog, entity, series)
     own = _own(series, latest, kpi, entity, moment, stale_before)
     if own is not None:
         own = replace(own, place_level=catalog.level_of(entity), oldest_period=own.period)
@@ -226,7 +236,7 @@ def history(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, m
             tuple(float(v) for v in series.values[row, cols]),
             None,
         )
-    if _expected(kpi, catalog, entity) or kpi.aggregate_method is None:
+    if _expected(kpi, catalog, entity, series) or kpi.aggregate_method is None:
         return EMPTY_HISTORY
     combined = _rolled(catalog, series, kpi, entity, ncols, limit)
     if combined is None:
@@ -267,7 +277,7 @@ def _rolled(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, ncols: i
         row = series.row_of(child.code)
         if row is not None:
             rows.append(row)
-        elif not _expected(kpi, catalog, child.code):
+        elif not _expected(kpi, catalog, child.code, series):
             sub = _rolled(catalog, series, kpi, child.code, ncols, limit)
             if sub is not None:
                 tracks.append(tuple(part[None, :] for part in sub))  # type: ignore[arg-type]

@@ -97,3 +97,27 @@ def test_history_of_a_sum_has_one_point_per_moment_a_place_reported_time_proport
     own = history(cat, SERIES, cat.kpis[0], "H1", at(13, 0), 10)
     assert own.periods == ("2026-11-22T09:10", "2026-11-22T12:30") and own.values == (10.0, 12.0)
     assert history(cat, SERIES, cat.kpis[0], "9", at(12, 0), 10).values == (10.0, 35.0)
+
+
+def test_a_place_that_never_reports_one_side_of_a_pair_is_not_counted_as_silent() -> None:
+    cat = Catalog.model_validate({
+        "revision": "t", "state": {"code": "9", "name": "Uttar Pradesh"},
+        "entities": [{"code": f"H{i}", "name": f"H{i}", "level": "facility", "parent": "9"} for i in range(3)],
+        "kpis": [
+            {"code": "VENT.USED", "name": "Ventilators in use", "scheme": "S", "level": "facility",
+             "frequency": "PT1H", "aggregate": "sum", "capacity_of": "VENT.CAP"},
+            {"code": "VENT.CAP", "name": "Ventilators", "scheme": "S", "level": "facility", "aggregate": "sum"},
+            {"code": "ADMIT", "name": "Admissions", "scheme": "S", "level": "facility", "aggregate": "sum"},
+        ],
+    })
+    used = cat.kpi("VENT.USED")
+    admit = cat.kpi("ADMIT")
+    assert used is not None and admit is not None
+    rows = [("VENT.USED", "H0", "2026-11-22T11:10", 4.0, at(11, 12).timestamp()),
+            ("VENT.USED", "H1", "2026-11-22T08:10", None, at(8, 12).timestamp()),
+            ("ADMIT", "H0", "2026-11-22", 30.0, at(11, 12).timestamp())]
+    series = apply_rows({}, rows)
+    # H2 has no ventilators (never sent the pair): not silent; H1 said "not available": silent.
+    assert figure(cat, series["VENT.USED"], used, "9", at(12, 0)).missing == 1
+    # a KPI outside any pair is expected of every hospital
+    assert figure(cat, series["ADMIT"], admit, "9", at(12, 0)).missing == 2
