@@ -130,9 +130,9 @@ class AttentionTile(PaintedTile):
         low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}")
                for k, m, pos, of in bottom_quarter(ranking, kpis, code)[: max(1, self.options.count - len(fell))]]
         # "since Sep 2026": a two-digit year ("since Sep 26") reads as the 26th of September
-        since = period_label(snapshot.previous_ranking.period) if snapshot.previous_ranking else ""
+        since = period_label(snapshot.previous_ranking.period, tr=tr) if snapshot.previous_ranking else ""
         return AttentionModel(
-            title=f"{title} · {period_label(ranking.period)}",
+            title=f"{title} · {period_label(ranking.period, tr=self.context.tr)}",
             falls_heading=f"{tr('Biggest falls in marks since')} {since}".strip(),
             falls=tuple(fell),
             bottom_heading=tr("Bottom quarter of districts") if code else tr("Lowest quarter of KPIs (avg marks)"),

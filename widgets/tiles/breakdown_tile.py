@@ -22,7 +22,7 @@ from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..data_age import DataAge, snapshot_age
 from ..fitted_text import paint_fitted_heading
-from ..kpi_figures import grade_for, period_label
+from ..kpi_figures import Translate, grade_for, period_label
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
@@ -70,12 +70,12 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def month_name(period: str) -> str:
+def month_name(period: str, tr: Translate | None = None) -> str:
     """'2026-09' → 'Sep': the month as `period_label` writes it, without its year.
 
     The year is dropped as the digits it is, never by cutting the label to three
     letters, which would break a translated month name ("सितंबर") mid-letter."""
-    label = period_label(period)
+    label = period_label(period, tr=tr)
     return label.removesuffix(period[:4]).strip() or label
 
 
@@ -118,7 +118,7 @@ class BreakdownTile(PaintedTile):
         if why.provisional:
             flags.append(tr("provisional"))
         return BreakdownModel(
-            title=f"{title} · {period_label(why.period)}",
+            title=f"{title} · {period_label(why.period, tr=self.context.tr)}",
             rank=ordinal(why.rank) if why.rank else "–",
             of=tr("of {m}").format(m=ranked),
             score=f"{why.score:.2f}" if why.score is not None else "—",
@@ -129,7 +129,7 @@ class BreakdownTile(PaintedTile):
             costs=self._costs(catalog, why),
             group_heading=tr("Score vs state average"),
             cost_heading=tr("KPIs costing most marks"),
-            cost_columns=(tr("marks"), tr("lost"), f"{tr('vs')} {month_name(previous_month(why.period))}"),
+            cost_columns=(tr("marks"), tr("lost"), f"{tr('vs')} {month_name(previous_month(why.period), tr)}"),
             age=age,
             grades=tuple(name for name, _ in catalog.ranking.grades),
         )

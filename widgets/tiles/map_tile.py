@@ -171,7 +171,7 @@ class MapTile(PaintedTile):
             colouring = by_score(catalog, ranking, codes, letters=opts.colour_by == "grade")
             legend_title = noun if opts.colour_by == "grade" else f"{noun} ({tr('marks out of')} {catalog.ranking.max_marks:g})"
             if ranking is not None:
-                title = f"{title} · {period_label(ranking.period)}"
+                title = f"{title} · {period_label(ranking.period, tr=self.context.tr)}"
                 if ranking.source == "local":
                     legend_title = f"{legend_title} · {tr('local estimate')}"
         else:  # facilities on the state's outlines

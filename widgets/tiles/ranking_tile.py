@@ -115,7 +115,7 @@ class RankingTile(PaintedTile):
             banner = f"{tr('LOCAL ESTIMATE')} — {tr('computed on the wall from data as of')} {when}".rstrip()
         column = tr("Marks") if opts.by == "kpi" else tr("Score")
         return RankingModel(
-            title=f"{title} · {period_label(ranking.period)}",
+            title=f"{title} · {period_label(ranking.period, tr=self.context.tr)}",
             banner=banner, note=self._differences_note(snapshot, catalog) if not banner else "", column=column, level_label=tr(level.title()), rows=shown, scrolls=opts.mode == "all", age=age,
             grades=tuple(name for name, _ in catalog.ranking.grades),
         )
