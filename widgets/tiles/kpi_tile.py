@@ -31,7 +31,7 @@ from ...wall import theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age, kpi_age
 from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
-from ..paint_kit import ALIGN_LEFT, draw_chip, draw_text, text_width
+from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 
@@ -223,10 +223,9 @@ class KpiTile(PaintedTile):
             chip = figure * 0.8
             right = QRectF(text_area.left() + text_area.width() * 0.62, fig_rect.top(), text_area.width() * 0.38, fig_rect.height())
             # As wide as the catalog's longest grade name needs (at most half the room), never narrower than tall.
-            longest = max((text_width(g, int(chip * 0.7), True) for g in model.grades), default=0.0)
-            chip_w = min(max(chip, longest + chip * 0.42), right.width() * 0.5)
+            chip_w = min(max(chip, grade_chip_width(model.grades, int(chip * 0.7))), right.width() * 0.5)
             chip_rect = QRectF(right.right() - chip_w, right.center().y() - chip / 2, chip_w, chip)
-            draw_chip(painter, chip_rect, model.grade or "–", theme.grade_colour(model.grade, model.grades), int(chip * 0.7))
+            grade_chip(painter, chip_rect, model.grade, int(chip * 0.7), model.grades)
             marks_w = min(right.width() - chip_w - s.small, text_width(model.marks, s.body) + s.small)
             draw_text(painter, QRectF(chip_rect.left() - marks_w - s.small * 0.5, right.top(), marks_w, right.height()),
                       model.marks, s.body, align=ALIGN_LEFT)
