@@ -119,7 +119,32 @@ def reference_markdown() -> str:
     ]
     for name, model in TILE_OPTIONS.items():
         out += [f"### `{name}`", "", _doc(model), "", *_fields_table(model), ""]
+    nested = nested_models()
+    if nested:
+        out += ["## Tables inside tile options", ""]
+        for model in nested:
+            out += [f"### {model.__name__}", "", _doc(model), "", *_fields_table(model), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def nested_models() -> list[type[BaseModel]]:
+    """Option parts that are tables of their own (a capacity pair, a grievance row)."""
+    from . import tile_options
+
+    names = set(LayoutSpec.model_json_schema().get("$defs", {}))
+    found = []
+    for name in sorted(names):
+        model = getattr(tile_options, name, None)
+        if isinstance(model, type) and issubclass(model, BaseModel) and not issubclass(model, TileOptions):
+            found.append(model)
+    return found
+
+
+def undocumented_fields() -> list[str]:
+    """Every option without a description, as "Model.field" (a test keeps this empty)."""
+    models: list[type[BaseModel]] = [LayoutSpec, SurfaceSpec, ScreenSpec, PageSpec, ThresholdsSpec, BandSpec,
+                                     TileOptions, *TILE_OPTIONS.values(), *nested_models()]
+    return [f"{m.__name__}.{name}" for m in models for name, info in m.model_fields.items() if not info.description]
 
 
 # --- `main.py layout-reference` -----------------------------------------------------

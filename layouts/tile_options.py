@@ -61,8 +61,8 @@ class TileOptions(DeclaresCodes):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str | None = None  # overrides the tile's own heading (English)
-    title_local: dict[str, str] = Field(default_factory=dict)  # language code -> heading
+    title: str | None = Field(default=None, description="heading instead of the tile's own (English)")
+    title_local: dict[str, str] = Field(default_factory=dict, description='heading per language code, e.g. { hi = "…" }')
 
     def declared_pairs(self) -> tuple[tuple[str, str], ...]:
         """(used, total) KPI codes this tile declares as capacity pairs besides the
@@ -71,21 +71,30 @@ class TileOptions(DeclaresCodes):
 
 
 class KpiOptions(TileOptions):
+    """One KPI at a glance: value, target and achievement, marks and grade, change since
+    the previous period, and a sparkline. For a place without a report of its own (the
+    state, a district over its hospitals) the value is rolled up from its children by the
+    KPI's `aggregate`, and the tile says how ("sum of 224 facilities · 12 older than 1 h")."""
+
     code_fields = {"kpi": "kpi", "entity": "entity"}
-    kpi: str
-    entity: str | None = None  # None: the state
-    sparkline_periods: int = Field(default=12, ge=2, le=36)
+    kpi: str = Field(description="the KPI's code in the store's catalog")
+    entity: str | None = Field(default=None, description="the place's code; default: the state")
+    sparkline_periods: int = Field(default=12, ge=2, le=36, description="points in the sparkline")
 
 
 class RankingOptions(TileOptions):
+    """The ranking: rank, movement, score, grade and flags per place, from the store's
+    published ranking or, marked "local estimate", the wall's own."""
+
     code_fields = {"highlight": "entity", "level": "level"}
-    level: str | None = None  # default: the catalog's ranking level
-    by: Literal["overall", "sector", "department", "scheme", "kpi"] = "overall"
-    code: str | None = None  # the sector/department/scheme/KPI code when `by` is not overall
-    mode: Literal["top", "bottom", "all"] = "all"
-    count: int = Field(default=10, ge=1, le=500)
-    highlight: str | None = None  # an entity code to highlight
-    seconds_per_row: float = Field(default=2.5, gt=0)  # auto-scroll speed in mode "all"
+    level: str | None = Field(default=None, description="the level ranked; default: the catalog's ranking level")
+    by: Literal["overall", "sector", "department", "scheme", "kpi"] = Field(
+        default="overall", description="rank by the overall score, or by one sector/department/scheme/KPI")
+    code: str | None = Field(default=None, description="the sector/department/scheme/KPI code when `by` is not overall")
+    mode: Literal["top", "bottom", "all"] = Field(default="all", description="the best `count`, the worst, or all (scrolling)")
+    count: int = Field(default=10, ge=1, le=500, description="places shown")
+    highlight: str | None = Field(default=None, description="a place's code to highlight")
+    seconds_per_row: float = Field(default=2.5, gt=0, description='scrolling speed in mode "all"')
 
     def needed_codes(self, prefix: str = "") -> Iterator[CodeRef]:
         yield from super().needed_codes(prefix)
@@ -94,15 +103,23 @@ class RankingOptions(TileOptions):
 
 
 class MapOptions(TileOptions):
+    """Districts on real boundaries coloured by score, grade or a KPI, and facilities with
+    lat/lon as markers coloured by occupancy. Districts are matched by code and checked by
+    name; the credit line says where the boundaries come from and what is not on the map."""
+
     code_fields = {"kpi": "kpi", "facility_kpi": "kpi", "occupancy_kpi": "kpi"}
-    colour_by: Literal["score", "grade", "kpi"] = "score"
-    kpi: str | None = None  # when colour_by is "kpi"
-    boundaries: str | None = None  # own GeoJSON / Shapefile / GeoPackage / FlatGeobuf instead of the bundled one
-    code_field: str = "DIST_LGD"  # attribute holding the district code (districts are checked by name too)
-    facilities: bool = True  # markers for facilities with lat/lon, coloured by occupancy of the catalog's used/total pairs
-    occupancy_kpi: str | None = None  # the "used" KPI of one pair to judge by; default: each facility's worst pair
-    facility_kpi: str | None = None  # colour markers by this KPI's alert thresholds instead of occupancy
-    show_names: bool = True
+    colour_by: Literal["score", "grade", "kpi"] = Field(default="score", description="what colours the districts")
+    kpi: str | None = Field(default=None, description='the KPI when `colour_by = "kpi"`')
+    boundaries: str | None = Field(
+        default=None, description="own boundary file (GeoJSON, Shapefile, GeoPackage, FlatGeobuf), relative to the layout; "
+                                  "default: the bundled districts of India")
+    code_field: str = Field(default="DIST_LGD", description="the boundary file's attribute holding the district code")
+    facilities: bool = Field(default=True, description="draw facilities that have lat/lon as markers")
+    occupancy_kpi: str | None = Field(
+        default=None, description='colour markers by this "used" KPI\'s occupancy; default: each facility\'s fullest pair')
+    facility_kpi: str | None = Field(
+        default=None, description="colour markers by this KPI's thresholds (catalog or layout) instead of occupancy")
+    show_names: bool = Field(default=True, description="write district names on the map")
 
     @model_validator(mode="after")
     def _one_marker_rule(self) -> "MapOptions":
@@ -112,21 +129,30 @@ class MapOptions(TileOptions):
 
 
 class TrendOptions(TileOptions):
+    """A KPI over time on a time-proportional axis, for the state (rolled up by the KPI's
+    `aggregate`) and chosen places, with its target."""
+
     code_fields = {"kpi": "kpi", "entities": "entity"}
-    kpi: str
-    entities: tuple[str, ...] = ()
-    include_state: bool = True
-    periods: int = Field(default=12, ge=2, le=96)
+    kpi: str = Field(description="the KPI's code")
+    entities: tuple[str, ...] = Field(default=(), description="places drawn as their own lines")
+    include_state: bool = Field(default=True, description="draw the state's line too")
+    periods: int = Field(default=12, ge=2, le=96, description="points per line (months, days or hourly snapshots)")
 
 
 class BreakdownOptions(TileOptions):
+    """Why a place ranks where it does: its scores by sector/department and the KPIs that
+    cost it the most marks."""
+
     code_fields = {"entity": "entity"}
-    entity: str
-    count: int = Field(default=6, ge=1, le=30)  # KPIs that cost the most marks
+    entity: str = Field(description="the ranked place's code")
+    count: int = Field(default=6, ge=1, le=30, description="KPIs that cost the most marks")
 
 
 class FreshnessOptions(TileOptions):
-    count: int = Field(default=12, ge=1, le=100)
+    """Who is late: departments (or schemes, or KPIs, as the catalog has them) whose
+    reports are older than each KPI's own reporting frequency, and since when."""
+
+    count: int = Field(default=12, ge=1, le=100, description="rows shown")
 
 
 class GrievanceRow(DeclaresCodes):
@@ -215,9 +241,12 @@ class GrievanceOptions(TileOptions):
 
 
 class AttentionOptions(TileOptions):
+    """What needs attention: the KPIs with the biggest falls in marks since the previous
+    ranking, and those where the place is in the bottom quarter."""
+
     code_fields = {"entity": "entity"}
-    entity: str | None = None  # None: the state
-    count: int = Field(default=8, ge=1, le=50)
+    entity: str | None = Field(default=None, description="the place's code; default: the state (means over places)")
+    count: int = Field(default=8, ge=1, le=50, description="rows shown")
 
 
 class CapacityPair(DeclaresCodes):
@@ -300,13 +329,17 @@ class AlertsOptions(TileOptions):
 
 
 class ClockOptions(TileOptions):
-    show_date: bool = True
+    """The time in IST, the wall's time zone (the moment shown, in --as-of and replay)."""
+
+    show_date: bool = Field(default=True, description="show the date under the time")
 
 
 class BannerOptions(TileOptions):
-    text: str = ""
-    text_local: dict[str, str] = Field(default_factory=dict)
-    logo: str | None = None  # path to a PNG/SVG, relative to the layout file
+    """Title, text and logo for framing a page (a delegation's welcome)."""
+
+    text: str = Field(default="", description="text under the title (English)")
+    text_local: dict[str, str] = Field(default_factory=dict, description="text per language code")
+    logo: str | None = Field(default=None, description="a PNG or SVG file, relative to the layout file")
 
 
 TILE_OPTIONS: dict[str, type[TileOptions]] = {
