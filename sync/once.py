@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .client import StoreClient
 from .history import moment_text
+from .demo_store.profiles import PROFILES
 from .local_store import LocalStore, LocalStoreError, store_identity
 from .ranking.cli import positive_number
 from .token import TokenError, load_token
@@ -37,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="CA certificates to trust (TLS is always verified)")
     parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
                         help="HTTP timeout in seconds (default 10)")
+    parser.add_argument("--demo-profile", choices=PROFILES, default=argparse.SUPPRESS,
+                        help="without --store: the embedded demo store's profile (default gujarat)")
 
 
 def _error(message: str) -> None:
