@@ -406,3 +406,21 @@ def test_waiting_for_first_data(qtbot) -> None:  # type: ignore[no-untyped-def]
         assert isinstance(tile.model, TileMessage) and tile.model.text == "waiting for first data"
         QApplication.processEvents()
 
+
+
+def test_alerts_tile_says_how_long_in_the_walls_language_and_never_for_0_min(qtbot) -> None:  # type: ignore[no-untyped-def]
+    cat = catalog([{"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
+                    "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}}], facilities=2)
+    rows = [("STK.O2", "F-0001", f"2026-11-22T{h:02d}:00", v, at(10.5 - h)) for h, v in ((7, 30), (8, 11), (9, 10), (10, 9))]
+    rows += [("STK.O2", "F-0002", "2026-11-22T10:30", 20, at(0.0))]
+    since = {}
+    for language in ("en", "hi", "gu"):
+        tile = AlertsTile(AlertsOptions(), TileContext(language=language, now=lambda: NOW))
+        qtbot.addWidget(tile)
+        tile.apply(snapshot(cat, rows))
+        since[language] = [r.since for r in tile.model.rows]
+    assert since["en"][0] == "for 2 h"
+    assert since["hi"][0] == "2 घंटे से" and since["gu"][0] == "2 કલાકથી"
+    # an alert that began this minute (F-0002's only report, received now) is not "for 0 min"
+    assert since["en"][1] == "for under a minute" and since["hi"][1] == "एक मिनट से कम से"
+    assert not any("for" in s for language in ("hi", "gu") for s in since[language])

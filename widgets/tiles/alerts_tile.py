@@ -70,11 +70,13 @@ def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no
     if alert.since is None:
         return ""
     minutes = max(0, int((now - alert.since).total_seconds() // 60))
+    if minutes < 1:
+        return tr("for under a minute")
     if minutes < 60:
-        return f"{tr('for')} {minutes} {tr('min')}"
+        return tr("for {n} min").format(n=minutes)
     if minutes < 48 * 60:
-        return f"{tr('for')} {minutes // 60} h"
-    return f"{tr('for')} {minutes // 1440} {tr('d')}"
+        return tr("for {n} h").format(n=minutes // 60)
+    return tr("for {n} d").format(n=minutes // 1440)
 
 
 @register("alerts")
