@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from cmwall.sync.contract import Catalog
 
 INF = float("inf")
 

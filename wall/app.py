@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import WallConfig
 from .display import choose_platform
@@ -31,6 +32,9 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 SCREENSHOT_TIMEOUT_S = 60.0
 SCREENSHOT_SETTLE_MS = 1200  # let tiles finish coalesced repaints before grabbing
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
 
 Clock = Callable[[], datetime]
 
@@ -193,12 +197,21 @@ def _quit_on_signals(app) -> Callable[[], None]:  # type: ignore[no-untyped-def]
     return restore
 
 
+
+def single_shot(interval_ms: int, slot: Callable[[], object]) -> QTimer:
+    """A stopped single-shot timer calling `slot` (screenshot settle and give-up timers)."""
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    return timer
+
 class ScreenshotJob:
     """Waits for the first successful sync, lets the tiles settle, writes the PNGs, quits."""
 
     def __init__(self, controller, bridge, directory: Path, timeout_s: float, outcome: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-        from PySide6.QtCore import QTimer
-
         self.controller = controller
         self.bridge = bridge
         self.directory = directory
@@ -206,14 +219,8 @@ class ScreenshotJob:
         self.timeout_s = timeout_s
         self.last_error: str | None = None
         self.armed = False
-        self._settle = QTimer()
-        self._settle.setSingleShot(True)
-        self._settle.setInterval(SCREENSHOT_SETTLE_MS)
-        self._settle.timeout.connect(self.capture)
-        self._timeout = QTimer()
-        self._timeout.setSingleShot(True)
-        self._timeout.setInterval(int(timeout_s * 1000))
-        self._timeout.timeout.connect(self.give_up)
+        self._settle = single_shot(SCREENSHOT_SETTLE_MS, self.capture)
+        self._timeout = single_shot(int(timeout_s * 1000), self.give_up)
         self._timeout.start()
         bridge.snapshot_applied.connect(self.on_snapshot)
 
@@ -275,8 +282,6 @@ class HistoryScreenshotJob:
 
     def __init__(self, controller, bridge, service, config: WallConfig, timeout_s: float,  # type: ignore[no-untyped-def]
                  outcome: dict[str, int]) -> None:
-        from PySide6.QtCore import QTimer
-
         self.controller = controller
         self.bridge = bridge
         self.service = service
@@ -291,14 +296,8 @@ class HistoryScreenshotJob:
             self.moments = plan.moments_every(config.screenshot_every or 60.0 * plan.speed)
         self.index = 0
         self.written: list[Path] = []
-        self._settle = QTimer()
-        self._settle.setSingleShot(True)
-        self._settle.setInterval(SCREENSHOT_SETTLE_MS)
-        self._settle.timeout.connect(self.capture)
-        self._timeout = QTimer()
-        self._timeout.setSingleShot(True)
-        self._timeout.setInterval(int(timeout_s * 1000))
-        self._timeout.timeout.connect(self.give_up)
+        self._settle = single_shot(SCREENSHOT_SETTLE_MS, self.capture)
+        self._timeout = single_shot(int(timeout_s * 1000), self.give_up)
         self._timeout.start()
         bridge.snapshot_applied.connect(self.on_snapshot)
 

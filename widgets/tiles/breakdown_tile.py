@@ -149,7 +149,6 @@ class BreakdownTile(PaintedTile):
         return tuple(rows)
 
     def _costs(self, catalog: Catalog, why: Explanation) -> tuple[CostRow, ...]:
-        tr = self.context.tr
         rows = []
         for k in why.costliest(self.options.count):
             kpi = catalog.kpi(k.kpi)

@@ -131,7 +131,7 @@ class RankingTile(PaintedTile):
         return f"{self.context.tr('Local estimate differed for')} {len(diffs)}: {', '.join(parts)}{more}"
 
     def _title(self, catalog: Catalog, level: str) -> str:
-        tr, opts = self.context.tr, self.options
+        opts = self.options
         base = self.heading(f"{level.title()} ranking")
         if opts.by == "overall" or opts.code is None:
             return base
