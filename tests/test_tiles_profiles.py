@@ -90,3 +90,16 @@ def test_tile_shows_data_whole_on_any_profile(qtbot, qtlog, request, name: str, 
     warnings = [r.message for r in qtlog.records if r.type.name in ("QtWarningMsg", "QtCriticalMsg")
                 and not r.message.startswith(HARMLESS_QT)]
     assert not warnings, f"{name} on {profile}: Qt warnings {warnings}"
+
+
+def test_ranking_names_take_the_room_flags_do_not_need(qtbot, city_snapshot) -> None:  # type: ignore[no-untyped-def]
+    """A city's 300 hospitals on half a 1080p screen (as in layouts/city_crisis.toml), ten long grade names in wide chips:
+    names shrink to one size that fits rather than all becoming "Saraswati Hospi…", and a
+    flag keeps its count whole ("⚠ 1 not reported")."""
+    record = render(qtbot, "ranking", {**CITY_EXAMPLE_OPTIONS["ranking"], "mode": "all", "count": 300}, city_snapshot, (950, 960))
+    names = {e.name for e in city_snapshot.catalog.entities}
+    painted = [t for t in record["painted"] if t.get("full_text", t["text"]) in names]
+    cut = [t for t in painted if t["text"] != t.get("full_text", t["text"])]
+    assert len(painted) >= 10 and len(cut) <= len(painted) // 5, f"{len(cut)} of {len(painted)} names cut: {cut[:3]}"
+    assert len({t["size"] for t in painted}) == 1, "every name in the column at one size"
+    assert not [t for t in record["elided"] if "not reported" in t]

@@ -21,14 +21,17 @@ from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
 from ..data_age import DataAge, hh_mm, short_day, snapshot_age
-from ..fitted_text import paint_fitted_heading
+from ..fitted_text import fitted_size, paint_fitted_heading
 from ..kpi_figures import grade_for, movement, placed, period_label
-from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip, grade_chip_width
+from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 
 UP, DOWN = "#009e73", "#d55e00"
 SCROLL_FPS = 25
+FLAGS_SHARE = 0.45  # the most of a row's middle that a flag ("⚠ 1 not reported") may take from the name
+GRADE_SHARE = 0.18  # the most of a row a grade chip may take; the place's name needs the room more
+NAME_MINIMUM = 0.65  # names shrink to this share of the row's text size before any is cut
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class RankingTile(PaintedTile):
     def __init__(self, options: RankingOptions, context: TileContext, parent: QWidget | None = None) -> None:
         super().__init__(options, context, parent)
         self.scroll_offset = 0.0  # pixels into the cyclic list
+        self._name_px_key: tuple[int, int, int] | None = None
+        self._name_px_value = 0
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(1000 // SCROLL_FPS)
         self._scroll_timer.timeout.connect(self._scroll_step)
@@ -222,16 +227,17 @@ class RankingTile(PaintedTile):
         rank_w, move_w, score_w = w * 0.08, w * 0.09, w * 0.12
         chip = h * 0.78
         # Wide enough for the catalog's longest grade name ("Pragatisheel"), but never more
-        # than a quarter of the row: a longer name shrinks inside its chip instead.
-        chip_w = max(chip, min(grade_chip_width(grades, self._chip_px(chip)), w * 0.25))
+        # than GRADE_SHARE of the row: a longer name shrinks inside its chip instead.
+        chip_w = max(chip, min(grade_chip_width(grades, self._chip_px(chip)), w * GRADE_SHARE))
         x = rect.left()
         cols = {"rank": QRectF(x, 0, rank_w, h), "move": QRectF(x + rank_w + h * 0.2, 0, move_w, h)}
         grade_x = rect.right() - chip_w
         score_x = grade_x - h * 0.35 - score_w
         name_x = cols["move"].right() + h * 0.2
         name_w = score_x - name_x - h * 0.3
-        cols["name"] = QRectF(name_x, 0, name_w * 0.62, h)
-        cols["flags"] = QRectF(name_x + name_w * 0.62, 0, name_w * 0.38, h)
+        # name and flags share the middle row by row: a row without flags gives its name
+        # the whole width, a flagged row gives its flags only what they need (_paint_row)
+        cols["name"] = QRectF(name_x, 0, name_w, h)
         cols["score"] = QRectF(score_x, 0, score_w, h)
         cols["grade"] = QRectF(grade_x, (h - chip) / 2, chip_w, chip)
         return cols
@@ -293,6 +299,25 @@ class RankingTile(PaintedTile):
                 self._paint_row(painter, cols, rows_rect.top() + i * h, h, row, i, model.grades)
         painter.restore()
 
+    @staticmethod
+    def _flags_width(flags: str, size: int, h: float, middle_w: float) -> float:
+        """What a row's flags take from the right of its name: only what they need, at most FLAGS_SHARE."""
+        if not flags:
+            return 0.0
+        return min(text_width(flags, int(size * 0.7)) + h * 0.3, middle_w * FLAGS_SHARE)
+
+    def _name_px(self, size: int, h: float, middle_w: float) -> int:
+        """One size for every name in the column: the largest (down to fitted_size's minimum) at
+        which the longest fits beside its flags, so "Saraswati Hospi…" shrinks rather than naming
+        no one and the column does not jump between sizes. Cached per model and width."""
+        model = self.model
+        key = (id(model), size, round(middle_w))
+        if self._name_px_key != key and isinstance(model, RankingModel):
+            self._name_px_key = key
+            self._name_px_value = min((fitted_size(r.name, size, middle_w - self._flags_width(r.flags, size, h, middle_w) - h * 0.2, minimum=NAME_MINIMUM)
+                                       for r in model.rows), default=size)
+        return self._name_px_value
+
     def _paint_row(self, painter: QPainter, cols: dict[str, QRectF], y: float, h: float, row: RankRow, i: int,
                    grades: tuple[str, ...]) -> None:
         size = int(min(self.scale.body, h * 0.62))
@@ -315,9 +340,13 @@ class RankingTile(PaintedTile):
 
         draw_text(painter, at("rank"), row.rank, size, bold=True, align=ALIGN_RIGHT)
         draw_text(painter, at("move"), row.move, int(size * 0.85), fg=row.move_colour, bold=True, align=ALIGN_CENTER)
-        draw_text(painter, at("name"), row.name, size, bold=row.highlighted)
+        middle = at("name")
+        name_w = middle.width() - self._flags_width(row.flags, size, h, middle.width())
         if row.flags:
-            draw_text(painter, at("flags"), row.flags, int(size * 0.7), fg=theme.FRESHNESS_COLOURS["late"])
+            draw_text(painter, QRectF(middle.left() + name_w, middle.top(), middle.width() - name_w, middle.height()),
+                      row.flags, int(size * 0.7), fg=theme.FRESHNESS_COLOURS["late"], align=ALIGN_RIGHT)
+        middle.setWidth(name_w)
+        draw_text(painter, middle, row.name, self._name_px(size, h, at("name").width()), bold=row.highlighted)
         draw_text(painter, at("score"), row.score, size, bold=True, align=ALIGN_RIGHT)
         grade_chip(painter, at("grade"), row.grade, self._chip_px(at("grade").height()), grades)
 
