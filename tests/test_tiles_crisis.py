@@ -424,3 +424,20 @@ def test_alerts_tile_says_how_long_in_the_walls_language_and_never_for_0_min(qtb
     # an alert that began this minute (F-0002's only report, received now) is not "for 0 min"
     assert since["en"][1] == "for under a minute" and since["hi"][1] == "एक मिनट से कम से"
     assert not any("for" in s for language in ("hi", "gu") for s in since[language])
+
+
+def test_alerts_tile_counts_the_rest_in_the_walls_language(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from cmwall.wall.audit import recording, tile_record
+
+    cat = catalog([{"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
+                    "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}}], facilities=3)
+    rows = [("STK.O2", f"F-000{i}", "2026-11-22T10:00", 9, at(0.5)) for i in (1, 2, 3)]
+    tile = AlertsTile(AlertsOptions(count=1), TileContext(language="hi", now=lambda: NOW))
+    qtbot.addWidget(tile)
+    tile.resize(640, 480)
+    tile.show()
+    tile.apply(snapshot(cat, rows))
+    with recording() as painted:
+        tile.grab()
+    texts = tile_record(tile, painted, None)["texts"]
+    assert "+2 और" in texts and not any("more" in t for t in texts)

@@ -177,7 +177,7 @@ class AlertsTile(PaintedTile):
             fg = theme.ALERT_COLOURS[level] if count else theme.TEXT_DIM
             x += draw_text(painter, QRectF(x, y, rect.right() - x, body * 1.5), label, body, fg=fg, bold=True) + body
         if model.more:
-            draw_text(painter, QRectF(rect.left(), y, rect.width(), body * 1.5), f"+{model.more} {tr('more')}", small,
+            draw_text(painter, QRectF(rect.left(), y, rect.width(), body * 1.5), tr("+{n} more").format(n=model.more), small,
                       fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
         y += body * 1.7
         row_h = min(body * 2.6, (rect.bottom() - y) / max(1, len(model.rows)))
