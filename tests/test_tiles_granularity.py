@@ -111,6 +111,18 @@ def test_kpi_tile_sums_hospitals_and_says_how(qtbot) -> None:  # type: ignore[no
     assert re.fullmatch(rf"[▲▼=] .* since {before[11:16]} \((better|worse)\)|= no change since {before[11:16]}", m.change), m.change
 
 
+
+def test_kpi_change_names_the_day_when_the_wall_is_on_another(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Shown the next day (an --as-of, or a store silent overnight), hourly figures' change is
+    "since 22 Nov 10:53", never a bare "since 10:53" that reads as this morning's."""
+    rows = hospital_rows()
+    today = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), kpi="BEDS.FREE").model
+    next_day = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), now=NOW + timedelta(hours=20),
+                     kpi="BEDS.FREE").model
+    clock = re.search(r"since (\d\d:\d\d) ", today.change)
+    assert clock is not None, today.change
+    assert f"since 22 Nov {clock.group(1)} " in next_day.change and next_day.value == today.value
+
 def test_kpi_tile_says_it_in_hindi(qtbot) -> None:  # type: ignore[no-untyped-def]
     rows = hospital_rows()
     stale = sum(1 for r in latest_by_hospital(rows, NOW).values() if r[4] + 3600 <= NOW.timestamp())

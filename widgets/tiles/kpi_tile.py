@@ -68,12 +68,13 @@ def change_text(kpi: Kpi, delta: float, number: str, since: str, tr: Translate) 
     return f"{arrow} {number} {since_words} ({verdict})", BETTER if good else WORSE
 
 
-def since_label(hist: rollup.History, before: int, last: int, tr: Translate) -> str:
+def since_label(hist: rollup.History, before: int, last: int, tr: Translate, now: datetime | None = None) -> str:
     """The previous point in the data's own granularity: a month or day by its period,
-    an instant by its time ('10:32', or '21 Nov 10:32' on another day)."""
+    an instant by its time ('10:32', or '21 Nov 10:32' on another day than the wall's
+    `now`: on 3 Dec a bare '00:59' would be read as this morning's, not 2 Dec's)."""
     granularity = granularity_of(hist.periods[last])
     if granularity == "instant":
-        previous, latest = _moment(hist.seconds[before]), _moment(hist.seconds[last])
+        previous, latest = _moment(hist.seconds[before]), now or _moment(hist.seconds[last])
     else:
         previous, latest = period_start(hist.periods[before]), period_start(hist.periods[last])
     return previous_label(granularity, previous, latest, tr)
@@ -156,7 +157,7 @@ class KpiTile(PaintedTile):
             last, before = known[-1], known[-2]
             delta = hist.values[last] - hist.values[before]
             change, colour = change_text(kpi, delta, self.context.number(abs(delta), kpi.unit),
-                                         since_label(hist, before, last, tr), tr)
+                                         since_label(hist, before, last, tr, now), tr)
         grades = tuple(name for name, _ in catalog.ranking.grades)
         return KpiModel(
             title=self.heading(self.context.name(kpi)),
