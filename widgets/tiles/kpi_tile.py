@@ -143,7 +143,7 @@ class KpiTile(PaintedTile):
         target = ""
         if kpi.target is not None:
             whole = float(kpi.target).is_integer()
-            target = f"{tr('Target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if whole else None)} {kpi.unit}".rstrip()
+            target = f"{tr('Target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if whole else None)} {tr(kpi.unit) if kpi.unit else ''}".rstrip()
             if ach is not None:
                 target += f" · {tr('achievement')} {ach * 100:.0f}%"
         marks, _ = kpi_marks(snapshot.ranking, kpi.code, None if code == catalog.state.code else code)
@@ -163,7 +163,7 @@ class KpiTile(PaintedTile):
             title=self.heading(self.context.name(kpi)),
             subtitle=subtitle,
             value=self.context.number(value, kpi.unit),
-            unit=kpi.unit,
+            unit=tr(kpi.unit) if kpi.unit else "",  # the wall's words for the catalog's unit ("beds" → "बिस्तर")
             target=target,
             grade=grade_for(catalog, marks) if marks is not None and kpi.scoring else None,
             grades=grades,

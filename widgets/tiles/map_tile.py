@@ -158,7 +158,7 @@ class MapTile(PaintedTile):
                 return TileMessage(self.heading("District map"), f"{tr('unknown KPI')} {opts.kpi or '—'}")
             title = self.heading(self.context.name(kpi, kpi.code))
             age = kpi_age(snapshot, kpi, codes, now, tr) if districts else marker_age or snapshot_age(snapshot, now, tr)
-            legend_title = f"{tr('latest value')} ({kpi.unit})" if kpi.unit else tr("latest value")
+            legend_title = f"{tr('latest value')} ({tr(kpi.unit)})" if kpi.unit else tr("latest value")
             if colour_districts:
                 colouring = by_kpi(kpi, snapshot.series.get(kpi.code), codes, self._number, self.context.thresholds, tr)
             else:

@@ -269,7 +269,8 @@ class TrendTile(PaintedTile):
         s = self.scale
         # Many KPI names already end with their unit, e.g. "… (%)": say it once.
         says_unit = not model.unit or f"({model.unit})" in model.title
-        self.paint_heading(painter, model.title if says_unit else f"{model.title} ({model.unit})", model.age)
+        unit = self.context.tr(model.unit) if model.unit else ""  # in the wall's words ("beds" → "बिस्तर")
+        self.paint_heading(painter, model.title if says_unit else f"{model.title} ({unit})", model.age)
         size, h = s.small, s.small * 1.6
         for r, row in enumerate(self._legend_rows()):
             x, top = rect.left(), rect.top() + r * h
