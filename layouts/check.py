@@ -61,6 +61,11 @@ def run(args: argparse.Namespace) -> int:
     problems = [*problems, *maps.problems]
     for note in maps.notes:
         print(note)
+    if catalog.orphans:
+        names = ", ".join(f"{e.name} ({e.code})" for e in catalog.orphans[:10])
+        more = f" and {len(catalog.orphans) - 10} more" if len(catalog.orphans) > 10 else ""
+        print(f"{layout.path}: note: the catalog has {len(catalog.orphans)} entities whose parent does not lead up to "
+              f"the state; the wall counts them under the state: {names}{more}")
     if problems:
         print("\n".join(str(p) for p in problems), file=sys.stderr)
         return EXIT_PROBLEMS

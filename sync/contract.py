@@ -9,6 +9,7 @@ end up inside the immutable snapshot handed to the GUI thread.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from functools import cached_property
@@ -162,12 +163,33 @@ class Catalog(Model):
 
     @cached_property
     def children_by_parent(self) -> dict[str, tuple[Entity, ...]]:
-        """Parent code -> its direct children (a facility may be parented to the state)."""
+        """Parent code -> its direct children: the tree every roll-up walks.
+
+        An entity whose parent is missing, unknown, itself, or one of its own descendants
+        (a cycle) hangs from the state instead, so it is counted once and a roll-up always
+        ends; `orphans` names them for `check` and the log."""
         children: dict[str, list[Entity]] = {}
         for e in self.entities:
-            if e.parent is not None:
-                children.setdefault(e.parent, []).append(e)
+            if e.code == self.state.code:
+                continue
+            children.setdefault(self._tree_parent(e), []).append(e)
         return {code: tuple(kids) for code, kids in children.items()}
+
+    @cached_property
+    def orphans(self) -> tuple[Entity, ...]:
+        """Entities whose `parent` does not lead up to the state (unknown, or a cycle)."""
+        return tuple(e for e in self.entities if e.code != self.state.code and e.parent != self._tree_parent(e))
+
+    def _tree_parent(self, entity: Entity) -> str:
+        seen = {entity.code}
+        parent = entity.parent
+        while parent is not None and parent != self.state.code:
+            above = self.entities_by_code.get(parent)
+            if above is None or above.code in seen:
+                return self.state.code  # unknown parent, or a cycle
+            seen.add(above.code)
+            parent = above.parent
+        return entity.parent if parent == self.state.code and entity.parent is not None else self.state.code
 
     def children_of(self, code: str) -> tuple[Entity, ...]:
         return self.children_by_parent.get(code, ())
@@ -201,6 +223,12 @@ class Observation(Model):
     period: str
     value: float | None
     reported_at: datetime
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        # NaN, Infinity or 1e400 is no figure: taken as "not available", never summed or shown.
+        return v if v is None or math.isfinite(v) else None
 
     @field_validator("period")
     @classmethod

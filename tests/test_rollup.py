@@ -121,3 +121,30 @@ def test_a_place_that_never_reports_one_side_of_a_pair_is_not_counted_as_silent(
     assert figure(cat, series["VENT.USED"], used, "9", at(12, 0)).missing == 1
     # a KPI outside any pair is expected of every hospital
     assert figure(cat, series["ADMIT"], admit, "9", at(12, 0)).missing == 2
+
+
+def test_unknown_or_cyclic_parents_hang_from_the_state_and_every_roll_up_ends() -> None:
+    cat = Catalog.model_validate({
+        "revision": "t", "state": {"code": "9", "name": "Uttar Pradesh"},
+        "entities": [
+            {"code": "A", "name": "A", "level": "facility", "parent": "B"},
+            {"code": "B", "name": "B", "level": "facility", "parent": "A"},  # a cycle
+            {"code": "C", "name": "C", "level": "facility", "parent": "NOWHERE"},
+            {"code": "D", "name": "D", "level": "facility", "parent": "D"},  # itself
+        ],
+        "kpis": [{"code": "BEDS", "name": "Beds", "scheme": "S", "level": "facility", "aggregate": "sum"}],
+    })
+    series = apply_rows({}, [("BEDS", code, "2026-11-22T10:00", 100.0, at(10, 5).timestamp()) for code in "ABCD"])
+    total = figure(cat, series["BEDS"], cat.kpis[0], "9", at(12, 0))
+    assert total.value == 400.0 and total.places == 4
+    assert {e.code for e in cat.orphans} == {"A", "B", "C", "D"}
+    assert history(cat, series["BEDS"], cat.kpis[0], "9", at(12, 0), 5).values == (400.0,)
+
+
+def test_infinite_or_nan_values_are_not_available_rather_than_figures() -> None:
+    from cmwall.sync.contract import Observation
+
+    for raw in ("Infinity", "-Infinity", "NaN", 1e400):
+        obs = Observation.model_validate({"kpi": "K", "entity": "E", "period": "2026-10", "value": raw,
+                                          "reported_at": "2026-11-01T10:00:00+05:30"})
+        assert obs.value is None
