@@ -57,13 +57,17 @@ class Figure:
 NO_FIGURE = Figure(None, None, 0, 0, 0, None, None, None)
 
 
-def _combine(method: str, values: list[float]) -> float | None:
+def _combine(method: str, values: list[float], places: list[int]) -> float | None:
+    """Children's values made one. A mean is over the reporting places themselves, each
+    child's value weighted by how many places it stands for, so "mean of 10 facilities"
+    is the mean of those ten, not of two districts' means."""
     if not values:
         return None
     if method == "sum":
         return math.fsum(values)
     if method == "mean":
-        return math.fsum(values) / len(values)
+        weights = [max(1, n) for n in places]
+        return math.fsum(v * w for v, w in zip(values, weights)) / sum(weights)
     if method == "min":
         return min(values)
     if method == "max":
@@ -136,7 +140,8 @@ def _figure(catalog: Catalog, series: KpiSeries | None, latest: np.ndarray | Non
         missing += part.missing
         if part.value is not None:
             parts.append(part)
-    value = _combine(kpi.aggregate_method, [p.value for p in parts if p.value is not None])
+    value = _combine(kpi.aggregate_method, [p.value for p in parts if p.value is not None],
+                     [p.places for p in parts if p.value is not None])
     if value is None:
         return Figure(None, kpi.aggregate_method, 0, 0, missing, None, None, None)
     periods = [p.period for p in parts if p.period]
@@ -241,8 +246,14 @@ def history(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, m
     combined = _rolled(catalog, series, kpi, entity, ncols, limit)
     if combined is None:
         return EMPTY_HISTORY
-    values, newest, updated = combined
-    cols = np.flatnonzero(updated)[-count:]
+    values, newest, updated, places = combined
+    shown = updated
+    if kpi.aggregate_method == "sum" and updated.any():
+        # A sum over fewer places is not comparable: at the start of the kept history only
+        # the places that reported in its first hours are known, and a steady total would
+        # climb as the others appear. Points with under 90 % of the places are left out.
+        shown = updated & (places >= 0.9 * places[np.flatnonzero(updated)[-1]])
+    cols = np.flatnonzero(shown)[-count:]
     return History(
         tuple(series.periods[int(c)] for c in cols),
         tuple(float(x) for x in newest[cols]),
@@ -251,7 +262,7 @@ def history(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, m
     )
 
 
-Track = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, newest seconds, updated mask
+Track = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # values, newest seconds, updated mask, places
 
 
 def _track(series: KpiSeries, rows: list[int], ncols: int, limit: float) -> Track:
@@ -265,7 +276,7 @@ def _track(series: KpiSeries, rows: list[int], ncols: int, limit: float) -> Trac
     safe = np.where(known, index, 0)
     values = np.where(known, np.take_along_axis(series.values[rows, :ncols], safe, axis=1), np.nan)
     newest = np.where(known, np.take_along_axis(seconds, safe, axis=1), np.nan)
-    return values, newest, observed
+    return values, newest, observed, (~np.isnan(values)).astype(np.float64)
 
 
 def _rolled(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, ncols: int, limit: float) -> Track | None:
@@ -288,11 +299,18 @@ def _rolled(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, ncols: i
     values = np.vstack([t[0] for t in tracks])
     newest = np.vstack([t[1] for t in tracks])
     updated = np.vstack([t[2] for t in tracks]).any(axis=0)
+    places = np.vstack([t[3] for t in tracks])  # how many places each child's value stands for
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are handled below
-        reducer = {"sum": np.nansum, "mean": np.nanmean, "min": np.nanmin, "max": np.nanmax}[kpi.aggregate_method or "mean"]
-        combined = reducer(values, axis=0)
+        method = kpi.aggregate_method or "mean"
+        if method == "mean":  # over the places themselves, as `_combine`
+            weights = np.where(np.isnan(values), 0.0, np.maximum(places, 1.0))
+            combined = np.nansum(values * weights, axis=0) / weights.sum(axis=0)
+        else:
+            reducer = {"sum": np.nansum, "min": np.nanmin, "max": np.nanmax}[method]
+            combined = reducer(values, axis=0)
         any_value = ~np.isnan(values).all(axis=0)
         combined = np.where(any_value, combined, np.nan)
         latest = np.where(any_value, np.nanmax(np.where(np.isnan(newest), -np.inf, newest), axis=0), np.nan)
-    return combined, latest, updated & any_value
+    counted = np.where(np.isnan(values), 0.0, places).sum(axis=0)
+    return combined, latest, updated & any_value, counted
