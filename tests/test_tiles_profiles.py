@@ -103,3 +103,20 @@ def test_ranking_names_take_the_room_flags_do_not_need(qtbot, city_snapshot) -> 
     assert len(painted) >= 10 and len(cut) <= len(painted) // 5, f"{len(cut)} of {len(painted)} names cut: {cut[:3]}"
     assert len({t["size"] for t in painted}) == 1, "every name in the column at one size"
     assert not [t for t in record["elided"] if "not reported" in t]
+
+
+def test_attention_stacks_its_lists_in_a_tall_narrow_tile(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    """A third of a 1080p screen, full height (layouts/cm_residence.toml): side by side the
+    two lists cut every KPI name ("Village land records …") above an empty half tile;
+    stacked at full width they are whole."""
+    record = render(qtbot, "attention", EXAMPLE_OPTIONS["attention"], demo_snapshot, (620, 960))
+    assert record["state"] == "ok" and len(record["texts"]) > 10
+    # only the longest ("Vanbandhu Kalyan Yojana expenditure against allocation (%)") may still give way
+    assert len(record["elided"]) <= 1, record["elided"]
+    wide = render(qtbot, "attention", EXAMPLE_OPTIONS["attention"], demo_snapshot, SIZES["4K-wide"])
+
+    def heading_tops(rec: dict[str, Any]) -> list[float]:
+        return [t["rect"][1] for t in rec["painted"] if t["text"].startswith(("Biggest falls", "Bottom quarter", "Lowest quarter"))]
+
+    assert len(set(heading_tops(record))) == 2, "stacked: one list's heading below the other's"
+    assert len(set(heading_tops(wide))) == 1, "a wide tile keeps them side by side"

@@ -22,13 +22,14 @@ from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..data_age import DataAge, snapshot_age
-from ..fitted_text import draw_fitted, paint_fitted_heading
+from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..kpi_figures import kpi_marks, period_label
 from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
 from ..registry import register
 
 DOWN, LOW = "#d55e00", "#e69f00"
+STACK_BELOW_EMS = 24  # side by side, a list narrower than this many row-text sizes cuts its KPI names
 
 
 @dataclass(frozen=True)
@@ -149,22 +150,42 @@ class AttentionTile(PaintedTile):
         paint_fitted_heading(painter, self.heading_rect(), self.pad, model.title, model.age, self.scale.title, self.scale.small)
         gap = self.scale.body
         half = (rect.width() - gap) / 2
+        size = self._row_size()
+        falls_h, bottom_h = self._list_height(len(model.falls)), self._list_height(len(model.bottom))
+        # A tall narrow tile (a third of a 1080p screen) stacks the two lists at full width
+        # when both fit: side by side their KPI names were cut to "Village land records …"
+        # above an empty half tile.
+        if half < size * STACK_BELOW_EMS and falls_h + gap + bottom_h <= rect.height():
+            self._paint_list(painter, QRectF(rect.left(), rect.top(), rect.width(), falls_h), model.falls_heading, model.falls, DOWN, model.empty_text)
+            top = rect.top() + falls_h + gap
+            self._paint_list(painter, QRectF(rect.left(), top, rect.width(), rect.bottom() - top), model.bottom_heading, model.bottom, LOW, model.empty_text)
+            return
         self._paint_list(painter, QRectF(rect.left(), rect.top(), half, rect.height()), model.falls_heading, model.falls, DOWN, model.empty_text)
         self._paint_list(painter, QRectF(rect.left() + half + gap, rect.top(), half, rect.height()), model.bottom_heading, model.bottom, LOW, model.empty_text)
 
+    def _row_size(self) -> int:
+        return int((self.scale.small + self.scale.body) / 2)
+
+    def _list_height(self, rows: int) -> float:
+        """A list's heading and rows (one row for the calm message when it has none)."""
+        size = self._row_size()
+        return size * 1.8 + max(rows, 1) * size * 2.0
+
     def _paint_list(self, painter: QPainter, rect: QRectF, heading: str, rows: tuple[AttentionRow, ...], tint: str, empty: str) -> None:
         draw_fitted(painter, QRectF(rect.left(), rect.top(), rect.width(), self.scale.small * 1.5), heading, self.scale.small, fg=tint, bold=True)
-        size = int((self.scale.small + self.scale.body) / 2)
+        size = self._row_size()
         row_h = size * 2.0
         y = rect.top() + size * 1.8
         if not rows:
             draw_text(painter, QRectF(rect.left(), y, rect.width(), row_h), f"✓ {empty}", size, fg=theme.TEXT_DIM)
         note_w, marks_w = size * 3.6, size * 2.6
+        name_w = rect.width() - note_w - marks_w
+        # one size for the list's names: the largest at which the longest fits, a little smaller than the rest
+        name_px = min((fitted_size(r.name, size, name_w - size * 0.3) for r in rows), default=size)
         for row in rows:
             if y + row_h > rect.bottom() + 1:
                 break
-            name_w = rect.width() - note_w - marks_w
-            draw_text(painter, QRectF(rect.left(), y, name_w - size * 0.3, row_h), row.name, size)
+            draw_text(painter, QRectF(rect.left(), y, name_w - size * 0.3, row_h), row.name, name_px)
             draw_text(painter, QRectF(rect.left() + name_w, y, marks_w, row_h), row.marks, size, bold=True, align=ALIGN_RIGHT)
             draw_text(painter, QRectF(rect.right() - note_w, y, note_w, row_h), row.note, size, fg=tint, bold=True, align=ALIGN_RIGHT)
             y += row_h
