@@ -140,7 +140,12 @@ def _figure(catalog: Catalog, series: KpiSeries | None, latest: np.ndarray | Non
         missing += part.missing
         if part.value is not None:
             parts.append(part)
-    value = _combine(kpi.aggregate_method, [p.value for p in parts if p.value is not None],
+    return _made_from(kpi, parts, missing)
+
+
+def _made_from(kpi: Kpi, parts: list[Figure], missing: int) -> Figure:
+    """The figure `parts` (children's figures with a value) make by the KPI's aggregate."""
+    value = _combine(kpi.aggregate_method or "", [p.value for p in parts if p.value is not None],
                      [p.places for p in parts if p.value is not None])
     if value is None:
         return Figure(None, kpi.aggregate_method, 0, 0, missing, None, None, None)
@@ -202,6 +207,37 @@ def figures(catalog: Catalog, series: Mapping[str, KpiSeries], kpi: Kpi, entitie
     latest = _latest_columns(one, moment.timestamp()) if one is not None else None
     stale_before = _stale_before(kpi, moment)
     return {code: _figure(catalog, one, latest, kpi, code, moment, stale_before) for code in entities}
+
+
+def pair_figures(catalog: Catalog, series: Mapping[str, KpiSeries], used: Kpi, total: Kpi, entities: list[str],
+                 moment: datetime) -> dict[str, tuple[Figure, Figure]]:
+    """(used, total) of a capacity pair for each entity. Made from children, both sides
+    add up only the places that report both: a hospital that sends its total but not its
+    occupied beds must not make a district look emptier than it is."""
+    one_used, one_total = series.get(used.code), series.get(total.code)
+    limit = moment.timestamp()
+    latest_used = _latest_columns(one_used, limit) if one_used is not None else None
+    latest_total = _latest_columns(one_total, limit) if one_total is not None else None
+    stale_used, stale_total = _stale_before(used, moment), _stale_before(total, moment)
+
+    def both(code: str) -> tuple[Figure, Figure]:
+        u = _figure(catalog, one_used, latest_used, used, code, moment, stale_used)
+        t = _figure(catalog, one_total, latest_total, total, code, moment, stale_total)
+        if not (u.rolled_up and t.rolled_up):
+            return u, t  # the place's own reports (or one side own: shown as they are)
+        matched: list[tuple[Figure, Figure]] = []
+        missing_used = missing_total = 0
+        for child in catalog.children_of(code):
+            if used.level is not None and LEVEL_DEPTH.get(child.level, 9) > LEVEL_DEPTH.get(used.level, 9):
+                continue
+            cu, ct = both(child.code)
+            missing_used, missing_total = missing_used + cu.missing, missing_total + ct.missing
+            if cu.value is not None and ct.value is not None:
+                matched.append((cu, ct))
+        return (_made_from(used, [m[0] for m in matched], missing_used),
+                _made_from(total, [m[1] for m in matched], missing_total))
+
+    return {code: both(code) for code in entities}
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,29 @@ def test_infinite_or_nan_values_are_not_available_rather_than_figures() -> None:
         obs = Observation.model_validate({"kpi": "K", "entity": "E", "period": "2026-10", "value": raw,
                                           "reported_at": "2026-11-01T10:00:00+05:30"})
         assert obs.value is None
+
+
+def test_a_pair_adds_up_only_the_places_that_report_both_sides() -> None:
+    from cmwall.sync.rollup import pair_figures
+
+    cat = Catalog.model_validate({
+        "revision": "t", "state": {"code": "9", "name": "Uttar Pradesh"},
+        "entities": [{"code": f"H{i}", "name": f"H{i}", "level": "facility", "parent": "9"} for i in range(4)],
+        "kpis": [
+            {"code": "ICU.USED", "name": "ICU in use", "scheme": "S", "level": "facility", "aggregate": "sum",
+             "capacity_of": "ICU.CAP", "frequency": "PT1H"},
+            {"code": "ICU.CAP", "name": "ICU beds", "scheme": "S", "level": "facility", "aggregate": "sum",
+             "frequency": "P1D"},
+        ],
+    })
+    t = at(10, 5).timestamp()
+    rows = [("ICU.USED", "H0", "2026-11-22T10:00", 10.0, t), ("ICU.CAP", "H0", "2026-11-22", 10.0, t),
+            ("ICU.USED", "H1", "2026-11-22T10:00", 20.0, t), ("ICU.CAP", "H1", "2026-11-22", 20.0, t),
+            ("ICU.CAP", "H2", "2026-11-22", 50.0, t),  # sends its total only
+            ("ICU.USED", "H3", "2026-11-22T10:00", 40.0, t)]  # sends its occupied beds only
+    series = apply_rows({}, rows)
+    used, total = pair_figures(cat, series, cat.kpis[0], cat.kpis[1], ["9", "H2"], at(11, 0))["9"]
+    assert (used.value, total.value) == (30.0, 30.0)  # full, not 70 of 80 (42 % full, 50 free)
+    assert used.places == total.places == 2
+    h2_used, h2_total = pair_figures(cat, series, cat.kpis[0], cat.kpis[1], ["H2"], at(11, 0))["H2"]
+    assert h2_used.value is None and h2_total.value == 50.0  # a place's own side stays as it is

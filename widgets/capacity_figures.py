@@ -21,7 +21,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from ..sync.contract import Catalog, Kpi
-from ..sync.rollup import Figure, figures
+from ..sync.rollup import Figure, figures, pair_figures
 from ..sync.series import KpiSeries
 from ..sync.thresholds import SEVERITY, AlertLevel, Thresholds, capacity_pairs, kpi_band, kpi_level, occupancy_level
 
@@ -164,8 +164,9 @@ def capacity_rows(
     """One row per place of `level` that reported anything, most critical first."""
     places = places_of_level(catalog, level)
     # each KPI's figures for every place at once: its latest columns are found once, not per place
-    used_of = [figures(catalog, series, p.used, places, moment) for p in pairs]
-    total_of = [figures(catalog, series, p.total, places, moment) for p in pairs]
+    paired = [pair_figures(catalog, series, p.used, p.total, places, moment) for p in pairs]
+    used_of = [{place: both[0] for place, both in found.items()} for found in paired]
+    total_of = [{place: both[1] for place, both in found.items()} for found in paired]
     stock_of = [figures(catalog, series, s.kpi, places, moment) for s in stocks]
     rows = []
     for place in places:
@@ -175,11 +176,11 @@ def capacity_rows(
         newest = _newest(every)
         if newest is None:
             continue  # nothing reported for this place: the freshness badge says so
-        pair_figures = tuple(_pair_figure(u, t, thresholds) for u, t in used_total)
+        pair_cells = tuple(_pair_figure(u, t, thresholds) for u, t in used_total)
         stock_levels = tuple(_stock_figure(s.kpi, f, thresholds) for s, f in zip(stocks, stock_figures))
-        worst = max([x.level for x in (*pair_figures, *stock_levels)], key=lambda lv: SEVERITY[lv], default=None)
+        worst = max([x.level for x in (*pair_cells, *stock_levels)], key=lambda lv: SEVERITY[lv], default=None)
         late = max((f.stale for f in every), default=0)
-        rows.append(CapacityRow(place, pair_figures, stock_levels, worst, newest, late))
+        rows.append(CapacityRow(place, pair_cells, stock_levels, worst, newest, late))
     rows.sort(key=sort_key)
     return rows
 
