@@ -190,8 +190,10 @@ def _own(series: KpiSeries | None, latest: np.ndarray | None, kpi: Kpi, entity: 
         return None
     col = int(latest[row])
     value = float(series.values[row, col])
-    reported = float(series.reported_at[row, col])
     period = series.period_at(row, col)
+    reported = float(series.reported_at[row, col])
+    if len(period) > 10:  # a reading taken at an instant is as old as that instant, however late it was sent
+        reported = min(reported, float(series.cell_seconds[row, col]))
     if math.isnan(value):  # reported as not available: the latest word is "unknown"
         return Figure(None, None, 0, 0, 0, period, reported, reported)
     if stale_before is not None:

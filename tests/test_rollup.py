@@ -176,3 +176,11 @@ def test_a_pair_adds_up_only_the_places_that_report_both_sides() -> None:
     assert used.places == total.places == 2
     h2_used, h2_total = pair_figures(cat, series, cat.kpis[0], cat.kpis[1], ["H2"], at(11, 0))["H2"]
     assert h2_used.value is None and h2_total.value == 50.0  # a place's own side stays as it is
+
+
+def test_a_reading_is_as_old_as_its_instant_not_as_its_sending() -> None:
+    cat = catalog()
+    late = apply_rows({}, [("BEDS", "H1", "2026-11-22T10:15", 7.0, at(14, 0).timestamp())])["BEDS"]
+    seen = figure(cat, late, cat.kpis[0], "H1", at(14, 30))
+    assert seen.reported_at == at(10, 15).timestamp()
+    assert seen.stale == 1  # four hours old at 14:30 for an hourly KPI, though sent at 14:00
