@@ -14,6 +14,7 @@ from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import BoundariesError, load_boundaries, normalise_code
 from cmwall.widgets.map_colouring import NO_DATA, by_kpi
 from cmwall.widgets.painted_tile import TileMessage
+from cmwall.sync.series import apply_rows
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile
 
 from .conftest import DEMO_NOW
@@ -112,9 +113,9 @@ def test_kpi_colouring_by_alert_and_no_data(demo_snapshot) -> None:  # type: ign
     catalog = demo_snapshot.catalog
     kpi = catalog.kpi("CMHL.REV.PEND300")
     series = demo_snapshot.series[kpi.code]
-    colouring = by_kpi(kpi, series, ["438", "999"], lambda v, u: f"{v:g}")
-    fills = {f.code: f for f in colouring.fills}
     value = series.latest("438")[1]
+    colouring = by_kpi(kpi, {"438": value, "999": None}, ["438", "999"], lambda v, u: f"{v:g}")
+    fills = {f.code: f for f in colouring.fills}
     expected = "critical" if value > kpi.alert.critical else "warn" if value > kpi.alert.warn else "ok"
     assert fills["438"].key == expected and fills["999"].key == NO_DATA
     assert [e.key for e in colouring.entries] == ["ok", "warn", "critical", NO_DATA]
@@ -133,3 +134,24 @@ def test_map_matches_approved_image(qtbot, demo_snapshot, tile_context, options,
     tile.apply(demo_snapshot)
     QApplication.processEvents()
     assert_matches_approved(tile.grab().toImage(), name)
+
+
+def test_districts_are_coloured_by_their_facilities_when_they_report_none_of_their_own(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A facility-level KPI rolls up to each district by its aggregate; no district stays grey."""
+    from cmwall.sync.contract import Catalog
+    from cmwall.sync.rollup import figures
+
+    catalog = Catalog.model_validate({
+        "revision": "t", "state": {"code": "24", "name": "Gujarat"},
+        "entities": [{"code": "438", "name": "Ahmadabad", "level": "district", "parent": "24"},
+                     {"code": "F1", "name": "F1", "level": "facility", "parent": "438"},
+                     {"code": "F2", "name": "F2", "level": "facility", "parent": "438"}],
+        "kpis": [{"code": "ICU.FREE", "name": "Free ICU beds", "scheme": "S", "level": "facility",
+                  "aggregate": "sum", "alert": {"warn": 10, "critical": 5}}],
+    })
+    kpi = catalog.kpis[0]
+    series = apply_rows({}, [("ICU.FREE", "F1", "2026-11-22T10:00", 2.0, DEMO_NOW.timestamp() - 600),
+                             ("ICU.FREE", "F2", "2026-11-22T10:00", 1.0, DEMO_NOW.timestamp() - 600)])
+    found = figures(catalog, series, kpi, ["438"], DEMO_NOW)
+    colouring = by_kpi(kpi, {c: f.value for c, f in found.items()}, ["438"], lambda v, u: f"{v:g}")
+    assert colouring.fills[0].key == "critical" and colouring.fills[0].text == "‼ 3"

@@ -108,25 +108,15 @@ def by_score(catalog: Catalog, ranking: RankingResult | None, districts: Sequenc
     return _counted(fills, keys)
 
 
-def latest_values(series: KpiSeries | None, codes: Sequence[str]) -> dict[str, float]:
-    """Latest non-null value of each entity that has one."""
-    values: dict[str, float] = {}
-    if series is None:
-        return values
-    for code in codes:
-        latest = series.latest(code)
-        if latest is not None and latest[1] is not None and not math.isnan(latest[1]):
-            values[code] = latest[1]
-    return values
-
-
-def by_kpi(kpi: Kpi, series: KpiSeries | None, districts: Sequence[str], number: Number,
+def by_kpi(kpi: Kpi, values: Mapping[str, float | None], districts: Sequence[str], number: Number,
            thresholds: Thresholds = DEFAULT_THRESHOLDS, tr: Translate = _same) -> Colouring:
-    values = latest_values(series, districts)
+    """Districts by their value of `kpi` (`values`: each district's figure at the moment
+    shown, its own report or rolled up from its facilities; None where unknown)."""
+    known = {code: v for code, v in values.items() if v is not None and not math.isnan(v)}
     band, _ = kpi_band(kpi, thresholds)
     if band is not None:
-        return _by_alert(kpi, band, values, districts, number, tr)
-    return _by_quartile(kpi, values, districts, number)
+        return _by_alert(kpi, band, known, districts, number, tr)
+    return _by_quartile(kpi, known, districts, number)
 
 
 def alert_keys(kpi: Kpi, band: Band, number: Number, tr: Translate = _same) -> list[tuple[str, str]]:

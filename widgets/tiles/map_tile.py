@@ -34,6 +34,7 @@ from ...layouts.tile_options import MapOptions
 from ...sync.contract import Catalog
 from ...sync.snapshot import Snapshot
 from ...sync.thresholds import kpi_band
+from ...sync.rollup import figures
 from ...wall import theme
 from ..base import TileContext
 from ..boundaries import Boundaries, BoundariesError, load_boundaries
@@ -160,7 +161,9 @@ class MapTile(PaintedTile):
             age = kpi_age(snapshot, kpi, codes, now, tr) if districts else marker_age or snapshot_age(snapshot, now, tr)
             legend_title = f"{tr('latest value')} ({tr(kpi.unit)})" if kpi.unit else tr("latest value")
             if colour_districts:
-                colouring = by_kpi(kpi, snapshot.series.get(kpi.code), codes, self._number, self.context.thresholds, tr)
+                found = figures(catalog, snapshot.series, kpi, list(codes), now)  # own reports, else rolled up
+                colouring = by_kpi(kpi, {c: f.value for c, f in found.items()}, codes, self._number,
+                                   self.context.thresholds, tr)
             else:
                 note = tr("the catalog has no districts")
         elif colour_districts:
