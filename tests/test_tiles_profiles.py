@@ -120,3 +120,22 @@ def test_attention_stacks_its_lists_in_a_tall_narrow_tile(qtbot, demo_snapshot) 
 
     assert len(set(heading_tops(record))) == 2, "stacked: one list's heading below the other's"
     assert len(set(heading_tops(wide))) == 1, "a wide tile keeps them side by side"
+
+
+def test_freshness_gives_on_time_departments_the_room_of_the_overdue_column(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+    """A third of a 1080p screen (layouts/cm_residence.toml): "overdue since 24 Oct" sets the
+    width of the status column, but an on-time row's short "on time" leaves its name the
+    room, so "Agriculture, Farmers Welfare & Co-operation" is whole, not "Agriculture, Far…"."""
+    record = render(qtbot, "freshness", EXAMPLE_OPTIONS["freshness"], demo_snapshot, (620, 960))
+    departments = {d.name for d in demo_snapshot.catalog.departments}
+
+    def middle(t: dict[str, Any]) -> float:
+        return t["rect"][1] + t["rect"][3] / 2
+
+    names = [t for t in record["painted"] if t.get("full_text", t["text"]) in departments]
+    on_time_rows = [middle(t) for t in record["painted"] if t["text"] == "on time"]
+    on_time_names = [n for n in names if any(abs(middle(n) - y) < 4 for y in on_time_rows)]
+    assert len(on_time_names) >= 5, record["texts"]
+    cut = [n["full_text"] for n in on_time_names if n["text"] != n.get("full_text", n["text"])]
+    assert not cut, cut
+    assert len({n["size"] for n in on_time_names}) == 1, "on-time names at one size"

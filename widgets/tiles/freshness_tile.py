@@ -25,7 +25,7 @@ from ...wall import theme
 from ..base import TileContext
 from ..data_age import DataAge, snapshot_age
 from ..feeding import GroupFeeding, GroupLevel, feeding
-from ..fitted_text import draw_fitted, paint_fitted_heading
+from ..fitted_text import fitted_size, paint_fitted_heading
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
 from ..painted_tile import PaintedTile
 from ..registry import register
@@ -136,22 +136,38 @@ class FreshnessTile(PaintedTile):
         px0 = int(min(body, row_h * 0.44))
         since_w = max(text_width(r.since, px0, True) for r in model.rows) + small * 0.5
         share_w = max(text_width(r.share, int(px0 * 0.85)) for r in model.rows) + small
+        px = int(min(body, row_h * 0.44))
+        symbol_w = px * 1.6
+        left = rect.left() + symbol_w
+
+        def share_right(row: FeedRow) -> float:
+            # an on-time row's short "on time" leaves its share beside it rather than in the
+            # overdue rows' column, so the name has the room "overdue since 2 Dec 01:40" needs
+            own_since = text_width(row.since, px, row.state != "fresh") + small * 0.5
+            return rect.right() - (since_w if row.state != "fresh" else own_since)
+
+        def name_width(row: FeedRow) -> float:
+            # up to where this row's own share text starts: "Agriculture, Farmers Welfare &
+            # Co-operation" beside a short "10 KPIs" is whole
+            return share_right(row) - text_width(row.share, int(px * 0.85)) - left - small * 1.5
+
+        # one size for the department names, so the column does not jump between sizes; only a
+        # name that would still be cut at 85 % shrinks further, on its own row
+        common_px = max(int(px * 0.85), min((fitted_size(r.name, px, name_width(r)) for r in model.rows), default=px))
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
                 break
             tint = theme.FRESHNESS_COLOURS[row.state]
-            px = int(min(body, row_h * 0.44))
-            symbol_w = px * 1.6
             draw_text(painter, QRectF(rect.left(), y, symbol_w, row_h), theme.FRESHNESS_SYMBOLS[row.state], px, fg=tint, bold=True)
-            left = rect.left() + symbol_w
-            name_w = rect.right() - since_w - share_w - left - small
+            name_w = name_width(row)
+            name_px = min(common_px, fitted_size(row.name, px, name_w))
             half = row_h / 2
             if row.detail:
-                draw_fitted(painter, QRectF(left, y + half * 0.06, name_w, half), row.name, px)
+                draw_text(painter, QRectF(left, y + half * 0.06, name_w, half), row.name, name_px)
                 draw_text(painter, QRectF(left, y + half, name_w, half * 0.9), row.detail, int(px * 0.78), fg=theme.TEXT_DIM)
             else:
-                draw_fitted(painter, QRectF(left, y, name_w, row_h), row.name, px)
-            draw_text(painter, QRectF(rect.right() - since_w - share_w, y, share_w, row_h), row.share, int(px * 0.85),
+                draw_text(painter, QRectF(left, y, name_w, row_h), row.name, name_px)
+            draw_text(painter, QRectF(share_right(row) - share_w, y, share_w, row_h), row.share, int(px * 0.85),
                       fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
             draw_text(painter, QRectF(rect.right() - since_w, y, since_w, row_h), row.since, px, fg=tint,
                       bold=row.state != "fresh", align=ALIGN_RIGHT)
