@@ -139,3 +139,12 @@ def test_freshness_gives_on_time_departments_the_room_of_the_overdue_column(qtbo
     cut = [n["full_text"] for n in on_time_names if n["text"] != n.get("full_text", n["text"])]
     assert not cut, cut
     assert len({n["size"] for n in on_time_names}) == 1, "on-time names at one size"
+
+
+@pytest.mark.parametrize("name", ["kpi", "trend"])
+def test_a_long_kpi_name_shrinks_before_it_is_cut(qtbot, demo_snapshot, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Four KPI tiles across a 1080p screen (layouts/cm_residence.toml): "PMAY-G houses
+    completed against target (%)" is drawn a little smaller, whole, not "…agains…"."""
+    title = "PMAY-G houses completed against target (%)"
+    record = render(qtbot, name, {**EXAMPLE_OPTIONS[name], "kpi": "PMAYG.COMPL"}, demo_snapshot, (470, 320))
+    assert title in record["texts"] and title not in record["elided"], record["texts"][:3]

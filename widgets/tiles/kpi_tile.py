@@ -30,6 +30,7 @@ from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age, kpi_age
+from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
 from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
@@ -202,6 +203,10 @@ class KpiTile(PaintedTile):
         small = self.scale.small
         self.line.setPen(pg.mkPen(theme.ACCENT, width=max(3.0, small * 0.22)))
         self.line.setSymbolSize(max(6.0, small * 0.45))
+
+    def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
+        # a long KPI name shrinks a little before it is cut ("PMAY-G houses completed agains…")
+        paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: KpiModel) -> None:
         s = self.scale

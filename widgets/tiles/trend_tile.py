@@ -30,6 +30,7 @@ from ...sync.snapshot import Snapshot
 from ...wall import i18n, theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age
+from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import figure_words
 from ..paint_kit import colour, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
@@ -264,6 +265,10 @@ class TrendTile(PaintedTile):
         self.target_line.setPen(pg.mkPen(theme.TEXT_DIM, width=max(2.0, small * 0.1), style=Qt.PenStyle.DashLine))
         if isinstance(self.model, TrendModel):
             self._set_axes(self.model)
+
+    def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
+        # a long KPI name shrinks a little before it is cut ("PMAY-G houses completed agains…")
+        paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: TrendModel) -> None:
         s = self.scale
