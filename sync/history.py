@@ -32,6 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from .contract import Catalog
 from .local_store import DB_FILENAME, LocalStore, LocalStoreError
 from .observations import ObservationTable
+from .period_time import IST
 from .ranking.fallback import REASON_MISSING
 from .ranking.result import RankingResult
 from .series import KpiSeries, Row, apply_rows, frozen
@@ -40,7 +41,6 @@ from .worker import choose_shown_ranking, rank_latest_months
 
 log = logging.getLogger(__name__)
 
-IST = timezone(timedelta(hours=5, minutes=30), "IST")  # the wall's time zone
 AS_OF, REPLAY = "as-of", "replay"
 # Why the local estimate is shown when the stored central ranking is newer than the moment.
 REASON_NOT_STORED = "local estimate: central ranking not stored"

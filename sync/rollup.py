@@ -173,15 +173,6 @@ def columns_by(series: KpiSeries, moment: datetime) -> int:
     return count
 
 
-def latest_cell(series: KpiSeries, row: int, moment: datetime) -> int | None:
-    """The column of the entity's latest observation at or before `moment`."""
-    seen = np.flatnonzero(~np.isnan(series.reported_at[row, : columns_by(series, moment)]))
-    for col in seen[::-1]:
-        if period_start(series.period_at(row, int(col))) <= moment:  # an hour's column may end later
-            return int(col)
-    return None
-
-
 def _own(series: KpiSeries | None, latest: np.ndarray | None, kpi: Kpi, entity: str, moment: datetime,
          stale_before: float | None) -> Figure | None:
     """The entity's own latest report at or before `moment`; value None if reported null."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from .contract import Alert, Catalog, Kpi
+from .contract import Catalog, Kpi
 
 AlertLevel = Literal["warn", "critical"]
 SEVERITY: Mapping[str | None, int] = MappingProxyType({None: 0, "warn": 1, "critical": 2})
@@ -102,7 +102,3 @@ def capacity_pairs(catalog: Catalog, thresholds: Thresholds = DEFAULT_THRESHOLDS
             pairs.append((used, total))
             seen.add(used_code)
     return tuple(pairs)
-
-
-def as_alert(band: Band) -> Alert:
-    return Alert(warn=band.warn, critical=band.critical)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
+from ..sync.period_time import IST
 
 
 def seconds_since_midnight_ist(now: datetime) -> float:

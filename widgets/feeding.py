@@ -55,7 +55,6 @@ class GroupFeeding:
         return self.overdue[0] if self.overdue else None
 
 
-DepartmentFeeding = GroupFeeding
 
 
 def kpi_feeding(kpi: Kpi, series: KpiSeries | None, now: datetime) -> KpiFeeding:
