@@ -38,6 +38,17 @@ def period_start(period: str) -> datetime:
     return moment.replace(tzinfo=IST) if moment.tzinfo is None else moment
 
 
+def period_end(period: str) -> datetime:
+    """The moment `period` is over: the next month, the next day; an instant at once."""
+    start = period_start(period)
+    granularity = granularity_of(period)
+    if granularity == "month":
+        return start.replace(year=start.year + (start.month == 12), month=start.month % 12 + 1)
+    if granularity == "day":
+        return start + timedelta(days=1)
+    return start
+
+
 def period_seconds(period: str) -> float:
     """POSIX seconds of the period's start (for time-proportional axes)."""
     return period_start(period).timestamp()

@@ -280,8 +280,11 @@ def history(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, entity: str, m
     if kpi.aggregate_method == "sum" and updated.any():
         # A sum over fewer places is not comparable: at the start of the kept history only
         # the places that reported in its first hours are known, and a steady total would
-        # climb as the others appear. Points with under 90 % of the places are left out.
-        shown = updated & (places >= 0.9 * places[np.flatnonzero(updated)[-1]])
+        # climb as the others appear. The points before the sum first includes (nearly)
+        # every place the history knows are left out; a place that joins later does not
+        # cut the history short.
+        complete = np.flatnonzero(updated & (places >= 0.98 * places[updated].max()))
+        shown = updated & (np.arange(updated.size) >= complete[0])
     cols = np.flatnonzero(shown)[-count:]
     return History(
         tuple(series.periods[int(c)] for c in cols),

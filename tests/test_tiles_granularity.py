@@ -22,6 +22,7 @@ from cmwall.sync.contract import Catalog
 from cmwall.sync.period_time import IST, period_start
 from cmwall.sync.series import apply_rows, frozen
 from cmwall.sync.snapshot import Snapshot, SyncStatus
+from cmwall.wall import theme
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.data_age import snapshot_age
 from cmwall.widgets.tiles.freshness_tile import FreshnessTile
@@ -234,10 +235,13 @@ def daily_snapshot() -> Snapshot:
 def test_daily_change_is_since_the_previous_day(qtbot) -> None:  # type: ignore[no-untyped-def]
     snap = daily_snapshot()
     own = build(qtbot, KpiTile, snap, kpi="OPD", entity="162").model
-    assert own.subtitle == "Lucknow · 22 Nov 2026" and own.change == "▲ 1 since 21 Nov (better)"
+    # at 11:00 on the 22nd the day is still running: the change is shown, not judged
+    assert own.subtitle == "Lucknow · 22 Nov 2026" and own.change == "▲ 1 since 21 Nov (so far)"
     state = build(qtbot, KpiTile, snap, kpi="OPD").model
     assert state.subtitle == "Uttar Pradesh · sum of 2 districts · 22 Nov 2026" and state.value == "1,822"
-    assert state.change == "▲ 1 since 21 Nov (better)"
+    assert state.change == "▲ 1 since 21 Nov (so far)" and state.change_colour == theme.TEXT_DIM
+    next_day = datetime(2026, 11, 23, 8, 0, tzinfo=IST)  # the 22nd is over: now it is judged
+    assert build(qtbot, KpiTile, snap, now=next_day, kpi="OPD").model.change == "▲ 1 since 21 Nov (better)"
     trend = build(qtbot, TrendTile, snap, kpi="OPD", entities=("162",))
     days = [datetime.fromtimestamp(t, IST).day for t in trend.model.lines[1].seconds]
     assert days == [18, 19, 21, 22]  # the missing day leaves a gap in time, not a shifted point
@@ -255,7 +259,8 @@ def test_monthly_demo_still_reads_as_months(qtbot, demo_snapshot, tile_context) 
     kpi.apply(demo_snapshot)
     assert re.fullmatch(rf"Gujarat · mean of \d+ districts( · \d+ older than 1 month)?( · \d+ not reporting)? · "
                         rf"(({months}) 2026|({months})–({months}) 2026)", kpi.model.subtitle), kpi.model.subtitle
-    assert re.search(rf"since ({months})( \d{{4}})? \((better|worse)\)$", kpi.model.change), kpi.model.change
+    # November is still running on the 22nd: the change is shown, not judged
+    assert re.search(rf"since ({months})( \d{{4}})? \(so far\)$", kpi.model.change), kpi.model.change
     trend = TrendTile(TrendOptions(kpi="MCH.FULL_IMM", entities=("438",)), tile_context)
     qtbot.addWidget(trend)
     trend.resize(960, 540)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import KpiOptions
 from ...sync import rollup
 from ...sync.contract import Kpi
-from ...sync.period_time import Translate, granularity_of, period_start, previous_label
+from ...sync.period_time import Translate, granularity_of, period_end, period_start, previous_label
 from ...sync.snapshot import Snapshot
 from ...wall import theme
 from ..base import TileContext
@@ -58,13 +58,20 @@ class KpiModel:
     age: DataAge
 
 
-def change_text(kpi: Kpi, delta: float, number: str, since: str, tr: Translate) -> tuple[str, str]:
-    """('▼ 29.2 since Sep (worse)', colour) for a change of `delta` since `since`."""
+def change_text(kpi: Kpi, delta: float, number: str, since: str, tr: Translate, *,
+                running: bool = False) -> tuple[str, str]:
+    """('▼ 29.2 since Sep (worse)', colour) for a change of `delta` since `since`.
+
+    While the latest period is still running (2 Dec for a daily count, December on
+    2 Dec for a monthly one) it is compared with a whole one: the change is shown,
+    in neutral colour and marked "so far", never judged better or worse."""
     since_words = tr("since {when}").format(when=since)
     if abs(delta) < 1e-9:
         return f"= {tr('no change')} {since_words}", theme.TEXT_DIM
-    good = is_better(kpi, delta)
     arrow = "▲" if delta > 0 else "▼"
+    if running:
+        return f"{arrow} {number} {since_words} ({tr('so far')})", theme.TEXT_DIM
+    good = is_better(kpi, delta)
     verdict = tr("better") if good else tr("worse")
     return f"{arrow} {number} {since_words} ({verdict})", BETTER if good else WORSE
 
@@ -157,8 +164,9 @@ class KpiTile(PaintedTile):
         if value is not None and len(known) >= 2 and math.isclose(hist.values[known[-1]], value, rel_tol=1e-9, abs_tol=1e-9):
             last, before = known[-1], known[-2]
             delta = hist.values[last] - hist.values[before]
+            running = granularity_of(hist.periods[last]) != "instant" and period_end(hist.periods[last]) > now
             change, colour = change_text(kpi, delta, self.context.number(abs(delta), kpi.unit),
-                                         since_label(hist, before, last, tr, now), tr)
+                                         since_label(hist, before, last, tr, now), tr, running=running)
         grades = tuple(name for name, _ in catalog.ranking.grades)
         return KpiModel(
             title=self.heading(self.context.name(kpi)),
