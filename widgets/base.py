@@ -87,4 +87,6 @@ class Tile(QFrame):
         lang = self.context.language
         if lang in self.options.title_local:
             return self.options.title_local[lang]
-        return self.options.title or self.context.tr(default)
+        # A layout title the wall's own catalogues know (the shipped layouts') is translated;
+        # any other is shown as the layout wrote it (its title_local gives other languages).
+        return self.context.tr(self.options.title or default)
