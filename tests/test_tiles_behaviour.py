@@ -287,3 +287,20 @@ def test_sentences_with_numbers_keep_the_languages_word_order(qtbot, demo_snapsh
     # "3 of 12 KPIs overdue" is "12 માંથી 3 KPI બાકી" in Gujarati, "overdue since 13 Nov" is "13 નવે થી બાકી"
     assert all(re.fullmatch(r"\d+ માંથી \d+ KPI બાકી", row.share) for row in late), [r.share for r in late]
     assert all(re.fullmatch(r"\d+ [\u0A80-\u0AFF]+ થી બાકી", row.since) for row in late), [r.since for r in late]
+
+
+def test_breakdown_marks_departments_that_reported_nothing(qtbot, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+    """A department none of whose KPIs reported scores 0 by the missing rule: shown, and marked ⚠."""
+    from cmwall.layouts.tile_options import BreakdownOptions
+    from cmwall.widgets.tiles.breakdown_tile import BreakdownTile
+
+    tile = BreakdownTile(BreakdownOptions(entity="439"), tile_context)
+    qtbot.addWidget(tile)
+    tile.resize(960, 1000)
+    tile.apply(demo_snapshot)
+    groups = {g.name: g for g in tile.model.groups}
+    catalog = demo_snapshot.catalog
+    silent = {d.name for d in catalog.departments if d.code in ("UDD", "TDD")}  # the demo's departments not feeding
+    assert silent and all(groups[name].unreported for name in silent if name in groups)
+    assert any(name in groups for name in silent)
+    assert not groups[catalog.departments_by_code["HFW"].name].unreported

@@ -36,6 +36,7 @@ class GroupRow:
     score: float | None
     average: float | None
     grade: str | None
+    unreported: bool = False  # none of its KPIs reported: its score is the missing rule's, not data
 
 
 @dataclass(frozen=True)
@@ -135,12 +136,18 @@ class BreakdownTile(PaintedTile):
         )
 
     def _groups(self, catalog: Catalog, why: Explanation, ranking: RankingResult) -> tuple[GroupRow, ...]:
+        reported: dict[tuple[str, str], bool] = {}  # (level, code) -> any of its KPIs reported
+        for k in why.kpis:
+            kpi = catalog.kpi(k.kpi)
+            department = catalog.department_of_kpi(kpi) if kpi is not None else None
+            for key in ((("department", department.code), ("sector", department.sector)) if department else ()):
+                reported[key] = reported.get(key, False) or k.reported
         rows = []
         for level, items in (("sector", catalog.sectors), ("department", catalog.departments)):
             scores = why.by.get(level, {})
             level_rows = [
                 GroupRow(self.context.name(item), scores.get(item.code), state_average(ranking, level, item.code),
-                         grade_for(catalog, scores.get(item.code)))
+                         grade_for(catalog, scores.get(item.code)), not reported.get((level, item.code), True))
                 for item in items if item.code in scores
             ]
             if level == "department":  # the departments furthest below average first
@@ -226,8 +233,9 @@ class BreakdownTile(PaintedTile):
                 painter.setPen(colour(theme.TEXT))
                 painter.setBrush(colour(theme.TEXT))
                 painter.drawRect(QRectF(ax - 1.5, y + row_h * 0.12, 3, row_h * 0.76))
-            draw_text(painter, QRectF(track.right(), y, size * 2.6, row_h),
-                      f"{g.score:.1f}" if g.score is not None else "—", size, bold=True, align=ALIGN_RIGHT)
+            figure = f"{g.score:.1f}" if g.score is not None else "—"
+            draw_text(painter, QRectF(track.right(), y, size * 2.6, row_h), f"⚠ {figure}" if g.unreported else figure,
+                      size, fg=theme.ALERT_COLOURS["warn"] if g.unreported else theme.TEXT, bold=True, align=ALIGN_RIGHT)
             y += row_h
         legend = f"│ = {self.context.tr('state average')}"
         if y + size * 1.5 <= rect.bottom() + 1:
