@@ -210,7 +210,7 @@ def test_alerts_tile_names_the_pair_place_fullness_and_free_beds(qtbot, town_sna
     assert (model.critical, model.warn, model.judged) == (1, 1, "alerts")
     first = model.rows[0]
     assert (first.level, first.kpi, first.place) == ("critical", "ICU beds", "City Hospital 1")
-    assert (first.value, first.threshold, first.since) == ("‼ 96% full", "2 free · critical ≥ 90%", "for 2 h")
+    assert (first.value, first.threshold, first.since) == ("‼ 96% full", "2 free · critical ≥ 90%", "for 1 h")  # first reading past it to the latest one (1 h 42 min)
 
 
 def test_alerts_tile_never_says_all_clear_for_what_it_cannot_judge(qtbot, town_snapshot) -> None:  # type: ignore[no-untyped-def]

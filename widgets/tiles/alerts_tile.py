@@ -63,13 +63,16 @@ class AlertsModel:
 
 
 def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no-untyped-def]
-    """'since Aug 2026' for monthly/daily figures, 'for 3 h' for faster ones."""
+    """'since Aug 2026' for monthly/daily figures, 'for 3 h' for faster ones: from the
+    first reading past the threshold to the latest one, since that is how long the data
+    says it has lasted (a feed that stopped a day ago does not make it last a day longer)."""
     period = alert.since_period or alert.period
     if len(period) <= 10:
         return tr("since {when}").format(when=period_label(period, tr=tr))
     if alert.since is None:
         return ""
-    minutes = max(0, int((now - alert.since).total_seconds() // 60))
+    until = min(now, alert.reported_at)
+    minutes = max(0, int((until - alert.since).total_seconds() // 60))
     if minutes < 1:
         return tr("for under a minute")
     if minutes < 60:
