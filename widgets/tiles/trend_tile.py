@@ -156,7 +156,7 @@ class TrendTile(PaintedTile):
             lines.append(TrendLine(name, tint, hist.seconds, hist.values))
         target_text = ""
         if kpi.target is not None:
-            target_text = f"{tr('target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if float(kpi.target).is_integer() else None)} {kpi.unit}".rstrip()
+            target_text = f"{tr('target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if float(kpi.target).is_integer() else None)} {tr(kpi.unit) if kpi.unit else ''}".rstrip()
         granularity: Granularity = min(granularities or ["month"], key=GRANULARITY_ORDER.__getitem__)  # type: ignore[assignment]
         return TrendModel(title=title, unit=kpi.unit, granularity=granularity, lines=tuple(lines),
                           target=kpi.target, target_text=target_text, age=age)
@@ -273,8 +273,8 @@ class TrendTile(PaintedTile):
     def paint_model(self, painter: QPainter, rect: QRectF, model: TrendModel) -> None:
         s = self.scale
         # Many KPI names already end with their unit, e.g. "… (%)": say it once.
-        says_unit = not model.unit or f"({model.unit})" in model.title
         unit = self.context.tr(model.unit) if model.unit else ""  # in the wall's words ("beds" → "बिस्तर")
+        says_unit = not model.unit or f"({model.unit})" in model.title or f"({unit})" in model.title
         self.paint_heading(painter, model.title if says_unit else f"{model.title} ({unit})", model.age)
         size, h = s.small, s.small * 1.6
         for r, row in enumerate(self._legend_rows()):
