@@ -22,7 +22,7 @@ from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.series import apply_rows, frozen, table_for_months
 from cmwall.sync.snapshot import Snapshot, SyncStatus
-from cmwall.wall import theme
+from cmwall.widgets.look import theme
 from cmwall.widgets import fitted_text, paint_kit, painted_tile
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.tiles import attention_tile, breakdown_tile, ranking_tile

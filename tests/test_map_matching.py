@@ -25,7 +25,7 @@ from cmwall.sync.demo_store.geography import DISTRICTS as GUJARAT
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.series import apply_rows, frozen, table_for_months
 from cmwall.sync.thresholds import Band, Thresholds
-from cmwall.wall import theme
+from cmwall.widgets.look import theme
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import default_boundaries_path, load_boundaries
 from cmwall.widgets.district_matching import BoundaryName, match_catalog, match_districts

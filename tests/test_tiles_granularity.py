@@ -22,7 +22,7 @@ from cmwall.sync.contract import Catalog
 from cmwall.sync.period_time import IST, period_start
 from cmwall.sync.series import apply_rows, frozen
 from cmwall.sync.snapshot import Snapshot, SyncStatus
-from cmwall.wall import theme
+from cmwall.widgets.look import theme
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.data_age import snapshot_age
 from cmwall.widgets.tiles.freshness_tile import FreshnessTile

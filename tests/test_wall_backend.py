@@ -16,7 +16,7 @@ from cmwall.wall.config import WallConfig
 from cmwall.wall.display import choose_platform
 
 QT_FREE_WALL_MODULES = ["cmwall.wall.backend", "cmwall.wall.placement", "cmwall.wall.rotation",
-                        "cmwall.wall.status_text", "cmwall.wall.display", "cmwall.wall.i18n", "cmwall.wall.config"]
+                        "cmwall.wall.status_text", "cmwall.wall.display", "cmwall.widgets.look.i18n", "cmwall.wall.config"]
 
 
 def test_wall_logic_modules_import_without_qt() -> None:

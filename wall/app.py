@@ -53,7 +53,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         print(note, file=sys.stderr)
 
     from ..layouts.loader import AUTO, LayoutError, auto_layout_name, load_layout
-    from .i18n import LANGUAGES
+    from ..widgets.look.i18n import LANGUAGES
 
     if config.language is not None and config.language not in LANGUAGES:
         _error(f"unknown language {config.language!r}: expected one of {', '.join(LANGUAGES)}")
@@ -167,7 +167,7 @@ def _route_qt_messages() -> None:
 def _style(app) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QFont
 
-    from . import theme
+    from ..widgets.look import theme
 
     font = QFont()
     font.setFamilies(theme.FONT_FAMILIES)

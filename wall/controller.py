@@ -22,7 +22,7 @@ from ..layouts.loader import CRISIS, SHIPPED_LAYOUTS, Layout, LayoutError, load_
 from ..sync.alerts import count_by_level, judge
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
-from .i18n import LANGUAGES, tr
+from ..widgets.look.i18n import LANGUAGES, tr
 from .keys import CONFIRM_KEYS, HELP_ROWS, Action, action_for
 from .placement import Assignment, Output, Placement, Rect, assign_screens
 from .rotation import Rotation

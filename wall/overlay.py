@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..widgets.base import plain_label
-from . import theme
+from ..widgets.look import theme
 
 
 class Overlay(QWidget):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ..layouts.tile_options import TileOptions
 from ..sync.snapshot import Snapshot
 from ..widgets.base import Tile, TileContext, plain_label
-from . import theme
+from ..widgets.look import theme
 
 
 class PlaceholderTile(Tile):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLab
 from ..layouts.schema import ScreenSpec, TileBase
 from ..sync.snapshot import Snapshot
 from ..widgets.base import Tile, TileContext, plain_label
-from . import theme
+from ..widgets.look import theme
 from .grid_panel import Cell, GridPanel
 from .overlay import Overlay
 from .status_strip import StatusStrip, strip_height

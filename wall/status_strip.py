@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from ..widgets.base import plain_label
-from . import theme
+from ..widgets.look import theme
 from .status_text import TONE_SYMBOLS, StatusItem
 
 TONE_COLOURS = {

@@ -18,7 +18,7 @@ from ..sync.ranking.fallback import REASON_CENTRAL, REASON_NONE
 from ..sync import freshness
 from ..sync.history import REASON_NOT_STORED, REPLAY
 from ..sync.snapshot import HistoryView, Snapshot
-from .i18n import tr
+from ..widgets.look.i18n import tr
 from .rotation import IST
 
 Tone = Literal["ok", "warn", "critical", "dim", "plain"]

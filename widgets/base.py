@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QWidget
 from ..layouts.tile_options import TileOptions
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from ..wall import i18n
+from .look import i18n
 
 
 def _utc_now() -> datetime:

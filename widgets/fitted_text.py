@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 
-from ..wall import theme
+from .look import theme
 from .data_age import DataAge
 from .paint_kit import colour, draw_age, draw_text, font, record_text, text_width
 

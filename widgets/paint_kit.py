@@ -1,7 +1,7 @@
 """Drawing helpers shared by the painted tiles: fonts, plain text, chips, freshness.
 
 Tiles draw store text (entity and KPI names) only through `QPainter.drawText`, which
-never interprets markup, and all sizes come from `wall.theme.TypeScale`, so the same
+never interprets markup, and all sizes come from `look.theme.TypeScale`, so the same
 code reads from across the room on a 1080p and on a 4K wall.
 """
 
@@ -14,7 +14,7 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
-from ..wall import theme
+from .look import theme
 from .data_age import DataAge
 
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

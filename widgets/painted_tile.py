@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from ..layouts.tile_options import TileOptions
 from ..sync.snapshot import Snapshot
-from ..wall import theme
+from .look import theme
 from .base import Tile, TileContext
 from .data_age import DataAge
 from .paint_kit import ALIGN_CENTER, colour, draw_age, draw_text

@@ -28,7 +28,7 @@ from ...layouts.tile_options import AlertsOptions
 from ...sync.alerts import ActiveAlert, count_by_level, judge
 from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age, snapshot_age

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import BannerOptions
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..paint_kit import draw_text, text_width
 from ..painted_tile import PaintedTile

@@ -19,7 +19,7 @@ from ...sync.ranking.periods import previous_month
 from ...sync.ranking.explain import ExplainError, Explanation, explain
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..data_age import DataAge, snapshot_age
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import Translate, grade_for, period_label

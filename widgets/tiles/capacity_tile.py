@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import CapacityOptions
 from ...sync.contract import Catalog, Kpi
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..capacity_figures import (
     CapacityRow,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import ClockOptions
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..data_age import IST
 from ..paint_kit import ALIGN_CENTER, draw_text

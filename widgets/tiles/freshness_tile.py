@@ -21,7 +21,7 @@ from ...layouts.tile_options import FreshnessOptions
 from ...sync.contract import Catalog
 from ...sync.freshness import frequency_text, overdue_text
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, snapshot_age
 from ..feeding import GroupFeeding, GroupLevel, feeding

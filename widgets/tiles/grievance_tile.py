@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import GrievanceOptions
 from ...sync.contract import Catalog
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, kpi_age
 from ..fitted_text import draw_fitted, paint_fitted_heading

@@ -27,7 +27,7 @@ from ...sync import rollup
 from ...sync.contract import Kpi
 from ...sync.period_time import Translate, granularity_of, period_end, period_start, previous_label
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age, kpi_age
 from ..fitted_text import paint_fitted_heading

@@ -35,7 +35,7 @@ from ...sync.contract import Catalog
 from ...sync.snapshot import Snapshot
 from ...sync.thresholds import kpi_band
 from ...sync.rollup import figures
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..boundaries import Boundaries, BoundariesError, load_boundaries
 from ..data_age import DataAge, kpi_age, snapshot_age

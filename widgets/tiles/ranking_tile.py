@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import RankingOptions
 from ...sync.contract import Catalog
 from ...sync.snapshot import Snapshot
-from ...wall import theme
+from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, hh_mm, short_day, snapshot_age
 from ..fitted_text import fitted_size, paint_fitted_heading

@@ -27,7 +27,7 @@ from ...layouts.tile_options import TrendOptions
 from ...sync import rollup
 from ...sync.period_time import Granularity, granularity_of
 from ...sync.snapshot import Snapshot
-from ...wall import i18n, theme
+from ..look import i18n, theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age
 from ..fitted_text import paint_fitted_heading

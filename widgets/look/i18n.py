@@ -43,7 +43,7 @@ def _catalogue(language: str) -> dict[str, str]:
     if language == "en":
         return {}
     try:
-        text = resources.files(__package__).joinpath("i18n", f"{language}.json").read_text(encoding="utf-8")
+        text = resources.files(__package__).joinpath("catalogues", f"{language}.json").read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
     return dict(json.loads(text))
