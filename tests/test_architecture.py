@@ -2,14 +2,18 @@
 
 sync/ and layouts/ must import with Qt absent (they run in the sync thread, the
 `rank`/`check` commands and the demo store), and the card's generic folder names
-must be installed under the cmwall namespace only.
+must be installed under the cmwall namespace only. The layers (wall above widgets
+above layouts above sync; look and language below every tile) are import-linter
+contracts in pyproject.toml, checked here.
 """
 
 from __future__ import annotations
 
 import pkgutil
+import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import cmwall.layouts
@@ -48,3 +52,42 @@ def test_generic_folder_names_are_not_importable_as_top_level_modules() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd="/")
     assert result.stdout.strip() == "[]", result.stdout
     assert Path(cmwall.sync.__path__[0]).resolve() == ROOT / "sync"
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    """`lint-imports` over a `cmwall` package laid out from the card's folders in `tree`.
+
+    The editable install maps the folders into a namespace the import graph builder
+    cannot walk, so the package is laid out plainly and Python started without site
+    hooks (-S), with the installed libraries on the path."""
+    site = sysconfig.get_paths()["purelib"]
+    return subprocess.run(
+        [sys.executable, "-S", "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()",
+         str(ROOT / "pyproject.toml"), "--no-cache"],
+        capture_output=True, text=True, cwd=tree, env={"PYTHONPATH": f"{tree}:{site}", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def package_tree(tmp_path: Path, copy: bool = False) -> Path:
+    package = tmp_path / "cmwall"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for name in ("sync", "wall", "widgets", "layouts"):
+        if copy:
+            shutil.copytree(ROOT / name, package / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (package / name).symlink_to(ROOT / name)
+    return tmp_path
+
+
+def test_the_layers_hold(tmp_path: Path) -> None:
+    result = lint_imports(package_tree(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_an_upward_import_breaks_the_build(tmp_path: Path) -> None:
+    tree = package_tree(tmp_path, copy=True)
+    (tree / "cmwall" / "widgets" / "look" / "upward.py").write_text("from ...wall import controller\n")
+    result = lint_imports(tree)
+    assert result.returncode != 0 and "BROKEN" in result.stdout, result.stdout
