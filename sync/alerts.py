@@ -97,10 +97,6 @@ class Judgement:
     measures: int  # KPIs and used/total pairs that have a threshold
     figures: int  # latest values compared with a threshold
 
-    @property
-    def nothing_judged(self) -> bool:
-        return self.figures == 0
-
 
 NOTHING_JUDGED = Judgement((), 0, 0)
 

@@ -78,11 +78,6 @@ def frequency_seconds(frequency: str) -> float:
     return parts[0] * 30 * 86400 + parts[1]
 
 
-def sub_daily(kpi: Kpi) -> bool:
-    """True for KPIs reported more often than daily (their overdue moments need a time)."""
-    return frequency_seconds(kpi.frequency) < 86400
-
-
 def frequency_text(frequency: str, translate: Callable[[str], str] = str) -> str:
     """An ISO-8601 duration in the wall's short words: PT15M '15 min', PT1H '1 h',
     P1D '1 d', P7D '7 d', P1M '1 month', P1Y '1 year'."""

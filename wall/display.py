@@ -27,8 +27,3 @@ def choose_platform(env: MutableMapping[str, str] | None = None) -> str | None:
         return None
     env["QT_QPA_PLATFORM"] = "offscreen"
     return "cm-wall: no display found (DISPLAY/WAYLAND_DISPLAY unset): rendering offscreen"
-
-
-def is_offscreen(env: MutableMapping[str, str] | None = None) -> bool:
-    env = os.environ if env is None else env
-    return env.get("QT_QPA_PLATFORM", "").split(":", 1)[0] in ("offscreen", "minimal")

