@@ -34,6 +34,10 @@ from .rounding import round2_array
 from .rowmap import row_mappings
 from .scores import counted_marks, group_scores, overall_scores
 
+# A row is provisional when more than this share of the ranked KPIs is not reported
+# (the wall's choice, not DESIGN.md's: marked, never hidden). Every caller's default.
+PROVISIONAL_THRESHOLD = 0.25
+
 
 @dataclass(frozen=True, eq=False)
 class MonthScores:
@@ -140,7 +144,7 @@ def compute_ranking(
     *,
     computed_at: datetime,
     revision: str = "",
-    provisional_threshold: float = 0.25,
+    provisional_threshold: float = PROVISIONAL_THRESHOLD,
 ) -> RankingResult | None:
     """The local ranking of ``catalog.ranking.level`` for month `period`.
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..contract import Catalog
 from ..observations import ObservationTable
-from .engine import MonthScores, build_rows, score_month
+from .engine import PROVISIONAL_THRESHOLD, MonthScores, build_rows, score_month
 from .periods import previous_month
 from .rounding import round2
 
@@ -70,7 +70,7 @@ def explain(
     entity: str,
     period: str | None = None,
     *,
-    provisional_threshold: float = 0.25,
+    provisional_threshold: float = PROVISIONAL_THRESHOLD,
 ) -> Explanation:
     """The explanation of `entity`'s ranking for `period` (default: latest month).
 
