@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
@@ -33,7 +33,8 @@ from .contract import Catalog
 from .local_store import DB_FILENAME, LocalStore, LocalStoreError
 from .observations import ObservationTable
 from .period_time import IST
-from .ranking.fallback import REASON_MISSING
+from .ranking.engine import PROVISIONAL_THRESHOLD
+from .ranking.fallback import ReasonKind
 from .ranking.result import RankingResult
 from .series import KpiSeries, Row, apply_rows, frozen
 from .snapshot import HistoryView, Snapshot, SyncStatus
@@ -42,8 +43,6 @@ from .worker import choose_shown_ranking, rank_latest_months
 log = logging.getLogger(__name__)
 
 AS_OF, REPLAY = "as-of", "replay"
-# Why the local estimate is shown when the stored central ranking is newer than the moment.
-REASON_NOT_STORED = "local estimate: central ranking not stored"
 
 
 class HistoryError(Exception):
@@ -128,7 +127,7 @@ class StoredRows:
 class HistoryWorker:
     """Snapshots of the local store as of any moment. Only the worker thread calls it."""
 
-    def __init__(self, store: LocalStore, *, provisional_threshold: float = 0.25) -> None:
+    def __init__(self, store: LocalStore, *, provisional_threshold: float = PROVISIONAL_THRESHOLD) -> None:
         self.store = store
         self.provisional_threshold = provisional_threshold
         self.catalog: Catalog | None = None
@@ -179,8 +178,8 @@ class HistoryWorker:
         chosen, reason, previous = choose_shown_ranking(
             central, None, self._local, self._local_previous, central_error=None, newest_observation=newest
         )
-        if withheld and reason == REASON_MISSING:
-            reason = REASON_NOT_STORED
+        if withheld and reason.kind is ReasonKind.NO_CENTRAL:  # the store's ranking came after `moment`
+            reason = replace(reason, kind=ReasonKind.NOT_STORED)
         status = SyncStatus(store_url=str(self.store.path), local_store_error=self.load_error)
         view = HistoryView(
             mode=mode, moment=moment, speed=speed, until=until, stored_from=self.stored_from,

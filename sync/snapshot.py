@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from .contract import Catalog
 from .observations import ObservationTable
-from .ranking.fallback import RankDifference
+from .ranking.fallback import NO_RANKING, RankDifference, RankingReason
 from .ranking.result import RankingResult
 from .series import KpiSeries
 
@@ -66,7 +66,7 @@ class Snapshot:
     data_as_of: datetime | None = None  # newest reported_at the wall holds
     # Ranking shown on the wall (central, or the local estimate) and its context.
     ranking: RankingResult | None = None
-    ranking_reason: str = ""  # why this source, e.g. "central store has no ranking"
+    ranking_reason: RankingReason = NO_RANKING  # why this source (worded by the wall)
     previous_ranking: RankingResult | None = None  # same source, previous month: movement
     central_ranking: RankingResult | None = None
     local_ranking: RankingResult | None = None

@@ -19,8 +19,8 @@ from .client import StoreClient, StoreError, StoreUnreachable
 from .contract import Catalog
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
-from .ranking.engine import compute_ranking
-from .ranking.fallback import RankDifference, choose_ranking, compare_rankings
+from .ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
+from .ranking.fallback import RankDifference, RankingReason, choose_ranking, compare_rankings
 from .ranking.periods import previous_month
 from .ranking.plan import ranked_kpis
 from .ranking.result import RankingResult
@@ -64,7 +64,7 @@ def choose_shown_ranking(
     *,
     central_error: str | None,
     newest_observation: datetime | None,
-) -> tuple[RankingResult | None, str, RankingResult | None]:
+) -> tuple[RankingResult | None, RankingReason, RankingResult | None]:
     """(ranking shown, why, the same source's previous month for movement)."""
     chosen, reason = choose_ranking(central, local, central_error=central_error, newest_observation=newest_observation)
     previous = local_previous
@@ -82,7 +82,7 @@ class SyncWorker:
         store: LocalStore,
         *,
         page_limit: int = 5000,
-        provisional_threshold: float = 0.25,
+        provisional_threshold: float = PROVISIONAL_THRESHOLD,
         clock: Clock = utc_now,
     ) -> None:
         self.client = client
@@ -257,7 +257,7 @@ class SyncWorker:
         if table is not None:
             self.ranking_table = table
 
-    def _choose(self) -> tuple[RankingResult | None, str, RankingResult | None]:
+    def _choose(self) -> tuple[RankingResult | None, RankingReason, RankingResult | None]:
         newest = datetime.fromtimestamp(self.newest_reported_at, timezone.utc) if self.newest_reported_at else None
         return choose_shown_ranking(
             None if self.central_missing else self.central, self.central_previous, self.local, self.local_previous,

@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cmwall.sync.history import (REASON_NOT_STORED, HistoryError, HistoryService, HistoryWorker, ReplayPlan,
+from cmwall.sync.history import (HistoryError, HistoryService, HistoryWorker, ReplayPlan,
                                  open_local_store, parse_moment)
+from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.cli import main as cli_main
 from cmwall.wall.status_text import status_items
@@ -80,7 +81,7 @@ def test_as_of_shows_nothing_reported_after_the_moment(worker: HistoryWorker) ->
     # reason says why.
     assert snapshot.ranking is not None and snapshot.ranking.source == "local"
     assert snapshot.ranking_table.reported_at.size and snapshot.ranking_table.reported_at.max() <= MOMENT.timestamp()
-    assert snapshot.ranking_reason == REASON_NOT_STORED
+    assert snapshot.ranking_reason == RankingReason(ReasonKind.NOT_STORED, "local")
     assert snapshot.central_ranking is None and snapshot.history.central_ranking_withheld
 
 
@@ -196,8 +197,9 @@ def test_as_of_screenshot_records_the_wall_at_that_moment(synced_dir: Path, tmp_
     assert record["mode"] == "as-of" and record["as_of"] == "2026-11-21T10:32:00+05:30"
     assert record["shown_at"] == record["as_of"]
     assert record["data_as_of"] <= record["as_of"]
-    assert record["ranking"] == {"source": "local", "period": "2026-11",
-                                 "reason": "local estimate: central ranking not stored"}
+    assert record["ranking"] == {"source": "local", "period": "2026-11", "reason": {
+        "kind": "not-stored", "shown": "local", "error": None, "central_computed_at": None,
+        "newest_observation": None, "text": "local estimate — central ranking of that moment not stored"}}
     assert record["status_strip"][0] == "▲ AS OF 21 Nov 2026 10:32 IST · stored data"
     assert record["status_strip"][-1].startswith("Sat 21 Nov  10:32:00")  # the clock shows the moment
     every_text = " ".join(record["status_strip"] + [t for tile in record["tiles"] for t in tile["texts"]])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from cmwall.sync.ranking.fallback import RankDifference, choose_ranking, compare_rankings
+from cmwall.sync.ranking.fallback import (NO_RANKING, RankDifference, RankingReason, ReasonKind, choose_ranking,
+                                          compare_rankings)
 from cmwall.sync.ranking.result import RankedEntity, RankingResult
 
 T = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
@@ -24,27 +25,36 @@ LOCAL = result("local", T + timedelta(minutes=5))
 
 
 def test_central_preferred_when_current() -> None:
-    assert choose_ranking(CENTRAL, LOCAL, central_error=None, newest_observation=T - timedelta(hours=1)) == (CENTRAL, "central ranking")
-    assert choose_ranking(CENTRAL, LOCAL, central_error=None, newest_observation=T)[0] is CENTRAL  # not older
-    assert choose_ranking(CENTRAL, None, central_error=None, newest_observation=None)[0] is CENTRAL
+    current = RankingReason(ReasonKind.CENTRAL, "central")
+    assert choose_ranking(CENTRAL, LOCAL, central_error=None, newest_observation=T - timedelta(hours=1)) == (CENTRAL, current)
+    assert choose_ranking(CENTRAL, LOCAL, central_error=None, newest_observation=T) == (CENTRAL, current)  # not older
+    assert choose_ranking(CENTRAL, None, central_error=None, newest_observation=None) == (CENTRAL, current)
+    assert not current.is_fallback
 
 
 def test_local_when_central_missing_unreachable_or_stale() -> None:
     shown, reason = choose_ranking(None, LOCAL, central_error=None, newest_observation=T)
-    assert shown is LOCAL and "no ranking" in reason and reason.startswith("local estimate")
+    assert shown is LOCAL and reason == RankingReason(ReasonKind.NO_CENTRAL, "local")
     shown, reason = choose_ranking(CENTRAL, LOCAL, central_error="timed out", newest_observation=None)
-    assert shown is LOCAL and "unreachable (timed out)" in reason
-    shown, reason = choose_ranking(CENTRAL, LOCAL, central_error=None, newest_observation=T + timedelta(seconds=1))
-    assert shown is LOCAL and "older than the data" in reason
+    assert shown is LOCAL and reason == RankingReason(ReasonKind.UNREACHABLE, "local", error="timed out")
+    newer = T + timedelta(seconds=1)
+    shown, reason = choose_ranking(CENTRAL, LOCAL, central_error=None, newest_observation=newer)
+    assert shown is LOCAL
+    assert reason == RankingReason(ReasonKind.STALE, "local", central_computed_at=T, newest_observation=newer)
+    assert reason.is_fallback
 
 
 def test_never_blank_without_local() -> None:
     shown, reason = choose_ranking(CENTRAL, None, central_error="HTTP 500", newest_observation=None)
-    assert shown is CENTRAL and "unreachable (HTTP 500)" in reason and "no local ranking" in reason
-    shown, reason = choose_ranking(CENTRAL, None, central_error=None, newest_observation=T + timedelta(days=1))
-    assert shown is CENTRAL and "older than the data" in reason
-    assert choose_ranking(None, None, central_error="down", newest_observation=None) == (None, "no ranking yet")
-    assert choose_ranking(None, None, central_error=None, newest_observation=None) == (None, "no ranking yet")
+    assert shown is CENTRAL and reason == RankingReason(ReasonKind.UNREACHABLE, "central", error="HTTP 500")
+    assert reason.is_fallback  # the store's last ranking, not a current one
+    later = T + timedelta(days=1)
+    shown, reason = choose_ranking(CENTRAL, None, central_error=None, newest_observation=later)
+    assert shown is CENTRAL
+    assert reason == RankingReason(ReasonKind.STALE, "central", central_computed_at=T, newest_observation=later)
+    assert choose_ranking(None, None, central_error="down", newest_observation=None) == (
+        None, RankingReason(ReasonKind.NO_RANKING, None, error="down"))
+    assert choose_ranking(None, None, central_error=None, newest_observation=None) == (None, NO_RANKING)
 
 
 def test_compare_lists_entities_placed_differently() -> None:

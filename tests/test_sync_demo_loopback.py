@@ -24,6 +24,7 @@ from cmwall.sync.client import StoreClient
 from cmwall.sync.demo_store.server import serve_in_thread
 from cmwall.sync.demo_store.store import DemoStore
 from cmwall.sync.local_store import LocalStore
+from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.worker import SyncWorker
 
 FIXED = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
@@ -68,7 +69,8 @@ def test_withheld_ranking_switches_to_local_estimate_and_back(live_store, tmp_pa
     try:
         withheld = worker.poll_ranking()
         assert withheld is not None and withheld.ranking is not None
-        assert withheld.ranking.source == "local" and withheld.ranking_reason
+        assert withheld.ranking.source == "local"
+        assert withheld.ranking_reason == RankingReason(ReasonKind.NO_CENTRAL, "local")  # withheld: 404
     finally:
         store.set_ranking_mode("live")
     back = worker.poll_ranking()

@@ -17,6 +17,7 @@ import pytest
 
 from cmwall.sync.client import StoreClient
 from cmwall.sync.local_store import LocalStore
+from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.worker import SyncWorker
 
 from .store_fakes import CATALOG, observation
@@ -66,7 +67,7 @@ def test_first_poll_stores_everything_and_ranks_locally_when_store_has_no_rankin
     assert snapshot.ranking is not None and snapshot.ranking.source == "local"
     assert [(r.entity, r.rank, r.score, r.grade) for r in snapshot.ranking.rows] == [
         ("438", 1, 8.24, "A"), ("439", 2, 4.1, "C")]
-    assert "no ranking" in snapshot.ranking_reason or "404" in snapshot.ranking_reason or snapshot.ranking_reason
+    assert snapshot.ranking_reason == RankingReason(ReasonKind.NO_CENTRAL, "local")  # the store answered 404
     assert snapshot.status.reachable is True and snapshot.status.last_success == NOW
 
 
@@ -187,3 +188,26 @@ def test_a_data_directory_belongs_to_one_store(tmp_path) -> None:  # type: ignor
     with pytest.raises(LocalStoreError, match="another store"):
         first.claim(store_identity(None, "city-crisis", 0))
     first.close()
+
+
+def test_the_reason_follows_the_store_from_current_to_stale_to_unreachable(tmp_path: Path) -> None:
+    store = ScriptedStore()
+    store.ranking = {"revision": "r-1", "period": "2026-10", "computed_at": "2026-11-22T10:45:00+05:30",
+                     "rows": [{"entity": "438", "score": 8.24, "rank": 1, "grade": "A"},
+                              {"entity": "439", "score": 4.1, "rank": 2, "grade": "C"}]}
+    worker = make_worker(store, tmp_path)
+    current = worker.poll_all()
+    assert current is not None and current.ranking_reason == RankingReason(ReasonKind.CENTRAL, "central")
+    # A value reported after the store computed its ranking: the wall's own estimate is newer.
+    store.feed.append({**observation("439", 95.0), "reported_at": "2026-11-22T11:00:00+05:30"})
+    stale = worker.poll_observations()
+    assert stale is not None and stale.ranking is not None and stale.ranking.source == "local"
+    computed = datetime(2026, 11, 22, 5, 15, tzinfo=timezone.utc)
+    reported = datetime(2026, 11, 22, 5, 30, tzinfo=timezone.utc)
+    assert stale.ranking_reason == RankingReason(ReasonKind.STALE, "local", central_computed_at=computed,
+                                                 newest_observation=reported)
+    store.down = True
+    down = worker.poll_ranking()
+    assert down is not None and down.ranking is not None and down.ranking.source == "local"
+    assert down.ranking_reason.kind is ReasonKind.UNREACHABLE and down.ranking_reason.shown == "local"
+    assert down.ranking_reason.error == down.status.last_error and "cannot connect" in (down.ranking_reason.error or "")

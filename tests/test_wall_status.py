@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from cmwall.sync.snapshot import Snapshot, SyncStatus
+import pytest
+
+from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
+from cmwall.sync.snapshot import HistoryView, Snapshot, SyncStatus
 from cmwall.wall.status_strip import StatusStrip
-from cmwall.wall.status_text import age_text, clock_text, status_items
+from cmwall.wall.status_text import age_text, clock_text, ranking_reason_text, status_items
 
 from .synthetic import snapshot as synthetic_snapshot
 
@@ -41,12 +44,80 @@ def test_unreachable_store_says_since_when_and_for_how_long() -> None:
     assert item.tone == "critical"
 
 
-def test_local_estimate_says_why() -> None:
-    local = synthetic_snapshot(source="local")
-    snap = replace(local, ranking_reason="local estimate: central store unreachable (http://x/v1: timed out)")
-    assert texts(snap)["ranking"] == "Ranking: local estimate — central store unreachable (http://x/v1: timed out)"
-    hindi = texts(snap, "hi")["ranking"]
-    assert hindi.startswith("रैंकिंग: स्थानीय अनुमान — केंद्रीय स्टोर संपर्क से बाहर")
+COMPUTED = datetime(2026, 11, 22, 10, 45, tzinfo=IST)
+REASONS = {
+    "no-central": RankingReason(ReasonKind.NO_CENTRAL, "local"),
+    "unreachable": RankingReason(ReasonKind.UNREACHABLE, "local", error="http://x/v1: timed out"),
+    "stale": RankingReason(ReasonKind.STALE, "local", central_computed_at=COMPUTED, newest_observation=NOW),
+    "not-stored": RankingReason(ReasonKind.NOT_STORED, "local"),
+    "last-central": RankingReason(ReasonKind.UNREACHABLE, "central", error="HTTP 500"),
+    "stale-central": RankingReason(ReasonKind.STALE, "central", central_computed_at=COMPUTED, newest_observation=NOW),
+}
+WORDED = {
+    "en": {
+        "no-central": "Ranking: local estimate — central store has no ranking",
+        "unreachable": "Ranking: local estimate — central store unreachable (http://x/v1: timed out)",
+        "stale": "Ranking: local estimate — central ranking of 22 Nov 10:45 older than the data",
+        "not-stored": "Ranking: local estimate — central ranking of that moment not stored",
+        "last-central": "Ranking: central — central store unreachable (HTTP 500); no local estimate",
+        "stale-central": "Ranking: central — central ranking of 22 Nov 10:45 older than the data; no local estimate",
+    },
+    "hi": {
+        "no-central": "रैंकिंग: स्थानीय अनुमान — केंद्रीय स्टोर में रैंकिंग नहीं है",
+        "unreachable": "रैंकिंग: स्थानीय अनुमान — केंद्रीय स्टोर संपर्क से बाहर (http://x/v1: timed out)",
+        "stale": "रैंकिंग: स्थानीय अनुमान — 22 नव 10:45 की केंद्रीय रैंकिंग डेटा से पुरानी है",
+        "not-stored": "रैंकिंग: स्थानीय अनुमान — उस समय की केंद्रीय रैंकिंग संग्रहित नहीं",
+        "last-central": "रैंकिंग: केंद्रीय — केंद्रीय स्टोर संपर्क से बाहर (HTTP 500); कोई स्थानीय अनुमान नहीं",
+        "stale-central": "रैंकिंग: केंद्रीय — 22 नव 10:45 की केंद्रीय रैंकिंग डेटा से पुरानी है; कोई स्थानीय अनुमान नहीं",
+    },
+    "gu": {
+        "no-central": "રેન્કિંગ: સ્થાનિક અંદાજ — કેન્દ્રીય સ્ટોરમાં રેન્કિંગ નથી",
+        "unreachable": "રેન્કિંગ: સ્થાનિક અંદાજ — કેન્દ્રીય સ્ટોર સંપર્કમાં નથી (http://x/v1: timed out)",
+        "stale": "રેન્કિંગ: સ્થાનિક અંદાજ — 22 નવે 10:45 નું કેન્દ્રીય રેન્કિંગ ડેટા કરતાં જૂનું છે",
+        "not-stored": "રેન્કિંગ: સ્થાનિક અંદાજ — તે સમયનું કેન્દ્રીય રેન્કિંગ સંગ્રહિત નથી",
+        "last-central": "રેન્કિંગ: કેન્દ્રીય — કેન્દ્રીય સ્ટોર સંપર્કમાં નથી (HTTP 500); કોઈ સ્થાનિક અંદાજ નથી",
+        "stale-central": "રેન્કિંગ: કેન્દ્રીય — 22 નવે 10:45 નું કેન્દ્રીય રેન્કિંગ ડેટા કરતાં જૂનું છે; કોઈ સ્થાનિક અંદાજ નથી",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "hi", "gu"])
+@pytest.mark.parametrize("case", list(REASONS))
+def test_every_reason_is_worded_in_each_language_and_warns(case: str, language: str) -> None:
+    reason = REASONS[case]
+    snap = replace(synthetic_snapshot(source=reason.shown or "central"), ranking_reason=reason)
+    item = next(i for i in status_items(snap, NOW, language) if i.key == "ranking")
+    assert item.text == WORDED[language][case]
+    assert item.tone == "warn"  # never the green of a current central ranking
+
+
+@pytest.mark.parametrize(("language", "central", "none"), [
+    ("en", "Ranking: central", "Ranking: no ranking yet"),
+    ("hi", "रैंकिंग: केंद्रीय", "रैंकिंग: अभी कोई रैंकिंग नहीं"),
+    ("gu", "રેન્કિંગ: કેન્દ્રીય", "રેન્કિંગ: હજુ કોઈ રેન્કિંગ નથી"),
+])
+def test_current_central_ranking_and_no_ranking_in_each_language(language: str, central: str, none: str) -> None:
+    snap = synthetic_snapshot()
+    assert snap.ranking_reason == RankingReason(ReasonKind.CENTRAL, "central")
+    item = next(i for i in status_items(snap, NOW, language) if i.key == "ranking")
+    assert (item.text, item.tone) == (central, "ok")
+    empty = replace(snap, ranking=None, ranking_reason=RankingReason(ReasonKind.NO_RANKING, None, error="down"))
+    item = next(i for i in status_items(empty, NOW, language) if i.key == "ranking")
+    assert (item.text, item.tone) == (none, "dim")
+    assert ranking_reason_text(empty.ranking_reason, language) == none.split(": ", 1)[1]
+
+
+def test_a_reason_that_is_not_the_shown_rankings_names_only_the_source() -> None:
+    """A snapshot built without its reason never says 'no ranking yet' under a ranking, nor glows green."""
+    snap = replace(synthetic_snapshot(), ranking_reason=RankingReason(ReasonKind.NO_RANKING, None))
+    item = next(i for i in status_items(snap, NOW, "en") if i.key == "ranking")
+    assert (item.text, item.tone) == ("Ranking: central", "warn")
+
+
+def test_stored_history_leaves_the_not_stored_reason_to_the_audit_record() -> None:
+    local = replace(synthetic_snapshot(source="local"), ranking_reason=REASONS["not-stored"],
+                    history=HistoryView(mode="as-of", moment=NOW))
+    assert texts(local)["ranking"] == "Ranking: local estimate"  # the strip already says "stored data"
 
 
 def test_alert_counts_and_local_store_errors() -> None:

@@ -28,12 +28,14 @@ from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLabel, QWidget
 
+from ..sync.ranking.fallback import RankingReason
 from ..widgets import paint_kit
 from ..widgets.base import Tile
 from ..widgets.data_age import DataAge
 from ..widgets.painted_tile import PaintedTile, TileMessage
 from .placeholder import PlaceholderTile
 from .rotation import IST
+from .status_text import ranking_reason_text
 
 # TileMessage texts that mean the layout and the catalog disagree, or a tile failed.
 _ERROR_PHRASES = ("unknown KPI", "unknown entity", "unknown department", "unknown scheme", "unknown sector",
@@ -240,6 +242,18 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(IST).isoformat(timespec="seconds") if moment is not None else None
 
 
+def reason_record(reason: RankingReason, language: str) -> dict[str, Any]:
+    """Why this ranking is shown: the reason's fields, and its words on the wall."""
+    return {
+        "kind": reason.kind.value,
+        "shown": reason.shown,
+        "error": reason.error,
+        "central_computed_at": _iso(reason.central_computed_at),
+        "newest_observation": _iso(reason.newest_observation),
+        "text": ranking_reason_text(reason, language),
+    }
+
+
 def screen_record(window: QWidget, rec: TextRecording, *, layout: tuple[str, str] | None = None,
                   image: str = "") -> dict[str, Any]:
     """The audit record of one wall window (a `ScreenWindow`, read by its attributes)."""
@@ -257,6 +271,7 @@ def screen_record(window: QWidget, rec: TextRecording, *, layout: tuple[str, str
         tiles = [tile_record(tile, rec, tile_spec) for tile, tile_spec in pinned + shown]
     strip = getattr(window, "strip", None)
     ranking = snapshot.ranking if snapshot is not None else None
+    language = context.language if context is not None else "en"
     return {
         "image": image,
         "layout": layout[0] if layout else None,
@@ -275,7 +290,8 @@ def screen_record(window: QWidget, rec: TextRecording, *, layout: tuple[str, str
         "snapshot_id": snapshot.id if snapshot is not None else None,
         "data_as_of": _iso(snapshot.data_as_of) if snapshot is not None else None,
         "ranking": {"source": ranking.source, "period": ranking.period,
-                    "reason": snapshot.ranking_reason} if ranking is not None else None,
+                    "reason": reason_record(snapshot.ranking_reason, language)}
+        if ranking is not None and snapshot is not None else None,
         "header": [label.text() for label in (getattr(window, "title", None), getattr(window, "page_marks", None),
                                               getattr(window, "paused_label", None))
                    if isinstance(label, QLabel) and label.text()],

@@ -14,19 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from ..sync.ranking.fallback import REASON_CENTRAL, REASON_NONE
 from ..sync import freshness
-from ..sync.history import REASON_NOT_STORED, REPLAY
+from ..sync.history import REPLAY
+from ..sync.ranking.fallback import RankingReason, ReasonKind
+from ..sync.ranking.result import RankingSource
 from ..sync.snapshot import HistoryView, Snapshot
 from ..widgets.look.i18n import tr
 from .rotation import IST
 
 Tone = Literal["ok", "warn", "critical", "dim", "plain"]
 TONE_SYMBOLS = {"ok": "●", "warn": "▲", "critical": "■", "dim": "○", "plain": ""}
-
-# The fallback reasons without their "local estimate: " prefix, for translation.
-_REASON_TAILS = ("central store has no ranking", "central ranking older than the data", "central store unreachable")
-_NOT_STORED = REASON_NOT_STORED.removeprefix("local estimate: ")
 
 
 @dataclass(frozen=True)
@@ -74,29 +71,58 @@ def data_age_item(snapshot: Snapshot | None, now: datetime, language: str, stale
     return StatusItem("age", text, "warn" if (now - then).total_seconds() > stale_after_s else "plain")
 
 
+def ranking_reason_text(reason: RankingReason, language: str) -> str:
+    """'local estimate — central store unreachable (timed out)': which ranking is shown
+    and why, in `language` (the status strip and the audit record)."""
+    if reason.shown is None:
+        return tr("no ranking yet", language)
+    source = _source_word(reason.shown, language)
+    details = _reason_details(reason, language)
+    return f"{source} — {'; '.join(details)}" if details else source
+
+
+def _source_word(source: RankingSource, language: str) -> str:
+    return tr("central" if source == "central" else "local estimate", language)
+
+
+def _reason_details(reason: RankingReason, language: str) -> list[str]:
+    details: list[str] = []
+    if reason.kind is ReasonKind.NO_CENTRAL:
+        details.append(tr("central store has no ranking", language))
+    elif reason.kind is ReasonKind.UNREACHABLE:
+        error = f" ({reason.error})" if reason.error else ""
+        details.append(tr("central store unreachable", language) + error)
+    elif reason.kind is ReasonKind.STALE:
+        if reason.central_computed_at is not None:
+            when = _short_moment(reason.central_computed_at, language)
+            details.append(tr("central ranking of {time} older than the data", language).format(time=when))
+        else:
+            details.append(tr("central ranking older than the data", language))
+    elif reason.kind is ReasonKind.NOT_STORED:
+        details.append(tr("central ranking of that moment not stored", language))
+    if reason.is_fallback and reason.shown == "central":  # the store's last ranking, for want of a local one
+        details.append(tr("no local estimate", language))
+    return details
+
+
+def _short_moment(moment: datetime, language: str) -> str:
+    """'21 Nov 10:32' in IST, month in `language`."""
+    local = moment.astimezone(IST)
+    return f"{local.day} {tr(local.strftime('%b'), language)} {local.strftime('%H:%M')}"
+
+
 def ranking_item(snapshot: Snapshot | None, language: str) -> StatusItem:
     label = tr("Ranking", language)
     if snapshot is None or snapshot.ranking is None:
-        return StatusItem("ranking", f"{label}: {tr(REASON_NONE, language)}", "dim")
-    if not snapshot.ranking_is_local:
-        reason = snapshot.ranking_reason or REASON_CENTRAL
-        if reason == REASON_CENTRAL:
-            return StatusItem("ranking", f"{label}: {tr('central', language)}", "ok")
-        return StatusItem("ranking", f"{label}: {tr('central', language)} — {_translate_reason(reason, language)}", "warn")
-    reason = snapshot.ranking_reason.removeprefix("local estimate: ").removeprefix("local estimate")
-    text = f"{label}: {tr('local estimate', language)}"
-    if reason == _NOT_STORED:  # history: the strip already says "stored data"; the audit record keeps why
-        reason = ""
-    if reason:
-        text += f" — {_translate_reason(reason, language)}"
-    return StatusItem("ranking", text, "warn")
-
-
-def _translate_reason(reason: str, language: str) -> str:
-    for tail in _REASON_TAILS:
-        if reason.startswith(tail):
-            return tr(tail, language) + reason[len(tail):]
-    return tr(reason, language)
+        return StatusItem("ranking", f"{label}: {tr('no ranking yet', language)}", "dim")
+    reason = snapshot.ranking_reason
+    if reason.kind is ReasonKind.NOT_STORED and snapshot.history is not None:
+        # The strip already says "stored data"; the audit record keeps why.
+        return StatusItem("ranking", f"{label}: {tr('local estimate', language)}", "warn")
+    if reason.shown != snapshot.ranking.source:  # a reason that is not this ranking's: name the source only
+        return StatusItem("ranking", f"{label}: {_source_word(snapshot.ranking.source, language)}", "warn")
+    tone: Tone = "warn" if reason.is_fallback else "ok"
+    return StatusItem("ranking", f"{label}: {ranking_reason_text(reason, language)}", tone)
 
 
 def alerts_item(critical: int, warn: int, language: str, judged: int | None = None,

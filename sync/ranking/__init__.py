@@ -5,17 +5,20 @@ Qt-free. `compute_ranking` follows DESIGN.md "Scoring methodology" exactly;
 wall shows the central or the local ranking.
 """
 
-from .engine import compute_ranking, score_month
+from .engine import PROVISIONAL_THRESHOLD, compute_ranking, score_month
 from .explain import Explanation, KpiExplanation, explain
-from .fallback import RankDifference, choose_ranking, compare_rankings
+from .fallback import RankDifference, RankingReason, ReasonKind, choose_ranking, compare_rankings
 from .result import RankedEntity, RankingResult
 
 __all__ = [
+    "PROVISIONAL_THRESHOLD",
     "Explanation",
     "KpiExplanation",
     "RankDifference",
     "RankedEntity",
+    "RankingReason",
     "RankingResult",
+    "ReasonKind",
     "choose_ranking",
     "compare_rankings",
     "compute_ranking",

@@ -1,25 +1,55 @@
-"""Which ranking the wall shows, and where central and local disagree.
+"""Which ranking the wall shows, why, and where central and local disagree.
 
 DESIGN.md: prefer the central store's ranking; when it is missing (404), out of
 reach, or older than the observations the wall holds, show the local ranking and
 say so; when the store answers again, go back to it. These are pure functions of
-what the sync service knows; the returned reason is one line for the status strip.
+what the sync service knows. The reason is a value with fields, not a sentence:
+the wall words it in its current language (wall/status_text.py), the audit record
+keeps its fields.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from .result import RankingResult
+from .result import RankingResult, RankingSource
 
-REASON_CENTRAL = "central ranking"
-REASON_MISSING = "local estimate: central store has no ranking"
-REASON_UNREACHABLE = "local estimate: central store unreachable ({error})"
-REASON_STALE = "local estimate: central ranking older than the data"
-REASON_STALE_NO_LOCAL = "central ranking (older than the data; no local ranking)"
-REASON_UNREACHABLE_NO_LOCAL = "last central ranking: central store unreachable ({error}); no local ranking"
-REASON_NONE = "no ranking yet"
+
+class ReasonKind(StrEnum):
+    """The central store's situation that decided which ranking is shown."""
+
+    CENTRAL = "central"  # the store's ranking, at least as new as the data
+    NO_CENTRAL = "no-central"  # the store has no ranking (404) or none was fetched yet
+    UNREACHABLE = "unreachable"  # the last poll of the store failed (`error` says how)
+    STALE = "stale"  # the store's ranking was computed before the newest observation
+    NOT_STORED = "not-stored"  # stored history: the store's ranking came after the moment shown
+    NO_RANKING = "no-ranking"  # neither the store's ranking nor a local one
+
+
+@dataclass(frozen=True)
+class RankingReason:
+    """Why the wall shows the ranking it shows, with what the wording needs.
+
+    `shown` is the source of the ranking this reason explains ("central",
+    "local"; None when there is none): an unreachable or stale store with no
+    local estimate still shows the store's last ranking, and says so.
+    """
+
+    kind: ReasonKind
+    shown: RankingSource | None
+    error: str | None = None  # UNREACHABLE: the failed poll's one line
+    central_computed_at: datetime | None = None  # STALE: when the store computed its ranking
+    newest_observation: datetime | None = None  # STALE: the newest data the wall holds
+
+    @property
+    def is_fallback(self) -> bool:
+        """The central ranking is not shown as current: the wall must say why."""
+        return self.kind is not ReasonKind.CENTRAL
+
+
+NO_RANKING = RankingReason(ReasonKind.NO_RANKING, None)
 
 
 @dataclass(frozen=True)
@@ -39,7 +69,7 @@ def choose_ranking(
     *,
     central_error: str | None,
     newest_observation: datetime | None,
-) -> tuple[RankingResult | None, str]:
+) -> tuple[RankingResult | None, RankingReason]:
     """(ranking to show, reason) — central unless missing, unreachable or stale.
 
     `central` is the store's latest ranking (None after a 404 or before the first
@@ -47,17 +77,17 @@ def choose_ranking(
     ranking the central one is shown even when unreachable or stale (the wall never
     goes blank), and the reason says so. Both datetimes must be aware.
     """
+    fallback = local if local is not None else central
+    if fallback is None:
+        return None, RankingReason(ReasonKind.NO_RANKING, None, error=central_error)
     if central_error is not None:
-        if local is not None:
-            return local, REASON_UNREACHABLE.format(error=central_error)
-        if central is not None:
-            return central, REASON_UNREACHABLE_NO_LOCAL.format(error=central_error)
-        return None, REASON_NONE
+        return fallback, RankingReason(ReasonKind.UNREACHABLE, fallback.source, error=central_error)
     if central is None:
-        return (local, REASON_MISSING) if local is not None else (None, REASON_NONE)
+        return fallback, RankingReason(ReasonKind.NO_CENTRAL, fallback.source)
     if newest_observation is not None and central.computed_at < newest_observation:
-        return (local, REASON_STALE) if local is not None else (central, REASON_STALE_NO_LOCAL)
-    return central, REASON_CENTRAL
+        return fallback, RankingReason(ReasonKind.STALE, fallback.source, central_computed_at=central.computed_at,
+                                       newest_observation=newest_observation)
+    return central, RankingReason(ReasonKind.CENTRAL, "central")
 
 
 def compare_rankings(central: RankingResult, local: RankingResult) -> tuple[RankDifference, ...]:
