@@ -184,3 +184,14 @@ def test_tile_ages_are_translated_with_their_numbers() -> None:
     old = replace(synthetic_snapshot(), data_as_of=NOW - timedelta(days=19))
     assert "19 d ago" in snapshot_age(old, NOW, TileContext(language="en").tr, expected="P1Y").text
     assert snapshot_age(old, NOW, TileContext(language="hi").tr, expected="P1Y").text == "19 दिन पहले अपडेट"
+
+
+def test_the_audit_record_keeps_the_reason_as_fields_and_words() -> None:
+    from cmwall.wall.audit import reason_record
+
+    assert reason_record(REASONS["stale"], "gu") == {
+        "kind": "stale", "shown": "local", "error": None,
+        "central_computed_at": "2026-11-22T10:45:00+05:30", "newest_observation": "2026-11-22T14:30:00+05:30",
+        "text": WORDED["gu"]["stale"].split(": ", 1)[1],
+    }
+    assert reason_record(REASONS["unreachable"], "en")["error"] == "http://x/v1: timed out"
