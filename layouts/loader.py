@@ -10,8 +10,9 @@ Qt-free, so `main.py check` and the wall report the same errors.
 
 from __future__ import annotations
 
+import copy
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,16 +21,42 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, TileBase
-from .tile_options import TILE_OPTIONS
+from .old_formats import V1_OCCUPANCY, OptionsMigration, OptionsMigrationError
+from .tile_types import TILE_OPTIONS, TILE_TYPES
 
 SHIPPED_LAYOUTS = ("cm_residence", "crisis", "delegation", "single_screen")
 AUTO = "auto"
 CRISIS = "crisis"
 
-# Older schema versions are upgraded in steps: MIGRATIONS[n] turns a version-n
-# document into version n+1. Each old format stays as a fixture in
+# Older schema versions are upgraded in steps: MIGRATIONS[n] makes the whole-file
+# changes of version n → n+1, then each tile type's `migrations[n]` (tile_types.py)
+# rewrites its tiles' options. Each old format stays as a fixture in
 # tests/fixtures/layouts/ so an upgrade can never silently break it.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+FileMigration = Callable[[dict[str, Any], str], dict[str, Any]]
+
+
+def _occupancy_into_thresholds(raw: dict[str, Any], file: str) -> dict[str, Any]:
+    """Schema 1 → 2: a capacity tile's `occupancy_warn`/`occupancy_critical` become the
+    layout's `[thresholds.occupancy]`, which judges every used/total pair since. Tiles
+    that disagree cannot be carried over silently: each is named."""
+    bands: dict[str, tuple[Any, ...]] = {}
+    for path, tile in _raw_tiles(raw):
+        options = tile.get("options")
+        if tile.get("type") != "capacity" or not isinstance(options, dict) or not options.keys() & V1_OCCUPANCY.keys():
+            continue
+        bands[path] = tuple(options.pop(key, default) for key, default in V1_OCCUPANCY.items())
+    if len(set(bands.values())) > 1:
+        raise LayoutError([Problem(file, f"{path}.options.occupancy_warn",
+                                   f"capacity tiles judge occupancy at {warn}/{critical} % and other values; since "
+                                   "schema_version 2 one [thresholds.occupancy] judges every tile: set it and "
+                                   "schema_version = 2") for path, (warn, critical) in bands.items()])
+    if bands and "thresholds" not in raw:
+        warn, critical = next(iter(bands.values()))
+        raw["thresholds"] = {"occupancy": {"warn": warn, "critical": critical}}
+    return raw
+
+
+MIGRATIONS: dict[int, FileMigration] = {1: _occupancy_into_thresholds}
 
 
 @dataclass(frozen=True)
@@ -124,14 +151,54 @@ def _migrate(raw: dict[str, Any], file: str) -> dict[str, Any]:
     if version > SCHEMA_VERSION:
         raise LayoutError([Problem(file, "schema_version", f"{version} is newer than this wall reads "
                                                            f"(expected {SCHEMA_VERSION} or older)")])
+    if version < SCHEMA_VERSION:
+        raw = copy.deepcopy(raw)  # the caller's document stays as it was written
     while version < SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
-        if step is None:
+        tile_steps = {t.name: t.migrations[version] for t in TILE_TYPES.values() if version in t.migrations}
+        if step is None and not tile_steps:
             raise LayoutError([Problem(file, "schema_version", f"{version} is not supported "
                                                                f"(expected {SCHEMA_VERSION})")])
-        raw = step(raw)
-        version = raw["schema_version"]
+        if step is not None:
+            raw = step(raw, file)
+        _migrate_tile_options(raw, tile_steps, file)
+        version += 1
+        raw["schema_version"] = version
     return raw
+
+
+def _migrate_tile_options(raw: dict[str, Any], steps: dict[str, OptionsMigration], file: str) -> None:
+    problems = []
+    for path, tile in _raw_tiles(raw):
+        kind = tile.get("type")
+        step = steps.get(kind) if isinstance(kind, str) else None
+        options = tile.get("options", {})
+        if step is None or not isinstance(options, dict):
+            continue  # an unknown type or malformed options: validation names it
+        try:
+            tile["options"] = step(options)
+        except OptionsMigrationError as err:
+            problems.append(Problem(file, f"{path}.options.{err.key}", str(err)))
+    if problems:
+        raise LayoutError(problems)
+
+
+def _raw_tiles(raw: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every tile table of a document not validated yet, with its field path."""
+    screens = raw.get("screens")
+    for i, screen in enumerate(screens if isinstance(screens, list) else []):
+        if not isinstance(screen, dict):
+            continue
+        pinned = screen.get("pinned")
+        for t, tile in enumerate(pinned if isinstance(pinned, list) else []):
+            if isinstance(tile, dict):
+                yield f"screens[{i}].pinned[{t}]", tile
+        pages = screen.get("pages")
+        for p, page in enumerate(pages if isinstance(pages, list) else []):
+            tiles = page.get("tiles") if isinstance(page, dict) else None
+            for t, tile in enumerate(tiles if isinstance(tiles, list) else []):
+                if isinstance(tile, dict):
+                    yield f"screens[{i}].pages[{p}].tiles[{t}]", tile
 
 
 # --- structural problems, from pydantic ------------------------------------------------

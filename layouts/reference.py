@@ -21,7 +21,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, ThresholdsSpec, BandSpec
-from .tile_options import TILE_OPTIONS, TileOptions
+from .tile_options import TileOptions
+from .tile_types import TILE_OPTIONS
 
 SCHEMA_ID = "https://cm-wall.invalid/layout.schema.json"  # a name, not a download address
 

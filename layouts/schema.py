@@ -1,4 +1,4 @@
-"""The layout file format, as pydantic models (schema_version 1).
+"""The layout file format, as pydantic models (schema_version 2; older files are upgraded by loader.py).
 
 A layout file (TOML) says which tiles go where: on which screen of the wall, on which
 page, in which cells of the screen's grid. These models check the structure and each
@@ -8,7 +8,7 @@ problem into one line naming the file, the field path and what was expected.
 
 Shape of a file::
 
-    schema_version = 1
+    schema_version = 2
     name = "CM residence"
     language = "en"            # en | hi | gu: the wall's starting language
     rotation = true            # pages rotate by wall-clock time
@@ -54,9 +54,10 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..sync.thresholds import Band, Thresholds
-from .tile_options import TILE_OPTIONS, TileOptions
+from .tile_options import TileOptions
+from .tile_types import TILE_OPTIONS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the capacity tile names its used/total pairs (tile_types.py)
 LANGUAGES = ("en", "hi", "gu")
 
 
@@ -169,7 +170,7 @@ class ThresholdsSpec(Strict):
 class LayoutSpec(Strict):
     """A whole wall: its screens, their pages and tiles, and its thresholds."""
 
-    schema_version: Literal[1] = Field(description="the layout format's version")
+    schema_version: Literal[2] = Field(description="the layout format's version")
     name: str = Field(min_length=1, description="the layout's name on screen and in messages")
     description: str = Field(default="", description="what the layout is for")
     language: Literal["en", "hi", "gu"] = Field(default="en", description="the wall's starting language")

@@ -2,7 +2,7 @@
 
 Layout files are data: each tile's `options` table is validated here, without Qt,
 so `main.py check` and the wall report the same errors before any window exists.
-The widget registered under the same name (widgets/) receives the validated model.
+Which tile type takes which model is declared once, in `tile_types.py`.
 """
 
 from __future__ import annotations
@@ -341,18 +341,3 @@ class BannerOptions(TileOptions):
     text_local: dict[str, str] = Field(default_factory=dict, description="text per language code")
     logo: str | None = Field(default=None, description="a PNG or SVG file, relative to the layout file")
 
-
-TILE_OPTIONS: dict[str, type[TileOptions]] = {
-    "kpi": KpiOptions,
-    "ranking": RankingOptions,
-    "map": MapOptions,
-    "trend": TrendOptions,
-    "breakdown": BreakdownOptions,
-    "freshness": FreshnessOptions,
-    "grievance": GrievanceOptions,
-    "attention": AttentionOptions,
-    "capacity": CapacityOptions,
-    "alerts": AlertsOptions,
-    "clock": ClockOptions,
-    "banner": BannerOptions,
-}

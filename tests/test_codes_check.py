@@ -17,7 +17,8 @@ import pytest
 from cmwall.layouts import check
 from cmwall.layouts.catalog_check import catalog_problems
 from cmwall.layouts.loader import load_layout
-from cmwall.layouts.tile_options import TILE_OPTIONS, CodeRef
+from cmwall.layouts.tile_options import CodeRef
+from cmwall.layouts.tile_types import TILE_OPTIONS
 from cmwall.sync.contract import Catalog
 
 from .test_tiles_crisis import city_catalog
@@ -28,8 +29,9 @@ DEMO_CODES = re.compile(r"HFW\.|CMHL")
 
 
 def test_no_demo_store_codes_outside_the_demo_store_and_the_shipped_layouts() -> None:
+    # layouts/old_formats.py reads schema 1's capacity tile, which was defined by the demo's codes
     sources = [p for folder in ("widgets", "wall", "sync", "layouts") for p in (ROOT / folder).rglob("*.py")
-               if "demo_store" not in p.parts]
+               if "demo_store" not in p.parts and p != ROOT / "layouts" / "old_formats.py"]
     assert len(sources) > 40
     offending = [f"{p.relative_to(ROOT)}:{n}" for p in sources
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if DEMO_CODES.search(line)]
@@ -47,7 +49,7 @@ def test_every_tile_type_declares_the_codes_its_options_hold() -> None:
 
 
 CITY_LAYOUT = """
-schema_version = 1
+schema_version = 2
 name = "A city's wall, checked against another state's store"
 
 [thresholds.kpi."TOWN.WAIT"]

@@ -11,7 +11,7 @@ from cmwall.layouts import check
 from cmwall.layouts.catalog_check import catalog_problems
 from cmwall.layouts.loader import (SHIPPED_LAYOUTS, LayoutError, auto_layout_name, load_layout, parse_layout,
                                    resolve_layout)
-from cmwall.layouts.tile_options import KpiOptions
+from cmwall.layouts.tile_options import CapacityOptions, KpiOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store.catalog import build_catalog_json, monthly_kpis
 
@@ -31,7 +31,7 @@ def problems_of(path: Path) -> list[str]:
 
 
 def minimal(tiles: str = "", screen: str = "", top: str = "") -> str:
-    return f"""schema_version = 1
+    return f"""schema_version = 2
 name = "t"
 {top}
 [[screens]]
@@ -106,7 +106,7 @@ def test_grid_bounds_and_overlaps_are_reported_with_the_tile_path(tmp_path: Path
 
 def test_references_between_screens_and_surfaces_are_checked(tmp_path: Path) -> None:
     raw = {
-        "schema_version": 1, "name": "t",
+        "schema_version": 2, "name": "t",
         "surfaces": [{"id": "wall", "rows": 1, "cols": 2}],
         "screens": [
             {"id": "a", "surface": "wall", "panel": 2, "pages": [{"dwell": 10}]},
@@ -126,7 +126,7 @@ def test_references_between_screens_and_surfaces_are_checked(tmp_path: Path) -> 
 def test_toml_syntax_errors_and_versions_are_one_clear_line(tmp_path: Path) -> None:
     assert "not valid TOML" in problems_of(write(tmp_path, "schema_version = = 1", "a.toml"))[0]
     newer = problems_of(write(tmp_path, 'schema_version = 9\nname = "x"', "b.toml"))[0]
-    assert "schema_version: 9 is newer than this wall reads (expected 1 or older)" in newer
+    assert "schema_version: 9 is newer than this wall reads (expected 2 or older)" in newer
     assert "schema_version: missing" in problems_of(write(tmp_path, 'name = "x"', "c.toml"))[0]
     missing = str(pytest.raises(LayoutError, resolve_layout, "no_such_layout").value)
     assert "no such layout: expected one of cm_residence, crisis, delegation, single_screen" in missing
@@ -141,6 +141,60 @@ def test_tile_options_are_validated_models() -> None:
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.toml")))
 def test_old_format_fixtures_still_load(fixture: str) -> None:
     assert load_layout(FIXTURES / fixture).spec.screens
+
+
+def capacity_tiles(name_or_path: str | Path) -> list[CapacityOptions]:
+    spec = load_layout(name_or_path).spec
+    return [t.options for s in spec.screens for p in s.pages for t in p.tiles if isinstance(t.options, CapacityOptions)]
+
+
+def test_last_weeks_crisis_layout_shows_the_beds_and_oxygen_it_showed(demo_catalog: Catalog) -> None:
+    old = capacity_tiles(FIXTURES / "v1_crisis.toml")
+    assert [(p.used, p.total, p.label) for p in old[0].pairs] == [
+        ("HFW.BEDS.GEN.OCC", "HFW.BEDS.GEN.TOTAL", "General"), ("HFW.BEDS.O2.OCC", "HFW.BEDS.O2.TOTAL", "Oxygen"),
+        ("HFW.BEDS.ICU.OCC", "HFW.BEDS.ICU.TOTAL", "ICU"), ("HFW.BEDS.VENT.OCC", "HFW.BEDS.VENT.TOTAL", "Ventilator")]
+    assert [s.kpi for s in old[0].stock_columns] == ["HFW.O2.STOCK_HOURS"]
+    assert (old[0].level, old[0].count) == ("facility", 14) and old[1].level == "district"
+    layout = load_layout(FIXTURES / "v1_crisis.toml")
+    assert catalog_problems(layout.spec, demo_catalog, str(layout.path)) == []
+    # what the shipped crisis layout now says in schema 2 is what the old file meant
+    assert [(p.used, p.total) for p in capacity_tiles("crisis")[0].pairs] == [(p.used, p.total) for p in old[0].pairs]
+
+
+def test_schema_1_capacity_options_become_pairs_and_the_layouts_occupancy_thresholds() -> None:
+    spec = load_layout(FIXTURES / "v1_capacity_options.toml").spec
+    tiles = capacity_tiles(FIXTURES / "v1_capacity_options.toml")
+    assert [[p.label for p in t.pairs] for t in tiles] == [["ICU", "Ventilator"], ["Oxygen"]]
+    assert (spec.thresholds.occupancy.warn, spec.thresholds.occupancy.critical) == (80, 90)
+
+
+def test_schema_1_capacity_tiles_with_different_thresholds_are_named_not_merged(tmp_path: Path) -> None:
+    text = (FIXTURES / "v1_capacity_options.toml").read_text(encoding="utf-8")
+    path = write(tmp_path, text.replace("occupancy_warn = 80, occupancy_critical = 90 }\n    [[", "occupancy_warn = 70, "
+                                        "occupancy_critical = 90 }\n    [[", 1))
+    problems = problems_of(path)
+    assert len(problems) == 2 and "tiles[0].options.occupancy_warn: capacity tiles judge occupancy at 70/90 %" in problems[0]
+
+
+def test_schema_2_options_in_a_schema_1_file_say_which_version_to_write(tmp_path: Path) -> None:
+    path = write(tmp_path, minimal(tiles="""
+    [[screens.pages.tiles]]
+    type = "capacity"
+    row = 0
+    col = 0
+    options = { pairs = [{ used = "A", total = "B" }] }
+""").replace("schema_version = 2", "schema_version = 1"))
+    expected = (f"{path}: screens[0].pages[0].tiles[0].options.pairs: `pairs` is an option of schema_version 2: "
+                "set schema_version = 2 at the top of the file")
+    assert problems_of(path) == [expected]
+
+
+def test_a_migrated_document_leaves_the_callers_dict_as_it_was() -> None:
+    raw = {"schema_version": 1, "name": "t", "screens": [{"id": "s", "pages": [{"tiles": [
+        {"type": "capacity", "row": 0, "col": 0, "options": {"bed_types": ["icu"]}}]}]}]}
+    spec = parse_layout(raw)
+    assert raw["screens"][0]["pages"][0]["tiles"][0]["options"] == {"bed_types": ["icu"]}  # type: ignore[index]
+    assert spec.schema_version == 2
 
 
 @pytest.mark.parametrize("name", SHIPPED_LAYOUTS)

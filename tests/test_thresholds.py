@@ -11,7 +11,7 @@ from .hand_snapshots import catalog
 from .test_tiles_crisis import city_catalog
 
 LAYOUT = """
-schema_version = 1
+schema_version = 2
 name = "City beds"
 
 [thresholds.occupancy]
