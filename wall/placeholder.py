@@ -42,7 +42,7 @@ class PlaceholderTile(Tile):
         self.title.setText(self.context.tr("Tile not available: {type}").format(type=self.missing_type))
         self.detail.setText(self.reason)
 
-    def render(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         """Nothing to draw from data."""
 
     def retranslate(self) -> None:

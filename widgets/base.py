@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from ..layouts.tile_options import TileOptions
+from ..layouts.tile_types import type_of_options
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from .look import i18n
@@ -55,8 +56,17 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
 
 
 class Tile(QFrame):
+    """A subclass states the options it takes (`options_model`); its `type_name` is the
+    tile type declared with those options in layouts/tile_types.py."""
+
     type_name: ClassVar[str] = ""
     options_model: ClassVar[type[TileOptions]] = TileOptions
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = type_of_options(cls.options_model)
+        if declared is not None and "type_name" not in vars(cls):
+            cls.type_name = declared
 
     def __init__(self, options: TileOptions, context: TileContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,18 +77,19 @@ class Tile(QFrame):
         self.apply_count = 0  # how many snapshots were applied (tests: one poll → one repaint)
 
     def apply(self, snapshot: Snapshot) -> None:
-        """Show `snapshot`. Subclasses override `render()`, not this."""
+        """Show `snapshot`. Subclasses override `show_snapshot()`, not this."""
         self.snapshot = snapshot
         self.apply_count += 1
-        self.render(snapshot)
+        self.show_snapshot(snapshot)
 
-    def render(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Draw `snapshot` (named apart from QWidget.render, which paints a widget elsewhere)."""
         raise NotImplementedError
 
     def retranslate(self) -> None:
         """The language changed: draw again from the last snapshot."""
         if self.snapshot is not None:
-            self.render(self.snapshot)
+            self.show_snapshot(self.snapshot)
 
     def cleanup(self) -> None:
         """Stop timers and release resources before the tile is destroyed."""

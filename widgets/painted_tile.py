@@ -1,6 +1,6 @@
 """Base of the tiles drawn with QPainter from a frozen view model.
 
-`render(snapshot)` turns the snapshot into a small frozen dataclass (the *view
+`show_snapshot(snapshot)` turns the snapshot into a small frozen dataclass (the *view
 model*: exactly the strings and numbers on screen). Only when it differs from the
 one on screen is the tile repainted — so a poll that changes nothing repaints
 nothing, numbers never flicker, and one poll costs one paint (Qt coalesces
@@ -50,7 +50,7 @@ class PaintedTile(Tile):
 
     # --- contract ---------------------------------------------------------------
 
-    def render(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.catalog is None:
             model: Any = TileMessage(self.heading(self.default_heading()), self.context.tr("waiting for first data"))
         else:

@@ -1,45 +1,37 @@
-"""Tile types by the stable names layout files use.
+"""The widget class of each tile type, resolved from its one declaration.
 
-A widget class registers itself with `@register("kpi")`; the wall builds tiles by
-name, and the shared contract test runs over everything registered here.
+Tile types are declared in layouts/tile_types.py (name, option model, option
+version, widget) so layouts stay Qt-free; this module imports the widget a type
+names, on first use, and checks it takes the declared options. The wall builds
+tiles by name here, and the shared tile tests run over every declared type.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from functools import cache
+from importlib import import_module
 
-if TYPE_CHECKING:
-    from .base import Tile
-
-_REGISTRY: dict[str, type["Tile"]] = {}
-
-T = TypeVar("T", bound="type[Tile]")
+from ..layouts.tile_types import TILE_TYPES
+from .base import Tile
 
 
-def register(name: str):  # type: ignore[no-untyped-def]
-    def decorate(cls: T) -> T:
-        if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise ValueError(f"tile type {name!r} registered twice")
-        cls.type_name = name
-        _REGISTRY[name] = cls
-        return cls
-
-    return decorate
-
-
-def tile_class(name: str) -> type["Tile"]:
-    load_all()
+@cache
+def tile_class(name: str) -> type[Tile]:
+    """The widget class of tile type `name`; KeyError for a type nobody declared."""
     try:
-        return _REGISTRY[name]
+        declared = TILE_TYPES[name]
     except KeyError:
-        raise KeyError(f"unknown tile type {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+        raise KeyError(f"unknown tile type {name!r}; known: {', '.join(sorted(TILE_TYPES))}") from None
+    module, _, attribute = declared.widget.partition(":")
+    cls = getattr(import_module(module), attribute)
+    if not (isinstance(cls, type) and issubclass(cls, Tile)):
+        raise TypeError(f"tile type {name!r}: {declared.widget} is not a Tile")
+    if cls.options_model is not declared.options or cls.type_name != name:
+        raise TypeError(f"tile type {name!r}: {declared.widget} takes {cls.options_model.__name__} as "
+                        f"{cls.type_name!r}, declared {declared.options.__name__}")
+    return cls
 
 
-def registered() -> dict[str, type["Tile"]]:
-    load_all()
-    return dict(_REGISTRY)
-
-
-def load_all() -> None:
-    """Import every tile module so each registers itself."""
-    from . import tiles  # noqa: F401  (imports each tile module)
+def registered() -> dict[str, type[Tile]]:
+    """Every declared tile type's widget class, by name."""
+    return {name: tile_class(name) for name in TILE_TYPES}

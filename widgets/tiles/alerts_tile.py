@@ -36,7 +36,6 @@ from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..kpi_figures import period_label
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 from ..worst_age import worst_age
 
 
@@ -82,7 +81,6 @@ def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no
     return tr("for {n} d").format(n=minutes // 1440)
 
 
-@register("alerts")
 class AlertsTile(PaintedTile):
     options: AlertsOptions
     options_model = AlertsOptions

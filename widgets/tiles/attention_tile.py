@@ -26,7 +26,6 @@ from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..kpi_figures import kpi_marks, period_label
 from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 
 DOWN, LOW = "#d55e00", "#e69f00"
 STACK_BELOW_EMS = 24  # side by side, a list narrower than this many row-text sizes cuts its KPI names
@@ -99,7 +98,6 @@ def bottom_quarter(ranking: RankingResult, kpis: list[str], entity: str | None) 
     return out
 
 
-@register("attention")
 class AttentionTile(PaintedTile):
     options: AttentionOptions
     options_model = AttentionOptions

@@ -20,7 +20,6 @@ from ..look import theme
 from ..base import TileContext
 from ..paint_kit import draw_text, text_width
 from ..painted_tile import PaintedTile
-from ..registry import register
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,6 @@ class BannerModel:
     text: str
 
 
-@register("banner")
 class BannerTile(PaintedTile):
     options: BannerOptions
     options_model = BannerOptions
@@ -54,7 +52,7 @@ class BannerTile(PaintedTile):
         text = self.options.text_local.get(lang, self.options.text)
         return BannerModel(self.heading("CM Dashboard"), text)
 
-    def render(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         self.show_model(self._banner())
 
     def retranslate(self) -> None:

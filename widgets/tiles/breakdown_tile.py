@@ -25,7 +25,6 @@ from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import Translate, grade_for, period_label
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 
 UP, DOWN = "#009e73", "#d55e00"
 
@@ -87,7 +86,6 @@ def state_average(ranking: RankingResult | None, level: str, code: str) -> float
     return sum(scores) / len(scores) if scores else None
 
 
-@register("breakdown")
 class BreakdownTile(PaintedTile):
     options: BreakdownOptions
     options_model = BreakdownOptions

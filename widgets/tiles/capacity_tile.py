@@ -38,7 +38,6 @@ from ..data_age import DataAge, kpi_age
 from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 from ..worst_age import worst_age
 
 PLACE_HEADINGS = {"facility": "Facility", "taluka": "Taluka", "district": "District", "zone": "Zone", "state": "State"}
@@ -89,7 +88,6 @@ def unit_suffix(unit: str) -> str:
     return f" {unit.strip()}" if 0 < len(key) <= 6 else ""
 
 
-@register("capacity")
 class CapacityTile(PaintedTile):
     options: CapacityOptions
     options_model = CapacityOptions

@@ -20,7 +20,6 @@ from ..base import TileContext
 from ..data_age import IST
 from ..paint_kit import ALIGN_CENTER, draw_text
 from ..painted_tile import PaintedTile
-from ..registry import register
 
 LOCALES = {"en": "en_IN", "hi": "hi_IN", "gu": "gu_IN"}
 
@@ -40,7 +39,6 @@ def clock_text(now: datetime, language: str) -> ClockModel:
     return ClockModel(local.strftime("%H:%M:%S"), date, "IST")
 
 
-@register("clock")
 class ClockTile(PaintedTile):
     options: ClockOptions
     options_model = ClockOptions
@@ -57,7 +55,7 @@ class ClockTile(PaintedTile):
     def tick(self) -> None:
         self.show_model(clock_text(self.context.now(), self.context.language))
 
-    def render(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         self.tick()  # the clock needs no data; a snapshot only re-checks the time
 
     def retranslate(self) -> None:

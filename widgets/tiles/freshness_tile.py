@@ -28,7 +28,6 @@ from ..feeding import GroupFeeding, GroupLevel, feeding
 from ..fitted_text import fitted_size, paint_fitted_heading
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
 from ..painted_tile import PaintedTile
-from ..registry import register
 
 HEADINGS = {"department": "Data feeding by department", "scheme": "Data feeding by scheme", "kpi": "Data feeding by KPI"}
 HEADLINES = {"department": "{n} of {m} departments on time", "scheme": "{n} of {m} schemes on time",
@@ -62,7 +61,6 @@ class FreshnessModel:
         return self.groups
 
 
-@register("freshness")
 class FreshnessTile(PaintedTile):
     options: FreshnessOptions
     options_model = FreshnessOptions

@@ -26,7 +26,6 @@ from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..grievance_figures import DepartmentGrievances, GrievanceLine, Judged, department_grievances, grievance_lines
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 from ..worst_age import worst_age
 from .capacity_tile import common_size, two_lines
 
@@ -60,7 +59,6 @@ def _sym(level: str | None) -> str:
     return f"{theme.ALERT_SYMBOLS[level]} " if level else ""
 
 
-@register("grievance")
 class GrievanceTile(PaintedTile):
     options: GrievanceOptions
     options_model = GrievanceOptions

@@ -34,7 +34,6 @@ from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
 from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 
 BETTER, WORSE = "#009e73", "#d55e00"
 SEPARATOR = " · "
@@ -105,7 +104,6 @@ def _moment(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-@register("kpi")
 class KpiTile(PaintedTile):
     options: KpiOptions
     options_model = KpiOptions

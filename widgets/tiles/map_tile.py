@@ -61,7 +61,6 @@ from ..map_colouring import (
 )
 from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 from ..worst_age import worst_age
 
 NO_DATA_BASE = "#3a4356"
@@ -116,7 +115,6 @@ class MapModel:
     note: str = ""  # why districts are not coloured, when they are not
 
 
-@register("map")
 class MapTile(PaintedTile):
     options: MapOptions
     options_model = MapOptions

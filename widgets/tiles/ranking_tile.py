@@ -25,7 +25,6 @@ from ..fitted_text import fitted_size, paint_fitted_heading
 from ..kpi_figures import grade_for, movement, placed, period_label
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 
 UP, DOWN = "#009e73", "#d55e00"
 SCROLL_FPS = 25
@@ -67,7 +66,6 @@ def _group_name(catalog: Catalog, by: str, code: str) -> str | None:
     return None if item is None else code
 
 
-@register("ranking")
 class RankingTile(PaintedTile):
     options: RankingOptions
     options_model = RankingOptions

@@ -34,7 +34,6 @@ from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import figure_words
 from ..paint_kit import colour, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..registry import register
 from ..time_ticks import time_ticks, value_ticks
 
 # Okabe–Ito order; the state is always the first (white, thicker).
@@ -91,7 +90,6 @@ def axis_numbers(values: list[float], step: float, unit: str, language: str) -> 
     return labels
 
 
-@register("trend")
 class TrendTile(PaintedTile):
     options: TrendOptions
     options_model = TrendOptions
