@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from cmwall.sync.snapshot import Snapshot
+from cmwall.wall.audit import recording, tile_record
 from cmwall.widgets.base import Tile, TileContext
 from cmwall.widgets.registry import registered
 
@@ -35,10 +36,19 @@ def make_tile(qtbot, name: str, context: TileContext) -> Tile:  # type: ignore[n
     return tile
 
 
-def assert_not_blank(tile: Tile) -> None:
-    pixels = image_array(tile.grab().toImage())
+def assert_not_blank(tile: Tile, state: str = "ok") -> None:
+    """The tile painted its heading and what its state calls for, as the audit record
+    of a screenshot reads it (not merely some colours)."""
+    with recording() as rec:
+        pixels = image_array(tile.grab().toImage())
+    record = tile_record(tile, rec, None)
+    where = f"{tile.type_name} at {tile.width()}×{tile.height()}"
+    assert record["state"] == state, f"{where}: {record['state']} ({record.get('message')}), expected {state}"
+    assert record["title"] and record["texts"], f"{where} painted no text"
+    if state == "ok" and tile.type_name not in NOT_DATA:
+        assert len(record["texts"]) >= 3, f"{where} shows only {record['texts']}"
     colours = np.unique(pixels.reshape(-1, 3)[:: max(1, pixels.size // 60000)], axis=0)
-    assert len(colours) > 4, f"{tile.type_name} rendered a blank image at {tile.width()}×{tile.height()}"
+    assert len(colours) > 4, f"{where} rendered a blank image"
 
 
 def assert_no_running_timers(tile: Tile) -> None:
@@ -84,7 +94,7 @@ def test_tile_waits_calmly_before_first_data(qtbot, name, demo_snapshot, tile_co
     tile.show()
     tile.apply(replace(demo_snapshot, catalog=None, ranking=None, previous_ranking=None, series={}))
     QApplication.processEvents()
-    assert_not_blank(tile)
+    assert_not_blank(tile, "ok" if name in NOT_DATA else "waiting")
     tile.retranslate()
     tile.cleanup()
     assert_no_running_timers(tile)
