@@ -31,6 +31,7 @@ neither extend nor break the run).
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -113,6 +114,38 @@ def active_alerts(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLD
     return list(judge(snapshot, thresholds).alerts)
 
 
+Measure = tuple[tuple[str, ...], int, list[ActiveAlert]]  # KPI codes judged, figures compared, alerts found
+
+# The status strip and every alerts tile judge the same snapshot with the same layout
+# thresholds; the judgement of each KPI and pair is made once per (snapshot, thresholds)
+# and only filtered per caller. Entries hold their snapshot and thresholds, so an id is
+# never reused while cached; the few most recent are kept.
+_MEASURED: dict[tuple[int, int], tuple[Snapshot, Thresholds, list[Measure]]] = {}
+_MEASURED_KEPT = 4
+_measured_lock = threading.Lock()
+
+
+def _measures(snapshot: Snapshot, catalog: Catalog, thresholds: Thresholds) -> list[Measure]:
+    key = (id(snapshot), id(thresholds))
+    with _measured_lock:
+        held = _MEASURED.get(key)
+        if held is not None and held[0] is snapshot and held[1] is thresholds:
+            return held[2]
+    measures: list[Measure] = []
+    for kpi in catalog.kpis:
+        band, source = kpi_band(kpi, thresholds)
+        if band is not None:
+            measures.append(((kpi.code,), *_judge_kpi(catalog, snapshot.series.get(kpi.code), kpi, band, source)))
+    if thresholds.judges_occupancy:
+        for used, total in capacity_pairs(catalog, thresholds):
+            measures.append(((used.code, total.code), *_judge_pair(catalog, snapshot.series, used, total, thresholds)))
+    with _measured_lock:
+        _MEASURED[key] = (snapshot, thresholds, measures)
+        while len(_MEASURED) > _MEASURED_KEPT:
+            del _MEASURED[next(iter(_MEASURED))]
+    return measures
+
+
 def judge(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS, select: Select | None = None) -> Judgement:
     """Judge every KPI with a band and every used/total pair (those `select` accepts)."""
     catalog = snapshot.catalog
@@ -121,22 +154,12 @@ def judge(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS, selec
     wanted = select or (lambda *codes: True)
     alerts: list[ActiveAlert] = []
     measures = figures = 0
-    for kpi in catalog.kpis:
-        band, source = kpi_band(kpi, thresholds)
-        if band is None or not wanted(kpi.code):
+    for codes, judged, found in _measures(snapshot, catalog, thresholds):
+        if not wanted(*codes):
             continue
         measures += 1
-        judged, found = _judge_kpi(catalog, snapshot.series.get(kpi.code), kpi, band, source)
         figures += judged
         alerts += found
-    if thresholds.judges_occupancy:
-        for used, total in capacity_pairs(catalog, thresholds):
-            if not wanted(used.code, total.code):
-                continue
-            measures += 1
-            judged, found = _judge_pair(catalog, snapshot.series, used, total, thresholds)
-            figures += judged
-            alerts += found
     cadence = {k.code: _cadence_seconds(k.frequency) for k in catalog.kpis}
     alerts.sort(key=lambda a: (not a.is_critical, cadence.get(a.kpi, 0.0), -a.severity, a.kpi, a.entity))
     return Judgement(tuple(alerts), measures, figures)

@@ -117,3 +117,15 @@ def test_nothing_judged_is_not_all_clear_on_the_status_strip() -> None:
     assert alerts_item(0, 0, "en", None, None).text == "Alerts: waiting for data"
     assert (alerts_item(0, 0, "en", 5, bare).text, alerts_item(0, 0, "en", 5, bare).tone) == ("No active alerts", "ok")
     assert alerts_item(1, 2, "en", 5, bare).tone == "critical"
+
+
+def test_one_snapshot_is_judged_once_for_the_strip_and_every_alerts_tile() -> None:
+    snap = snapshot(city_catalog(), city_rows())
+    everything = judge(snap, OCCUPANCY_90)
+    general_only = judge(snap, OCCUPANCY_90, lambda *codes: any(".GEN." in c for c in codes))
+    assert judge(snap, OCCUPANCY_90).alerts == everything.alerts
+    assert everything.alerts and not general_only.alerts  # both alerts are ICU: filtered, not re-judged
+    assert (general_only.measures, everything.measures) == (1, 2)
+    # the same rows judged in another snapshot object, or by other thresholds, are judged afresh
+    calmer = judge(snapshot(city_catalog(), city_rows()), Thresholds(occupancy=Band(None, 99.0)))
+    assert not calmer.alerts and everything.alerts
