@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import WallConfig
 from .display import choose_platform
@@ -197,7 +197,6 @@ def _quit_on_signals(app) -> Callable[[], None]:  # type: ignore[no-untyped-def]
     return restore
 
 
-
 def single_shot(interval_ms: int, slot: Callable[[], object]) -> QTimer:
     """A stopped single-shot timer calling `slot` (screenshot settle and give-up timers)."""
     from PySide6.QtCore import QTimer
@@ -208,7 +207,27 @@ def single_shot(interval_ms: int, slot: Callable[[], object]) -> QTimer:
     timer.timeout.connect(slot)
     return timer
 
-class ScreenshotJob:
+
+class _SnapshotWaiter:
+    """What both screenshot jobs share: a settle and a give-up timer, fed by snapshots."""
+
+    _settle: QTimer
+    _timeout: QTimer
+    bridge: Any
+
+    def on_snapshot(self, snapshot: Any) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self._settle.stop()
+        self._timeout.stop()
+        try:
+            self.bridge.snapshot_applied.disconnect(self.on_snapshot)
+        except (RuntimeError, TypeError):
+            pass
+
+
+class ScreenshotJob(_SnapshotWaiter):
     """Waits for the first successful sync, lets the tiles settle, writes the PNGs, quits."""
 
     def __init__(self, controller, bridge, directory: Path, timeout_s: float, outcome: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
@@ -256,14 +275,6 @@ class ScreenshotJob:
         self.outcome["code"] = EXIT_FAILED
         QApplication.quit()
 
-    def stop(self) -> None:
-        self._settle.stop()
-        self._timeout.stop()
-        try:
-            self.bridge.snapshot_applied.disconnect(self.on_snapshot)
-        except (RuntimeError, TypeError):
-            pass
-
 
 HISTORY_STEP_SETTLE_MS = 300  # after the first set: a controller tick turns the page to the moment's
 
@@ -275,7 +286,7 @@ def history_stamp(moment: datetime) -> str:
     return moment.astimezone(IST).strftime("%Y%m%d-%H%M%S" if moment.second else "%Y%m%d-%H%M")
 
 
-class HistoryScreenshotJob:
+class HistoryScreenshotJob(_SnapshotWaiter):
     """`--as-of T --screenshot DIR`: one set of the wall at T into DIR. `replay --screenshot DIR`:
     a set at every `screenshot_every` replayed seconds from --from to --to, each in
     DIR/<YYYYMMDD-HHMM>/, stepped one moment at a time (not in real time), then quit."""
@@ -351,10 +362,3 @@ class HistoryScreenshotJob:
     def give_up(self) -> None:
         self.fail(f"the local store gave no snapshot within {self.timeout_s:g} s; screenshots incomplete")
 
-    def stop(self) -> None:
-        self._settle.stop()
-        self._timeout.stop()
-        try:
-            self.bridge.snapshot_applied.disconnect(self.on_snapshot)
-        except (RuntimeError, TypeError):
-            pass
