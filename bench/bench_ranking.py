@@ -20,15 +20,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
-
 from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import compute_ranking
 
-NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
 METHODS = ("target", "minmax", "minmax_target", "bands")
 
 

@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from cmwall.sync.client import StoreClient
 from cmwall.sync.local_store import LocalStore
 from cmwall.sync.worker import SyncWorker

@@ -21,8 +21,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from cmwall.sync.client import StoreClient  # noqa: E402
 from cmwall.sync.demo_store import DemoStore, serve_in_thread  # noqa: E402
 from cmwall.sync.local_store import LocalStore  # noqa: E402
@@ -30,6 +28,8 @@ from cmwall.sync.worker import SyncWorker  # noqa: E402
 from cmwall.wall import theme  # noqa: E402
 from cmwall.widgets.base import TileContext  # noqa: E402
 from cmwall.widgets.registry import registered  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
 from tests.tile_examples import EXAMPLE_OPTIONS  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 11, 0, tzinfo=timezone(timedelta(hours=5, minutes=30)))

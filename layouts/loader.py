@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, TileBase
 from .old_formats import V1_OCCUPANCY, OptionsMigration, OptionsMigrationError
+from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, TileBase
 from .tile_types import TILE_OPTIONS, TILE_TYPES
 
 SHIPPED_LAYOUTS = ("cm_residence", "crisis", "delegation", "single_screen")

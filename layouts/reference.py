@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, ThresholdsSpec, BandSpec
+from .schema import SCHEMA_VERSION, BandSpec, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, ThresholdsSpec
 from .tile_options import TileOptions
 from .tile_types import TILE_OPTIONS
 

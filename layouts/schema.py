@@ -93,7 +93,8 @@ def _tile_model(name: str, options_model: type[TileOptions]) -> type[TileBase]:
 def tile_spec_type() -> Any:
     """A union of one tile model per type, told apart by `type` (a discriminated union)."""
     models = tuple(_tile_model(name, model) for name, model in TILE_OPTIONS.items())
-    return Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]
+    # Union[...] of a runtime tuple: the `X | Y` syntax cannot be built from a tuple
+    return Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
 
 
 TileSpec = tile_spec_type()

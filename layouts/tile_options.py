@@ -13,7 +13,6 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
 CodeKind = Literal["kpi", "entity", "department", "sector", "scheme", "level", "kpi_prefix", "kpi_pattern", "capacity_pairs"]
 
 
@@ -122,7 +121,7 @@ class MapOptions(TileOptions):
     show_names: bool = Field(default=True, description="write district names on the map")
 
     @model_validator(mode="after")
-    def _one_marker_rule(self) -> "MapOptions":
+    def _one_marker_rule(self) -> MapOptions:
         if self.facility_kpi is not None and self.occupancy_kpi is not None:
             raise ValueError("give facility_kpi or occupancy_kpi, not both: markers have one colour rule")
         return self
@@ -171,7 +170,7 @@ class GrievanceRow(DeclaresCodes):
     satisfaction: str | None = Field(default=None, description="KPI code of the share closed with the citizen satisfied")
 
     @model_validator(mode="after")
-    def _named(self) -> "GrievanceRow":
+    def _named(self) -> GrievanceRow:
         if self.label is None and self.department is None:
             raise ValueError("give the row a `label` or a `department`")
         return self
@@ -217,7 +216,7 @@ class GrievanceOptions(TileOptions):
     grade: bool = Field(default=True, description="show each department's grade (its score in the ranking)")
 
     @model_validator(mode="after")
-    def _codes_are_consistent(self) -> "GrievanceOptions":
+    def _codes_are_consistent(self) -> GrievanceOptions:
         if self.rows and (self.pending or self.satisfaction):
             raise ValueError("give either code patterns (`pending`, `satisfaction`) or `rows`, not both")
         for pattern in (*self.pending, *([self.satisfaction] if self.satisfaction else [])):

@@ -34,7 +34,7 @@ import bisect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -217,7 +217,8 @@ def _judge_pair(catalog: Catalog, series: dict[str, KpiSeries] | object, used: K
         assert threshold is not None
         totals = _carried(total_series, entity)
         since_period, since_at = run_start(used_series, entity, level,
-                                           lambda v, col: occupancy_level(_share(v, totals, used_series, entity, col), thresholds))
+                                           lambda v, col, totals=totals, entity=entity: occupancy_level(
+                                               _share(v, totals, used_series, entity, col), thresholds))
         alerts.append(ActiveAlert(
             kpi=used.code, entity=entity, level=level, value=share, threshold=threshold, period=period,
             reported_at=_utc(reported_at), since_period=since_period, since=_utc(since_at),
@@ -270,11 +271,11 @@ def run_start(series: KpiSeries, entity: str, level: AlertLevel,
     return series.period_at(row, first), float(series.reported_at[row, first])
 
 
-_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _utc(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc)
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _cadence_seconds(frequency: str) -> float:

@@ -85,7 +85,7 @@ class StoreClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "StoreClient":
+    def __enter__(self) -> StoreClient:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -72,7 +72,7 @@ class Scoring(Model):
     bands: tuple[tuple[float, float], ...] | None = None
 
     @model_validator(mode="after")
-    def _bands_need_list(self) -> "Scoring":
+    def _bands_need_list(self) -> Scoring:
         if self.method == "bands" and not self.bands:
             raise ValueError("scoring.method 'bands' needs a non-empty 'bands' list")
         return self
@@ -105,7 +105,7 @@ class Kpi(Named):
         return self.aggregate if self.aggregate in AGGREGATES else None  # type: ignore[return-value]
 
     @model_validator(mode="after")
-    def _target_for_target_methods(self) -> "Kpi":
+    def _target_for_target_methods(self) -> Kpi:
         method = self.scoring.method if self.scoring else None
         if method in ("target", "minmax_target", "bands") and self.target is None:
             raise ValueError(f"KPI {self.code}: scoring method '{method}' needs a target")

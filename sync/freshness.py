@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import numpy as np
@@ -122,7 +122,7 @@ def freshness(
     if latest is None:
         return "not_fed"
     _, _, reported_at = latest
-    reported = datetime.fromtimestamp(reported_at, timezone.utc)
+    reported = datetime.fromtimestamp(reported_at, UTC)
     return "late" if overdue_since(kpi, reported) <= now else "fresh"
 
 

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
@@ -84,7 +84,7 @@ def open_local_store(data_dir: Path) -> LocalStore:
 
 
 def _stamp(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc)
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 class StoredRows:
@@ -259,13 +259,13 @@ class HistoryService:
 
     def start(self) -> None:
         """Load the store, show the first moment, then (replay) play forward; returns at once."""
-        self.scheduler.add_job(self._run, "date", run_date=datetime.now(timezone.utc), args=[self._load], id="load")
+        self.scheduler.add_job(self._run, "date", run_date=datetime.now(UTC), args=[self._load], id="load")
         self.scheduler.start()
 
     def show(self, moment: datetime) -> None:
         """Publish the snapshot of `moment` as soon as the worker thread is free."""
         if self.scheduler.running:
-            self.scheduler.add_job(self._run, "date", run_date=datetime.now(timezone.utc),
+            self.scheduler.add_job(self._run, "date", run_date=datetime.now(UTC),
                                    args=[lambda: self._at(moment)])
 
     def refresh_now(self) -> None:

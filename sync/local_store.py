@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +249,7 @@ class LocalStore:
             first, last = conn.execute(query).one()
         if first is None:
             return None
-        return datetime.fromtimestamp(first, timezone.utc), datetime.fromtimestamp(last, timezone.utc)
+        return datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
 
     def differences(self, limit: int = 200) -> list[dict[str, Any]]:
         query = select(ranking_differences).order_by(ranking_differences.c.id.desc()).limit(limit)
@@ -270,7 +270,7 @@ class LocalStore:
             row = conn.execute(select(documents).where(documents.c.name == name)).first()
         if row is None:
             return None
-        return StoredDocument(json.loads(row.body), row.etag, datetime.fromtimestamp(row.fetched_at, timezone.utc))
+        return StoredDocument(json.loads(row.body), row.etag, datetime.fromtimestamp(row.fetched_at, UTC))
 
     @staticmethod
     def _set_state(conn: Connection, key: str, value: str) -> None:

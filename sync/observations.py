@@ -41,13 +41,13 @@ class ObservationTable:
         return int(self.value.shape[0])
 
     @classmethod
-    def empty(cls) -> "ObservationTable":
+    def empty(cls) -> ObservationTable:
         return cls(*(np.empty(0, dtype=object) for _ in range(3)), np.empty(0), np.empty(0))
 
     @classmethod
     def from_rows(
         cls, rows: Iterable[tuple[str, str, str, float | None, float | datetime]]
-    ) -> "ObservationTable":
+    ) -> ObservationTable:
         """Rows of (kpi, entity, period, value, reported_at); later rows replace earlier."""
         latest: dict[tuple[str, str, str], tuple[float | None, float | datetime]] = {}
         for kpi, entity, period, value, reported_at in rows:
@@ -65,7 +65,7 @@ class ObservationTable:
         return cls(kpis, entities, periods, values, times)
 
     @classmethod
-    def from_observations(cls, observations: Iterable[Observation]) -> "ObservationTable":
+    def from_observations(cls, observations: Iterable[Observation]) -> ObservationTable:
         return cls.from_rows((o.kpi, o.entity, o.period, o.value, o.reported_at) for o in observations)
 
     def records(self) -> list[dict[str, Any]]:

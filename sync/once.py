@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from .client import StoreClient
-from .history import moment_text
 from .demo_store.profiles import PROFILES
+from .history import moment_text
 from .local_store import LocalStore, LocalStoreError, store_identity
 from .ranking.cli import positive_number
 from .token import TokenError, load_token

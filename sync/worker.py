@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
@@ -33,7 +33,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def rank_latest_months(
@@ -258,7 +258,7 @@ class SyncWorker:
             self.ranking_table = table
 
     def _choose(self) -> tuple[RankingResult | None, RankingReason, RankingResult | None]:
-        newest = datetime.fromtimestamp(self.newest_reported_at, timezone.utc) if self.newest_reported_at else None
+        newest = datetime.fromtimestamp(self.newest_reported_at, UTC) if self.newest_reported_at else None
         return choose_shown_ranking(
             None if self.central_missing else self.central, self.central_previous, self.local, self.local_previous,
             central_error=self.central_error, newest_observation=newest,
@@ -291,7 +291,7 @@ class SyncWorker:
             status=self.status,
             catalog=self.catalog,
             series=self.series,
-            data_as_of=datetime.fromtimestamp(self.newest_reported_at, timezone.utc) if self.newest_reported_at else None,
+            data_as_of=datetime.fromtimestamp(self.newest_reported_at, UTC) if self.newest_reported_at else None,
             ranking=chosen,
             ranking_reason=reason,
             previous_ranking=previous,

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from cmwall.sync.client import StoreClient
 from cmwall.sync.demo_store import DemoStore, serve_in_thread
 from cmwall.sync.local_store import LocalStore

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from cmwall.sync.contract import Catalog
@@ -10,7 +10,7 @@ from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.result import RankingResult
 
-NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 T0 = 1_793_000_000.0  # a reported_at in November 2026
 
 

@@ -9,7 +9,7 @@ the central store's or as the wall's local estimate.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.engine import compute_ranking
@@ -31,7 +31,7 @@ CATALOG = {
     "revision": "c-test",
     "state": {"code": "24", "name": "Gujarat", "local_name": "ગુજરાત"},
     "entities": [{"code": "24", "name": "Gujarat", "local_name": "ગુજરાત", "level": "state"}]
-    + [{"code": c, "name": n, "local_name": l, "level": "district", "parent": "24"} for c, n, l in DISTRICTS],
+    + [{"code": c, "name": n, "local_name": local, "level": "district", "parent": "24"} for c, n, local in DISTRICTS],
     "sectors": [{"code": "SOC", "name": "Social Sector"}, {"code": "ECO", "name": "Economic Sector"}],
     "departments": [
         {"code": "HFW", "name": "Health & Family Welfare", "sector": "SOC"},
@@ -116,7 +116,7 @@ def snapshot(
     if source == "central":
         current = replace(current, source="central", revision="r-1")
         previous = replace(previous, source="central", revision="r-0")
-    as_of = datetime.fromtimestamp(max(r[4] for r in data), timezone.utc)
+    as_of = datetime.fromtimestamp(max(r[4] for r in data), UTC)
     return Snapshot(
         id=snapshot_id, created_at=NOW, status=status, catalog=catalog, series=series,
         data_as_of=as_of, ranking=current, previous_ranking=previous,

@@ -3,7 +3,7 @@ layout's, occupancy of used/total pairs, since when, order, and nothing judged."
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from cmwall.sync.alerts import active_alerts, alert_level, count_by_level, judge
 from cmwall.sync.thresholds import Band, Thresholds
@@ -40,7 +40,7 @@ def test_since_is_the_start_of_the_run_at_least_as_bad() -> None:
     assert (alerts["438"].level, alerts["438"].since_period) == ("critical", "2026-09")
     assert (alerts["439"].level, alerts["439"].since_period) == ("warn", "2026-06")
     assert (alerts["440"].level, alerts["440"].since_period) == ("critical", "2026-08")
-    assert alerts["438"].since == datetime.fromtimestamp(at(24 * 2), timezone.utc)
+    assert alerts["438"].since == datetime.fromtimestamp(at(24 * 2), UTC)
     assert alerts["438"].value == 39 and alerts["438"].threshold == 40
 
 

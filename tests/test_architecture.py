@@ -91,3 +91,10 @@ def test_an_upward_import_breaks_the_build(tmp_path: Path) -> None:
     (tree / "cmwall" / "widgets" / "look" / "upward.py").write_text("from ...wall import controller\n")
     result = lint_imports(tree)
     assert result.returncode != 0 and "BROKEN" in result.stdout, result.stdout
+
+
+def test_ruff_finds_nothing() -> None:
+    """The lint rules in pyproject.toml ([tool.ruff]) hold on the whole tree."""
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "--no-cache", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr

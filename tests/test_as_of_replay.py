@@ -19,9 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from cmwall.sync.history import (HistoryError, HistoryService, HistoryWorker, ReplayPlan,
-                                 open_local_store, parse_moment)
+from cmwall.sync.history import HistoryError, HistoryService, HistoryWorker, ReplayPlan, open_local_store, parse_moment
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.cli import main as cli_main

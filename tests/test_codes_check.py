@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cmwall.layouts import check
 from cmwall.layouts.catalog_check import catalog_problems
 from cmwall.layouts.loader import load_layout

@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-
 from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store import DemoStore
 from cmwall.sync.demo_store.catalog_data import LATE_DEPARTMENTS, NOT_FEEDING_DEPARTMENTS

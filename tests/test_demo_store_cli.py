@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 import pytest
-
 from cmwall.sync.demo_store import cli
 
 

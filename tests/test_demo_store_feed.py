@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import orjson
 import pytest
-
 from cmwall.sync.contract import Catalog, ObservationPage
 from cmwall.sync.demo_store import DemoStore
 from cmwall.sync.demo_store.catalog_data import LATE_DEPARTMENTS, NOT_FEEDING_DEPARTMENTS

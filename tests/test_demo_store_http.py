@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-
 from cmwall.sync.contract import Catalog, ObservationPage, Ranking
 from cmwall.sync.demo_store import DemoStore, DemoStoreApp, serve_in_thread
 from cmwall.sync.demo_store.timeline import IST

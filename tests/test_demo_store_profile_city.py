@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-
 from cmwall.sync.contract import PERIOD_RE, Catalog, ObservationPage
 from cmwall.sync.demo_store import CityCrisisStore, DemoStore, DemoStoreApp, serve_in_thread
 from cmwall.sync.demo_store.timeline import IST

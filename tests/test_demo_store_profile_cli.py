@@ -7,7 +7,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from cmwall.layouts import check
 from cmwall.sync.demo_store import CityCrisisStore, DemoStore, cli, make_store
 from cmwall.sync.service import Intervals

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-
 from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store import DemoStore
 from cmwall.sync.demo_store.timeline import IST

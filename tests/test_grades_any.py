@@ -16,20 +16,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QApplication
-
 from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.series import apply_rows, frozen, table_for_months
 from cmwall.sync.snapshot import Snapshot, SyncStatus
-from cmwall.widgets.look import theme
 from cmwall.widgets import fitted_text, paint_kit, painted_tile
 from cmwall.widgets.base import TileContext
+from cmwall.widgets.look import theme
 from cmwall.widgets.tiles import attention_tile, breakdown_tile, ranking_tile
 from cmwall.widgets.tiles.attention_tile import AttentionTile
 from cmwall.widgets.tiles.breakdown_tile import BreakdownTile, month_name
 from cmwall.widgets.tiles.ranking_tile import RankingTile
+from PySide6.QtWidgets import QApplication
 
 from . import synthetic
 from .imaging import image_array

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from cmwall.layouts.loader import SHIPPED_LAYOUTS, shipped_path
 from cmwall.layouts.reference import layout_json_schema, reference_markdown, undocumented_fields
 

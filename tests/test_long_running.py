@@ -12,9 +12,8 @@ import gc
 import sys
 
 import pytest
-from PySide6.QtWidgets import QApplication
-
 from cmwall.widgets.registry import registered
+from PySide6.QtWidgets import QApplication
 
 from .tile_examples import EXAMPLE_OPTIONS
 

@@ -15,8 +15,6 @@ from typing import Any
 import numpy as np
 import pyogrio
 import shapely
-from PySide6.QtWidgets import QApplication
-
 from cmwall.layouts.loader import load_layout
 from cmwall.layouts.map_check import map_report
 from cmwall.layouts.tile_options import MapOptions
@@ -25,14 +23,15 @@ from cmwall.sync.demo_store.geography import DISTRICTS as GUJARAT
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.series import apply_rows, frozen, table_for_months
 from cmwall.sync.thresholds import Band, Thresholds
-from cmwall.widgets.look import theme
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import default_boundaries_path, load_boundaries
 from cmwall.widgets.district_matching import BoundaryName, match_catalog, match_districts
 from cmwall.widgets.district_names import name_key, name_keys
+from cmwall.widgets.look import theme
 from cmwall.widgets.map_colouring import NO_DATA
 from cmwall.widgets.painted_tile import TileMessage
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile, lay_out_names
+from PySide6.QtWidgets import QApplication
 
 from .hand_snapshots import NOW, at, snapshot
 from .imaging import image_array

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from cmwall.sync.client import StoreClient
 from cmwall.sync.demo_store import DemoStore, serve_in_thread
 from cmwall.sync.ranking import cli

@@ -5,18 +5,16 @@ max_marks is 10 unless a test says otherwise; periods are 2026-10 unless given.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.plan import plan_for
 from cmwall.sync.ranking.rounding import round2, round2_array
 
 from .ranking_builders import NOW, T0, catalog, kpi, marks_of, rank, table
-
 
 # --- 1. marks by method ---------------------------------------------------------
 
@@ -330,7 +328,7 @@ def test_result_metadata_and_provisional_flag() -> None:
     result = rank(cat, rows, revision="local-1")
     assert (result.source, result.revision, result.period, result.computed_at) == ("local", "local-1", "2026-10", NOW)
     # the null at T0 + 120 was used too (it made K2 "not reported")
-    assert result.data_as_of == datetime.fromtimestamp(T0 + 120, tz=timezone.utc)
+    assert result.data_as_of == datetime.fromtimestamp(T0 + 120, tz=UTC)
     # A misses K2, K3: 2/4 = 0.5 > 0.25 → provisional; B misses K3: 1/4 = 0.25, not > 0.25
     assert result.row("A").provisional and not result.row("B").provisional
     assert result.row("A").not_reported == ("K2", "K3")

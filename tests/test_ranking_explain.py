@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cmwall.sync.ranking.explain import ExplainError, explain
 
 from .ranking_builders import catalog, kpi, rank, table

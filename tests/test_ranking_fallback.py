@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from cmwall.sync.ranking.fallback import (NO_RANKING, RankDifference, RankingReason, ReasonKind, choose_ranking,
-                                          compare_rankings)
+from cmwall.sync.ranking.fallback import (
+    NO_RANKING,
+    RankDifference,
+    RankingReason,
+    ReasonKind,
+    choose_ranking,
+    compare_rankings,
+)
 from cmwall.sync.ranking.result import RankedEntity, RankingResult
 
-T = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+T = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
 def result(source: str, computed_at: datetime, rows: list[tuple[str, float | None, int | None]] = ()) -> RankingResult:

@@ -10,17 +10,17 @@ period and data_as_of must be identical after rounding.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from datetime import UTC, datetime
 
 from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import compute_ranking
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
 from .ranking_reference import reference_ranking
 
-NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 VALUES = st.one_of(
     st.none(),
     st.sampled_from([0.0, 1.0, -1.0, 2.5, 50.0, 100.0, 100.0, 80.0, -30.0, 1e-3, 7.0]),

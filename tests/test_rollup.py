@@ -6,7 +6,6 @@ import math
 from datetime import datetime, timedelta
 
 import pytest
-
 from cmwall.sync.contract import Catalog
 from cmwall.sync.period_time import IST
 from cmwall.sync.rollup import figure, history

@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect
-
 from cmwall.layouts.loader import load_layout
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.audit import PaintedText, reading_order
 from cmwall.wall.controller import WallController
 from cmwall.widgets import paint_kit
+from PySide6.QtCore import QRect
 
 from .conftest import DEMO_NOW
 

@@ -6,7 +6,6 @@ import json
 
 import httpx
 import pytest
-
 from cmwall.sync.client import StoreClient, StoreContractError, StoreRejected, StoreUnreachable
 
 from .store_fakes import CATALOG, observation

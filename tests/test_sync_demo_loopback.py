@@ -15,11 +15,10 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from cmwall.sync.client import StoreClient
 from cmwall.sync.demo_store.server import serve_in_thread
 from cmwall.sync.demo_store.store import DemoStore
@@ -27,7 +26,7 @@ from cmwall.sync.local_store import LocalStore
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.worker import SyncWorker
 
-FIXED = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 
 import httpx
-
 from cmwall.sync.client import StoreClient
 from cmwall.sync.local_store import LocalStore
 from cmwall.sync.service import Intervals, SyncService

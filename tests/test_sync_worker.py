@@ -8,13 +8,12 @@ with the store down shows the stored data at once.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-
 from cmwall.sync.client import StoreClient
 from cmwall.sync.local_store import LocalStore
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
@@ -22,7 +21,7 @@ from cmwall.sync.worker import SyncWorker
 
 from .store_fakes import CATALOG, observation
 
-NOW = datetime(2026, 11, 22, 5, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 5, 0, tzinfo=UTC)
 
 
 class ScriptedStore:
@@ -202,8 +201,8 @@ def test_the_reason_follows_the_store_from_current_to_stale_to_unreachable(tmp_p
     store.feed.append({**observation("439", 95.0), "reported_at": "2026-11-22T11:00:00+05:30"})
     stale = worker.poll_observations()
     assert stale is not None and stale.ranking is not None and stale.ranking.source == "local"
-    computed = datetime(2026, 11, 22, 5, 15, tzinfo=timezone.utc)
-    reported = datetime(2026, 11, 22, 5, 30, tzinfo=timezone.utc)
+    computed = datetime(2026, 11, 22, 5, 15, tzinfo=UTC)
+    reported = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
     assert stale.ranking_reason == RankingReason(ReasonKind.STALE, "local", central_computed_at=computed,
                                                  newest_observation=reported)
     store.down = True

@@ -8,9 +8,8 @@ own approved images in test_tiles_map.py, one per colouring.)
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
-
 from cmwall.widgets.registry import registered
+from PySide6.QtWidgets import QApplication
 
 from .imaging import assert_matches_approved
 from .tile_examples import EXAMPLE_OPTIONS

@@ -7,12 +7,10 @@ plus a few checks of timers and painting that only a widget can show.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
-
 from cmwall.sync.period_time import period_seconds
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import TileMessage
@@ -23,6 +21,7 @@ from cmwall.widgets.tiles.clock_tile import ClockTile
 from cmwall.widgets.tiles.kpi_tile import BETTER, WORSE, KpiTile
 from cmwall.widgets.tiles.ranking_tile import RankingTile
 from cmwall.widgets.tiles.trend_tile import TrendTile
+from PySide6.QtWidgets import QApplication
 
 from . import synthetic
 from .synthetic import NOW
@@ -232,14 +231,14 @@ def test_trend_lines_state_and_districts(qtbot, ctx) -> None:  # type: ignore[no
 
 
 def test_attention_says_not_fed_instead_of_zero_marks() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from cmwall.sync.ranking.result import RankedEntity, RankingResult
     from cmwall.widgets.tiles.attention_tile import not_reported
 
     rows = (RankedEntity("438", 7.0, 1, "B", not_reported=("UDD.X",)),
             RankedEntity("439", 6.0, 2, "B", not_reported=("UDD.X", "HFW.Y")))
-    ranking = RankingResult("2026-11", rows, "local", datetime(2026, 11, 22, tzinfo=timezone.utc))
+    ranking = RankingResult("2026-11", rows, "local", datetime(2026, 11, 22, tzinfo=UTC))
     assert not_reported(ranking, "UDD.X", None)  # no district reported it: the state has no figure
     assert not not_reported(ranking, "HFW.Y", None)  # one district did
     assert not_reported(ranking, "HFW.Y", "439") and not not_reported(ranking, "HFW.Y", "438")

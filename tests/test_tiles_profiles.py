@@ -14,12 +14,11 @@ import re
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
-
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.audit import recording, tile_record
 from cmwall.widgets.base import Tile, TileContext
 from cmwall.widgets.registry import registered
+from PySide6.QtWidgets import QApplication
 
 from .conftest import DEMO_NOW
 from .tile_examples import CITY_EXAMPLE_OPTIONS, EXAMPLE_OPTIONS

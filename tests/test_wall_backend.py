@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from cmwall.sync.service import Intervals
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.backend import BackendError, build_backend

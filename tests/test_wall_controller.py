@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
-
 from cmwall.layouts.loader import Layout, load_layout
 from cmwall.wall import tile_factory
 from cmwall.wall.controller import WallController
 from cmwall.wall.placeholder import PlaceholderTile
 from cmwall.wall.rotation import IST
+from PySide6.QtCore import QRect, Qt
 
 from .synthetic import snapshot as synthetic_snapshot
 
@@ -291,10 +290,9 @@ def test_long_notices_never_widen_a_window_past_its_screen(wall) -> None:  # typ
 
 
 def test_idle_cursor_hides_and_returns_on_movement(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from cmwall.wall.idle import CursorHider
     from PySide6.QtCore import QEvent, QPointF
     from PySide6.QtGui import QGuiApplication, QMouseEvent
-
-    from cmwall.wall.idle import CursorHider
 
     hider = CursorHider(idle_ms=50)
     try:

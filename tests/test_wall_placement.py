@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cmwall.layouts.loader import parse_layout
 from cmwall.wall.placement import Output, Rect, assign_screens, split_surface
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cmwall.wall.rotation import IST, Rotation, page_at, seconds_since_midnight_ist
 
@@ -23,7 +23,7 @@ def test_page_is_a_function_of_ist_time_of_day() -> None:
 
 
 def test_two_walls_in_different_time_zones_show_the_same_page() -> None:
-    utc = at(3600 + 42).astimezone(timezone.utc)
+    utc = at(3600 + 42).astimezone(UTC)
     assert seconds_since_midnight_ist(utc) == 3642
     assert page_at([30, 30], utc) == page_at([30, 30], at(3642))
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.snapshot import HistoryView, Snapshot, SyncStatus
 from cmwall.wall.status_strip import StatusStrip
@@ -141,7 +140,7 @@ def test_before_the_first_sync() -> None:
 def test_ages_and_clock_in_each_language() -> None:
     assert age_text(NOW - timedelta(hours=3), NOW, "en") == "updated 3 h ago"
     assert age_text(NOW - timedelta(minutes=12), NOW, "gu") == "12 મિનિટ પહેલાં અપડેટ"
-    assert clock_text(NOW.astimezone(timezone.utc), "en") == "Sun 22 Nov  14:30:00 IST"
+    assert clock_text(NOW.astimezone(UTC), "en") == "Sun 22 Nov  14:30:00 IST"
     assert clock_text(NOW, "hi") == "रवि 22 नव  14:30:00 IST"
 
 

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -286,7 +286,7 @@ def screen_record(window: QWidget, rec: TextRecording, *, layout: tuple[str, str
         "as_of": _iso(view.moment) if view is not None else None,
         "replay": {"speed": view.speed, "until": _iso(view.until)} if view is not None and view.until else None,
         "shown_at": _iso(context.now()) if context is not None else None,
-        "created_at": _iso(datetime.now(timezone.utc)),
+        "created_at": _iso(datetime.now(UTC)),
         "snapshot_id": snapshot.id if snapshot is not None else None,
         "data_as_of": _iso(snapshot.data_as_of) if snapshot is not None else None,
         "ranking": {"source": ranking.source, "period": ranking.period,

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import (QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ..layouts.schema import ScreenSpec, TileBase
 from ..sync.snapshot import Snapshot

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..sync.contract import Kpi
 from ..sync.freshness import Freshness, age_text, freshness, newest_report, overdue_since, overdue_text
@@ -44,7 +44,7 @@ def hh_mm(moment: datetime) -> str:
 
 
 def _stamp(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc)
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _cached(snapshot: Snapshot, now: datetime, tr: Translate) -> DataAge:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 # Normalised variant -> normalised form used as the key. Renames (old name -> new
 # name) and common spellings of the same district; only unambiguous within a state.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from ..sync.contract import Catalog, Kpi
@@ -61,7 +61,7 @@ def kpi_feeding(kpi: Kpi, series: KpiSeries | None, now: datetime) -> KpiFeeding
     newest = newest_report(series)
     if newest is None:
         return KpiFeeding(kpi.code, None, None)
-    last = datetime.fromtimestamp(newest, timezone.utc)
+    last = datetime.fromtimestamp(newest, UTC)
     due = overdue_since(kpi, last)
     return KpiFeeding(kpi.code, last, due if due <= now else None)
 
@@ -95,7 +95,7 @@ def feeding(
     rows = []
     for code, feeds in by_group.items():
         late = [f for f in feeds if f.overdue_since is not None or f.never_fed]
-        late.sort(key=lambda f: (f.never_fed, f.overdue_since or datetime.max.replace(tzinfo=timezone.utc), f.kpi))
+        late.sort(key=lambda f: (f.never_fed, f.overdue_since or datetime.max.replace(tzinfo=UTC), f.kpi))
         rows.append(GroupFeeding(code, len(feeds), tuple(late)))
     rows.sort(key=_worst_first)
     return level, rows

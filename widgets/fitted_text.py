@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 
-from .look import theme
 from .data_age import DataAge
+from .look import theme
 from .paint_kit import colour, draw_age, draw_text, font, record_text, text_width
 
 

@@ -115,7 +115,7 @@ def department_grievances(
     for line in lines:
         stamps: list[float] = []
 
-        def judged(kpi: Kpi | None) -> Judged:
+        def judged(kpi: Kpi | None, stamps: list[float] = stamps) -> Judged:  # called at once, in this loop
             if kpi is None:
                 return Judged(None)
             found = figure(catalog, series.get(kpi.code), kpi, entity, moment)

@@ -23,7 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -246,7 +246,7 @@ def newest_reporter(series: KpiSeries | None, entities: Sequence[str]) -> list[s
 def _is_late(kpi: Kpi, cell: Cell, now: datetime | None) -> bool:
     if now is None:
         return False
-    return overdue_since(kpi, datetime.fromtimestamp(cell.reported_at, timezone.utc)) <= now
+    return overdue_since(kpi, datetime.fromtimestamp(cell.reported_at, UTC)) <= now
 
 
 def occupancy_share(used: Cell | None, total: Cell | None) -> float | None:

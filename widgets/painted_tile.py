@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QWidget
 
 from ..layouts.tile_options import TileOptions
 from ..sync.snapshot import Snapshot
-from .look import theme
 from .base import Tile, TileContext
 from .data_age import DataAge
+from .look import theme
 from .paint_kit import ALIGN_CENTER, colour, draw_age, draw_text
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..sync.period_time import IST, Granularity, clock_label, day_label, month_name
 
@@ -42,7 +42,7 @@ def _same(text: str) -> str:
 
 
 def _local(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc).astimezone(IST)
+    return datetime.fromtimestamp(seconds, UTC).astimezone(IST)
 
 
 def tick_moments(lo: float, hi: float, step: Step) -> list[float]:

@@ -23,8 +23,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .city_catalog import (BED_TYPES, CYLINDERS_EMPTY, CYLINDERS_HELD, FLOW_KPIS, KPI_CODES, PERF_KPIS,
-                           bed_code)
+from .city_catalog import BED_TYPES, CYLINDERS_EMPTY, CYLINDERS_HELD, FLOW_KPIS, KPI_CODES, PERF_KPIS, bed_code
 from .city_values import DAY, CityModel
 from .live_store import Batch
 from .timeline import day_period, minute_period, month_index, month_period, month_start

@@ -46,7 +46,7 @@ class Resource:
     etag: str
 
     @classmethod
-    def of(cls, body: bytes) -> "Resource":
+    def of(cls, body: bytes) -> Resource:
         return cls(body, etag_of(body))
 
 

@@ -68,7 +68,7 @@ class RunningServer:
         self.server.server_close()
         self.thread.join(timeout=5)
 
-    def __enter__(self) -> "RunningServer":
+    def __enter__(self) -> RunningServer:
         return self
 
     def __exit__(self, *exc: object) -> None:

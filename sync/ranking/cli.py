@@ -16,7 +16,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from ..client import StoreClient, StoreError
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace, *, transport: Any = None, out: IO[str] | None 
     except (StoreError, TokenError, ValueError) as err:
         print(f"rank: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = compute_ranking(catalog, table, period, computed_at=datetime.now(timezone.utc), revision="local")
+    result = compute_ranking(catalog, table, period, computed_at=datetime.now(UTC), revision="local")
     if result is None:
         print(f"rank: nothing to rank: no observation of a ranked KPI for {period or 'any month'}", file=sys.stderr)
         return EXIT_NOTHING_TO_RANK

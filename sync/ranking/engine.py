@@ -18,7 +18,7 @@ imports Qt; everything is a pure function of its inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 import numpy as np
@@ -158,7 +158,7 @@ def compute_ranking(
     scores = score_month(catalog, table, period)
     if scores is None:
         return None
-    as_of = None if scores.data_as_of is None else datetime.fromtimestamp(scores.data_as_of, tz=timezone.utc)
+    as_of = None if scores.data_as_of is None else datetime.fromtimestamp(scores.data_as_of, tz=UTC)
     return RankingResult(
         period=scores.period,
         rows=build_rows(scores, provisional_threshold),

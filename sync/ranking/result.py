@@ -54,7 +54,7 @@ class RankingResult:
         return tuple(r for r in self.rows if r.rank is not None)
 
     @classmethod
-    def from_contract(cls, ranking: Ranking) -> "RankingResult":
+    def from_contract(cls, ranking: Ranking) -> RankingResult:
         """The store's published ranking, in the wall's shape."""
         rows = tuple(
             RankedEntity(
@@ -76,7 +76,7 @@ class RankingResult:
             revision=ranking.revision,
         )
 
-    def with_reporting_flags(self, local: "RankingResult | None") -> "RankingResult":
+    def with_reporting_flags(self, local: RankingResult | None) -> RankingResult:
         """This ranking with `not_reported` and `provisional` taken from the wall's own
         ranking of the same month. API v1 publishes neither, and with `missing: zero`
         an unreported KPI arrives as plain 0 marks; the wall holds the observations,

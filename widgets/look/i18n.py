@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Protocol
 
@@ -38,7 +38,7 @@ def written_in(text: str, language: str) -> bool:
     return bool(letters) and all(block[0] <= c <= block[1] for c in letters)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(language: str) -> dict[str, str]:
     if language == "en":
         return {}

@@ -45,7 +45,7 @@ class TypeScale:
     figure: int
 
     @classmethod
-    def for_height(cls, height: int) -> "TypeScale":
+    def for_height(cls, height: int) -> TypeScale:
         unit = max(height, 120) / 100.0
         return cls(
             title=max(12, int(unit * 7)),

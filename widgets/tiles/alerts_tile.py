@@ -28,12 +28,12 @@ from ...layouts.tile_options import AlertsOptions
 from ...sync.alerts import ActiveAlert, count_by_level, judge
 from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
 from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age, snapshot_age
 from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..kpi_figures import period_label
+from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..worst_age import worst_age

@@ -20,10 +20,10 @@ from ...sync.contract import Catalog
 from ...sync.ranking.plan import ranked_kpis
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..data_age import DataAge, snapshot_age
 from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..kpi_figures import kpi_marks, period_label
+from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
 

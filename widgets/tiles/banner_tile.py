@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import BannerOptions
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
+from ..look import theme
 from ..paint_kit import draw_text, text_width
 from ..painted_tile import PaintedTile
 

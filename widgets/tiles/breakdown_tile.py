@@ -15,14 +15,14 @@ from PySide6.QtGui import QPainter
 
 from ...layouts.tile_options import BreakdownOptions
 from ...sync.contract import Catalog
-from ...sync.ranking.periods import previous_month
 from ...sync.ranking.explain import ExplainError, Explanation, explain
+from ...sync.ranking.periods import previous_month
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..data_age import DataAge, snapshot_age
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import Translate, grade_for, period_label
+from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 

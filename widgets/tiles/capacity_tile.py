@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import CapacityOptions
 from ...sync.contract import Catalog, Kpi
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
 from ..capacity_figures import (
     CapacityRow,
@@ -36,6 +35,7 @@ from ..capacity_figures import (
 )
 from ..data_age import DataAge, kpi_age
 from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
+from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..worst_age import worst_age

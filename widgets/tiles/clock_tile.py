@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import ClockOptions
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
 from ..data_age import IST
+from ..look import theme
 from ..paint_kit import ALIGN_CENTER, draw_text
 from ..painted_tile import PaintedTile
 

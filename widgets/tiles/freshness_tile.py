@@ -21,11 +21,11 @@ from ...layouts.tile_options import FreshnessOptions
 from ...sync.contract import Catalog
 from ...sync.freshness import frequency_text, overdue_text
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, snapshot_age
 from ..feeding import GroupFeeding, GroupLevel, feeding
 from ..fitted_text import fitted_size, paint_fitted_heading
+from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
 from ..painted_tile import PaintedTile
 

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import GrievanceOptions
 from ...sync.contract import Catalog
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, kpi_age
 from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..grievance_figures import DepartmentGrievances, GrievanceLine, Judged, department_grievances, grievance_lines
+from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..worst_age import worst_age

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -27,11 +27,11 @@ from ...sync import rollup
 from ...sync.contract import Kpi
 from ...sync.period_time import Translate, granularity_of, period_end, period_start, previous_label
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age, kpi_age
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
+from ..look import theme
 from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 
@@ -101,7 +101,7 @@ def subtitle_lines(subtitle: str, width: float, pixel_size: int, most: int = 2) 
 
 
 def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc)
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 class KpiTile(PaintedTile):

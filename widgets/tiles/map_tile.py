@@ -32,16 +32,16 @@ from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import MapOptions
 from ...sync.contract import Catalog
+from ...sync.rollup import figures
 from ...sync.snapshot import Snapshot
 from ...sync.thresholds import kpi_band
-from ...sync.rollup import figures
-from ..look import theme
 from ..base import TileContext
 from ..boundaries import Boundaries, BoundariesError, load_boundaries
 from ..data_age import DataAge, kpi_age, snapshot_age
 from ..district_matching import DistrictMatch, colours_districts, map_districts, match_districts
 from ..fitted_text import draw_wrapped, paint_fitted_heading
 from ..kpi_figures import period_label
+from ..look import theme
 from ..map_colouring import (
     LATE,
     NO_DATA,

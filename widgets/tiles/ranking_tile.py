@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import RankingOptions
 from ...sync.contract import Catalog
 from ...sync.snapshot import Snapshot
-from ..look import theme
 from ..base import TileContext
 from ..data_age import DataAge, hh_mm, short_day, snapshot_age
 from ..fitted_text import fitted_size, paint_fitted_heading
-from ..kpi_figures import grade_for, movement, placed, period_label
+from ..kpi_figures import grade_for, movement, period_label, placed
+from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 

@@ -27,11 +27,11 @@ from ...layouts.tile_options import TrendOptions
 from ...sync import rollup
 from ...sync.period_time import Granularity, granularity_of
 from ...sync.snapshot import Snapshot
-from ..look import i18n, theme
 from ..base import TileContext
 from ..data_age import DataAge, figure_age
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import figure_words
+from ..look import i18n, theme
 from ..paint_kit import colour, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..time_ticks import time_ticks, value_ticks
