@@ -12,7 +12,7 @@ when the catalog declares none. Qt-free.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..sync.contract import Catalog
 from .loader import Problem, tiles_of
@@ -45,9 +45,11 @@ def _lookup(ref: CodeRef, catalog: Catalog) -> Iterator[str]:
         if catalog.level_of(ref.code) is None:
             yield _unknown("entity", ref.code, catalog)
     elif ref.kind in CATALOG_KINDS:
-        known = {"kpi": catalog.kpis_by_code, "department": catalog.departments_by_code,
-                 "sector": catalog.sectors_by_code, "scheme": catalog.schemes_by_code}[ref.kind]
-        if ref.code not in known:
+        by_kind: dict[str, Mapping[str, object]] = {
+            "kpi": catalog.kpis_by_code, "department": catalog.departments_by_code,
+            "sector": catalog.sectors_by_code, "scheme": catalog.schemes_by_code,
+        }
+        if ref.code not in by_kind[ref.kind]:
             yield _unknown(CATALOG_KINDS[ref.kind], ref.code, catalog)
     elif ref.kind == "level":
         if ref.code != "state" and not catalog.entities_of_level(ref.code):

@@ -251,6 +251,13 @@ def _expectation(error: Any, loc: tuple[Any, ...]) -> str:
     return message
 
 
+# the model of each named table a layout file nests
+_TABLE_MODELS: dict[str, type[BaseModel]] = {
+    "surfaces": SurfaceSpec, "screens": ScreenSpec, "pages": PageSpec,
+    "tiles": TileBase, "pinned": TileBase,
+}
+
+
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     """The keys the table at `loc` accepts, for 'unknown key' messages."""
     model: type[BaseModel] | None = LayoutSpec
@@ -259,10 +266,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
         if name in TILE_OPTIONS and i > 0 and names[i - 1] in ("tiles", "pinned"):
             model = TileBase
             continue
-        model = {
-            "surfaces": SurfaceSpec, "screens": ScreenSpec, "pages": PageSpec,
-            "tiles": TileBase, "pinned": TileBase,
-        }.get(name)
+        model = _TABLE_MODELS.get(name)
         if name == "options" and i > 0 and names[i - 1] in TILE_OPTIONS:
             model = TILE_OPTIONS[names[i - 1]]
         if model is None:

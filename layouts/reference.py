@@ -118,13 +118,13 @@ def reference_markdown() -> str:
         *_fields_table(TileOptions),
         "",
     ]
-    for name, model in TILE_OPTIONS.items():
-        out += [f"### `{name}`", "", _doc(model), "", *_fields_table(model), ""]
+    for name, options_model in TILE_OPTIONS.items():
+        out += [f"### `{name}`", "", _doc(options_model), "", *_fields_table(options_model), ""]
     nested = nested_models()
     if nested:
         out += ["## Tables inside tile options", ""]
-        for model in nested:
-            out += [f"### {model.__name__}", "", _doc(model), "", *_fields_table(model), ""]
+        for nested_model in nested:
+            out += [f"### {nested_model.__name__}", "", _doc(nested_model), "", *_fields_table(nested_model), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -81,10 +81,11 @@ def _tile_model(name: str, options_model: type[TileOptions]) -> type[TileBase]:
         default: Any = options_model()
     except Exception:  # options with required fields: the layout must give them
         default = ...
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    type_tag: Any = Literal[name]  # a Literal built at run time: no static type describes it
+    return create_model(
         f"{options_model.__name__.removesuffix('Options')}Tile",
         __base__=TileBase,
-        type=(Literal[name], ...),
+        type=(type_tag, ...),
         options=(options_model, default),
     )
 
@@ -94,7 +95,7 @@ def tile_spec_type() -> Any:
     """A union of one tile model per type, told apart by `type` (a discriminated union)."""
     models = tuple(_tile_model(name, model) for name, model in TILE_OPTIONS.items())
     # Union[...] of a runtime tuple: the `X | Y` syntax cannot be built from a tuple
-    return Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
+    return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
 
 
 TileSpec = tile_spec_type()

@@ -13,9 +13,13 @@ import logging
 import os
 import shutil
 import subprocess
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCursor, QGuiApplication
+
+if TYPE_CHECKING:  # QtDBus is optional at run time (imported where used)
+    from PySide6.QtDBus import QDBusInterface
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ class BlankingInhibitor:
     def __init__(self) -> None:
         self.method = "none"
         self._cookie: int | None = None
-        self._bus = None
+        self._bus: QDBusInterface | None = None
 
     def inhibit(self) -> str:
         platform = QGuiApplication.platformName()

@@ -58,7 +58,7 @@ def tick_moments(lo: float, hi: float, step: Step) -> list[float]:
     if start != datetime(start.year, start.month, 1, tzinfo=IST):
         index += 1
     index = math.ceil(index / amount) * amount
-    ticks = []
+    ticks: list[float] = []
     while True:
         moment = datetime(index // 12, index % 12 + 1, 1, tzinfo=IST).timestamp()
         if moment > hi:

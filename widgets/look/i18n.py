@@ -72,7 +72,7 @@ def group_indian(integer_digits: str) -> str:
     if len(integer_digits) <= 3:
         return integer_digits
     head, tail = integer_digits[:-3], integer_digits[-3:]
-    groups = []
+    groups: list[str] = []
     while len(head) > 2:
         groups.insert(0, head[-2:])
         head = head[:-2]
