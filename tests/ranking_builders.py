@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import compute_ranking
-from cmwall.sync.ranking.result import RankingResult
+from cmwall.sync.ranking.result import RankedEntity, RankingResult
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 T0 = 1_793_000_000.0  # a reported_at in November 2026
 
 
 def kpi(code: str, method: str | None = "target", *, target: float | None = 100.0, better: str = "higher",
-        weight: float | None = None, bands: list | None = None, scheme: str = "P1", level: str | None = None) -> dict:
+        weight: float | None = None, bands: Sequence[Sequence[float]] | None = None, scheme: str = "P1",
+        level: str | None = None) -> dict[str, Any]:
     k: dict[str, Any] = {"code": code, "name": code, "scheme": scheme, "better": better, "target": target}
     if level:
         k["level"] = level
@@ -29,7 +31,7 @@ def kpi(code: str, method: str | None = "target", *, target: float | None = 100.
     return k
 
 
-def catalog(kpis: list[dict], districts: tuple[str, ...] = ("A", "B", "C"), **ranking: Any) -> Catalog:
+def catalog(kpis: list[dict[str, Any]], districts: tuple[str, ...] = ("A", "B", "C"), **ranking: Any) -> Catalog:
     """Schemes P1, P2 in department D1; P3 in D2; P4 in D3. D1, D2 in sector S1; D3 in S2."""
     return Catalog.model_validate(
         {
@@ -55,9 +57,14 @@ def catalog(kpis: list[dict], districts: tuple[str, ...] = ("A", "B", "C"), **ra
     )
 
 
-def table(rows: list[tuple]) -> ObservationTable:
+# (kpi, entity, value), (kpi, entity, value, period) or (kpi, entity, value, period, reported_at)
+TableRow = (tuple[str, str, float | None] | tuple[str, str, float | None, str]
+            | tuple[str, str, float | None, str, float])
+
+
+def table(rows: Sequence[TableRow]) -> ObservationTable:
     """Rows of (kpi, entity, value) for 2026-10, or (kpi, entity, value, period[, reported_at])."""
-    full = []
+    full: list[tuple[str, str, str, float | None, float]] = []
     for i, r in enumerate(rows):
         k, e, v = r[:3]
         period = r[3] if len(r) > 3 else "2026-10"
@@ -66,7 +73,7 @@ def table(rows: list[tuple]) -> ObservationTable:
     return ObservationTable.from_rows(full)
 
 
-def rank(cat: Catalog, rows: list[tuple], period: str | None = None, **kw: Any) -> RankingResult:
+def rank(cat: Catalog, rows: Sequence[TableRow], period: str | None = None, **kw: Any) -> RankingResult:
     result = compute_ranking(cat, table(rows), period, computed_at=NOW, **kw)
     assert result is not None
     return result
@@ -74,3 +81,10 @@ def rank(cat: Catalog, rows: list[tuple], period: str | None = None, **kw: Any) 
 
 def marks_of(result: RankingResult, kpi_code: str) -> dict[str, float | None]:
     return {r.entity: r.marks[kpi_code] for r in result.rows}
+
+
+def row_of(result: RankingResult, entity: str) -> RankedEntity:
+    """The entity's row, failing the test when the ranking has none."""
+    row = result.row(entity)
+    assert row is not None, f"no ranking row for {entity}"
+    return row

@@ -13,9 +13,14 @@ earlier one). Output: {entity: RefRow} with rounded published numbers.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cmwall.sync.contract import Catalog
+
 INF = float("inf")
+
+Observation = tuple[str, str, str, float | None, float]  # kpi, entity, period, value, reported_at
 
 
 def rnd(v: float) -> float:
@@ -48,13 +53,15 @@ def ratio(x: float, t: float, better: str) -> float:
     return t / x
 
 
-def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
+def reference_ranking(
+    catalog: Catalog, rows: Iterable[Observation], period: str | None = None, provisional_threshold: float = 0.25
+) -> tuple[tuple[str, float], dict[str, RefRow]] | tuple[None, None]:
     spec = catalog.ranking
     kpis = [k for k in catalog.kpis if k.scoring is not None and (k.level is None or k.level == spec.level)]
     kpi_codes = [k.code for k in kpis]
     entities = [e.code for e in catalog.entities if e.level == spec.level]
 
-    latest_obs = {}
+    latest_obs: dict[tuple[str, str, str], tuple[float | None, float]] = {}
     for kpi, entity, p, value, at in rows:
         latest_obs[(kpi, entity, p)] = (value, at)
     relevant = {key: v for key, v in latest_obs.items() if key[0] in kpi_codes and key[1] in entities}
@@ -66,7 +73,7 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
         period = max(months)
 
     # Latest observation within the month per (kpi, entity): greatest period string.
-    chosen = {}
+    chosen: dict[tuple[str, str], tuple[str, float | None, float]] = {}
     for (kpi, entity, p), (value, at) in relevant.items():
         if p[:7] != period:
             continue
@@ -76,25 +83,27 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
         return None, None
     data_as_of = max(at for _, _, at in chosen.values())
 
-    value = {}
+    reported: dict[tuple[str, str], float] = {}
     for (kpi, entity), (_, v, _) in chosen.items():
         if v is not None:
-            value[(kpi, entity)] = v
+            reported[(kpi, entity)] = v
 
     max_marks = spec.max_marks
-    marks = {}  # (kpi, entity) -> marks, only where reported
+    marks: dict[tuple[str, str], float] = {}  # (kpi, entity) -> marks, only where reported
     for k in kpis:
+        assert k.scoring is not None  # kpis holds the scored KPIs only
         method = k.scoring.method
-        xs = [value[(k.code, e)] for e in entities if (k.code, e) in value]
+        xs = [reported[(k.code, e)] for e in entities if (k.code, e) in reported]
         if not xs:
             continue
         lo = min(xs)
         hi = max(xs)
         for e in entities:
-            if (k.code, e) not in value:
+            if (k.code, e) not in reported:
                 continue
-            x = value[(k.code, e)]
+            x = reported[(k.code, e)]
             if method == "target":
+                assert k.target is not None
                 a = ratio(x, k.target, k.better)
                 if a < 0:
                     a = 0.0
@@ -102,6 +111,7 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
                     a = 1.0
                 m = max_marks * a
             elif method == "bands":
+                assert k.target is not None and k.scoring.bands is not None
                 pct = 100.0 * ratio(x, k.target, k.better)
                 m = 0.0
                 for threshold, band_marks in k.scoring.bands:
@@ -117,6 +127,7 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
                     share = (hi - x) / (hi - lo)
                 m = max_marks * share
             else:  # minmax_target
+                assert k.target is not None
                 t = k.target
                 if k.better == "higher":
                     if x >= t:
@@ -135,9 +146,9 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
                 m = max_marks * share
             marks[(k.code, e)] = m
 
-    scheme_of = {}
-    department_of = {}
-    sector_of = {}
+    scheme_of: dict[str, str | None] = {}
+    department_of: dict[str, str | None] = {}
+    sector_of: dict[str, str | None] = {}
     schemes = {s.code: s for s in catalog.schemes}
     departments = {d.code: d for d in catalog.departments}
     for k in kpis:
@@ -148,12 +159,13 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
         sector_of[k.code] = d.sector if d else None
     level_maps = {"scheme": scheme_of, "department": department_of, "sector": sector_of}
 
-    def weighted_mean(entity, codes):
+    def weighted_mean(entity: str, codes: list[str]) -> float | None:
         num = 0.0
         den = 0.0
         for c in codes:
-            k = catalog.kpis_by_code[c]
-            w = k.scoring.weight
+            scoring = catalog.kpis_by_code[c].scoring
+            assert scoring is not None
+            w = scoring.weight
             if (c, entity) in marks:
                 num += w * marks[(c, entity)]
                 den += w
@@ -163,11 +175,11 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
             return num / den
         return None
 
-    out = {}
+    out: dict[str, RefRow] = {}
     for e in entities:
-        by = {}
+        by: dict[str, dict[str, float | None]] = {}
         for level, mapping in level_maps.items():
-            groups = {}
+            groups: dict[str, list[str]] = {}
             for c in kpi_codes:
                 g = mapping[c]
                 if g is not None:
@@ -179,7 +191,7 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
             present = [s for s in by[spec.rollup].values() if s is not None]
             score = sum(present) / len(present) if present else None
         not_reported = tuple(sorted(c for c in kpi_codes if (c, e) not in marks))
-        published = {}
+        published: dict[str, float | None] = {}
         for c in kpi_codes:
             if (c, e) in marks:
                 published[c] = rnd(marks[(c, e)])
@@ -198,15 +210,16 @@ def reference_ranking(catalog, rows, period=None, provisional_threshold=0.25):
             provisional=bool(kpi_codes) and len(not_reported) / len(kpi_codes) > provisional_threshold,
         )
 
-    scored = [r for r in out.values() if r.score is not None]
-    for r in scored:
-        higher = [o.score for o in scored if o.score > r.score]
+    scores = {e: r.score for e, r in out.items() if r.score is not None}
+    for e, score in scores.items():
+        r = out[e]
+        higher = [o for o in scores.values() if o > score]
         if spec.ties == "competition":
             r.rank = 1 + len(higher)
         else:
             r.rank = 1 + len(set(higher))
         for name, threshold in spec.grades:
-            if threshold <= r.score:
+            if threshold <= score:
                 r.grade = name
                 break
     return (period, data_as_of), out

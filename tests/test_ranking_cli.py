@@ -93,7 +93,8 @@ def test_matches_the_demo_store_published_ranking(demo_url: str) -> None:
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,17 @@ max_marks is 10 unless a test says otherwise; periods are 2026-10 unless given.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
+from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.plan import plan_for
 from cmwall.sync.ranking.rounding import round2, round2_array
 
-from .ranking_builders import NOW, T0, catalog, kpi, marks_of, rank, table
+from .ranking_builders import NOW, T0, catalog, kpi, marks_of, rank, row_of, table
 
 # --- 1. marks by method ---------------------------------------------------------
 
@@ -108,13 +110,13 @@ def test_bands_lower_is_better() -> None:
 # --- 2. missing data --------------------------------------------------------------
 
 
-def two_kpis(**ranking: object):
+def two_kpis(**ranking: Any) -> Catalog:
     return catalog([kpi("K1", target=10), kpi("K2", target=10)], **ranking)
 
 
 def test_missing_zero_counts_absent_and_null_as_zero() -> None:
     result = rank(two_kpis(missing="zero"), [("K1", "A", 8.0), ("K2", "A", 6.0), ("K1", "B", 9.0), ("K2", "B", None), ("K1", "C", 4.0)])
-    a, b, c = (result.row(e) for e in "ABC")
+    a, b, c = (row_of(result, e) for e in "ABC")
     # A: (8 + 6) / 2 = 7.0
     assert a.score == 7.0 and a.not_reported == ()
     # B: K2 null → 0 marks, counted: (9 + 0) / 2 = 4.5
@@ -126,7 +128,7 @@ def test_missing_zero_counts_absent_and_null_as_zero() -> None:
 
 def test_missing_skip_leaves_the_kpi_out() -> None:
     result = rank(two_kpis(missing="skip"), [("K1", "A", 8.0), ("K2", "A", 6.0), ("K1", "B", 9.0), ("K2", "B", None), ("K1", "C", 4.0)])
-    a, b, c = (result.row(e) for e in "ABC")
+    a, b, c = (row_of(result, e) for e in "ABC")
     # A: (8 + 6) / 2 = 7.0; B: 9 / 1 = 9.0; C: 4 / 1 = 4.0
     assert (a.score, b.score, c.score) == (7.0, 9.0, 4.0)
     assert b.marks["K2"] is None and b.not_reported == ("K2",)
@@ -142,14 +144,14 @@ def test_entity_without_counted_kpi_is_unranked_and_listed_last() -> None:
         ("A", 3.0, 2, "D"),
         ("C", None, None, None),
     ]
-    assert result.row("C").marks == {"K1": None, "K2": None}
-    assert result.row("C").by["scheme"] == {"P1": None}
+    assert row_of(result, "C").marks == {"K1": None, "K2": None}
+    assert row_of(result, "C").by["scheme"] == {"P1": None}
 
 
 def test_with_zero_rule_an_entity_reporting_nothing_is_ranked_with_zero() -> None:
     result = rank(two_kpis(missing="zero"), [("K1", "A", 3.0), ("K1", "B", 5.0)])
     # C: (0 + 0) / 2 = 0.0, ranked 3rd, grade D (threshold 0 ≤ 0)
-    assert (result.row("C").score, result.row("C").rank, result.row("C").grade) == (0.0, 3, "D")
+    assert (row_of(result, "C").score, row_of(result, "C").rank, row_of(result, "C").grade) == (0.0, 3, "D")
 
 
 # --- 3. weights and rollups --------------------------------------------------------
@@ -159,10 +161,10 @@ def test_weighted_mean_defaults_weight_to_one() -> None:
     cat = catalog([kpi("K1", target=10, weight=3), kpi("K2", target=10)], districts=("A",))
     result = rank(cat, [("K1", "A", 10.0), ("K2", "A", 2.0)])
     # (3 × 10 + 1 × 2) / (3 + 1) = 32 / 4 = 8.0
-    assert result.row("A").score == 8.0
+    assert row_of(result, "A").score == 8.0
 
 
-def rollup_catalog(rollup: str):
+def rollup_catalog(rollup: str) -> Catalog:
     # K1, K2 in P1 (D1, S1); K3 in P2 (D1, S1); K4 in P3 (D2, S1); K5 in P4 (D3, S2).
     return catalog(
         [
@@ -190,7 +192,7 @@ ROLLUP_ROWS = [("K1", "A", 10.0), ("K2", "A", 6.0), ("K3", "A", 2.0), ("K4", "A"
     ],
 )
 def test_rollups(rollup: str, score: float) -> None:
-    row = rank(rollup_catalog(rollup), ROLLUP_ROWS).row("A")
+    row = row_of(rank(rollup_catalog(rollup), ROLLUP_ROWS), "A")
     assert row.score == score
     assert row.by == {
         "scheme": {"P1": 8.0, "P2": 2.0, "P3": 5.0, "P4": 9.0},
@@ -201,7 +203,7 @@ def test_rollups(rollup: str, score: float) -> None:
 
 def test_rollup_counts_only_groups_with_a_counted_kpi() -> None:
     cat = rollup_catalog("scheme").model_copy(update={"ranking": rollup_catalog("scheme").ranking.model_copy(update={"missing": "skip"})})
-    row = rank(cat, [("K1", "A", 10.0), ("K2", "A", 6.0), ("K4", "A", 5.0)]).row("A")
+    row = row_of(rank(cat, [("K1", "A", 10.0), ("K2", "A", 6.0), ("K4", "A", 5.0)]), "A")
     # P2 and P4 have no counted KPI: (8 + 5) / 2 = 6.5
     assert row.score == 6.5
     assert row.by["scheme"] == {"P1": 8.0, "P2": None, "P3": 5.0, "P4": None}
@@ -209,7 +211,7 @@ def test_rollup_counts_only_groups_with_a_counted_kpi() -> None:
 
 def test_zero_weight_kpi_is_shown_but_not_scored() -> None:
     cat = catalog([kpi("K1", target=10, scheme="P1"), kpi("K2", target=10, scheme="P2", weight=0)], districts=("A",))
-    row = rank(cat, [("K1", "A", 4.0), ("K2", "A", 9.0)]).row("A")
+    row = row_of(rank(cat, [("K1", "A", 4.0), ("K2", "A", 9.0)]), "A")
     # overall (1 × 4 + 0 × 9) / (1 + 0) = 4.0; P2's weights sum to 0 → no score
     assert row.score == 4.0 and row.marks["K2"] == 9.0 and row.by["scheme"] == {"P1": 4.0, "P2": None}
 
@@ -217,7 +219,7 @@ def test_zero_weight_kpi_is_shown_but_not_scored() -> None:
 # --- 4. ranks and rounding -------------------------------------------------------
 
 
-def four_districts(ties: str):
+def four_districts(ties: str) -> Catalog:
     return catalog([kpi("K", target=100)], districts=("A", "B", "C", "D"), ties=ties)
 
 
@@ -247,7 +249,7 @@ def test_round_half_up() -> None:
 
 def test_published_marks_and_scores_round_half_up() -> None:
     cat = catalog([kpi("K", target=100)], districts=("A",))
-    row = rank(cat, [("K", "A", 23.45)]).row("A")
+    row = row_of(rank(cat, [("K", "A", 23.45)]), "A")
     # 10 × 23.45/100 = 2.345 → 2.35
     assert row.marks["K"] == 2.35 and row.score == 2.35
 
@@ -265,13 +267,13 @@ def test_published_marks_and_scores_round_half_up() -> None:
     ],
 )
 def test_grade_thresholds(value: float, score: float, grade: str) -> None:
-    row = rank(catalog([kpi("K", target=100)], districts=("A",)), [("K", "A", value)]).row("A")
+    row = row_of(rank(catalog([kpi("K", target=100)], districts=("A",)), [("K", "A", value)]), "A")
     assert (row.score, row.grade) == (score, grade)
 
 
 def test_score_below_every_grade_has_no_grade() -> None:
     cat = catalog([kpi("K", target=100)], districts=("A",), grades=[["A", 8.0], ["B", 5.0]])
-    row = rank(cat, [("K", "A", 30.0)]).row("A")
+    row = row_of(rank(cat, [("K", "A", 30.0)]), "A")
     assert (row.score, row.rank, row.grade) == (3.0, 1, None)
 
 
@@ -297,7 +299,7 @@ def test_finer_grained_periods_use_the_latest_observation_in_the_month() -> None
 
 def test_latest_null_supersedes_earlier_values_in_the_month() -> None:
     cat = catalog([kpi("K", target=100)], districts=("A",))
-    row = rank(cat, [("K", "A", 90.0, "2026-10-01"), ("K", "A", None, "2026-10-20")]).row("A")
+    row = row_of(rank(cat, [("K", "A", 90.0, "2026-10-01"), ("K", "A", None, "2026-10-20")]), "A")
     assert row.marks["K"] == 0.0 and row.not_reported == ("K",)
 
 
@@ -306,7 +308,7 @@ def test_default_period_ignores_unranked_kpis_and_entities() -> None:
     rows = [("K", "A", 50.0, "2026-10"), ("SHOW", "A", 1.0, "2026-12"), ("TAL", "TAL", 1.0, "2027-01"), ("K", "TAL", 1.0, "2027-02")]
     result = rank(cat, rows)
     assert result.period == "2026-10"
-    assert [r.entity for r in result.rows] == ["A"] and list(result.row("A").marks) == ["K"]
+    assert [r.entity for r in result.rows] == ["A"] and list(row_of(result, "A").marks) == ["K"]
 
 
 def test_nothing_to_rank_gives_none_and_bad_period_raises() -> None:
@@ -330,9 +332,9 @@ def test_result_metadata_and_provisional_flag() -> None:
     # the null at T0 + 120 was used too (it made K2 "not reported")
     assert result.data_as_of == datetime.fromtimestamp(T0 + 120, tz=UTC)
     # A misses K2, K3: 2/4 = 0.5 > 0.25 → provisional; B misses K3: 1/4 = 0.25, not > 0.25
-    assert result.row("A").provisional and not result.row("B").provisional
-    assert result.row("A").not_reported == ("K2", "K3")
-    assert not rank(cat, rows, provisional_threshold=0.5).row("A").provisional
+    assert row_of(result, "A").provisional and not row_of(result, "B").provisional
+    assert row_of(result, "A").not_reported == ("K2", "K3")
+    assert not row_of(rank(cat, rows, provisional_threshold=0.5), "A").provisional
 
 
 def test_plan_is_cached_per_catalog_and_rerank_with_new_table_is_consistent() -> None:
@@ -340,4 +342,4 @@ def test_plan_is_cached_per_catalog_and_rerank_with_new_table_is_consistent() ->
     assert plan_for(cat) is plan_for(cat)
     first = rank(cat, [("K", "A", 50.0)])
     second = rank(cat, [("K", "A", 50.0), ("K", "B", 70.0)])
-    assert first.row("A").rank == 1 and second.row("A").rank == 2 and second.row("B").rank == 1
+    assert row_of(first, "A").rank == 1 and row_of(second, "A").rank == 2 and row_of(second, "B").rank == 1

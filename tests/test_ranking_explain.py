@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cmwall.sync.ranking.explain import ExplainError, explain
 
-from .ranking_builders import catalog, kpi, rank, table
+from .ranking_builders import catalog, kpi, rank, row_of, table
 
 CAT = catalog(
     [kpi("K1", target=100, weight=2), kpi("K2", target=10, better="lower", scheme="P3"), kpi("SHOW", None)],
@@ -34,7 +34,7 @@ def test_explanation_per_kpi() -> None:
 
 def test_explanation_agrees_with_the_ranking() -> None:
     ex = explain(CAT, table(ROWS), "A")
-    row = rank(CAT, ROWS).row("A")
+    row = row_of(rank(CAT, ROWS), "A")
     # (2 × 7.5 + 1 × 0) / 3 = 5.0; B: (2 × 9 + 10) / 3 = 9.33 → A is 2nd
     assert (ex.score, ex.rank, ex.grade, ex.provisional) == (row.score, row.rank, row.grade, row.provisional) == (5.0, 2, "C", True)
     assert ex.by == row.by

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from cmwall.sync.ranking.fallback import (
@@ -12,16 +13,18 @@ from cmwall.sync.ranking.fallback import (
     choose_ranking,
     compare_rankings,
 )
-from cmwall.sync.ranking.result import RankedEntity, RankingResult
+from cmwall.sync.ranking.result import RankedEntity, RankingResult, RankingSource
 
 T = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
-def result(source: str, computed_at: datetime, rows: list[tuple[str, float | None, int | None]] = ()) -> RankingResult:
+def result(
+    source: RankingSource, computed_at: datetime, rows: Sequence[tuple[str, float | None, int | None]] = ()
+) -> RankingResult:
     return RankingResult(
         period="2026-10",
         rows=tuple(RankedEntity(e, s, r, None) for e, s, r in rows),
-        source=source,  # type: ignore[arg-type]
+        source=source,
         computed_at=computed_at,
     )
 

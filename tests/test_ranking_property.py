@@ -11,6 +11,7 @@ period and data_as_of must be identical after rounding.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
@@ -18,7 +19,7 @@ from cmwall.sync.ranking.engine import compute_ranking
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from .ranking_reference import reference_ranking
+from .ranking_reference import Observation, reference_ranking
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 VALUES = st.one_of(
@@ -33,7 +34,7 @@ PERIODS = st.sampled_from(
 
 
 @st.composite
-def catalogs(draw: st.DrawFn) -> dict:
+def catalogs(draw: st.DrawFn) -> dict[str, Any]:
     n_sectors = draw(st.integers(1, 2))
     n_departments = draw(st.integers(1, 3))
     n_schemes = draw(st.integers(1, 4))
@@ -48,7 +49,7 @@ def catalogs(draw: st.DrawFn) -> dict:
     ]
     kpis = []
     for i in range(draw(st.integers(1, 7))):
-        kpi: dict = {
+        kpi: dict[str, Any] = {
             "code": f"K{i}",
             "name": f"KPI {i}",
             "scheme": f"P{draw(st.integers(0, n_schemes - 1))}",
@@ -58,7 +59,7 @@ def catalogs(draw: st.DrawFn) -> dict:
         }
         method = draw(st.sampled_from(["target", "minmax", "minmax_target", "bands"] * 2 + [None]))
         if method is not None:
-            scoring: dict = {"method": method}
+            scoring: dict[str, Any] = {"method": method}
             weight = draw(st.sampled_from([None, 1.0, 2.0, 0.5, 3.0, 0.0]))
             if weight is not None:
                 scoring["weight"] = weight
@@ -103,13 +104,13 @@ def catalogs(draw: st.DrawFn) -> dict:
 
 
 @st.composite
-def cases(draw: st.DrawFn) -> tuple[Catalog, list]:
+def cases(draw: st.DrawFn) -> tuple[Catalog, list[Observation]]:
     catalog = Catalog.model_validate(draw(catalogs()))
     kpi_codes = [k.code for k in catalog.kpis] + ["UNKNOWN"]
     entity_codes = [e.code for e in catalog.entities] + ["999"]
     # Many observations of few values: equal values and ties are common.
     value_pool = draw(st.lists(VALUES, min_size=1, max_size=6))
-    rows = []
+    rows: list[Observation] = []
     # Most (KPI, entity) cells get an observation, some get several (corrections,
     # finer-grained periods, other months); a few rows name unknown codes.
     for kpi in kpi_codes:
@@ -129,7 +130,7 @@ def cases(draw: st.DrawFn) -> tuple[Catalog, list]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(), st.sampled_from([None, None, "2026-10", "2026-09", "2026-08"]), st.sampled_from([0.25, 0.0, 0.5]))
-def test_engine_matches_reference(case: tuple[Catalog, list], period: str | None, threshold: float) -> None:
+def test_engine_matches_reference(case: tuple[Catalog, list[Observation]], period: str | None, threshold: float) -> None:
     catalog, rows = case
     table = ObservationTable.from_rows(rows)
     result = compute_ranking(catalog, table, period, computed_at=NOW, provisional_threshold=threshold)
@@ -138,7 +139,7 @@ def test_engine_matches_reference(case: tuple[Catalog, list], period: str | None
         event("nothing to rank")
         assert result is None
         return
-    assert result is not None
+    assert result is not None and expected is not None
     expected_period, expected_as_of = meta
     assert result.period == expected_period
     assert result.data_as_of is not None and result.data_as_of.timestamp() == expected_as_of
