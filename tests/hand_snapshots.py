@@ -6,10 +6,11 @@ read off the test; no HTTP, no ranking engine.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from cmwall.sync.contract import Catalog
+from cmwall.sync.contract import Catalog, Kpi
 from cmwall.sync.ranking.result import RankingResult
 from cmwall.sync.series import apply_rows, frozen
 from cmwall.sync.snapshot import Snapshot, SyncStatus
@@ -41,12 +42,19 @@ def catalog(kpis: list[dict[str, Any]], *, facilities: int = 0, departments: lis
     })
 
 
+def kpi_of(cat: Catalog, code: str) -> Kpi:
+    """The catalog's KPI `code`, failing the test when the catalog has none."""
+    kpi = cat.kpi(code)
+    assert kpi is not None, f"no KPI {code} in the catalog"
+    return kpi
+
+
 def at(hours_ago: float) -> float:
     """POSIX seconds of a moment `hours_ago` before NOW."""
     return (NOW - timedelta(hours=hours_ago)).timestamp()
 
 
-def snapshot(cat: Catalog, rows: list[tuple[str, str, str, float | None, float]], *,
+def snapshot(cat: Catalog, rows: Sequence[tuple[str, str, str, float | None, float]], *,
              reachable: bool = True, ranking: RankingResult | None = None) -> Snapshot:
     return Snapshot(
         id=1, created_at=NOW, status=SyncStatus("http://test", reachable=reachable, last_success=NOW),

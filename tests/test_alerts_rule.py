@@ -9,7 +9,7 @@ from cmwall.sync.alerts import active_alerts, alert_level, count_by_level, judge
 from cmwall.sync.thresholds import Band, Thresholds
 from cmwall.wall.status_text import alerts_item
 
-from .hand_snapshots import at, catalog, snapshot
+from .hand_snapshots import at, catalog, kpi_of, snapshot
 from .test_tiles_crisis import OCCUPANCY_90, city_catalog, city_rows
 
 HIGHER = {"code": "PMJAY.CARDS", "name": "Cards", "scheme": "PMJAY", "unit": "%", "better": "higher",
@@ -22,7 +22,7 @@ OXYGEN = {"code": "HFW.O2.STOCK_HOURS", "name": "Oxygen", "scheme": "HOSP", "uni
 
 def test_levels_follow_better_and_thresholds_are_not_past_when_equal() -> None:
     cat = catalog([dict(HIGHER), dict(LOWER)])
-    higher, lower = cat.kpi("PMJAY.CARDS"), cat.kpi("CMHL.REV.PEND300")
+    higher, lower = kpi_of(cat, "PMJAY.CARDS"), kpi_of(cat, "CMHL.REV.PEND300")
     assert [alert_level(higher, v) for v in (30, 40, 50, 60, 70)] == ["critical", "warn", "warn", None, None]
     assert [alert_level(lower, v) for v in (11, 10, 5, 3, 0)] == ["critical", "warn", "warn", None, None]
     assert alert_level(higher, None) is None
@@ -34,7 +34,7 @@ def test_since_is_the_start_of_the_run_at_least_as_bad() -> None:
     # 438: critical now (39), critical since Sep (38); Aug was only a warning.
     # 439: warning now (50); Jul was critical, still "at least as bad": warning since Jun (55).
     # 440: critical, with a null report in between that neither breaks nor extends the run.
-    values = {"438": [70, 35, 30, 50, 38, 39], "439": [70, 55, 30, 58, 59, 50], "440": [80, 80, 80, 35, None, 30]}
+    values: dict[str, list[float | None]] = {"438": [70, 35, 30, 50, 38, 39], "439": [70, 55, 30, 58, 59, 50], "440": [80, 80, 80, 35, None, 30]}
     rows = [("PMJAY.CARDS", e, m, v, at(24 * (6 - i))) for e, vs in values.items() for i, (m, v) in enumerate(zip(months, vs))]
     alerts = {a.entity: a for a in active_alerts(snapshot(cat, rows))}
     assert (alerts["438"].level, alerts["438"].since_period) == ("critical", "2026-09")

@@ -16,22 +16,25 @@ import pytest
 from cmwall.layouts.tile_options import AlertsOptions, CapacityOptions, FreshnessOptions, GrievanceOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.result import RankedEntity, RankingResult
+from cmwall.sync.snapshot import Snapshot, SyncStatus
 from cmwall.sync.thresholds import Band, Thresholds
 from cmwall.widgets import paint_kit
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.capacity_figures import StockSpec, capacity_rows, catalog_pair_specs, pair_label
 from cmwall.widgets.feeding import department_feeding
 from cmwall.widgets.grievance_figures import department_grievances, grievance_lines
-from cmwall.widgets.painted_tile import TileMessage
+from cmwall.widgets.painted_tile import PaintedTile, TileMessage
 from cmwall.widgets.tiles import capacity_tile as capacity_module
 from cmwall.widgets.tiles.alerts_tile import AlertsTile
 from cmwall.widgets.tiles.capacity_tile import CapacityTile
 from cmwall.widgets.tiles.freshness_tile import FreshnessTile
 from cmwall.widgets.tiles.grievance_tile import GrievanceTile
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
-from .hand_snapshots import NOW, at, catalog, snapshot
+from .hand_snapshots import NOW, at, catalog, kpi_of, snapshot
 
 # --- a city's bed feed: its own codes, hospitals under the state, no thresholds -----------------
 
@@ -84,7 +87,7 @@ def city_rows() -> list[tuple[str, str, str, float | None, float]]:
 
 
 @pytest.fixture
-def town_snapshot():  # type: ignore[no-untyped-def]
+def town_snapshot() -> Snapshot:
     return snapshot(city_catalog(), city_rows())
 
 
@@ -95,7 +98,7 @@ def test_pair_labels_are_what_the_two_names_share() -> None:
     assert pair_label("Occupancy", "Capacity") == "Occupancy"  # nothing shared: the used KPI's name
 
 
-def test_capacity_pairs_from_capacity_of_judged_by_the_layout(town_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_capacity_pairs_from_capacity_of_judged_by_the_layout(town_snapshot: Snapshot) -> None:
     cat = town_snapshot.catalog
     pairs = catalog_pair_specs(cat)
     assert [(p.used.code, p.total.code) for p in pairs] == [("TOWN.BED.ICU.USED", "TOWN.BED.ICU.CAP"),
@@ -109,7 +112,7 @@ def test_capacity_pairs_from_capacity_of_judged_by_the_layout(town_snapshot) -> 
     assert rows[0].stocks == ()  # no oxygen stock KPI in this store: nothing asked, nothing missing
 
 
-def test_capacity_state_row_adds_up_hospitals_parented_to_the_state(town_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_capacity_state_row_adds_up_hospitals_parented_to_the_state(town_snapshot: Snapshot) -> None:
     cat = town_snapshot.catalog
     (state,) = capacity_rows(cat, town_snapshot.series, catalog_pair_specs(cat), level="state",
                              thresholds=OCCUPANCY_90, moment=NOW)
@@ -121,7 +124,7 @@ def test_capacity_state_row_adds_up_hospitals_parented_to_the_state(town_snapsho
 
 
 def test_capacity_by_district_sums_beds_and_takes_the_lowest_stock() -> None:
-    kpis = []
+    kpis: list[dict[str, Any]] = []
     for part in ("ICU", "GEN"):
         kpis.append({"code": f"B.{part}.TOT", "name": f"{part} total", "scheme": "H", "unit": "beds", "level": "facility",
                      "frequency": "PT15M", "aggregate": "sum"})
@@ -136,7 +139,7 @@ def test_capacity_by_district_sums_beds_and_takes_the_lowest_stock() -> None:
             ("B.ICU.TOT", "F-0004", p, 10, t), ("B.ICU.OCC", "F-0004", p, 4, t),
             ("B.GEN.TOT", "F-0003", p, 50, t), ("B.GEN.OCC", "F-0003", p, 10, t), ("O2.HRS", "F-0003", p, 8, t)]
     snap = snapshot(cat, rows)
-    stocks = [StockSpec(cat.kpi("O2.HRS"))]
+    stocks = [StockSpec(kpi_of(cat, "O2.HRS"))]
     by_district = {r.entity: r for r in capacity_rows(cat, snap.series, catalog_pair_specs(cat), stocks, level="district",
                                                         thresholds=Thresholds(), moment=NOW)}
     ahmadabad = by_district["438"]  # F-0001 and F-0004
@@ -147,7 +150,7 @@ def test_capacity_by_district_sums_beds_and_takes_the_lowest_stock() -> None:
     assert list(by_district) == ["440", "438"]  # F-0003's 8 h of oxygen: critical first; Amreli reported nothing
 
 
-def test_capacity_tile_takes_the_catalogs_pairs_and_says_unknown_is_unknown(qtbot, town_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_capacity_tile_takes_the_catalogs_pairs_and_says_unknown_is_unknown(qtbot: QtBot, town_snapshot: Snapshot) -> None:
     tile = CapacityTile(CapacityOptions(), TileContext(now=lambda: NOW, thresholds=OCCUPANCY_90))
     qtbot.addWidget(tile)
     tile.apply(town_snapshot)
@@ -163,10 +166,11 @@ def test_capacity_tile_takes_the_catalogs_pairs_and_says_unknown_is_unknown(qtbo
     assert model.age.state == "fresh"
 
 
-def test_capacity_tile_pairs_and_stock_from_the_layout(qtbot, town_snapshot) -> None:  # type: ignore[no-untyped-def]
-    options = CapacityOptions(level="state", pairs=[{"used": "TOWN.BED.ICU.USED", "total": "TOWN.BED.ICU.CAP", "label": "ICU",
-                                                     "label_local": {"hi": "आईसीयू"}}],
-                              stock=["TOWN.O2.HOURS"])
+def test_capacity_tile_pairs_and_stock_from_the_layout(qtbot: QtBot, town_snapshot: Snapshot) -> None:
+    options = CapacityOptions.model_validate({
+        "level": "state", "pairs": [{"used": "TOWN.BED.ICU.USED", "total": "TOWN.BED.ICU.CAP", "label": "ICU",
+                                     "label_local": {"hi": "आईसीयू"}}],
+        "stock": ["TOWN.O2.HOURS"]})
     tile = CapacityTile(options, TileContext(now=lambda: NOW, thresholds=OCCUPANCY_90))
     qtbot.addWidget(tile)
     tile.apply(town_snapshot)
@@ -181,10 +185,10 @@ def test_capacity_tile_pairs_and_stock_from_the_layout(qtbot, town_snapshot) -> 
     assert isinstance(bare.model, TileMessage) and "capacity_of" in bare.model.text
 
 
-def test_capacity_figures_are_never_cut(qtbot, town_snapshot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_capacity_figures_are_never_cut(qtbot: QtBot, town_snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
     drawn: list[str] = []
 
-    def recording(painter, rect: QRectF, text: str, pixel_size: int, **kw):  # type: ignore[no-untyped-def]
+    def recording(painter: QPainter, rect: QRectF, text: str, pixel_size: int, **kw: Any) -> float:
         drawn.append(paint_kit.fitted_text(text, pixel_size, rect.width(), kw.get("bold", False))[0])
         return paint_kit.draw_text(painter, rect, text, pixel_size, **kw)
 
@@ -201,7 +205,7 @@ def test_capacity_figures_are_never_cut(qtbot, town_snapshot, monkeypatch) -> No
 # --- alerts -----------------------------------------------------------------------------------
 
 
-def test_alerts_tile_names_the_pair_place_fullness_and_free_beds(qtbot, town_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_alerts_tile_names_the_pair_place_fullness_and_free_beds(qtbot: QtBot, town_snapshot: Snapshot) -> None:
     tile = AlertsTile(AlertsOptions(), TileContext(now=lambda: NOW, thresholds=OCCUPANCY_90))
     qtbot.addWidget(tile)
     tile.apply(town_snapshot)
@@ -212,7 +216,7 @@ def test_alerts_tile_names_the_pair_place_fullness_and_free_beds(qtbot, town_sna
     assert (first.value, first.threshold, first.since) == ("‼ 96% full", "2 free · critical ≥ 90%", "for 1 h")  # first reading past it to the latest one (1 h 42 min)
 
 
-def test_alerts_tile_never_says_all_clear_for_what_it_cannot_judge(qtbot, town_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_alerts_tile_never_says_all_clear_for_what_it_cannot_judge(qtbot: QtBot, town_snapshot: Snapshot) -> None:
     unjudged = Thresholds(occupancy=Band(None, None))  # a layout without thresholds; the catalog has none either
     cases = [
         (snapshot(city_catalog(), city_rows()), unjudged, "no_thresholds"),
@@ -230,7 +234,7 @@ def test_alerts_tile_never_says_all_clear_for_what_it_cannot_judge(qtbot, town_s
     assert tile.model.figures == 5  # the all-clear says how much was judged
 
 
-def test_alerts_tile_lists_critical_first_with_since(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_alerts_tile_lists_critical_first_with_since(qtbot: QtBot) -> None:
     cat = catalog([{"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
                     "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}}], facilities=2)
     rows = [("STK.O2", "F-0001", f"2026-11-22T{h:02d}:00", v, at(10.5 - h)) for h, v in ((7, 30), (8, 11), (9, 10), (10, 9))]
@@ -248,7 +252,7 @@ def test_alerts_tile_lists_critical_first_with_since(qtbot) -> None:  # type: ig
     assert [r.level for r in tile.model.rows] == ["critical"]
 
 
-def test_alerts_tile_can_be_limited_to_crisis_kpis(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_alerts_tile_can_be_limited_to_crisis_kpis(qtbot: QtBot) -> None:
     cat = catalog([
         {"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
          "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}},
@@ -269,7 +273,7 @@ def test_alerts_tile_can_be_limited_to_crisis_kpis(qtbot) -> None:  # type: igno
 # --- freshness --------------------------------------------------------------------------------
 
 
-def feeding_catalog():  # type: ignore[no-untyped-def]
+def feeding_catalog() -> Catalog:
     kpis = [
         {"code": "A.MONTHLY", "name": "Monthly figure", "scheme": "SA", "_dept": "AGR", "frequency": "P1M"},
         {"code": "A.DAILY", "name": "Daily figure", "scheme": "SA", "_dept": "AGR", "frequency": "P1D"},
@@ -295,11 +299,12 @@ def test_feeding_overdue_since_and_worst_first() -> None:
     assert [k.kpi for k in rev.overdue] == ["R.DAILY", "R.NEVER"] and rev.overdue[1].never_fed
     assert rev.overdue[0].overdue_since == (NOW - timedelta(days=1)).astimezone(UTC)
     last = (NOW - timedelta(days=40)).astimezone(UTC)
+    assert agr.oldest is not None
     assert agr.oldest.kpi == "A.MONTHLY" and agr.oldest.overdue_since == last.replace(month=last.month + 1)
     assert edn.on_time and sum(f.on_time for f in feeds) == 1
 
 
-def test_freshness_tile_counts_departments_on_time(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_freshness_tile_counts_departments_on_time(qtbot: QtBot) -> None:
     cat = feeding_catalog()
     rows = [("E.MONTHLY", "438", "2026-10", 1, (NOW - timedelta(days=5)).timestamp()),
             ("A.MONTHLY", "438", "2026-10", 1, (NOW - timedelta(days=40)).timestamp())]
@@ -318,23 +323,23 @@ def test_freshness_tile_counts_departments_on_time(qtbot) -> None:  # type: igno
 # --- grievances: codes named by the layout -------------------------------------------------------
 
 GRIEVANCE_OPTIONS = GrievanceOptions(
-    pending=["GRV.{department}.OVER30D", "GRV.{department}.OVER90D", "GRV.{department}.OVER1Y"],
-    pending_labels=["30 days", "90 days", "a year"], satisfaction="GRV.{department}.HAPPY")
+    pending=("GRV.{department}.OVER30D", "GRV.{department}.OVER90D", "GRV.{department}.OVER1Y"),
+    pending_labels=("30 days", "90 days", "a year"), satisfaction="GRV.{department}.HAPPY")
 
 
-def grievance_snapshot(with_state: bool):  # type: ignore[no-untyped-def]
-    kpis = []
+def grievance_snapshot(with_state: bool) -> Snapshot:
+    kpis: list[dict[str, Any]] = []
     for dept in ("REV", "EDN"):
         for m, unit, better, alert in (("OVER30D", "count", "lower", None), ("OVER90D", "count", "lower", None),
                                        ("OVER1Y", "count", "lower", (3, 10)), ("HAPPY", "%", "higher", (70, 50))):
-            k = {"code": f"GRV.{dept}.{m}", "name": f"Pending {m}", "scheme": f"GRV.{dept}", "_dept": dept, "unit": unit,
+            k: dict[str, Any] = {"code": f"GRV.{dept}.{m}", "name": f"Pending {m}", "scheme": f"GRV.{dept}", "_dept": dept, "unit": unit,
                  "better": better, "level": "district", "frequency": "P1D", "aggregate": "mean" if unit == "%" else "sum"}
             if alert:
                 k["alert"] = {"warn": alert[0], "critical": alert[1]}
             kpis.append(k)
     cat = catalog(kpis, departments=[("REV", "Revenue"), ("EDN", "Education"), ("AGR", "Agriculture")])
     t = at(2)
-    rows = []
+    rows: list[tuple[str, str, str, float | None, float]] = []
     for i, d in enumerate(("438", "439", "440")):
         rows += [("GRV.REV.OVER30D", d, "2026-11", 10 * (i + 1), t), ("GRV.REV.OVER90D", d, "2026-11", 4 * (i + 1), t),
                  ("GRV.REV.OVER1Y", d, "2026-11", i + 1, t), ("GRV.REV.HAPPY", d, "2026-11", 60 + 10 * i, t),
@@ -352,9 +357,10 @@ def grievance_snapshot(with_state: bool):  # type: ignore[no-untyped-def]
 
 def test_grievance_figures_roll_up_districts_and_grade_the_department_score() -> None:
     snap = grievance_snapshot(with_state=False)
+    assert snap.catalog is not None
     lines = grievance_lines(snap.catalog, GRIEVANCE_OPTIONS)
     assert [line.department for line in lines] == ["REV", "EDN"]  # Agriculture has none of the codes
-    kw = {"entity": "24", "thresholds": Thresholds(), "moment": NOW}
+    kw: dict[str, Any] = {"entity": "24", "thresholds": Thresholds(), "moment": NOW}
     rev, edn = department_grievances(snap.catalog, snap.series, snap.ranking, lines, **kw)
     assert (rev.department, *(p.value for p in rev.pending)) == ("REV", 60, 24, 6)
     assert rev.pending[2].level is None  # a state sum is not judged by a district's threshold
@@ -362,10 +368,11 @@ def test_grievance_figures_roll_up_districts_and_grade_the_department_score() ->
     assert rev.score == pytest.approx((9.0 + 8.0 + 7.6) / 3) and rev.grade == "A"
     assert (edn.pending[2].value, edn.satisfied.level, edn.grade) == (0, "critical", "D")  # a mean share is judged
     snap = grievance_snapshot(with_state=True)
+    assert snap.catalog is not None
     assert department_grievances(snap.catalog, snap.series, snap.ranking, lines, **kw)[0].pending[2].value == 99  # own report
 
 
-def test_grievance_tile_rows_from_patterns_and_from_explicit_rows(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_grievance_tile_rows_from_patterns_and_from_explicit_rows(qtbot: QtBot) -> None:
     tile = GrievanceTile(GRIEVANCE_OPTIONS, TileContext(now=lambda: NOW))
     qtbot.addWidget(tile)
     tile.apply(grievance_snapshot(with_state=False))
@@ -374,8 +381,8 @@ def test_grievance_tile_rows_from_patterns_and_from_explicit_rows(qtbot) -> None
     assert [r.department for r in model.rows] == ["Revenue", "Education"]
     assert tuple(v.text for v in model.rows[0].pending) == ("60", "24", "6") and model.rows[0].grade == "A"
     assert (model.rows[1].satisfied.text, model.rows[1].satisfied.level) == ("‼ 40%", "critical")
-    explicit = GrievanceTile(GrievanceOptions(rows=[
-        {"label": "Land records", "pending": ["GRV.REV.OVER30D", "GRV.REV.MISSING"]}]), TileContext(now=lambda: NOW))
+    explicit = GrievanceTile(GrievanceOptions.model_validate({"rows": [
+        {"label": "Land records", "pending": ["GRV.REV.OVER30D", "GRV.REV.MISSING"]}]}), TileContext(now=lambda: NOW))
     qtbot.addWidget(explicit)
     explicit.apply(grievance_snapshot(with_state=False))
     (row,) = explicit.model.rows
@@ -384,22 +391,21 @@ def test_grievance_tile_rows_from_patterns_and_from_explicit_rows(qtbot) -> None
     assert explicit.model.grades is None and explicit.model.satisfaction_label is None
 
 
-def test_grievance_tile_without_codes_says_what_the_layout_must_name(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_grievance_tile_without_codes_says_what_the_layout_must_name(qtbot: QtBot) -> None:
     for options, text in ((GrievanceOptions(), "set pending and satisfaction in the layout"),
-                          (GrievanceOptions(pending=["NOPE.{department}.X"]), "none of the layout's grievance KPIs")):
+                          (GrievanceOptions(pending=("NOPE.{department}.X",)), "none of the layout's grievance KPIs")):
         tile = GrievanceTile(options, TileContext(now=lambda: NOW))
         qtbot.addWidget(tile)
         tile.apply(grievance_snapshot(with_state=False))
         assert isinstance(tile.model, TileMessage) and text in tile.model.text
 
 
-def test_waiting_for_first_data(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from cmwall.sync.snapshot import Snapshot, SyncStatus
-
+def test_waiting_for_first_data(qtbot: QtBot) -> None:
     empty = Snapshot(id=0, created_at=NOW, status=SyncStatus("http://test"))
-    for cls, opts in ((CapacityTile, CapacityOptions()), (AlertsTile, AlertsOptions()),
-                      (FreshnessTile, FreshnessOptions()), (GrievanceTile, GRIEVANCE_OPTIONS)):
-        tile = cls(opts, TileContext(now=lambda: NOW))
+    tiles: list[PaintedTile] = [
+        CapacityTile(CapacityOptions(), TileContext(now=lambda: NOW)), AlertsTile(AlertsOptions(), TileContext(now=lambda: NOW)),
+        FreshnessTile(FreshnessOptions(), TileContext(now=lambda: NOW)), GrievanceTile(GRIEVANCE_OPTIONS, TileContext(now=lambda: NOW))]
+    for tile in tiles:
         qtbot.addWidget(tile)
         tile.apply(empty)
         assert isinstance(tile.model, TileMessage) and tile.model.text == "waiting for first data"
@@ -407,12 +413,12 @@ def test_waiting_for_first_data(qtbot) -> None:  # type: ignore[no-untyped-def]
 
 
 
-def test_alerts_tile_says_how_long_in_the_walls_language_and_never_for_0_min(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_alerts_tile_says_how_long_in_the_walls_language_and_never_for_0_min(qtbot: QtBot) -> None:
     cat = catalog([{"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
                     "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}}], facilities=2)
     rows = [("STK.O2", "F-0001", f"2026-11-22T{h:02d}:00", v, at(10.5 - h)) for h, v in ((7, 30), (8, 11), (9, 10), (10, 9))]
     rows += [("STK.O2", "F-0002", "2026-11-22T10:30", 20, at(0.0))]
-    since = {}
+    since: dict[str, list[str]] = {}
     for language in ("en", "hi", "gu"):
         tile = AlertsTile(AlertsOptions(), TileContext(language=language, now=lambda: NOW))
         qtbot.addWidget(tile)
@@ -425,7 +431,7 @@ def test_alerts_tile_says_how_long_in_the_walls_language_and_never_for_0_min(qtb
     assert not any("for" in s for language in ("hi", "gu") for s in since[language])
 
 
-def test_alerts_tile_counts_the_rest_in_the_walls_language(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_alerts_tile_counts_the_rest_in_the_walls_language(qtbot: QtBot) -> None:
     from cmwall.wall.audit import recording, tile_record
 
     cat = catalog([{"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
