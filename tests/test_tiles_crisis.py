@@ -100,6 +100,7 @@ def test_pair_labels_are_what_the_two_names_share() -> None:
 
 def test_capacity_pairs_from_capacity_of_judged_by_the_layout(town_snapshot: Snapshot) -> None:
     cat = town_snapshot.catalog
+    assert cat is not None
     pairs = catalog_pair_specs(cat)
     assert [(p.used.code, p.total.code) for p in pairs] == [("TOWN.BED.ICU.USED", "TOWN.BED.ICU.CAP"),
                                                             ("TOWN.BED.GEN.USED", "TOWN.BED.GEN.CAP")]
@@ -114,6 +115,7 @@ def test_capacity_pairs_from_capacity_of_judged_by_the_layout(town_snapshot: Sna
 
 def test_capacity_state_row_adds_up_hospitals_parented_to_the_state(town_snapshot: Snapshot) -> None:
     cat = town_snapshot.catalog
+    assert cat is not None
     (state,) = capacity_rows(cat, town_snapshot.series, catalog_pair_specs(cat), level="state",
                              thresholds=OCCUPANCY_90, moment=NOW)
     icu, general = state.pairs
