@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -178,9 +178,11 @@ def _judge_kpi(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, band: Band,
     judged, alerts = 0, []
     for entity in _judged_entities(catalog, kpi, series):
         latest = series.latest(entity)
-        if latest is None or latest[1] is None:
+        if latest is None:
             continue
         period, value, reported_at = latest
+        if value is None:
+            continue
         judged += 1
         level = level_in_band(value, band, kpi.better)
         if level is None:
@@ -196,19 +198,22 @@ def _judge_kpi(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, band: Band,
     return judged, alerts
 
 
-def _judge_pair(catalog: Catalog, series: dict[str, KpiSeries] | object, used: Kpi, total: Kpi,
+def _judge_pair(catalog: Catalog, series: Mapping[str, KpiSeries], used: Kpi, total: Kpi,
                 thresholds: Thresholds) -> tuple[int, list[ActiveAlert]]:
-    used_series = series.get(used.code)  # type: ignore[attr-defined]
-    total_series = series.get(total.code)  # type: ignore[attr-defined]
+    used_series = series.get(used.code)
+    total_series = series.get(total.code)
     if used_series is None or total_series is None:
         return 0, []
     judged, alerts = 0, []
     for entity in _judged_entities(catalog, used, used_series):
         latest, capacity = used_series.latest(entity), total_series.latest(entity)
-        if latest is None or capacity is None or latest[1] is None or capacity[1] is None or capacity[1] <= 0:
-            continue  # occupancy unknown: a total of 0 or none says nothing about how full a place is
+        if latest is None or capacity is None:
+            continue
         period, value, reported_at = latest
-        share = 100.0 * value / capacity[1]
+        total_value = capacity[1]
+        if value is None or total_value is None or total_value <= 0:
+            continue  # occupancy unknown: a total of 0 or none says nothing about how full a place is
+        share = 100.0 * value / total_value
         judged += 1
         level = occupancy_level(share, thresholds)
         if level is None:
@@ -217,15 +222,22 @@ def _judge_pair(catalog: Catalog, series: dict[str, KpiSeries] | object, used: K
         assert threshold is not None
         totals = _carried(total_series, entity)
         since_period, since_at = run_start(used_series, entity, level,
-                                           lambda v, col, totals=totals, entity=entity: occupancy_level(
-                                               _share(v, totals, used_series, entity, col), thresholds))
+                                           _occupancy_judge(used_series, entity, totals, thresholds))
         alerts.append(ActiveAlert(
             kpi=used.code, entity=entity, level=level, value=share, threshold=threshold, period=period,
             reported_at=_utc(reported_at), since_period=since_period, since=_utc(since_at),
             severity=abs(share - threshold) / (abs(threshold) or 1.0), source="layout",
-            total_kpi=total.code, used=value, total=capacity[1],
+            total_kpi=total.code, used=value, total=total_value,
         ))
     return judged, alerts
+
+
+def _occupancy_judge(used_series: KpiSeries, entity: str, totals: tuple[list[str], list[float]],
+                     thresholds: Thresholds) -> Callable[[float, int], AlertLevel | None]:
+    """How full `entity` was at one past used observation (value, column), for `run_start`."""
+    def level_of(value: float, column: int) -> AlertLevel | None:
+        return occupancy_level(_share(value, totals, used_series, entity, column), thresholds)
+    return level_of
 
 
 def _carried(series: KpiSeries, entity: str) -> tuple[list[str], list[float]]:

@@ -106,7 +106,7 @@ class StoreClient:
 
     def get_ranking(self, period: str | None = None, etag: str | None = None) -> Fetched[Ranking] | None:
         """The store's published ranking, or None when it has none (404)."""
-        params = {"period": period} if period else None
+        params: dict[str, str | int] | None = {"period": period} if period else None
         try:
             return self._get("/v1/rankings", Ranking, params=params, etag=etag)
         except StoreRejected as err:

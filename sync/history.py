@@ -99,8 +99,8 @@ class StoredRows:
         times: list[float] = []
         for batch in batches:
             for row in batch:
-                for i in range(3):
-                    columns[i].append(names[i].setdefault(row[i], len(names[i])))
+                for i, code in enumerate(row[:3]):
+                    columns[i].append(names[i].setdefault(code, len(names[i])))
                 values.append(np.nan if row[3] is None else row[3])
                 times.append(row[4])
         order = np.argsort(np.asarray(times, dtype=np.float64), kind="stable")

@@ -236,7 +236,7 @@ class LocalStore:
         with self._reading() as conn:
             result = conn.execution_options(yield_per=batch).execute(query)
             for part in result.partitions(batch):
-                yield [tuple(r) for r in part]  # type: ignore[misc]
+                yield [tuple(r) for r in part]
 
     def observation_count(self) -> int:
         with self._reading() as conn:

@@ -42,7 +42,8 @@ class ObservationTable:
 
     @classmethod
     def empty(cls) -> ObservationTable:
-        return cls(*(np.empty(0, dtype=object) for _ in range(3)), np.empty(0), np.empty(0))
+        return cls(kpi=np.empty(0, dtype=object), entity=np.empty(0, dtype=object), period=np.empty(0, dtype=object),
+                   value=np.empty(0), reported_at=np.empty(0))
 
     @classmethod
     def from_rows(

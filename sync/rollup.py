@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -55,6 +55,9 @@ class Figure:
 
 
 NO_FIGURE = Figure(None, None, 0, 0, 0, None, None, None)
+
+# column-wise reductions that skip NaN, for the aggregates other than "mean"
+_NAN_REDUCERS: dict[str, Callable[..., np.ndarray]] = {"sum": np.nansum, "min": np.nanmin, "max": np.nanmax}
 
 
 def _combine(method: str, values: list[float], places: list[int]) -> float | None:
@@ -339,8 +342,7 @@ def _rolled(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, ncols: i
             weights = np.where(np.isnan(values), 0.0, np.maximum(places, 1.0))
             combined = np.nansum(values * weights, axis=0) / weights.sum(axis=0)
         else:
-            reducer = {"sum": np.nansum, "min": np.nanmin, "max": np.nanmax}[method]
-            combined = reducer(values, axis=0)
+            combined = _NAN_REDUCERS[method](values, axis=0)
         any_value = ~np.isnan(values).all(axis=0)
         combined = np.where(any_value, combined, np.nan)
         latest = np.where(any_value, np.nanmax(np.where(np.isnan(newest), -np.inf, newest), axis=0), np.nan)

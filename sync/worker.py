@@ -24,7 +24,7 @@ from .ranking.fallback import RankDifference, RankingReason, choose_ranking, com
 from .ranking.periods import previous_month
 from .ranking.plan import ranked_kpis
 from .ranking.result import RankingResult
-from .series import KpiSeries, apply_rows, frozen, table_for_months
+from .series import KpiSeries, Row, apply_rows, frozen, table_for_months
 from .snapshot import Snapshot, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -239,8 +239,7 @@ class SyncWorker:
         fetched = self.client.get_ranking(previous)
         return RankingResult.from_contract(fetched.doc) if fetched and fetched.doc else None
 
-    def _apply_rows(self, rows: object) -> None:
-        rows = list(rows)  # type: ignore[call-overload]
+    def _apply_rows(self, rows: list[Row]) -> None:
         if not rows:
             return
         self.series = frozen(apply_rows(self.series, rows))

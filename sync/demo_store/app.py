@@ -50,16 +50,17 @@ class DemoStoreApp:
             if method not in ("GET", "HEAD"):
                 return self._error(start_response, 405, "only GET is supported", [("Allow", "GET, HEAD")])
             if path == "/healthz":
-                resource: Resource | None = self.store.health()
+                resource = self.store.health()
             else:
                 if not self.store.check_token(environ.get("HTTP_AUTHORIZATION")):
                     return self._error(
                         start_response, 401, "missing or wrong bearer token", [("WWW-Authenticate", "Bearer")]
                     )
-                resource = self._route(path, query)
-                if resource is None:
+                found = self._route(path, query)
+                if found is None:
                     what = "no ranking to publish" if path.rstrip("/") == "/v1/rankings" else f"no such resource: {path}"
                     return self._error(start_response, 404, what)
+                resource = found
         except BadRequest as exc:
             return self._error(start_response, 400, str(exc))
         except ImportError as exc:  # the ranking engine is not installed

@@ -67,11 +67,13 @@ class CityModel:
             + 0.015 * noise
         )
         rate[2:, self.hot[h]] = np.maximum(rate[2:, self.hot[h]], self.base[2:, h][:, self.hot[h]] - 0.04)
-        return np.round(self.capacity[:, h] * np.clip(rate, 0.0, 1.0))
+        in_use: np.ndarray = np.round(self.capacity[:, h] * np.clip(rate, 0.0, 1.0))
+        return in_use
 
     def empty_cylinders(self, h: np.ndarray, t: np.ndarray) -> np.ndarray:
         cycle = (t / self.refill_period[h] + self.refill_phase[h]) % 1.0
-        return np.round(self.cylinders[h] * (0.06 + (self.refill_peak[h] - 0.06) * cycle ** 1.2))
+        empty: np.ndarray = np.round(self.cylinders[h] * (0.06 + (self.refill_peak[h] - 0.06) * cycle ** 1.2))
+        return empty
 
     def daily_flow(self, h: np.ndarray, t: np.ndarray, day: np.ndarray) -> np.ndarray:
         """(admissions so far, discharges so far, referred %, triage wait min) on `day` at time `t`."""
@@ -102,7 +104,8 @@ class CityModel:
     def _finish(raw: np.ndarray) -> np.ndarray:
         clipped = np.clip(raw, PERF_LO[:, None], PERF_HI[:, None])
         factor = 10.0 ** PERF_DECIMALS[:, None]
-        return np.round(clipped * factor) / factor
+        figures: np.ndarray = np.round(clipped * factor) / factor
+        return figures
 
     def monthly(self, m: int) -> np.ndarray:
         """Performance figures (5 KPIs in `PERF_KPIS` order, all hospitals) of month `m`, final."""

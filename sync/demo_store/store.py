@@ -90,6 +90,7 @@ class DemoStore(LiveStore):
                 return None
             now = self.now()
             self._state.advance(now)
+            key: tuple[str | None, int, str]
             if mode == "live":
                 key = (period, self._state.log.last_seq, mode)
                 state: LiveLog | None = self._state

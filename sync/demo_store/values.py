@@ -85,7 +85,7 @@ class MonthlyModel:
         return raw, nulls
 
     def _finish(self, k: np.ndarray, raw: np.ndarray, nulls: np.ndarray) -> np.ndarray:
-        v = np.clip(_round_rows(raw, self.decimals[k]), self.lo[k][:, None], self.hi[k][:, None])
+        v: np.ndarray = np.clip(_round_rows(raw, self.decimals[k]), self.lo[k][:, None], self.hi[k][:, None])
         self._apply_chains(k, v)
         v[nulls] = np.nan
         return v
@@ -128,7 +128,7 @@ class CrisisModel:
 
     def __init__(self, populations: np.ndarray, seed: int) -> None:
         rng = np.random.default_rng([seed, 3])
-        n = populations.shape[0]
+        n = int(populations.shape[0])
         general = np.round(populations * 25.0 + 120.0)
         self.totals = np.maximum(np.round(general[None, :] * self.SHARE[:, None]), self.MINIMUM[:, None])  # (4, f)
         self.pressure = rng.normal(0.0, 1.0, n)
@@ -150,9 +150,11 @@ class CrisisModel:
             + 0.07 * np.sin(2 * np.pi * t / self.slow_period + self.slow_phase)
             + 0.03 * np.sin(2 * np.pi * t / 600.0 + self.fast_phase)
         )
-        return np.round(self.totals * np.clip(rate, 0.05, 0.98))
+        beds: np.ndarray = np.round(self.totals * np.clip(rate, 0.05, 0.98))
+        return beds
 
     def oxygen_hours(self, t: float) -> np.ndarray:
         hours = self.o2_base + self.o2_amp * np.sin(2 * np.pi * t / self.o2_period + self.o2_phase)
         hours += 1.5 * np.sin(2 * np.pi * t / 900.0 + self.o2_phase * 3)
-        return np.round(np.maximum(hours, 0.5), 1)
+        hours_left: np.ndarray = np.round(np.maximum(hours, 0.5), 1)
+        return hours_left

@@ -57,7 +57,8 @@ class MonthScores:
 
     @property
     def reported(self) -> np.ndarray:
-        return ~np.isnan(self.values)
+        reported: np.ndarray = ~np.isnan(self.values)
+        return reported
 
     def entity_column(self, entity: str) -> int | None:
         return self.plan.entity_index.get(entity)

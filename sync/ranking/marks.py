@@ -48,7 +48,8 @@ def achievement(x: np.ndarray, target: np.ndarray, lower: np.ndarray) -> np.ndar
 
 def _target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
     a = achievement(x, plan.targets[rows], plan.lower[rows])
-    return plan.spec.max_marks * np.clip(a, 0.0, 1.0)
+    marks: np.ndarray = plan.spec.max_marks * np.clip(a, 0.0, 1.0)
+    return marks
 
 
 def _bands(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
