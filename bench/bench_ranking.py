@@ -21,6 +21,7 @@ import argparse
 import statistics
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from cmwall.sync.contract import Catalog
@@ -36,7 +37,7 @@ def synthetic_catalog(n_entities: int, n_kpis: int) -> Catalog:
     kpis = []
     for k in range(n_kpis):
         method = METHODS[k % 4]
-        scoring: dict = {"method": method, "weight": 1 + k % 3}
+        scoring: dict[str, Any] = {"method": method, "weight": 1 + k % 3}
         if method == "bands":
             scoring["bands"] = [[100, 10], [90, 8], [75, 6], [50, 4], [25, 2]]
         kpis.append({"code": f"K{k:05d}", "name": f"KPI {k}", "scheme": f"S{k % n_schemes:04d}",
@@ -55,9 +56,9 @@ def synthetic_catalog(n_entities: int, n_kpis: int) -> Catalog:
     })
 
 
-def synthetic_rows(catalog: Catalog, seed: int = 0) -> list[tuple]:
+def synthetic_rows(catalog: Catalog, seed: int = 0) -> list[tuple[str, str, str, float | None, float]]:
     rng = np.random.default_rng(seed)
-    rows: list[tuple] = []
+    rows: list[tuple[str, str, str, float | None, float]] = []
     entities = [e.code for e in catalog.entities]
     at = 1_793_000_000.0
     for k, kpi in enumerate(catalog.kpis):

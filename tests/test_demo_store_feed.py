@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
 import orjson
 import pytest
@@ -31,8 +32,8 @@ def page(store: DemoStore, since: str | None = None, limit: int | None = None) -
     return ObservationPage.model_validate_json(store.observations(since, limit).body)
 
 
-def sync_all(store: DemoStore, since: str | None = None, limit: int = 50000) -> tuple[list[dict], str]:
-    rows: list[dict] = []
+def sync_all(store: DemoStore, since: str | None = None, limit: int = 50000) -> tuple[list[dict[str, Any]], str]:
+    rows: list[dict[str, Any]] = []
     while True:
         body = orjson.loads(store.observations(since, limit).body)
         rows += body["observations"]
@@ -41,7 +42,7 @@ def sync_all(store: DemoStore, since: str | None = None, limit: int = 50000) -> 
             return rows, since
 
 
-def key(o: dict) -> tuple[str, str, str]:
+def key(o: dict[str, Any]) -> tuple[str, str, str]:
     return (o["kpi"], o["entity"], o["period"])
 
 
@@ -77,7 +78,7 @@ def test_same_seed_and_clock_give_the_same_feed() -> None:
 
 def test_paging_has_no_gaps_or_duplicates(store: DemoStore) -> None:
     everything, _ = sync_all(store)
-    paged: list[dict] = []
+    paged: list[dict[str, Any]] = []
     since = None
     pages = 0
     while True:
@@ -148,8 +149,8 @@ def test_crisis_data_stays_bounded_over_weeks(store: DemoStore, clock: FakeClock
         clock.advance(days=3, seconds=7)
         store.advance()
     rows, _ = sync_all(store)
-    hourly = sorted({o["period"] for o in rows if "T" in o["period"]})
-    assert len(hourly) == 48 and hourly[-1] == clock.now.strftime("%Y-%m-%dT%H:00")
+    newest = sorted({o["period"] for o in rows if "T" in o["period"]})
+    assert len(newest) == 48 and newest[-1] == clock.now.strftime("%Y-%m-%dT%H:00")
     log = store._state.log
     assert len(log) < 2 * log.alive_count + 60_000  # superseded rows are compacted away
     assert len(store._state.crisis_periods) == 48

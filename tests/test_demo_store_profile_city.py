@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -36,9 +37,9 @@ class FakeClock:
         self.now += timedelta(**kw)
 
 
-def sync(client: httpx.Client, since: str | None = None) -> tuple[list[dict], str]:
+def sync(client: httpx.Client, since: str | None = None) -> tuple[list[dict[str, Any]], str]:
     """Every observation after `since`, paging with the store's cursor; each page checked against the contract."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     while True:
         r = client.get("/v1/observations", params={"limit": 20000} | ({"since": since} if since else {}))
         assert r.status_code == 200
@@ -71,13 +72,13 @@ def catalog(client: httpx.Client) -> Catalog:
 
 
 @pytest.fixture(scope="module")
-def feed(client: httpx.Client) -> tuple[list[dict], str]:
+def feed(client: httpx.Client) -> tuple[list[dict[str, Any]], str]:
     return sync(client)
 
 
-def latest_by_key(rows: list[dict]) -> dict[tuple[str, str], dict]:
+def latest_by_key(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     """The newest snapshot of each (kpi, hospital)."""
-    latest: dict[tuple[str, str], dict] = {}
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
     for o in rows:
         k = (o["kpi"], o["entity"])
         if k not in latest or o["period"] > latest[k]["period"]:
@@ -86,7 +87,7 @@ def latest_by_key(rows: list[dict]) -> dict[tuple[str, str], dict]:
 
 
 def test_http_contract_etags_and_token_over_a_real_socket(client: httpx.Client, store: CityCrisisStore,
-                                                           feed: tuple[list[dict], str]) -> None:
+                                                           feed: tuple[list[dict[str, Any]], str]) -> None:
     rows, cursor = feed
     assert len(rows) == store._state.log.alive_count > 50_000
     for path in ("/v1/catalog", f"/v1/observations?since={cursor}"):
@@ -150,7 +151,7 @@ def test_no_code_is_shared_with_the_gujarat_catalog(catalog: Catalog) -> None:
     assert not {g for g, _ in catalog.ranking.grades} & {g for g, _ in gujarat.ranking.grades}
 
 
-def test_bed_snapshots_come_at_irregular_instants(feed: tuple[list[dict], str]) -> None:
+def test_bed_snapshots_come_at_irregular_instants(feed: tuple[list[dict[str, Any]], str]) -> None:
     rows, _ = feed
     beds = [o for o in rows if o["kpi"] == "LKO.BED.GEN.USED"]
     assert all(INSTANT.match(o["period"]) for o in beds)
@@ -169,7 +170,7 @@ def test_bed_snapshots_come_at_irregular_instants(feed: tuple[list[dict], str]) 
     assert timedelta(days=2, hours=20) < START - first <= timedelta(days=3)  # a few days of history
 
 
-def test_late_and_silent_hospitals(feed: tuple[list[dict], str], catalog: Catalog) -> None:
+def test_late_and_silent_hospitals(feed: tuple[list[dict[str, Any]], str], catalog: Catalog) -> None:
     latest = latest_by_key(feed[0])
     ages = [START - datetime.fromisoformat(o["period"]).replace(tzinfo=IST)
             for (kpi, _), o in latest.items() if kpi == "LKO.BED.GEN.USED"]
@@ -182,7 +183,7 @@ def test_late_and_silent_hospitals(feed: tuple[list[dict], str], catalog: Catalo
     assert sending["LKO.BED.ICU.CAP"] == hospitals and 0 < len(hospitals - sending["LKO.BED.ICU.USED"]) < 10
 
 
-def test_occupancy_moves_and_some_icus_are_nearly_full(feed: tuple[list[dict], str]) -> None:
+def test_occupancy_moves_and_some_icus_are_nearly_full(feed: tuple[list[dict[str, Any]], str]) -> None:
     latest = latest_by_key(feed[0])
     full = [e for (kpi, e), o in latest.items() if kpi == "LKO.BED.ICU.USED"
             and o["value"] >= 0.9 * latest[("LKO.BED.ICU.CAP", e)]["value"]]
@@ -219,7 +220,7 @@ def test_daily_running_totals_and_closed_months() -> None:
     assert any(INSTANT.match(o["period"]) and o["period"] > "2026-11-22T11" for o in new)  # live snapshots
 
 
-def test_the_wall_engine_can_rank_hospitals_locally(catalog: Catalog, feed: tuple[list[dict], str]) -> None:
+def test_the_wall_engine_can_rank_hospitals_locally(catalog: Catalog, feed: tuple[list[dict[str, Any]], str]) -> None:
     table = ObservationTable.from_rows(
         (o["kpi"], o["entity"], o["period"], o["value"], datetime.fromisoformat(o["reported_at"]))
         for o in feed[0] if o["kpi"].startswith("LKO.PERF."))

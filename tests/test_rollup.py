@@ -31,7 +31,7 @@ def at(hh: int, mm: int) -> datetime:
     return datetime(2026, 11, 22, hh, mm, tzinfo=IST)
 
 
-def row(entity: str, hh: int, mm: int, value: float | None, late_min: int = 2) -> tuple:
+def row(entity: str, hh: int, mm: int, value: float | None, late_min: int = 2) -> tuple[str, str, str, float | None, float]:
     return ("BEDS", entity, f"2026-11-22T{hh:02d}:{mm:02d}", value, (at(hh, mm) + timedelta(minutes=late_min)).timestamp())
 
 

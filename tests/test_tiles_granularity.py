@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
+import pyqtgraph as pg
 import pytest
 from cmwall.layouts.tile_options import KpiOptions, TrendOptions
 from cmwall.sync.contract import Catalog
@@ -21,18 +23,20 @@ from cmwall.sync.snapshot import Snapshot, SyncStatus
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.data_age import snapshot_age
 from cmwall.widgets.look import theme
+from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles.freshness_tile import FreshnessTile
 from cmwall.widgets.tiles.kpi_tile import KpiTile
 from cmwall.widgets.tiles.trend_tile import TrendTile
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=IST)
 Row = tuple[str, str, str, float | None, float]
 
 
-def make_catalog(entities: list[dict], kpis: list[dict], state: str = "Uttar Pradesh") -> Catalog:
+def make_catalog(entities: list[dict[str, Any]], kpis: list[dict[str, Any]], state: str = "Uttar Pradesh") -> Catalog:
     return Catalog.model_validate({
         "revision": "g", "state": {"code": "09", "name": state, "names": {"hi": "उत्तर प्रदेश"}},
         "entities": entities, "kpis": kpis,
@@ -45,7 +49,11 @@ def make_snapshot(cat: Catalog, rows: list[Row], now: datetime = NOW) -> Snapsho
                     data_as_of=datetime.fromtimestamp(max(r[4] for r in rows), UTC) if rows else None)
 
 
-def build(qtbot, cls, snapshot: Snapshot, now: datetime = NOW, size=(1280, 720), language: str = "en", **options):  # type: ignore[no-untyped-def]
+TileT = TypeVar("TileT", bound=PaintedTile)
+
+
+def build(qtbot: QtBot, cls: type[TileT], snapshot: Snapshot, now: datetime = NOW, size: tuple[int, int] = (1280, 720),
+          language: str = "en", **options: Any) -> TileT:
     tile = cls(cls.options_model(**options), TileContext(language=language, now=lambda: now))
     qtbot.addWidget(tile)
     tile.resize(*size)
@@ -93,10 +101,12 @@ def latest_by_hospital(rows: list[Row], moment: datetime) -> dict[str, Row]:
     return latest
 
 
-def test_kpi_tile_sums_hospitals_and_says_how(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_kpi_tile_sums_hospitals_and_says_how(qtbot: QtBot) -> None:
     rows = hospital_rows()
     latest = latest_by_hospital(rows, NOW)
-    total = sum(r[3] for r in latest.values())
+    values = [v for r in latest.values() if (v := r[3]) is not None]
+    assert len(values) == len(latest)
+    total = sum(values)
     stale = sum(1 for r in latest.values() if r[4] + 3600 <= NOW.timestamp())
     newest = max(latest.values(), key=lambda r: r[2])[2]
     assert stale >= len(STOPPED) and total >= 10000  # the data are what this test is about
@@ -112,7 +122,7 @@ def test_kpi_tile_sums_hospitals_and_says_how(qtbot) -> None:  # type: ignore[no
 
 
 
-def test_kpi_change_names_the_day_when_the_wall_is_on_another(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_kpi_change_names_the_day_when_the_wall_is_on_another(qtbot: QtBot) -> None:
     """Shown the next day (an --as-of, or a store silent overnight), hourly figures' change is
     "since 22 Nov 10:53", never a bare "since 10:53" that reads as this morning's."""
     rows = hospital_rows()
@@ -123,7 +133,7 @@ def test_kpi_change_names_the_day_when_the_wall_is_on_another(qtbot) -> None:  #
     assert clock is not None, today.change
     assert f"since 22 Nov {clock.group(1)} " in next_day.change and next_day.value == today.value
 
-def test_kpi_tile_says_it_in_hindi(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_kpi_tile_says_it_in_hindi(qtbot: QtBot) -> None:
     rows = hospital_rows()
     stale = sum(1 for r in latest_by_hospital(rows, NOW).values() if r[4] + 3600 <= NOW.timestamp())
     m = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), language="hi", kpi="BEDS.FREE").model
@@ -132,7 +142,7 @@ def test_kpi_tile_says_it_in_hindi(qtbot) -> None:  # type: ignore[no-untyped-de
     assert m.unit == "बिस्तर"  # the catalog's "beds" in the wall's words, not English on a Hindi wall
 
 
-def drawn_labels(axis) -> list[tuple[str, float, float]]:  # type: ignore[no-untyped-def]
+def drawn_labels(axis: pg.AxisItem) -> list[tuple[str, float, float]]:
     """(text, left, right) of every tick label the axis draws, in its own coordinates."""
     image = QImage(10, 10, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
@@ -145,7 +155,7 @@ def drawn_labels(axis) -> list[tuple[str, float, float]]:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize("scale", [1.0, 100.0], ids=["five-digit", "lakh"])
-def test_trend_is_time_proportional_with_dated_ticks_and_whole_value_labels(qtbot, scale: float) -> None:  # type: ignore[no-untyped-def]
+def test_trend_is_time_proportional_with_dated_ticks_and_whole_value_labels(qtbot: QtBot, scale: float) -> None:
     rows = hospital_rows(scale)
     tile = build(qtbot, TrendTile, make_snapshot(hospital_catalog(), rows), kpi="BEDS.FREE",
                  entities=("H04", "H05"), periods=48)
@@ -186,7 +196,7 @@ def test_trend_is_time_proportional_with_dated_ticks_and_whole_value_labels(qtbo
         assert all(label.endswith("lakh") for label in asked), asked
 
 
-def test_freshness_of_hourly_figures_has_the_time(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_freshness_of_hourly_figures_has_the_time(qtbot: QtBot) -> None:
     rows = [r for r in hospital_rows() if period_start(r[2]) <= NOW - timedelta(hours=5)]  # everyone silent for 5 h
     m = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), kpi="BEDS.FREE").model
     # a reading is as old as its instant (sent a little later or not)
@@ -197,7 +207,7 @@ def test_freshness_of_hourly_figures_has_the_time(qtbot) -> None:  # type: ignor
     assert f"{len(HOSPITALS)} older than 1 h" in m.subtitle
 
 
-def test_freshness_tile_for_one_scheme_of_sub_daily_kpis(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_freshness_tile_for_one_scheme_of_sub_daily_kpis(qtbot: QtBot) -> None:
     cat = make_catalog(
         [{"code": h, "name": h, "level": "facility", "parent": "09"} for h in HOSPITALS[:2]],
         [{"code": "BEDS.FREE", "name": "Free beds", "scheme": "S", "level": "facility", "frequency": "PT1H", "aggregate": "sum"},
@@ -231,7 +241,7 @@ def daily_snapshot() -> Snapshot:
     return make_snapshot(make_catalog(entities, kpis), rows)
 
 
-def test_daily_change_is_since_the_previous_day(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_daily_change_is_since_the_previous_day(qtbot: QtBot) -> None:
     snap = daily_snapshot()
     own = build(qtbot, KpiTile, snap, kpi="OPD", entity="162").model
     # at 11:00 on the 22nd the day is still running: the change is shown, not judged
@@ -251,7 +261,7 @@ def test_daily_change_is_since_the_previous_day(qtbot) -> None:  # type: ignore[
 # --- (c) the monthly demo ---------------------------------------------------------------------
 
 
-def test_monthly_demo_still_reads_as_months(qtbot, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_demo_still_reads_as_months(qtbot: QtBot, demo_snapshot: Snapshot, tile_context: TileContext) -> None:
     months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
     kpi = KpiTile(KpiOptions(kpi="PMJAY.CARDS"), tile_context)
     qtbot.addWidget(kpi)
@@ -286,7 +296,7 @@ def data_2021() -> Snapshot:
     return make_snapshot(make_catalog(entities, [*kpis]), rows, now=MAY_2021)
 
 
-def test_a_2021_data_set_shown_at_a_2021_moment_has_its_own_ages(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_2021_data_set_shown_at_a_2021_moment_has_its_own_ages(qtbot: QtBot) -> None:
     snap = data_2021()
     m = build(qtbot, KpiTile, snap, now=MAY_2021, kpi="O2.TONNES").model
     assert m.age.state == "fresh" and m.age.text == "updated 2 h ago"  # read at 10:00 (sent 10:01)
@@ -296,7 +306,7 @@ def test_a_2021_data_set_shown_at_a_2021_moment_has_its_own_ages(qtbot) -> None:
     assert freshness.rows[0].state == "fresh" and freshness.age.text == "updated 1 h ago"
 
 
-def test_a_2021_data_set_shown_today_names_its_date(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_2021_data_set_shown_today_names_its_date(qtbot: QtBot) -> None:
     snap = data_2021()
     today = datetime(2026, 11, 22, 12, 0, tzinfo=IST)
     m = build(qtbot, KpiTile, snap, now=today, kpi="O2.TONNES").model
@@ -343,7 +353,7 @@ def test_frequency_and_age_words() -> None:
     assert age_text(datetime(2021, 5, 15, 9, 0, tzinfo=IST), NOW) == "data as of 15 May 2021"
 
 
-def test_an_aggregate_this_wall_does_not_know_gives_no_total(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_an_aggregate_this_wall_does_not_know_gives_no_total(qtbot: QtBot) -> None:
     cat = make_catalog([{"code": h, "name": h, "level": "facility", "parent": "09"} for h in HOSPITALS[:2]],
                        [{"code": "BEDS.FREE", "name": "Free beds", "scheme": "S", "unit": "beds", "level": "facility",
                          "frequency": "PT1H", "aggregate": "median"}])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from cmwall.layouts.loader import parse_layout
+from cmwall.layouts.schema import LayoutSpec
 from cmwall.wall.placement import Output, Rect, assign_screens, split_surface
 
 
@@ -11,7 +14,7 @@ def outputs(*names: str, width: int = 1920, height: int = 1080) -> list[Output]:
     return [Output(i, n, Rect(i * width, 0, width, height)) for i, n in enumerate(names)]
 
 
-def layout(screens: list[dict], surfaces: list[dict] | None = None):  # type: ignore[no-untyped-def]
+def layout(screens: list[dict[str, Any]], surfaces: list[dict[str, Any]] | None = None) -> LayoutSpec:
     for s in screens:
         s.setdefault("pages", [{"dwell": 10}])
     return parse_layout({"schema_version": 1, "name": "t", "screens": screens, "surfaces": surfaces or []})
