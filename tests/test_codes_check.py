@@ -131,7 +131,7 @@ def test_a_tile_that_relies_on_the_catalogs_pairs_reports_when_it_has_none(city_
 
 
 def test_grievance_patterns_are_checked_per_department() -> None:
-    refs = list(TILE_OPTIONS["grievance"](pending=["GRV.{department}.OVER30D"], satisfaction="GRV.{department}.HAPPY",
-                                          entity="438").needed_codes())
+    refs = list(TILE_OPTIONS["grievance"].model_validate(
+        {"pending": ["GRV.{department}.OVER30D"], "satisfaction": "GRV.{department}.HAPPY", "entity": "438"}).needed_codes())
     assert refs == [CodeRef("pending[0]", "kpi_pattern", "GRV.{department}.OVER30D"),
                     CodeRef("satisfaction", "kpi_pattern", "GRV.{department}.HAPPY"), CodeRef("entity", "entity", "438")]

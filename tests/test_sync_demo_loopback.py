@@ -37,7 +37,7 @@ def live_store() -> Iterator[tuple[str, DemoStore]]:
     server.stop()
 
 
-def test_full_sync_over_loopback_matches_the_feed_and_the_store_ranking(live_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_full_sync_over_loopback_matches_the_feed_and_the_store_ranking(live_store: tuple[str, DemoStore], tmp_path: Path) -> None:
     url, store = live_store
     worker = SyncWorker(StoreClient(url), LocalStore(tmp_path), page_limit=2000, clock=lambda: FIXED)
     snapshot = worker.poll_all()
@@ -60,7 +60,7 @@ def test_full_sync_over_loopback_matches_the_feed_and_the_store_ranking(live_sto
     assert snapshot.ranking_differences == ()
 
 
-def test_withheld_ranking_switches_to_local_estimate_and_back(live_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_withheld_ranking_switches_to_local_estimate_and_back(live_store: tuple[str, DemoStore], tmp_path: Path) -> None:
     url, store = live_store
     worker = SyncWorker(StoreClient(url), LocalStore(tmp_path), clock=lambda: FIXED)
     assert worker.poll_all().ranking.source == "central"  # type: ignore[union-attr]
@@ -108,7 +108,7 @@ SYNC_FOREVER = textwrap.dedent(
 
 @pytest.mark.parametrize("pages_before_kill", [1, 3, 6])
 def test_kill_at_any_moment_leaves_a_consistent_prefix_of_the_feed(
-    live_store, tmp_path: Path, pages_before_kill: int  # type: ignore[no-untyped-def]
+    live_store: tuple[str, DemoStore], tmp_path: Path, pages_before_kill: int
 ) -> None:
     url, _ = live_store
     page_limit = 500

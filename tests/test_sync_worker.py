@@ -19,6 +19,7 @@ from cmwall.sync.local_store import LocalStore
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.worker import SyncWorker
 
+from .ranking_builders import row_of
 from .store_fakes import CATALOG, observation
 
 NOW = datetime(2026, 11, 22, 5, 0, tzinfo=UTC)
@@ -170,9 +171,9 @@ def test_central_ranking_shows_which_districts_did_not_report(tmp_path: Path) ->
                               {"entity": "439", "score": 0.0, "rank": 2, "grade": "D", "marks": {"PMJAY.CARDS": 0.0}}]}
     snapshot = make_worker(store, tmp_path).poll_all()
     assert snapshot is not None and snapshot.ranking is not None and snapshot.ranking.source == "central"
-    assert snapshot.ranking.row("439").not_reported == ("PMJAY.CARDS",)  # type: ignore[union-attr]
-    assert snapshot.ranking.row("438").not_reported == ()  # type: ignore[union-attr]
-    assert snapshot.ranking.row("439").score == 0.0  # the store's figures are untouched  # type: ignore[union-attr]
+    assert row_of(snapshot.ranking, "439").not_reported == ("PMJAY.CARDS",)
+    assert row_of(snapshot.ranking, "438").not_reported == ()
+    assert row_of(snapshot.ranking, "439").score == 0.0  # the store's figures are untouched
 
 
 def test_a_data_directory_belongs_to_one_store(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from pathlib import Path
 from cmwall.layouts.loader import load_layout
 from cmwall.sync.thresholds import Band, Thresholds, capacity_pairs, kpi_band, kpi_level, occupancy_level
 
-from .hand_snapshots import catalog
+from .hand_snapshots import catalog, kpi_of
 from .test_tiles_crisis import city_catalog
 
 LAYOUT = """
@@ -50,11 +50,11 @@ def test_the_catalogs_alert_wins_and_the_layout_fills_in() -> None:
         {"code": "EMPTY.ALERT", "name": "x", "scheme": "S", "alert": {}},
     ])
     layout = Thresholds(kpis={"WAIT": Band(50, 60), "TOWN.WAIT": Band(20, 30), "EMPTY.ALERT": Band(5, 1)})
-    assert kpi_band(cat.kpi("WAIT"), layout) == (Band(10, 15), "catalog")
-    assert kpi_band(cat.kpi("TOWN.WAIT"), layout) == (Band(20, 30), "layout")
-    assert kpi_band(cat.kpi("EMPTY.ALERT"), layout) == (Band(5, 1), "layout")  # an alert without thresholds says nothing
-    assert kpi_band(cat.kpi("TOWN.WAIT")) == (None, "")
-    assert [kpi_level(cat.kpi("TOWN.WAIT"), v, layout) for v in (35, 30, 25, 20, None)] == ["critical", "warn", "warn", None, None]
+    assert kpi_band(kpi_of(cat, "WAIT"), layout) == (Band(10, 15), "catalog")
+    assert kpi_band(kpi_of(cat, "TOWN.WAIT"), layout) == (Band(20, 30), "layout")
+    assert kpi_band(kpi_of(cat, "EMPTY.ALERT"), layout) == (Band(5, 1), "layout")  # an alert without thresholds says nothing
+    assert kpi_band(kpi_of(cat, "TOWN.WAIT")) == (None, "")
+    assert [kpi_level(kpi_of(cat, "TOWN.WAIT"), v, layout) for v in (35, 30, 25, 20, None)] == ["critical", "warn", "warn", None, None]
 
 
 def test_occupancy_is_past_at_or_above_its_threshold() -> None:

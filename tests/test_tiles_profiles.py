@@ -129,7 +129,7 @@ def test_freshness_gives_on_time_departments_the_room_of_the_overdue_column(qtbo
     departments = {d.name for d in demo_snapshot.catalog.departments}
 
     def middle(t: dict[str, Any]) -> float:
-        return t["rect"][1] + t["rect"][3] / 2
+        return float(t["rect"][1] + t["rect"][3] / 2)
 
     names = [t for t in record["painted"] if t.get("full_text", t["text"]) in departments]
     on_time_rows = [middle(t) for t in record["painted"] if t["text"] == "on time"]
