@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
@@ -24,11 +25,15 @@ from cmwall.sync.snapshot import Snapshot, SyncStatus
 from cmwall.widgets import fitted_text, paint_kit, painted_tile
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.look import theme
+from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles import attention_tile, breakdown_tile, ranking_tile
 from cmwall.widgets.tiles.attention_tile import AttentionTile
 from cmwall.widgets.tiles.breakdown_tile import BreakdownTile, month_name
 from cmwall.widgets.tiles.ranking_tile import RankingTile
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from . import synthetic
 from .imaging import image_array
@@ -74,7 +79,7 @@ def ten_grade_snapshot(*, unreported: tuple[str, str] | None = None) -> Snapshot
     grade i. Health was 0.2 marks better last month, so it shows as a fall.
     `unreported` (kpi, district) has no observation this month."""
     catalog = ten_grade_catalog()
-    rows = []
+    rows: list[tuple[str, str, str, float | None, float]] = []
     for m, month in enumerate(MONTHS):
         reported = datetime(int(month[:4]), int(month[5:]), 28, 12, 0, tzinfo=IST).timestamp()
         for i, (code, _) in enumerate(DISTRICTS):
@@ -84,8 +89,11 @@ def ten_grade_snapshot(*, unreported: tuple[str, str] | None = None) -> Snapshot
     series = frozen(apply_rows({}, rows))
     table = table_for_months(series, MONTHS, [k.code for k in catalog.kpis])
     computed = NOW - timedelta(hours=1)
-    current = replace(compute_ranking(catalog, table, MONTHS[1], computed_at=computed), source="central", revision="r-1")
-    previous = replace(compute_ranking(catalog, table, MONTHS[0], computed_at=computed), source="central", revision="r-0")
+    current_month = compute_ranking(catalog, table, MONTHS[1], computed_at=computed)
+    previous_month = compute_ranking(catalog, table, MONTHS[0], computed_at=computed)
+    assert current_month is not None and previous_month is not None
+    current = replace(current_month, source="central", revision="r-1")
+    previous = replace(previous_month, source="central", revision="r-0")
     return Snapshot(
         id=1, created_at=NOW, status=SyncStatus("http://test", reachable=True, last_success=NOW),
         catalog=catalog, series=series, data_as_of=NOW - timedelta(days=20), ranking=current,
@@ -107,7 +115,7 @@ def painted(monkeypatch: pytest.MonkeyPatch) -> list[Painted]:
     record: list[Painted] = []
     original = paint_kit.draw_text
 
-    def recording(painter, rect, text, pixel_size, **kwargs):  # type: ignore[no-untyped-def]
+    def recording(painter: QPainter, rect: QRectF, text: str, pixel_size: int, **kwargs: Any) -> float:
         shown, size = paint_kit.fitted_text(text, pixel_size, rect.width(), kwargs.get("bold", False),
                                             shrink=kwargs.get("shrink", False))
         record.append(Painted(text, shown, size))
@@ -123,7 +131,11 @@ def ctx() -> TileContext:
     return TileContext(language="en", now=lambda: NOW, layout_dir=Path(__file__).parent)
 
 
-def render(qtbot, cls, ctx, snapshot, size, **options):  # type: ignore[no-untyped-def]
+TileT = TypeVar("TileT", bound=PaintedTile)
+
+
+def render(qtbot: QtBot, cls: type[TileT], ctx: TileContext, snapshot: Snapshot, size: tuple[int, int],
+           **options: Any) -> tuple[TileT, np.ndarray]:
     tile = cls(cls.options_model(**options), ctx)
     qtbot.addWidget(tile)
     tile.resize(*size)
@@ -141,7 +153,8 @@ def rgb(hex_colour: str) -> np.ndarray:
 
 def pixels_of(image: np.ndarray, hex_colour: str) -> tuple[np.ndarray, np.ndarray]:
     """(ys, xs) of the pixels painted exactly in `hex_colour` (a chip's or bar's fill)."""
-    return np.nonzero((image == rgb(hex_colour)).all(axis=2))
+    ys, xs = np.nonzero((image == rgb(hex_colour)).all(axis=2))
+    return ys, xs
 
 
 def assert_whole(painted: list[Painted], names: tuple[str, ...]) -> None:
@@ -155,7 +168,7 @@ def assert_whole(painted: list[Painted], names: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("pixel_size", [10, 14, 24, 48])
-def test_a_chip_of_grade_chip_width_shows_the_longest_name_whole(qtbot, pixel_size) -> None:  # type: ignore[no-untyped-def]
+def test_a_chip_of_grade_chip_width_shows_the_longest_name_whole(qtbot: QtBot, pixel_size: int) -> None:
     width = paint_kit.grade_chip_width(GRADES, pixel_size)
     for name in GRADES:
         size = paint_kit.chip_label_size(name, pixel_size, width)
@@ -163,7 +176,7 @@ def test_a_chip_of_grade_chip_width_shows_the_longest_name_whole(qtbot, pixel_si
         assert paint_kit.fitted_text(name, size, width, True) == (name, size)
 
 
-def test_a_chip_too_narrow_shrinks_its_label_instead_of_eliding_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_chip_too_narrow_shrinks_its_label_instead_of_eliding_it(qtbot: QtBot) -> None:
     name = "Utkrisht-Pragatisheel"
     width = paint_kit.grade_chip_width((name,), 30) / 2
     size = paint_kit.chip_label_size(name, 30, width)
@@ -171,7 +184,7 @@ def test_a_chip_too_narrow_shrinks_its_label_instead_of_eliding_it(qtbot) -> Non
     assert paint_kit.fitted_text(name, size, width, True, shrink=True)[0] == name
 
 
-def test_one_letter_grades_keep_their_square_chip(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_one_letter_grades_keep_their_square_chip(qtbot: QtBot) -> None:
     for chip in (18.0, 35.0, 70.0):  # chip heights on 1080p and 4K tiles
         px = int(chip * 0.7)
         assert paint_kit.grade_chip_width(theme.DEFAULT_GRADES, px) <= chip
@@ -182,7 +195,7 @@ def test_one_letter_grades_keep_their_square_chip(qtbot) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_ranking_shows_every_grade_name_whole_in_ten_colours_by_order(qtbot, ctx, painted, size) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_shows_every_grade_name_whole_in_ten_colours_by_order(qtbot: QtBot, ctx: TileContext, painted: list[Painted], size: tuple[int, int]) -> None:
     tile, image = render(qtbot, RankingTile, ctx, ten_grade_snapshot(), size, mode="all")
     assert [r.grade for r in tile.model.rows] == list(GRADES)  # district i has grade i
     assert_whole(painted, GRADES)
@@ -201,14 +214,14 @@ def test_ranking_shows_every_grade_name_whole_in_ten_colours_by_order(qtbot, ctx
 
 
 @pytest.mark.parametrize("size", SIZES[:2], ids=[f"{w}x{h}" for w, h in SIZES[:2]])
-def test_ranking_by_kpi_grades_marks_with_the_catalogs_names(qtbot, ctx, painted, size) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_by_kpi_grades_marks_with_the_catalogs_names(qtbot: QtBot, ctx: TileContext, painted: list[Painted], size: tuple[int, int]) -> None:
     tile, _ = render(qtbot, RankingTile, ctx, ten_grade_snapshot(), size, mode="all", by="kpi", code="E.X")
     # education marks 8.75 − i: district i is graded i + 1 (the worst stays in the last grade)
     assert [r.grade for r in tile.model.rows] == list(GRADES[1:]) + [GRADES[-1]]
     assert_whole(painted, GRADES[1:])
 
 
-def test_ranking_a_to_d_chips_stay_square_and_coloured_as_before(qtbot, ctx, painted) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_a_to_d_chips_stay_square_and_coloured_as_before(qtbot: QtBot, ctx: TileContext, painted: list[Painted]) -> None:
     tile, image = render(qtbot, RankingTile, ctx, synthetic.snapshot(), (960, 540), mode="all")
     grades = [r.grade for r in tile.model.rows]
     assert set(grades) <= set("ABCD") and len(set(grades)) >= 2
@@ -231,7 +244,7 @@ def test_ranking_a_to_d_chips_stay_square_and_coloured_as_before(qtbot, ctx, pai
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_breakdown_headline_and_bars_use_the_catalogs_grades(qtbot, ctx, painted, size) -> None:  # type: ignore[no-untyped-def]
+def test_breakdown_headline_and_bars_use_the_catalogs_grades(qtbot: QtBot, ctx: TileContext, painted: list[Painted], size: tuple[int, int]) -> None:
     tile, image = render(qtbot, BreakdownTile, ctx, ten_grade_snapshot(), size, entity=SHOWN_DISTRICT)
     model = tile.model
     assert model.rank == "5th" and model.grade == GRADES[4]
@@ -247,7 +260,7 @@ def test_breakdown_headline_and_bars_use_the_catalogs_grades(qtbot, ctx, painted
     assert headers and all(p.shown == p.text for p in headers)
 
 
-def test_breakdown_flags_beside_a_long_grade_are_never_cut(qtbot, ctx, painted) -> None:  # type: ignore[no-untyped-def]
+def test_breakdown_flags_beside_a_long_grade_are_never_cut(qtbot: QtBot, ctx: TileContext, painted: list[Painted]) -> None:
     snap = ten_grade_snapshot(unreported=("E.X", SHOWN_DISTRICT))  # (6.35 + 0) / 2: grade 6
     tile, _ = render(qtbot, BreakdownTile, ctx, snap, (480, 540), entity=SHOWN_DISTRICT)
     assert tile.model.flags.startswith("⚠ 1 KPIs not reported") and tile.model.grade == GRADES[6]
@@ -267,7 +280,7 @@ def test_vs_month_keeps_a_translated_month_name_whole(monkeypatch: pytest.Monkey
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_attention_works_with_ten_grades_and_cuts_no_figure(qtbot, ctx, painted, size) -> None:  # type: ignore[no-untyped-def]
+def test_attention_works_with_ten_grades_and_cuts_no_figure(qtbot: QtBot, ctx: TileContext, painted: list[Painted], size: tuple[int, int]) -> None:
     tile, _ = render(qtbot, AttentionTile, ctx, ten_grade_snapshot(), size, entity=SHOWN_DISTRICT, count=6)
     model = tile.model
     assert [(r.name, r.marks, r.note) for r in model.falls] == [("Deliveries in hospital", "6.3", "▼0.2")]
