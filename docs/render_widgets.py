@@ -25,8 +25,8 @@ from cmwall.sync.client import StoreClient  # noqa: E402
 from cmwall.sync.demo_store import DemoStore, serve_in_thread  # noqa: E402
 from cmwall.sync.local_store import LocalStore  # noqa: E402
 from cmwall.sync.worker import SyncWorker  # noqa: E402
-from cmwall.wall import theme  # noqa: E402
 from cmwall.widgets.base import TileContext  # noqa: E402
+from cmwall.widgets.look import theme  # noqa: E402
 from cmwall.widgets.registry import registered  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -42,7 +42,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "widgets")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
-    app = QApplication.instance() or QApplication([])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
     app.setStyleSheet(theme.stylesheet())
     running = serve_in_thread(DemoStore(seed=0, clock=lambda: NOW))
     try:

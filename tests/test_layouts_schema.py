@@ -9,7 +9,7 @@ import pytest
 from cmwall.layouts import check
 from cmwall.layouts.catalog_check import catalog_problems
 from cmwall.layouts.loader import SHIPPED_LAYOUTS, LayoutError, auto_layout_name, load_layout, parse_layout, resolve_layout
-from cmwall.layouts.tile_options import CapacityOptions, KpiOptions
+from cmwall.layouts.tile_options import CapacityOptions, KpiOptions, MapOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store.catalog import build_catalog_json, monthly_kpis
 
@@ -208,7 +208,7 @@ def test_shipped_layouts_cover_their_briefs() -> None:
     crisis_types = {t.type for s in load_layout("crisis").spec.screens for p in s.pages for t in p.tiles}
     assert {"capacity", "alerts", "map"} <= crisis_types
     crisis_map = next(t for p in load_layout("crisis").spec.screens[0].pages for t in p.tiles if t.type == "map")
-    assert crisis_map.options.facility_kpi == "HFW.O2.STOCK_HOURS"
+    assert isinstance(crisis_map.options, MapOptions) and crisis_map.options.facility_kpi == "HFW.O2.STOCK_HOURS"
     delegation = load_layout("delegation").spec.screens[0]
     assert len(delegation.pages) >= 3 and delegation.pinned[0].type == "banner"
     assert len(load_layout("single_screen").spec.screens[0].pages) >= 2
