@@ -53,7 +53,9 @@ class Overlay(QWidget):
         self.heading.setText(heading)
         self.footer.setText(footer)
         self.footer.setVisible(bool(footer))
-        self.setGeometry(self.parentWidget().rect())
+        host = self.parentWidget()
+        if host is not None:  # always: the overlay is made with its screen as parent
+            self.setGeometry(host.rect())
         self._scale()
         self.raise_()
         self.show()

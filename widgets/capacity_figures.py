@@ -84,13 +84,17 @@ class CapacityRow:
     late: int  # reporting places whose figure is older than its KPI's frequency
 
     @property
+    def figures(self) -> tuple[PairFigure | StockFigure, ...]:
+        return (*self.pairs, *self.stocks)
+
+    @property
     def pressure(self) -> float:
         """The nearest any figure of the row is to its critical threshold (1.0: at it)."""
-        return max((x.pressure for x in (*self.pairs, *self.stocks)), default=-1.0)
+        return max((x.pressure for x in self.figures), default=-1.0)
 
     @property
     def past_threshold(self) -> int:
-        return sum(1 for x in (*self.pairs, *self.stocks) if x.level is not None)
+        return sum(1 for x in self.figures if x.level is not None)
 
 
 def catalog_pair_specs(catalog: Catalog, thresholds: Thresholds | None = None) -> list[PairSpec]:
@@ -178,7 +182,8 @@ def capacity_rows(
             continue  # nothing reported for this place: the freshness badge says so
         pair_cells = tuple(_pair_figure(u, t, thresholds) for u, t in used_total)
         stock_levels = tuple(_stock_figure(s.kpi, f, thresholds) for s, f in zip(stocks, stock_figures))
-        worst = max([x.level for x in (*pair_cells, *stock_levels)], key=lambda lv: SEVERITY[lv], default=None)
+        levels = [x.level for x in pair_cells] + [x.level for x in stock_levels]
+        worst = max(levels, key=lambda lv: SEVERITY[lv], default=None)
         late = max((f.stale for f in every), default=0)
         rows.append(CapacityRow(place, pair_cells, stock_levels, worst, newest, late))
     rows.sort(key=sort_key)

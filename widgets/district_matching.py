@@ -128,7 +128,7 @@ def match_districts(
     open_boundaries = {b.key: b for b in boundaries if b.key not in claimed and b.name}
     choices = {key: name_key(b.name) for key, b in open_boundaries.items()}
     offers: list[tuple[float, int, str, str]] = []
-    for order, (code, name) in enumerate(entities):
+    for position, (code, name) in enumerate(entities):
         if code in placed or not choices:
             continue
         best = process.extract(name_key(name), choices, scorer=fuzz.ratio, limit=2)
@@ -136,7 +136,7 @@ def match_districts(
             continue
         if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MARGIN:
             continue  # two boundaries are about as close: not a match
-        offers.append((-best[0][1], order, code, best[0][2]))
+        offers.append((-best[0][1], position, code, best[0][2]))
     for _, _, code, key in sorted(offers):
         if key not in claimed and code not in placed:
             claim(code, open_boundaries[key], "similar name")

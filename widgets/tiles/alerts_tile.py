@@ -32,7 +32,7 @@ from ..base import TileContext
 from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age, snapshot_age
 from ..fitted_text import draw_fitted, paint_fitted_heading
-from ..kpi_figures import period_label
+from ..kpi_figures import Translate, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
@@ -61,7 +61,7 @@ class AlertsModel:
     figures: int = 0  # figures compared with a threshold
 
 
-def since_text(alert: ActiveAlert, now: datetime, tr) -> str:  # type: ignore[no-untyped-def]
+def since_text(alert: ActiveAlert, now: datetime, tr: Translate) -> str:
     """'since Aug 2026' for monthly/daily figures, 'for 3 h' for faster ones: from the
     first reading past the threshold to the latest one, since that is how long the data
     says it has lasted (a feed that stopped a day ago does not make it last a day longer)."""

@@ -444,11 +444,11 @@ class MapTile(PaintedTile):
             width = text_width(name, name_px)
             above = QRectF(centre.x() - width / 2 - 2, value_rect.top() - name_px * 1.15, width + 4, name_px * 1.15)
             below = QRectF(above.left(), value_rect.bottom(), above.width(), above.height())
-            rect = next((r for r in (above, below) if not any(r.intersects(t) for t in taken)), None)
-            if rect is None:
+            name_rect = next((r for r in (above, below) if not any(r.intersects(t) for t in taken)), None)
+            if name_rect is None:
                 continue
-            taken.append(rect)
-            halo_text(painter, QPointF(centre.x() - width / 2, rect.bottom() - name_px * 0.3), name, name_px, dim=True)
+            taken.append(name_rect)
+            halo_text(painter, QPointF(centre.x() - width / 2, name_rect.bottom() - name_px * 0.3), name, name_px, dim=True)
 
     def _radius(self, key: str, alone: bool) -> float:
         return self.scale.small * MARKER_RADIUS.get(key, QUIET_RADIUS_ALONE if alone else QUIET_RADIUS)

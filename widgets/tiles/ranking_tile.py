@@ -9,6 +9,7 @@ judged by this list must never mistake it for the central store's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QTimer
@@ -16,14 +17,24 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import RankingOptions
-from ...sync.contract import Catalog
+from ...sync.contract import Catalog, Named
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import DataAge, hh_mm, short_day, snapshot_age
 from ..fitted_text import fitted_size, paint_fitted_heading
-from ..kpi_figures import grade_for, movement, period_label, placed
+from ..kpi_figures import Placed, grade_for, movement, period_label, placed
 from ..look import theme
-from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, font, grade_chip, grade_chip_width, text_width
+from ..paint_kit import (
+    ALIGN_CENTER,
+    ALIGN_LEFT,
+    ALIGN_RIGHT,
+    colour,
+    draw_text,
+    font,
+    grade_chip,
+    grade_chip_width,
+    text_width,
+)
 from ..painted_tile import PaintedTile, TileMessage
 
 UP, DOWN = "#009e73", "#d55e00"
@@ -59,10 +70,17 @@ class RankingModel:
     note: str = ""  # central ranking shown: where the wall's own estimate differed
 
 
+def _groups(catalog: Catalog, by: str) -> Mapping[str, Named]:
+    """The catalog's items a ranking can be grouped `by`, by code (none for an unknown grouping)."""
+    tables: dict[str, Mapping[str, Named]] = {
+        "sector": catalog.sectors_by_code, "department": catalog.departments_by_code,
+        "scheme": catalog.schemes_by_code, "kpi": catalog.kpis_by_code,
+    }
+    return tables.get(by, {})
+
+
 def _group_name(catalog: Catalog, by: str, code: str) -> str | None:
-    table = {"sector": catalog.sectors_by_code, "department": catalog.departments_by_code,
-             "scheme": catalog.schemes_by_code, "kpi": catalog.kpis_by_code}.get(by, {})
-    item = table.get(code)
+    item = _groups(catalog, by).get(code)
     return None if item is None else code
 
 
@@ -138,11 +156,10 @@ class RankingTile(PaintedTile):
         base = self.heading(f"{level.title()} ranking")
         if opts.by == "overall" or opts.code is None:
             return base
-        table = {"sector": catalog.sectors_by_code, "department": catalog.departments_by_code,
-                 "scheme": catalog.schemes_by_code, "kpi": catalog.kpis_by_code}[opts.by]
-        return f"{base} — {self.context.name(table.get(opts.code), opts.code)}" if not opts.title else base
+        item = _groups(catalog, opts.by).get(opts.code)
+        return f"{base} — {self.context.name(item, opts.code)}" if not opts.title else base
 
-    def _row(self, catalog: Catalog, p, before: int | None) -> RankRow:  # type: ignore[no-untyped-def]
+    def _row(self, catalog: Catalog, p: Placed, before: int | None) -> RankRow:
         tr = self.context.tr
         moved = movement(p.rank, before)
         if moved is None:
@@ -268,11 +285,11 @@ class RankingTile(PaintedTile):
         cols = self._columns(rows_rect, h, model.grades)
         header_y = rows_rect.top() - s.small * 1.5
         small = max(10, int(s.small * 0.85))
-        for key, label, align in (("rank", self.context.tr("Rank"), ALIGN_RIGHT), ("name", model.level_label, None),
+        for key, label, align in (("rank", self.context.tr("Rank"), ALIGN_RIGHT), ("name", model.level_label, ALIGN_LEFT),
                                   ("score", model.column, ALIGN_RIGHT)):
             r = cols[key]
             draw_text(painter, QRectF(r.left(), header_y, r.width(), s.small * 1.4), label, small, fg=theme.TEXT_DIM,
-                      **({"align": align} if align is not None else {}))
+                      align=align)
         if model.banner:  # faint watermark behind the rows
             painter.save()
             watermark = QColor(theme.ALERT_COLOURS["warn"])

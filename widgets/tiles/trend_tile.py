@@ -142,7 +142,7 @@ class TrendTile(PaintedTile):
         if series is None or not series.periods:
             return TileMessage(title, tr("no data yet"), age)
         lines: list[TrendLine] = []
-        granularities: list[str] = []
+        granularities: list[Granularity] = []
         for i, (code, fig) in enumerate(zip(shown, figures)):
             hist = rollup.history(catalog, series, kpi, code, now, opts.periods)
             granularities += [granularity_of(p) for p in hist.periods[-1:]]
@@ -155,7 +155,7 @@ class TrendTile(PaintedTile):
         target_text = ""
         if kpi.target is not None:
             target_text = f"{tr('target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if float(kpi.target).is_integer() else None)} {tr(kpi.unit) if kpi.unit else ''}".rstrip()
-        granularity: Granularity = min(granularities or ["month"], key=GRANULARITY_ORDER.__getitem__)  # type: ignore[assignment]
+        granularity: Granularity = min(granularities, key=GRANULARITY_ORDER.__getitem__, default="month")
         return TrendModel(title=title, unit=kpi.unit, granularity=granularity, lines=tuple(lines),
                           target=kpi.target, target_text=target_text, age=age)
 
@@ -283,7 +283,8 @@ class TrendTile(PaintedTile):
                 painter.setBrush(Qt.BrushStyle.NoBrush if dashed else colour(tint))
                 box = QRectF(x, top + (h - size * 0.35) / 2, swatch, size * 0.35)
                 if dashed:
-                    painter.drawLine(box.left(), box.center().y(), box.right(), box.center().y())
+                    mid = int(box.center().y())  # whole pixels, as Qt's integer drawLine always drew it
+                    painter.drawLine(int(box.left()), mid, int(box.right()), mid)
                 else:
                     painter.drawRect(box)
                 x += swatch + size * 0.4
