@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 from cmwall.layouts.loader import Layout, load_layout
+from cmwall.sync.period_time import IST
 from cmwall.wall import tile_factory
 from cmwall.wall.controller import WallController
 from cmwall.wall.placeholder import PlaceholderTile
-from cmwall.wall.rotation import IST
+from cmwall.wall.screen_window import ScreenWindow
+from cmwall.widgets import registry
+from cmwall.widgets.base import Tile
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
 
 from .synthetic import snapshot as synthetic_snapshot
 
@@ -96,8 +101,11 @@ def layout(tmp_path: Path) -> Layout:
     return load_layout(path)
 
 
+Wall = tuple[WallController, Clock, list[FakeScreen], list[int]]
+
+
 @pytest.fixture
-def wall(qtbot, layout: Layout, tmp_path: Path) -> Iterator[tuple[WallController, Clock, list[FakeScreen], list[int]]]:  # type: ignore[no-untyped-def]
+def wall(qtbot: QtBot, layout: Layout, tmp_path: Path) -> Iterator[Wall]:
     clock = Clock()
     screens = [FakeScreen("WALL-1", 0), FakeScreen("WALL-2", 1280)]
     refreshes: list[int] = []
@@ -108,21 +116,37 @@ def wall(qtbot, layout: Layout, tmp_path: Path) -> Iterator[tuple[WallController
     controller.shutdown()
 
 
-def key(qtbot, controller: WallController, which: Qt.Key) -> None:  # type: ignore[no-untyped-def]
-    qtbot.keyClick(controller.screen_windows()[0], which)
+def key(qtbot: QtBot, controller: WallController, which: Qt.Key) -> None:
+    QTest.keyClick(controller.screen_windows()[0], which)
 
 
-def test_one_window_per_screen_with_tiles_from_the_layout(wall) -> None:  # type: ignore[no-untyped-def]
+def spec_id(window: ScreenWindow) -> str:
+    """The id of the layout screen a window shows; a spare output's idle window fails the test."""
+    assert window.screen_spec is not None, "an idle window where a layout screen was expected"
+    return window.screen_spec.id
+
+
+# Keys change these flags between asserts; reading them through a call keeps the type
+# checker from holding on to what an earlier assert found.
+def is_paused(controller: WallController) -> bool:
+    return controller.rotation.paused
+
+
+def is_quit_pending(controller: WallController) -> bool:
+    return controller.quit_pending
+
+
+def test_one_window_per_screen_with_tiles_from_the_layout(wall: Wall) -> None:
     controller, *_ = wall
     left, right = controller.screen_windows()
-    assert (left.screen_spec.id, right.screen_spec.id) == ("left", "right")
+    assert (spec_id(left), spec_id(right)) == ("left", "right")
     assert len(left.pinned) == 1 and [len(p) for p in left.pages] == [1, 1]
     assert left.windowFlags() & Qt.WindowType.FramelessWindowHint
     assert left.title.text() == "State overview  ·  Health and welfare"
     assert left.page_marks.text() == "● ○"
 
 
-def test_snapshots_reach_visible_tiles_and_hidden_pages_catch_up(wall) -> None:  # type: ignore[no-untyped-def]
+def test_snapshots_reach_visible_tiles_and_hidden_pages_catch_up(wall: Wall) -> None:
     controller, clock, *_ = wall
     left = controller.screen_windows()[0]
     controller.apply_snapshot(synthetic_snapshot(snapshot_id=1))
@@ -134,7 +158,7 @@ def test_snapshots_reach_visible_tiles_and_hidden_pages_catch_up(wall) -> None: 
     assert "Alerts" in " ".join(left.strip.texts()) or "No active alerts" in " ".join(left.strip.texts())
 
 
-def test_pages_follow_the_injected_clock(wall) -> None:  # type: ignore[no-untyped-def]
+def test_pages_follow_the_injected_clock(wall: Wall) -> None:
     controller, clock, *_ = wall
     left = controller.screen_windows()[0]
     seen = []
@@ -146,7 +170,7 @@ def test_pages_follow_the_injected_clock(wall) -> None:  # type: ignore[no-untyp
     assert left.area.stack.currentIndex() == left.current_page
 
 
-def test_next_previous_and_pause_keys(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+def test_next_previous_and_pause_keys(qtbot: QtBot, wall: Wall) -> None:
     controller, clock, *_ = wall
     left = controller.screen_windows()[0]
     key(qtbot, controller, Qt.Key.Key_Right)
@@ -154,18 +178,18 @@ def test_next_previous_and_pause_keys(qtbot, wall) -> None:  # type: ignore[no-u
     key(qtbot, controller, Qt.Key.Key_Left)
     assert left.current_page == 0
     key(qtbot, controller, Qt.Key.Key_Space)
-    assert controller.rotation.paused and "Rotation paused" in left.paused_label.text()
+    assert is_paused(controller) and "Rotation paused" in left.paused_label.text()
     clock.advance(12)
     controller.tick()
     assert left.current_page == 0  # paused: the clock does not turn the page
     key(qtbot, controller, Qt.Key.Key_PageDown)
     assert left.current_page == 1
     key(qtbot, controller, Qt.Key.Key_Space)
-    assert not controller.rotation.paused and left.paused_label.text() == ""
+    assert not is_paused(controller) and left.paused_label.text() == ""
     assert left.current_page == 1  # 12 s into the cycle: the clock says page 1
 
 
-def test_language_key_cycles_and_retranslates(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+def test_language_key_cycles_and_retranslates(qtbot: QtBot, wall: Wall) -> None:
     controller, *_ = wall
     controller.apply_snapshot(synthetic_snapshot())
     left = controller.screen_windows()[0]
@@ -181,12 +205,12 @@ def test_language_key_cycles_and_retranslates(qtbot, wall) -> None:  # type: ign
     assert any("કેન્દ્રીય સ્ટોર" in t for t in left.strip.texts())
 
 
-def test_crisis_key_switches_layout_and_back(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+def test_crisis_key_switches_layout_and_back(qtbot: QtBot, wall: Wall) -> None:
     controller, *_ = wall
     controller.apply_snapshot(synthetic_snapshot())
     key(qtbot, controller, Qt.Key.Key_C)
     assert controller.layout.path.stem == "crisis"
-    assert [w.screen_spec.id for w in controller.screen_windows()] == ["crisis", "crisis-detail"]
+    assert [spec_id(w) for w in controller.screen_windows()] == ["crisis", "crisis-detail"]
     types = {type(t).type_name for w in controller.screen_windows() for t in w.tiles()}
     assert "capacity" in types or "placeholder" in types
     assert all(t.snapshot is not None for t in controller.screen_windows()[0].visible_tiles())
@@ -196,7 +220,7 @@ def test_crisis_key_switches_layout_and_back(qtbot, wall) -> None:  # type: igno
     assert controller.layout.path.stem == "cm_residence"
 
 
-def test_refresh_screenshot_and_help_keys(qtbot, wall, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_refresh_screenshot_and_help_keys(qtbot: QtBot, wall: Wall, tmp_path: Path) -> None:
     controller, _, _, refreshes = wall
     key(qtbot, controller, Qt.Key.Key_R)
     key(qtbot, controller, Qt.Key.Key_F5)
@@ -215,36 +239,36 @@ def test_refresh_screenshot_and_help_keys(qtbot, wall, tmp_path: Path) -> None: 
     assert not left.help.isVisible() and not controller.quit_pending
 
 
-def test_quit_asks_for_confirmation(qtbot, wall) -> None:  # type: ignore[no-untyped-def]
+def test_quit_asks_for_confirmation(qtbot: QtBot, wall: Wall) -> None:
     controller, *_ = wall
     left = controller.screen_windows()[0]
     key(qtbot, controller, Qt.Key.Key_Q)
-    assert controller.quit_pending and left.confirm.isVisible()
+    assert is_quit_pending(controller) and left.confirm.isVisible()
     key(qtbot, controller, Qt.Key.Key_N)  # any other key cancels
-    assert not controller.quit_pending and not left.confirm.isVisible()
+    assert not is_quit_pending(controller) and not left.confirm.isVisible()
     key(qtbot, controller, Qt.Key.Key_Escape)
     with qtbot.waitSignal(controller.quit_confirmed, timeout=1000):
         key(qtbot, controller, Qt.Key.Key_Y)
 
 
-def test_screens_plugged_in_and_out_while_running(wall) -> None:  # type: ignore[no-untyped-def]
+def test_screens_plugged_in_and_out_while_running(wall: Wall) -> None:
     controller, _, screens, _ = wall
     unplugged = screens.pop()
     controller.screens_changed()
-    assert [w.screen_spec.id for w in controller.screen_windows()] == ["left"]
+    assert [spec_id(w) for w in controller.screen_windows()] == ["left"]
     strip = controller.screen_windows()[0].strip.texts()
     assert any("screen 'right': output #1 is not connected" in t for t in strip)
     screens.append(unplugged)
     screens.append(FakeScreen("WALL-3", 2560))
     controller.screens_changed()
-    assert [w.screen_spec.id for w in controller.screen_windows()] == ["left", "right"]
+    assert [spec_id(w) for w in controller.screen_windows()] == ["left", "right"]
     assert len(controller.windows) == 3  # the spare output gets an idle window, never a blank one
     spare = [w for w in controller.windows.values() if w.screen_spec is None][0]
-    assert "No screen of this layout" in spare.idle_label.text()
+    assert spare.idle_label is not None and "No screen of this layout" in spare.idle_label.text()
     assert not any("not connected" in t for t in controller.screen_windows()[0].strip.texts())
 
 
-def test_panels_of_a_split_surface_get_exact_geometry(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_panels_of_a_split_surface_get_exact_geometry(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "split.toml"
     path.write_text(LAYOUT.replace('[[screens]]\nid = "left"', '[[surfaces]]\nid = "wall"\nrows = 1\ncols = 2\n'
                                    'bezel_px = [40, 0]\n\n[[screens]]\nid = "left"\nsurface = "wall"\npanel = 0')
@@ -261,10 +285,10 @@ def test_panels_of_a_split_surface_get_exact_geometry(qtbot, tmp_path: Path) -> 
         controller.shutdown()
 
 
-def test_an_unregistered_tile_type_becomes_a_placeholder(qtbot, layout: Layout, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    real = tile_factory.tile_class
+def test_an_unregistered_tile_type_becomes_a_placeholder(qtbot: QtBot, layout: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = registry.tile_class
 
-    def without_kpi(name: str):  # type: ignore[no-untyped-def]
+    def without_kpi(name: str) -> type[Tile]:
         if name == "kpi":
             raise KeyError(name)
         return real(name)
@@ -283,13 +307,13 @@ def test_an_unregistered_tile_type_becomes_a_placeholder(qtbot, layout: Layout, 
         controller.shutdown()
 
 
-def test_long_notices_never_widen_a_window_past_its_screen(wall) -> None:  # type: ignore[no-untyped-def]
+def test_long_notices_never_widen_a_window_past_its_screen(wall: Wall) -> None:
     controller, *_ = wall
     controller.notify("a very long notice " * 40)
     assert controller.screen_windows()[0].minimumSizeHint().width() < 1280
 
 
-def test_idle_cursor_hides_and_returns_on_movement(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_idle_cursor_hides_and_returns_on_movement(qtbot: QtBot) -> None:
     from cmwall.wall.idle import CursorHider
     from PySide6.QtCore import QEvent, QPointF
     from PySide6.QtGui import QGuiApplication, QMouseEvent
@@ -297,7 +321,8 @@ def test_idle_cursor_hides_and_returns_on_movement(qtbot) -> None:  # type: igno
     hider = CursorHider(idle_ms=50)
     try:
         qtbot.waitUntil(lambda: hider.hidden, timeout=2000)
-        assert QGuiApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+        cursor = QGuiApplication.overrideCursor()
+        assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
         move = QMouseEvent(QEvent.Type.MouseMove, QPointF(1, 1), QPointF(1, 1), Qt.MouseButton.NoButton,
                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
         hider.eventFilter(hider, move)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cmwall.wall.rotation import IST, Rotation, page_at, seconds_since_midnight_ist
+from cmwall.sync.period_time import IST
+from cmwall.wall.rotation import Rotation, page_at, seconds_since_midnight_ist
 
 MIDNIGHT_IST = datetime(2026, 11, 22, 0, 0, tzinfo=IST)
 
