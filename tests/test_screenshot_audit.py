@@ -20,7 +20,9 @@ from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.audit import PaintedText, reading_order
 from cmwall.wall.controller import WallController
 from cmwall.widgets import paint_kit
+from cmwall.widgets.tiles.kpi_tile import KpiTile
 from PySide6.QtCore import QRect
+from pytestqt.qtbot import QtBot
 
 from .conftest import DEMO_NOW
 
@@ -75,7 +77,7 @@ class FakeScreen:
 
 
 @pytest.fixture
-def wall(qtbot, tmp_path: Path, demo_snapshot: Snapshot) -> Iterator[WallController]:  # type: ignore[no-untyped-def]
+def wall(qtbot: QtBot, tmp_path: Path, demo_snapshot: Snapshot) -> Iterator[WallController]:
     path = tmp_path / "audit_wall.toml"
     path.write_text(LAYOUT, encoding="utf-8")
     screen = FakeScreen()
@@ -91,7 +93,8 @@ def audit(controller: WallController, directory: Path) -> dict[str, Any]:
     [png] = controller.save_screenshots(directory)
     record_path = png.with_suffix(".json")
     assert record_path.is_file() and png.is_file()
-    return json.loads(record_path.read_text(encoding="utf-8"))
+    record: dict[str, Any] = json.loads(record_path.read_text(encoding="utf-8"))
+    return record
 
 
 def test_record_names_the_screen_and_says_what_each_tile_showed(wall: WallController, tmp_path: Path) -> None:
@@ -107,6 +110,7 @@ def test_record_names_the_screen_and_says_what_each_tile_showed(wall: WallContro
     assert [(t["row"], t["col"]) for t in record["tiles"]] == [(0, 0), (0, 2), (0, 3), (1, 0)]
     # The KPI tile's own figures are in its texts, in reading order: title first.
     kpi = wall.screen_windows()[0].pinned[0]
+    assert isinstance(kpi, KpiTile)
     assert pinned["state"] == "ok" and pinned["title"] == kpi.model.title
     assert pinned["texts"][0] == kpi.model.title
     for figure in (kpi.model.value, kpi.model.subtitle):
@@ -132,7 +136,7 @@ def test_the_recorder_is_installed_only_while_a_screen_is_grabbed(wall: WallCont
     assert paint_kit._text_recorder is None
 
 
-def test_waiting_tiles_say_so_before_the_first_data(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_waiting_tiles_say_so_before_the_first_data(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "audit_wall.toml"
     path.write_text(LAYOUT, encoding="utf-8")
     screen = FakeScreen()
@@ -155,7 +159,7 @@ def test_reading_order_is_top_to_bottom_then_left_to_right() -> None:
     assert [t.shown for t in reading_order(shuffled)] == ["value", "left", "right", "below"]
 
 
-def test_the_strip_makes_room_for_the_clock_set_after_its_items(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_strip_makes_room_for_the_clock_set_after_its_items(qtbot: QtBot) -> None:
     """The controller sets the items, then the clock: the clock's width must count too,
     or every item is cut (the audit lists cut strip texts under status_strip_clipped)."""
     from cmwall.wall.status_strip import StatusStrip
