@@ -58,7 +58,7 @@ def strip(snapshot: Snapshot, now: datetime) -> list[str]:
 
 # --- the history reader (Qt-free) --------------------------------------------------------
 
-def test_sync_command_fills_the_data_directory_once(synced_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_sync_command_fills_the_data_directory_once(synced_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = open_local_store(synced_dir)
     try:
         assert store.observation_count() > 10_000

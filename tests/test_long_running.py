@@ -12,8 +12,11 @@ import gc
 import sys
 
 import pytest
+from cmwall.sync.snapshot import Snapshot
+from cmwall.widgets.base import TileContext
 from cmwall.widgets.registry import registered
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from .tile_examples import EXAMPLE_OPTIONS
 
@@ -21,7 +24,7 @@ REPAINTS = 40
 
 
 @pytest.mark.parametrize("name", sorted(registered()))
-def test_repainting_a_tile_does_not_drain_references_to_none(qtbot, name, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+def test_repainting_a_tile_does_not_drain_references_to_none(qtbot: QtBot, name: str, demo_snapshot: Snapshot, tile_context: TileContext) -> None:
     cls = registered()[name]
     tile = cls(cls.options_model(**EXAMPLE_OPTIONS[name]), tile_context)
     qtbot.addWidget(tile)

@@ -22,6 +22,7 @@ from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store.geography import DISTRICTS as GUJARAT
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.series import apply_rows, frozen, table_for_months
+from cmwall.sync.snapshot import Snapshot
 from cmwall.sync.thresholds import Band, Thresholds
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import default_boundaries_path, load_boundaries
@@ -32,6 +33,7 @@ from cmwall.widgets.map_colouring import NO_DATA
 from cmwall.widgets.painted_tile import TileMessage
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile, lay_out_names
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from .hand_snapshots import NOW, at, snapshot
 from .imaging import image_array
@@ -150,8 +152,9 @@ def test_agras_outline_is_the_files_agra() -> None:
     assert np.allclose(ring_bounds, file_agra.bounds, atol=0.01)
 
 
-def test_gujarat_demo_is_all_placed_with_one_sentence_about_codes(demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_gujarat_demo_is_all_placed_with_one_sentence_about_codes(demo_snapshot: Snapshot) -> None:
     boundaries = load_boundaries(state_code="24", state_name="Gujarat")
+    assert demo_snapshot.catalog is not None
     match = match_catalog(demo_snapshot.catalog, boundaries)
     assert len(match.placed) == 33 and match.unmatched == () and match.disagreements == ()
     assert {code: boundaries.districts[key].code for code, key in match.placed.items()} == {
@@ -168,7 +171,7 @@ def test_a_state_is_found_by_name_when_its_code_is_not_the_files() -> None:
 
 # --- the tile -----------------------------------------------------------------------------------------
 
-def test_tile_paints_each_up_district_on_its_outline_and_lists_the_unknown(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_tile_paints_each_up_district_on_its_outline_and_lists_the_unknown(qtbot: QtBot) -> None:
     catalog = up_catalog(UP_DISTRICTS + [UNKNOWN])
     values = {code: 90.0 for code, _ in UP_DISTRICTS} | {"118": 20.0, "999": 95.0}  # Agra critical
     snap = snapshot(catalog, [("K", code, "2026-10", v, at(24)) for code, v in values.items()])
@@ -190,7 +193,7 @@ def test_tile_paints_each_up_district_on_its_outline_and_lists_the_unknown(qtbot
     assert set(tile._paths) == set(load_boundaries(state_code="9", state_name="Uttar Pradesh").districts)
 
 
-def test_facility_only_catalog_gets_occupancy_markers_on_a_zoomed_base(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_facility_only_catalog_gets_occupancy_markers_on_a_zoomed_base(qtbot: QtBot) -> None:
     kpis = [
         {"code": "ICU.USED", "name": "ICU beds in use", "scheme": "S", "unit": "beds", "level": "facility",
          "frequency": "PT1H", "capacity_of": "ICU.TOTAL", "aggregate": "sum"},
@@ -237,7 +240,7 @@ def test_facility_only_catalog_gets_occupancy_markers_on_a_zoomed_base(qtbot) ->
     assert (np.abs(image.astype(int) - critical).max(axis=2) < 8).sum() > 20  # the critical marker is drawn
 
 
-def test_one_pair_can_be_chosen_and_a_wrong_one_is_a_clear_message(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_one_pair_can_be_chosen_and_a_wrong_one_is_a_clear_message(qtbot: QtBot) -> None:
     kpis = [{"code": "O2.USED", "name": "Oxygen in use", "scheme": "S", "level": "facility", "capacity_of": "O2.TOTAL"},
             {"code": "O2.TOTAL", "name": "Oxygen", "scheme": "S", "level": "facility"}]
     catalog = up_catalog([], facilities=[{"code": "H1", "name": "H", "level": "facility", "parent": "9",
@@ -254,7 +257,7 @@ def test_one_pair_can_be_chosen_and_a_wrong_one_is_a_clear_message(qtbot) -> Non
             assert tile.model.marker_title == "Occupancy: Oxygen in use"
 
 
-def test_ten_grades_have_ten_colours_in_the_legend(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_ten_grades_have_ten_colours_in_the_legend(qtbot: QtBot) -> None:
     names = ["Daksh", "Utkarsh", "Ati-Uttam", "Uttam", "Prachesta-1", "Prachesta-2", "Prachesta-3",
              "Akanshi-1", "Akanshi-2", "Akanshi-3"]
     grades = [[g, 9.0 - i] for i, g in enumerate(names)]

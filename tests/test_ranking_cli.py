@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -25,7 +25,7 @@ def parse(*argv: str) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def mock(handler) -> httpx.MockTransport:  # type: ignore[no-untyped-def]
+def mock(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
@@ -107,19 +107,19 @@ def _closed_port() -> int:
         (("--token-file", "/nonexistent/token"), feed_handler, "cannot read token file"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(argv_tail, handler, message, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line_and_exit_2(argv_tail: tuple[str, ...], handler: Callable[[httpx.Request], httpx.Response], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(parse("--store", "http://store.test", *argv_tail), transport=mock(handler)) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_unreachable_store(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(parse("--store", f"http://127.0.0.1:{_closed_port()}", "--timeout", "2")) == 2
     err = capsys.readouterr().err
     assert err.startswith("rank: ") and err.count("\n") == 1
 
 
-def test_bad_period(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bad_period(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         parse("--store", "http://store.test", "--period", "2026-13")
     assert exc.value.code == 2 and "YYYY-MM" in capsys.readouterr().err
@@ -129,6 +129,6 @@ def test_bad_period(capsys) -> None:  # type: ignore[no-untyped-def]
     assert "YYYY-MM" in capsys.readouterr().err
 
 
-def test_nothing_to_rank(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_to_rank(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(parse("--store", "http://store.test", "--period", "2025-01"), transport=mock(feed_handler)) == 1
     assert "nothing to rank" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ from cmwall.sync.client import StoreClient, StoreContractError, StoreRejected, S
 from .store_fakes import CATALOG, observation
 
 
-def client_for(handler) -> StoreClient:  # type: ignore[no-untyped-def]
+def client_for(handler: Callable[[httpx.Request], httpx.Response]) -> StoreClient:
     return StoreClient("http://store.test", token="s3cret", transport=httpx.MockTransport(handler))
 
 

@@ -176,7 +176,7 @@ def test_central_ranking_shows_which_districts_did_not_report(tmp_path: Path) ->
     assert row_of(snapshot.ranking, "439").score == 0.0  # the store's figures are untouched
 
 
-def test_a_data_directory_belongs_to_one_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_data_directory_belongs_to_one_store(tmp_path: Path) -> None:
     """Another store's feed read from this store's saved cursor would silently skip rows."""
     from cmwall.sync.local_store import LocalStore, LocalStoreError, store_identity
 

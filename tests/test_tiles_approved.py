@@ -8,8 +8,11 @@ own approved images in test_tiles_map.py, one per colouring.)
 from __future__ import annotations
 
 import pytest
+from cmwall.sync.snapshot import Snapshot
+from cmwall.widgets.base import TileContext
 from cmwall.widgets.registry import registered
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from .imaging import assert_matches_approved
 from .tile_examples import EXAMPLE_OPTIONS
@@ -19,7 +22,7 @@ APPROVED += [(name, (1280, 720)) for name in ("capacity", "alerts", "freshness",
 
 
 @pytest.mark.parametrize(("name", "size"), APPROVED, ids=[name for name, _ in APPROVED])
-def test_tile_matches_approved_image(qtbot, name, size, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+def test_tile_matches_approved_image(qtbot: QtBot, name: str, size: tuple[int, int], demo_snapshot: Snapshot, tile_context: TileContext) -> None:
     cls = registered()[name]
     tile = cls(cls.options_model(**EXAMPLE_OPTIONS[name]), tile_context)
     qtbot.addWidget(tile)

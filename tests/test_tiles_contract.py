@@ -17,6 +17,7 @@ from cmwall.widgets.base import Tile, TileContext
 from cmwall.widgets.registry import registered
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from .conftest import DEMO_NOW
 from .imaging import image_array
@@ -27,7 +28,7 @@ SIZES = ((320, 180), (960, 540), (1920, 1080), (3840, 2160))
 NOT_DATA = {"clock", "banner"}  # show no snapshot data, so a snapshot need not repaint them
 
 
-def make_tile(qtbot, name: str, context: TileContext) -> Tile:  # type: ignore[no-untyped-def]
+def make_tile(qtbot: QtBot, name: str, context: TileContext) -> Tile:
     cls = registered()[name]
     assert name in EXAMPLE_OPTIONS, f"add example options for {name!r} to tests/tile_examples.py"
     tile = cls(cls.options_model(**EXAMPLE_OPTIONS[name]), context)
@@ -67,7 +68,7 @@ class PaintCounter(QObject):
 
 
 @pytest.mark.parametrize("name", TILE_TYPES)
-def test_tile_keeps_the_contract(qtbot, name, demo_snapshot, newer_demo_snapshots, tile_context) -> None:  # type: ignore[no-untyped-def]
+def test_tile_keeps_the_contract(qtbot: QtBot, name: str, demo_snapshot: Snapshot, newer_demo_snapshots: tuple[Snapshot, ...], tile_context: TileContext) -> None:
     tile = make_tile(qtbot, name, tile_context)
     tile.resize(*SIZES[1])
     tile.show()
@@ -87,7 +88,7 @@ def test_tile_keeps_the_contract(qtbot, name, demo_snapshot, newer_demo_snapshot
 
 
 @pytest.mark.parametrize("name", TILE_TYPES)
-def test_tile_waits_calmly_before_first_data(qtbot, name, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+def test_tile_waits_calmly_before_first_data(qtbot: QtBot, name: str, demo_snapshot: Snapshot, tile_context: TileContext) -> None:
     tile = make_tile(qtbot, name, tile_context)
     tile.resize(640, 360)
     tile.show()
@@ -100,7 +101,7 @@ def test_tile_waits_calmly_before_first_data(qtbot, name, demo_snapshot, tile_co
 
 
 @pytest.mark.parametrize("name", TILE_TYPES)
-def test_one_snapshot_update_repaints_once(qtbot, name, demo_snapshot, tile_context) -> None:  # type: ignore[no-untyped-def]
+def test_one_snapshot_update_repaints_once(qtbot: QtBot, name: str, demo_snapshot: Snapshot, tile_context: TileContext) -> None:
     tile = make_tile(qtbot, name, tile_context)
     tile.resize(960, 540)
     tile.show()

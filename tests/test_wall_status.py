@@ -10,6 +10,7 @@ from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
 from cmwall.sync.snapshot import HistoryView, Snapshot, SyncStatus
 from cmwall.wall.status_strip import StatusStrip
 from cmwall.wall.status_text import age_text, clock_text, ranking_reason_text, status_items
+from pytestqt.qtbot import QtBot
 
 from .synthetic import snapshot as synthetic_snapshot
 
@@ -144,7 +145,7 @@ def test_ages_and_clock_in_each_language() -> None:
     assert clock_text(NOW, "hi") == "रवि 22 नव  14:30:00 IST"
 
 
-def test_strip_widget_shows_plain_text_with_tone_symbols(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_strip_widget_shows_plain_text_with_tone_symbols(qtbot: QtBot) -> None:
     strip = StatusStrip()
     qtbot.addWidget(strip)
     snap = with_status(reachable=False, unreachable_since=NOW - timedelta(minutes=2), local_store_error="<b>disk</b>")
@@ -156,7 +157,7 @@ def test_strip_widget_shows_plain_text_with_tone_symbols(qtbot) -> None:  # type
     assert len(strip.texts()) == 5
 
 
-def test_strip_shrinks_its_type_so_every_item_fits_a_narrow_screen(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_strip_shrinks_its_type_so_every_item_fits_a_narrow_screen(qtbot: QtBot) -> None:
     from PySide6.QtGui import QFontMetricsF
 
     strip = StatusStrip()
