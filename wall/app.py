@@ -117,7 +117,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     app.installEventFilter(cursor)
     inhibitor = BlankingInhibitor()
     outcome = {"code": EXIT_OK}
-    job = None
+    job: _SnapshotWaiter | None = None
     restore_signals = _quit_on_signals(app)
     try:
         controller.start()
@@ -281,7 +281,7 @@ HISTORY_STEP_SETTLE_MS = 300  # after the first set: a controller tick turns the
 
 def history_stamp(moment: datetime) -> str:
     """'20261121-1032': the IST moment of a replay screenshot set, as a directory name."""
-    from .rotation import IST
+    from ..sync.period_time import IST
 
     return moment.astimezone(IST).strftime("%Y%m%d-%H%M%S" if moment.second else "%Y%m%d-%H%M")
 

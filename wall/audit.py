@@ -28,13 +28,13 @@ from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLabel, QWidget
 
+from ..sync.period_time import IST
 from ..sync.ranking.fallback import RankingReason
 from ..widgets import paint_kit
 from ..widgets.base import Tile
 from ..widgets.data_age import DataAge
 from ..widgets.painted_tile import PaintedTile, TileMessage
 from .placeholder import PlaceholderTile
-from .rotation import IST
 from .status_text import ranking_reason_text
 
 # TileMessage texts that mean the layout and the catalog disagree, or a tile failed.
@@ -85,7 +85,9 @@ class TextRecording:
     def record(self, painter: QPainter, rect: QRectF, text: str, shown: str, size: int, requested: int,
                align: Qt.AlignmentFlag) -> None:
         device = painter.device()
-        tile = _tile_of(device) if isinstance(device, QWidget) else None
+        if not isinstance(device, QWidget):
+            return
+        tile = _tile_of(device)
         if tile is None:
             return
         drawn = painter.boundingRect(rect, int(align) | int(Qt.TextFlag.TextSingleLine), shown)
@@ -155,7 +157,8 @@ def _label_texts(tile: Tile) -> list[PaintedText]:
     for label in tile.findChildren(QLabel):
         if label.isVisible() and label.text():
             g = label.geometry()
-            pos = label.parentWidget().mapTo(tile, g.topLeft()) if label.parentWidget() is not tile else g.topLeft()
+            parent = label.parentWidget()
+            pos = parent.mapTo(tile, g.topLeft()) if parent is not None and parent is not tile else g.topLeft()
             size = label.font().pixelSize()
             out.append(PaintedText(label.text(), label.text(), pos.x(), pos.y(), g.width(), g.height(), size, size,
                                    "label"))

@@ -74,6 +74,7 @@ def prepare(args: argparse.Namespace, data_dir: Path) -> str | None:
                     return (f"replay would write {sets:,} screenshot sets (more than {MAX_SCREENSHOT_SETS:,}); "
                             "give a larger --screenshot-every")
         else:
+            assert as_of is not None  # neither --as-of nor replay returned above
             args.as_of = parse_moment(as_of)
     except HistoryError as err:
         return f"{'replay' if replaying else '--as-of'}: {err}"

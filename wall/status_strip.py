@@ -59,7 +59,7 @@ class StatusStrip(QFrame):
                 and QFontMetricsF(label.font()).horizontalAdvance(label.text()) > label.width() + 0.5]
 
     def set_items(self, items: Sequence[StatusItem]) -> None:
-        wanted = [(f"{TONE_SYMBOLS[i.tone]} {i.text}".strip(), i.tone) for i in items]
+        wanted: list[tuple[str, str]] = [(f"{TONE_SYMBOLS[i.tone]} {i.text}".strip(), i.tone) for i in items]
         if wanted == self._shown:
             return
         self._shown = wanted

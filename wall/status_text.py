@@ -16,11 +16,11 @@ from typing import Literal
 
 from ..sync import freshness
 from ..sync.history import REPLAY
+from ..sync.period_time import IST
 from ..sync.ranking.fallback import RankingReason, ReasonKind
 from ..sync.ranking.result import RankingSource
 from ..sync.snapshot import HistoryView, Snapshot
 from ..widgets.look.i18n import tr
-from .rotation import IST
 
 Tone = Literal["ok", "warn", "critical", "dim", "plain"]
 TONE_SYMBOLS = {"ok": "●", "warn": "▲", "critical": "■", "dim": "○", "plain": ""}
