@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .config import WallConfig
 from .display import choose_platform
@@ -34,7 +34,13 @@ SCREENSHOT_TIMEOUT_S = 60.0
 SCREENSHOT_SETTLE_MS = 1200  # let tiles finish coalesced repaints before grabbing
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType
+    from PySide6.QtWidgets import QApplication
+
+    from ..sync.history import HistoryService
+    from ..sync.snapshot import Snapshot
+    from .bridge import SnapshotBridge
+    from .controller import WallController
 
 Clock = Callable[[], datetime]
 
@@ -68,6 +74,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
 
     from PySide6.QtWidgets import QApplication
 
+    from ..sync.history import HistoryService
     from .backend import BackendError, build_backend
     from .bridge import SnapshotBridge
     from .controller import WallController
@@ -126,6 +133,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         backend.start()
         if screenshot_mode and history_start is not None:
             assert config.screenshot_dir is not None
+            assert isinstance(backend.service, HistoryService)  # a moment in history: the history backend
             job = HistoryScreenshotJob(controller, bridge, backend.service, config, screenshot_timeout, outcome)
         elif screenshot_mode:
             assert config.screenshot_dir is not None
@@ -156,7 +164,7 @@ def _route_qt_messages() -> None:
               QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
               QtMsgType.QtFatalMsg: logging.CRITICAL}
 
-    def handler(kind, context, message: str) -> None:  # type: ignore[no-untyped-def]
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         if any(noise in message for noise in _QUIET_QT_MESSAGES):
             return
         qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
@@ -164,7 +172,7 @@ def _route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
-def _style(app) -> None:  # type: ignore[no-untyped-def]
+def _style(app: QApplication) -> None:
     from PySide6.QtGui import QFont
 
     from ..widgets.look import theme
@@ -178,7 +186,7 @@ def _style(app) -> None:  # type: ignore[no-untyped-def]
     app.setStyleSheet(theme.stylesheet())
 
 
-def _quit_on_signals(app) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+def _quit_on_signals(app: QApplication) -> Callable[[], None]:
     """SIGINT/SIGTERM quit the event loop cleanly (Python handles signals between Qt events)."""
     from PySide6.QtCore import QTimer
 
@@ -213,9 +221,9 @@ class _SnapshotWaiter:
 
     _settle: QTimer
     _timeout: QTimer
-    bridge: Any
+    bridge: SnapshotBridge
 
-    def on_snapshot(self, snapshot: Any) -> None:
+    def on_snapshot(self, snapshot: Snapshot) -> None:
         raise NotImplementedError
 
     def stop(self) -> None:
@@ -230,7 +238,8 @@ class _SnapshotWaiter:
 class ScreenshotJob(_SnapshotWaiter):
     """Waits for the first successful sync, lets the tiles settle, writes the PNGs, quits."""
 
-    def __init__(self, controller, bridge, directory: Path, timeout_s: float, outcome: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, controller: WallController, bridge: SnapshotBridge, directory: Path, timeout_s: float,
+                 outcome: dict[str, int]) -> None:
         self.controller = controller
         self.bridge = bridge
         self.directory = directory
@@ -243,7 +252,7 @@ class ScreenshotJob(_SnapshotWaiter):
         self._timeout.start()
         bridge.snapshot_applied.connect(self.on_snapshot)
 
-    def on_snapshot(self, snapshot) -> None:  # type: ignore[no-untyped-def]
+    def on_snapshot(self, snapshot: Snapshot) -> None:
         self.last_error = snapshot.status.last_error or self.last_error
         if self.armed or snapshot.status.last_success is None or snapshot.catalog is None:
             return
@@ -291,8 +300,8 @@ class HistoryScreenshotJob(_SnapshotWaiter):
     a set at every `screenshot_every` replayed seconds from --from to --to, each in
     DIR/<YYYYMMDD-HHMM>/, stepped one moment at a time (not in real time), then quit."""
 
-    def __init__(self, controller, bridge, service, config: WallConfig, timeout_s: float,  # type: ignore[no-untyped-def]
-                 outcome: dict[str, int]) -> None:
+    def __init__(self, controller: WallController, bridge: SnapshotBridge, service: HistoryService, config: WallConfig,
+                 timeout_s: float, outcome: dict[str, int]) -> None:
         self.controller = controller
         self.bridge = bridge
         self.service = service
@@ -312,7 +321,7 @@ class HistoryScreenshotJob(_SnapshotWaiter):
         self._timeout.start()
         bridge.snapshot_applied.connect(self.on_snapshot)
 
-    def on_snapshot(self, snapshot) -> None:  # type: ignore[no-untyped-def]
+    def on_snapshot(self, snapshot: Snapshot) -> None:
         view = snapshot.history
         if view is None or self._settle.isActive() or self.index >= len(self.moments):
             return

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -22,6 +23,9 @@ from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
 from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
 from ..sync.ranking.cli import positive_number
 from ..sync.service import Intervals
+
+if TYPE_CHECKING:  # imported where used: the Qt-free commands need no wall
+    from .config import WallConfig
 
 PROG = "cm-wall"
 DATA_DIR_ENV = "CMWALL_DATA_DIR"
@@ -104,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_command(commands: argparse._SubParsersAction, name: str, help_text: str, module: str) -> None:  # type: ignore[type-arg]
+def _add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str,
+                 module: str) -> None:
     import importlib
 
     sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -113,7 +118,7 @@ def _add_command(commands: argparse._SubParsersAction, name: str, help_text: str
     sub.set_defaults(run=mod.run)
 
 
-def wall_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def wall_config(args: argparse.Namespace) -> WallConfig:
     from .config import WallConfig
 
     return WallConfig(

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 
 from ..layouts.loader import CRISIS, SHIPPED_LAYOUTS, Layout, LayoutError, load_layout
+from ..layouts.schema import ScreenSpec
 from ..sync.alerts import count_by_level, judge
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
@@ -169,7 +170,7 @@ class WallController(QObject):
         self._sync_pages(animate=False)
         self._update_strips()
 
-    def _make_window(self, spec) -> ScreenWindow:  # type: ignore[no-untyped-def]
+    def _make_window(self, spec: ScreenSpec | None) -> ScreenWindow:
         idle = "" if spec else f"{self.layout.name}\n\n{tr('No screen of this layout is assigned to this output', self.language)}"
         window = ScreenWindow(spec, self.context, fade_ms=self.fade_ms, idle_text=idle)
         window.setWindowTitle(f"CM Wall — {self.layout.name}" + (f" — {spec.title or spec.id}" if spec else ""))

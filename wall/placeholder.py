@@ -8,6 +8,7 @@ what is missing, in the tile's place, so the operator can report it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..layouts.tile_options import TileOptions
@@ -48,7 +49,7 @@ class PlaceholderTile(Tile):
     def retranslate(self) -> None:
         self._write()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         scale = theme.TypeScale.for_height(self.height())
         cap = max(10, self.width() // 22)  # tall, narrow tiles: keep the words on a line or two
         for label, size in ((self.title, min(scale.title, cap)), (self.detail, min(scale.small, cap))):
