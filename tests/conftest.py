@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from cmwall.sync.client import StoreClient
@@ -23,6 +24,9 @@ from cmwall.sync.demo_store import DemoStore, serve_in_thread
 from cmwall.sync.local_store import LocalStore
 from cmwall.sync.snapshot import Snapshot
 from cmwall.sync.worker import SyncWorker
+
+if TYPE_CHECKING:  # for the annotation only: the fixture imports the widgets itself, when a test asks for it
+    from cmwall.widgets.base import TileContext
 
 IST = timezone(timedelta(hours=5, minutes=30))
 DEMO_NOW = datetime(2026, 11, 22, 11, 0, tzinfo=IST)  # the fixed "now" of every demo fixture
@@ -97,7 +101,7 @@ def city_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 
 
 @pytest.fixture
-def tile_context():  # type: ignore[no-untyped-def]
+def tile_context() -> TileContext:
     from cmwall.widgets.base import TileContext
 
     return TileContext(language="en", now=lambda: DEMO_NOW, layout_dir=Path(__file__).parent)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+from types import ModuleType
 
 import cmwall.layouts
 import cmwall.sync
@@ -35,7 +36,7 @@ print('imported', len(sys.argv) - 1)
 """
 
 
-def modules_of(package) -> list[str]:  # type: ignore[no-untyped-def]
+def modules_of(package: ModuleType) -> list[str]:
     return [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
 
 

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def synced_dir(demo_store_url: str, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture
-def worker(synced_dir: Path):  # type: ignore[no-untyped-def]
+def worker(synced_dir: Path) -> Iterator[HistoryWorker]:
     reader = HistoryWorker(open_local_store(synced_dir))
     reader.load()
     yield reader

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from cmwall.sync.demo_store import cli
@@ -45,7 +47,7 @@ def test_run_prints_the_url_and_stops_on_ctrl_c(
     monkeypatch.delenv(cli.TOKEN_ENV, raising=False)
     seen: dict[str, object] = {}
 
-    def fake_serve_forever(store, host, port, quiet, on_ready):  # type: ignore[no-untyped-def]
+    def fake_serve_forever(store: object, host: str, port: int, quiet: bool, on_ready: Callable[[str], None]) -> NoReturn:
         seen.update(store=store, host=host, port=port, quiet=quiet)
         on_ready(f"http://{host}:4321")
         raise KeyboardInterrupt

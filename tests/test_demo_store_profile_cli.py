@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from cmwall.layouts import check
@@ -63,7 +65,7 @@ def test_demo_store_command_serves_the_chosen_profile(
     monkeypatch.delenv(cli.TOKEN_ENV, raising=False)
     seen: dict[str, object] = {}
 
-    def fake_serve_forever(store, host, port, quiet, on_ready):  # type: ignore[no-untyped-def]
+    def fake_serve_forever(store: object, host: str, port: int, quiet: bool, on_ready: Callable[[str], None]) -> NoReturn:
         seen["store"] = store
         on_ready(f"http://{host}:4321")
         raise KeyboardInterrupt

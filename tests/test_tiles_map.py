@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cmwall.layouts.tile_options import MapOptions
@@ -129,7 +130,8 @@ def test_kpi_colouring_by_alert_and_no_data(demo_snapshot: Snapshot) -> None:
     ({"colour_by": "score"}, "tile_map_score_960x720"),
     ({"colour_by": "kpi", "kpi": "CMHL.REV.PEND300", "facility_kpi": "HFW.O2.STOCK_HOURS"}, "tile_map_kpi_1280x720"),
 ])
-def test_map_matches_approved_image(qtbot: QtBot, demo_snapshot: Snapshot, tile_context: TileContext, options, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_map_matches_approved_image(qtbot: QtBot, demo_snapshot: Snapshot, tile_context: TileContext, options: dict[str, Any],
+                                    name: str) -> None:
     tile = MapTile(MapOptions(**options), tile_context)
     qtbot.addWidget(tile)
     width, height = (int(x) for x in name.rsplit("_", 1)[1].split("x"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
@@ -18,11 +19,11 @@ IST = timezone(timedelta(hours=5, minutes=30))
 NOW = datetime(2026, 11, 22, 14, 30, tzinfo=IST)
 
 
-def texts(snapshot: Snapshot | None, language: str = "en", **kwargs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def texts(snapshot: Snapshot | None, language: str = "en", **kwargs: Any) -> dict[str, str]:
     return {item.key: item.text for item in status_items(snapshot, NOW, language, **kwargs)}
 
 
-def with_status(**changes) -> Snapshot:  # type: ignore[no-untyped-def]
+def with_status(**changes: Any) -> Snapshot:
     base = synthetic_snapshot()
     return replace(base, status=replace(base.status, **changes))
 
