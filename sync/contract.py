@@ -13,7 +13,7 @@ import math
 import re
 from datetime import datetime
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,6 +25,11 @@ Level = Literal["state", "zone", "district", "taluka", "village", "facility"]
 
 Aggregate = Literal["sum", "mean", "min", "max"]
 AGGREGATES: tuple[str, ...] = ("sum", "mean", "min", "max")
+
+
+def is_aggregate(method: str) -> TypeGuard[Aggregate]:
+    """Whether this wall knows how to combine values by `method`."""
+    return method in AGGREGATES
 
 
 class Model(BaseModel):
@@ -102,7 +107,7 @@ class Kpi(Named):
 
     @property
     def aggregate_method(self) -> Aggregate | None:
-        return self.aggregate if self.aggregate in AGGREGATES else None  # type: ignore[return-value]
+        return self.aggregate if is_aggregate(self.aggregate) else None
 
     @model_validator(mode="after")
     def _target_for_target_methods(self) -> Kpi:

@@ -326,7 +326,8 @@ def _rolled(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, ncols: i
         elif not _expected(kpi, catalog, child.code, series):
             sub = _rolled(catalog, series, kpi, child.code, ncols, limit)
             if sub is not None:
-                tracks.append(tuple(part[None, :] for part in sub))  # type: ignore[arg-type]
+                sub_values, sub_newest, sub_updated, sub_places = sub
+                tracks.append((sub_values[None, :], sub_newest[None, :], sub_updated[None, :], sub_places[None, :]))
     if rows:
         tracks.append(_track(series, rows, ncols, limit))
     if not tracks:

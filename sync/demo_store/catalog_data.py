@@ -13,6 +13,7 @@ and some not at all for the current month.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 # (code, name, Gujarati name)
 SECTORS: tuple[tuple[str, str, str], ...] = (
@@ -119,12 +120,25 @@ class KpiSpec:
     bands: tuple[tuple[float, float], ...] | None = None
 
 
+class KpiExtras(TypedDict, total=False):
+    """The optional `KpiSpec` fields a catalog line may give."""
+
+    lo: float
+    hi: float
+    decimals: int
+    trend: float
+    frequency: str
+    alert: tuple[float, float] | None
+    per_capita: bool
+    bands: tuple[tuple[float, float], ...] | None
+
+
 def _k(code: str, name: str, gu: str | None, unit: str, better: str, target: float | None, method: str | None,
-       weight: float, base: float, spread: float, **kw: object) -> KpiSpec:
+       weight: float, base: float, spread: float, **kw: Unpack[KpiExtras]) -> KpiSpec:
     scheme = code.split(".")[0]
     if method == "bands" and "bands" not in kw:
         kw["bands"] = STANDARD_BANDS
-    return KpiSpec(code, scheme, name, gu, unit, better, target, method, weight, base, spread, **kw)  # type: ignore[arg-type]
+    return KpiSpec(code, scheme, name, gu, unit, better, target, method, weight, base, spread, **kw)
 
 
 H, L = "higher", "lower"

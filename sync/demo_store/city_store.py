@@ -21,8 +21,6 @@ from .timeline import Clock, system_clock
 class CityCrisisStore(LiveStore):
     """Deterministic per seed: the same seed and clock readings give the same feed."""
 
-    ranking_mode = "none"
-
     def __init__(self, seed: int = 0, clock: Clock = system_clock, token: str | None = None) -> None:
         super().__init__(seed, clock, token)
         self._setup(build_city_catalog_json(), list(KPI_CODES))

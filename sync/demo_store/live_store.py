@@ -116,7 +116,10 @@ class LiveLog:
 class LiveStore:
     """The API v1 resources of a profile. Subclasses call `_setup` and implement `_new_source`."""
 
-    ranking_mode: str = "none"
+    @property
+    def ranking_mode(self) -> str:
+        """What /healthz says of the ranking: "none" for a profile that publishes none."""
+        return "none"
 
     def __init__(self, seed: int = 0, clock: Clock = system_clock, token: str | None = None) -> None:
         self.seed = seed

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .city_store import CityCrisisStore
 from .live_store import LiveStore
-from .store import RANKING_MODES, DemoStore
+from .store import RANKING_MODES, DemoStore, is_ranking_mode
 from .timeline import Clock, system_clock
 
 GUJARAT = "gujarat"
@@ -35,10 +35,10 @@ def make_store(
     profile always withholds its ranking and has a fixed catalog.
     """
     if profile == GUJARAT:
-        if ranking_mode not in RANKING_MODES:
+        if not is_ranking_mode(ranking_mode):
             raise ValueError(f"ranking mode must be one of {', '.join(RANKING_MODES)}")
         return DemoStore(seed=seed, clock=clock, scale_kpis=scale_kpis, token=token,
-                         ranking_mode=ranking_mode)  # type: ignore[arg-type]
+                         ranking_mode=ranking_mode)
     if profile == CITY_CRISIS:
         if scale_kpis is not None:
             raise ValueError(f"profile {CITY_CRISIS!r} has a fixed catalog: --scale-kpis applies to {GUJARAT!r} only")

@@ -11,7 +11,7 @@ the store and the wall's fallback agree by construction, and cached per
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import numpy as np
 import orjson
@@ -29,6 +29,10 @@ __all__ = ["BadRequest", "DEFAULT_LIMIT", "DemoStore", "MAX_LIMIT", "RANKING_MOD
 
 RankingMode = Literal["live", "withheld", "stale"]
 RANKING_MODES: tuple[str, ...] = ("live", "withheld", "stale")
+
+
+def is_ranking_mode(mode: str) -> TypeGuard[RankingMode]:
+    return mode in RANKING_MODES
 STALE_STEP = 900.0  # a stale ranking is computed from the data as of up to 30 min ago
 
 
@@ -70,7 +74,7 @@ class DemoStore(LiveStore):
 
     # --- configuration -------------------------------------------------------
     @property
-    def ranking_mode(self) -> RankingMode:  # type: ignore[override]
+    def ranking_mode(self) -> RankingMode:
         return self._ranking_mode
 
     def set_ranking_mode(self, mode: RankingMode) -> None:
