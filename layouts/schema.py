@@ -49,7 +49,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -98,7 +98,10 @@ def tile_spec_type() -> Any:
     return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
 
 
-TileSpec = tile_spec_type()
+if TYPE_CHECKING:  # statically, every tile is a TileBase (each tile model derives from it)
+    TileSpec = TileBase
+else:
+    TileSpec = tile_spec_type()
 
 
 class PageSpec(Strict):
@@ -107,7 +110,7 @@ class PageSpec(Strict):
     title: str = Field(default="", description="heading of the page (English)")
     title_local: dict[str, str] = Field(default_factory=dict, description='heading per language code, e.g. { hi = "…", gu = "…" }')
     dwell: float = Field(default=30.0, ge=3.0, le=3600.0, description="seconds this page stays up in each rotation")
-    tiles: tuple[TileSpec, ...] = Field(default=(), description="the page's tiles (see Tile types)")  # type: ignore[valid-type]
+    tiles: tuple[TileSpec, ...] = Field(default=(), description="the page's tiles (see Tile types)")
 
 
 class SurfaceSpec(Strict):
@@ -134,7 +137,7 @@ class ScreenSpec(Strict):
     rows: int = Field(default=2, ge=1, le=12, description="grid rows")
     cols: int = Field(default=3, ge=1, le=12, description="grid columns")
     optional: bool = Field(default=False, description="shown when an output is free; its absence is not a fault")
-    pinned: tuple[TileSpec, ...] = Field(default=(), description="tiles shown on every page of this screen")  # type: ignore[valid-type]
+    pinned: tuple[TileSpec, ...] = Field(default=(), description="tiles shown on every page of this screen")
     pages: tuple[PageSpec, ...] = Field(min_length=1, description="the pages that rotate on this screen")
 
 
