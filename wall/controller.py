@@ -10,10 +10,11 @@ data arrives as snapshots, refreshes go out through the `refresh` callback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
@@ -44,7 +45,15 @@ class Notice:
     until: datetime | None  # None: until the cause goes away
 
 
-def outputs_of(screens: list[QScreen]) -> list[Output]:
+class ScreenLike(Protocol):
+    """What the wall reads of a monitor: a QScreen, or a test's stand-in for one."""
+
+    def name(self) -> str: ...
+
+    def geometry(self) -> QRect: ...
+
+
+def outputs_of(screens: Sequence[ScreenLike]) -> list[Output]:
     """The windowing system's screens as placement `Output`s (anything with name() and geometry())."""
     result = []
     for index, screen in enumerate(screens):
@@ -71,7 +80,7 @@ class WallController(QObject):
         language: str | None = None,
         windowed: bool = False,
         fade_ms: int = 450,
-        screens: Callable[[], list[QScreen]] = QGuiApplication.screens,
+        screens: Callable[[], Sequence[ScreenLike]] = QGuiApplication.screens,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -178,11 +187,12 @@ class WallController(QObject):
         window.set_paused(self.rotation.paused)
         return window
 
-    def _show(self, window: ScreenWindow, placement: Placement, screens: list[QScreen]) -> None:
+    def _show(self, window: ScreenWindow, placement: Placement, screens: Sequence[ScreenLike]) -> None:
         g = placement.geometry
         rect = QRect(g.x, g.y, g.width, g.height)
-        if placement.output.index < len(screens) and isinstance(screens[placement.output.index], QScreen):
-            window.setScreen(screens[placement.output.index])
+        screen = screens[placement.output.index] if placement.output.index < len(screens) else None
+        if isinstance(screen, QScreen):
+            window.setScreen(screen)
         if self.windowed:
             window.setGeometry(rect.adjusted(g.width // 10, g.height // 10, -g.width // 10, -g.height // 10))
             window.show()
