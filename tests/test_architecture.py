@@ -9,6 +9,7 @@ contracts in pyproject.toml, checked here.
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import shutil
 import subprocess
@@ -99,3 +100,17 @@ def test_ruff_finds_nothing() -> None:
     ruff = Path(sys.executable).parent / "ruff"
     result = subprocess.run([str(ruff), "check", "--no-cache", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_finds_nothing(tmp_path: Path) -> None:
+    """`mypy --strict` ([tool.mypy] in pyproject.toml) on the package and on the tests,
+    benchmarks and docs scripts; the package is laid out plainly as for lint-imports."""
+    tree = package_tree(tmp_path)
+    for targets in (["-p", "cmwall"], ["tests", "bench", "docs", "main.py"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
+             "--cache-dir", str(tmp_path / "cache"), *targets],
+            capture_output=True, text=True, cwd=ROOT, env={**os.environ, "MYPYPATH": str(tree)},
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Success: no issues found" in result.stdout
