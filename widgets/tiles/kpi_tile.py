@@ -48,7 +48,8 @@ class KpiModel:
     target: str
     grade: str | None
     grades: tuple[str, ...]  # the catalog's grade names, best first (chip colour and width)
-    marks: str
+    marks: str  # "8.2 / 10 marks"
+    marks_figure: str  # "8.2 / 10": what a narrow tile shows rather than cut the word
     change: str
     change_colour: str
     seconds: tuple[float, ...]  # x of each sparkline point: its real time
@@ -153,9 +154,8 @@ class KpiTile(PaintedTile):
             if ach is not None:
                 target += f" · {tr('achievement')} {ach * 100:.0f}%"
         marks, _ = kpi_marks(snapshot.ranking, kpi.code, None if code == catalog.state.code else code)
-        marks_text = (
-            f"{marks:.1f} / {catalog.ranking.max_marks:g} {tr('marks')}" if marks is not None and kpi.scoring else ""
-        )
+        marks_figure = f"{marks:.1f} / {catalog.ranking.max_marks:g}" if marks is not None and kpi.scoring else ""
+        marks_text = f"{marks_figure} {tr('marks')}" if marks_figure else ""
         change, colour = "", theme.TEXT_DIM
         known = [i for i, v in enumerate(hist.values) if not math.isnan(v)]
         # The change is the history's last step, shown only when that step ends at the figure shown.
@@ -175,6 +175,7 @@ class KpiTile(PaintedTile):
             grade=grade_for(catalog, marks) if marks is not None and kpi.scoring else None,
             grades=grades,
             marks=marks_text,
+            marks_figure=marks_figure,
             change=change,
             change_colour=colour,
             seconds=hist.seconds,
@@ -238,9 +239,12 @@ class KpiTile(PaintedTile):
             chip_w = min(max(chip, grade_chip_width(model.grades, int(chip * 0.7))), right.width() * 0.5)
             chip_rect = QRectF(right.right() - chip_w, right.center().y() - chip / 2, chip_w, chip)
             grade_chip(painter, chip_rect, model.grade, int(chip * 0.7), model.grades)
-            marks_w = min(right.width() - chip_w - s.small, text_width(model.marks, s.body) + s.small)
+            room = right.width() - chip_w - s.small
+            # "8.2 / 10 marks" when it fits, else "8.2 / 10": a figure is never cut, nor a word
+            marks = model.marks if text_width(model.marks, int(s.body * 0.8)) <= room else model.marks_figure
+            marks_w = min(room, text_width(marks, s.body) + s.small)
             draw_text(painter, QRectF(chip_rect.left() - marks_w - s.small * 0.5, right.top(), marks_w, right.height()),
-                      model.marks, s.body, align=ALIGN_LEFT)
+                      marks, s.body, align=ALIGN_LEFT, shrink=True)
         line_h = s.body * 1.35
         y2 = fig_rect.bottom() + s.small * 0.3
         if model.target:
