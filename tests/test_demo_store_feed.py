@@ -14,18 +14,7 @@ from cmwall.sync.demo_store.catalog_data import LATE_DEPARTMENTS, NOT_FEEDING_DE
 from cmwall.sync.demo_store.store import BadRequest
 from cmwall.sync.demo_store.timeline import IST
 
-START = datetime(2026, 11, 22, 10, 0, tzinfo=IST)
-
-
-class FakeClock:
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
+from .fake_clock import START, FakeClock
 
 
 def page(store: DemoStore, since: str | None = None, limit: int | None = None) -> ObservationPage:

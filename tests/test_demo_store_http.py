@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from cmwall.sync.contract import Catalog, ObservationPage, Ranking
 from cmwall.sync.demo_store import DemoStore, DemoStoreApp, serve_in_thread
-from cmwall.sync.demo_store.timeline import IST
 
-START = datetime(2026, 11, 22, 10, 0, tzinfo=IST)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
+from .fake_clock import START, FakeClock
 
 
 @pytest.fixture

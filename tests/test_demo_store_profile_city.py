@@ -20,21 +20,11 @@ from cmwall.sync.demo_store.timeline import IST
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import compute_ranking
 
-START = datetime(2026, 11, 22, 10, 0, tzinfo=IST)
+from .fake_clock import START, FakeClock
+
 TOKEN = "city-token"
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
-
-
-class FakeClock:
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
 
 
 def sync(client: httpx.Client, since: str | None = None) -> tuple[list[dict[str, Any]], str]:
