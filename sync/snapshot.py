@@ -13,6 +13,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from .contract import Catalog
+from .feed_quality import NO_FEED_QUALITY, FeedQuality
 from .observations import ObservationTable
 from .ranking.fallback import NO_RANKING, RankDifference, RankingReason
 from .ranking.result import RankingResult
@@ -77,6 +78,8 @@ class Snapshot:
     ranking_table: ObservationTable = field(default_factory=ObservationTable.empty)
     # Set when the snapshot is stored history (sync/history.py), None on the live wall.
     history: HistoryView | None = None
+    # Rejected, late and implausible rows (sync/feed_quality.py), judged on the sync thread.
+    feed_quality: FeedQuality = NO_FEED_QUALITY
 
     @property
     def ranking_is_local(self) -> bool:
