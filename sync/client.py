@@ -4,45 +4,103 @@ One code path for every store the wall talks to — a state's remote store or th
 embedded demo store on loopback. It sends the bearer token (never logging it),
 verifies TLS by default, remembers ETags so unchanged documents cost a 304, and
 validates every body against the contract before anything else sees it. Every
-failure becomes a `StoreError` whose message is fit for the status strip.
+failure becomes a `StoreError` whose message is fit for the status strip, and
+whose `kind` lets the wall name it (outage, stall, refused token, untrusted TLS …).
+
+httpx's timeouts are per network operation, not per request: a store that sends
+one byte every few seconds would never time out. So every response is streamed,
+each request carries a whole-request deadline (checked after every chunk; every
+network wait is capped by it), and a body is refused once it passes a size cap,
+so neither time nor memory depends on the store behaving.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import ssl
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from .contract import Catalog, ObservationPage, Ranking
+from .contract import Catalog, Ranking
+from .page_parsing import PageContractError, ReceivedPage, parse_observation_page
 
 log = logging.getLogger(__name__)
 
 DocT = TypeVar("DocT", bound=BaseModel)
 
+DEFAULT_TIMEOUT_S = 10.0  # each network wait (connect, each read)
+DEFAULT_DEADLINE_S = 30.0  # the whole request, first byte sent to last byte read
+DEFAULT_MAX_BODY_MB = 64.0  # a catalog or an observations page larger than this is refused
+MEGABYTE = 1024 * 1024
+
+# What went wrong, for the wall to word: see the StoreError subclasses below.
+FailureKind = Literal["error", "unreachable", "stalled", "tls", "rejected", "auth", "contract", "too_large"]
+
 
 class StoreError(Exception):
     """A poll that failed; `str()` is a one-line, human-readable reason."""
 
+    kind: FailureKind = "error"
+
 
 class StoreUnreachable(StoreError):
-    """Network trouble: refused, timed out, DNS, TLS."""
+    """Network trouble: refused, timed out, DNS, connection dropped."""
+
+    kind: FailureKind = "unreachable"
+
+
+class StoreStalled(StoreUnreachable):
+    """The store answered too slowly: the whole-request deadline passed."""
+
+    kind: FailureKind = "stalled"
+
+
+class StoreCertificateUntrusted(StoreUnreachable):
+    """The store's TLS certificate could not be verified (wrong CA, self-signed, wrong name)."""
+
+    kind: FailureKind = "tls"
 
 
 class StoreRejected(StoreError):
-    """The store answered, but not with 2xx/304 (e.g. 401, 500)."""
+    """The store answered, but not with 2xx/304 (e.g. 404, 500)."""
+
+    kind: FailureKind = "rejected"
 
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
 
 
+class StoreAuthRefused(StoreRejected):
+    """401 or 403: the store refused the bearer token (missing, wrong, expired)."""
+
+    kind: FailureKind = "auth"
+
+
 class StoreContractError(StoreError):
     """The store answered 2xx with a body that does not match API v1."""
+
+    kind: FailureKind = "contract"
+
+
+class StoreBodyTooLarge(StoreContractError):
+    """The body passed the size cap; it was not read further."""
+
+    kind: FailureKind = "too_large"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A document's raw bytes as received (`content is None` when the store said 304)."""
+
+    content: bytes | None
+    etag: str | None
 
 
 @dataclass(frozen=True)
@@ -65,14 +123,21 @@ class StoreClient:
         base_url: str,
         *,
         token: str | None = None,
-        timeout: float = 10.0,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        deadline: float = DEFAULT_DEADLINE_S,
+        max_body_mb: float = DEFAULT_MAX_BODY_MB,
         verify: bool | str = True,
         transport: httpx.BaseTransport | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": "cm-wall/0.1"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.deadline = deadline
+        self.max_body_mb = max_body_mb
+        self._monotonic = monotonic
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=headers,
@@ -96,13 +161,16 @@ class StoreClient:
     def get_catalog(self, etag: str | None = None) -> Fetched[Catalog]:
         return self._get("/v1/catalog", Catalog, etag=etag)
 
-    def get_observations(self, since: str | None, limit: int = 5000) -> ObservationPage:
+    def get_observations(self, since: str | None, limit: int = 5000) -> ReceivedPage:
         params: dict[str, str | int] = {"limit": limit}
         if since is not None:
             params["since"] = since
-        fetched = self._get("/v1/observations", ObservationPage, params=params)
-        assert fetched.doc is not None  # no ETag sent, so never a 304
-        return fetched.doc
+        body = self._get_body("/v1/observations", params=params)
+        assert body.content is not None  # no ETag sent, so never a 304
+        try:  # rows that break API v1 are set aside one by one; a broken envelope refuses the page
+            return parse_observation_page(body.content)
+        except PageContractError as err:
+            raise StoreContractError(f"/v1/observations: {err}") from None
 
     def get_ranking(self, period: str | None = None, etag: str | None = None) -> Fetched[Ranking] | None:
         """The store's published ranking, or None when it has none (404)."""
@@ -119,7 +187,7 @@ class StoreClient:
         assert fetched.doc is not None
         return fetched.doc
 
-    def iter_observation_pages(self, since: str | None = None, limit: int = 5000) -> Iterator[ObservationPage]:
+    def iter_observation_pages(self, since: str | None = None, limit: int = 5000) -> Iterator[ReceivedPage]:
         """Follow the cursor until the store says there is no more."""
         while True:
             page = self.get_observations(since, limit)
@@ -138,33 +206,101 @@ class StoreClient:
         params: dict[str, str | int] | None = None,
         etag: str | None = None,
     ) -> Fetched[DocT]:
+        body = self._get_body(path, params=params, etag=etag)
+        if body.content is None:
+            return Fetched(None, body.etag)
+        return Fetched(validate_document(path, model, body.content), body.etag)
+
+    def _get_body(self, path: str, *, params: dict[str, str | int] | None = None, etag: str | None = None) -> Body:
+        """The raw body of a 2xx answer within the deadline and the size cap (None on 304)."""
         headers = {"If-None-Match": etag} if etag else None
+        where = f"{self.base_url}{path}"
+        started = self._monotonic()
         try:
-            response = self._http.get(path, params=params, headers=headers)
+            with self._http.stream("GET", path, params=params, headers=headers,
+                                   timeout=self._network_timeout()) as response:
+                if response.status_code == 304 and etag:
+                    return Body(None, etag)
+                if not 200 <= response.status_code < 300:
+                    raise _refusal(where, response)
+                content = self._read_capped(where, response, started)
+                return Body(content, response.headers.get("ETag"))
         except httpx.TimeoutException:
-            raise StoreUnreachable(f"{self.base_url}{path}: timed out") from None
+            if self._monotonic() - started >= self.deadline:
+                raise self._stalled(where) from None
+            raise StoreUnreachable(f"{where}: timed out") from None
         except httpx.HTTPError as err:
-            raise StoreUnreachable(f"{self.base_url}{path}: {_reason(err)}") from None
-        if response.status_code == 304 and etag:
-            return Fetched(None, etag)
-        if not 200 <= response.status_code < 300:
-            raise StoreRejected(
-                f"{self.base_url}{path}: HTTP {response.status_code} {response.reason_phrase}".rstrip(),
-                response.status_code,
-            )
-        try:
-            doc = model.model_validate(json.loads(response.content))
-        except json.JSONDecodeError as err:
-            raise StoreContractError(f"{path}: body is not JSON ({err.msg} at {err.pos})") from None
-        except ValidationError as err:
-            raise StoreContractError(f"{path}: {_first_problem(err)}") from None
-        return Fetched(doc, response.headers.get("ETag"))
+            raise _network_failure(where, err) from None
+
+    def _network_timeout(self) -> httpx.Timeout:
+        """Each network wait is capped by the per-read timeout and by the deadline."""
+        return httpx.Timeout(min(self.timeout, self.deadline))
+
+    def _read_capped(self, where: str, response: httpx.Response, started: float) -> bytes:
+        """The body chunk by chunk: refused past the size cap, cut at the deadline."""
+        limit = int(self.max_body_mb * MEGABYTE)
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(where)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():  # decoded: a compressed bomb counts at its real size
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large(where)
+            chunks.append(chunk)
+            if self._monotonic() - started >= self.deadline:
+                raise self._stalled(where)
+        return b"".join(chunks)
+
+    def _stalled(self, where: str) -> StoreStalled:
+        return StoreStalled(f"{where}: no complete answer within {self.deadline:g} s (store stalling)")
+
+    def _too_large(self, where: str) -> StoreBodyTooLarge:
+        return StoreBodyTooLarge(f"{where}: refused: body larger than {self.max_body_mb:g} MB")
+
+
+def validate_document(path: str, model: type[DocT], content: bytes) -> DocT:
+    """`content` parsed and checked against API v1; a StoreContractError in one line if it is not."""
+    try:
+        return model.model_validate(json.loads(content))
+    except json.JSONDecodeError as err:
+        raise StoreContractError(f"{path}: body is not JSON ({err.msg} at {err.pos})") from None
+    except UnicodeDecodeError as err:
+        raise StoreContractError(f"{path}: body is not JSON (not UTF-8 at byte {err.start})") from None
+    except ValidationError as err:
+        raise StoreContractError(f"{path}: {_first_problem(err)}") from None
+
+
+def _refusal(where: str, response: httpx.Response) -> StoreRejected:
+    status = response.status_code
+    if status in (401, 403):
+        return StoreAuthRefused(f"{where}: store refused the token (HTTP {status})", status)
+    return StoreRejected(f"{where}: HTTP {status} {response.reason_phrase}".rstrip(), status)
+
+
+def _network_failure(where: str, err: httpx.HTTPError) -> StoreUnreachable:
+    untrusted = _certificate_problem(err)
+    if untrusted is not None:
+        return StoreCertificateUntrusted(
+            f"{where}: store's TLS certificate is not trusted ({untrusted}) — check --ca-bundle")
+    return StoreUnreachable(f"{where}: {_reason(err)}")
+
+
+def _certificate_problem(err: BaseException) -> str | None:
+    """The verifier's complaint when `err` comes from a certificate that failed verification."""
+    seen: BaseException | None = err
+    for _ in range(10):  # a chain of causes is short; never follow a loop
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen.verify_message or "verification failed"
+        seen = seen.__cause__ or seen.__context__
+    return "verification failed" if "CERTIFICATE_VERIFY_FAILED" in str(err) else None
 
 
 def _reason(err: httpx.HTTPError) -> str:
     text = str(err) or type(err).__name__
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        return "TLS certificate not trusted"
     if isinstance(err, httpx.ConnectError):
         return f"cannot connect ({text})"
     return text
