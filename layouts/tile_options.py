@@ -154,6 +154,19 @@ class FreshnessOptions(TileOptions):
     count: int = Field(default=12, ge=1, le=100, description="rows shown")
 
 
+class FeedQualityOptions(TileOptions):
+    """Feed quality: rows the wall rejected (with the newest reasons), KPIs reported
+    late, and values that keep the contract but are hard to believe (a negative count,
+    a percentage outside 0–100, a value far outside the KPI's history), in totals and
+    for the worst departments, KPIs or places. Until the wall has judged its data the
+    tile says "not yet judged", never an all-clear."""
+
+    by: Literal["department", "kpi", "entity"] = Field(
+        default="department", description="group the worst rows by department, KPI or place (entity)")
+    count: int = Field(default=6, ge=1, le=50, description="groups shown at most (the worst first)")
+    reasons: int = Field(default=3, ge=0, le=20, description="newest rejection reasons shown at most")
+
+
 class GrievanceRow(DeclaresCodes):
     """One row of the grievance tile named code by code, for a store whose codes follow
     no per-department pattern: `{ label = "Police", department = "HOME", pending =

@@ -17,6 +17,7 @@ from datetime import timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from .derived_facts import Wants
 from .snapshot import Snapshot
 from .worker import SyncWorker, utc_now
 
@@ -66,8 +67,16 @@ class SyncService:
     def refresh_now(self) -> None:
         """Poll everything as soon as the worker thread is free (operator's refresh key)."""
         if self.scheduler.running:
-            self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.poll_all],
+            self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.poll_all_now],
                                    id="refresh", replace_existing=True)
+
+    def want(self, wants: Wants) -> None:
+        """Derive these facts in every snapshot from now on, starting with one at once
+        (the screens switched layout: its alerts must not wait for new data)."""
+        self.worker.wants = wants
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.republish],
+                                   id="republish", replace_existing=True)
 
     def stop(self) -> None:
         if self.scheduler.running:

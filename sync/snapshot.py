@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from .client import FailureKind
 from .contract import Catalog
 from .feed_quality import NO_FEED_QUALITY, FeedQuality
 from .observations import ObservationTable
@@ -32,6 +33,9 @@ class SyncStatus:
     last_error: str | None = None  # one line, fit for the screen
     local_store_error: str | None = None  # disk full, permissions …
 
+    failure_kind: FailureKind | None = None  # what last_error is: "stalled", "auth", "tls" … (sync/client.py)
+    http_status: int | None = None  # the store's refusal, e.g. 401
+    retry_at: datetime | None = None  # a refused token or untrusted certificate: polls wait until then
 
 @dataclass(frozen=True)
 class HistoryView:

@@ -6,11 +6,13 @@ read off the test; no HTTP, no ranking engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any
 
 from cmwall.sync.contract import Catalog, Kpi
+from cmwall.sync.feed_quality import FeedQuality, QualityCount, RejectedRow
 from cmwall.sync.ranking.result import RankingResult
 from cmwall.sync.series import apply_rows, frozen
 from cmwall.sync.snapshot import Snapshot, SyncStatus
@@ -59,4 +61,30 @@ def snapshot(cat: Catalog, rows: Sequence[tuple[str, str, str, float | None, flo
     return Snapshot(
         id=1, created_at=NOW, status=SyncStatus("http://test", reachable=reachable, last_success=NOW),
         catalog=cat, series=frozen(apply_rows({}, rows)), data_as_of=NOW, ranking=ranking,
+    )
+
+
+def feed_quality_for(cat: Catalog, *, reason: str = "value: 'abc' is not a number") -> FeedQuality:
+    """A judged feed quality naming the catalog's own codes (its longest names, so a tile
+    is tried on what is hardest to fit): two rejected rows, late reports, one questioned value."""
+    def longest(items: Sequence[Any]) -> list[str]:
+        return [i.code for i in sorted(items, key=lambda i: (-len(i.name), i.code))[:3]]
+
+    departments, kpis = longest(cat.departments), longest(cat.kpis)
+    places = longest([e for e in cat.entities if e.code != cat.state.code])
+    counts = (QualityCount(rejected=2, late=14, implausible=1), QualityCount(late=3), QualityCount(rejected=1))
+
+    def spread(codes: list[str]) -> Mapping[str, QualityCount]:
+        return MappingProxyType(dict(zip(codes, counts)))
+
+    received = NOW - timedelta(minutes=12)
+    return FeedQuality(
+        total=QualityCount(rejected=3, late=17, implausible=1),
+        by_department=spread(departments), by_kpi=spread(kpis), by_entity=spread(places),
+        recent_rejections=(
+            RejectedRow(received, reason, kpi=kpis[0], entity=places[0], period="2026-10"),
+            RejectedRow(received - timedelta(hours=30), "period: '2026-13' is not an ISO-8601 date prefix"),
+        ),
+        implausible=MappingProxyType({(kpis[0], places[0], "2026-10"): "percentage outside 0–100"}),
+        judged=True,
     )

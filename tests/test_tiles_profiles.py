@@ -11,6 +11,7 @@ must show data, not an error, and no figure or grade name may be cut to "…".
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Protocol
 
 import pytest
@@ -23,6 +24,8 @@ from pytestqt.logging import Record
 from pytestqt.qtbot import QtBot
 
 from .conftest import DEMO_NOW
+from .derived import show
+from .hand_snapshots import feed_quality_for
 from .tile_examples import CITY_EXAMPLE_OPTIONS, EXAMPLE_OPTIONS
 
 TILE_TYPES = sorted(registered())
@@ -63,7 +66,7 @@ def render(qtbot: Any, name: str, options: dict[str, Any], snapshot: Snapshot, s
     qtbot.addWidget(tile)
     tile.resize(*size)
     tile.show()
-    tile.apply(snapshot)
+    show(tile, snapshot)
     QApplication.processEvents()
     with recording() as rec:
         tile.grab()
@@ -85,6 +88,8 @@ def test_tile_shows_data_whole_on_any_profile(qtbot: QtBot, qtlog: CapturedQtLog
     fixture, examples = PROFILES[profile]
     assert name in examples, f"add example options for {name!r} on the {profile} profile to tests/tile_examples.py"
     snapshot = request.getfixturevalue(fixture)
+    if name == "feed_quality" and snapshot.catalog is not None:  # rejected, late and questioned rows to show
+        snapshot = replace(snapshot, feed_quality=feed_quality_for(snapshot.catalog))
     record = render(qtbot, name, examples[name], snapshot, SIZES[size])
     assert record["state"] == "ok", f"{name} on {profile}: {record['state']}: {record.get('message')}"
     assert record["texts"], f"{name} on {profile} painted no text"

@@ -25,6 +25,7 @@ EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
                  "stock": [{"kpi": "HFW.O2.STOCK_HOURS", "label": "O₂ stock"}]},
     "alerts": {"count": 10, "minimum": "warn"},
     "freshness": {"count": 10},
+    "feed_quality": {"by": "department", "count": 6, "reasons": 3},
     "grievance": {"count": 10, "title": "CM Helpline grievances",
                   "pending": ["CMHL.{department}.PEND50", "CMHL.{department}.PEND100", "CMHL.{department}.PEND300"],
                   "pending_labels": ["50 days", "100 days", "300 days"], "satisfaction": "CMHL.{department}.SATISFIED"},
@@ -48,6 +49,7 @@ CITY_EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
     "capacity": {"level": "facility", "count": 10},
     "alerts": {"count": 10, "minimum": "warn"},
     "freshness": {"count": 10},
+    "feed_quality": {"by": "entity", "count": 6, "reasons": 3},
     # The city has no grievance feed: the tile's explicit rows show its own patient flow instead.
     "grievance": {"count": 10, "title": "Patients today", "pending_heading": "today",
                   "pending_labels": ["admitted", "discharged"], "satisfaction_label": "patients satisfied",
