@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
 from .contract import Catalog
+from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
 from .ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
@@ -107,6 +108,7 @@ class SyncWorker:
         self.ranking_differences: tuple[RankDifference, ...] = ()
         self._local_shown: RankingResult | None = None  # the estimate on screen during a fallback
         self._next_id = 1
+        self.link = LinkTracker()  # stalls and backoff (sync/link_status.py)
 
     # --- start-up -------------------------------------------------------------------
 
@@ -142,7 +144,7 @@ class SyncWorker:
             self._rank()
             return True
 
-        return self._poll(work)
+        return self._poll(work, "catalog")
 
     def poll_observations(self) -> Snapshot | None:
         def work() -> bool:
@@ -164,32 +166,33 @@ class SyncWorker:
                 self._fetch_central_ranking()  # the store re-ranks on new data: follow it
             return bool(stored)
 
-        return self._poll(work)
+        return self._poll(work, "observations")
 
     def poll_ranking(self) -> Snapshot | None:
-        return self._poll(self._fetch_central_ranking)
+        return self._poll(self._fetch_central_ranking, "ranking")
 
     def poll_all(self) -> Snapshot | None:
         """Catalog, observations, ranking, in that order; the newest snapshot if any changed."""
         results = [self.poll_catalog(), self.poll_observations(), self.poll_ranking()]
         return next((s for s in reversed(results) if s is not None), None)
 
+    def poll_all_now(self) -> Snapshot | None:
+        """The operator's refresh: poll at once, even while backing off from a refused token."""
+        self.status = self.link.retry_now(self.status)
+        return self.poll_all()
+
     # --- internals ----------------------------------------------------------------------
 
-    def _poll(self, work: Callable[[], bool]) -> Snapshot | None:
+    def _poll(self, work: Callable[[], bool], document: str) -> Snapshot | None:
         before = self.status
         now = self.clock()
+        if self.link.waiting(self.status, now):  # a refused token or bad certificate: backing off
+            return None
         try:
             changed = work()
         except StoreError as err:
             log.warning("poll failed: %s", err)
-            self.status = replace(
-                self.status,
-                reachable=False,
-                unreachable_since=self.status.unreachable_since if self.status.reachable is False else now,
-                last_attempt=now,
-                last_error=str(err),
-            )
+            self.status = self.link.failed(self.status, err, document, now)
             if isinstance(err, StoreUnreachable):
                 self.central_error = str(err)  # _publish falls back to the local estimate
             return self._publish()
@@ -197,15 +200,7 @@ class SyncWorker:
             log.error("local store: %s", err)
             self.status = replace(self.status, last_attempt=now, local_store_error=str(err))
             return self._publish()
-        self.status = replace(
-            self.status,
-            reachable=True,
-            unreachable_since=None,
-            last_success=now,
-            last_attempt=now,
-            last_error=None,
-            local_store_error=None,
-        )
+        self.status = self.link.succeeded(self.status, document, now)
         if changed or before.reachable is not True or before.local_store_error or self.snapshot is None:
             return self._publish()
         return None
