@@ -19,7 +19,7 @@ from ..sync.history import REPLAY
 from ..sync.period_time import IST
 from ..sync.ranking.fallback import RankingReason, ReasonKind
 from ..sync.ranking.result import RankingSource
-from ..sync.snapshot import HistoryView, Snapshot
+from ..sync.snapshot import HistoryView, Snapshot, SyncStatus
 from ..widgets.look.i18n import tr
 
 Tone = Literal["ok", "warn", "critical", "dim", "plain"]
@@ -48,12 +48,35 @@ def link_item(snapshot: Snapshot | None, now: datetime, language: str) -> Status
         return StatusItem("link", tr("Connecting to the central store…", language), "dim")
     if status.reachable:
         return StatusItem("link", tr("Central store reachable", language), "ok")
+    if status.failure_kind in ("auth", "tls"):  # not an outage: someone has to act
+        return StatusItem("link", _refusal_text(status, language), "critical")
     since = status.unreachable_since or status.last_attempt or now
-    text = tr("Central store unreachable since {time}", language).format(time=ist_time(since))
+    text = tr(_SINCE_TEXTS.get(status.failure_kind or "", _UNREACHABLE), language).format(time=ist_time(since))
     minutes = int((now - since).total_seconds() // 60)
     if minutes >= 1:
         text += f" ({tr('{n} min', language).format(n=minutes)})"
     return StatusItem("link", text, "critical")
+
+
+_UNREACHABLE = "Central store unreachable since {time}"
+_SINCE_TEXTS = {  # by SyncStatus.failure_kind (sync/client.py); anything else is an outage
+    "stalled": "Central store stalling since {time}",
+    "rejected": "Central store answering with errors since {time}",
+    "contract": "Central store answering with errors since {time}",
+    "too_large": "Central store answering with errors since {time}",
+}
+
+
+def _refusal_text(status: SyncStatus, language: str) -> str:
+    """'Central store refused the token (HTTP 401) · next try 10:42': the wall's own words,
+    with when it will try again (it backs off instead of knocking every few seconds)."""
+    if status.failure_kind == "auth":
+        text = tr("Central store refused the token (HTTP {status})", language).format(status=status.http_status or "?")
+    else:
+        text = tr("Central store's TLS certificate is not trusted — check --ca-bundle", language)
+    if status.retry_at is not None:
+        text += " · " + tr("next try {time}", language).format(time=ist_time(status.retry_at, seconds=True))
+    return text
 
 
 def sync_item(snapshot: Snapshot | None, language: str) -> StatusItem:
