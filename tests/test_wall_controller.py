@@ -129,11 +129,11 @@ def spec_id(window: ScreenWindow) -> str:
 # Keys change these flags between asserts; reading them through a call keeps the type
 # checker from holding on to what an earlier assert found.
 def is_paused(controller: WallController) -> bool:
-    return controller.rotation.paused
+    return controller.pages.paused
 
 
 def is_quit_pending(controller: WallController) -> bool:
-    return controller.quit_pending
+    return controller.commands.quit_pending
 
 
 def test_one_window_per_screen_with_tiles_from_the_layout(wall: Wall) -> None:
@@ -153,7 +153,7 @@ def test_snapshots_reach_visible_tiles_and_hidden_pages_catch_up(wall: Wall) -> 
     pinned, first, second = left.pinned[0], left.pages[0][0], left.pages[1][0]
     assert (pinned.apply_count, first.apply_count, second.apply_count) == (1, 1, 0)
     clock.advance(10)
-    controller.tick()
+    controller.pages.tick()
     assert left.current_page == 1 and second.apply_count == 1
     assert "Alerts" in " ".join(left.strip.texts()) or "No active alerts" in " ".join(left.strip.texts())
 
@@ -163,7 +163,7 @@ def test_pages_follow_the_injected_clock(wall: Wall) -> None:
     left = controller.screen_windows()[0]
     seen = []
     for _ in range(7):  # 0, 5, … 30 s into a 10 + 20 s cycle
-        controller.tick()
+        controller.pages.tick()
         seen.append(left.current_page)
         clock.advance(5)
     assert seen == [0, 0, 1, 1, 1, 1, 0]
@@ -180,7 +180,7 @@ def test_next_previous_and_pause_keys(qtbot: QtBot, wall: Wall) -> None:
     key(qtbot, controller, Qt.Key.Key_Space)
     assert is_paused(controller) and "Rotation paused" in left.paused_label.text()
     clock.advance(12)
-    controller.tick()
+    controller.pages.tick()
     assert left.current_page == 0  # paused: the clock does not turn the page
     key(qtbot, controller, Qt.Key.Key_PageDown)
     assert left.current_page == 1
@@ -236,7 +236,7 @@ def test_refresh_screenshot_and_help_keys(qtbot: QtBot, wall: Wall, tmp_path: Pa
     assert left.help.isVisible()
     assert "Pause / resume rotation" in left.help.texts()
     key(qtbot, controller, Qt.Key.Key_Escape)  # closes help, does not ask to quit
-    assert not left.help.isVisible() and not controller.quit_pending
+    assert not left.help.isVisible() and not controller.commands.quit_pending
 
 
 def test_quit_asks_for_confirmation(qtbot: QtBot, wall: Wall) -> None:
@@ -254,16 +254,16 @@ def test_quit_asks_for_confirmation(qtbot: QtBot, wall: Wall) -> None:
 def test_screens_plugged_in_and_out_while_running(wall: Wall) -> None:
     controller, _, screens, _ = wall
     unplugged = screens.pop()
-    controller.screens_changed()
+    controller.screens.reassign()
     assert [spec_id(w) for w in controller.screen_windows()] == ["left"]
     strip = controller.screen_windows()[0].strip.texts()
     assert any("screen 'right': output #1 is not connected" in t for t in strip)
     screens.append(unplugged)
     screens.append(FakeScreen("WALL-3", 2560))
-    controller.screens_changed()
+    controller.screens.reassign()
     assert [spec_id(w) for w in controller.screen_windows()] == ["left", "right"]
-    assert len(controller.windows) == 3  # the spare output gets an idle window, never a blank one
-    spare = [w for w in controller.windows.values() if w.screen_spec is None][0]
+    assert len(controller.screens.windows) == 3  # the spare output gets an idle window, never a blank one
+    spare = [w for w in controller.screens.windows.values() if w.screen_spec is None][0]
     assert spare.idle_label is not None and "No screen of this layout" in spare.idle_label.text()
     assert not any("not connected" in t for t in controller.screen_windows()[0].strip.texts())
 

@@ -31,10 +31,11 @@ _MAX_DEPTH = 16  # parent chains longer than the catalog's levels are cycles
 
 
 def questioned_words(count: int, tr: Translate) -> str:
-    """'1 questioned value' / '3 questioned values' in the wall's language; '' for none."""
+    """'? 1 questioned value' / '? 3 questioned values' in the wall's language; '' for none."""
     if count <= 0:
         return ""
-    return tr("1 questioned value") if count == 1 else tr("{n} questioned values").format(n=count)
+    words = tr("1 questioned value") if count == 1 else tr("{n} questioned values").format(n=count)
+    return f"{MARK} {words}"
 
 
 def _within(catalog: Catalog, entity: str, ancestor: str) -> list[str] | None:
@@ -103,12 +104,14 @@ def mark_width(pixel_size: int) -> float:
 
 
 def draw_marked(painter: QPainter, rect: QRectF, text: str, pixel_size: int, questioned: bool, *,
-                fg: str = theme.TEXT, bold: bool = False, right: bool = False) -> float:
-    """`text` (a figure) in `rect`, followed by the amber mark when `questioned`;
-    right-aligned figures keep their right edge for the mark. Returns the width used."""
+                fg: str = theme.TEXT, bold: bool = False, right: bool = False, mark_size: int | None = None) -> float:
+    """`text` (a figure) in `rect`, followed by the amber mark when `questioned` (at
+    `mark_size`, default the figure's); right-aligned figures keep their right edge for
+    the mark. Returns the width used."""
     if not questioned:
         return draw_text(painter, rect, text, pixel_size, fg=fg, bold=bold, align=ALIGN_RIGHT if right else ALIGN_LEFT)
-    mark_w = mark_width(pixel_size)
+    mark_px = mark_size or pixel_size
+    mark_w = mark_width(mark_px)
     if right:
         mark_rect = QRectF(rect.right() - mark_w, rect.top(), mark_w, rect.height())
         used = draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() - mark_w, rect.height()), text,
@@ -117,5 +120,5 @@ def draw_marked(painter: QPainter, rect: QRectF, text: str, pixel_size: int, que
         used = draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() - mark_w, rect.height()), text,
                          pixel_size, fg=fg, bold=bold)
         mark_rect = QRectF(rect.left() + used, rect.top(), mark_w, rect.height())
-    draw_text(painter, mark_rect, MARK, pixel_size, fg=MARK_COLOUR, bold=True, align=ALIGN_RIGHT)
+    draw_text(painter, mark_rect, MARK, mark_px, fg=MARK_COLOUR, bold=True, align=ALIGN_RIGHT)
     return used + mark_w

@@ -25,6 +25,7 @@ from ..kpi_figures import Translate, grade_for, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import draw_marked, questioned_in_month, questioned_words
 
 UP, DOWN = "#009e73", "#d55e00"
 
@@ -45,6 +46,7 @@ class CostRow:
     lost: str
     change: str
     change_colour: str
+    questioned: bool = False  # the marks come from a value the wall questions (marked "?")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,10 @@ class BreakdownTile(PaintedTile):
             flags.append(f"⚠ {missing} {tr('KPIs not reported')}")
         if why.provisional:
             flags.append(tr("provisional"))
+        questioned = frozenset(k.kpi for k in why.kpis if k.reported and questioned_in_month(
+            snapshot.feed_quality, snapshot.series.get(k.kpi), k.kpi, entity.code, why.period) is not None)
+        if questioned:  # counted by the ranking as the store sent them, and said so
+            flags.append(questioned_words(len(questioned), tr))
         return BreakdownModel(
             title=f"{title} · {period_label(why.period, tr=self.context.tr)}",
             rank=ordinal(why.rank) if why.rank else "–",
@@ -125,7 +131,7 @@ class BreakdownTile(PaintedTile):
             flags=" · ".join(flags),
             max_marks=why.max_marks,
             groups=self._groups(catalog, why, snapshot.ranking),
-            costs=self._costs(catalog, why),
+            costs=self._costs(catalog, why, questioned),
             group_heading=tr("Score vs state average"),
             cost_heading=tr("KPIs costing most marks"),
             cost_columns=(tr("marks"), tr("lost"), f"{tr('vs')} {month_name(previous_month(why.period), tr)}"),
@@ -153,7 +159,7 @@ class BreakdownTile(PaintedTile):
             rows.extend(level_rows)
         return tuple(rows)
 
-    def _costs(self, catalog: Catalog, why: Explanation) -> tuple[CostRow, ...]:
+    def _costs(self, catalog: Catalog, why: Explanation, questioned: frozenset[str]) -> tuple[CostRow, ...]:
         rows = []
         for k in why.costliest(self.options.count):
             kpi = catalog.kpi(k.kpi)
@@ -166,7 +172,7 @@ class BreakdownTile(PaintedTile):
             elif k.change is not None:
                 change = "="
             rows.append(CostRow(self.context.name(kpi, k.kpi), marks, f"−{k.marks_lost:.1f}" if k.marks_lost else "",
-                                change, tint))
+                                change, tint, k.kpi in questioned))
         return tuple(rows)
 
     # --- painting --------------------------------------------------------------------------
@@ -262,7 +268,7 @@ class BreakdownTile(PaintedTile):
             x = rect.left()
             draw_text(painter, QRectF(x, y, name_w - size * 0.3, row_h), c.name, size)
             x += name_w
-            draw_text(painter, QRectF(x, y, marks_w, row_h), c.marks, size, bold=True, align=ALIGN_RIGHT)
+            draw_marked(painter, QRectF(x, y, marks_w, row_h), c.marks, size, c.questioned, bold=True, right=True)
             x += marks_w
             draw_text(painter, QRectF(x, y, lost_w, row_h), c.lost, size, fg=DOWN, align=ALIGN_RIGHT)
             x += lost_w

@@ -117,7 +117,7 @@ class FeedQualityTile(PaintedTile):
             group_heading=tr(GROUP_HEADINGS[by]),
             place_heading=tr({"department": "Department", "kpi": "KPI", "entity": "Place"}[by]),
             groups=tuple(GroupRow(self._group_name(catalog, code), _counts(c)) for code, c in shown),
-            more=tr("+ {n} more").format(n=left_out) if left_out else "",
+            more=tr("+{n} more").format(n=left_out) if left_out else "",
             rejection_heading=tr("Newest rejections"),
             rejections=tuple(self._rejection(catalog, r) for r in quality.recent_rejections[: self.options.reasons]),
         )

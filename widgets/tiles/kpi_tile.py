@@ -34,6 +34,7 @@ from ..kpi_figures import achievement, figure_period, figure_words, grade_for, i
 from ..look import theme
 from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import draw_marked, questioned_in_figure, questioned_words
 
 BETTER, WORSE = "#009e73", "#d55e00"
 SEPARATOR = " · "
@@ -56,6 +57,7 @@ class KpiModel:
     values: tuple[float, ...]
     target_value: float | None
     age: DataAge
+    questioned: int = 0  # questioned values the figure is made of (marked "?", counted in the subtitle)
 
 
 def change_text(kpi: Kpi, delta: float, number: str, since: str, tr: Translate, *,
@@ -144,7 +146,9 @@ class KpiTile(PaintedTile):
         hist = rollup.history(catalog, series, kpi, code, now, self.options.sparkline_periods)
         place = self.context.name(catalog.entity(code)) if code != catalog.state.code else self.context.name(catalog.state)
         when = figure_period(fig, tr)
-        subtitle = SEPARATOR.join(part for part in (place, *figure_words(fig, kpi, tr), when) if part)
+        questioned = questioned_in_figure(snapshot.feed_quality, catalog, series, kpi, code, now) if fig.value is not None else 0
+        subtitle = SEPARATOR.join(part for part in (place, *figure_words(fig, kpi, tr), when,
+                                                    questioned_words(questioned, tr)) if part)
         value = fig.value
         ach = achievement(kpi, value)
         target = ""
@@ -181,6 +185,7 @@ class KpiTile(PaintedTile):
             seconds=hist.seconds,
             values=hist.values,
             target_value=kpi.target,
+            questioned=questioned,
             age=figure_age(snapshot, kpi, fig, now, tr) if fig.reported_at is not None or series is None
             else kpi_age(snapshot, kpi, series.entities, now, tr),  # places reported, the figure is unknown
         )
@@ -229,7 +234,7 @@ class KpiTile(PaintedTile):
         # Big figure and unit; grade chip and marks to the right.
         figure = int(min(s.figure, text_area.height() * 0.5))
         fig_rect = QRectF(text_area.left(), text_area.top(), text_area.width() * 0.62, figure * 1.15)
-        used = draw_text(painter, fig_rect, model.value, figure, bold=True)
+        used = draw_marked(painter, fig_rect, model.value, figure, model.questioned > 0, bold=True, mark_size=int(figure * 0.6))
         draw_text(painter, QRectF(fig_rect.left() + used + s.small * 0.4, fig_rect.top(), fig_rect.width() - used,
                                   fig_rect.height()), model.unit, s.title, fg=theme.TEXT_DIM)
         if model.marks:
