@@ -39,6 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
 from .contract import Catalog, Observation, Ranking
+from .ranking.audit import AuditFinding, RankingAudit
 from .ranking.fallback import RankDifference
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,26 @@ ranking_differences = Table(  # where a local estimate placed districts differen
     Column("local_rank", Integer, nullable=True),
     Column("central_score", Float, nullable=True),
     Column("local_score", Float, nullable=True),
+)
+
+
+ranking_audit = Table(  # districts where the store's ranking and the wall's own check disagree
+    "ranking_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recorded_at", Float, nullable=False),
+    Column("period", String, nullable=False),
+    Column("revision", String, nullable=False),
+    Column("computed_at", Float, nullable=False),  # when the store computed the ranking checked
+    Column("entity", String, nullable=False),
+    Column("verdict", String, nullable=False),  # "differs" | "incomplete" (sync/ranking/audit.py)
+    Column("fields", String, nullable=False),  # which disagree: "rank,score,grade"
+    Column("central_rank", Integer, nullable=True),
+    Column("local_rank", Integer, nullable=True),
+    Column("central_score", Float, nullable=True),
+    Column("local_score", Float, nullable=True),
+    Column("central_grade", String, nullable=True),
+    Column("local_grade", String, nullable=True),
 )
 
 
@@ -189,6 +210,28 @@ class LocalStore:
         if values:
             with self._writing() as conn:
                 conn.execute(ranking_differences.insert(), values)
+
+    def record_audit(self, audit: RankingAudit, findings: Iterable[AuditFinding], recorded_at: datetime) -> None:
+        """Findings of the check of one central ranking (sync/ranking/audit.py), with both values."""
+        values = [
+            {
+                "recorded_at": recorded_at.timestamp(), "period": audit.period, "revision": audit.revision,
+                "computed_at": audit.computed_at.timestamp(), "entity": f.entity, "verdict": str(f.verdict),
+                "fields": ",".join(f.fields), "central_rank": f.central_rank, "local_rank": f.local_rank,
+                "central_score": f.central_score, "local_score": f.local_score,
+                "central_grade": f.central_grade, "local_grade": f.local_grade,
+            }
+            for f in findings
+        ]
+        if values:
+            with self._writing() as conn:
+                conn.execute(ranking_audit.insert(), values)
+
+    def audit_records(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The latest recorded audit findings, newest first."""
+        query = select(ranking_audit).order_by(ranking_audit.c.id.desc()).limit(limit)
+        with self._reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     def claim(self, store: str) -> None:
         """Bind this data directory to one store (its URL, or the demo profile and seed).

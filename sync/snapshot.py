@@ -16,6 +16,7 @@ from .client import FailureKind
 from .contract import Catalog
 from .feed_quality import NO_FEED_QUALITY, FeedQuality
 from .observations import ObservationTable
+from .ranking.audit import RankingAudit
 from .ranking.fallback import NO_RANKING, RankDifference, RankingReason
 from .ranking.result import RankingResult
 from .series import KpiSeries
@@ -78,6 +79,9 @@ class Snapshot:
     # After a fallback ends: where the local estimate that was shown placed districts
     # differently from the central ranking that replaced it (until the next fallback).
     ranking_differences: tuple[RankDifference, ...] = ()
+    # The local engine's check of the latest central ranking (sync/ranking/audit.py): where
+    # the store's ranking differs from it, or where the wall cannot yet tell.
+    ranking_audit: RankingAudit | None = None
     # Observations of the ranked month and the one before: input for explanations.
     ranking_table: ObservationTable = field(default_factory=ObservationTable.empty)
     # Set when the snapshot is stored history (sync/history.py), None on the live wall.

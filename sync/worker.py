@@ -20,6 +20,7 @@ from .contract import Catalog
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
+from .ranking.audit import RankingAudit, RankingAuditor
 from .ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
 from .ranking.fallback import RankDifference, RankingReason, choose_ranking, compare_rankings
 from .ranking.periods import previous_month
@@ -107,6 +108,9 @@ class SyncWorker:
         self.snapshot: Snapshot | None = None
         self.ranking_differences: tuple[RankDifference, ...] = ()
         self._local_shown: RankingResult | None = None  # the estimate on screen during a fallback
+        # Each central ranking re-checked by the local engine (sync/ranking/audit.py).
+        self.feed_read_at: datetime | None = None  # start of the last poll that read the feed to its end
+        self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
         self.link = LinkTracker()  # stalls and backoff (sync/link_status.py)
 
@@ -148,6 +152,7 @@ class SyncWorker:
 
     def poll_observations(self) -> Snapshot | None:
         def work() -> bool:
+            started = self.clock()
             cursor = self.store.cursor()
             stored: list[tuple[str, str, str, float | None, float]] = []
             try:
@@ -158,6 +163,7 @@ class SyncWorker:
                     stored.extend(
                         (o.kpi, o.entity, o.period, o.value, o.reported_at.timestamp()) for o in page.observations
                     )
+                self.feed_read_at = started  # read to its end: the wall holds all the store had then
             finally:
                 self._apply_rows(stored)  # whatever reached the disk, even if a later page failed
                 if stored:
@@ -276,8 +282,25 @@ class SyncWorker:
         except LocalStoreError as err:
             self.status = replace(self.status, local_store_error=str(err))
 
+    def _audit(self) -> RankingAudit | None:
+        """Check the store's rankings against the local engine (only when their inputs changed)
+        and record new findings; the audit of the latest one travels in the snapshot."""
+        now = self.clock()
+        central = None if self.central_missing else self.central
+        audit = self.auditor.check(self.catalog, self.series, central, feed_read_at=self.feed_read_at, now=now)
+        self.previous_auditor.check(self.catalog, self.series, self.central_previous if central else None,
+                                    feed_read_at=self.feed_read_at, now=now)
+        try:
+            for auditor in (self.auditor, self.previous_auditor):
+                if auditor.audit is not None:
+                    self.store.record_audit(auditor.audit, auditor.unrecorded(), now)
+        except LocalStoreError as err:
+            self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
+        return audit
+
     def _publish(self) -> Snapshot:
         chosen, reason, previous = self._choose()
+        ranking_audit = self._audit()
         self._note_fallback_end(chosen)
         snapshot = Snapshot(
             id=self._next_id,
@@ -292,6 +315,7 @@ class SyncWorker:
             central_ranking=self.central,
             local_ranking=self.local,
             ranking_differences=self.ranking_differences,
+            ranking_audit=ranking_audit,
             ranking_table=self.ranking_table,
         )
         self._next_id += 1
