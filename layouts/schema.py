@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..sync.derived_facts import Wants
 from ..sync.thresholds import Band, Thresholds
 from .tile_options import TileOptions
 from .tile_types import TILE_OPTIONS
@@ -187,6 +188,15 @@ class LayoutSpec(Strict):
     def judging(self) -> Thresholds:
         """`[thresholds]` with the used/total pairs the layout's tiles declare (capacity
         `pairs`), so alerts judge every pair a tile shows, not only the catalog's."""
-        tiles = [t for s in self.screens for t in (*s.pinned, *(t for p in s.pages for t in p.tiles))]
-        pairs = tuple(dict.fromkeys(pair for t in tiles for pair in t.options.declared_pairs()))
+        pairs = tuple(dict.fromkeys(pair for t in self.all_tiles() for pair in t.options.declared_pairs()))
         return replace(self.thresholds.model(), pairs=pairs)
+
+    def all_tiles(self) -> list[TileSpec]:
+        """Every tile of every screen: pinned ones and those of every page."""
+        return [t for s in self.screens for t in (*s.pinned, *(t for p in s.pages for t in p.tiles))]
+
+    def wants(self) -> Wants:
+        """What this layout's tiles will ask of every snapshot: its alerts, and the
+        explanations of the places its tiles explain (derived on the sync thread)."""
+        explain = frozenset(code for t in self.all_tiles() for code in t.options.explains())
+        return Wants(thresholds=(self.judging(),), explain=explain)

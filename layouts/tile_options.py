@@ -68,6 +68,11 @@ class TileOptions(DeclaresCodes):
         catalog's `capacity_of`: the wall's alerts judge their occupancy too."""
         return ()
 
+    def explains(self) -> frozenset[str]:
+        """Codes of the places whose ranking this tile explains: the sync thread derives
+        those explanations with every snapshot (sync/derive.py)."""
+        return frozenset()
+
 
 class KpiOptions(TileOptions):
     """One KPI at a glance: value, target and achievement, marks and grade, change since
@@ -145,6 +150,9 @@ class BreakdownOptions(TileOptions):
     code_fields = {"entity": "entity"}
     entity: str = Field(description="the ranked place's code")
     count: int = Field(default=6, ge=1, le=30, description="KPIs that cost the most marks")
+
+    def explains(self) -> frozenset[str]:
+        return frozenset({self.entity})
 
 
 class FreshnessOptions(TileOptions):

@@ -31,7 +31,6 @@ neither extend nor break the run).
 from __future__ import annotations
 
 import bisect
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,7 +54,8 @@ from .thresholds import (
     occupancy_level,
 )
 
-__all__ = ["ActiveAlert", "AlertLevel", "Judgement", "active_alerts", "alert_level", "count_by_level", "judge"]
+__all__ = ["ActiveAlert", "AlertLevel", "Judgement", "Measure", "active_alerts", "alert_level", "count_by_level", "judge",
+           "judgement_of", "measure_all", "shown_judgement"]
 
 
 @dataclass(frozen=True)
@@ -114,55 +114,60 @@ def active_alerts(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLD
     return list(judge(snapshot, thresholds).alerts)
 
 
-Measure = tuple[tuple[str, ...], int, list[ActiveAlert]]  # KPI codes judged, figures compared, alerts found
-
-# The status strip and every alerts tile judge the same snapshot with the same layout
-# thresholds; the judgement of each KPI and pair is made once per (snapshot, thresholds)
-# and only filtered per caller. Entries hold their snapshot and thresholds, so an id is
-# never reused while cached; the few most recent are kept.
-_MEASURED: dict[tuple[int, int], tuple[Snapshot, Thresholds, list[Measure]]] = {}
-_MEASURED_KEPT = 4
-_measured_lock = threading.Lock()
+Measure = tuple[tuple[str, ...], int, tuple[ActiveAlert, ...]]  # KPI codes judged, figures compared, alerts found
 
 
-def _measures(snapshot: Snapshot, catalog: Catalog, thresholds: Thresholds) -> list[Measure]:
-    key = (id(snapshot), id(thresholds))
-    with _measured_lock:
-        held = _MEASURED.get(key)
-        if held is not None and held[0] is snapshot and held[1] is thresholds:
-            return held[2]
+def measure_all(snapshot: Snapshot, catalog: Catalog, thresholds: Thresholds) -> tuple[Measure, ...]:
+    """The judgement of every KPI with a band and every used/total pair under `thresholds`.
+    The costly part of judging: the sync thread does it once per snapshot (sync/derive.py)."""
     measures: list[Measure] = []
     for kpi in catalog.kpis:
         band, source = kpi_band(kpi, thresholds)
         if band is not None:
-            measures.append(((kpi.code,), *_judge_kpi(catalog, snapshot.series.get(kpi.code), kpi, band, source)))
+            judged, found = _judge_kpi(catalog, snapshot.series.get(kpi.code), kpi, band, source)
+            measures.append(((kpi.code,), judged, tuple(found)))
     if thresholds.judges_occupancy:
         for used, total in capacity_pairs(catalog, thresholds):
-            measures.append(((used.code, total.code), *_judge_pair(catalog, snapshot.series, used, total, thresholds)))
-    with _measured_lock:
-        _MEASURED[key] = (snapshot, thresholds, measures)
-        while len(_MEASURED) > _MEASURED_KEPT:
-            del _MEASURED[next(iter(_MEASURED))]
-    return measures
+            judged, found = _judge_pair(catalog, snapshot.series, used, total, thresholds)
+            measures.append(((used.code, total.code), judged, tuple(found)))
+    return tuple(measures)
 
 
-def judge(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS, select: Select | None = None) -> Judgement:
-    """Judge every KPI with a band and every used/total pair (those `select` accepts)."""
-    catalog = snapshot.catalog
-    if catalog is None:
-        return NOTHING_JUDGED
+def judgement_of(measures: tuple[Measure, ...], catalog: Catalog, select: Select | None = None) -> Judgement:
+    """The alerts of the `measures` that `select` accepts, critical first, in the order above."""
     wanted = select or (lambda *codes: True)
     alerts: list[ActiveAlert] = []
-    measures = figures = 0
-    for codes, judged, found in _measures(snapshot, catalog, thresholds):
+    count = figures = 0
+    for codes, judged, found in measures:
         if not wanted(*codes):
             continue
-        measures += 1
+        count += 1
         figures += judged
         alerts += found
     cadence = {k.code: _cadence_seconds(k.frequency) for k in catalog.kpis}
     alerts.sort(key=lambda a: (not a.is_critical, cadence.get(a.kpi, 0.0), -a.severity, a.kpi, a.entity))
-    return Judgement(tuple(alerts), measures, figures)
+    return Judgement(tuple(alerts), count, figures)
+
+
+def shown_judgement(snapshot: Snapshot, thresholds: Thresholds, select: Select | None = None) -> Judgement | None:
+    """The judgement `snapshot` carries for `thresholds` (derived on the sync thread), or
+    None when it carries none: for the screens, which must not judge while painting."""
+    if snapshot.catalog is None:
+        return NOTHING_JUDGED
+    measures = snapshot.derived.measures_for(thresholds)
+    return None if measures is None else judgement_of(measures, snapshot.catalog, select)
+
+
+def judge(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS, select: Select | None = None) -> Judgement:
+    """Judge every KPI with a band and every used/total pair (those `select` accepts),
+    from what the snapshot carries or, off the screens, from its data."""
+    catalog = snapshot.catalog
+    if catalog is None:
+        return NOTHING_JUDGED
+    measures = snapshot.derived.measures_for(thresholds)
+    if measures is None:
+        measures = measure_all(snapshot, catalog, thresholds)
+    return judgement_of(measures, catalog, select)
 
 
 def _judged_entities(catalog: Catalog, kpi: Kpi, series: KpiSeries) -> list[str]:

@@ -30,6 +30,8 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from .contract import Catalog
+from .derive import derive
+from .derived_facts import NOTHING_WANTED, Wants
 from .local_store import DB_FILENAME, LocalStore, LocalStoreError
 from .observations import ObservationTable
 from .period_time import IST
@@ -142,6 +144,7 @@ class HistoryWorker:
         self._local_previous: RankingResult | None = None
         self._table = ObservationTable.empty()
         self._next_id = 1
+        self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by HistoryService)
 
     @property
     def stored_from(self) -> datetime | None:
@@ -192,7 +195,7 @@ class HistoryWorker:
             central_ranking=central, local_ranking=self._local, ranking_table=self._table, history=view,
         )
         self._next_id += 1
-        return snapshot
+        return derive(snapshot, self.wants)
 
     def _advance(self, upto: int) -> None:
         """Hold exactly rows[:upto]: apply the new ones going forward, rebuild going back."""
@@ -270,6 +273,11 @@ class HistoryService:
 
     def refresh_now(self) -> None:
         """Nothing to poll: show the current moment again."""
+        self.show(self.moment)
+
+    def want(self, wants: Wants) -> None:
+        """Derive these facts in every snapshot from now on, starting with the moment shown."""
+        self.worker.wants = wants
         self.show(self.moment)
 
     def stop(self) -> None:

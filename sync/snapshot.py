@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from .client import FailureKind
 from .contract import Catalog
+from .derived_facts import NOT_DERIVED, Derived
 from .feed_quality import NO_FEED_QUALITY, FeedQuality
 from .observations import ObservationTable
 from .ranking.audit import RankingAudit
@@ -88,6 +89,8 @@ class Snapshot:
     history: HistoryView | None = None
     # Rejected, late and implausible rows (sync/feed_quality.py), judged on the sync thread.
     feed_quality: FeedQuality = NO_FEED_QUALITY
+    # Alerts and explanations the screens want, derived on the sync thread (sync/derive.py).
+    derived: Derived = NOT_DERIVED
 
     @property
     def ranking_is_local(self) -> bool:

@@ -17,6 +17,8 @@ from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
 from .contract import Catalog
+from .derive import derive
+from .derived_facts import NOTHING_WANTED, Wants
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
@@ -112,6 +114,7 @@ class SyncWorker:
         self.feed_read_at: datetime | None = None  # start of the last poll that read the feed to its end
         self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
+        self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by SyncService)
         self.link = LinkTracker()  # stalls and backoff (sync/link_status.py)
 
     # --- start-up -------------------------------------------------------------------
@@ -176,6 +179,10 @@ class SyncWorker:
 
     def poll_ranking(self) -> Snapshot | None:
         return self._poll(self._fetch_central_ranking, "ranking")
+
+    def republish(self) -> Snapshot:
+        """The same data again, with the derived facts the screens now want."""
+        return self._publish()
 
     def poll_all(self) -> Snapshot | None:
         """Catalog, observations, ranking, in that order; the newest snapshot if any changed."""
@@ -318,6 +325,7 @@ class SyncWorker:
             ranking_audit=ranking_audit,
             ranking_table=self.ranking_table,
         )
+        snapshot = derive(snapshot, self.wants)
         self._next_id += 1
         self.snapshot = snapshot
         return snapshot

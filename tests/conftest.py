@@ -25,6 +25,8 @@ from cmwall.sync.local_store import LocalStore
 from cmwall.sync.snapshot import Snapshot
 from cmwall.sync.worker import SyncWorker
 
+from .derived import shipped_wants
+
 if TYPE_CHECKING:  # for the annotation only: the fixture imports the widgets itself, when a test asks for it
     from cmwall.widgets.base import TileContext
 
@@ -53,6 +55,7 @@ def demo_store_url() -> Iterator[str]:
 
 def _poll(url: str, data_dir: Path, clock: MovableClock | None = None) -> tuple[SyncWorker, Snapshot]:
     worker = SyncWorker(StoreClient(url), LocalStore(data_dir), clock=clock or (lambda: DEMO_NOW))
+    worker.wants = shipped_wants()  # as a wall showing any shipped layout asks
     snapshot = worker.poll_all()
     assert snapshot is not None and snapshot.catalog is not None
     return worker, snapshot

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from . import synthetic
+from .derived import show
 from .imaging import image_array
 
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -140,7 +141,7 @@ def render(qtbot: QtBot, cls: type[TileT], ctx: TileContext, snapshot: Snapshot,
     qtbot.addWidget(tile)
     tile.resize(*size)
     tile.show()
-    tile.apply(snapshot)
+    show(tile, snapshot)
     QApplication.processEvents()
     image = image_array(tile.grab().toImage())[..., ::-1]  # 32-bit pixels are stored B, G, R: make them R, G, B
     tile.cleanup()

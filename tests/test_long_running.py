@@ -18,6 +18,7 @@ from cmwall.widgets.registry import registered
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from .derived import show
 from .tile_examples import EXAMPLE_OPTIONS
 
 REPAINTS = 40
@@ -30,7 +31,7 @@ def test_repainting_a_tile_does_not_drain_references_to_none(qtbot: QtBot, name:
     qtbot.addWidget(tile)
     tile.resize(960, 540)
     tile.show()
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     tile.grab()
     gc.collect()
     before = sys.getrefcount(None)

@@ -35,6 +35,7 @@ from cmwall.widgets.tiles.map_tile import MapModel, MapTile, lay_out_names
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from .derived import show
 from .hand_snapshots import NOW, at, snapshot
 from .imaging import image_array
 
@@ -179,7 +180,7 @@ def test_tile_paints_each_up_district_on_its_outline_and_lists_the_unknown(qtbot
     qtbot.addWidget(tile)
     tile.resize(1280, 720)
     tile.show()
-    tile.apply(snap)
+    show(tile, snap)
     QApplication.processEvents()
     model = tile.model
     assert isinstance(model, MapModel)
@@ -220,7 +221,7 @@ def test_facility_only_catalog_gets_occupancy_markers_on_a_zoomed_base(qtbot: Qt
     qtbot.addWidget(tile)
     tile.resize(960, 720)
     tile.show()
-    tile.apply(snapshot(catalog, rows))
+    show(tile, snapshot(catalog, rows))
     QApplication.processEvents()
     model = tile.model
     assert isinstance(model, MapModel) and model.areas == () and model.entries == ()
@@ -249,7 +250,7 @@ def test_one_pair_can_be_chosen_and_a_wrong_one_is_a_clear_message(qtbot: QtBot)
     for options, expect in ((MapOptions(occupancy_kpi="O2.USED"), "ok"), (MapOptions(occupancy_kpi="O2.TOTAL"), None)):
         tile = MapTile(options, TileContext(now=lambda: NOW))
         qtbot.addWidget(tile)
-        tile.apply(snap)
+        show(tile, snap)
         if expect is None:
             assert isinstance(tile.model, TileMessage) and "O2.TOTAL" in tile.model.text
         else:
@@ -270,7 +271,7 @@ def test_ten_grades_have_ten_colours_in_the_legend(qtbot: QtBot) -> None:
     qtbot.addWidget(tile)
     tile.resize(960, 540)
     tile.show()
-    tile.apply(snap)
+    show(tile, snap)
     QApplication.processEvents()
     entries = [e for e in tile.model.entries if e.key != NO_DATA]
     assert [e.label.split()[0] for e in entries] == names  # every grade, whole name, in catalog order

@@ -14,6 +14,7 @@ from cmwall.widgets.registry import registered
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from .derived import show
 from .imaging import assert_matches_approved
 from .tile_examples import EXAMPLE_OPTIONS
 
@@ -28,7 +29,7 @@ def test_tile_matches_approved_image(qtbot: QtBot, name: str, size: tuple[int, i
     qtbot.addWidget(tile)
     tile.resize(*size)
     tile.show()
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     QApplication.processEvents()
     assert_matches_approved(tile.grab().toImage(), f"tile_{name}_{size[0]}x{size[1]}")
     tile.cleanup()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from . import synthetic
+from .derived import show
 from .synthetic import NOW
 
 
@@ -44,7 +45,7 @@ def build(qtbot: QtBot, cls: type[TileT], ctx: TileContext, snapshot: Snapshot |
     qtbot.addWidget(tile)
     tile.resize(*size)
     tile.show()
-    tile.apply(snapshot or synthetic.snapshot())
+    show(tile, snapshot or synthetic.snapshot())
     return tile
 
 
@@ -155,7 +156,7 @@ def test_kpi_tile_state_is_mean_of_districts_unless_the_state_reports(qtbot: QtB
 def test_kpi_sparkline_is_built_once_and_bounded(qtbot: QtBot, ctx: TileContext) -> None:
     tile = build(qtbot, KpiTile, ctx, kpi="PMJAY.CARDS", entity="439", sparkline_periods=4)
     line = tile.line
-    tile.apply(synthetic.snapshot(snapshot_id=2, drop_last_month=True))
+    show(tile, synthetic.snapshot(snapshot_id=2, drop_last_month=True))
     assert tile.line is line and len(tile.plot.getPlotItem().listDataItems()) == 1
     assert len(line.getData()[1]) == 4
 
@@ -182,7 +183,7 @@ def test_numbers_do_not_repaint_when_nothing_changed(qtbot: QtBot, ctx: TileCont
     qtbot.waitExposed(tile)
     QApplication.processEvents()
     painted = tile.paint_count
-    tile.apply(replace(synthetic.snapshot(), id=2))  # same figures, newer snapshot
+    show(tile, replace(synthetic.snapshot(), id=2))  # same figures, newer snapshot
     QApplication.processEvents()
     assert tile.paint_count == painted
 
@@ -295,7 +296,7 @@ def test_sentences_with_numbers_keep_the_languages_word_order(qtbot: QtBot, demo
     tile = FreshnessTile(FreshnessOptions(), TileContext(language="gu", now=lambda: demo_snapshot.created_at))
     qtbot.addWidget(tile)
     tile.resize(960, 540)
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     late = [row for row in tile.model.rows if row.state == "late"]
     assert late, "the demo's Revenue department reports late"
     # "3 of 12 KPIs overdue" is "12 માંથી 3 KPI બાકી" in Gujarati, "overdue since 13 Nov" is "13 નવે થી બાકી"
@@ -311,7 +312,7 @@ def test_breakdown_marks_departments_that_reported_nothing(qtbot: QtBot, demo_sn
     tile = BreakdownTile(BreakdownOptions(entity="439"), tile_context)
     qtbot.addWidget(tile)
     tile.resize(960, 1000)
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     groups = {g.name: g for g in tile.model.groups}
     catalog = demo_snapshot.catalog
     assert catalog is not None

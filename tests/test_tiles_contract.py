@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from .conftest import DEMO_NOW
+from .derived import show
 from .imaging import image_array
 from .tile_examples import EXAMPLE_OPTIONS
 
@@ -72,14 +73,14 @@ def test_tile_keeps_the_contract(qtbot: QtBot, name: str, demo_snapshot: Snapsho
     tile = make_tile(qtbot, name, tile_context)
     tile.resize(*SIZES[1])
     tile.show()
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     for width, height in SIZES:
         tile.resize(width, height)
         QApplication.processEvents()
         assert_not_blank(tile)
     tile.resize(*SIZES[1])
     for snapshot in newer_demo_snapshots:
-        tile.apply(snapshot)
+        show(tile, snapshot)
         QApplication.processEvents()
     assert tile.apply_count == 1 + len(newer_demo_snapshots)
     assert_not_blank(tile)
@@ -92,7 +93,7 @@ def test_tile_waits_calmly_before_first_data(qtbot: QtBot, name: str, demo_snaps
     tile = make_tile(qtbot, name, tile_context)
     tile.resize(640, 360)
     tile.show()
-    tile.apply(replace(demo_snapshot, catalog=None, ranking=None, previous_ranking=None, series={}))
+    show(tile, replace(demo_snapshot, catalog=None, ranking=None, previous_ranking=None, series={}))
     QApplication.processEvents()
     assert_not_blank(tile, "ok" if name in NOT_DATA else "waiting")
     tile.retranslate()
@@ -106,7 +107,7 @@ def test_one_snapshot_update_repaints_once(qtbot: QtBot, name: str, demo_snapsho
     tile.resize(960, 540)
     tile.show()
     qtbot.waitExposed(tile)
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     QApplication.processEvents()
     counter = PaintCounter()
     tile.installEventFilter(counter)
@@ -115,7 +116,7 @@ def test_one_snapshot_update_repaints_once(qtbot: QtBot, name: str, demo_snapsho
         demo_snapshot, id=demo_snapshot.id + 1,
         status=replace(demo_snapshot.status, reachable=False, unreachable_since=DEMO_NOW - timedelta(minutes=5)),
     )
-    tile.apply(away)
+    show(tile, away)
     QApplication.processEvents()
     QApplication.processEvents()
     expected = (0, 1) if name in NOT_DATA else (1,)

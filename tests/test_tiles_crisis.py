@@ -34,6 +34,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from .derived import show
 from .hand_snapshots import NOW, at, catalog, kpi_of, snapshot
 
 # --- a city's bed feed: its own codes, hospitals under the state, no thresholds -----------------
@@ -155,7 +156,7 @@ def test_capacity_by_district_sums_beds_and_takes_the_lowest_stock() -> None:
 def test_capacity_tile_takes_the_catalogs_pairs_and_says_unknown_is_unknown(qtbot: QtBot, town_snapshot: Snapshot) -> None:
     tile = CapacityTile(CapacityOptions(), TileContext(now=lambda: NOW, thresholds=OCCUPANCY_90))
     qtbot.addWidget(tile)
-    tile.apply(town_snapshot)
+    show(tile, town_snapshot)
     model = tile.model
     assert model.columns == ("ICU beds", "General beds") and model.place_heading == "Facility"
     assert [(r.name, r.level) for r in model.rows] == [
@@ -175,7 +176,7 @@ def test_capacity_tile_pairs_and_stock_from_the_layout(qtbot: QtBot, town_snapsh
         "stock": ["TOWN.O2.HOURS"]})
     tile = CapacityTile(options, TileContext(now=lambda: NOW, thresholds=OCCUPANCY_90))
     qtbot.addWidget(tile)
-    tile.apply(town_snapshot)
+    show(tile, town_snapshot)
     assert tile.model.columns == ("ICU",) and "unknown KPI TOWN.O2.HOURS" in tile.model.summary
     assert [r.name for r in tile.model.rows] == ["Uttar Pradesh"]
     tile.context.language = "hi"
@@ -183,7 +184,7 @@ def test_capacity_tile_pairs_and_stock_from_the_layout(qtbot: QtBot, town_snapsh
     assert tile.model.columns == ("आईसीयू",)
     bare = CapacityTile(CapacityOptions(), TileContext(now=lambda: NOW))
     qtbot.addWidget(bare)
-    bare.apply(snapshot(city_catalog(pairs=False), city_rows()))
+    show(bare, snapshot(city_catalog(pairs=False), city_rows()))
     assert isinstance(bare.model, TileMessage) and "capacity_of" in bare.model.text
 
 
@@ -199,7 +200,7 @@ def test_capacity_figures_are_never_cut(qtbot: QtBot, town_snapshot: Snapshot, m
     qtbot.addWidget(tile)
     tile.resize(420, 300)  # a narrow tile: figures shrink, names give way
     tile.show()
-    tile.apply(town_snapshot)
+    show(tile, town_snapshot)
     tile.grab()
     assert "1,640" in drawn and "/ 2,000" in drawn and "‼ 2" in drawn
 
@@ -210,7 +211,7 @@ def test_capacity_figures_are_never_cut(qtbot: QtBot, town_snapshot: Snapshot, m
 def test_alerts_tile_names_the_pair_place_fullness_and_free_beds(qtbot: QtBot, town_snapshot: Snapshot) -> None:
     tile = AlertsTile(AlertsOptions(), TileContext(now=lambda: NOW, thresholds=OCCUPANCY_90))
     qtbot.addWidget(tile)
-    tile.apply(town_snapshot)
+    show(tile, town_snapshot)
     model = tile.model
     assert (model.critical, model.warn, model.judged) == (1, 1, "alerts")
     first = model.rows[0]
@@ -230,7 +231,7 @@ def test_alerts_tile_never_says_all_clear_for_what_it_cannot_judge(qtbot: QtBot,
         qtbot.addWidget(tile)
         tile.resize(640, 480)
         tile.show()
-        tile.apply(snap)
+        show(tile, snap)
         assert (tile.model.judged, tile.model.rows) == (judged, ())
         tile.grab()  # paints the calm message
     assert tile.model.figures == 5  # the all-clear says how much was judged
@@ -243,14 +244,14 @@ def test_alerts_tile_lists_critical_first_with_since(qtbot: QtBot) -> None:
     rows += [("STK.O2", "F-0002", "2026-11-22T10:00", 20, at(0.5))]
     tile = AlertsTile(AlertsOptions(), TileContext(now=lambda: NOW))
     qtbot.addWidget(tile)
-    tile.apply(snapshot(cat, rows))
+    show(tile, snapshot(cat, rows))
     model = tile.model
     assert (model.critical, model.warn) == (1, 1)
     first = model.rows[0]
     assert (first.level, first.place, first.value, first.since) == (
         "critical", "Hospital 1 · Ahmadabad · Health & Family Welfare", "‼ 9 h", "for 2 h")
     tile.options = AlertsOptions(minimum="critical")
-    tile.apply(snapshot(cat, rows))
+    show(tile, snapshot(cat, rows))
     assert [r.level for r in tile.model.rows] == ["critical"]
 
 
@@ -267,7 +268,7 @@ def test_alerts_tile_can_be_limited_to_crisis_kpis(qtbot: QtBot) -> None:
     crisis = AlertsTile(AlertsOptions(kpis=("BED.", "STK.")), TileContext(now=lambda: NOW))
     for tile in (every, crisis):
         qtbot.addWidget(tile)
-        tile.apply(snapshot(cat, rows))
+        show(tile, snapshot(cat, rows))
     assert every.model.critical == 2
     assert crisis.model.critical == 1 and crisis.model.rows[0].value.endswith("9 h")
 
@@ -312,13 +313,13 @@ def test_freshness_tile_counts_departments_on_time(qtbot: QtBot) -> None:
             ("A.MONTHLY", "438", "2026-10", 1, (NOW - timedelta(days=40)).timestamp())]
     tile = FreshnessTile(FreshnessOptions(), TileContext(now=lambda: NOW))
     qtbot.addWidget(tile)
-    tile.apply(snapshot(cat, rows))
+    show(tile, snapshot(cat, rows))
     assert (tile.model.on_time, tile.model.departments) == (1, 3)
     states = {r.department: (r.state, r.since) for r in tile.model.rows}
     assert states["Agriculture"][0] == "late"  # the oldest overdue KPI leads; A.DAILY (never fed) counts too
     assert states["Revenue"] == ("not_fed", "not fed")
     assert states["Education"] == ("fresh", "on time")
-    tile.apply(snapshot(cat, rows, reachable=False))
+    show(tile, snapshot(cat, rows, reachable=False))
     assert tile.model.age.state == "cached"
 
 
@@ -377,7 +378,7 @@ def test_grievance_figures_roll_up_districts_and_grade_the_department_score() ->
 def test_grievance_tile_rows_from_patterns_and_from_explicit_rows(qtbot: QtBot) -> None:
     tile = GrievanceTile(GRIEVANCE_OPTIONS, TileContext(now=lambda: NOW))
     qtbot.addWidget(tile)
-    tile.apply(grievance_snapshot(with_state=False))
+    show(tile, grievance_snapshot(with_state=False))
     model = tile.model
     assert model.pending_labels == ("30 days", "90 days", "a year") and model.satisfaction_label == "closed satisfied"
     assert [r.department for r in model.rows] == ["Revenue", "Education"]
@@ -386,7 +387,7 @@ def test_grievance_tile_rows_from_patterns_and_from_explicit_rows(qtbot: QtBot) 
     explicit = GrievanceTile(GrievanceOptions.model_validate({"rows": [
         {"label": "Land records", "pending": ["GRV.REV.OVER30D", "GRV.REV.MISSING"]}]}), TileContext(now=lambda: NOW))
     qtbot.addWidget(explicit)
-    explicit.apply(grievance_snapshot(with_state=False))
+    show(explicit, grievance_snapshot(with_state=False))
     (row,) = explicit.model.rows
     assert (row.department, tuple(v.text for v in row.pending), row.satisfied, row.grade) == (
         "Land records", ("60", "—"), None, None)
@@ -398,7 +399,7 @@ def test_grievance_tile_without_codes_says_what_the_layout_must_name(qtbot: QtBo
                           (GrievanceOptions(pending=("NOPE.{department}.X",)), "none of the layout's grievance KPIs")):
         tile = GrievanceTile(options, TileContext(now=lambda: NOW))
         qtbot.addWidget(tile)
-        tile.apply(grievance_snapshot(with_state=False))
+        show(tile, grievance_snapshot(with_state=False))
         assert isinstance(tile.model, TileMessage) and text in tile.model.text
 
 
@@ -409,7 +410,7 @@ def test_waiting_for_first_data(qtbot: QtBot) -> None:
         FreshnessTile(FreshnessOptions(), TileContext(now=lambda: NOW)), GrievanceTile(GRIEVANCE_OPTIONS, TileContext(now=lambda: NOW))]
     for tile in tiles:
         qtbot.addWidget(tile)
-        tile.apply(empty)
+        show(tile, empty)
         assert isinstance(tile.model, TileMessage) and tile.model.text == "waiting for first data"
         QApplication.processEvents()
 
@@ -424,7 +425,7 @@ def test_alerts_tile_says_how_long_in_the_walls_language_and_never_for_0_min(qtb
     for language in ("en", "hi", "gu"):
         tile = AlertsTile(AlertsOptions(), TileContext(language=language, now=lambda: NOW))
         qtbot.addWidget(tile)
-        tile.apply(snapshot(cat, rows))
+        show(tile, snapshot(cat, rows))
         since[language] = [r.since for r in tile.model.rows]
     assert since["en"][0] == "for 2 h"
     assert since["hi"][0] == "2 घंटे से" and since["gu"][0] == "2 કલાકથી"
@@ -443,7 +444,7 @@ def test_alerts_tile_counts_the_rest_in_the_walls_language(qtbot: QtBot) -> None
     qtbot.addWidget(tile)
     tile.resize(640, 480)
     tile.show()
-    tile.apply(snapshot(cat, rows))
+    show(tile, snapshot(cat, rows))
     with recording() as painted:
         tile.grab()
     texts = tile_record(tile, painted, None)["texts"]

@@ -32,6 +32,8 @@ from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from .derived import show
+
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=IST)
 Row = tuple[str, str, str, float | None, float]
 
@@ -58,7 +60,7 @@ def build(qtbot: QtBot, cls: type[TileT], snapshot: Snapshot, now: datetime = NO
     qtbot.addWidget(tile)
     tile.resize(*size)
     tile.show()
-    tile.apply(snapshot)
+    show(tile, snapshot)
     QApplication.processEvents()
     return tile
 
@@ -265,7 +267,7 @@ def test_monthly_demo_still_reads_as_months(qtbot: QtBot, demo_snapshot: Snapsho
     months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
     kpi = KpiTile(KpiOptions(kpi="PMJAY.CARDS"), tile_context)
     qtbot.addWidget(kpi)
-    kpi.apply(demo_snapshot)
+    show(kpi, demo_snapshot)
     assert re.fullmatch(rf"Gujarat · mean of \d+ districts( · \d+ older than 1 month)?( · \d+ not reporting)? · "
                         rf"(({months}) 2026|({months})–({months}) 2026)", kpi.model.subtitle), kpi.model.subtitle
     # November is still running on the 22nd: the change is shown, not judged
@@ -273,7 +275,7 @@ def test_monthly_demo_still_reads_as_months(qtbot: QtBot, demo_snapshot: Snapsho
     trend = TrendTile(TrendOptions(kpi="MCH.FULL_IMM", entities=("438",)), tile_context)
     qtbot.addWidget(trend)
     trend.resize(960, 540)
-    trend.apply(demo_snapshot)
+    show(trend, demo_snapshot)
     labels = [label for _, label in trend.plot.getAxis("bottom")._tickLevels[0]]
     assert labels and all(re.fullmatch(rf"({months}) \d\d", label) for label in labels), labels
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from .conftest import DEMO_NOW
+from .derived import show
 from .hand_snapshots import kpi_of
 from .imaging import assert_matches_approved
 
@@ -66,7 +67,7 @@ def test_map_tile_draws_an_own_file_relative_to_the_layout(qtbot: QtBot, own_geo
     qtbot.addWidget(tile)
     tile.resize(640, 480)
     tile.show()
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     QApplication.processEvents()
     assert isinstance(tile.model, MapModel)
     tile.grab()
@@ -80,7 +81,7 @@ def test_missing_or_invalid_boundaries_say_so_in_the_tile(qtbot: QtBot, tmp_path
     for name, expected in (("nowhere.geojson", "boundaries file not found"), ("broken.geojson", "cannot read boundaries file")):
         tile = MapTile(MapOptions(boundaries=name), TileContext(now=lambda: DEMO_NOW, layout_dir=tmp_path))
         qtbot.addWidget(tile)
-        tile.apply(demo_snapshot)
+        show(tile, demo_snapshot)
         assert isinstance(tile.model, TileMessage) and expected in tile.model.text
 
 
@@ -88,7 +89,7 @@ def test_unknown_kpi_is_a_clear_message(qtbot: QtBot, demo_snapshot: Snapshot) -
     for options in (MapOptions(colour_by="kpi", kpi="NO.SUCH"), MapOptions(facility_kpi="NO.SUCH")):
         tile = MapTile(options, TileContext(now=lambda: DEMO_NOW))
         qtbot.addWidget(tile)
-        tile.apply(demo_snapshot)
+        show(tile, demo_snapshot)
         assert isinstance(tile.model, TileMessage) and "NO.SUCH" in tile.model.text
 
 
@@ -99,11 +100,11 @@ def test_an_update_only_recolours(qtbot: QtBot, newer_demo_snapshots: tuple[Snap
     qtbot.addWidget(tile)
     tile.resize(800, 600)
     tile.show()
-    tile.apply(first)
+    show(tile, first)
     tile.grab()
     paths = dict(tile._paths)
     before = tile.model.areas
-    tile.apply(later)
+    show(tile, later)
     tile.grab()
     assert tile.model.areas != before  # the figures moved on ...
     assert tile.path_builds == 1 and all(tile._paths[c] is p for c, p in paths.items())  # ... the paths did not
@@ -137,7 +138,7 @@ def test_map_matches_approved_image(qtbot: QtBot, demo_snapshot: Snapshot, tile_
     width, height = (int(x) for x in name.rsplit("_", 1)[1].split("x"))
     tile.resize(width, height)
     tile.show()
-    tile.apply(demo_snapshot)
+    show(tile, demo_snapshot)
     QApplication.processEvents()
     assert_matches_approved(tile.grab().toImage(), name)
 

@@ -120,6 +120,8 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     )
     bridge.snapshot_applied.connect(controller.apply_snapshot)
     controller.quit_confirmed.connect(app.quit)
+    backend.want(layout.spec.wants())  # alerts and explanations derived on the sync thread
+    controller.layout_changed.connect(lambda _name: backend.want(controller.layout.spec.wants()))
     cursor = CursorHider()
     app.installEventFilter(cursor)
     inhibitor = BlankingInhibitor()

@@ -17,6 +17,7 @@ from typing import Any
 from ..sync.client import StoreClient
 from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
 from ..sync.local_store import LocalStore, LocalStoreError, store_identity
+from ..sync.derived_facts import Wants
 from ..sync.service import SyncService
 from ..sync.snapshot import Snapshot
 from ..sync.token import TokenError, load_token
@@ -47,6 +48,10 @@ class Backend:
 
     def refresh_now(self) -> None:
         self.service.refresh_now()
+
+    def want(self, wants: Wants) -> None:
+        """Have every snapshot carry the alerts and explanations these screens show."""
+        self.service.want(wants)
 
     def stop(self) -> None:
         """Stop polling (waits for a running poll), close the DB, then the demo server."""

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..sync.alerts import count_by_level, judge
+from ..sync.alerts import count_by_level, shown_judgement
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import Thresholds
 from .screen_window import ScreenWindow
@@ -49,11 +49,12 @@ class StatusBoard:
         self.notices: list[Notice] = []
 
     def take(self, snapshot: Snapshot, thresholds: Thresholds) -> None:
-        """Count `snapshot`'s alerts with the layout's thresholds, as the alerts tiles judge."""
+        """Count `snapshot`'s alerts under the layout's thresholds, as the alerts tiles show
+        them: judged on the sync thread; not yet judged for this layout is unknown."""
         self.snapshot = snapshot
-        judgement = judge(snapshot, thresholds)
-        self.alert_counts = count_by_level(judgement.alerts)
-        self.alerts_judged = judgement.figures
+        judgement = shown_judgement(snapshot, thresholds)
+        self.alert_counts = count_by_level(judgement.alerts if judgement else ())
+        self.alerts_judged = judgement.figures if judgement else None
 
     def store_label(self) -> str:
         """The central store the data comes from, as the help overlay names it."""

@@ -155,6 +155,8 @@ def alerts_item(critical: int, warn: int, language: str, judged: int | None = No
     if critical == 0 and warn == 0:
         if snapshot is None or snapshot.catalog is None:
             return StatusItem("alerts", tr("Alerts: waiting for data", language), "dim")
+        if judged is None:  # not judged for this layout yet: unknown, never all clear
+            return StatusItem("alerts", tr("Alerts: unknown", language), "dim")
         if judged == 0:
             return StatusItem("alerts", tr("Alerts: nothing judged", language), "dim")
         return StatusItem("alerts", tr("No active alerts", language), "ok")

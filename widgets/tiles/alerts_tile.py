@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import AlertsOptions
-from ...sync.alerts import ActiveAlert, count_by_level, judge
+from ...sync.alerts import ActiveAlert, count_by_level, shown_judgement
 from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
@@ -95,7 +95,9 @@ class AlertsTile(PaintedTile):
         catalog = snapshot.catalog
         assert catalog is not None
         tr, now = self.context.tr, self.context.now()
-        judgement = judge(snapshot, self.context.thresholds, self.options.selects)  # e.g. only beds and oxygen
+        judgement = shown_judgement(snapshot, self.context.thresholds, self.options.selects)  # e.g. only beds and oxygen
+        if judgement is None:  # judged on the sync thread; not yet for this layout's thresholds
+            return TileMessage(self.heading("Alerts"), tr("alerts unknown: not judged yet"), snapshot_age(snapshot, now, tr))
         alerts = list(judgement.alerts)
         if self.options.minimum == "critical":
             alerts = [a for a in alerts if a.level == "critical"]

@@ -15,7 +15,7 @@ from PySide6.QtGui import QPainter
 
 from ...layouts.tile_options import BreakdownOptions
 from ...sync.contract import Catalog
-from ...sync.ranking.explain import ExplainError, Explanation, explain
+from ...sync.ranking.explain import Explanation
 from ...sync.ranking.periods import previous_month
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
@@ -106,9 +106,10 @@ class BreakdownTile(PaintedTile):
         name = self.context.name(entity)
         if snapshot.ranking is None:
             return TileMessage(self.heading(name), tr("no ranking yet"), age)
-        try:
-            why = explain(catalog, snapshot.ranking_table, entity.code, snapshot.ranking.period)
-        except ExplainError:
+        why = snapshot.derived.explanation(entity.code)  # explained on the sync thread
+        if why is None:
+            return TileMessage(self.heading(name), tr("explanation not ready"), age)
+        if not isinstance(why, Explanation):
             return TileMessage(self.heading(name), f"{name}: {tr('not ranked this month')}", age)
         ranked = len(snapshot.ranking.ranked)
         title = self.heading(f"{tr('Why is')} {name} {ordinal(why.rank)}?" if why.rank else name)

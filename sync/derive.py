@@ -1,0 +1,31 @@
+"""Derive the facts a snapshot's screens want (sync/derived_facts.py), off the GUI thread.
+
+Called by the live sync worker and the history worker each time they build a
+snapshot, and by tests that hand-make one; the screens only read the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from types import MappingProxyType
+
+from .alerts import measure_all
+from .derived_facts import Derived, Wants
+from .ranking.explain import ExplainError, Explanation, explain
+from .snapshot import Snapshot
+
+
+def derive(snapshot: Snapshot, wants: Wants) -> Snapshot:
+    """`snapshot` carrying the alerts and explanations `wants` names."""
+    catalog = snapshot.catalog
+    if catalog is None:
+        return replace(snapshot, derived=Derived())
+    alerts = tuple((thresholds, measure_all(snapshot, catalog, thresholds)) for thresholds in wants.thresholds)
+    explanations: dict[str, Explanation | str] = {}
+    if snapshot.ranking is not None:
+        for entity in sorted(wants.explain):
+            try:
+                explanations[entity] = explain(catalog, snapshot.ranking_table, entity, snapshot.ranking.period)
+            except (ExplainError, ValueError) as err:
+                explanations[entity] = str(err)
+    return replace(snapshot, derived=Derived(alerts, MappingProxyType(explanations)))

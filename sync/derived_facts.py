@@ -1,0 +1,60 @@
+"""Facts derived from a snapshot's data once, on the sync thread, for the screens.
+
+Alerts (which figures are past a threshold, and since when) and the ranking
+explanations ("why is this district 17th?") cost tens to hundreds of milliseconds
+at state scale. The screens must never compute them while painting: the wall says
+what it will ask (`Wants`: the thresholds of the layout on show, the places its
+breakdown tiles explain), the sync worker derives those facts when it builds a
+snapshot (sync/derive.py), and the tiles only look them up. A fact the snapshot does
+not carry is unknown to the screens, never computed there nor guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from .thresholds import Thresholds
+
+if TYPE_CHECKING:
+    from .alerts import Measure
+    from .ranking.explain import Explanation
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What the screens will ask of every snapshot."""
+
+    thresholds: tuple[Thresholds, ...] = ()  # one per layout whose alerts are shown
+    explain: frozenset[str] = frozenset()  # entity codes whose ranking is explained
+
+    def __or__(self, other: Wants) -> Wants:
+        thresholds = self.thresholds + tuple(t for t in other.thresholds if t not in self.thresholds)
+        return Wants(thresholds, self.explain | other.explain)
+
+
+NOTHING_WANTED = Wants()
+
+
+@dataclass(frozen=True, eq=False)
+class Derived:
+    """The derived facts one snapshot carries."""
+
+    # (thresholds, every KPI's and pair's judgement under them); compared by equality,
+    # since a layout's thresholds are rebuilt, equal, whenever it is shown again.
+    alerts: tuple[tuple[Thresholds, tuple[Measure, ...]], ...] = ()
+    # entity -> its explanation for the ranking shown, or a one-line reason it has none.
+    explanations: Mapping[str, Explanation | str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def measures_for(self, thresholds: Thresholds) -> tuple[Measure, ...] | None:
+        """The judgement under `thresholds`, or None when it was not derived."""
+        return next((measures for held, measures in self.alerts if held == thresholds), None)
+
+    def explanation(self, entity: str) -> Explanation | str | None:
+        """`entity`'s explanation, the reason it has none, or None when it was not derived."""
+        return self.explanations.get(entity)
+
+
+NOT_DERIVED = Derived()
