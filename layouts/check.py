@@ -1,6 +1,7 @@
 """`python main.py check LAYOUT [--store URL]`: is this layout fit for the wall?
 
-Validates the file against the schema, then every KPI and entity code it names
+Validates the file against the schema (importing nothing heavy first, so a file
+that cannot be a layout is refused within a second), then every KPI and entity code it names
 against a catalog: the store's at --store, or the embedded demo store's (started in
 process on loopback, the same HTTP path the wall uses) — of --demo-profile, or else of
 the demo profile whose catalog knows the layout's codes. Prints every problem, one a
@@ -11,20 +12,43 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..sync.client import StoreClient, StoreError
-from ..sync.contract import Catalog
-from ..sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
-from ..sync.token import TokenError, load_token
-from .catalog_check import catalog_problems
 from .loader import LayoutError, load_layout
-from .map_check import map_report
+
+if TYPE_CHECKING:
+    from ..sync.contract import Catalog
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2
 
 
+def refuse_unfit_layout(argv: Sequence[str]) -> int | None:
+    """`check`'s arguments, read before the whole command line is built (which imports
+    the store's machinery, seconds on a busy machine): a file that cannot be a layout is
+    refused at once, exit 2 with its problems; None lets the full command run."""
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    parser.add_argument("layout", nargs="?")
+    for option in ("--store", "--token-file", "--ca-bundle", "--demo-seed", "--demo-profile"):
+        parser.add_argument(option)
+    try:
+        known, _ = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None  # the full command line says what is wrong with the arguments
+    if known.layout is None:
+        return None
+    try:
+        load_layout(known.layout)
+    except LayoutError as err:
+        print(err.report(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    return None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..sync.demo_store.profiles import PROFILES
+
     parser.add_argument("layout", metavar="LAYOUT", help="layout name (cm_residence, crisis, delegation, "
                                                          "single_screen) or a layout file")
     parser.add_argument("--store", metavar="URL", help="check codes against this store's catalog "
@@ -43,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
     except LayoutError as err:
         print(err.report(), file=sys.stderr)
         return EXIT_PROBLEMS
+    # imported once the layout is sound: the store client, and maps with their geodata libraries
+    from ..sync.client import StoreError
+    from ..sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
+    from ..sync.token import TokenError
+    from .catalog_check import catalog_problems
+    from .map_check import map_report
+
     profile = getattr(args, "demo_profile", None)
     candidates = [profile or DEFAULT_PROFILE] if args.store or profile else list(PROFILES)
     try:
@@ -77,14 +108,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def fetch_catalog(store_url: str | None, token_file: str | None = None, ca_bundle: str | None = None,
-                  *, seed: int = 2026, profile: str = DEFAULT_PROFILE) -> Catalog:
-    """The catalog of the store at `store_url`, or of an in-process demo store of `profile`."""
+                  *, seed: int = 2026, profile: str | None = None) -> Catalog:
+    """The catalog of the store at `store_url`, or of an in-process demo store of `profile`
+    (default: the default demo profile)."""
+    from ..sync.client import StoreClient
+    from ..sync.token import load_token
+
     if store_url is not None:
         with StoreClient(store_url, token=load_token(token_file), verify=ca_bundle or True) as client:
             return client.fetch_catalog()
     from ..sync.demo_store import make_store, serve_in_thread
+    from ..sync.demo_store.profiles import DEFAULT_PROFILE
 
-    server = serve_in_thread(make_store(profile, seed=seed), "127.0.0.1", 0)
+    server = serve_in_thread(make_store(profile or DEFAULT_PROFILE, seed=seed), "127.0.0.1", 0)
     try:
         with StoreClient(server.url) as client:
             return client.fetch_catalog()

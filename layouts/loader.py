@@ -20,9 +20,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import toml_guard
 from .old_formats import V1_OCCUPANCY, OptionsMigration, OptionsMigrationError
 from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, TileBase
 from .tile_types import TILE_OPTIONS, TILE_TYPES
+from .toml_guard import MAX_FILE_BYTES
 
 SHIPPED_LAYOUTS = ("cm_residence", "crisis", "delegation", "single_screen")
 AUTO = "auto"
@@ -119,20 +121,42 @@ def resolve_layout(name_or_path: str | Path) -> Path:
 
 
 def load_layout(name_or_path: str | Path) -> Layout:
+    """The layout in a file, or LayoutError; a hostile file is refused quickly, never
+    parsed at length: size is capped and the raw text scanned first (toml_guard.py)."""
     path = resolve_layout(name_or_path)
     file = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         raise LayoutError([Problem(file, "", f"cannot read: {err.strerror}")]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LayoutError([Problem(file, "", f"larger than {MAX_FILE_BYTES // 1024} KB: expected a layout file "
+                                             f"of at most {MAX_FILE_BYTES // 1024} KB")])
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise LayoutError([Problem(file, "", "not a UTF-8 text file")]) from None
+    hazard = toml_guard.scan(text)
+    if hazard is not None:
+        raise LayoutError([Problem(file, hazard.key, f"line {hazard.line}: {hazard.message}")])
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise LayoutError([Problem(file, "", f"not valid TOML: {err}")]) from None
+    except RecursionError:
+        raise LayoutError([Problem(file, "", "values nested too deeply to read")]) from None
     return Layout(parse_layout(raw, file), path)
 
 
 def parse_layout(raw: dict[str, Any], file: str = "<layout>") -> LayoutSpec:
+    try:
+        return _parse_layout(raw, file)
+    except RecursionError:  # a document built in code, not scanned by toml_guard
+        raise LayoutError([Problem(file, "", "values nested too deeply to check")]) from None
+
+
+def _parse_layout(raw: dict[str, Any], file: str) -> LayoutSpec:
     raw = _migrate(raw, file)
     try:
         spec = LayoutSpec.model_validate(raw)

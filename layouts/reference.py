@@ -20,9 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schema import SCHEMA_VERSION, BandSpec, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, ThresholdsSpec
+from .schema import SCHEMA_VERSION, BandSpec, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, ThresholdsSpec, TileBase
 from .tile_options import TileOptions
 from .tile_types import TILE_OPTIONS
+from .toml_guard import MAX_FILE_BYTES, MAX_KEY_PARTS, MAX_NESTING
 
 SCHEMA_ID = "https://cm-wall.invalid/layout.schema.json"  # a name, not a download address
 
@@ -55,7 +56,8 @@ def _type_text(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         items = prop.get("items") or (prop.get("prefixItems") or [{}])[0]
         if prop.get("prefixItems"):
             return "[" + ", ".join(_type_text(p, defs) for p in prop["prefixItems"]) + "]"
-        return f"list of {_type_text(items, defs)}"
+        most = f" (at most {prop['maxItems']})" if "maxItems" in prop else ""
+        return f"list of {_type_text(items, defs)}{most}"
     if kind == "object":
         extra = prop.get("additionalProperties")
         return f"table of {_type_text(extra, defs)}" if isinstance(extra, dict) else "table"
@@ -102,6 +104,12 @@ def reference_markdown() -> str:
         "(with `--store`, also every KPI and entity code against that store's catalog).",
         "An editor can check files as they are typed with the JSON Schema in `docs/layout.schema.json`.",
         "",
+        "Types are strict: `rows = \"3\"` is text, not a number, and `1` is not `true` (a whole number is fine",
+        "where a number is expected); `nan` and `inf` are no numbers. A file is at most "
+        f"{MAX_FILE_BYTES // 1024} KB, a dotted key has",
+        f"at most {MAX_KEY_PARTS} parts and arrays and inline tables nest at most {MAX_NESTING} deep; the bounds of each",
+        "field are in the tables below.",
+        "",
         "## The file",
         "",
     ]
@@ -113,7 +121,11 @@ def reference_markdown() -> str:
         "## Tile types",
         "",
         "Every tile is `[[screens.pages.tiles]]` (or `[[screens.pinned]]`) with `type`, `row`, `col`,",
-        "optional `row_span`/`col_span`, and an `options` table. Options every tile accepts:",
+        "optional `row_span`/`col_span`, and an `options` table:",
+        "",
+        *_fields_table(TileBase),
+        "",
+        "Options every tile accepts:",
         "",
         *_fields_table(TileOptions),
         "",
@@ -144,7 +156,7 @@ def nested_models() -> list[type[BaseModel]]:
 def undocumented_fields() -> list[str]:
     """Every option without a description, as "Model.field" (a test keeps this empty)."""
     models: list[type[BaseModel]] = [LayoutSpec, SurfaceSpec, ScreenSpec, PageSpec, ThresholdsSpec, BandSpec,
-                                     TileOptions, *TILE_OPTIONS.values(), *nested_models()]
+                                     TileBase, TileOptions, *TILE_OPTIONS.values(), *nested_models()]
     return [f"{m.__name__}.{name}" for m in models for name, info in m.model_fields.items() if not info.description]
 
 

@@ -51,30 +51,48 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model, model_validator
 
 from ..sync.derived_facts import Wants
 from ..sync.thresholds import Band, Thresholds
-from .tile_options import TileOptions
+from .tile_options import LAYOUT_MODEL_CONFIG, TileOptions, arrays_as_tuples
 from .tile_types import TILE_OPTIONS
 
 SCHEMA_VERSION = 2  # 2: the capacity tile names its used/total pairs (tile_types.py)
 LANGUAGES = ("en", "hi", "gu")
 
+# Bounds that keep a layout from costing the wall more than a wall can use: a screen
+# of 12 × 12 cells is already denser than a 4K monitor can show legibly, and the
+# checks that walk a tile's cells stay cheap however the file was written.
+MAX_GRID = 12
+MAX_BEZEL_PX = 500  # surface pixels behind one seam; real video-wall seams are a few dozen
+MAX_SCREENS = 64
+MAX_PAGES = 100
+MAX_TILES = MAX_GRID * MAX_GRID  # per page, and pinned per screen: one per cell at most
+BezelPx = Annotated[int, Field(ge=0, le=MAX_BEZEL_PX)]
+
 
 class Strict(BaseModel):
-    """Unknown keys are errors: a typo in a layout must not pass silently."""
+    """Unknown keys are errors: a typo in a layout must not pass silently; types are
+    strict (`rows = "3"` is no number) and every number is finite (tile_options.py)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = LAYOUT_MODEL_CONFIG
+
+    @model_validator(mode="before")
+    @classmethod
+    def _toml_arrays(cls, data: Any) -> Any:
+        return arrays_as_tuples(data) if isinstance(data, dict) else data
 
 
 class TileBase(Strict):
-    type: str
-    row: int = Field(ge=0)
-    col: int = Field(ge=0)
-    row_span: int = Field(default=1, ge=1)
-    col_span: int = Field(default=1, ge=1)
-    options: TileOptions = TileOptions()
+    """Where a tile sits: its top-left cell and how many cells it spans, inside the screen's grid."""
+
+    type: str = Field(description="the tile type (see Tile types)")
+    row: int = Field(ge=0, le=MAX_GRID - 1, description="top row of the tile, from 0")
+    col: int = Field(ge=0, le=MAX_GRID - 1, description="left column of the tile, from 0")
+    row_span: int = Field(default=1, ge=1, le=MAX_GRID, description="rows the tile covers")
+    col_span: int = Field(default=1, ge=1, le=MAX_GRID, description="columns the tile covers")
+    options: TileOptions = Field(default=TileOptions(), description="the tile type's options (see Tile types)")
 
 
 def _tile_model(name: str, options_model: type[TileOptions]) -> type[TileBase]:
@@ -111,7 +129,7 @@ class PageSpec(Strict):
     title: str = Field(default="", description="heading of the page (English)")
     title_local: dict[str, str] = Field(default_factory=dict, description='heading per language code, e.g. { hi = "…", gu = "…" }')
     dwell: float = Field(default=30.0, ge=3.0, le=3600.0, description="seconds this page stays up in each rotation")
-    tiles: tuple[TileSpec, ...] = Field(default=(), description="the page's tiles (see Tile types)")
+    tiles: tuple[TileSpec, ...] = Field(default=(), max_length=MAX_TILES, description="the page's tiles (see Tile types)")
 
 
 class SurfaceSpec(Strict):
@@ -119,10 +137,10 @@ class SurfaceSpec(Strict):
 
     id: str = Field(min_length=1, description="name the screens' `surface` refers to")
     output: str | None = Field(default=None, description="connector name of the output (e.g. HDMI-1)")
-    index: int | None = Field(default=None, ge=0, description="the output's index when no `output` name is given")
+    index: int | None = Field(default=None, ge=0, le=MAX_SCREENS - 1, description="the output's index when no `output` name is given")
     rows: int = Field(default=1, ge=1, le=8, description="panels down")
     cols: int = Field(default=1, ge=1, le=8, description="panels across")
-    bezel_px: tuple[int, int] = Field(default=(0, 0), description="surface pixels hidden behind each vertical / horizontal seam")
+    bezel_px: tuple[BezelPx, BezelPx] = Field(default=(0, 0), description="surface pixels hidden behind each vertical / horizontal seam")
 
 
 class ScreenSpec(Strict):
@@ -132,14 +150,14 @@ class ScreenSpec(Strict):
     title: str = Field(default="", description="what the screen is for, in its header (English)")
     title_local: dict[str, str] = Field(default_factory=dict, description='the screen\'s title per language code, e.g. { hi = "…" }')
     output: str | None = Field(default=None, description="match a monitor by connector name; else `index`; else list position")
-    index: int | None = Field(default=None, ge=0, description="match a monitor by its index")
+    index: int | None = Field(default=None, ge=0, le=MAX_SCREENS - 1, description="match a monitor by its index")
     surface: str | None = Field(default=None, description="or: a panel of this surface")
-    panel: int | None = Field(default=None, ge=0, description="the panel of `surface`, row-major")
-    rows: int = Field(default=2, ge=1, le=12, description="grid rows")
-    cols: int = Field(default=3, ge=1, le=12, description="grid columns")
+    panel: int | None = Field(default=None, ge=0, le=63, description="the panel of `surface`, row-major (a surface has 8 × 8 at most)")
+    rows: int = Field(default=2, ge=1, le=MAX_GRID, description="grid rows")
+    cols: int = Field(default=3, ge=1, le=MAX_GRID, description="grid columns")
     optional: bool = Field(default=False, description="shown when an output is free; its absence is not a fault")
-    pinned: tuple[TileSpec, ...] = Field(default=(), description="tiles shown on every page of this screen")
-    pages: tuple[PageSpec, ...] = Field(min_length=1, description="the pages that rotate on this screen")
+    pinned: tuple[TileSpec, ...] = Field(default=(), max_length=MAX_TILES, description="tiles shown on every page of this screen")
+    pages: tuple[PageSpec, ...] = Field(min_length=1, max_length=MAX_PAGES, description="the pages that rotate on this screen")
 
 
 class BandSpec(Strict):
@@ -181,8 +199,8 @@ class LayoutSpec(Strict):
     description: str = Field(default="", description="what the layout is for")
     language: Literal["en", "hi", "gu"] = Field(default="en", description="the wall's starting language")
     rotation: bool = Field(default=True, description="pages rotate by wall-clock time")
-    surfaces: tuple[SurfaceSpec, ...] = Field(default=(), description="large outputs split into panels")
-    screens: tuple[ScreenSpec, ...] = Field(min_length=1, description="the wall's screens")
+    surfaces: tuple[SurfaceSpec, ...] = Field(default=(), max_length=MAX_SCREENS, description="large outputs split into panels")
+    screens: tuple[ScreenSpec, ...] = Field(min_length=1, max_length=MAX_SCREENS, description="the wall's screens")
     thresholds: ThresholdsSpec = Field(default=ThresholdsSpec(), description="thresholds for what the catalog leaves unjudged")
 
     def judging(self) -> Thresholds:

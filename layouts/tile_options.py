@@ -30,15 +30,36 @@ class CodeRef:
     code: str
 
 
+# Layout models validate strictly: `rows = "3"` or `show_date = 1` is an error, not a
+# number or a flag, and TOML's `nan` and `inf` are never a figure; an integer is still
+# welcome where a number is expected. Unknown keys are errors (a typo must not pass).
+LAYOUT_MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+def arrays_as_tuples(value: Any) -> Any:
+    """TOML arrays arrive as lists; the (immutable) models hold tuples, and strict
+    validation takes only tuples for them."""
+    if isinstance(value, list):
+        return tuple(arrays_as_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: arrays_as_tuples(item) for key, item in value.items()}
+    return value
+
+
 class DeclaresCodes(BaseModel):
     """A part of the options that names catalog codes. Each class says which of its
     fields hold which kind of code in `code_fields` (a field holding a list holds one
     code per item); fields holding nested option parts are searched too. `main.py check`
     asks every tile for `needed_codes()`, so it needs no knowledge of tile types."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = LAYOUT_MODEL_CONFIG
 
     code_fields: ClassVar[Mapping[str, CodeKind]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _toml_arrays(cls, data: Any) -> Any:
+        return arrays_as_tuples(data) if isinstance(data, dict) else data
 
     def needed_codes(self, prefix: str = "") -> Iterator[CodeRef]:
         for name in type(self).model_fields:
@@ -58,7 +79,7 @@ def _codes_in(path: str, value: Any, kind: CodeKind | None) -> Iterator[CodeRef]
 class TileOptions(DeclaresCodes):
     """Options every tile accepts; unknown keys are errors (a typo must not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = LAYOUT_MODEL_CONFIG
 
     title: str | None = Field(default=None, description="heading instead of the tile's own (English)")
     title_local: dict[str, str] = Field(default_factory=dict, description='heading per language code, e.g. { hi = "…" }')
@@ -98,7 +119,7 @@ class RankingOptions(TileOptions):
     mode: Literal["top", "bottom", "all"] = Field(default="all", description="the best `count`, the worst, or all (scrolling)")
     count: int = Field(default=10, ge=1, le=500, description="places shown")
     highlight: str | None = Field(default=None, description="a place's code to highlight")
-    seconds_per_row: float = Field(default=2.5, gt=0, description='scrolling speed in mode "all"')
+    seconds_per_row: float = Field(default=2.5, gt=0, le=60, description='scrolling speed in mode "all"')
 
     def needed_codes(self, prefix: str = "") -> Iterator[CodeRef]:
         yield from super().needed_codes(prefix)
@@ -138,7 +159,7 @@ class TrendOptions(TileOptions):
 
     code_fields = {"kpi": "kpi", "entities": "entity"}
     kpi: str = Field(description="the KPI's code")
-    entities: tuple[str, ...] = Field(default=(), description="places drawn as their own lines")
+    entities: tuple[str, ...] = Field(default=(), max_length=20, description="places drawn as their own lines")
     include_state: bool = Field(default=True, description="draw the state's line too")
     periods: int = Field(default=12, ge=2, le=96, description="points per line (months, days or hourly snapshots)")
 
@@ -224,11 +245,11 @@ class GrievanceOptions(TileOptions):
     satisfaction: str | None = Field(
         default=None, description="KPI code pattern of the share closed with the citizen satisfied (`{department}`)")
     rows: tuple[GrievanceRow, ...] = Field(
-        default=(), description='explicit rows instead of patterns (then leave `pending` and `satisfaction` out): '
+        default=(), max_length=100, description='explicit rows instead of patterns (then leave `pending` and `satisfaction` out): '
                                 '{ label = "…", label_local = {…}, department = "DEPT", pending = ["KPI", …], '
                                 'satisfaction = "KPI" }, each with a label or a department')
     pending_labels: tuple[str, ...] = Field(
-        default=(), description="heading of each pending column (English), e.g. \"50 days\"; default: the KPI's name")
+        default=(), max_length=6, description="heading of each pending column (English), e.g. \"50 days\"; default: the KPI's name")
     pending_labels_local: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description='headings per language code, e.g. { hi = ["50 दिन", …] }')
     pending_heading: str = Field(default="complaints pending over", description="heading above the pending columns")
@@ -340,7 +361,7 @@ class AlertsOptions(TileOptions):
     count: int = Field(default=12, ge=1, le=200, description="alerts listed at most (the counts cover all)")
     minimum: Literal["warn", "critical"] = Field(default="warn", description="the mildest level listed")
     kpis: tuple[str, ...] = Field(
-        default=(), description="only KPIs (for pairs: the used or total KPI) whose code starts with one of these; "
+        default=(), max_length=50, description="only KPIs (for pairs: the used or total KPI) whose code starts with one of these; "
                                 "empty: every KPI")
 
     def selects(self, *codes: str) -> bool:

@@ -19,11 +19,8 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
-from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
-from ..sync.ranking.cli import positive_number
-from ..sync.service import Intervals
-
+# The store's machinery (demo store, sync service, ranking) is imported where used:
+# `check` refuses a file that cannot be a layout before any of it loads.
 if TYPE_CHECKING:  # imported where used: the Qt-free commands need no wall
     from .config import WallConfig
 
@@ -41,12 +38,18 @@ def default_data_dir() -> Path:
 def demo_profile_data_dir(default: Path, args: argparse.Namespace) -> Path:
     """The default data directory; a demo profile other than the default keeps its own local
     store below it, so one profile's observations and cursor never mix with another's."""
+    from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+
     if args.store is None and args.demo_profile != DEFAULT_DEMO_PROFILE:
         return default / f"demo-{args.demo_profile}"
     return default
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+    from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
+    from ..sync.ranking.cli import positive_number
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=(
@@ -119,6 +122,7 @@ def _add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
 
 
 def wall_config(args: argparse.Namespace) -> WallConfig:
+    from ..sync.service import Intervals
     from .config import WallConfig
 
     return WallConfig(
@@ -161,6 +165,13 @@ def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["check"]:  # a file that cannot be a layout: refused in well under 2 s
+        from ..layouts.check import refuse_unfit_layout
+
+        refused = refuse_unfit_layout(words[1:])
+        if refused is not None:
+            return refused
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if args.command in (None, "replay", "sync"):
