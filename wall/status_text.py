@@ -17,6 +17,7 @@ from typing import Literal
 from ..sync import freshness
 from ..sync.history import REPLAY
 from ..sync.period_time import IST
+from ..sync.ranking.audit import Verdict
 from ..sync.ranking.fallback import RankingReason, ReasonKind
 from ..sync.ranking.result import RankingSource
 from ..sync.snapshot import HistoryView, Snapshot, SyncStatus
@@ -145,7 +146,25 @@ def ranking_item(snapshot: Snapshot | None, language: str) -> StatusItem:
     if reason.shown != snapshot.ranking.source:  # a reason that is not this ranking's: name the source only
         return StatusItem("ranking", f"{label}: {_source_word(snapshot.ranking.source, language)}", "warn")
     tone: Tone = "warn" if reason.is_fallback else "ok"
-    return StatusItem("ranking", f"{label}: {ranking_reason_text(reason, language)}", tone)
+    text = f"{label}: {ranking_reason_text(reason, language)}"
+    checked = audit_words(snapshot, language)
+    if checked is not None:  # the official ranking on screen disagrees with the wall's own check
+        return StatusItem("ranking", f"{text} · {checked[0]}", checked[1])
+    return StatusItem("ranking", text, tone)
+
+
+def audit_words(snapshot: Snapshot, language: str) -> tuple[str, Tone] | None:
+    """'differs from local check for 2' (critical), 'local check incomplete for 1' (warn), or None
+    when the official ranking on screen agrees with the wall's own check or is not shown."""
+    audit = snapshot.ranking_audit
+    if audit is None or not audit.is_about(snapshot.ranking):
+        return None
+    differs, unchecked = audit.of(Verdict.DIFFERS), audit.of(Verdict.INCOMPLETE)
+    if differs:
+        return tr("differs from local check for {n}", language).format(n=len(differs)), "critical"
+    if unchecked:
+        return tr("local check incomplete for {n}", language).format(n=len(unchecked)), "warn"
+    return None
 
 
 def alerts_item(critical: int, warn: int, language: str, judged: int | None = None,

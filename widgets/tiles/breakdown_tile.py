@@ -25,6 +25,7 @@ from ..kpi_figures import Translate, grade_for, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..ranking_audit_words import official_words
 from ..questioned import draw_marked, questioned_in_month, questioned_words
 
 UP, DOWN = "#009e73", "#d55e00"
@@ -119,6 +120,10 @@ class BreakdownTile(PaintedTile):
             flags.append(f"⚠ {missing} {tr('KPIs not reported')}")
         if why.provisional:
             flags.append(tr("provisional"))
+        audit = snapshot.ranking_audit
+        finding = audit.finding(entity.code) if audit is not None and audit.is_about(snapshot.ranking) else None
+        if finding is not None:  # the official figures on the wall and this local explanation disagree
+            flags.insert(0, official_words(finding, ordinal, tr))
         questioned = frozenset(k.kpi for k in why.kpis if k.reported and questioned_in_month(
             snapshot.feed_quality, snapshot.series.get(k.kpi), k.kpi, entity.code, why.period) is not None)
         if questioned:  # counted by the ranking as the store sent them, and said so

@@ -36,6 +36,7 @@ UNREADABLE = "?"  # the key sync/ counts a row under when its department, KPI or
 KINDS = ("rejected", "late", "implausible")
 SYMBOLS = {"rejected": "✕", "late": theme.FRESHNESS_SYMBOLS["late"], "implausible": MARK}
 TINTS = {"rejected": theme.ALERT_COLOURS["critical"], "late": theme.FRESHNESS_COLOURS["late"], "implausible": MARK_COLOUR}
+HEADINGS = {"department": "Feed quality by department", "kpi": "Feed quality by KPI", "entity": "Feed quality by place"}
 GROUP_HEADINGS = {"department": "Worst departments", "kpi": "Worst KPIs", "entity": "Worst places"}
 NO_PROBLEMS = "no rejected, late or implausible rows"
 _INVISIBLE = re.compile(r"\s+")
@@ -52,6 +53,7 @@ def one_line(text: str) -> str:
 class GroupRow:
     name: str
     counts: tuple[int, int, int]  # rejected, late, implausible
+    detail: str = ""  # a KPI's department: stores name KPIs alike across departments
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class FeedQualityTile(PaintedTile):
     options_model = FeedQualityOptions
 
     def default_heading(self) -> str:
-        return "Feed quality"
+        return HEADINGS[self.options.by]
 
     # --- model ------------------------------------------------------------------------
 
@@ -116,7 +118,8 @@ class FeedQualityTile(PaintedTile):
             all_clear="" if not quality.total.clean or quality.recent_rejections else tr(NO_PROBLEMS),
             group_heading=tr(GROUP_HEADINGS[by]),
             place_heading=tr({"department": "Department", "kpi": "KPI", "entity": "Place"}[by]),
-            groups=tuple(GroupRow(self._group_name(catalog, code), _counts(c)) for code, c in shown),
+            groups=tuple(GroupRow(self._group_name(catalog, code), _counts(c), self._detail(catalog, code))
+                         for code, c in shown),
             more=tr("+{n} more").format(n=left_out) if left_out else "",
             rejection_heading=tr("Newest rejections"),
             rejections=tuple(self._rejection(catalog, r) for r in quality.recent_rejections[: self.options.reasons]),
@@ -137,6 +140,13 @@ class FeedQualityTile(PaintedTile):
             return one_line(name(catalog.kpi(code), code))
         entity = catalog.state if code == catalog.state.code else catalog.entity(code)
         return one_line(name(entity, code))
+
+    def _detail(self, catalog: Catalog, code: str) -> str:
+        """A KPI's department, when the catalog has several (twelve departments may each
+        have a "complaints pending over 100 days")."""
+        kpi = catalog.kpi(code) if self.options.by == "kpi" else None
+        department = catalog.department_of_kpi(kpi) if kpi is not None and len(catalog.departments) > 1 else None
+        return one_line(self.context.name(department)) if department is not None else ""
 
     def _rejection(self, catalog: Catalog, row: RejectedRow) -> Rejection:
         name = self.context.name
@@ -161,7 +171,8 @@ class FeedQualityTile(PaintedTile):
         small = self.scale.small
         room = rect.bottom() - y
         per = small * 2.7  # one rejection: where, then why
-        groups_h = small * 1.5 + (len(model.groups) + (1 if model.more else 0)) * self.scale.body * 2.0
+        row_h = self.scale.body * (2.6 if any(g.detail for g in model.groups) else 2.0)
+        groups_h = small * 1.5 + (len(model.groups) + (1 if model.more else 0)) * row_h
         if model.all_clear or not model.groups:
             groups_h = small * 2.4
         fit = 0
@@ -205,8 +216,10 @@ class FeedQualityTile(PaintedTile):
         draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() * 0.5, heading_h), model.group_heading, small,
                   fg=theme.TEXT_DIM, bold=True)
         rows = len(model.groups) + (1 if model.more else 0)
-        row_h = max(small * 1.5, min(s.body * 2.0, (rect.height() - heading_h) / max(1, rows)))
-        px = int(min(s.body, row_h * 0.6))
+        two_lines = any(g.detail for g in model.groups)
+        tallest = s.body * (2.6 if two_lines else 2.0)
+        row_h = max(small * 1.5, min(tallest, (rect.height() - heading_h) / max(1, rows)))
+        px = int(min(s.body, row_h * (0.42 if two_lines else 0.6)))
         header_px = int(small * 0.9)
         # each count column as wide as its heading or its widest figure
         widths = [max(text_width(label, header_px), max(text_width(f"{g.counts[i]:,}", px, True) for g in model.groups))
@@ -223,7 +236,14 @@ class FeedQualityTile(PaintedTile):
         for group in model.groups:
             if y + row_h > rect.bottom() + 0.5:
                 break
-            draw_text(painter, QRectF(rect.left(), y, name_w, row_h), group.name, min(name_px, fitted_size(group.name, px, name_w)))
+            size = min(name_px, fitted_size(group.name, px, name_w))
+            if group.detail:
+                half = row_h / 2
+                draw_text(painter, QRectF(rect.left(), y + half * 0.08, name_w, half), group.name, size)
+                draw_text(painter, QRectF(rect.left(), y + half, name_w, half * 0.85), group.detail, int(px * 0.8),
+                          fg=theme.TEXT_DIM)
+            else:
+                draw_text(painter, QRectF(rect.left(), y, name_w, row_h), group.name, size)
             x = rect.left() + name_w + small * 0.5
             for kind, count, width in zip(KINDS, group.counts, widths):
                 draw_text(painter, QRectF(x, y, width, row_h), f"{count:,}" if count else "–", px,

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import RankingOptions
 from ...sync.contract import Catalog, Named
+from ...sync.ranking.audit import RankingAudit, Verdict
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import DataAge, hh_mm, short_day, snapshot_age
@@ -36,6 +37,7 @@ from ..paint_kit import (
     text_width,
 )
 from ..painted_tile import PaintedTile, TileMessage
+from ..ranking_audit_words import audit_flag, audit_note
 
 UP, DOWN = "#009e73", "#d55e00"
 SCROLL_FPS = 25
@@ -55,6 +57,7 @@ class RankRow:
     score: str
     grade: str | None
     highlighted: bool
+    flags_colour: str = theme.FRESHNESS_COLOURS["late"]  # the alert colour when the official figures differ
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class RankingModel:
     scrolls: bool
     age: DataAge
     grades: tuple[str, ...]  # the catalog's grade names, best first: chip colours and width
-    note: str = ""  # central ranking shown: where the wall's own estimate differed
+    note: str = ""  # central ranking shown: where the wall's own check (or last estimate) differed
+    note_alarm: bool = False  # the note says the official ranking differs from the local check
 
 
 def _groups(catalog: Catalog, by: str) -> Mapping[str, Named]:
@@ -125,7 +129,8 @@ class RankingTile(PaintedTile):
             rows = ranked[: opts.count]
         elif opts.mode == "bottom":
             rows = ranked[-opts.count:]
-        shown = tuple(self._row(catalog, p, before.get(p.entity)) for p in rows)
+        audit = snapshot.ranking_audit if snapshot.ranking_audit and snapshot.ranking_audit.is_about(ranking) else None
+        shown = tuple(self._row(catalog, p, before.get(p.entity), audit) for p in rows)
         banner = ""
         if ranking.source == "local":
             as_of = ranking.data_as_of or snapshot.data_as_of
@@ -135,9 +140,13 @@ class RankingTile(PaintedTile):
                 when = hh_mm(as_of) if short_day(as_of) == short_day(now) else f"{short_day(as_of)} {hh_mm(as_of)}"
             banner = f"{tr('LOCAL ESTIMATE')} — {tr('computed on the wall from data as of')} {when}".rstrip()
         column = tr("Marks") if opts.by == "kpi" else tr("Score")
+        note, alarm = audit_note(audit, catalog, self.context.name, tr) if audit else ("", False)
+        if not note and not banner:
+            note = self._differences_note(snapshot, catalog)
         return RankingModel(
             title=f"{title} · {period_label(ranking.period, tr=self.context.tr)}",
-            banner=banner, note=self._differences_note(snapshot, catalog) if not banner else "", column=column, level_label=tr(level.title()), rows=shown, scrolls=opts.mode == "all", age=age,
+            banner=banner, note=note, note_alarm=alarm, column=column, level_label=tr(level.title()), rows=shown,
+            scrolls=opts.mode == "all", age=age,
             grades=tuple(name for name, _ in catalog.ranking.grades),
         )
 
@@ -159,7 +168,7 @@ class RankingTile(PaintedTile):
         item = _groups(catalog, opts.by).get(opts.code)
         return f"{base} — {self.context.name(item, opts.code)}" if not opts.title else base
 
-    def _row(self, catalog: Catalog, p: Placed, before: int | None) -> RankRow:
+    def _row(self, catalog: Catalog, p: Placed, before: int | None, audit: RankingAudit | None = None) -> RankRow:
         tr = self.context.tr
         moved = movement(p.rank, before)
         if moved is None:
@@ -176,6 +185,9 @@ class RankingTile(PaintedTile):
             flags.append(f"⚠ {len(p.row.not_reported)} {tr('not reported')}")
         if p.row.provisional:
             flags.append(tr("provisional"))
+        finding = audit.finding(p.entity) if audit else None
+        if finding is not None:
+            flags.insert(0, audit_flag(finding, tr))
         grade = p.row.grade if self.options.by == "overall" else grade_for(catalog, p.score)
         return RankRow(
             entity=p.entity,
@@ -186,6 +198,8 @@ class RankingTile(PaintedTile):
             score=f"{p.score:.2f}" if p.score is not None else "—",
             grade=grade,
             highlighted=p.entity == self.options.highlight,
+            flags_colour=theme.ALERT_COLOURS["critical"] if finding and finding.verdict is Verdict.DIFFERS
+            else theme.FRESHNESS_COLOURS["late"],
         )
 
     # --- scrolling ------------------------------------------------------------------------
@@ -275,11 +289,13 @@ class RankingTile(PaintedTile):
                       fg=theme.BACKGROUND, bold=True, align=ALIGN_CENTER)
         elif model.note:
             band = QRectF(rect.left(), top, rect.width(), s.body * 1.45)
-            painter.setPen(colour(theme.PANEL_BORDER))
-            painter.setBrush(colour(theme.PANEL_BORDER))
+            fill = theme.ALERT_COLOURS["critical"] if model.note_alarm else theme.PANEL_BORDER
+            painter.setPen(colour(fill))
+            painter.setBrush(colour(fill))
             painter.drawRoundedRect(band, 4, 4)
             draw_text(painter, band.adjusted(s.small * 0.5, 0, -s.small * 0.5, 0), model.note, s.small,
-                      fg=theme.TEXT_DIM, align=ALIGN_CENTER)
+                      fg=theme.BACKGROUND if model.note_alarm else theme.TEXT_DIM, bold=model.note_alarm,
+                      align=ALIGN_CENTER, shrink=True)
         rows_rect = self._rows_rect()
         h = self.row_height()
         cols = self._columns(rows_rect, h, model.grades)
@@ -359,7 +375,7 @@ class RankingTile(PaintedTile):
         name_w = middle.width() - self._flags_width(row.flags, size, h, middle.width())
         if row.flags:
             draw_text(painter, QRectF(middle.left() + name_w, middle.top(), middle.width() - name_w, middle.height()),
-                      row.flags, int(size * 0.7), fg=theme.FRESHNESS_COLOURS["late"], align=ALIGN_RIGHT)
+                      row.flags, int(size * 0.7), fg=row.flags_colour, align=ALIGN_RIGHT)
         middle.setWidth(name_w)
         draw_text(painter, middle, row.name, self._name_px(size, h, at("name").width()), bold=row.highlighted)
         draw_text(painter, at("score"), row.score, size, bold=True, align=ALIGN_RIGHT)
