@@ -25,8 +25,8 @@ from ..kpi_figures import Translate, grade_for, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..ranking_audit_words import official_words
 from ..questioned import draw_marked, questioned_in_month, questioned_words
+from ..ranking_audit_words import official_words
 
 UP, DOWN = "#009e73", "#d55e00"
 
