@@ -142,7 +142,8 @@ class StoreClient:
             base_url=self.base_url,
             headers=headers,
             timeout=httpx.Timeout(timeout),
-            verify=verify,
+            # A CA bundle path as an SSL context: httpx deprecates verify=<path>.
+            verify=ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify,
             transport=transport,
             follow_redirects=False,
         )
@@ -188,12 +189,19 @@ class StoreClient:
         return fetched.doc
 
     def iter_observation_pages(self, since: str | None = None, limit: int = 5000) -> Iterator[ReceivedPage]:
-        """Follow the cursor until the store says there is no more."""
+        """Follow the cursor until the store says there is no more. A store whose cursor
+        comes back to one already followed would be paged forever: that is refused."""
+        followed = {since}
         while True:
             page = self.get_observations(since, limit)
+            if page.more and page.cursor in followed:
+                raise StoreContractError(
+                    f"/v1/observations: cursor went back to {page.cursor[:40]!r} after {str(since)[:40]!r}; "
+                    "paging stopped")
             yield page
-            if not page.more or page.cursor == since:
+            if not page.more:
                 return
+            followed.add(page.cursor)
             since = page.cursor
 
     # --- plumbing ----------------------------------------------------------------
