@@ -18,7 +18,7 @@ from .client import StoreClient
 from .demo_store.profiles import PROFILES
 from .history import moment_text
 from .local_store import LocalStore, LocalStoreError, store_identity
-from .ranking.cli import positive_number
+from .ranking.cli import add_limit_arguments, limits, positive_number
 from .token import TokenError, load_token
 from .worker import SyncWorker
 
@@ -38,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="CA certificates to trust (TLS is always verified)")
     parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
                         help="HTTP timeout in seconds (default 10)")
+    add_limit_arguments(parser)
     parser.add_argument("--demo-profile", choices=PROFILES, default=argparse.SUPPRESS,
                         help="without --store: the embedded demo store's profile (default gujarat)")
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         url = demo.url
     try:
         try:
-            client = StoreClient(url, token=token, timeout=getattr(args, "timeout", None) or 10.0,
+            client = StoreClient(url, token=token, timeout=getattr(args, "timeout", None) or 10.0, **limits(args),
                                  verify=getattr(args, "ca_bundle", None) or True)
         except (OSError, ValueError) as err:
             _error(f"cannot set up the store client: {err}")
@@ -87,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
             status = worker.status
             if status.reachable is not True or status.local_store_error:
                 _error(f"sync of {url} failed: {status.last_error or status.local_store_error}")
-                return EXIT_FAILED
+                # a refused token or an untrusted certificate is bad input, not bad luck
+                return EXIT_BAD_INPUT if status.failure_kind in ("auth", "tls") else EXIT_FAILED
             print(_summary(worker, "embedded demo store" if demo else url))
             return 0
         finally:

@@ -256,10 +256,24 @@ class ScreenshotJob(_SnapshotWaiter):
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self.last_error = snapshot.status.last_error or self.last_error
+        if not self.armed and snapshot.status.failure_kind in ("auth", "tls"):
+            self.refuse(snapshot.status.last_error or "the store refused the wall")
+            return
         if self.armed or snapshot.status.last_success is None or snapshot.catalog is None:
             return
         self.armed = True
         self._settle.start()
+
+    def refuse(self, reason: str) -> None:
+        """A refused token or an untrusted certificate will not cure itself before the
+        timeout: say so at once, in one line, and exit as for bad input."""
+        from PySide6.QtWidgets import QApplication
+
+        self._settle.stop()
+        self._timeout.stop()
+        _error(f"no screenshots written: {reason}")
+        self.outcome["code"] = EXIT_BAD_INPUT
+        QApplication.quit()
 
     def capture(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -372,4 +386,3 @@ class HistoryScreenshotJob(_SnapshotWaiter):
 
     def give_up(self) -> None:
         self.fail(f"the local store gave no snapshot within {self.timeout_s:g} s; screenshots incomplete")
-

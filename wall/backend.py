@@ -105,7 +105,8 @@ def build_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None]) -
         store_url = demo_server.url
         log.info("embedded demo store serving at %s", store_url)
     try:
-        client = StoreClient(store_url, token=token, timeout=config.timeout, verify=config.ca_bundle or True)
+        client = StoreClient(store_url, token=token, timeout=config.timeout, deadline=config.deadline,
+                             max_body_mb=config.max_body_mb, verify=config.ca_bundle or True)
     except (OSError, ValueError) as err:  # e.g. an unreadable CA bundle
         _stop(demo_server)
         raise BackendError(f"cannot set up the store client: {err}") from None

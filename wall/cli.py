@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     wall.add_argument("--token-file", type=Path, metavar="FILE", help="file holding the store's bearer token")
     wall.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust for the store (TLS is always verified)")
     wall.add_argument("--timeout", type=positive_number, default=10.0, metavar="SEC", help="HTTP timeout (default 10)")
+    wall.add_argument("--deadline", type=positive_number, default=30.0, metavar="SEC",
+                      help="longest one whole request to the store may take, however it trickles (default 30)")
+    wall.add_argument("--max-body-mb", type=positive_number, default=64.0, metavar="MB",
+                      help="largest document accepted from the store; larger ones are refused unread (default 64)")
     wall.add_argument("--poll-observations", type=positive_number, default=10.0, metavar="SEC",
                       help="seconds between observation polls (default 10)")
     wall.add_argument("--poll-ranking", type=positive_number, default=60.0, metavar="SEC",
@@ -134,6 +138,8 @@ def wall_config(args: argparse.Namespace) -> WallConfig:
         token_file=args.token_file,
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
+        deadline=args.deadline,
+        max_body_mb=args.max_body_mb,
         intervals=Intervals(catalog=args.poll_catalog, observations=args.poll_observations, ranking=args.poll_ranking),
         windowed=args.windowed,
         demo_seed=args.demo_seed,

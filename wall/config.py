@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..sync.client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB
 from ..sync.history import ReplayPlan
 from ..sync.service import Intervals
 
@@ -24,6 +25,8 @@ class WallConfig:
     token_file: Path | None = None
     ca_bundle: str | None = None  # custom CA file; TLS is always verified
     timeout: float = 10.0
+    deadline: float = DEFAULT_DEADLINE_S  # a whole request to the store (sync/client.py)
+    max_body_mb: float = DEFAULT_MAX_BODY_MB  # a larger document is refused unread
     intervals: Intervals = field(default_factory=Intervals)
     windowed: bool = False  # ordinary windows instead of frameless full screen (desk testing)
     demo_seed: int = 2026

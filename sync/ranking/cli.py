@@ -17,9 +17,9 @@ import json
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 
-from ..client import StoreClient, StoreError
+from ..client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB, StoreClient, StoreError
 from ..contract import Catalog, Observation
 from ..observations import ObservationTable
 from ..token import TokenError, load_token
@@ -61,8 +61,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="file holding the store's bearer token (else $CMWALL_TOKEN_FILE / $CMWALL_TOKEN)")
     parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
                         help="HTTP timeout in seconds (default 10)")
+    add_limit_arguments(parser)
     parser.add_argument("--ca-bundle", default=argparse.SUPPRESS, metavar="FILE",
                         help="CA certificates to trust (TLS is always verified)")
+
+
+def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """--deadline and --max-body-mb, for every command that reads a store (also `sync`)."""
+    parser.add_argument("--deadline", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
+                        help=f"longest one whole request may take, however it trickles (default {DEFAULT_DEADLINE_S:g})")
+    parser.add_argument("--max-body-mb", type=positive_number, default=argparse.SUPPRESS, metavar="MB",
+                        help=f"largest document accepted; larger ones are refused unread (default {DEFAULT_MAX_BODY_MB:g})")
+
+
+class Limits(TypedDict):
+    deadline: float
+    max_body_mb: float
+
+
+def limits(args: argparse.Namespace) -> Limits:
+    """The StoreClient keywords for --deadline and --max-body-mb as given (defaults otherwise)."""
+    return Limits(deadline=getattr(args, "deadline", None) or DEFAULT_DEADLINE_S,
+                  max_body_mb=getattr(args, "max_body_mb", None) or DEFAULT_MAX_BODY_MB)
 
 
 def _iter_observations(client: StoreClient) -> Iterator[Observation]:
@@ -78,6 +98,7 @@ def fetch(args: argparse.Namespace, transport: Any = None) -> tuple[Catalog, Obs
         args.store,
         token=token,
         timeout=getattr(args, "timeout", None) or 10.0,
+        **limits(args),
         verify=ca_bundle if ca_bundle else True,
         transport=transport,
     ) as client:
