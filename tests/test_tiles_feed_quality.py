@@ -15,19 +15,26 @@ from typing import Any
 import pytest
 from cmwall.sync.feed_quality import FeedQuality, QualityCount, RejectedRow
 from cmwall.sync.snapshot import Snapshot
+from cmwall.sync.thresholds import Thresholds
 from cmwall.wall.audit import recording, tile_record
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile, TileMessage
 from cmwall.widgets.questioned import MARK
+from cmwall.widgets.tiles.alerts_tile import AlertsModel, AlertsTile
 from cmwall.widgets.tiles.breakdown_tile import BreakdownTile
+from cmwall.widgets.tiles.capacity_tile import CapacityModel, CapacityTile
 from cmwall.widgets.tiles.feed_quality_tile import FeedQualityModel, FeedQualityTile
 from cmwall.widgets.tiles.kpi_tile import KpiModel, KpiTile
+from cmwall.widgets.tiles.trend_tile import TrendModel, TrendTile
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from . import synthetic
+from .derived import for_tile
 from .hand_snapshots import feed_quality_for
+from .hand_snapshots import snapshot as hand_snapshot
 from .synthetic import NOW
+from .test_tiles_crisis import OCCUPANCY_90, city_catalog, city_rows
 
 AMRELI = "439"  # its Ayushman cards collapsed in October: the KPI costing it most marks
 
@@ -37,18 +44,17 @@ def context(language: str = "en") -> TileContext:
 
 
 def as_the_wall_gives_it(tile: PaintedTile, snapshot: Snapshot) -> Snapshot:
-    """`snapshot` with the facts the sync thread derives for `tile` (explanations), where it derives them."""
-    try:
-        from .derived import for_tile
-    except ImportError:  # tiles that still derive their own
-        return snapshot
+    """`snapshot` with the facts the sync thread derives for `tile` (alerts, explanations)."""
     return for_tile(tile, snapshot)
 
 
 def painted(qtbot: QtBot, cls: type[PaintedTile], snapshot: Snapshot, size: tuple[int, int] = (960, 700),
-            language: str = "en", **options: Any) -> tuple[PaintedTile, list[str]]:
+            language: str = "en", thresholds: Thresholds | None = None, **options: Any) -> tuple[PaintedTile, list[str]]:
     """The tile built on `snapshot` and every text it painted, as shown."""
-    tile = cls(cls.options_model(**options), context(language))
+    ctx = context(language)
+    if thresholds is not None:
+        ctx.thresholds = thresholds
+    tile = cls(cls.options_model(**options), ctx)
     qtbot.addWidget(tile)
     tile.resize(*size)
     tile.show()
@@ -125,7 +131,8 @@ def test_rejection_reasons_are_plain_text(qtbot: QtBot) -> None:
     ))
     tile, texts = painted(qtbot, FeedQualityTile, replace(snapshot, feed_quality=quality))
     assert "value: '<b>x</b>' is not a number" in texts, texts
-    assert "entity: 'XYZ' is not in the catalog" in texts, "a right-to-left override never reaches the screen"
+    assert not any("\u202e" in t for t in texts), "a right-to-left override never reaches the screen"
+    assert any(t.startswith("entity: 'X") and t.endswith("YZ' is not in the catalog") for t in texts), texts
     assert any("Amreli" in t and "Ayushman cards issued" in t for t in texts), texts
 
 
@@ -143,9 +150,9 @@ def test_an_unchanged_feed_quality_does_not_repaint(qtbot: QtBot) -> None:
     quality = judged(snapshot)
     tile, _ = painted(qtbot, FeedQualityTile, replace(snapshot, feed_quality=quality))
     model = tile.model
-    tile.apply(replace(snapshot, id=2, feed_quality=judged(snapshot)))  # equal, not the same object
+    tile.apply(as_the_wall_gives_it(tile, replace(snapshot, id=2, feed_quality=judged(snapshot))))  # equal, not the same
     assert tile.model is model
-    tile.apply(replace(snapshot, id=3, feed_quality=replace(quality, total=QualityCount(rejected=4))))
+    tile.apply(as_the_wall_gives_it(tile, replace(snapshot, id=3, feed_quality=replace(quality, total=QualityCount(rejected=4)))))
     assert tile.model is not model
 
 
@@ -196,3 +203,53 @@ def test_breakdown_marks_the_marks_made_from_a_questioned_value(qtbot: QtBot) ->
     tile, texts = painted(qtbot, BreakdownTile, synthetic.snapshot(), entity=AMRELI)
     assert not any(c.questioned for c in tile.model.costs)
     assert MARK not in texts and not any("questioned" in t for t in texts)
+
+
+def city_with(quality: FeedQuality) -> Snapshot:
+    return replace(hand_snapshot(city_catalog(), city_rows()), feed_quality=quality)
+
+
+def test_capacity_rows_mark_a_questioned_count(qtbot: QtBot) -> None:
+    # Hospital 1 says 48 of its 50 ICU beds are in use, a figure the wall questions.
+    flagged = city_with(questioned("TOWN.BED.ICU.USED", "H1", "2026-11-22T10:40"))
+    tile, texts = painted(qtbot, CapacityTile, flagged, thresholds=OCCUPANCY_90)
+    assert isinstance(tile.model, CapacityModel)
+    marked = [(row.name, i) for row in tile.model.rows for i, cell in enumerate(row.cells) if cell.questioned]
+    assert marked == [("City Hospital 1", 0)]
+    assert MARK in texts
+    tile, texts = painted(qtbot, CapacityTile, city_with(FeedQuality(judged=True)), thresholds=OCCUPANCY_90)
+    assert isinstance(tile.model, CapacityModel)
+    assert not any(cell.questioned for row in tile.model.rows for cell in row.cells) and MARK not in texts
+
+
+def test_capacity_state_row_is_marked_when_a_hospital_in_it_is_questioned(qtbot: QtBot) -> None:
+    flagged = city_with(questioned("TOWN.BED.ICU.CAP", "H2", "2026-11-22T10:40"))
+    tile, _ = painted(qtbot, CapacityTile, flagged, thresholds=OCCUPANCY_90, level="state")
+    assert isinstance(tile.model, CapacityModel)
+    assert [cell.questioned for cell in tile.model.rows[0].cells] == [True, False]  # ICU: the sum includes H2's
+
+
+def test_alerts_mark_a_questioned_value(qtbot: QtBot) -> None:
+    flagged = city_with(questioned("TOWN.BED.ICU.USED", "H1", "2026-11-22T10:40"))
+    tile, texts = painted(qtbot, AlertsTile, flagged, thresholds=OCCUPANCY_90)
+    assert isinstance(tile.model, AlertsModel)
+    assert [(r.place.split(" · ")[0], r.questioned) for r in tile.model.rows] == [
+        ("City Hospital 1", True), ("City Hospital 2", False)]
+    assert MARK in texts
+    tile, texts = painted(qtbot, AlertsTile, city_with(FeedQuality(judged=True)), thresholds=OCCUPANCY_90)
+    assert isinstance(tile.model, AlertsModel)
+    assert not any(r.questioned for r in tile.model.rows) and MARK not in texts
+
+
+def test_trend_marks_a_line_whose_latest_point_is_questioned(qtbot: QtBot) -> None:
+    flagged = with_quality(questioned("PMJAY.CARDS", AMRELI, "2026-10"))
+    tile, texts = painted(qtbot, TrendTile, flagged, kpi="PMJAY.CARDS", entities=[AMRELI, "438"])
+    assert isinstance(tile, TrendTile) and isinstance(tile.model, TrendModel)
+    assert [(line.name, line.questioned) for line in tile.model.lines] == [
+        (f"Gujarat (mean of 8 districts) {MARK}", True), (f"Amreli {MARK}", True), ("Ahmadabad", False)]
+    assert f"Amreli {MARK}" in texts
+    ringed_x, _ = tile.questioned_points.getData()
+    assert len(ringed_x) == 2  # the state's mean and Amreli's own point
+    tile.apply(with_quality(FeedQuality(judged=True)))
+    assert not any(line.questioned for line in tile.model.lines)
+    assert len(tile.questioned_points.getData()[0]) == 0

@@ -104,21 +104,23 @@ def mark_width(pixel_size: int) -> float:
 
 
 def draw_marked(painter: QPainter, rect: QRectF, text: str, pixel_size: int, questioned: bool, *,
-                fg: str = theme.TEXT, bold: bool = False, right: bool = False, mark_size: int | None = None) -> float:
+                fg: str = theme.TEXT, bold: bool = False, right: bool = False, mark_size: int | None = None,
+                shrink: bool = False) -> float:
     """`text` (a figure) in `rect`, followed by the amber mark when `questioned` (at
     `mark_size`, default the figure's); right-aligned figures keep their right edge for
     the mark. Returns the width used."""
     if not questioned:
-        return draw_text(painter, rect, text, pixel_size, fg=fg, bold=bold, align=ALIGN_RIGHT if right else ALIGN_LEFT)
+        return draw_text(painter, rect, text, pixel_size, fg=fg, bold=bold, align=ALIGN_RIGHT if right else ALIGN_LEFT,
+                         shrink=shrink)
     mark_px = mark_size or pixel_size
     mark_w = mark_width(mark_px)
     if right:
         mark_rect = QRectF(rect.right() - mark_w, rect.top(), mark_w, rect.height())
         used = draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() - mark_w, rect.height()), text,
-                         pixel_size, fg=fg, bold=bold, align=ALIGN_RIGHT)
+                         pixel_size, fg=fg, bold=bold, align=ALIGN_RIGHT, shrink=shrink)
     else:
         used = draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() - mark_w, rect.height()), text,
-                         pixel_size, fg=fg, bold=bold)
+                         pixel_size, fg=fg, bold=bold, shrink=shrink)
         mark_rect = QRectF(rect.left() + used, rect.top(), mark_w, rect.height())
     draw_text(painter, mark_rect, MARK, mark_px, fg=MARK_COLOUR, bold=True, align=ALIGN_RIGHT)
     return used + mark_w

@@ -16,7 +16,7 @@ of the figures that have them, it says that instead (unknown is never all clear)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -36,6 +36,7 @@ from ..kpi_figures import Translate, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
 
 
@@ -47,6 +48,7 @@ class AlertRow:
     value: str
     threshold: str
     since: str
+    questioned: bool = False  # the value is one the wall questions (marked "?")
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ class AlertsTile(PaintedTile):
         kpis = {a.kpi for a in alerts}
         age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr)
                         for k in catalog.kpis if k.code in kpis) or snapshot_age(snapshot, now, tr)
-        shown = tuple(self._row(catalog, a, now) for a in alerts[: self.options.count])
+        shown = tuple(replace(self._row(catalog, a, now), questioned=self._questioned(snapshot, a, now))
+                      for a in alerts[: self.options.count])
         state: Literal["alerts", "clear", "no_thresholds", "no_reports"] = "alerts" if alerts else "clear"
         if judgement.measures == 0:
             state = "no_thresholds"
@@ -128,6 +131,15 @@ class AlertsTile(PaintedTile):
             within = ""  # "Civil Hospital, Junagadh" already says where it is
         parts = (name, within, self.context.name(department))
         return " · ".join(p for p in parts if p)
+
+    @staticmethod
+    def _questioned(snapshot: Snapshot, alert: ActiveAlert, now: datetime) -> bool:
+        """Whether the figure past its threshold is made of a value the wall questions."""
+        catalog = snapshot.catalog
+        assert catalog is not None
+        kpis = (catalog.kpi(alert.kpi), catalog.kpi(alert.total_kpi) if alert.total_kpi else None)
+        return any(questioned_in_figure(snapshot.feed_quality, catalog, snapshot.series.get(k.code), k, alert.entity, now)
+                   for k in kpis if k is not None)
 
     def _row(self, catalog: Catalog, alert: ActiveAlert, now: datetime) -> AlertRow:
         kpi = catalog.kpi(alert.kpi)
@@ -188,7 +200,8 @@ class AlertsTile(PaintedTile):
         gap = max(2.0, row_h * 0.08)
         chip_px = int(min(body, row_h * 0.42))
         # value and threshold columns as wide as their widest text (up to 40 % of the row): never cut
-        widest = max((max(text_width(r.value, chip_px, True), text_width(r.threshold, int(chip_px * 0.75)))
+        widest = max((max(text_width(r.value, chip_px, True) + (mark_width(chip_px) if r.questioned else 0.0),
+                          text_width(r.threshold, int(chip_px * 0.75)))
                       for r in model.rows), default=0.0)
         value_w = min(rect.width() * 0.4, max(body * 5.5, rect.width() * 0.2, widest + small * 0.5))
         since_w = max(body * 6.8, rect.width() * 0.19)
@@ -212,8 +225,8 @@ class AlertsTile(PaintedTile):
             draw_text(painter, QRectF(left, band.top() + half, text_w, half * 0.92), row.place, int(chip_px * 0.85),
                       fg=theme.TEXT_DIM)
             vx = band.right() - value_w - since_w
-            draw_text(painter, QRectF(vx, band.top() + half * 0.08, value_w, half), row.value, chip_px, fg=tint, bold=True,
-                      align=ALIGN_RIGHT, shrink=True)
+            draw_marked(painter, QRectF(vx, band.top() + half * 0.08, value_w, half), row.value, chip_px, row.questioned,
+                        fg=tint, bold=True, right=True, shrink=True)
             draw_text(painter, QRectF(vx, band.top() + half, value_w, half * 0.92), row.threshold, int(chip_px * 0.75),
                       fg=theme.TEXT_DIM, align=ALIGN_RIGHT, shrink=True)
             draw_text(painter, QRectF(band.right() - since_w, band.top(), since_w - small * 0.5, band.height()), row.since,

@@ -13,7 +13,7 @@ place names take the rest. The figures come from capacity_figures.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
@@ -38,6 +38,7 @@ from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
 
 PLACE_HEADINGS = {"facility": "Facility", "taluka": "Taluka", "district": "District", "zone": "Zone", "state": "State"}
@@ -51,6 +52,7 @@ class Cell:
     total: str  # "/ 40"; "" for stocks and unknown pairs
     level: str | None
     occupancy: float | None  # 0..1; None: no bar (stock, or unknown)
+    questioned: bool = False  # made from a value the wall questions (marked "?")
 
 
 @dataclass(frozen=True)
@@ -163,13 +165,21 @@ class CapacityTile(PaintedTile):
             self._label(s.label, s.label_local, self.context.name(s.kpi, s.kpi.code)) for s in stocks)
         return CapacityModel(
             title=title, age=age, place_heading=tr(PLACE_HEADINGS[opts.level]), columns=columns,
-            rows=tuple(self._row(catalog, r, stocks) for r in rows[: opts.count]),
+            rows=tuple(self._row(snapshot, r, pairs, stocks) for r in rows[: opts.count]),
             summary=" · ".join(parts),
         )
 
-    def _row(self, catalog: Catalog, row: CapacityRow, stocks: list[StockSpec]) -> Row:
-        cells = tuple(self._pair_cell(p) for p in row.pairs) + tuple(
-            self._stock_cell(s, f) for s, f in zip(stocks, row.stocks))
+    def _row(self, snapshot: Snapshot, row: CapacityRow, pairs: list[PairSpec], stocks: list[StockSpec]) -> Row:
+        catalog = snapshot.catalog
+        assert catalog is not None
+
+        def questioned(*kpis: Kpi) -> bool:
+            return any(questioned_in_figure(snapshot.feed_quality, catalog, snapshot.series.get(k.code), k, row.entity,
+                                            self.context.now()) for k in kpis)
+
+        cells = tuple(replace(self._pair_cell(p), questioned=questioned(spec.used, spec.total))
+                      for p, spec in zip(row.pairs, pairs)) + tuple(
+            replace(self._stock_cell(s, f), questioned=questioned(s.kpi)) for s, f in zip(stocks, row.stocks))
         entity = catalog.entity(row.entity) if row.entity != catalog.state.code else catalog.state
         return Row(self.context.name(entity, row.entity), row.level, cells)
 
@@ -208,7 +218,7 @@ class CapacityTile(PaintedTile):
             widest = max(text_width(line, heading_px) for line in lines)
             for row in model.rows:
                 cell = row.cells[i]
-                width = text_width(cell.text, px, bold=cell.level is not None)
+                width = text_width(cell.text, px, bold=cell.level is not None) + (mark_width(px) if cell.questioned else 0.0)
                 if cell.total:
                     width += total_px * 0.3 + text_width(cell.total, total_px)
                 widest = max(widest, width)
@@ -265,8 +275,8 @@ class CapacityTile(PaintedTile):
                 if cell.total:
                     draw_text(painter, QRectF(right - total_w, y, total_w, text_h), cell.total, total_px,
                               fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
-                draw_text(painter, QRectF(left, y, right - total_w - left, text_h), cell.text, px,
-                          fg=_fg(cell.level), bold=cell.level is not None, align=ALIGN_RIGHT)
+                draw_marked(painter, QRectF(left, y, right - total_w - left, text_h), cell.text, px, cell.questioned,
+                            fg=_fg(cell.level), bold=cell.level is not None, right=True)
                 if cell.occupancy is not None:
                     bar_w = (right - left) * 0.8
                     bar = QRectF(right - bar_w, y + text_h, bar_w, max(3.0, row_h * 0.07))

@@ -44,8 +44,9 @@ _INVISIBLE = re.compile(r"\s+")
 
 def one_line(text: str) -> str:
     """Store text made inert for one painted line: format characters (bidirectional
-    overrides, zero-width joiners …) and control characters dropped, whitespace one space."""
-    kept = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c in "\t\n\r")
+    overrides, zero-width spaces …) and control characters dropped, whitespace one space;
+    ZWJ and ZWNJ stay (Hindi and Gujarati conjuncts need them)."""
+    kept = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c in "\t\n\r\u200c\u200d")
     return _INVISIBLE.sub(" ", kept).strip()
 
 

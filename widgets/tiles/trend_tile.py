@@ -34,6 +34,7 @@ from ..kpi_figures import figure_words
 from ..look import i18n, theme
 from ..paint_kit import colour, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import MARK, MARK_COLOUR, questioned_in_figure
 from ..time_ticks import time_ticks, value_ticks
 
 # Okabe–Ito order; the state is always the first (white, thicker).
@@ -49,6 +50,7 @@ class TrendLine:
     colour: str
     seconds: tuple[float, ...]  # x: each point's real time (POSIX seconds)
     values: tuple[float, ...]  # NaN where unknown
+    questioned: bool = False  # its latest point is a value the wall questions: ringed, and "?" in the legend
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,9 @@ class TrendTile(PaintedTile):
                                               symbolBrush=tint, symbolPen=None, connect="finite"))
         self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(theme.TEXT_DIM, width=2, style=Qt.PenStyle.DashLine))
         self.plot.addItem(self.target_line)
+        # an amber ring around a line's latest point when that value is questioned
+        self.questioned_points = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(MARK_COLOUR, width=3), brush=None)
+        self.plot.addItem(self.questioned_points)
         # the time axis is as wide as what the value axis leaves: ticks follow its real width
         self.plot.getViewBox().sigResized.connect(self._set_time_ticks)
         self.plot.hide()
@@ -151,7 +156,10 @@ class TrendTile(PaintedTile):
             if fig.rolled_up and words:
                 name += f" ({words[0]})"  # how the line is made: "sum of 224 facilities"
             tint = LINE_COLOURS[i if opts.include_state else i + 1]
-            lines.append(TrendLine(name, tint, hist.seconds, hist.values))
+            questioned = fig.value is not None and questioned_in_figure(snapshot.feed_quality, catalog, series, kpi, code, now) > 0
+            if questioned:
+                name += f" {MARK}"
+            lines.append(TrendLine(name, tint, hist.seconds, hist.values, questioned))
         target_text = ""
         if kpi.target is not None:
             target_text = f"{tr('target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if float(kpi.target).is_integer() else None)} {tr(kpi.unit) if kpi.unit else ''}".rstrip()
@@ -168,6 +176,9 @@ class TrendTile(PaintedTile):
                 curve.setData(np.asarray(line.seconds, dtype=float), np.asarray(line.values, dtype=float))
             else:
                 curve.setData([], [])
+        ringed = [(line.seconds[i], line.values[i]) for line in model.lines if line.questioned
+                  for i in [max((k for k, v in enumerate(line.values) if not math.isnan(v)), default=-1)] if i >= 0]
+        self.questioned_points.setData([x for x, _ in ringed], [y for _, y in ringed])
         if model.target is not None:
             self.target_line.setPos(model.target)
             self.target_line.show()
@@ -260,6 +271,8 @@ class TrendTile(PaintedTile):
             tint = LINE_COLOURS[i if self.options.include_state else i + 1]
             curve.setPen(pg.mkPen(tint, width=max(4.0, small * 0.25) if state else max(3.0, small * 0.18)))
             curve.setSymbolSize(max(7.0, small * 0.45))
+        self.questioned_points.setSize(max(16.0, small * 1.1))
+        self.questioned_points.setPen(pg.mkPen(MARK_COLOUR, width=max(3.0, small * 0.15)))
         self.target_line.setPen(pg.mkPen(theme.TEXT_DIM, width=max(2.0, small * 0.1), style=Qt.PenStyle.DashLine))
         if isinstance(self.model, TrendModel):
             self._set_axes(self.model)
