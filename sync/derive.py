@@ -12,14 +12,16 @@ from types import MappingProxyType
 from .alerts import measure_all
 from .derived_facts import Derived, Wants
 from .ranking.explain import ExplainError, Explanation, explain
+from .report_times import all_reports
 from .snapshot import Snapshot
 
 
 def derive(snapshot: Snapshot, wants: Wants) -> Snapshot:
-    """`snapshot` carrying the alerts and explanations `wants` names."""
+    """`snapshot` carrying every KPI's report times, and the alerts and explanations
+    `wants` names."""
     catalog = snapshot.catalog
     if catalog is None:
-        return replace(snapshot, derived=Derived())
+        return replace(snapshot, derived=Derived(derived=True))
     alerts = tuple((thresholds, measure_all(snapshot, catalog, thresholds)) for thresholds in wants.thresholds)
     explanations: dict[str, Explanation | str] = {}
     if snapshot.ranking is not None:
@@ -28,4 +30,5 @@ def derive(snapshot: Snapshot, wants: Wants) -> Snapshot:
                 explanations[entity] = explain(catalog, snapshot.ranking_table, entity, snapshot.ranking.period)
             except (ExplainError, ValueError) as err:
                 explanations[entity] = str(err)
-    return replace(snapshot, derived=Derived(alerts, MappingProxyType(explanations)))
+    reports = all_reports(catalog, snapshot.series)
+    return replace(snapshot, derived=Derived(alerts, MappingProxyType(explanations), reports, derived=True))

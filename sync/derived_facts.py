@@ -1,6 +1,7 @@
 """Facts derived from a snapshot's data once, on the sync thread, for the screens.
 
-Alerts (which figures are past a threshold, and since when) and the ranking
+Alerts (which figures are past a threshold, and since when), freshness (when each
+place last reported each KPI, and when that falls overdue) and the ranking
 explanations ("why is this district 17th?") cost tens to hundreds of milliseconds
 at state scale. The screens must never compute them while painting: the wall says
 what it will ask (`Wants`: the thresholds of the layout on show, the places its
@@ -21,6 +22,7 @@ from .thresholds import Thresholds
 if TYPE_CHECKING:
     from .alerts import Measure
     from .ranking.explain import Explanation
+    from .report_times import KpiReports
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,18 @@ class Derived:
     alerts: tuple[tuple[Thresholds, tuple[Measure, ...]], ...] = ()
     # entity -> its explanation for the ranking shown, or a one-line reason it has none.
     explanations: Mapping[str, Explanation | str] = field(default_factory=lambda: MappingProxyType({}))
+    # KPI code -> when each place last reported it and falls overdue (every catalog KPI).
+    reports: Mapping[str, KpiReports] = field(default_factory=lambda: MappingProxyType({}))
+    derived: bool = False  # False: a snapshot nobody derived; the screens know nothing of it
 
     def measures_for(self, thresholds: Thresholds) -> tuple[Measure, ...] | None:
         """The judgement under `thresholds`, or None when it was not derived."""
         return next((measures for held, measures in self.alerts if held == thresholds), None)
+
+    def reports_of(self, kpi: str) -> KpiReports | None:
+        """`kpi`'s report times, or None when the snapshot carries none (not derived, or
+        not a catalog KPI)."""
+        return self.reports.get(kpi)
 
     def explanation(self, entity: str) -> Explanation | str | None:
         """`entity`'s explanation, the reason it has none, or None when it was not derived."""

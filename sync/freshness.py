@@ -12,16 +12,12 @@ replay shows); data older than a season is named by its date ("data as of 15 May
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
-
-import numpy as np
 
 from .contract import Kpi
 from .period_time import clock_label, date_label, day_label
-from .series import KpiSeries
 
 Freshness = Literal["fresh", "late", "not_fed", "cached"]
 
@@ -61,7 +57,7 @@ def overdue_since(kpi: Kpi, last_report: datetime) -> datetime:
         return add_duration(last_report, "P1M")
 
 
-def _duration_parts(duration: str) -> tuple[float, float] | None:
+def duration_parts(duration: str) -> tuple[float, float] | None:
     """(calendar months, seconds) of an ISO-8601 duration; None if it cannot be read."""
     m = _DURATION.match(duration or "")
     if not m or duration in ("P", "PT"):
@@ -74,14 +70,14 @@ def _duration_parts(duration: str) -> tuple[float, float] | None:
 def frequency_seconds(frequency: str) -> float:
     """The length of an ISO-8601 duration in seconds (a month as 30 days); a duration
     that cannot be read counts as a month, as `overdue_since` does."""
-    parts = _duration_parts(frequency) or (1.0, 0.0)
+    parts = duration_parts(frequency) or (1.0, 0.0)
     return parts[0] * 30 * 86400 + parts[1]
 
 
 def frequency_text(frequency: str, translate: Callable[[str], str] = str) -> str:
     """An ISO-8601 duration in the wall's short words: PT15M '15 min', PT1H '1 h',
     P1D '1 d', P7D '7 d', P1M '1 month', P1Y '1 year'."""
-    parts = _duration_parts(frequency)
+    parts = duration_parts(frequency)
     if parts is None:
         return frequency
     months, seconds = parts
@@ -107,25 +103,6 @@ def overdue_text(kpi_or_frequency: Kpi | str, due: datetime, now: datetime, tran
     return translate("overdue since {date}").format(date=when)
 
 
-def freshness(
-    kpi: Kpi,
-    series: KpiSeries | None,
-    entity: str,
-    now: datetime,
-    *,
-    store_reachable: bool | None = True,
-) -> Freshness:
-    """The state of `kpi` for `entity` as of `now`."""
-    if store_reachable is False:
-        return "cached"
-    latest = series.latest(entity) if series else None
-    if latest is None:
-        return "not_fed"
-    _, _, reported_at = latest
-    reported = datetime.fromtimestamp(reported_at, UTC)
-    return "late" if overdue_since(kpi, reported) <= now else "fresh"
-
-
 # Beyond this age a count of days means little ("updated 1,827 d ago"): the date says more.
 AS_OF_AFTER = timedelta(days=90)
 
@@ -145,17 +122,3 @@ def age_text(then: datetime | None, now: datetime, translate: Callable[[str], st
         if seconds < limit:
             return translate(template).format(n=seconds // unit)
     return translate("updated {n} d ago").format(n=seconds // 86400)
-
-
-_NEWEST: weakref.WeakKeyDictionary[KpiSeries, float | None] = weakref.WeakKeyDictionary()
-
-
-def newest_report(series: KpiSeries | None) -> float | None:
-    """POSIX seconds of the newest report of a KPI over all entities; None if none.
-    Series are immutable, so the answer is kept as long as the series lives."""
-    if series is None:
-        return None
-    if series not in _NEWEST:
-        times = series.reported_at
-        _NEWEST[series] = None if times.size == 0 or np.isnan(times).all() else float(np.nanmax(times))
-    return _NEWEST[series]

@@ -34,7 +34,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from .derived import show
+from .derived import for_wall, show
 from .hand_snapshots import NOW, at, catalog, kpi_of, snapshot
 
 # --- a city's bed feed: its own codes, hospitals under the state, no thresholds -----------------
@@ -296,7 +296,7 @@ def test_feeding_overdue_since_and_worst_first() -> None:
         ("E.MONTHLY", "438", "2026-10", 1, (NOW - timedelta(days=5)).timestamp()),  # on time
         ("R.DAILY", "438", "2026-11-20", 1, (NOW - timedelta(days=2)).timestamp()),  # overdue since yesterday
     ]
-    feeds = department_feeding(cat, snapshot(cat, rows).series, NOW)
+    feeds = department_feeding(cat, for_wall(snapshot(cat, rows)).derived.reports, NOW)
     assert [f.department for f in feeds] == ["REV", "AGR", "EDN"]
     rev, agr, edn = feeds
     assert [k.kpi for k in rev.overdue] == ["R.DAILY", "R.NEVER"] and rev.overdue[1].never_fed

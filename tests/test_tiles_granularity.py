@@ -32,7 +32,7 @@ from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from .derived import show
+from .derived import for_wall, show
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=IST)
 Row = tuple[str, str, str, float | None, float]
@@ -303,7 +303,8 @@ def test_a_2021_data_set_shown_at_a_2021_moment_has_its_own_ages(qtbot: QtBot) -
     m = build(qtbot, KpiTile, snap, now=MAY_2021, kpi="O2.TONNES").model
     assert m.age.state == "fresh" and m.age.text == "updated 2 h ago"  # read at 10:00 (sent 10:01)
     assert m.subtitle == "Uttar Pradesh · sum of 3 facilities · 15 May 10:00"  # nothing older than 6 h
-    assert snapshot_age(snap, MAY_2021, str).text == "updated 1 h ago"
+    assert snapshot_age(for_wall(snap), MAY_2021, str).text == "updated 1 h ago"
+    assert snapshot_age(snap, MAY_2021, str).text == "freshness unknown"  # nobody derived it: never a guess
     freshness = build(qtbot, FreshnessTile, snap, now=MAY_2021).model
     assert freshness.rows[0].state == "fresh" and freshness.age.text == "updated 1 h ago"
 

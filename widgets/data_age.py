@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..sync.contract import Kpi
-from ..sync.freshness import Freshness, age_text, freshness, newest_report, overdue_since, overdue_text
+from ..sync.freshness import Freshness, age_text, overdue_since, overdue_text
 from ..sync.period_time import IST, clock_label, day_label
 from ..sync.ranking.plan import ranked_kpis
 from ..sync.rollup import Figure
@@ -62,25 +62,27 @@ def _reported_age(kpi: Kpi, reported: datetime, now: datetime, tr: Translate) ->
     return DataAge("fresh", age_text(reported, now, tr))
 
 
+def _unknown(tr: Translate) -> DataAge:
+    """A snapshot that carries no report times (nobody derived it): freshness unknown."""
+    return DataAge("not_fed", tr("freshness unknown"))
+
+
 def kpi_age(
     snapshot: Snapshot, kpi: Kpi, entities: Iterable[str], now: datetime, tr: Translate
 ) -> DataAge:
     """The freshness of `kpi` over `entities` (the newest report among them counts)."""
     if snapshot.status.reachable is False:
         return _cached(snapshot, now, tr)
-    series = snapshot.series.get(kpi.code)
-    best: tuple[float, str] | None = None  # (reported_at, entity)
-    for entity in entities:
-        latest = series.latest(entity) if series else None
-        if latest is not None and (best is None or latest[2] > best[0]):
-            best = (latest[2], entity)
+    reports = snapshot.derived.reports_of(kpi.code)  # worked out on the sync thread
+    if reports is None:
+        return _unknown(tr) if not snapshot.derived.derived else DataAge("not_fed", tr("not fed yet"))
+    best = reports.newest_among(entities)
     if best is None:
         return DataAge("not_fed", tr("not fed yet"))
-    state = freshness(kpi, series, best[1], now, store_reachable=True)
-    reported = _stamp(best[0])
-    if state == "late":
-        return DataAge("late", overdue_text(kpi, overdue_since(kpi, reported), now, tr))
-    return DataAge("fresh", age_text(reported, now, tr))
+    due = reports.due[best[1]]
+    if due <= now:
+        return DataAge("late", overdue_text(kpi, due, now, tr))
+    return DataAge("fresh", age_text(_stamp(best[0]), now, tr))
 
 
 def figure_age(snapshot: Snapshot, kpi: Kpi, figure: Figure, now: datetime, tr: Translate) -> DataAge:
@@ -102,15 +104,17 @@ def kpis_age(snapshot: Snapshot, kpis: Iterable[Kpi], now: datetime, tr: Transla
     fed when none has reported."""
     if snapshot.status.reachable is False:
         return _cached(snapshot, now, tr)
+    if not snapshot.derived.derived:
+        return _unknown(tr)
     newest: float | None = None
     last_due: tuple[datetime, Kpi] | None = None
     current = False
     for kpi in kpis:
-        reported = newest_report(snapshot.series.get(kpi.code))
-        if reported is None:
+        reports = snapshot.derived.reports_of(kpi.code)  # worked out on the sync thread
+        if reports is None or reports.newest is None or reports.newest_due is None:
             continue
-        newest = reported if newest is None else max(newest, reported)
-        due = overdue_since(kpi, _stamp(reported))
+        newest = reports.newest if newest is None else max(newest, reports.newest)
+        due = reports.newest_due
         if due > now:
             current = True
         elif last_due is None or due > last_due[0]:

@@ -19,8 +19,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from ..sync.contract import Catalog, Kpi
-from ..sync.freshness import newest_report, overdue_since
-from ..sync.series import KpiSeries
+from ..sync.report_times import NO_REPORTS, KpiReports
 
 GroupLevel = Literal["department", "scheme", "kpi"]
 
@@ -57,13 +56,12 @@ class GroupFeeding:
 
 
 
-def kpi_feeding(kpi: Kpi, series: KpiSeries | None, now: datetime) -> KpiFeeding:
-    newest = newest_report(series)
-    if newest is None:
+def kpi_feeding(kpi: Kpi, reports: KpiReports, now: datetime) -> KpiFeeding:
+    """`kpi` by its newest report (times worked out on the sync thread, sync/report_times.py)."""
+    if reports.newest is None or reports.newest_due is None:
         return KpiFeeding(kpi.code, None, None)
-    last = datetime.fromtimestamp(newest, UTC)
-    due = overdue_since(kpi, last)
-    return KpiFeeding(kpi.code, last, due if due <= now else None)
+    due = reports.newest_due
+    return KpiFeeding(kpi.code, datetime.fromtimestamp(reports.newest, UTC), due if due <= now else None)
 
 
 def grouping(catalog: Catalog) -> GroupLevel:
@@ -85,13 +83,13 @@ def group_of(catalog: Catalog, kpi: Kpi, level: GroupLevel) -> str:
 
 
 def feeding(
-    catalog: Catalog, series: Mapping[str, KpiSeries], now: datetime, level: GroupLevel | None = None
+    catalog: Catalog, reports: Mapping[str, KpiReports], now: datetime, level: GroupLevel | None = None
 ) -> tuple[GroupLevel, list[GroupFeeding]]:
     """(how KPIs are grouped, every group worst first)."""
     level = level or grouping(catalog)
     by_group: dict[str, list[KpiFeeding]] = {}
     for kpi in catalog.kpis:
-        by_group.setdefault(group_of(catalog, kpi, level), []).append(kpi_feeding(kpi, series.get(kpi.code), now))
+        by_group.setdefault(group_of(catalog, kpi, level), []).append(kpi_feeding(kpi, reports.get(kpi.code, NO_REPORTS), now))
     rows = []
     for code, feeds in by_group.items():
         late = [f for f in feeds if f.overdue_since is not None or f.never_fed]
@@ -101,9 +99,9 @@ def feeding(
     return level, rows
 
 
-def department_feeding(catalog: Catalog, series: Mapping[str, KpiSeries], now: datetime) -> list[GroupFeeding]:
+def department_feeding(catalog: Catalog, reports: Mapping[str, KpiReports], now: datetime) -> list[GroupFeeding]:
     """Every department that has KPIs, worst first."""
-    return feeding(catalog, series, now, "department")[1]
+    return feeding(catalog, reports, now, "department")[1]
 
 
 def _worst_first(row: GroupFeeding) -> tuple[int, float, str]:

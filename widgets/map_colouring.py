@@ -23,13 +23,14 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from types import MappingProxyType
 
 import numpy as np
 
 from ..sync.contract import Catalog, Entity, Kpi
-from ..sync.freshness import overdue_since
 from ..sync.ranking.result import RankingResult
+from ..sync.report_times import KpiReports
 from ..sync.series import KpiSeries
 from ..sync.thresholds import DEFAULT_THRESHOLDS, Band, Thresholds, kpi_band, level_in_band, occupancy_level
 
@@ -215,6 +216,8 @@ def _fill(facility: Entity, key: str, text: str, late: bool = False) -> MarkerFi
     return MarkerFill(facility.code, float(facility.lon), float(facility.lat), key, text, late)
 
 
+NO_KPI_REPORTS: Mapping[str, KpiReports] = MappingProxyType({})
+
 @dataclass(frozen=True)
 class Cell:
     value: float | None  # None: reported as not available
@@ -243,10 +246,11 @@ def newest_reporter(series: KpiSeries | None, entities: Sequence[str]) -> list[s
     return [max(cells)[1]] if cells else []
 
 
-def _is_late(kpi: Kpi, cell: Cell, now: datetime | None) -> bool:
-    if now is None:
-        return False
-    return overdue_since(kpi, datetime.fromtimestamp(cell.reported_at, UTC)) <= now
+def _is_late(kpi: Kpi, facility: str, now: datetime | None, reports: Mapping[str, KpiReports]) -> bool:
+    """Whether `facility`'s newest report of `kpi` is overdue at `now` (the moments were
+    worked out on the sync thread; none known is not marked late)."""
+    due = reports[kpi.code].due.get(facility) if kpi.code in reports else None
+    return now is not None and due is not None and due <= now
 
 
 def occupancy_share(used: Cell | None, total: Cell | None) -> float | None:
@@ -263,6 +267,7 @@ def by_occupancy(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     now: datetime | None = None,
     tr: Translate = _same,
+    reports: Mapping[str, KpiReports] = NO_KPI_REPORTS,
 ) -> MarkerColouring:
     """Each facility by its worst occupancy across the used/total `pairs` it reports;
     late when a figure behind that share is older than its KPI's frequency (at `now`)."""
@@ -275,7 +280,8 @@ def by_occupancy(
             share = occupancy_share(u, t)
             if share is not None and (worst is None or share > worst[0]):
                 assert u is not None and t is not None
-                worst = (share, _is_late(used, u, now) or _is_late(total, t, now))
+                late = _is_late(used, facility.code, now, reports) or _is_late(total, facility.code, now, reports)
+                worst = (share, late)
         if worst is None:
             fills.append(_fill(facility, NO_DATA, "–"))
             continue
@@ -302,6 +308,7 @@ def by_facility_kpi(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     now: datetime | None = None,
     tr: Translate = _same,
+    reports: Mapping[str, KpiReports] = NO_KPI_REPORTS,
 ) -> MarkerColouring:
     """Each facility by its latest value of `kpi`, judged by the catalog's or the layout's band."""
     cells = latest_cells(series)
@@ -314,7 +321,7 @@ def by_facility_kpi(
             continue
         value = cell.value
         text = number(value, kpi.unit)
-        late = _is_late(kpi, cell, now)
+        late = _is_late(kpi, facility.code, now, reports)
         if band is None:
             fills.append(_fill(facility, REPORTED, text, late))
             continue

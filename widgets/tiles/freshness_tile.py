@@ -27,7 +27,7 @@ from ..feeding import GroupFeeding, GroupLevel, feeding
 from ..fitted_text import fitted_size, paint_fitted_heading
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
-from ..painted_tile import PaintedTile
+from ..painted_tile import PaintedTile, TileMessage
 
 HEADINGS = {"department": "Data feeding by department", "scheme": "Data feeding by scheme", "kpi": "Data feeding by KPI"}
 HEADLINES = {"department": "{n} of {m} departments on time", "scheme": "{n} of {m} schemes on time",
@@ -71,11 +71,13 @@ class FreshnessTile(PaintedTile):
     def default_heading(self) -> str:
         return "Data feeding"
 
-    def build_model(self, snapshot: Snapshot) -> FreshnessModel:
+    def build_model(self, snapshot: Snapshot) -> FreshnessModel | TileMessage:
         catalog = snapshot.catalog
         assert catalog is not None
         tr, now = self.context.tr, self.context.now()
-        level, feeds = feeding(catalog, snapshot.series, now)
+        if not snapshot.derived.derived:  # report times are worked out on the sync thread
+            return TileMessage(self.heading("Data feeding"), tr("freshness unknown"), snapshot_age(snapshot, now, tr))
+        level, feeds = feeding(catalog, snapshot.derived.reports, now)
         rows = tuple(self._row(catalog, level, f) for f in feeds[: self.options.count])
         on_time = sum(1 for f in feeds if f.on_time)
         return FreshnessModel(

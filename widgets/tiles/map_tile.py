@@ -273,12 +273,13 @@ class MapTile(PaintedTile):
             own_pair = tuple(p for p in catalog.capacity_pairs if p[0].code == kpi.code)
             if kpi_band(kpi, self.context.thresholds)[0] is not None or not own_pair:
                 colouring = by_facility_kpi(facilities, kpi, snapshot.series.get(kpi.code), self._number,
-                                            self.context.thresholds, now, tr)
+                                            self.context.thresholds, now, tr, reports=snapshot.derived.reports)
                 newest = newest_reporter(snapshot.series.get(kpi.code), codes)
                 return colouring, self.context.name(kpi, kpi.code), kpi_age(snapshot, kpi, newest, now, tr)
             pairs = own_pair  # "beds in use" with no threshold of its own: judged by its occupancy
         if pairs:
-            colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds, now, tr)
+            colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds, now, tr,
+                                     reports=snapshot.derived.reports)
             if len(pairs) == 1:
                 title = f"{tr('Occupancy')}: {self.context.name(pairs[0][0], pairs[0][0].code)}"
             else:
