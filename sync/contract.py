@@ -2,7 +2,9 @@
 
 DESIGN.md fixes the contract; every response the wall accepts goes through these
 models first, so a malformed body is rejected as a whole (with the field path that
-is wrong) before anything reaches the local store. Unknown extra fields are ignored,
+is wrong) before anything reaches the local store. Free text (names, units, grade
+names) is made inert on the way in and codes holding invisible characters are refused
+(inert_text.py), so nothing downstream paints a bidirectional override. Unknown extra fields are ignored,
 as the contract asks for forward compatibility. Models are frozen: the same objects
 end up inside the immutable snapshot handed to the GUI thread.
 """
@@ -16,6 +18,8 @@ from functools import cached_property
 from typing import Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .inert_text import Code, Text
 
 PERIOD_RE = re.compile(r"^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)?$")
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -42,10 +46,10 @@ class Named(Model):
     """Anything with a name on screen: English `name`, the state language's `local_name`,
     and (optional, API v1 additive) `names` per language code, e.g. {"hi": …, "gu": …}."""
 
-    code: str
-    name: str
-    local_name: str | None = None
-    names: dict[str, str] = Field(default_factory=dict)
+    code: Code
+    name: Text
+    local_name: Text | None = None
+    names: dict[str, Text] = Field(default_factory=dict)
 
 
 class State(Named):
@@ -54,7 +58,7 @@ class State(Named):
 
 class Entity(Named):
     level: Level
-    parent: str | None = None
+    parent: Code | None = None
     lat: float | None = None
     lon: float | None = None
 
@@ -64,11 +68,11 @@ class Sector(Named):
 
 
 class Department(Named):
-    sector: str
+    sector: Code
 
 
 class Scheme(Named):
-    department: str
+    department: Code
 
 
 class Scoring(Model):
@@ -89,8 +93,8 @@ class Alert(Model):
 
 
 class Kpi(Named):
-    scheme: str
-    unit: str = ""
+    scheme: Code
+    unit: Text = ""
     better: Literal["higher", "lower"] = "higher"
     target: float | None = None
     level: Level | None = None
@@ -103,7 +107,7 @@ class Kpi(Named):
     # A method this wall does not know (a newer store's) is kept as sent, not guessed:
     # `aggregate_method` is then None and no rolled-up figure is shown for the KPI.
     aggregate: str = "mean"
-    capacity_of: str | None = None
+    capacity_of: Code | None = None
 
     @property
     def aggregate_method(self) -> Aggregate | None:
@@ -121,13 +125,13 @@ class RankingSpec(Model):
     level: Level = "district"
     max_marks: float = 10.0
     rollup: Literal["kpi", "scheme", "department", "sector"] = "kpi"
-    grades: tuple[tuple[str, float], ...] = (("A", 8.0), ("B", 6.0), ("C", 4.0), ("D", 0.0))
+    grades: tuple[tuple[Text, float], ...] = (("A", 8.0), ("B", 6.0), ("C", 4.0), ("D", 0.0))
     ties: Literal["competition", "dense"] = "competition"
     missing: Literal["zero", "skip"] = "zero"
 
 
 class Catalog(Model):
-    revision: str
+    revision: Text
     state: State
     entities: tuple[Entity, ...]
     sectors: tuple[Sector, ...] = ()
@@ -223,8 +227,8 @@ class Catalog(Model):
 
 
 class Observation(Model):
-    kpi: str
-    entity: str
+    kpi: Code
+    entity: Code
     period: str
     value: float | None
     reported_at: datetime
@@ -257,16 +261,16 @@ class ObservationPage(Model):
 
 
 class RankingRow(Model):
-    entity: str
+    entity: Code
     score: float | None = None
     rank: int | None = None
-    grade: str | None = None
-    marks: dict[str, float | None] = Field(default_factory=dict)
-    by: dict[str, dict[str, float | None]] = Field(default_factory=dict)
+    grade: Text | None = None
+    marks: dict[Code, float | None] = Field(default_factory=dict)
+    by: dict[str, dict[Code, float | None]] = Field(default_factory=dict)
 
 
 class Ranking(Model):
-    revision: str
+    revision: Text
     period: str
     computed_at: datetime
     rows: tuple[RankingRow, ...]

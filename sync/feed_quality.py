@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from .inert_text import shown_escaped
+
 ObservationKey = tuple[str, str, str]  # (kpi, entity, period)
 
 
@@ -28,6 +30,14 @@ class RejectedRow:
     entity: str | None = None
     period: str | None = None
     raw: str = ""  # the row as received (JSON, cut to a few hundred characters)
+
+    def __post_init__(self) -> None:
+        # What the store sent is shown as evidence, never obeyed: a U+202E in a rejected
+        # row's code or value is written as \u202e wherever the row is shown (inert_text.py).
+        for name in ("reason", "kpi", "entity", "period", "raw"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, shown_escaped(text))
 
 
 @dataclass(frozen=True)
