@@ -3,6 +3,9 @@
 All jobs run on one worker thread (a single-thread executor), so polls never
 overlap each other and the worker's state needs no locks; each job also has
 `max_instances=1` and coalesces missed runs, so a slow store cannot pile up work.
+One thread is enough because no poll can hold it for long: every request has a
+whole-request deadline (sync/client.py), so a stalling document costs at most that
+per turn and the other documents' polls run between its turns (tests/test_store_faults.py).
 Every new snapshot goes to `on_snapshot`, which the wall turns into a queued Qt
 signal; this module knows nothing of Qt.
 """
@@ -92,4 +95,3 @@ class SyncService:
             return
         if snapshot is not None:
             self.on_snapshot(snapshot)
-
