@@ -25,6 +25,7 @@ from cmwall.widgets.tiles.breakdown_tile import BreakdownTile
 from cmwall.widgets.tiles.capacity_tile import CapacityModel, CapacityTile
 from cmwall.widgets.tiles.feed_quality_tile import FeedQualityModel, FeedQualityTile
 from cmwall.widgets.tiles.kpi_tile import KpiModel, KpiTile
+from cmwall.widgets.tiles.map_tile import MapModel, MapTile
 from cmwall.widgets.tiles.trend_tile import TrendModel, TrendTile
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -253,3 +254,15 @@ def test_trend_marks_a_line_whose_latest_point_is_questioned(qtbot: QtBot) -> No
     tile.apply(with_quality(FeedQuality(judged=True)))
     assert not any(line.questioned for line in tile.model.lines)
     assert len(tile.questioned_points.getData()[0]) == 0
+
+
+def test_map_label_of_a_questioned_district_value_is_marked(qtbot: QtBot) -> None:
+    flagged = with_quality(questioned("PMJAY.CARDS", AMRELI, "2026-10"))
+    tile, texts = painted(qtbot, MapTile, flagged, size=(1280, 1000), colour_by="kpi", kpi="PMJAY.CARDS")
+    assert isinstance(tile.model, MapModel)
+    labels = {area.name: area.text for area in tile.model.areas}
+    assert labels["Amreli"].endswith(f" {MARK}") and not labels["Ahmadabad"].endswith(MARK), labels
+    tile, _ = painted(qtbot, MapTile, with_quality(FeedQuality(judged=True)), size=(1280, 1000), colour_by="kpi",
+                      kpi="PMJAY.CARDS")
+    assert isinstance(tile.model, MapModel)
+    assert not any(area.text.endswith(MARK) for area in tile.model.areas)

@@ -98,6 +98,12 @@ def questioned_in_month(quality: FeedQuality, series: KpiSeries | None, kpi: str
     return quality.flag(kpi, entity, max(inside)) if inside else None
 
 
+def marked(text: str, questioned: bool) -> str:
+    """`text` with the mark after it, for a figure or name painted as one string (a map
+    label, a legend entry) where the mark cannot be drawn apart."""
+    return f"{text} {MARK}" if questioned else text
+
+
 def mark_width(pixel_size: int) -> float:
     """The room the mark takes after a figure at `pixel_size` (reserve it in columns)."""
     return text_width(MARK, pixel_size, True) + pixel_size * 0.15

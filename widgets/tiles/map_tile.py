@@ -61,6 +61,7 @@ from ..map_colouring import (
 )
 from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import marked, questioned_in_figure
 from ..worst_age import worst_age
 
 NO_DATA_BASE = "#3a4356"
@@ -196,8 +197,10 @@ class MapTile(PaintedTile):
         self._use_grades(tuple(g for g, _ in catalog.ranking.grades))
         match = self._match(boundaries, districts if colour_districts else ())
         fills = {f.code: f for f in colouring.fills}
+        questioned = self._questioned(snapshot, codes) if opts.colour_by == "kpi" else frozenset()
         areas = tuple(
-            Area(match.placed[code], fills[code].key, fills[code].text, self.context.name(catalog.entity(code), name))
+            Area(match.placed[code], fills[code].key, marked(fills[code].text, code in questioned),
+                 self.context.name(catalog.entity(code), name))
             for code, name in districts if code in match.placed and code in fills
         )
         unmatched = tuple(self.context.name(catalog.entity(code), name) for code, name in match.unmatched)
@@ -207,6 +210,15 @@ class MapTile(PaintedTile):
             markers=marker_colouring.markers, marker_title=marker_title, marker_entries=marker_colouring.entries,
             unmatched=unmatched, credit=self._credit(boundaries, match, colour_districts), view=view, note=note,
         )
+
+    def _questioned(self, snapshot: Snapshot, codes: list[str]) -> frozenset[str]:
+        """The districts whose value of the map's KPI is made of a value the wall questions."""
+        catalog = snapshot.catalog
+        kpi = catalog.kpi(self.options.kpi or "") if catalog is not None else None
+        if catalog is None or kpi is None or not snapshot.feed_quality.implausible:
+            return frozenset()
+        series, now = snapshot.series.get(kpi.code), self.context.now()
+        return frozenset(c for c in codes if questioned_in_figure(snapshot.feed_quality, catalog, series, kpi, c, now))
 
     def _use_grades(self, grades: tuple[str, ...]) -> None:
         if grades and grades != self.grades:

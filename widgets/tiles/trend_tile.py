@@ -34,7 +34,7 @@ from ..kpi_figures import figure_words
 from ..look import i18n, theme
 from ..paint_kit import colour, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..questioned import MARK, MARK_COLOUR, questioned_in_figure
+from ..questioned import MARK_COLOUR, marked, questioned_in_figure
 from ..time_ticks import time_ticks, value_ticks
 
 # Okabe–Ito order; the state is always the first (white, thicker).
@@ -157,9 +157,7 @@ class TrendTile(PaintedTile):
                 name += f" ({words[0]})"  # how the line is made: "sum of 224 facilities"
             tint = LINE_COLOURS[i if opts.include_state else i + 1]
             questioned = fig.value is not None and questioned_in_figure(snapshot.feed_quality, catalog, series, kpi, code, now) > 0
-            if questioned:
-                name += f" {MARK}"
-            lines.append(TrendLine(name, tint, hist.seconds, hist.values, questioned))
+            lines.append(TrendLine(marked(name, questioned), tint, hist.seconds, hist.values, questioned))
         target_text = ""
         if kpi.target is not None:
             target_text = f"{tr('target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if float(kpi.target).is_integer() else None)} {tr(kpi.unit) if kpi.unit else ''}".rstrip()
