@@ -100,15 +100,15 @@ def test_a_judged_clean_feed_says_so_neutrally(qtbot: QtBot) -> None:
     assert tile.model.groups == () and tile.model.rejections == ()
 
 
-@pytest.mark.parametrize(("by", "names"), [
-    ("department", ["Health & Family Welfare", "Agriculture", "Education"]),
-    ("entity", ["Banas Kantha", "Ahmadabad", "Bhavnagar"]),
-    ("kpi", ["Ayushman cards issued (% of eligible)", "PM-KISAN instalments paid", "Institutional deliveries"]),
+@pytest.mark.parametrize(("by", "heading", "names"), [
+    ("department", "Worst departments", ["Health & Family Welfare", "Agriculture", "Education"]),
+    ("entity", "Worst districts", ["Banas Kantha", "Ahmadabad", "Bhavnagar"]),  # places of one level: named by it
+    ("kpi", "Worst KPIs", ["Ayushman cards issued (% of eligible)", "PM-KISAN instalments paid", "Institutional deliveries"]),
 ])
-def test_totals_and_the_worst_groups_are_shown(qtbot: QtBot, by: str, names: list[str]) -> None:
+def test_totals_and_the_worst_groups_are_shown(qtbot: QtBot, by: str, heading: str, names: list[str]) -> None:
     snapshot = synthetic.snapshot()
     tile, texts = painted(qtbot, FeedQualityTile, replace(snapshot, feed_quality=judged(snapshot)), by=by)
-    assert {"✕ 3", "◐ 17", f"{MARK} 1", "rejected", "late", "implausible"} <= set(texts), texts
+    assert {"✕ 3", "◐ 17", f"{MARK} 1", "rejected", "late", "implausible", heading} <= set(texts), texts
     # worst first: 2 rejected + 14 late + 1 implausible, then 3 late, then 1 rejected
     shown = [t for t in texts if t in names]
     assert shown == names, texts

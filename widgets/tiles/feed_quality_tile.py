@@ -27,6 +27,7 @@ from ...sync.period_time import moment_label
 from ...sync.snapshot import Snapshot
 from ..data_age import DataAge, snapshot_age
 from ..fitted_text import fitted_size, paint_fitted_heading
+from ..kpi_figures import places_word
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
@@ -117,7 +118,7 @@ class FeedQualityTile(PaintedTile):
             totals=_counts(quality.total),
             labels=(tr("rejected"), tr("late"), tr("implausible")),
             all_clear="" if not quality.total.clean or quality.recent_rejections else tr(NO_PROBLEMS),
-            group_heading=tr(GROUP_HEADINGS[by]),
+            group_heading=self._group_heading(catalog, [code for code, _ in shown]),
             place_heading=tr({"department": "Department", "kpi": "KPI", "entity": "Place"}[by]),
             groups=tuple(GroupRow(self._group_name(catalog, code), _counts(c), self._detail(catalog, code))
                          for code, c in shown),
@@ -125,6 +126,15 @@ class FeedQualityTile(PaintedTile):
             rejection_heading=tr("Newest rejections"),
             rejections=tuple(self._rejection(catalog, r) for r in quality.recent_rejections[: self.options.reasons]),
         )
+
+    def _group_heading(self, catalog: Catalog, codes: list[str]) -> str:
+        """'Worst departments', 'Worst KPIs'; places by their level when they share one
+        ('Worst districts', 'Worst facilities')."""
+        tr = self.context.tr
+        levels = {catalog.level_of(code) for code in codes if code != UNREADABLE}
+        if self.options.by != "entity" or len(levels) != 1 or None in levels:
+            return tr(GROUP_HEADINGS[self.options.by])
+        return tr("Worst {places}").format(places=places_word(levels.pop(), 2, tr))
 
     def _groups(self, quality: FeedQuality) -> dict[str, QualityCount]:
         by = self.options.by
