@@ -50,9 +50,20 @@ def _stamp(seconds: float) -> datetime:
 def _cached(snapshot: Snapshot, now: datetime, tr: Translate) -> DataAge:
     since = snapshot.status.unreachable_since
     age = age_text(snapshot.data_as_of, now, tr)
-    unreachable = tr("store unreachable since {time}").format(time=hh_mm(since)) if since else tr("store unreachable")
+    kind = snapshot.status.failure_kind or ""
+    if kind in _REFUSALS:  # someone has to act: no "since", the strip says when the next try is
+        unreachable = tr(_REFUSALS[kind])
+    else:
+        words = _SINCE.get(kind, "store unreachable since {time}")
+        unreachable = tr(words).format(time=hh_mm(since)) if since else tr("store unreachable")
     text = f"{unreachable} · {age}"
     return DataAge("cached", text)
+
+
+# The tile's short word for why its figures are not current (SyncStatus.failure_kind).
+_REFUSALS = {"auth": "store refused the token", "tls": "store's certificate not trusted"}
+_SINCE = {"stalled": "store stalling since {time}", "rejected": "store answering with errors since {time}",
+          "contract": "store answering with errors since {time}", "too_large": "store answering with errors since {time}"}
 
 
 def _reported_age(kpi: Kpi, reported: datetime, now: datetime, tr: Translate) -> DataAge:
