@@ -47,7 +47,7 @@ def _occupancy_into_thresholds(raw: dict[str, Any], file: str) -> dict[str, Any]
         if tile.get("type") != "capacity" or not isinstance(options, dict) or not options.keys() & V1_OCCUPANCY.keys():
             continue
         bands[path] = tuple(options.pop(key, default) for key, default in V1_OCCUPANCY.items())
-    if len(set(bands.values())) > 1:
+    if any(band != next(iter(bands.values())) for band in bands.values()):  # values may be lists: no set
         raise LayoutError([Problem(file, f"{path}.options.occupancy_warn",
                                    f"capacity tiles judge occupancy at {warn}/{critical} % and other values; since "
                                    "schema_version 2 one [thresholds.occupancy] judges every tile: set it and "
@@ -142,7 +142,7 @@ def load_layout(name_or_path: str | Path) -> Layout:
         raise LayoutError([Problem(file, hazard.key, f"line {hazard.line}: {hazard.message}")])
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer of more than 4,300 digits
         raise LayoutError([Problem(file, "", f"not valid TOML: {err}")]) from None
     except RecursionError:
         raise LayoutError([Problem(file, "", "values nested too deeply to read")]) from None
@@ -271,7 +271,8 @@ def _expectation(error: Any, loc: tuple[Any, ...]) -> str:
     message = str(error["msg"])
     got = error.get("input")
     if isinstance(got, (str, int, float, bool)):
-        return f"{message} (got {got!r})"
+        shown = repr(got)
+        return f"{message} (got {shown if len(shown) <= 60 else shown[:59] + '…'})"
     return message
 
 

@@ -46,7 +46,8 @@ def capacity_bed_types_to_pairs(options: dict[str, Any]) -> dict[str, Any]:
             raise OptionsMigrationError(new_key, f"`{new_key}` is an option of schema_version 2: "
                                                  "set schema_version = 2 at the top of the file")
     kinds = out.pop("bed_types", tuple(V1_BED_TYPES))
-    if not isinstance(kinds, (list, tuple)) or any(kind not in V1_BED_TYPES for kind in kinds):
+    if not isinstance(kinds, (list, tuple)) or any(not isinstance(kind, str) or kind not in V1_BED_TYPES
+                                                   for kind in kinds):
         raise OptionsMigrationError("bed_types", f"expected a list of {', '.join(V1_BED_TYPES)} (got {kinds!r})")
     out["pairs"] = [{"used": f"HFW.BEDS.{V1_BED_TYPES[kind][0]}.OCC", "total": f"HFW.BEDS.{V1_BED_TYPES[kind][0]}.TOTAL",
                      "label": V1_BED_TYPES[kind][1]} for kind in kinds]

@@ -72,6 +72,15 @@ HOSTILE = {
     "1,000 nested inline tables": Hostile(layout(top="name2 = " + "{ a = " * 1000 + "1" + " }" * 1000),
                                           ("name2: line 3: arrays and inline tables nested more than 16",)),
     "file over the size cap": Hostile(layout() + "# padding\n" * 30_000, ("larger than 256 KB",)),
+    "5,000-digit integer": Hostile(layout(options="count = " + "9" * 5000), ("not valid TOML: Exceeds the limit",)),
+    "old tile options of the wrong shape": Hostile(
+        layout(options="bed_types = [[1]]").replace("schema_version = 2", "schema_version = 1")
+        .replace('type = "ranking"', 'type = "capacity"'),
+        ("screens[0].pages[0].tiles[0].options.bed_types: expected a list of general",)),
+    "old thresholds of the wrong shape": Hostile(
+        layout(options="occupancy_warn = [1]").replace("schema_version = 2", "schema_version = 1")
+        .replace('type = "ranking"', 'type = "capacity"'),
+        ("thresholds.occupancy.warn",)),
 }
 
 
