@@ -132,3 +132,106 @@ def test_bad_period(capsys: pytest.CaptureFixture[str]) -> None:
 def test_nothing_to_rank(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(parse("--store", "http://store.test", "--period", "2025-01"), transport=mock(feed_handler)) == 1
     assert "nothing to rank" in capsys.readouterr().err
+
+
+# --- rank --explain ----------------------------------------------------------------------
+
+
+def _explain(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from cmwall.wall.cli import main
+
+    code = main(["rank", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _tree(out: str) -> dict[str, list[str]]:
+    """The explanation's table: first words of each line → its figure cells."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Where marks were lost")) + 2
+    rows: dict[str, list[str]] = {}
+    for line in lines[start:]:
+        if not line.startswith(" ") and not line.startswith("Overall"):
+            break
+        label = "Overall" if line.startswith("Overall") else " ".join(line.split()[:2])
+        rows.setdefault(label, line.split()[-6:])
+    return rows
+
+
+def test_explain_one_district_of_the_demo_store(demo_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _explain(capsys, "--store", demo_url, "--explain", "Ahmadabad")
+    assert code == 0 and err == ""
+    ranking = io.StringIO()
+    assert cli.run(parse("--store", demo_url, "--format", "json"), out=ranking) == 0
+    row = next(r for r in json.loads(ranking.getvalue())["rows"] if r["entity"] == "438")
+    head = out.splitlines()
+    assert head[0].startswith("Ahmadabad (438) — Gujarat district ranking for ")
+    assert head[1].startswith(f"Score {row['score']:.2f} of 10 · rank {row['rank']} of 33 · grade {row['grade']} · ")
+    gap = round(10 - row["score"], 2)
+    assert f"{gap:.2f} short of full marks" in head[1]
+    tree = _tree(out)
+    assert tree["Overall"][-2:] == [f"{gap:.2f}", f"{gap:.2f}"]  # gap and cost of the top line
+    sectors = [cells for label, cells in tree.items() if label.startswith("Sector")]
+    assert sectors and round(sum(float(c[-1]) for c in sectors), 2) == gap  # the sectors' costs add up
+    assert "What moved since " in out and "rank " in out.split("What moved since ")[1]
+
+
+def test_explain_finds_a_district_by_code_or_any_languages_name(demo_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    outs = [_explain(capsys, "--store", demo_url, "--explain", name) for name in ("438", "અમદાવાદ", "ahmadabad")]
+    assert all(code == 0 for code, _, _ in outs) and outs[0][1] == outs[1][1] == outs[2][1]
+
+
+def test_explain_json_has_the_tree(demo_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _explain(capsys, "--store", demo_url, "--explain", "438", "--format", "json")
+    body = json.loads(out)
+    assert code == 0 and body["entity"] == "438" and body["gaps"]["level"] == "overall"
+    assert round(sum(c["cost"] for c in body["gaps"]["children"]), 2) == body["gaps"]["cost"]
+
+
+@pytest.mark.parametrize(("name", "message"), [("Nowhere", "no district is called 'Nowhere'"),
+                                               ("Gujarat", "is a state; this store ranks each district")])
+def test_explain_what_is_not_a_ranked_district_is_one_line_and_exit_2(
+        demo_url: str, capsys: pytest.CaptureFixture[str], name: str, message: str) -> None:
+    code, out, err = _explain(capsys, "--store", demo_url, "--explain", name)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def city_url() -> Iterator[str]:
+    from cmwall.sync.demo_store import make_store
+
+    with serve_in_thread(make_store("city-crisis", seed=0, clock=lambda: DEMO_NOW)) as running:
+        yield running.url
+
+
+def test_explain_in_the_city_crisis_profile(city_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # The city publishes no ranking; the wall's engine ranks its hospitals, and explains one.
+    code, out, _ = _explain(capsys, "--store", city_url, "--explain", "LKO-H126")
+    assert code == 0 and out.startswith("Janki Hospital, Gomti Nagar (LKO-H126) — Uttar Pradesh facility ranking")
+    # Nothing there is a ranked district: one line, exit 2.
+    code, out, err = _explain(capsys, "--store", city_url, "--explain", "Ahmadabad")
+    assert code == 2 and out == "" and err == "rank: no facility is called 'Ahmadabad' (give its code or its name)\n"
+    code, out, err = _explain(capsys, "--store", city_url, "--explain", "Uttar Pradesh")
+    assert code == 2 and err.count("\n") == 1 and "is a state" in err
+
+
+def test_explain_with_nothing_ranked_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse("--store", "http://store.test", "--explain", "438", "--period", "2025-01")
+    assert cli.run(args, transport=mock(feed_handler)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rank: nothing to explain: this store has no ranking for 2025-01") and err.count("\n") == 1
+
+
+def test_rank_without_a_store_explains_the_embedded_demo_store() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    main_py = Path(__file__).resolve().parent.parent / "main.py"
+    done = subprocess.run([sys.executable, str(main_py), "rank", "--explain", "Amreli"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Amreli (439) — Gujarat district ranking for ")
+    city = subprocess.run([sys.executable, str(main_py), "rank", "--demo-profile", "city-crisis", "--explain", "Amreli"],
+                          capture_output=True, text=True, timeout=120)
+    assert city.returncode == 2 and city.stdout == "" and city.stderr.count("\n") == 1

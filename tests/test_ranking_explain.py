@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from cmwall.sync.contract import Catalog
+from cmwall.sync.observations import ObservationTable
+from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.explain import ExplainError, explain
+from cmwall.sync.ranking.result import RankingResult
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-from .ranking_builders import catalog, kpi, rank, row_of, table
+from .ranking_builders import NOW, catalog, kpi, rank, row_of, table
+from .ranking_reference import Observation
+from .test_ranking_property import cases
 
 CAT = catalog(
     [kpi("K1", target=100, weight=2), kpi("K2", target=10, better="lower", scheme="P3"), kpi("SHOW", None)],
@@ -58,3 +66,100 @@ def test_errors() -> None:
         explain(CAT, table(ROWS), "A", "2025-01")
     with pytest.raises(ValueError):
         explain(CAT, table(ROWS), "A", "2026-10-01")
+
+
+# --- where the gap from full marks was lost: exact under every rollup ------------------
+
+
+def _cents(v: float | None) -> int:
+    assert v is not None
+    return round(v * 100)
+
+
+def assert_gaps_reconcile(catalog: Catalog, table: ObservationTable, entity: str, period: str | None) -> None:
+    """Under every line, the shares add up exactly to its gap and the costs to its cost; the top
+    line's gap is max_marks − the published score; a group's gap is max_marks − its published score."""
+    ex = explain(catalog, table, entity, period)
+    assert ex.gaps is not None
+    top = _cents(ex.max_marks)
+    root = ex.gaps
+    row = row_of(compute_ranking_or_fail(catalog, table, ex.period), entity)
+    if ex.score is None:
+        assert root.score is None and root.cost is None
+    else:
+        assert _cents(root.gap) == _cents(root.cost) == top - _cents(ex.score)
+    for node in root.walk():
+        if node.level in ("scheme", "department", "sector") and node.code is not None:
+            published = row.by[node.level].get(node.code)
+            assert node.score == published
+            if published is not None:
+                assert _cents(node.gap) == top - _cents(published)
+        if node.level == "kpi":
+            k = next(k for k in ex.kpis if k.kpi == node.code)
+            assert node.score == k.marks and (node.gap is None) is (k.marks_lost is None)
+            if k.marks_lost is not None:
+                assert _cents(node.gap) == _cents(k.marks_lost)  # its own marks lost
+        if not node.children:
+            continue
+        if node.gap is not None and all(c.share is not None for c in node.children):
+            assert sum(_cents(c.share) for c in node.children) == _cents(node.gap)
+        if node.cost is not None:
+            assert all(c.cost is not None for c in node.children)
+            assert sum(_cents(c.cost) for c in node.children) == _cents(node.cost)
+    kpi_costs = [n.cost for n in root.walk() if n.level == "kpi"]
+    if root.cost is not None:
+        assert sum(_cents(c) for c in kpi_costs) == _cents(root.cost)  # KPI by KPI, too
+
+
+def compute_ranking_or_fail(catalog: Catalog, table: ObservationTable, period: str) -> RankingResult:
+    result = compute_ranking(catalog, table, period, computed_at=NOW)
+    assert result is not None
+    return result
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.sampled_from([None, "2026-10", "2026-09"]))
+def test_marks_lost_reconcile_exactly_with_the_gap_under_every_rollup(
+        case: tuple[Catalog, list[Observation]], period: str | None) -> None:
+    catalog, rows = case
+    table_ = ObservationTable.from_rows(rows)
+    try:
+        explain(catalog, table_, catalog.entities[0].code, period)
+    except ExplainError:
+        event("nothing to explain")
+        return
+    event(f"rollup {catalog.ranking.rollup}")
+    for entity in catalog.entities_of_level(catalog.ranking.level):
+        assert_gaps_reconcile(catalog, table_, entity.code, period)
+
+
+def test_thirds_add_up_to_the_rounded_gap() -> None:
+    # Three equal KPIs at 6.667 marks: each loses 3.333, the scheme's gap is 3.33 — shares 1.11 + 1.11 + 1.11.
+    cat = catalog([kpi("K1"), kpi("K2"), kpi("K3")], districts=("A",), rollup="scheme")
+    ex = explain(cat, table([("K1", "A", 66.67), ("K2", "A", 66.67), ("K3", "A", 66.67)]), "A")
+    assert ex.gaps is not None
+    scheme = next(n for n in ex.gaps.walk() if n.level == "scheme")
+    assert scheme.gap == 3.33 and sorted(c.share or 0 for c in scheme.children) == [1.11, 1.11, 1.11]
+    assert [k.marks_lost for k in ex.kpis] == [3.33, 3.33, 3.33]  # each KPI's own loss, which need not add up
+
+
+def test_weights_and_group_rollup_decide_each_kpis_part() -> None:
+    # Rollup "scheme": P1 (K1 weight 2 at 7.5, K3 at 3.0) and P3 (K2 at 5.0) count once each.
+    cat = catalog([kpi("K1", weight=2), kpi("K3"), kpi("K2", scheme="P3")], districts=("A",), rollup="scheme")
+    ex = explain(cat, table([("K1", "A", 75.0), ("K3", "A", 30.0), ("K2", "A", 50.0)]), "A")
+    assert ex.gaps is not None
+    nodes = {(n.level, n.code): n for n in ex.gaps.walk()}
+    # P1 = (2 × 7.5 + 3.0) / 3 = 6.0, P3 = 5.0 → score 5.5, gap 4.5
+    assert (ex.score, ex.gaps.gap) == (5.5, 4.5)
+    assert (nodes[("scheme", "P1")].gap, nodes[("scheme", "P1")].cost) == (4.0, 2.0)
+    # K1 loses 2.5 marks, weighted 2 of 3 in P1: 1.67 of P1's gap, half of that of the overall gap.
+    assert (nodes[("kpi", "K1")].gap, nodes[("kpi", "K1")].share, nodes[("kpi", "K1")].cost) == (2.5, 1.67, 0.83)
+    assert (nodes[("kpi", "K3")].gap, nodes[("kpi", "K3")].share, nodes[("kpi", "K3")].cost) == (7.0, 2.33, 1.17)
+    assert (nodes[("kpi", "K2")].share, nodes[("kpi", "K2")].cost) == (5.0, 2.5)
+
+
+def test_what_moved_since_the_month_before() -> None:
+    ex = explain(CAT, table(ROWS), "A", "2026-10")
+    # September: A alone, (2 × 6.0 + 5.0) / 3 = 5.67, rank 1; October 5.0, rank 2.
+    assert (ex.previous_period, ex.previous_score, ex.previous_rank) == ("2026-09", 5.67, 1)
+    assert [k.kpi for k in ex.moved()] == ["K2", "K1"]  # −5.0 before +1.5

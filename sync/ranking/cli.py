@@ -24,6 +24,7 @@ from ..contract import Catalog, Observation
 from ..observations import ObservationTable
 from ..token import TokenError, load_token
 from .engine import compute_ranking
+from .explain_cli import embedded_store, run_explain
 from .periods import check_month
 from .result import RankingResult
 
@@ -50,7 +51,15 @@ def positive_number(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", required=True, metavar="URL", help="API v1 store base URL")
+    parser.add_argument("--store", default=argparse.SUPPRESS, metavar="URL",
+                        help="API v1 store base URL (default: the embedded demo store of --demo-profile)")
+    parser.add_argument("--explain", default=None, metavar="DISTRICT",
+                        help="explain one ranked entity (code, or name in any language): marks and marks lost per "
+                             "KPI under every rollup, and what moved since the month before")
+    parser.add_argument("--demo-profile", default=argparse.SUPPRESS, metavar="NAME",
+                        help="without --store: the embedded demo store's profile (gujarat, city-crisis)")
+    parser.add_argument("--demo-seed", type=int, default=argparse.SUPPRESS, metavar="N",
+                        help="without --store: the embedded demo store's seed (default 2026)")
     parser.add_argument("--period", type=_month, default=None, metavar="YYYY-MM",
                         help="month to rank (default: the latest month with a ranked observation)")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table",
@@ -186,10 +195,13 @@ def run(args: argparse.Namespace, *, transport: Any = None, out: IO[str] | None 
     out = out if out is not None else sys.stdout
     try:
         period = check_month(args.period) if args.period is not None else None
-        catalog, table = fetch(args, transport)
+        with embedded_store(args) as args.store:  # --store, or the embedded demo store while in use
+            catalog, table = fetch(args, transport)
     except (StoreError, TokenError, ValueError) as err:
         print(f"rank: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if getattr(args, "explain", None) is not None:
+        return run_explain(args, catalog, table, period, out, sys.stderr)
     result = compute_ranking(catalog, table, period, computed_at=datetime.now(UTC), revision="local")
     if result is None:
         print(f"rank: nothing to rank: no observation of a ranked KPI for {period or 'any month'}", file=sys.stderr)

@@ -5,6 +5,11 @@ from the engine (`score_month`, `build_rows`), so the explanation can never
 disagree with the ranking. Published figures are rounded; "marks lost" is
 ``max_marks − marks`` and "change" is the difference of the two published marks,
 so both add up with the numbers shown next to them.
+
+"Marks lost" of one KPI is its own distance from full marks; how much of the gap of
+its scheme, department, sector and overall score it accounts for depends on weights
+and the rollup, and is given exactly by `Explanation.gaps` (gaps.py), whose columns
+add up to the published gaps under every rollup.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 from ..contract import Catalog
 from ..observations import ObservationTable
 from .engine import PROVISIONAL_THRESHOLD, MonthScores, build_rows, score_month
+from .gaps import GapNode, gap_tree
 from .periods import previous_month
 from .rounding import round2
 
@@ -50,12 +56,22 @@ class Explanation:
     by: Mapping[str, Mapping[str, float | None]]
     provisional: bool
     kpis: tuple[KpiExplanation, ...]  # ranked KPIs, catalog order
+    gaps: GapNode | None = None  # where the gap from full marks was lost, by sector, department, scheme, KPI
+    previous_period: str | None = None
+    previous_score: float | None = None  # published score the month before (None: not ranked then)
+    previous_rank: int | None = None
 
     def costliest(self, n: int | None = None) -> tuple[KpiExplanation, ...]:
         """KPIs by weighted marks lost, largest first (what to fix first)."""
         lost = [k for k in self.kpis if k.marks_lost]
         lost.sort(key=lambda k: (-(k.marks_lost or 0.0) * k.weight, k.kpi))
         return tuple(lost[:n] if n is not None else lost)
+
+    def moved(self, n: int | None = None) -> tuple[KpiExplanation, ...]:
+        """KPIs whose published marks changed since the month before, largest change first."""
+        changed = [k for k in self.kpis if k.change]
+        changed.sort(key=lambda k: (-abs(k.change or 0.0), k.kpi))
+        return tuple(changed[:n] if n is not None else changed)
 
 
 def _published_marks(scores: MonthScores, column: int) -> list[float | None]:
@@ -108,6 +124,7 @@ def explain(
                 reported=not np.isnan(value),
             )
         )
+    previous_rank = int(before_scores.rank[column]) if before_scores is not None else 0
     return Explanation(
         entity=entity,
         period=scores.period,
@@ -118,4 +135,8 @@ def explain(
         by=MappingProxyType(dict(row.by)),
         provisional=row.provisional,
         kpis=tuple(lines),
+        gaps=gap_tree(scores, column),
+        previous_period=previous_month(scores.period),
+        previous_score=float(before_scores.rounded[column]) if before_scores is not None and previous_rank else None,
+        previous_rank=previous_rank or None,
     )
