@@ -274,7 +274,10 @@ class BreakdownTile(PaintedTile):
             x = rect.left()
             draw_text(painter, QRectF(x, y, name_w - size * 0.3, row_h), c.name, size)
             x += name_w
-            draw_marked(painter, QRectF(x, y, marks_w, row_h), c.marks, size, c.questioned, bold=True, right=True)
+            if c.questioned:
+                draw_marked(painter, QRectF(x, y, marks_w, row_h), c.marks, size, True, bold=True, right=True)
+            else:
+                draw_text(painter, QRectF(x, y, marks_w, row_h), c.marks, size, bold=True, align=ALIGN_RIGHT)
             x += marks_w
             draw_text(painter, QRectF(x, y, lost_w, row_h), c.lost, size, fg=DOWN, align=ALIGN_RIGHT)
             x += lost_w

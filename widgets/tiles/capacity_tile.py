@@ -275,8 +275,13 @@ class CapacityTile(PaintedTile):
                 if cell.total:
                     draw_text(painter, QRectF(right - total_w, y, total_w, text_h), cell.total, total_px,
                               fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
-                draw_marked(painter, QRectF(left, y, right - total_w - left, text_h), cell.text, px, cell.questioned,
-                            fg=_fg(cell.level), bold=cell.level is not None, right=True)
+                figure = QRectF(left, y, right - total_w - left, text_h)
+                if cell.questioned:
+                    draw_marked(painter, figure, cell.text, px, True, fg=_fg(cell.level), bold=cell.level is not None,
+                                right=True)
+                else:
+                    draw_text(painter, figure, cell.text, px, fg=_fg(cell.level), bold=cell.level is not None,
+                              align=ALIGN_RIGHT)
                 if cell.occupancy is not None:
                     bar_w = (right - left) * 0.8
                     bar = QRectF(right - bar_w, y + text_h, bar_w, max(3.0, row_h * 0.07))
