@@ -9,7 +9,9 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cmwall.sync.client import (
@@ -55,10 +57,9 @@ def running() -> Iterator[RunningFaultStore]:
         server.stop()
 
 
-def client(url: str, **options: float | str | bool) -> StoreClient:
-    settings: dict[str, float | str | bool] = {"timeout": TIMEOUT_S, "deadline": DEADLINE_S, "max_body_mb": CAP_MB}
-    settings.update(options)
-    return StoreClient(url, **settings)  # type: ignore[arg-type]
+def client(url: str, **options: Any) -> StoreClient:
+    """A client with short limits (TIMEOUT_S, DEADLINE_S, CAP_MB) unless `options` say otherwise."""
+    return StoreClient(url, **{"timeout": TIMEOUT_S, "deadline": DEADLINE_S, "max_body_mb": CAP_MB, **options})
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def test_the_deadline_is_read_on_the_clients_own_clock(running: RunningFaultStor
     """With a clock moved by hand (each look 0.4 s later), the cut does not depend on machine speed."""
     ticks = iter(range(1000))
     running.store.fail(CATALOG_PATH, Fault("trickle", interval=0.01))
-    with client(running.url, deadline=2.0, monotonic=lambda: next(ticks) * 0.4) as trickled:  # type: ignore[arg-type]
+    with client(running.url, deadline=2.0, monotonic=lambda: next(ticks) * 0.4) as trickled:
         with pytest.raises(StoreStalled):
             trickled.get_catalog()
     assert next(ticks) <= 8  # started, then cut after the few chunks that took "2 s"
@@ -382,3 +383,36 @@ def test_a_stalled_poll_does_not_starve_the_others(running: RunningFaultStore, t
         service.stop()
     assert running.store.count(OBSERVATIONS_PATH) >= 2
     assert seen[-1].catalog is not None and seen[-1].status.failure_kind == "stalled"
+
+
+# --- the words, in every language ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fault", "strip", "tile"),
+    [
+        (Fault("trickle", interval=0.2), "Central store stalling since", "store stalling since"),
+        (Fault("status", status=401), "Central store refused the token (HTTP 401)", "store refused the token"),
+        (Fault("status", status=500), "Central store answering with errors since", "store answering with errors"),
+    ],
+    ids=["stalled", "auth", "rejected"],
+)
+def test_strip_and_tiles_name_the_fault_in_every_language(
+    worker: SyncWorker, running: RunningFaultStore, clock: FakeClock, fault: Fault, strip: str, tile: str
+) -> None:
+    from cmwall.widgets.data_age import snapshot_age
+    from cmwall.widgets.look.i18n import tr
+
+    good_first_poll(worker)
+    running.store.fail(CATALOG_PATH, fault)
+    clock.advance(seconds=300)
+    snapshot = worker.poll_catalog()
+    assert snapshot is not None
+    assert link_item(snapshot, clock(), "en").text.startswith(strip)
+    age = snapshot_age(snapshot, clock(), lambda text: tr(text, "en"))
+    assert age.state == "cached" and age.text.startswith(tile)
+    for language in ("hi", "gu"):
+        words = link_item(snapshot, clock(), language).text
+        assert not words.startswith("Central") and "{" not in words  # translated, every field filled
+        local_age = snapshot_age(snapshot, clock(), partial(tr, language=language))
+        assert not local_age.text.startswith("store")
