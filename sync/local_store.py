@@ -41,6 +41,7 @@ from sqlalchemy.exc import DBAPIError
 from .contract import Catalog, Observation, Ranking
 from .ranking.audit import AuditFinding, RankingAudit
 from .ranking.fallback import RankDifference
+from .store_faults import StoreFault, fault_of
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,12 @@ ranking_audit = Table(  # districts where the store's ranking and the wall's own
 
 
 class LocalStoreError(Exception):
-    """The local database cannot be written or read (disk full, permissions, corrupt)."""
+    """The local database cannot be written or read (disk full, permissions, corrupt);
+    `fault` says which kind (sync/store_faults.py), for the wall to word."""
+
+    def __init__(self, message: str, fault: StoreFault = StoreFault.OTHER) -> None:
+        super().__init__(message)
+        self.fault = fault
 
 
 @dataclass(frozen=True)
@@ -336,6 +342,7 @@ class LocalStore:
         try:
             yield
         except DBAPIError as err:
-            raise LocalStoreError(f"cannot {what} local store {self.path}: {err.orig}") from None
+            raise LocalStoreError(f"cannot {what} local store {self.path}: {err.orig}",
+                                  fault_of(err.orig, self.path)) from None
         except OSError as err:
-            raise LocalStoreError(f"cannot {what} local store {self.path}: {err.strerror}") from None
+            raise LocalStoreError(f"cannot {what} local store {self.path}: {err.strerror}", fault_of(err)) from None

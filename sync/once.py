@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 
 from .client import StoreClient
+from .data_dir import DataDirTaken, open_writable_store
 from .demo_store.profiles import PROFILES
 from .history import moment_text
-from .local_store import LocalStore, LocalStoreError, store_identity
+from .local_store import LocalStoreError, store_identity
 from .ranking.cli import add_limit_arguments, limits, positive_number
 from .token import TokenError, load_token
 from .worker import SyncWorker
@@ -39,8 +40,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
                         help="HTTP timeout in seconds (default 10)")
     add_limit_arguments(parser)
+    parser.add_argument("--page-limit", type=page_limit, default=5000, metavar="N",
+                        help="observations asked for per request, each page stored in its own transaction "
+                             "(default 5000)")
     parser.add_argument("--demo-profile", choices=PROFILES, default=argparse.SUPPRESS,
                         help="without --store: the embedded demo store's profile (default gujarat)")
+
+
+def page_limit(text: str) -> int:
+    """argparse type of --page-limit: a whole number from 1 to 100,000."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 100000")
+    return value
 
 
 def _error(message: str) -> None:
@@ -76,13 +91,16 @@ def run(args: argparse.Namespace) -> int:
             _error(f"cannot set up the store client: {err}")
             return EXIT_BAD_INPUT
         try:
-            store = LocalStore(data_dir)
-            store.claim(identity)
+            store = open_writable_store(data_dir, identity)  # locked first: one writer per data directory
+        except DataDirTaken as err:
+            client.close()
+            _error(str(err))
+            return EXIT_BAD_INPUT
         except (OSError, LocalStoreError) as err:
             client.close()
             _error(f"cannot use the local store in {data_dir}: {err}")
             return EXIT_BAD_INPUT
-        worker = SyncWorker(client, store)
+        worker = SyncWorker(client, store, page_limit=args.page_limit)
         try:
             worker.poll_all()
             status = worker.status

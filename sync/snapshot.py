@@ -21,6 +21,7 @@ from .ranking.audit import RankingAudit
 from .ranking.fallback import NO_RANKING, RankDifference, RankingReason
 from .ranking.result import RankingResult
 from .series import KpiSeries
+from .store_faults import DataDirEvent, StoreFault
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class SyncStatus:
     last_attempt: datetime | None = None
     last_error: str | None = None  # one line, fit for the screen
     local_store_error: str | None = None  # disk full, permissions …
+    local_store_fault: StoreFault | None = None  # what local_store_error is (sync/store_faults.py); only with it
+    data_dir_event: DataDirEvent | None = None  # the data directory was deleted or replaced, and re-opened
 
     failure_kind: FailureKind | None = None  # what last_error is: "stalled", "auth", "tls" … (sync/client.py)
     http_status: int | None = None  # the store's refusal, e.g. 401

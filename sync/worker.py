@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
 from .contract import Catalog
+from .data_dir import WritableStore
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
 from .link_status import LinkTracker
@@ -30,6 +31,7 @@ from .ranking.plan import ranked_kpis
 from .ranking.result import RankingResult
 from .series import KpiSeries, Row, apply_rows, frozen, table_for_months
 from .snapshot import Snapshot, SyncStatus
+from .store_faults import DataDirEvent
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +136,7 @@ class SyncWorker:
             if ranking:
                 self.central = RankingResult.from_contract(ranking[0])
         except LocalStoreError as err:
-            self.status = replace(self.status, local_store_error=str(err))
+            self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
         self._rank()
         return self._publish()
 
@@ -202,6 +204,7 @@ class SyncWorker:
         if self.link.waiting(self.status, now):  # a refused token or bad certificate: backing off
             return None
         try:
+            self._follow_data_dir(now)
             changed = work()
         except StoreError as err:
             log.warning("poll failed: %s", err)
@@ -211,12 +214,31 @@ class SyncWorker:
             return self._publish()
         except LocalStoreError as err:
             log.error("local store: %s", err)
-            self.status = replace(self.status, last_attempt=now, local_store_error=str(err))
+            self.status = replace(self.status, last_attempt=now, local_store_error=str(err), local_store_fault=err.fault)
             return self._publish()
         self.status = self.link.succeeded(self.status, document, now)
-        if changed or before.reachable is not True or before.local_store_error or self.snapshot is None:
+        event = self.status.data_dir_event
+        if document == "observations" and event is not None and not event.resynced:
+            self.status = replace(self.status, data_dir_event=replace(event, resynced=True))
+        if (changed or before.reachable is not True or before.local_store_error or self.snapshot is None
+                or self.status.data_dir_event != before.data_dir_event):
             return self._publish()
         return None
+
+    def _follow_data_dir(self, now: datetime) -> None:
+        """The data directory deleted or its database replaced under the running wall: go on in
+        the store re-opened at the path, from its own cursor (sync/data_dir.py). The documents'
+        ETags are forgotten so the catalog and ranking are written into it too. Raises
+        LocalStoreError when the store cannot be re-opened; the next poll tries again."""
+        if not isinstance(self.store, WritableStore):
+            return
+        followed = self.store.follow_path()
+        if followed is None:
+            return
+        self.store, change = followed
+        self.catalog_etag = self.central_etag = None
+        self.central_missing = False
+        self.status = replace(self.status, data_dir_event=DataDirEvent(change, now))
 
     def _fetch_central_ranking(self) -> bool:
         try:
@@ -287,7 +309,7 @@ class SyncWorker:
         try:
             self.store.record_differences(chosen.period, self.ranking_differences, self.clock())
         except LocalStoreError as err:
-            self.status = replace(self.status, local_store_error=str(err))
+            self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
 
     def _audit(self) -> RankingAudit | None:
         """Check the store's rankings against the local engine (only when their inputs changed)

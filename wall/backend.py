@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..sync.client import StoreClient
-from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
-from ..sync.local_store import LocalStore, LocalStoreError, store_identity
+from ..sync.data_dir import DataDirTaken, open_writable_store
 from ..sync.derived_facts import Wants
+from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
+from ..sync.local_store import LocalStoreError, store_identity
 from ..sync.service import SyncService
 from ..sync.snapshot import Snapshot
 from ..sync.token import TokenError, load_token
@@ -111,8 +112,13 @@ def build_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None]) -
         _stop(demo_server)
         raise BackendError(f"cannot set up the store client: {err}") from None
     try:
-        local = LocalStore(config.data_dir)
-        local.claim(store_identity(config.store_url, config.demo_profile, config.demo_seed))
+        # Locked before it is opened: one wall per data directory (sync/data_dir.py).
+        local = open_writable_store(config.data_dir, store_identity(config.store_url, config.demo_profile,
+                                                                    config.demo_seed))
+    except DataDirTaken as err:
+        client.close()
+        _stop(demo_server)
+        raise BackendError(str(err)) from None
     except (OSError, LocalStoreError) as err:
         client.close()
         _stop(demo_server)

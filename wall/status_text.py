@@ -21,6 +21,7 @@ from ..sync.ranking.audit import Verdict
 from ..sync.ranking.fallback import RankingReason, ReasonKind
 from ..sync.ranking.result import RankingSource
 from ..sync.snapshot import HistoryView, Snapshot, SyncStatus
+from ..sync.store_faults import StoreFault
 from ..widgets.look.i18n import tr
 
 Tone = Literal["ok", "warn", "critical", "dim", "plain"]
@@ -29,7 +30,7 @@ TONE_SYMBOLS = {"ok": "●", "warn": "▲", "critical": "■", "dim": "○", "pl
 
 @dataclass(frozen=True)
 class StatusItem:
-    key: str  # stable name: link, sync, age, ranking, alerts, store, notice, page, clock
+    key: str  # stable name: link, sync, age, ranking, alerts, store, datadir, notice, page, clock
     text: str
     tone: Tone = "plain"
 
@@ -185,11 +186,45 @@ def alerts_item(critical: int, warn: int, language: str, judged: int | None = No
     return StatusItem("alerts", text, "critical" if critical else "warn")
 
 
+# What a local store fault means for the screen: the wall keeps showing what it had stored.
+_STORE_FAULT_TEXTS = {
+    StoreFault.DISK_FULL: "disk full",
+    StoreFault.READ_ONLY: "data directory is read-only",
+    StoreFault.NO_PERMISSION: "no permission to write the data directory",
+    StoreFault.NOT_RECREATED: "data directory was deleted and cannot be recreated",
+    StoreFault.TAKEN: "data directory taken by another wall process",
+}
+
+
 def local_store_item(snapshot: Snapshot | None, language: str) -> StatusItem | None:
+    """'Local store: disk full · new data not saved'; the detail line when the fault is of no known kind."""
     error = snapshot.status.local_store_error if snapshot else None
     if not error:
         return None
-    return StatusItem("store", f"{tr('Local store', language)}: {error}", "critical")
+    assert snapshot is not None
+    fault = _STORE_FAULT_TEXTS.get(snapshot.status.local_store_fault or StoreFault.OTHER)
+    if fault is None:
+        return StatusItem("store", f"{tr('Local store', language)}: {error}", "critical")
+    text = f"{tr('Local store', language)}: {tr(fault, language)} · {tr('new data not saved', language)}"
+    return StatusItem("store", text, "critical")
+
+
+_DATA_DIR_TEXTS = {  # (change, re-synced since) → words
+    ("deleted", False): "Data directory was deleted at {time}: recreated, fetching all data again",
+    ("deleted", True): "Data directory was deleted at {time}: recreated and filled again",
+    ("replaced", False): "Database file was replaced at {time}: using the new one, catching up",
+    ("replaced", True): "Database file was replaced at {time}: using the new one",
+}
+
+
+def data_dir_item(snapshot: Snapshot | None, language: str) -> StatusItem | None:
+    """The data directory vanished under the running wall and was re-opened (sync/data_dir.py):
+    said until restart, as a warning while the new store is being filled."""
+    event = snapshot.status.data_dir_event if snapshot else None
+    if event is None:
+        return None
+    text = tr(_DATA_DIR_TEXTS[(event.change, event.resynced)], language).format(time=ist_time(event.at))
+    return StatusItem("datadir", text, "dim" if event.resynced else "warn")
 
 
 def moment_text(moment: datetime, language: str, *, with_time: bool = True) -> str:
@@ -245,5 +280,8 @@ def status_items(
     store = local_store_item(snapshot, language)
     if store is not None:
         items.append(store)
+    data_dir = data_dir_item(snapshot, language)
+    if data_dir is not None:
+        items.append(data_dir)
     items.extend(StatusItem("notice", notice, "warn") for notice in notices)
     return items

@@ -1,0 +1,197 @@
+"""One writer per data directory, and a data directory that vanishes under a running wall.
+
+Two processes writing one local store interleave their pages and cursors: one saves a
+cursor behind the rows the other stored, or ahead of rows it never had. So every writer
+(the live wall, `main.py sync`) holds an exclusive lock on `cm-wall.lock` in the data
+directory for as long as its store is open, taken before the store is opened; a second
+writer is refused at once with the directory and the PID that holds it. Readers
+(`--as-of`, `replay`) take no lock: SQLite in WAL mode lets them read beside a writer
+without harm to either.
+
+The lock is the `filelock` package's flock(2) lock: the kernel drops it when its process
+ends, even by SIGKILL, so a crash never leaves a stale lock to clear by hand; its
+`on_acquired` hook writes the holder's PID into the file, and a contender opens the file
+without truncating it, so the PID is there to name.
+
+A running wall also checks before every poll that the database file at the path is still
+the one it has open (device and inode). A deleted data directory otherwise leaves the
+wall writing into unlinked files that are gone at the next restart; a replaced one holds
+other rows than the wall thinks. Either way the wall re-opens the store at the path
+(creating the directory afresh if it is gone), moves its lock to the new directory, and
+syncs from the new store's own cursor (none in a fresh one: from the beginning), since a
+store's cursor always matches that store's rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .local_store import LocalStore, LocalStoreError
+from .store_faults import DataDirChange, StoreFault, fault_of
+
+log = logging.getLogger(__name__)
+
+LOCK_FILENAME = "cm-wall.lock"
+
+FileIdentity = tuple[int, int]  # (st_dev, st_ino)
+
+
+class DataDirTaken(LocalStoreError):
+    """Another process writes this data directory."""
+
+    def __init__(self, data_dir: Path, pid: int | None) -> None:
+        holder = f" (PID {pid})" if pid is not None else ""
+        super().__init__(f"data directory {data_dir} is in use by another cm-wall process{holder}: one wall per "
+                         "data directory; stop that one or give this one another --data-dir", StoreFault.TAKEN)
+        self.data_dir = data_dir
+        self.pid = pid
+
+
+def _identity(path: Path) -> FileIdentity | None:
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _write_pid(fd: int) -> None:
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+
+
+def lock_holder(data_dir: Path) -> int | None:
+    """The PID written into the data directory's lock file, if it can be read."""
+    try:
+        text = (data_dir / LOCK_FILENAME).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
+
+
+class DataDirLock:
+    """The exclusive lock on one data directory, held until `release`. Raises `DataDirTaken`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / LOCK_FILENAME
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # thread_local=False: taken on the main thread, moved and released on the sync thread.
+        # fallback_to_soft=False: a file system without flock fails loudly instead of a lock file that
+        # a crash would leave behind.
+        self._lock = FileLock(self.path, blocking=False, thread_local=False, fallback_to_soft=False,
+                              preserve_lock_file=True, on_acquired=_write_pid)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise DataDirTaken(data_dir, lock_holder(data_dir)) from None
+        self.identity = _identity(self.path)
+
+    @property
+    def at_path(self) -> bool:
+        """The lock file at the path is still the one locked (not deleted or replaced)."""
+        return self.identity is not None and _identity(self.path) == self.identity
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+class WritableStore(LocalStore):
+    """The local store of the one process allowed to write its data directory.
+
+    Holds the directory's lock from before the database is opened until `close`, and
+    remembers which file it opened so `follow_path` can notice a deleted or replaced one."""
+
+    def __init__(self, data_dir: Path, lock: DataDirLock | None = None) -> None:
+        own = lock is None
+        self.lock: DataDirLock | None = DataDirLock(data_dir) if lock is None else lock
+        try:
+            super().__init__(data_dir)
+        except BaseException:
+            if own:
+                self._release()
+            raise
+        self.data_dir = data_dir
+        self.opened = _identity(self.path)
+        self.claimed: str | None = None
+
+    def claim(self, store: str) -> None:
+        super().claim(store)
+        self.claimed = store
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release()
+
+    def changed(self) -> DataDirChange | None:
+        """Whether the database file at the path is no longer the one this store opened."""
+        try:
+            now = _identity(self.path)
+        except OSError as err:
+            raise LocalStoreError(f"cannot check local store {self.path}: {err.strerror or err}", fault_of(err)) from None
+        if now is None:
+            return "deleted"
+        return None if now == self.opened else "replaced"
+
+    def follow_path(self) -> tuple[WritableStore, DataDirChange] | None:
+        """If the data directory was deleted or its database replaced, the store re-opened at
+        the path, holding the lock (this one is left without it), and what happened; None if
+        nothing changed. Raises `LocalStoreError` when it cannot (this store keeps the lock
+        and is asked again at the next poll): the parent directory is not writable, the
+        disk is full, another wall has taken the new directory (`DataDirTaken`)."""
+        change = self.changed()
+        if change is None:
+            return None
+        log.warning("local store %s was %s under the running wall: re-opening it", self.path, change)
+        self.engine.dispose()  # drop the connections to the old file
+        if self.lock is None or not self.lock.at_path:  # the lock file went with the directory: lock the new one
+            try:
+                moved = DataDirLock(self.data_dir)
+            except OSError as err:
+                raise self._cannot_reopen(change, err) from None
+            self._release()
+            self.lock = moved
+        try:
+            reopened = WritableStore(self.data_dir, self.lock)
+        except OSError as err:
+            raise self._cannot_reopen(change, err) from None
+        except LocalStoreError as err:
+            raise LocalStoreError(f"data directory {self.data_dir} was {change} and its store cannot be opened "
+                                  f"again: {err}", err.fault) from None
+        if self.claimed is not None:
+            try:
+                reopened.claim(self.claimed)
+            except LocalStoreError:
+                reopened.lock = None  # stays with this store
+                reopened.close()
+                raise
+        self.lock = None  # now the new store's
+        return reopened, change
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _cannot_reopen(self, change: DataDirChange, err: OSError) -> LocalStoreError:
+        fault = StoreFault.NOT_RECREATED if change == "deleted" else fault_of(err)
+        return LocalStoreError(f"data directory {self.data_dir} was {change} and cannot be made again: "
+                               f"{err.strerror or err}", fault)
+
+
+def open_writable_store(data_dir: Path, store: str) -> WritableStore:
+    """The data directory locked, its store opened and bound to `store` (see `LocalStore.claim`).
+    Raises `DataDirTaken`, `LocalStoreError` or `OSError`."""
+    local = WritableStore(data_dir)
+    try:
+        local.claim(store)
+    except BaseException:
+        local.close()
+        raise
+    return local
