@@ -158,7 +158,9 @@ def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         log_path = data_dir / "cm-wall.log"
-        handler = logging.handlers.RotatingFileHandler(log_path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+        from .log_file import LogFileHandler  # never a traceback for a full or read-only disk: one line
+
+        handler = LogFileHandler(log_path, max_bytes=5_000_000, backup_count=3)
     except OSError:
         return None
     handler.setLevel(logging.INFO)
