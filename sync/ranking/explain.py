@@ -15,7 +15,7 @@ add up to the published gaps under every rollup.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -43,6 +43,7 @@ class KpiExplanation:
     previous_marks: float | None  # published marks the month before (None if absent)
     change: float | None  # marks − previous_marks (None if either is absent)
     reported: bool
+    cost: float | None = None  # its part of the overall gap from full marks (gaps.py; None: not ranked)
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,10 @@ class Explanation:
     previous_rank: int | None = None
 
     def costliest(self, n: int | None = None) -> tuple[KpiExplanation, ...]:
-        """KPIs by weighted marks lost, largest first (what to fix first)."""
+        """KPIs by what they cost the overall score (weights and rollup included), then by
+        weighted marks lost, largest first (what to fix first)."""
         lost = [k for k in self.kpis if k.marks_lost]
-        lost.sort(key=lambda k: (-(k.marks_lost or 0.0) * k.weight, k.kpi))
+        lost.sort(key=lambda k: (-(k.cost or 0.0), -(k.marks_lost or 0.0) * k.weight, k.kpi))
         return tuple(lost[:n] if n is not None else lost)
 
     def moved(self, n: int | None = None) -> tuple[KpiExplanation, ...]:
@@ -125,6 +127,8 @@ def explain(
             )
         )
     previous_rank = int(before_scores.rank[column]) if before_scores is not None else 0
+    gaps = gap_tree(scores, column)
+    costs = {n.code: n.cost for n in gaps.walk() if n.level == "kpi"}
     return Explanation(
         entity=entity,
         period=scores.period,
@@ -134,8 +138,8 @@ def explain(
         grade=row.grade,
         by=MappingProxyType(dict(row.by)),
         provisional=row.provisional,
-        kpis=tuple(lines),
-        gaps=gap_tree(scores, column),
+        kpis=tuple(replace(k, cost=costs.get(k.kpi)) for k in lines),
+        gaps=gaps,
         previous_period=previous_month(scores.period),
         previous_score=float(before_scores.rounded[column]) if before_scores is not None and previous_rank else None,
         previous_rank=previous_rank or None,
