@@ -230,14 +230,24 @@ class Observation(Model):
     kpi: Code
     entity: Code
     period: str
-    value: float | None
+    value: float | None = Field(strict=True)  # a JSON number or null; "82.4" or true is no figure
     reported_at: datetime
 
     @field_validator("value")
     @classmethod
     def _finite(cls, v: float | None) -> float | None:
-        # NaN, Infinity or 1e400 is no figure: taken as "not available", never summed or shown.
-        return v if v is None or math.isfinite(v) else None
+        # NaN, Infinity or 1e400 is no figure, and JSON has none: the row is rejected
+        # (sync/page_parsing.py keeps it with this reason). `null` is "not available".
+        if v is not None and not math.isfinite(v):
+            raise ValueError("value must be a finite number or null")
+        return v
+
+    @field_validator("reported_at", mode="before")
+    @classmethod
+    def _iso_text(cls, v: object) -> object:
+        if not isinstance(v, (str, datetime)):
+            raise ValueError("reported_at must be an ISO-8601 date-time with offset")
+        return v
 
     @field_validator("period")
     @classmethod

@@ -39,6 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
 from .contract import Catalog, Observation, Ranking
+from .feed_quality import RejectedRow
 from .ranking.audit import AuditFinding, RankingAudit
 from .ranking.fallback import RankDifference
 from .store_faults import StoreFault, fault_of
@@ -89,6 +90,21 @@ ranking_differences = Table(  # where a local estimate placed districts differen
     Column("central_score", Float, nullable=True),
     Column("local_score", Float, nullable=True),
 )
+
+
+rejected_rows = Table(  # rows the wall refused (sync/page_parsing.py), newest REJECTED_KEPT kept
+    "rejected_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("received_at", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("kpi", String, nullable=True),  # whatever of the row could be read
+    Column("entity", String, nullable=True),
+    Column("period", String, nullable=True),
+    Column("raw", Text, nullable=False),  # as received, cut to a few hundred characters
+)
+
+REJECTED_KEPT = 10_000
 
 
 ranking_audit = Table(  # districts where the store's ranking and the wall's own check disagree
@@ -164,8 +180,10 @@ class LocalStore:
 
     # --- writes: each is one transaction ----------------------------------------
 
-    def save_observation_page(self, page: Iterable[Observation], cursor: str, received_at: datetime) -> int:
-        """Upsert one page and move the cursor past it, atomically. Returns rows written."""
+    def save_observation_page(self, page: Iterable[Observation], cursor: str, received_at: datetime,
+                              rejected: Iterable[RejectedRow] = ()) -> int:
+        """Upsert one page, keep its rejected rows and move the cursor past it, atomically.
+        Returns rows written."""
         now = received_at.timestamp()
         rows = [
             {
@@ -186,8 +204,19 @@ class LocalStore:
         with self._writing() as conn:
             if rows:
                 conn.execute(stmt, rows)
+            self._keep_rejected(conn, rejected, now)
             self._set_state(conn, "cursor", cursor)
         return len(rows)
+
+    @staticmethod
+    def _keep_rejected(conn: Connection, rejected: Iterable[RejectedRow], received_at: float) -> None:
+        values = [{"received_at": received_at, "reason": r.reason, "kpi": r.kpi, "entity": r.entity,
+                   "period": r.period, "raw": r.raw} for r in rejected]
+        if not values:
+            return
+        conn.execute(rejected_rows.insert(), values)
+        newest = select(func.max(rejected_rows.c.id)).scalar_subquery()
+        conn.execute(delete(rejected_rows).where(rejected_rows.c.id <= newest - REJECTED_KEPT))
 
     def save_catalog(self, catalog: Catalog, etag: str | None, fetched_at: datetime) -> None:
         self._save_document("catalog", catalog.model_dump(mode="json"), etag, fetched_at)
@@ -299,6 +328,29 @@ class LocalStore:
         if first is None:
             return None
         return datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
+
+    def rejected(self, limit: int = 50) -> list[RejectedRow]:
+        """The newest rejected rows, newest first."""
+        query = select(rejected_rows).order_by(rejected_rows.c.id.desc()).limit(limit)
+        with self._reading() as conn:
+            return [RejectedRow(datetime.fromtimestamp(r.received_at, UTC), r.reason, r.kpi, r.entity, r.period, r.raw)
+                    for r in conn.execute(query)]
+
+    def rejected_counts(self) -> list[tuple[str | None, str | None, int]]:
+        """(kpi, entity, rows rejected) over the rejected rows kept."""
+        c = rejected_rows.c
+        query = select(c.kpi, c.entity, func.count()).group_by(c.kpi, c.entity)
+        with self._reading() as conn:
+            return [(kpi, entity, int(n)) for kpi, entity, n in conn.execute(query)]
+
+    def future_reports(self, skew_s: float) -> list[tuple[str, str, str, float, float]]:
+        """(kpi, entity, period, reported_at, received_at) of stored rows whose reported_at
+        was more than `skew_s` seconds after the wall received them."""
+        o = observations.c
+        query = select(o.kpi, o.entity, o.period, o.reported_at, o.received_at).where(
+            o.reported_at > o.received_at + skew_s)
+        with self._reading() as conn:
+            return [tuple(r) for r in conn.execute(query)]
 
     def differences(self, limit: int = 200) -> list[dict[str, Any]]:
         query = select(ranking_differences).order_by(ranking_differences.c.id.desc()).limit(limit)

@@ -10,19 +10,22 @@ and the last good data stays in place.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
-from .contract import Catalog
+from .contract import Catalog, Observation
 from .data_dir import WritableStore
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
+from .feed_judging import judge_feed
+from .feed_quality import ObservationKey, RejectedRow
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
+from .plausibility import MAX_CLOCK_SKEW, age_time, distrust_future, is_from_future
 from .ranking.audit import RankingAudit, RankingAuditor
 from .ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
 from .ranking.fallback import RankDifference, RankingReason, choose_ranking, compare_rankings
@@ -36,6 +39,7 @@ from .store_faults import DataDirEvent
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+RECENT_REJECTIONS = 50  # rejected rows each snapshot carries, newest first
 
 
 def utc_now() -> datetime:
@@ -116,8 +120,13 @@ class SyncWorker:
         self.feed_read_at: datetime | None = None  # start of the last poll that read the feed to its end
         self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
-        self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by SyncService)
+        # Rows whose reported_at was beyond the wall's clock + skew when received: key -> the
+        # time as sent. Ages count them from their period's start (sync/plausibility.py).
+        self.untrusted_times: dict[ObservationKey, float] = {}
+        self._rejected_counts: list[tuple[str | None, str | None, int]] = []
+        self._recent_rejections: tuple[RejectedRow, ...] = ()
         self.link = LinkTracker()  # stalls and backoff (sync/link_status.py)
+        self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by SyncService)
 
     # --- start-up -------------------------------------------------------------------
 
@@ -131,7 +140,9 @@ class SyncWorker:
             rows: list[tuple[str, str, str, float | None, float]] = []
             for batch in self.store.iter_observations():
                 rows.extend(batch)
+            rows = self._distrust_future(rows)
             self._apply_rows(rows)
+            self._read_rejections()
             ranking = self.store.ranking()
             if ranking:
                 self.central = RankingResult.from_contract(ranking[0])
@@ -164,10 +175,11 @@ class SyncWorker:
                 for page in self.client.iter_observation_pages(cursor, self.page_limit):
                     # Stored (with the cursor after it) before it is shown: a page that
                     # cannot be written is not applied, and is fetched again next time.
-                    self.store.save_observation_page(page.observations, page.cursor, self.clock())
-                    stored.extend(
-                        (o.kpi, o.entity, o.period, o.value, o.reported_at.timestamp()) for o in page.observations
-                    )
+                    received = self.clock()
+                    self.store.save_observation_page(page.observations, page.cursor, received, page.rejected)
+                    stored.extend(self._trusted_times(page.observations, received.timestamp()))
+                    if page.rejected:
+                        self._read_rejections()
                 self.feed_read_at = started  # read to its end: the wall holds all the store had then
             finally:
                 self._apply_rows(stored)  # whatever reached the disk, even if a later page failed
@@ -273,8 +285,32 @@ class SyncWorker:
         if not rows:
             return
         self.series = frozen(apply_rows(self.series, rows))
-        newest = max(r[4] for r in rows)
-        self.newest_reported_at = max(newest, self.newest_reported_at or newest)
+        untrusted = self.untrusted_times  # never the newest data: a 2099 stamp must not look fresh
+        newest = max((r[4] for r in rows if (r[0], r[1], r[2]) not in untrusted), default=None)
+        if newest is not None:
+            self.newest_reported_at = max(newest, self.newest_reported_at or newest)
+
+    def _trusted_times(self, page: Iterable[Observation], received: float) -> list[Row]:
+        """Rows of a page with a future reported_at counted from their period's start."""
+        rows: list[Row] = []
+        for o in page:
+            key, t = (o.kpi, o.entity, o.period), o.reported_at.timestamp()
+            if is_from_future(t, received):
+                self.untrusted_times[key] = t
+                t = age_time(o.period, received)
+            else:
+                self.untrusted_times.pop(key, None)  # a correction with a believable time
+            rows.append((o.kpi, o.entity, o.period, o.value, t))
+        return rows
+
+    def _distrust_future(self, rows: list[Row]) -> list[Row]:
+        """Stored rows, with those received with a future reported_at counted from their period."""
+        rows, self.untrusted_times = distrust_future(rows, self.store.future_reports(MAX_CLOCK_SKEW.total_seconds()))
+        return rows
+
+    def _read_rejections(self) -> None:
+        self._rejected_counts = self.store.rejected_counts()
+        self._recent_rejections = tuple(self.store.rejected(RECENT_REJECTIONS))
 
     def _rank(self) -> None:
         """Recompute the local ranking for the latest ranked month and the one before."""
@@ -346,6 +382,9 @@ class SyncWorker:
             ranking_differences=self.ranking_differences,
             ranking_audit=ranking_audit,
             ranking_table=self.ranking_table,
+            feed_quality=judge_feed(self.catalog, self.series, self.clock(), untrusted_times=self.untrusted_times,
+                                    rejected_counts=self._rejected_counts,
+                                    recent_rejections=self._recent_rejections),
         )
         snapshot = derive(snapshot, self.wants)
         self._next_id += 1

@@ -79,9 +79,18 @@ def test_unreachable_store_is_reported_as_such() -> None:
         client_for(handler).get_catalog()
 
 
-def test_bad_observation_in_a_page_rejects_the_whole_page() -> None:
+def test_bad_observation_in_a_page_is_set_aside_alone() -> None:
     body = {"cursor": "9", "more": False,
             "observations": [observation("438", 1.0), {**observation("439", 2.0), "period": "Oct 2026"}]}
     client = client_for(lambda request: httpx.Response(200, content=json.dumps(body)))
-    with pytest.raises(StoreContractError, match="observations.1.period"):
+    page = client.get_observations(None)
+    assert [o.entity for o in page.observations] == ["438"] and page.cursor == "9"
+    assert [(r.entity, r.reason.split(":")[0]) for r in page.rejected] == [("439", "observations.1")]
+    assert "period" in page.rejected[0].reason
+
+
+def test_a_broken_envelope_still_refuses_the_page() -> None:
+    body = {"cursor": None, "more": False, "observations": [observation("438", 1.0)]}
+    client = client_for(lambda request: httpx.Response(200, content=json.dumps(body)))
+    with pytest.raises(StoreContractError, match="cursor"):
         client.get_observations(None)

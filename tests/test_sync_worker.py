@@ -22,7 +22,7 @@ from cmwall.sync.worker import SyncWorker
 from .ranking_builders import row_of
 from .store_fakes import CATALOG, observation
 
-NOW = datetime(2026, 11, 22, 5, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)  # after every reported_at below: none is from the future
 
 
 class ScriptedStore:

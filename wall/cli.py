@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "cmwall.wall.history_cli")
     _add_command(commands, "sync", "fill the data directory from a store once (for --as-of and replay), then exit",
                  "cmwall.sync.once")
+    _add_command(commands, "report", "print feed quality from the local store: rejected, late and implausible rows",
+                 "cmwall.sync.feed_report")
     _add_command(commands, "catalog", "describe a store's catalog: the codes, levels and pairs a layout is written in",
                  "cmwall.layouts.catalog_summary")
     _add_command(commands, "layout-reference", "print or write the layout file reference and its JSON Schema",
@@ -182,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return refused
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
-    if args.command in (None, "replay", "sync"):
+    if args.command in (None, "replay", "sync", "report"):
         args.data_dir = args.data_dir or demo_profile_data_dir(default_data_dir(), args)
     from .history_cli import prepare
 
