@@ -24,6 +24,7 @@ from cmwall.widgets.tiles.alerts_tile import AlertsModel, AlertsTile
 from cmwall.widgets.tiles.breakdown_tile import BreakdownTile
 from cmwall.widgets.tiles.capacity_tile import CapacityModel, CapacityTile
 from cmwall.widgets.tiles.feed_quality_tile import FeedQualityModel, FeedQualityTile
+from cmwall.widgets.tiles.grievance_tile import GrievanceModel, GrievanceTile
 from cmwall.widgets.tiles.kpi_tile import KpiModel, KpiTile
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile
 from cmwall.widgets.tiles.trend_tile import TrendModel, TrendTile
@@ -35,7 +36,7 @@ from .derived import for_tile
 from .hand_snapshots import feed_quality_for
 from .hand_snapshots import snapshot as hand_snapshot
 from .synthetic import NOW
-from .test_tiles_crisis import OCCUPANCY_90, city_catalog, city_rows
+from .test_tiles_crisis import GRIEVANCE_OPTIONS, OCCUPANCY_90, city_catalog, city_rows, grievance_snapshot
 
 AMRELI = "439"  # its Ayushman cards collapsed in October: the KPI costing it most marks
 
@@ -266,3 +267,17 @@ def test_map_label_of_a_questioned_district_value_is_marked(qtbot: QtBot) -> Non
                       kpi="PMJAY.CARDS")
     assert isinstance(tile.model, MapModel)
     assert not any(area.text.endswith(MARK) for area in tile.model.areas)
+
+
+def test_grievance_figure_rolled_up_from_a_questioned_district_is_marked(qtbot: QtBot) -> None:
+    # Amreli's 20 Revenue complaints pending over 30 days count in the state's sum, and are questioned.
+    flagged = replace(grievance_snapshot(with_state=False), feed_quality=questioned("GRV.REV.OVER30D", AMRELI, "2026-11"))
+    tile, texts = painted(qtbot, GrievanceTile, flagged, **GRIEVANCE_OPTIONS.model_dump())
+    assert isinstance(tile.model, GrievanceModel)
+    marks = {row.department: [v.questioned for v in row.pending] for row in tile.model.rows}
+    assert marks == {"Revenue": [True, False, False], "Education": [False, False, False]}
+    assert MARK in texts
+    clean = replace(grievance_snapshot(with_state=False), feed_quality=FeedQuality(judged=True))
+    tile, texts = painted(qtbot, GrievanceTile, clean, **GRIEVANCE_OPTIONS.model_dump())
+    assert isinstance(tile.model, GrievanceModel)
+    assert not any(v.questioned for row in tile.model.rows for v in row.pending) and MARK not in texts

@@ -10,6 +10,7 @@ with its name. Columns are as wide as their widest figure, never cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF
@@ -17,7 +18,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import GrievanceOptions
-from ...sync.contract import Catalog
+from ...sync.contract import Catalog, Kpi
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import DataAge, kpi_age
@@ -26,6 +27,7 @@ from ..grievance_figures import DepartmentGrievances, GrievanceLine, Judged, dep
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
 from .capacity_tile import common_size, two_lines
 
@@ -34,6 +36,7 @@ from .capacity_tile import common_size, two_lines
 class Value:
     text: str
     level: str | None
+    questioned: bool = False  # made of a value the wall questions (marked "?")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,11 @@ class GrievanceTile(PaintedTile):
                                       thresholds=self.context.thresholds, moment=now)
         with_satisfaction = any(line.satisfaction is not None for line in lines)
         with_grade = opts.grade and any(line.department is not None for line in lines)
-        rows = tuple(self._row(catalog, g, with_satisfaction, with_grade) for g in found[: opts.count])
+        def questioned(kpi: Kpi | None) -> bool:
+            return kpi is not None and questioned_in_figure(snapshot.feed_quality, catalog, snapshot.series.get(kpi.code),
+                                                            kpi, entity, now) > 0
+
+        rows = tuple(self._row(catalog, g, with_satisfaction, with_grade, questioned) for g in found[: opts.count])
         return GrievanceModel(
             title=title, age=age, pending_heading=tr(opts.pending_heading) if opts.pending_columns else "",
             pending_labels=self._pending_labels(lines),
@@ -110,24 +117,27 @@ class GrievanceTile(PaintedTile):
             rows=rows,
         )
 
-    def _row(self, catalog: Catalog, g: DepartmentGrievances, with_satisfaction: bool, with_grade: bool) -> GrievanceRow:
+    def _row(self, catalog: Catalog, g: DepartmentGrievances, with_satisfaction: bool, with_grade: bool,
+             questioned: Callable[[Kpi | None], bool]) -> GrievanceRow:
         num = self.context.number
         line = g.line
 
-        def pending(value: Judged) -> Value:
-            return Value(_sym(value.level) + num(value.value, "count", decimals=0), value.level)
+        def pending(value: Judged, kpi: Kpi | None) -> Value:
+            return Value(_sym(value.level) + num(value.value, "count", decimals=0), value.level, questioned(kpi))
 
         satisfied = None
         if with_satisfaction:
             s = g.satisfied
-            satisfied = Value("—" if s.value is None else f"{_sym(s.level)}{num(s.value, '%', decimals=0)}%", s.level)
+            satisfied = Value("—" if s.value is None else f"{_sym(s.level)}{num(s.value, '%', decimals=0)}%", s.level,
+                              s.value is not None and questioned(line.satisfaction))
         if self.context.language in line.label_local:
             name = line.label_local[self.context.language]
         elif line.label:
             name = self.context.tr(line.label)
         else:
             name = self.context.name(catalog.departments_by_code.get(line.department or ""), line.department or "")
-        return GrievanceRow(name, tuple(pending(p) for p in g.pending), satisfied, g.grade if with_grade else None)
+        return GrievanceRow(name, tuple(pending(p, k) for p, k in zip(g.pending, line.pending)), satisfied,
+                            g.grade if with_grade else None)
 
     # --- painting -----------------------------------------------------------------------
 
@@ -144,7 +154,7 @@ class GrievanceTile(PaintedTile):
         widths = []
         for lines, values in columns:
             widest = max([text_width(line, heading_px) for line in lines]
-                         + [text_width(v.text, px, bold=True) for v in values])
+                         + [text_width(v.text, px, bold=True) + (mark_width(px) if v.questioned else 0.0) for v in values])
             widths.append(widest + px * 0.9)
         return widths
 
@@ -199,8 +209,11 @@ class GrievanceTile(PaintedTile):
             for i, (left, width, value) in enumerate(zip(lefts, widths, values)):
                 fg = theme.ALERT_COLOURS[value.level] if value.level else theme.TEXT
                 oldest = i == n_pending - 1  # the longest-pending column reads first
-                draw_text(painter, QRectF(left, y, width - px * 0.4, row_h), value.text, px, fg=fg,
-                          bold=oldest or value.level is not None, align=ALIGN_RIGHT)
+                cell = QRectF(left, y, width - px * 0.4, row_h)
+                if value.questioned:
+                    draw_marked(painter, cell, value.text, px, True, fg=fg, bold=oldest or value.level is not None, right=True)
+                else:
+                    draw_text(painter, cell, value.text, px, fg=fg, bold=oldest or value.level is not None, align=ALIGN_RIGHT)
             if model.grades is not None:
                 chip_h = px * 1.25
                 chip_w = max(grade_chip_width(model.grades, px), chip_h)
