@@ -118,3 +118,25 @@ def test_the_words_are_translated(qtbot: QtBot, language: str) -> None:
     model = model_of(build(qtbot, RankingTile, ctx, audited(Verdict.DIFFERS)))
     assert "Official ranking" not in model.note and "local check" not in " ".join(r.flags for r in model.rows)
     assert "differs" not in ranking_item(audited(Verdict.DIFFERS), language).text
+
+
+def test_the_map_by_score_says_the_official_scores_differ(qtbot: QtBot, demo_snapshot: Snapshot) -> None:
+    from cmwall.layouts.tile_options import MapOptions
+    from cmwall.widgets.tiles.map_tile import MapModel, MapTile
+
+    from .conftest import DEMO_NOW
+
+    ranking = demo_snapshot.ranking
+    assert ranking is not None and ranking.source == "central"
+    row = ranking.row("439")
+    assert row is not None and row.score is not None
+    finding = AuditFinding("439", Verdict.DIFFERS, ("score",), row.rank, row.rank, row.score, row.score - 1, row.grade,
+                           row.grade)
+    snapshot = replace(demo_snapshot, ranking_audit=RankingAudit(ranking.period, ranking.revision, ranking.computed_at,
+                                                                 DEMO_NOW, (), (finding,)))
+    tile = MapTile(MapOptions(colour_by="score"), TileContext(language="en", now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(960, 720)
+    tile.show()
+    tile.apply(snapshot)
+    assert isinstance(tile.model, MapModel) and tile.model.legend_title.endswith("· ≠\u00a0local check (1)")

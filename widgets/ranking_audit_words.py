@@ -53,3 +53,11 @@ def official_words(finding: AuditFinding, ordinal: Callable[[int], str], tr: Cal
     rank = ordinal(finding.central_rank) if finding.central_rank else "–"
     score = f"{finding.central_score:.2f}" if finding.central_score is not None else "—"
     return f"{tr('official')} {rank} · {score} {audit_flag(finding, tr)}"
+
+
+def audit_summary(audit: RankingAudit, tr: Callable[[str], str]) -> str:
+    """'≠ local check (2)' or 'local check incomplete (1)': a short word for a legend."""
+    differs = audit.of(Verdict.DIFFERS)
+    if differs:
+        return f"≠\u00a0{tr('local check')} ({len(differs)})"  # ≠ stays with its words when wrapped
+    return f"{tr('local check incomplete')} ({len(audit.of(Verdict.INCOMPLETE))})"

@@ -62,6 +62,7 @@ from ..map_colouring import (
 from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..questioned import marked, questioned_in_figure
+from ..ranking_audit_words import audit_summary
 from ..worst_age import worst_age
 
 NO_DATA_BASE = "#3a4356"
@@ -176,6 +177,9 @@ class MapTile(PaintedTile):
                 title = f"{title} · {period_label(ranking.period, tr=self.context.tr)}"
                 if ranking.source == "local":
                     legend_title = f"{legend_title} · {tr('local estimate')}"
+                audit = snapshot.ranking_audit
+                if audit is not None and audit.is_about(ranking) and audit.findings:
+                    legend_title = f"{legend_title} · {audit_summary(audit, tr)}"
         else:  # facilities on the state's outlines
             title = self.heading(marker_title or "Facilities")
             age = marker_age or snapshot_age(snapshot, now, tr)
