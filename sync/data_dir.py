@@ -60,8 +60,12 @@ def _identity(path: Path) -> FileIdentity | None:
 
 
 def _write_pid(fd: int) -> None:
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
+    """The holder's PID into the lock file: only to name it, so a full disk must not stop the lock."""
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+    except OSError as err:
+        log.warning("cannot write the PID into the data directory's lock file: %s", err.strerror or err)
 
 
 def lock_holder(data_dir: Path) -> int | None:

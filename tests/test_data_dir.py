@@ -9,6 +9,7 @@ restart finds everything in it.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -54,6 +55,22 @@ def test_a_second_writer_is_refused_with_the_directory_and_the_pid(tmp_path: Pat
     finally:
         first.close()
     open_writable_store(data_dir, IDENTITY).close()  # closing released it
+
+
+def test_a_full_disk_does_not_stop_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PID in the lock file only names the holder: a wall restarted on a full disk must still start."""
+    def no_space(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", no_space)
+    held = open_writable_store(tmp_path / "data", IDENTITY)
+    monkeypatch.undo()
+    try:
+        with pytest.raises(DataDirTaken) as refused:
+            open_writable_store(tmp_path / "data", IDENTITY)
+        assert refused.value.pid is None and "(PID" not in str(refused.value)
+    finally:
+        held.close()
 
 
 def test_readers_share_the_directory_with_the_writer(tmp_path: Path, demo_store_url: str) -> None:
