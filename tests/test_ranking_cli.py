@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import pathlib
 import socket
 from collections.abc import Callable, Iterator
 
@@ -235,3 +236,22 @@ def test_rank_without_a_store_explains_the_embedded_demo_store() -> None:
     city = subprocess.run([sys.executable, str(main_py), "rank", "--demo-profile", "city-crisis", "--explain", "Amreli"],
                           capture_output=True, text=True, timeout=120)
     assert city.returncode == 2 and city.stdout == "" and city.stderr.count("\n") == 1
+
+
+def test_explain_from_a_data_directory_matches_the_store(demo_url: str, tmp_path: pathlib.Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from cmwall.sync.local_store import LocalStore
+    from cmwall.sync.worker import SyncWorker
+
+    worker = SyncWorker(StoreClient(demo_url), LocalStore(tmp_path), clock=lambda: DEMO_NOW)
+    assert worker.poll_all() is not None
+    worker.client.close()
+    worker.store.close()
+    code, from_store, _ = _explain(capsys, "--store", demo_url, "--explain", "438")
+    assert code == 0
+    code, from_dir, _ = _explain(capsys, "--data-dir", str(tmp_path), "--explain", "438")
+    assert code == 0 and from_dir == from_store
+    code, out, err = _explain(capsys, "--data-dir", str(tmp_path / "none"), "--explain", "438")
+    assert code == 2 and out == "" and err.startswith("rank: no local store in ") and err.count("\n") == 1
+    code, out, err = _explain(capsys, "--data-dir", str(tmp_path), "--store", demo_url, "--explain", "438")
+    assert code == 2 and err == "rank: give --store or --data-dir, not both\n"

@@ -24,9 +24,10 @@ from ..contract import Catalog, Observation
 from ..observations import ObservationTable
 from ..token import TokenError, load_token
 from .engine import compute_ranking
-from .explain_cli import embedded_store, run_explain
+from .explain_cli import run_explain
 from .periods import check_month
 from .result import RankingResult
+from .sources import read_source
 
 EXIT_BAD_INPUT = 2
 EXIT_NOTHING_TO_RANK = 1
@@ -56,6 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--explain", default=None, metavar="DISTRICT",
                         help="explain one ranked entity (code, or name in any language): marks and marks lost per "
                              "KPI under every rollup, and what moved since the month before")
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
+                        help="rank the local store of this data directory (a wall's or `sync`'s) without any store")
     parser.add_argument("--demo-profile", default=argparse.SUPPRESS, metavar="NAME",
                         help="without --store: the embedded demo store's profile (gujarat, city-crisis)")
     parser.add_argument("--demo-seed", type=int, default=argparse.SUPPRESS, metavar="N",
@@ -195,8 +198,7 @@ def run(args: argparse.Namespace, *, transport: Any = None, out: IO[str] | None 
     out = out if out is not None else sys.stdout
     try:
         period = check_month(args.period) if args.period is not None else None
-        with embedded_store(args) as args.store:  # --store, or the embedded demo store while in use
-            catalog, table = fetch(args, transport)
+        catalog, table = read_source(args, lambda a: fetch(a, transport))  # --data-dir, --store or the demo store
     except (StoreError, TokenError, ValueError) as err:
         print(f"rank: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -9,8 +9,8 @@ and the KPIs whose marks changed most.
 The district is named by its code or by its name in any language the catalog gives
 (English, the state's language, `names`), case- and normalisation-insensitive.
 Anything that cannot be explained (unknown name, an entity of another level, no
-ranked data) is one line on stderr and exit code 2. Without `--store` the `rank`
-command reads the embedded demo store (`embedded_store`).
+ranked data) is one line on stderr and exit code 2. It reads what `rank` reads
+(sources.py): a store, a data directory's local store, or the embedded demo store.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from typing import IO, Any
 
@@ -41,23 +39,6 @@ ROLLUP_WORDS = {
 
 class CannotExplain(LookupError):
     """One line saying why this district cannot be explained."""
-
-
-@contextmanager
-def embedded_store(args: argparse.Namespace) -> Iterator[str]:
-    """The store to read: `--store`, or the embedded demo store on loopback while in use."""
-    url = getattr(args, "store", None)
-    if url:
-        yield url
-        return
-    from ..demo_store import make_store, serve_in_thread
-
-    store = make_store(getattr(args, "demo_profile", None) or "gujarat", seed=getattr(args, "demo_seed", None) or 2026)
-    running = serve_in_thread(store)
-    try:
-        yield running.url
-    finally:
-        running.stop()
 
 
 def _folded(text: str) -> str:
