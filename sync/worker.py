@@ -120,6 +120,7 @@ class SyncWorker:
         self.feed_read_at: datetime | None = None  # start of the last poll that read the feed to its end
         self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
+        self._unstored: dict[str, LocalStoreError] = {}  # document → why its last poll could not be stored
         # Rows whose reported_at was beyond the wall's clock + skew when received: key -> the
         # time as sent. Ages count them from their period's start (sync/plausibility.py).
         self.untrusted_times: dict[ObservationKey, float] = {}
@@ -226,9 +227,14 @@ class SyncWorker:
             return self._publish()
         except LocalStoreError as err:
             log.error("local store: %s", err)
+            self._unstored[document] = err
             self.status = replace(self.status, last_attempt=now, local_store_error=str(err), local_store_fault=err.fault)
             return self._publish()
         self.status = self.link.succeeded(self.status, document, now)
+        self._unstored.pop(document, None)
+        if self._unstored:  # another document still cannot be stored: a ranking poll does not cure a full disk
+            unstored = next(iter(self._unstored.values()))
+            self.status = replace(self.status, local_store_error=str(unstored), local_store_fault=unstored.fault)
         event = self.status.data_dir_event
         if document == "observations" and event is not None and not event.resynced:
             self.status = replace(self.status, data_dir_event=replace(event, resynced=True))

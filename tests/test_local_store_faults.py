@@ -90,8 +90,9 @@ def test_a_full_disk_keeps_the_last_data_says_so_and_catches_up_when_space_retur
 
     with disk_full(worker.store):
         full = worker.poll_observations()
+        worker.poll_ranking()  # succeeds (nothing to store): the observations are still not stored
 
-    assert full is not None
+    assert full is not None and worker.status.local_store_error and worker.status.local_store_fault is StoreFault.DISK_FULL
     assert full.status.local_store_fault is StoreFault.DISK_FULL
     assert worker.store.cursor() == cursor and worker.store.observation_count() == count  # nothing half-written
     assert full.series is good.series  # the screen keeps its last good data
