@@ -254,6 +254,7 @@ class SyncWorker:
         if followed is None:
             return
         self.store, change = followed
+        self._unstored.clear()  # failures to write the old store (or to re-open it) are over
         self.catalog_etag = self.central_etag = None
         self.central_missing = False
         self.status = replace(self.status, data_dir_event=DataDirEvent(change, now))

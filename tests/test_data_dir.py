@@ -178,7 +178,7 @@ def test_a_directory_that_cannot_be_recreated_is_said_and_retried(tmp_path: Path
         shutil.rmtree(tmp_path / "parent")
         (tmp_path / "parent").write_text("not a directory")
 
-        failed = worker.poll_observations()
+        failed = worker.poll_all()  # every document's poll fails
 
         assert failed is not None and shown is not None
         assert failed.status.local_store_fault is StoreFault.NOT_RECREATED
@@ -188,7 +188,7 @@ def test_a_directory_that_cannot_be_recreated_is_said_and_retried(tmp_path: Path
         assert ("Local store: data directory was deleted and cannot be recreated · new data not saved") in words
 
         (tmp_path / "parent").unlink()
-        recovered = worker.poll_observations()
+        recovered = worker.poll_observations()  # one poll: recreated, and no failure of the old store stays on
         assert recovered is not None and recovered.status.local_store_error is None
         assert recovered.status.data_dir_event is not None and recovered.status.data_dir_event.resynced
         assert stored_keys(data_dir)
