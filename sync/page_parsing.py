@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -157,10 +158,26 @@ def _rejected(row: object, reason: str, received_at: datetime) -> RejectedRow:
 def raw_text(row: object) -> str:
     """The row as JSON, cut to `RAW_CHARS` characters (markers written as received)."""
     try:
-        text = json.dumps(row, ensure_ascii=False, default=str, allow_nan=True)
+        text = json.dumps(_marked(row), ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
         text = repr(row)
+    text = _MARK_RE.sub(lambda m: m.group(1), text)  # NaN, 1e400 … written bare, as received
     return text if len(text) <= RAW_CHARS else text[: RAW_CHARS - 1] + "…"
+
+
+_MARK = "\x00"
+_MARK_RE = re.compile(r'"\\u0000([^"\\]*)\\u0000"')
+
+
+def _marked(value: object) -> object:
+    """`value` with each `NotAJsonNumber` as a marked string `raw_text` unquotes again."""
+    if isinstance(value, NotAJsonNumber):
+        return f"{_MARK}{value.text}{_MARK}"
+    if isinstance(value, dict):
+        return {k: _marked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_marked(v) for v in value]
+    return value
 
 
 def _short(value: object) -> str:

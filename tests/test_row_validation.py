@@ -55,6 +55,7 @@ def test_numbers_json_does_not_allow_are_rejected_not_taken_as_missing(literal: 
     [rejected] = worker.store.rejected()
     assert rejected.entity == "439" and "value" in rejected.reason
     assert f"value: {literal[:20]}" in rejected.reason and "is not a number JSON allows" in rejected.reason
+    assert f'"value": {literal[:40]}' in rejected.raw  # kept as received, not as a string "NaN"
 
 
 @pytest.mark.parametrize(
