@@ -9,8 +9,9 @@ whose `kind` lets the wall name it (outage, stall, refused token, untrusted TLS 
 
 httpx's timeouts are per network operation, not per request: a store that sends
 one byte every few seconds would never time out. So every response is streamed,
-each request carries a whole-request deadline (checked after every chunk; every
-network wait is capped by it), and a body is refused once it passes a size cap,
+each request carries a whole-request deadline (checked after every chunk; a read
+still waiting on a trickle when it passes is woken by sync/deadline.py), and a body
+is refused once it passes a size cap,
 so neither time nor memory depends on the store behaving.
 """
 
@@ -28,6 +29,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from .contract import Catalog, Ranking
+from .deadline import DeadlineWatchdog
 from .page_parsing import PageContractError, ReceivedPage, parse_observation_page
 
 log = logging.getLogger(__name__)
@@ -146,6 +148,9 @@ class StoreClient:
             verify=ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify,
             transport=transport,
             follow_redirects=False,
+            # One connection per request, so the deadline watchdog (sync/deadline.py) can
+            # only ever shut down the socket of the request it guards.
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def close(self) -> None:
@@ -224,21 +229,30 @@ class StoreClient:
         headers = {"If-None-Match": etag} if etag else None
         where = f"{self.base_url}{path}"
         started = self._monotonic()
+        watchdog = DeadlineWatchdog(self.deadline)  # wakes a read that waits for a trickle
+        watchdog.arm()
         try:
             with self._http.stream("GET", path, params=params, headers=headers,
-                                   timeout=self._network_timeout()) as response:
-                if response.status_code == 304 and etag:
-                    return Body(None, etag)
-                if not 200 <= response.status_code < 300:
-                    raise _refusal(where, response)
-                content = self._read_capped(where, response, started)
-                return Body(content, response.headers.get("ETag"))
+                                   timeout=self._network_timeout(), extensions={"trace": watchdog.trace}) as response:
+                try:
+                    if response.status_code == 304 and etag:
+                        return Body(None, etag)
+                    if not 200 <= response.status_code < 300:
+                        raise _refusal(where, response)
+                    content = self._read_capped(where, response, started)
+                    return Body(content, response.headers.get("ETag"))
+                finally:
+                    watchdog.disarm()  # before the connection closes
         except httpx.TimeoutException:
-            if self._monotonic() - started >= self.deadline:
+            if watchdog.expired or self._monotonic() - started >= self.deadline:
                 raise self._stalled(where) from None
             raise StoreUnreachable(f"{where}: timed out") from None
         except httpx.HTTPError as err:
+            if watchdog.expired:  # the watchdog cut the connection
+                raise self._stalled(where) from None
             raise _network_failure(where, err) from None
+        finally:
+            watchdog.disarm()
 
     def _network_timeout(self) -> httpx.Timeout:
         """Each network wait is capped by the per-read timeout and by the deadline."""

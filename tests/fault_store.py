@@ -6,7 +6,7 @@ httpx's MockTransport would skip exactly the parts that fail in the field. It se
 a tiny catalog (tests/store_fakes.py), an observations feed paged by a numeric cursor,
 and a ranking, each with an ETag. A test queues faults per path: an HTTP status, a
 silent connection, a reset, a truncated or non-JSON body, a body trickled one byte at
-a time, a huge body, an older cursor, a 304 without an ETag. Each fault lasts for
+a time (or its headers), a huge body, an older cursor, a 304 without an ETag. Each fault lasts for
 `times` requests (None: until `clear`). `TlsFiles` makes a throwaway self-signed
 certificate with the openssl command line.
 """
@@ -31,8 +31,8 @@ CATALOG_PATH = "/v1/catalog"
 OBSERVATIONS_PATH = "/v1/observations"
 RANKING_PATH = "/v1/rankings"
 
-FaultKind = Literal["status", "silence", "reset", "truncate", "not_json", "trickle", "huge", "huge_declared",
-                    "older_cursor", "not_modified"]
+FaultKind = Literal["status", "silence", "reset", "truncate", "not_json", "trickle", "trickle_headers", "huge",
+                    "huge_declared", "older_cursor", "not_modified"]
 
 
 @dataclass
@@ -159,6 +159,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._head(200, {"Content-Type": "application/json", "Content-Length": str(len(body))})
             for i in range(len(body)):
                 self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                if store.stopping.wait(fault.interval):
+                    return
+        elif fault.kind == "trickle_headers":  # the status line at once, then headers a byte at a time
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for byte in b"X-Padding: " + b"x" * 500 + b"\r\n":
+                self.wfile.write(bytes([byte]))
                 self.wfile.flush()
                 if store.stopping.wait(fault.interval):
                     return

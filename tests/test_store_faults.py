@@ -123,6 +123,17 @@ def test_a_trickling_store_is_cut_at_the_whole_request_deadline(running: Running
     assert caught.value.kind == "stalled" and "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("kind", ["trickle", "trickle_headers"])
+def test_a_read_waiting_on_a_trickle_is_woken_at_the_deadline(running: RunningFaultStore, kind: str) -> None:
+    """A byte every 0.45 s: each read waits just under the per-read timeout, so only the
+    deadline's watchdog can end the request, in the headers as in the body."""
+    running.store.fail(CATALOG_PATH, Fault(kind, interval=0.45))  # type: ignore[arg-type]
+    started = time.monotonic()
+    with client(running.url) as trickled, pytest.raises(StoreStalled):
+        trickled.get_catalog()
+    assert time.monotonic() - started < 10  # the headers alone would take 4 minutes
+
+
 def test_the_deadline_is_read_on_the_clients_own_clock(running: RunningFaultStore) -> None:
     """With a clock moved by hand (each look 0.4 s later), the cut does not depend on machine speed."""
     ticks = iter(range(1000))
