@@ -29,8 +29,9 @@ import os
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from sqlalchemy import create_engine
 
-from .local_store import LocalStore, LocalStoreError
+from .local_store import DB_FILENAME, LocalStore, LocalStoreError
 from .store_faults import DataDirChange, StoreFault, fault_of
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,59 @@ class WritableStore(LocalStore):
         fault = StoreFault.NOT_RECREATED if change == "deleted" else fault_of(err)
         return LocalStoreError(f"data directory {self.data_dir} was {change} and cannot be made again: "
                                f"{err.strerror or err}", fault)
+
+
+class ReadOnlyStore(LocalStore):
+    """The local store of a data directory on a read-only file system, opened as SQLite
+    opens such a file (`mode=ro`; `immutable=1` when its write-ahead log cannot be shared),
+    so a restarted wall shows what it holds instead of no window at all, and says why nothing
+    new is stored: every write fails as LocalStoreError(READ_ONLY). Takes no lock: it writes
+    nothing a second process could be harmed by."""
+
+    def __init__(self, data_dir: Path) -> None:  # LocalStore.__init__ would create and write
+        self.path = data_dir / DB_FILENAME
+        self.refusal = LocalStoreError(f"data directory {data_dir} is read-only: nothing new is stored until the "
+                                       "wall is restarted on a writable one", StoreFault.READ_ONLY)
+        if not self.path.is_file():
+            raise LocalStoreError(f"data directory {data_dir} is read-only and holds no local store",
+                                  StoreFault.READ_ONLY)
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            self.engine = create_engine(f"sqlite:///file:{self.path}?{options}&uri=true")
+            try:
+                self.get_state("schema_version")
+                return
+            except LocalStoreError:
+                self.engine.dispose()
+        raise LocalStoreError(f"cannot read local store {self.path} on a read-only file system", StoreFault.READ_ONLY)
+
+    def claim(self, store: str) -> None:
+        held = self.get_state("store")
+        if held is not None and held != store:
+            raise LocalStoreError(f"it holds the data of another store ({held}); use one data directory per store "
+                                  "(--data-dir)")
+
+
+def open_store_for_wall(data_dir: Path, store: str) -> LocalStore:
+    """The live wall's store: locked and writable, or, on a read-only file system, read-only
+    (the wall then shows the stored data and says the directory is read-only). Raises
+    `DataDirTaken`, `LocalStoreError` or `OSError`."""
+    try:
+        return open_writable_store(data_dir, store)
+    except DataDirTaken:
+        raise
+    except (OSError, LocalStoreError) as err:
+        fault = err.fault if isinstance(err, LocalStoreError) else fault_of(err)
+        if fault is not StoreFault.READ_ONLY:
+            raise
+        log.warning("data directory %s is read-only (%s): showing its local store without storing anything new",
+                    data_dir, err)
+    local = ReadOnlyStore(data_dir)
+    try:
+        local.claim(store)
+    except BaseException:
+        local.close()
+        raise
+    return local
 
 
 def open_writable_store(data_dir: Path, store: str) -> WritableStore:

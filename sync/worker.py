@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
 from .contract import Catalog, Observation
-from .data_dir import WritableStore
+from .data_dir import ReadOnlyStore, WritableStore
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
 from .feed_judging import judge_feed
@@ -121,6 +121,9 @@ class SyncWorker:
         self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
         self._unstored: dict[str, LocalStoreError] = {}  # document → why its last poll could not be stored
+        if isinstance(store, ReadOnlyStore):  # said from the start, for as long as the wall runs on it
+            self._unstored["data directory"] = store.refusal
+            self.status = replace(self.status, local_store_error=str(store.refusal), local_store_fault=store.refusal.fault)
         # Rows whose reported_at was beyond the wall's clock + skew when received: key -> the
         # time as sent. Ages count them from their period's start (sync/plausibility.py).
         self.untrusted_times: dict[ObservationKey, float] = {}

@@ -19,10 +19,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cmwall.sync import data_dir as data_dir_module
 from cmwall.sync.client import StoreClient
-from cmwall.sync.data_dir import LOCK_FILENAME, DataDirTaken, WritableStore, lock_holder, open_writable_store
+from cmwall.sync.data_dir import (
+    LOCK_FILENAME,
+    DataDirTaken,
+    ReadOnlyStore,
+    WritableStore,
+    lock_holder,
+    open_store_for_wall,
+    open_writable_store,
+)
 from cmwall.sync.history import open_local_store
-from cmwall.sync.local_store import DB_FILENAME, LocalStore
+from cmwall.sync.local_store import DB_FILENAME, LocalStore, LocalStoreError
 from cmwall.sync.store_faults import DataDirEvent, StoreFault
 from cmwall.sync.worker import SyncWorker
 from cmwall.wall.status_text import status_items
@@ -195,3 +204,41 @@ def test_a_directory_that_cannot_be_recreated_is_said_and_retried(tmp_path: Path
     finally:
         worker.store.close()
         worker.client.close()
+
+
+def test_a_wall_restarted_on_a_read_only_file_system_shows_its_stored_data(tmp_path: Path, demo_store_url: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file system refuses the lock file as a read-only mount does (EROFS: root is not stopped by
+    chmod, and tests may not mount); the store is then opened read-only, as SQLite opens it there."""
+    data_dir = tmp_path / "data"
+    worker = live_worker(demo_store_url, data_dir)
+    worker.poll_all()
+    count = worker.store.observation_count()
+    worker.store.close()
+    worker.client.close()
+
+    def read_only_file_system(path: Path, store: str) -> WritableStore:
+        raise OSError(errno.EROFS, "Read-only file system", str(path / LOCK_FILENAME))
+
+    monkeypatch.setattr(data_dir_module, "open_writable_store", read_only_file_system)
+    restarted = SyncWorker(StoreClient(demo_store_url), open_store_for_wall(data_dir, IDENTITY),
+                           clock=lambda: DEMO_NOW + timedelta(hours=1))
+    try:
+        assert isinstance(restarted.store, ReadOnlyStore)
+        shown = restarted.load_local()
+        assert shown.catalog is not None and shown.series  # the stored data, at once, and why nothing new is stored
+        assert shown.status.local_store_error and shown.status.local_store_fault is StoreFault.READ_ONLY
+        polled = restarted.poll_all()  # every poll succeeds (nothing new to store): the fault stays said
+        assert polled is not None and polled.status.reachable is True
+        assert polled.status.local_store_error and polled.status.local_store_fault is StoreFault.READ_ONLY
+        assert restarted.store.observation_count() == count
+        with pytest.raises(LocalStoreError) as refused:
+            restarted.store.set_state("probe", "x")
+        assert refused.value.fault is StoreFault.READ_ONLY
+        words = [item.text for item in status_items(polled, DEMO_NOW, "en")]
+        assert "Local store: data directory is read-only · new data not saved" in words
+        with pytest.raises(LocalStoreError):
+            open_store_for_wall(data_dir, "another store")  # still one data directory per store
+    finally:
+        restarted.store.close()
+        restarted.client.close()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..sync.client import StoreClient
-from ..sync.data_dir import DataDirTaken, open_writable_store
+from ..sync.data_dir import DataDirTaken, open_store_for_wall
 from ..sync.derived_facts import Wants
 from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
 from ..sync.local_store import LocalStoreError, store_identity
@@ -113,7 +113,7 @@ def build_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None]) -
         raise BackendError(f"cannot set up the store client: {err}") from None
     try:
         # Locked before it is opened: one wall per data directory (sync/data_dir.py).
-        local = open_writable_store(config.data_dir, store_identity(config.store_url, config.demo_profile,
+        local = open_store_for_wall(config.data_dir, store_identity(config.store_url, config.demo_profile,
                                                                     config.demo_seed))
     except DataDirTaken as err:
         client.close()
