@@ -20,6 +20,10 @@ other rows than the wall thinks. Either way the wall re-opens the store at the p
 (creating the directory afresh if it is gone), moves its lock to the new directory, and
 syncs from the new store's own cursor (none in a fresh one: from the beginning), since a
 store's cursor always matches that store's rows.
+
+On a read-only file system nothing can be locked or written; the live wall then opens the
+store read-only (`ReadOnlyStore`) rather than show no window at all: the stored data, and
+the status saying that nothing new is stored.
 """
 
 from __future__ import annotations
