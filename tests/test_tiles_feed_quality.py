@@ -21,6 +21,7 @@ from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile, TileMessage
 from cmwall.widgets.questioned import MARK
 from cmwall.widgets.tiles.alerts_tile import AlertsModel, AlertsTile
+from cmwall.widgets.tiles.attention_tile import AttentionModel, AttentionTile
 from cmwall.widgets.tiles.breakdown_tile import BreakdownTile
 from cmwall.widgets.tiles.capacity_tile import CapacityModel, CapacityTile
 from cmwall.widgets.tiles.feed_quality_tile import FeedQualityModel, FeedQualityTile
@@ -281,3 +282,15 @@ def test_grievance_figure_rolled_up_from_a_questioned_district_is_marked(qtbot: 
     tile, texts = painted(qtbot, GrievanceTile, clean, **GRIEVANCE_OPTIONS.model_dump())
     assert isinstance(tile.model, GrievanceModel)
     assert not any(v.questioned for row in tile.model.rows for v in row.pending) and MARK not in texts
+
+
+def test_attention_marks_a_districts_marks_made_from_a_questioned_value(qtbot: QtBot) -> None:
+    flagged = with_quality(questioned("PMJAY.CARDS", AMRELI, "2026-10"))
+    tile, texts = painted(qtbot, AttentionTile, flagged, entity=AMRELI)
+    assert isinstance(tile.model, AttentionModel)
+    rows = [*tile.model.falls, *tile.model.bottom]
+    assert {r.name for r in rows if r.questioned} == {"Ayushman cards issued (% of eligible)"}, rows
+    assert MARK in texts
+    tile, texts = painted(qtbot, AttentionTile, with_quality(FeedQuality(judged=True)), entity=AMRELI)
+    assert isinstance(tile.model, AttentionModel)
+    assert not any(r.questioned for r in (*tile.model.falls, *tile.model.bottom)) and MARK not in texts

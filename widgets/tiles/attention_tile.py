@@ -26,6 +26,7 @@ from ..kpi_figures import kpi_marks, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import draw_marked, questioned_in_month
 
 DOWN, LOW = "#d55e00", "#e69f00"
 STACK_BELOW_EMS = 24  # side by side, a list narrower than this many row-text sizes cuts its KPI names
@@ -36,6 +37,7 @@ class AttentionRow:
     name: str
     marks: str
     note: str  # "▼2.4" or "31/33"
+    questioned: bool = False  # the place's marks come from a value the wall questions (marked "?")
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,13 @@ class AttentionTile(PaintedTile):
             # ○ is the wall's "not fed" mark everywhere; a word would not fit this column
             return theme.FRESHNESS_SYMBOLS["not_fed"] if not_reported(ranking, kpi, code) else f"{marks:.1f}"
 
-        fell = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"▼{d:.1f}")
+        def questioned(kpi: str) -> bool:  # a place's own value this month (the state's are means of marks)
+            return code is not None and questioned_in_month(snapshot.feed_quality, snapshot.series.get(kpi), kpi, code,
+                                                            ranking.period) is not None
+
+        fell = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"▼{d:.1f}", questioned(k))
                 for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code)[:half]]
-        low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}")
+        low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}", questioned(k))
                for k, m, pos, of in bottom_quarter(ranking, kpis, code)[: max(1, self.options.count - len(fell))]]
         # "since Sep 2026": a two-digit year ("since Sep 26") reads as the 26th of September
         since = period_label(snapshot.previous_ranking.period, tr=tr) if snapshot.previous_ranking else ""
@@ -184,6 +190,10 @@ class AttentionTile(PaintedTile):
             if y + row_h > rect.bottom() + 1:
                 break
             draw_text(painter, QRectF(rect.left(), y, name_w - size * 0.3, row_h), row.name, name_px)
-            draw_text(painter, QRectF(rect.left() + name_w, y, marks_w, row_h), row.marks, size, bold=True, align=ALIGN_RIGHT)
+            marks = QRectF(rect.left() + name_w, y, marks_w, row_h)
+            if row.questioned:
+                draw_marked(painter, marks, row.marks, size, True, bold=True, right=True)
+            else:
+                draw_text(painter, marks, row.marks, size, bold=True, align=ALIGN_RIGHT)
             draw_text(painter, QRectF(rect.right() - note_w, y, note_w, row_h), row.note, size, fg=tint, bold=True, align=ALIGN_RIGHT)
             y += row_h
