@@ -224,6 +224,20 @@ class ReadOnlyStore(LocalStore):
                                   "(--data-dir)")
 
 
+def open_for_reading(data_dir: Path) -> LocalStore:
+    """An existing local store for a reader (`--as-of`, `replay`): no lock (WAL readers are safe
+    beside a writer), and read-only on a read-only file system. Raises `LocalStoreError`."""
+    try:
+        return LocalStore(data_dir)
+    except (OSError, LocalStoreError) as err:
+        fault = err.fault if isinstance(err, LocalStoreError) else fault_of(err)
+        if fault is not StoreFault.READ_ONLY:
+            if isinstance(err, OSError):
+                raise LocalStoreError(f"cannot open local store in {data_dir}: {err.strerror or err}", fault) from None
+            raise
+    return ReadOnlyStore(data_dir)
+
+
 def open_store_for_wall(data_dir: Path, store: str) -> LocalStore:
     """The live wall's store: locked and writable, or, on a read-only file system, read-only
     (the wall then shows the stored data and says the directory is read-only). Raises

@@ -30,6 +30,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from .contract import Catalog
+from .data_dir import open_for_reading
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
 from .local_store import DB_FILENAME, LocalStore, LocalStoreError
@@ -76,7 +77,7 @@ def open_local_store(data_dir: Path) -> LocalStore:
             f"`main.py sync --store URL --data-dir {data_dir}` first"
         )
     try:
-        store = LocalStore(data_dir)
+        store = open_for_reading(data_dir)  # no lock; read-only on a read-only file system
         if store.catalog() is None:
             store.close()
             raise HistoryError(f"the local store in {data_dir} holds no catalog yet: nothing to show")

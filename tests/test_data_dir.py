@@ -242,3 +242,26 @@ def test_a_wall_restarted_on_a_read_only_file_system_shows_its_stored_data(tmp_p
     finally:
         restarted.store.close()
         restarted.client.close()
+
+
+def test_as_of_and_replay_read_a_read_only_data_directory(tmp_path: Path, demo_store_url: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backup on a read-only mount can still be shown as it was: SQLite refuses the reader's
+    schema check as it does there (SQLITE_READONLY), and the reader opens the store read-only."""
+    worker = live_worker(demo_store_url, tmp_path)
+    worker.poll_all()
+    count = worker.store.observation_count()
+    worker.store.close()
+    worker.client.close()
+
+    def read_only_mount(data_dir: Path) -> LocalStore:
+        raise LocalStoreError(f"cannot write local store {data_dir}: attempt to write a readonly database",
+                              StoreFault.READ_ONLY)
+
+    monkeypatch.setattr(data_dir_module, "LocalStore", read_only_mount)
+    reader = open_local_store(tmp_path)
+    try:
+        assert isinstance(reader, ReadOnlyStore)
+        assert reader.catalog() is not None and reader.observation_count() == count
+    finally:
+        reader.close()
