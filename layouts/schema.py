@@ -214,7 +214,9 @@ class LayoutSpec(Strict):
         return [t for s in self.screens for t in (*s.pinned, *(t for p in s.pages for t in p.tiles))]
 
     def wants(self) -> Wants:
-        """What this layout's tiles will ask of every snapshot: its alerts, and the
-        explanations of the places its tiles explain (derived on the sync thread)."""
+        """What this layout's tiles will ask of every snapshot: its alerts, the
+        explanations of the places its tiles explain, and the stocks and free capacities
+        its tiles project (derived on the sync thread)."""
         explain = frozenset(code for t in self.all_tiles() for code in t.options.explains())
-        return Wants(thresholds=(self.judging(),), explain=explain)
+        projections = frozenset(r for t in self.all_tiles() for r in t.options.projects())
+        return Wants(thresholds=(self.judging(),), explain=explain, projections=projections)

@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..sync.projection import ProjectionRequest
+
 CodeKind = Literal["kpi", "entity", "department", "sector", "scheme", "level", "kpi_prefix", "kpi_pattern", "capacity_pairs"]
 
 
@@ -92,6 +94,11 @@ class TileOptions(DeclaresCodes):
     def explains(self) -> frozenset[str]:
         """Codes of the places whose ranking this tile explains: the sync thread derives
         those explanations with every snapshot (sync/derive.py)."""
+        return frozenset()
+
+    def projects(self) -> frozenset[ProjectionRequest]:
+        """The stocks and free capacities this tile shows running out: the sync thread
+        projects their hours left with every snapshot (sync/projection.py)."""
         return frozenset()
 
 
@@ -348,6 +355,60 @@ class CapacityOptions(TileOptions):
     @property
     def stock_columns(self) -> tuple[StockColumn, ...]:
         return tuple(StockColumn(kpi=s) if isinstance(s, str) else s for s in self.stock)
+
+
+class RunningOutOptions(TileOptions):
+    """What is running out, and when: for each place of `level`, each stock's and each
+    used/total pair's free count now, and the hours left at the current rate of use —
+    the least-squares trend of the last `window_hours` of readings (at least 3, over at
+    least an hour), counted down to the moment it reaches zero. Flat or rising: "not
+    falling"; too few readings: "unknown"; a newest report older than the KPI's
+    frequency: "stale", never projected. Places are sorted by hours left, the soonest
+    first (a row by its soonest column); unknown and stale ones come last, and the tile
+    says how many. A stock whose unit is time (hours or days of use) projects by its
+    own trend too:
+
+        options = { level = "facility", stock = [{ kpi = "X.O2.STOCK", label = "Oxygen" }],
+                    pairs = [{ used = "X.ICU.USED", total = "X.ICU.CAP", label = "ICU beds" }] }"""
+
+    code_fields = {"stock": "kpi", "level": "level"}
+
+    level: Literal["facility", "taluka", "district", "zone", "state"] = Field(
+        default="facility", description="one row per entity of this level (districts and the state: their own "
+                                        "reports, else their facilities rolled up by each KPI's `aggregate`)")
+    stock: tuple[StockColumn | str, ...] = Field(
+        default=(), max_length=4, description='stock KPIs, one column each: codes, or { kpi = "…", label = "…" }')
+    pairs: tuple[CapacityPair, ...] = Field(
+        default=(), max_length=4,
+        description='used/total pairs whose free count (total − used) is projected, one column each: '
+                    '{ used = "KPI", total = "KPI", label = "…" }')
+    window_hours: float = Field(default=6.0, ge=1.0, le=24.0 * 14,
+                                description="hours of readings, before each place's newest, the trend is fitted on")
+    count: int = Field(default=12, ge=1, le=200, description="rows shown at most (the soonest to run out)")
+    sort: Literal["soonest", "name"] = Field(default="soonest",
+                                             description="rows by hours left (soonest first, unknown last) or by name")
+    critical_hours: float = Field(default=6.0, gt=0, le=24.0 * 60, description="hours left below which a column is critical")
+    warn_hours: float = Field(default=24.0, gt=0, le=24.0 * 60, description="hours left below which a column is a warning")
+
+    @model_validator(mode="after")
+    def _something_to_project(self) -> RunningOutOptions:
+        if not self.stock and not self.pairs:
+            raise ValueError("name at least one `stock` KPI or used/total `pairs` to project")
+        if self.warn_hours < self.critical_hours:
+            raise ValueError("`warn_hours` must be at least `critical_hours`")
+        return self
+
+    @property
+    def stock_columns(self) -> tuple[StockColumn, ...]:
+        return tuple(StockColumn(kpi=s) if isinstance(s, str) else s for s in self.stock)
+
+    def requests(self) -> tuple[ProjectionRequest, ...]:
+        """One projection per column, in column order: stocks, then pairs."""
+        return tuple(ProjectionRequest("stock", (s.kpi,), self.level, self.window_hours) for s in self.stock_columns) + tuple(
+            ProjectionRequest("free", (p.used, p.total), self.level, self.window_hours) for p in self.pairs)
+
+    def projects(self) -> frozenset[ProjectionRequest]:
+        return frozenset(self.requests())
 
 
 class AlertsOptions(TileOptions):

@@ -36,6 +36,7 @@ from .tile_options import (
     KpiOptions,
     MapOptions,
     RankingOptions,
+    RunningOutOptions,
     TileOptions,
     TrendOptions,
 )
@@ -75,6 +76,7 @@ TILE_TYPES: Mapping[str, TileType] = MappingProxyType({t.name: t for t in (
     TileType("attention", AttentionOptions, _widget("attention_tile", "AttentionTile")),
     TileType("capacity", CapacityOptions, _widget("capacity_tile", "CapacityTile"),
              version=2, migrations={1: capacity_bed_types_to_pairs}),
+    TileType("running_out", RunningOutOptions, _widget("running_out_tile", "RunningOutTile")),
     TileType("alerts", AlertsOptions, _widget("alerts_tile", "AlertsTile")),
     TileType("clock", ClockOptions, _widget("clock_tile", "ClockTile")),
     TileType("banner", BannerOptions, _widget("banner_tile", "BannerTile")),

@@ -11,14 +11,15 @@ from types import MappingProxyType
 
 from .alerts import measure_all
 from .derived_facts import Derived, Wants
+from .projection import projections_for
 from .ranking.explain import ExplainError, Explanation, explain
 from .report_times import all_reports
 from .snapshot import Snapshot
 
 
 def derive(snapshot: Snapshot, wants: Wants) -> Snapshot:
-    """`snapshot` carrying every KPI's report times, and the alerts and explanations
-    `wants` names."""
+    """`snapshot` carrying every KPI's report times, and the alerts, explanations and
+    projections `wants` names."""
     catalog = snapshot.catalog
     if catalog is None:
         return replace(snapshot, derived=Derived(derived=True))
@@ -31,4 +32,6 @@ def derive(snapshot: Snapshot, wants: Wants) -> Snapshot:
             except (ExplainError, ValueError) as err:
                 explanations[entity] = str(err)
     reports = all_reports(catalog, snapshot.series)
-    return replace(snapshot, derived=Derived(alerts, MappingProxyType(explanations), reports, derived=True))
+    moment = snapshot.history.moment if snapshot.history is not None else snapshot.created_at
+    projections = projections_for(catalog, snapshot.series, wants.projections, moment)
+    return replace(snapshot, derived=Derived(alerts, MappingProxyType(explanations), reports, projections, derived=True))

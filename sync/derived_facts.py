@@ -21,6 +21,7 @@ from .thresholds import Thresholds
 
 if TYPE_CHECKING:
     from .alerts import Measure
+    from .projection import ProjectionRequest, Projections
     from .ranking.explain import Explanation
     from .report_times import KpiReports
 
@@ -31,10 +32,12 @@ class Wants:
 
     thresholds: tuple[Thresholds, ...] = ()  # one per layout whose alerts are shown
     explain: frozenset[str] = frozenset()  # entity codes whose ranking is explained
+    # what runs out, and when: stocks and free capacity projected (sync/projection.py)
+    projections: frozenset[ProjectionRequest] = frozenset()
 
     def __or__(self, other: Wants) -> Wants:
         thresholds = self.thresholds + tuple(t for t in other.thresholds if t not in self.thresholds)
-        return Wants(thresholds, self.explain | other.explain)
+        return Wants(thresholds, self.explain | other.explain, self.projections | other.projections)
 
 
 NOTHING_WANTED = Wants()
@@ -51,6 +54,8 @@ class Derived:
     explanations: Mapping[str, Explanation | str] = field(default_factory=lambda: MappingProxyType({}))
     # KPI code -> when each place last reported it and falls overdue (every catalog KPI).
     reports: Mapping[str, KpiReports] = field(default_factory=lambda: MappingProxyType({}))
+    # request -> every place's outlook (hours left at the current rate), in order.
+    projections: Mapping[ProjectionRequest, Projections] = field(default_factory=lambda: MappingProxyType({}))
     derived: bool = False  # False: a snapshot nobody derived; the screens know nothing of it
 
     def measures_for(self, thresholds: Thresholds) -> tuple[Measure, ...] | None:
@@ -61,6 +66,10 @@ class Derived:
         """`kpi`'s report times, or None when the snapshot carries none (not derived, or
         not a catalog KPI)."""
         return self.reports.get(kpi)
+
+    def projections_for(self, request: ProjectionRequest) -> Projections | None:
+        """The places' outlooks for `request`, or None when they were not derived."""
+        return self.projections.get(request)
 
     def explanation(self, entity: str) -> Explanation | str | None:
         """`entity`'s explanation, the reason it has none, or None when it was not derived."""

@@ -21,7 +21,7 @@ CITY_LAYOUT = Path(__file__).resolve().parent.parent / "layouts" / "city_crisis.
 
 def for_tile(tile: Tile, snapshot: Snapshot) -> Snapshot:
     """`snapshot` with what `tile` shows derived, as its layout would have asked."""
-    return derive(snapshot, Wants((tile.context.thresholds,), tile.options.explains()))
+    return derive(snapshot, Wants((tile.context.thresholds,), tile.options.explains(), tile.options.projects()))
 
 
 def show(tile: Tile, snapshot: Snapshot) -> None:
