@@ -13,6 +13,10 @@ KPI code conventions the wall relies on:
   ``HFW.BEDS.<KIND>.TOTAL`` and ``HFW.BEDS.<KIND>.OCC`` for KIND in GEN, O2, ICU,
   VENT (beds total / occupied, count), and ``HFW.O2.STOCK_HOURS`` (oxygen stock in
   hours of consumption, better higher, alert warn 24 / critical 12).
+- Essential medicines (no level: reported by hospitals and by district drug
+  warehouses, hourly like the crisis figures): ``HFW.MED.<DRUG>.DAYS``, days of stock
+  at the current rate of use (better higher, alert warn 10 / critical 5, aggregate
+  "min"), with Gujarati and Hindi names.
 - CM Helpline grievances (district level and state level, entity "24"; unranked;
   monthly period; frequency P1D): one scheme per department, ``CMHL.<DEPT>``, whose
   department is <DEPT>; KPIs ``CMHL.<DEPT>.PEND50``, ``.PEND100``, ``.PEND300``
@@ -158,6 +162,11 @@ def crisis_kpis_json() -> list[dict[str, Any]]:
                   **gujarati("ઓક્સિજન જથ્થો (કલાક)"), "scheme": "HOSP", "unit": "hours", "better": "higher",
                   "level": "facility", "frequency": "PT1M", "aggregate": "min",
                   "alert": {"warn": warn, "critical": critical}})
+    warn, critical = data.MEDICINE_ALERT
+    for code, name, gu, hi in data.MEDICINES:  # reported by hospitals and district warehouses: no one level
+        items.append({"code": code, "name": name, "local_name": gu, "names": {"gu": gu, "hi": hi}, "scheme": "HOSP",
+                      "unit": "days", "better": "higher", "frequency": "PT1M", "aggregate": "min",
+                      "alert": {"warn": warn, "critical": critical}})
     return items
 
 

@@ -237,3 +237,16 @@ BED_KINDS: tuple[tuple[str, str, str], ...] = (
 )
 OXYGEN_STOCK_KPI = "HFW.O2.STOCK_HOURS"
 OXYGEN_ALERT = (24.0, 12.0)  # warn, critical, in hours; better = higher
+
+# Essential medicines, in days of stock at the current rate of use, reported by every
+# hospital's pharmacy and every district's drug warehouse with the hourly crisis
+# figures. (code, name, Gujarati, Hindi)
+MEDICINES: tuple[tuple[str, str, str, str], ...] = (
+    ("HFW.MED.PARACETAMOL.DAYS", "Paracetamol 500 mg: days of stock", "પેરાસિટામોલ ૫૦૦ મિ.ગ્રા.: સ્ટોકના દિવસ",
+     "पैरासिटामोल 500 मि.ग्रा.: स्टॉक के दिन"),
+    ("HFW.MED.ORS.DAYS", "ORS sachets: days of stock", "ઓઆરએસ પેકેટ: સ્ટોકના દિવસ", "ओआरएस पैकेट: स्टॉक के दिन"),
+    ("HFW.MED.INSULIN.DAYS", "Insulin: days of stock", "ઇન્સ્યુલિન: સ્ટોકના દિવસ", "इंसुलिन: स्टॉक के दिन"),
+    ("HFW.MED.AMOXICILLIN.DAYS", "Amoxicillin (antibiotic): days of stock", "એમોક્સિસિલિન (એન્ટિબાયોટિક): સ્ટોકના દિવસ",
+     "एमोक्सिसिलिन (एंटीबायोटिक): स्टॉक के दिन"),
+)
+MEDICINE_ALERT = (10.0, 5.0)  # warn, critical, in days; better = higher

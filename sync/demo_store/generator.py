@@ -15,7 +15,8 @@ Schedule:
 - CM Helpline KPIs also get a state-level (entity "24") row: the districts' sum,
   or mean for percentages.
 - Facility crisis KPIs: every 5 s for the current hour (period "YYYY-MM-DDTHH:00");
-  bed totals every 15 min. Only the last 48 hours of periods are kept.
+  bed totals every 15 min. Essential medicines likewise, for hospitals and for each
+  district's drug warehouse. Only the last 48 hours of periods are kept.
 
 History starts twelve months before the first clock reading (`first_month`).
 """
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import MonthlyKpi
-from .catalog_data import DEPARTMENT_DELAY_DAYS
+from .catalog_data import DEPARTMENT_DELAY_DAYS, MEDICINES
 from .live_store import Batch
 from .timeline import hour_period, month_index, month_period, month_start
 from .values import CrisisModel, MonthlyModel
@@ -58,7 +59,7 @@ class Generator:
         entities: EntityIndex, seed: int,
     ) -> None:
         self.monthly = MonthlyModel(kpis, populations, seed)
-        self.crisis = CrisisModel(populations, seed)
+        self.crisis = CrisisModel(populations, seed, medicines=len(MEDICINES), warehouses=entities.districts.size)
         self.entities = entities
         n = len(kpis)
         rng = np.random.default_rng([seed, 4])
@@ -131,8 +132,15 @@ class Generator:
                 rows.append(self.crisis.totals[i])
         codes.append("HFW.O2.STOCK_HOURS")
         rows.append(self.crisis.oxygen_hours(t))
+        medicines = [code for code, *_ in MEDICINES]
+        codes += medicines
+        rows += list(self.crisis.medicine_days(t))
         kpi = np.repeat(np.array([self.crisis_kpi[c] for c in codes]), n_f)
-        return [Batch(kpi, np.tile(fac, len(codes)), period, np.concatenate(rows), np.full(kpi.size, t))]
+        districts = self.entities.districts
+        store_kpi = np.repeat(np.array([self.crisis_kpi[c] for c in medicines]), districts.size)
+        return [Batch(kpi, np.tile(fac, len(codes)), period, np.concatenate(rows), np.full(kpi.size, t)),
+                Batch(store_kpi, np.tile(districts, len(medicines)), period, self.crisis.warehouse_days(t).ravel(),
+                      np.full(store_kpi.size, t))]
 
     def _emit_crisis(self, t_prev: float | None, t_now: float) -> list[Batch]:
         out: list[Batch] = []

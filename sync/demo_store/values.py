@@ -7,7 +7,7 @@ value of any month can be recomputed at any time without state. Within the
 current month a value climbs (or falls, for `better: lower`) towards the month's
 final value and wobbles a little, so a wall polling the store sees it move.
 
-Hospital beds and oxygen stock are smooth functions of time per facility.
+Hospital beds, oxygen stock and medicines are smooth functions of time per place.
 Everything is vectorised over KPIs × districts with numpy.
 """
 
@@ -119,42 +119,89 @@ class MonthlyModel:
 
 
 class CrisisModel:
-    """Beds (total / occupied, four kinds) and oxygen stock of each facility, over time."""
+    """Beds (total / occupied, four kinds), oxygen stock and essential medicines of each
+    facility, and the medicines of each district's warehouse, over time.
+
+    So that "what runs out, and when" has something to show at any moment, stocks run
+    down between refills (a saw-tooth per place, at its own pace and phase: at any
+    time some were just refilled and some are nearly out), and bed occupancy follows a
+    slow swell of a day or two per hospital, so some wards are filling and others
+    emptying. A quarter of the hospitals draw oxygen from a plant of their own: their
+    stock barely moves."""
 
     KINDS = ("GEN", "O2", "ICU", "VENT")
     SHARE = np.array([1.0, 0.3, 0.08, 0.04])  # of general beds
     MINIMUM = np.array([60.0, 12.0, 6.0, 4.0])
-    OCCUPANCY = np.array([0.62, 0.55, 0.72, 0.45])
+    OCCUPANCY = np.array([0.62, 0.66, 0.74, 0.5])
+    SWELL = 0.14  # amplitude of the slow swell of occupancy
 
-    def __init__(self, populations: np.ndarray, seed: int) -> None:
+    def __init__(self, populations: np.ndarray, seed: int, medicines: int = 0, warehouses: int = 0) -> None:
         rng = np.random.default_rng([seed, 3])
         n = int(populations.shape[0])
         general = np.round(populations * 25.0 + 120.0)
         self.totals = np.maximum(np.round(general[None, :] * self.SHARE[:, None]), self.MINIMUM[:, None])  # (4, f)
         self.pressure = rng.normal(0.0, 1.0, n)
-        self.slow_period = rng.uniform(2 * 3600.0, 7 * 3600.0, (4, n))
+        self.slow_period = rng.uniform(18 * 3600.0, 60 * 3600.0, (4, n))
         self.slow_phase = rng.uniform(0, 2 * np.pi, (4, n))
         self.fast_phase = rng.uniform(0, 2 * np.pi, (4, n))
-        tight = rng.choice(n, size=2, replace=False)  # two hospitals whose oxygen runs low at times
-        self.o2_base = np.full(n, 42.0)
-        self.o2_amp = np.full(n, 14.0)
-        self.o2_base[tight], self.o2_amp[tight] = 19.0, 12.0
-        self.o2_period = rng.uniform(3 * 3600.0, 9 * 3600.0, n)
-        self.o2_phase = rng.uniform(0, 2 * np.pi, n)
+        # Oxygen: tanks refilled every 20-40 h, used at 0.9-1.5 hours of stock an hour
+        # (more than one: use is rising), a reserve of 1.5-6 h when the tanker comes; two
+        # hospitals cut it fine (under 2 h); a plant of its own keeps 40-70 h steady.
+        self.o2_period = rng.uniform(20.0, 40.0, n)  # hours
+        self.o2_phase = rng.uniform(0, 1, n)
+        self.o2_drain = rng.uniform(0.9, 1.5, n)
+        self.o2_reserve = rng.uniform(1.5, 6.0, n)
+        tight = rng.choice(n, size=2, replace=False)
+        self.o2_reserve[tight] = rng.uniform(0.5, 2.0, 2)
+        self.o2_plant = rng.random(n) < 0.25
+        self.o2_plant[tight] = False
+        self.o2_steady = rng.uniform(40.0, 70.0, n)
+        self.o2_wobble = rng.uniform(0, 2 * np.pi, n)
+        # Medicines, in days: hospital pharmacies restocked every 20-45 days with 2-10
+        # days left, district warehouses every 30-60 days with 8-15 left; used at
+        # 0.7-1.6 days of stock a day (more than one: the epidemic raises use).
+        self.med_period = rng.uniform(20.0, 45.0, (medicines, n))
+        self.med_phase = rng.uniform(0, 1, (medicines, n))
+        self.med_drain = rng.uniform(0.7, 1.6, (medicines, n))
+        self.med_reserve = rng.uniform(2.0, 10.0, (medicines, n))
+        self.store_period = rng.uniform(30.0, 60.0, (medicines, warehouses))
+        self.store_phase = rng.uniform(0, 1, (medicines, warehouses))
+        self.store_drain = rng.uniform(0.7, 1.4, (medicines, warehouses))
+        self.store_reserve = rng.uniform(8.0, 15.0, (medicines, warehouses))
 
     def occupied(self, t: float) -> np.ndarray:
         """Occupied beds (4 kinds, facilities) at time t."""
         rate = (
             self.OCCUPANCY[:, None]
             + 0.08 * self.pressure[None, :]
-            + 0.07 * np.sin(2 * np.pi * t / self.slow_period + self.slow_phase)
-            + 0.03 * np.sin(2 * np.pi * t / 600.0 + self.fast_phase)
+            + self.SWELL * np.sin(2 * np.pi * t / self.slow_period + self.slow_phase)
+            + 0.02 * np.sin(2 * np.pi * t / 600.0 + self.fast_phase)
         )
-        beds: np.ndarray = np.round(self.totals * np.clip(rate, 0.05, 0.98))
+        beds: np.ndarray = np.round(self.totals * np.clip(rate, 0.05, 0.99))
         return beds
 
+    @staticmethod
+    def _saw(t_units: float, period: np.ndarray, phase: np.ndarray, drain: np.ndarray, reserve: np.ndarray) -> np.ndarray:
+        """A stock refilled every `period` (in the stock's own time unit) that falls by `drain` per unit."""
+        left = 1.0 - np.mod(t_units / period + phase, 1.0)
+        stock: np.ndarray = reserve + left * period * drain
+        return stock
+
     def oxygen_hours(self, t: float) -> np.ndarray:
-        hours = self.o2_base + self.o2_amp * np.sin(2 * np.pi * t / self.o2_period + self.o2_phase)
-        hours += 1.5 * np.sin(2 * np.pi * t / 900.0 + self.o2_phase * 3)
+        hours = self._saw(t / 3600.0, self.o2_period, self.o2_phase, self.o2_drain, self.o2_reserve)
+        hours = np.where(self.o2_plant, self.o2_steady + 2.0 * np.sin(2 * np.pi * t / 86400.0 + self.o2_wobble), hours)
+        hours = hours + 0.3 * np.sin(2 * np.pi * t / 900.0 + self.o2_wobble * 3)
         hours_left: np.ndarray = np.round(np.maximum(hours, 0.5), 1)
         return hours_left
+
+    def medicine_days(self, t: float) -> np.ndarray:
+        """Days of stock (medicines, facilities) at time t."""
+        days = self._saw(t / 86400.0, self.med_period, self.med_phase, self.med_drain, self.med_reserve)
+        rounded: np.ndarray = np.round(days, 2)
+        return rounded
+
+    def warehouse_days(self, t: float) -> np.ndarray:
+        """Days of stock (medicines, district warehouses) at time t."""
+        days = self._saw(t / 86400.0, self.store_period, self.store_phase, self.store_drain, self.store_reserve)
+        rounded: np.ndarray = np.round(days, 2)
+        return rounded
