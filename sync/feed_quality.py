@@ -44,9 +44,9 @@ class RejectedRow:
 class QualityCount:
     """Counts for one department, KPI or entity."""
 
-    rejected: int = 0
+    rejected: int = 0  # rows refused (of the newest 10,000 the local store keeps)
     late: int = 0  # (kpi, entity) pairs whose latest report is older than the KPI's frequency
-    implausible: int = 0
+    implausible: int = 0  # stored values (kpi, entity, period) flagged in `FeedQuality.implausible`
 
     @property
     def clean(self) -> bool:
