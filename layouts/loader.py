@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import toml_guard
 from .old_formats import V1_OCCUPANCY, OptionsMigration, OptionsMigrationError
-from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, TileBase
+from .schema import SCHEMA_VERSION, LayoutSpec, PageSpec, PlanSpec, ScreenSpec, SpreadSpec, SurfaceSpec, TileBase
 from .tile_types import TILE_OPTIONS, TILE_TYPES
 from .toml_guard import MAX_FILE_BYTES
 
@@ -279,7 +279,7 @@ def _expectation(error: Any, loc: tuple[Any, ...]) -> str:
 # the model of each named table a layout file nests
 _TABLE_MODELS: dict[str, type[BaseModel]] = {
     "surfaces": SurfaceSpec, "screens": ScreenSpec, "pages": PageSpec,
-    "tiles": TileBase, "pinned": TileBase,
+    "tiles": TileBase, "pinned": TileBase, "spread": SpreadSpec, "plans": PlanSpec,
 }
 
 
@@ -331,6 +331,40 @@ def semantic_problems(spec: LayoutSpec, file: str) -> Iterable[Problem]:
         elif screen.panel is not None:
             yield Problem(file, f"{at}.panel", "only meaningful with 'surface'")
         yield from _grid_problems(screen, at, file)
+    yield from _plan_problems(spec, file)
+
+
+def _plan_problems(spec: LayoutSpec, file: str) -> Iterable[Problem]:
+    """A plan names screens that exist and that nothing else places, each at least once
+    and once per monitor, and is the only plan for its number of monitors."""
+    placed = {s.id for s in spec.screens if s.surface is not None or s.output is not None or s.index is not None}
+    free = [s.id for s in spec.screens if s.id not in placed]
+    sizes: dict[int, int] = {}
+    for p, plan in enumerate(spec.spread.plans):
+        at = f"spread.plans[{p}].monitors"
+        count = len(plan.monitors)
+        if count in sizes:
+            yield Problem(file, at, f"a plan for {count} monitors is already given by spread.plans[{sizes[count]}]: "
+                                    "expected one plan per number of monitors")
+        sizes.setdefault(count, p)
+        named: set[str] = set()
+        for m, monitor in enumerate(plan.monitors):
+            if not monitor:
+                yield Problem(file, f"{at}[{m}]", "no screen: expected the id of at least one screen")
+            for s, screen_id in enumerate(monitor):
+                if screen_id in placed:
+                    yield Problem(file, f"{at}[{m}][{s}]", f"screen {screen_id!r} is placed by its output, index or "
+                                                           "surface: expected a screen without one")
+                elif screen_id not in free:
+                    yield Problem(file, f"{at}[{m}][{s}]", f"unknown screen {screen_id!r}; expected one of: "
+                                                           f"{', '.join(free) or 'none without an output'}")
+                elif screen_id in monitor[:s]:
+                    yield Problem(file, f"{at}[{m}][{s}]", f"screen {screen_id!r} is already on this monitor")
+                named.add(screen_id)
+        missing = [screen_id for screen_id in free if screen_id not in named]
+        if missing:
+            yield Problem(file, at, f"screens {', '.join(map(repr, missing))} are on no monitor: expected every "
+                                    "screen without an output named at least once")
 
 
 def _unique(values: Iterable[str], table: str, key: str, file: str) -> Iterable[Problem]:

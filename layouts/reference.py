@@ -20,7 +20,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schema import SCHEMA_VERSION, BandSpec, LayoutSpec, PageSpec, ScreenSpec, SurfaceSpec, ThresholdsSpec, TileBase
+from .schema import (
+    SCHEMA_VERSION,
+    BandSpec,
+    LayoutSpec,
+    PageSpec,
+    PlanSpec,
+    ScreenSpec,
+    SpreadSpec,
+    SurfaceSpec,
+    ThresholdsSpec,
+    TileBase,
+)
 from .tile_options import TileOptions
 from .tile_types import TILE_OPTIONS
 from .toml_guard import MAX_FILE_BYTES, MAX_KEY_PARTS, MAX_NESTING
@@ -115,7 +126,8 @@ def reference_markdown() -> str:
     ]
     for title, model in (("Layout (top level)", LayoutSpec), ("`[[surfaces]]`", SurfaceSpec), ("`[[screens]]`", ScreenSpec),
                          ("`[[screens.pages]]`", PageSpec), ("`[thresholds]`", ThresholdsSpec),
-                         ("`[thresholds.occupancy]`, `[thresholds.kpi.\"CODE\"]`", BandSpec)):
+                         ("`[thresholds.occupancy]`, `[thresholds.kpi.\"CODE\"]`", BandSpec),
+                         ("`[spread]`", SpreadSpec), ("`[[spread.plans]]`", PlanSpec)):
         out += [f"### {title}", "", _doc(model), "", *_fields_table(model), ""]
     out += [
         "## Tile types",
@@ -155,7 +167,7 @@ def nested_models() -> list[type[BaseModel]]:
 
 def undocumented_fields() -> list[str]:
     """Every option without a description, as "Model.field" (a test keeps this empty)."""
-    models: list[type[BaseModel]] = [LayoutSpec, SurfaceSpec, ScreenSpec, PageSpec, ThresholdsSpec, BandSpec,
+    models: list[type[BaseModel]] = [LayoutSpec, SurfaceSpec, ScreenSpec, PageSpec, ThresholdsSpec, BandSpec, SpreadSpec, PlanSpec,
                                      TileBase, TileOptions, *TILE_OPTIONS.values(), *nested_models()]
     return [f"{m.__name__}.{name}" for m in models for name, info in m.model_fields.items() if not info.description]
 

@@ -13,6 +13,11 @@ Shape of a file::
     language = "en"            # en | hi | gu: the wall's starting language
     rotation = true            # pages rotate by wall-clock time
 
+    [spread]                   # optional: how the screens spread over more or fewer monitors
+    fewer = "rotate"           # screens without a monitor of their own are shown in turn
+    [[spread.plans]]           # or say it per number of monitors
+    monitors = [["overview", "map"], ["trends"]]
+
     [[surfaces]]               # optional: one large output split into panels
     id = "videowall"
     output = "HDMI-1"          # connector name, or `index = 0`
@@ -155,7 +160,8 @@ class ScreenSpec(Strict):
     panel: int | None = Field(default=None, ge=0, le=63, description="the panel of `surface`, row-major (a surface has 8 × 8 at most)")
     rows: int = Field(default=2, ge=1, le=MAX_GRID, description="grid rows")
     cols: int = Field(default=3, ge=1, le=MAX_GRID, description="grid columns")
-    optional: bool = Field(default=False, description="shown when an output is free; its absence is not a fault")
+    optional: bool = Field(default=False, description="no fault when it has no monitor of its own (it is then "
+                                                      "shown in turn on another: `[spread]`)")
     pinned: tuple[TileSpec, ...] = Field(default=(), max_length=MAX_TILES, description="tiles shown on every page of this screen")
     pages: tuple[PageSpec, ...] = Field(min_length=1, max_length=MAX_PAGES, description="the pages that rotate on this screen")
 
@@ -191,6 +197,44 @@ class ThresholdsSpec(Strict):
         )
 
 
+class PlanSpec(Strict):
+    """Which screens go on which monitor when the wall has exactly as many monitors as
+    `monitors` lists (a 3840×2160 output split into panels counts its panels). Each
+    entry lists the screens shown in turn on that monitor, in order; a screen named
+    on several monitors has its pages shared out among them. Every screen that no
+    `output`, `index` or `surface` places is named at least once:
+
+        [[spread.plans]]
+        monitors = [["totals", "trends"], ["hospitals", "map"]]"""
+
+    monitors: tuple[tuple[str, ...], ...] = Field(
+        min_length=1, max_length=MAX_SCREENS,
+        description="per monitor, in the windowing system's order: the ids of the screens it shows in turn")
+
+
+class SpreadSpec(Strict):
+    """How the layout's screens spread over more or fewer monitors than it has screens.
+    Monitors come from the windowing system in its order; an output of at least
+    3840×2160 pixels may count as 2×2 monitors of 1920×1080 (`split_large`). A plan
+    for the number of monitors present decides; else `fewer` and `more` do."""
+
+    fewer: Literal["rotate", "drop"] = Field(
+        default="rotate",
+        description='fewer monitors than screens: "rotate" — neighbouring screens share a monitor, their pages '
+                    'shown in turn (the first screens keep one of their own; nothing is lost); "drop" — the '
+                    'screens past the last monitor are not shown')
+    more: Literal["pages", "mirror"] = Field(
+        default="pages",
+        description='more monitors than screens: "pages" — screens with several pages share them out over the '
+                    'spare monitors (then screens repeat); "mirror" — the spare monitors repeat the screens in order')
+    split_large: Literal["as_needed", "always", "never"] = Field(
+        default="as_needed",
+        description="an output of at least 3840×2160 shown as 2×2 panels of 1920×1080: when the screens outnumber "
+                    "the monitors, always, or never")
+    plans: tuple[PlanSpec, ...] = Field(default=(), max_length=MAX_SCREENS,
+                                        description="which screens go on which monitor, per number of monitors")
+
+
 class LayoutSpec(Strict):
     """A whole wall: its screens, their pages and tiles, and its thresholds."""
 
@@ -202,6 +246,7 @@ class LayoutSpec(Strict):
     surfaces: tuple[SurfaceSpec, ...] = Field(default=(), max_length=MAX_SCREENS, description="large outputs split into panels")
     screens: tuple[ScreenSpec, ...] = Field(min_length=1, max_length=MAX_SCREENS, description="the wall's screens")
     thresholds: ThresholdsSpec = Field(default=ThresholdsSpec(), description="thresholds for what the catalog leaves unjudged")
+    spread: SpreadSpec = Field(default=SpreadSpec(), description="how the screens spread over more or fewer monitors")
 
     def judging(self) -> Thresholds:
         """`[thresholds]` with the used/total pairs the layout's tiles declare (capacity

@@ -14,13 +14,20 @@ from typing import Any
 
 import httpx
 from cmwall.sync.client import StoreClient
+from cmwall.sync.contract import Catalog
 from cmwall.sync.local_store import LocalStore
+from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.audit import Incomplete, RankingAuditor, Verdict, audit_ranking, rank_bounds
+from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.result import RankedEntity, RankingResult
 from cmwall.sync.worker import SyncWorker
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from .ranking_builders import catalog, kpi, rank, table
+from .ranking_reference import Observation
 from .store_fakes import CATALOG, observation
+from .test_ranking_property import cases
 
 CAT = catalog([kpi("K1", target=100, weight=2), kpi("K2", target=10, better="lower", scheme="P3")],
               districts=("A", "B", "C", "D"))
@@ -224,3 +231,62 @@ def test_the_auditor_rechecks_only_when_its_inputs_change() -> None:
     assert auditor.check(CAT, dict(series), central, feed_read_at=LATER + timedelta(1), now=LATER) is kept
     changed = apply_rows(series, [("K1", "D", "2026-10", 31.0, 1_793_000_001.0)])
     assert auditor.check(CAT, changed, central, feed_read_at=LATER, now=LATER) is not kept
+
+
+# --- never a correct ranking called wrong: any catalog, any data, rounding noise --------
+
+
+def _store_ranking(catalog: Catalog, local: RankingResult, nudges: list[int]) -> RankingResult:
+    """What a store one cent off here and there publishes: its own scores, and the ranks and
+    grades that follow from them by the methodology."""
+    rows = []
+    for r, nudge in zip(local.rows, nudges):
+        score = None if r.score is None else round(r.score + nudge / 100, 2)
+        rows.append(replace(r, score=score))
+    ranked = [r for r in rows if r.score is not None and r.rank is not None]
+    scores = sorted((r.score for r in ranked if r.score is not None), reverse=True)
+    distinct = sorted(set(scores), reverse=True)
+    out = []
+    for r in rows:
+        if r.score is None or r.rank is None:
+            out.append(r)
+            continue
+        rank = 1 + (sum(1 for v in scores if v > r.score) if catalog.ranking.ties == "competition"
+                    else distinct.index(r.score))
+        grade = next((name for name, t in catalog.ranking.grades if t <= r.score), None)
+        out.append(replace(r, rank=rank, grade=grade))
+    return replace(local, rows=tuple(out), source="central", computed_at=COMPUTED, revision="r-1")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.data())
+def test_a_correct_ranking_is_never_flagged_even_a_cent_off(case: tuple[Catalog, list[Observation]],
+                                                            data: st.DataObject) -> None:
+    catalog, rows = case
+    table_ = ObservationTable.from_rows([(k, e, p, v, min(t, COMPUTED.timestamp())) for k, e, p, v, t in rows])
+    local = compute_ranking(catalog, table_, None, computed_at=COMPUTED)
+    if local is None:
+        event("nothing to rank")
+        return
+    exact = replace(local, source="central", computed_at=COMPUTED, revision="r-1")
+    assert audit_ranking(catalog, table_, exact, feed_read_at=LATER, checked_at=LATER).findings == ()
+    nudges = data.draw(st.lists(st.sampled_from([-1, 0, 1]), min_size=len(local.rows), max_size=len(local.rows)))
+    off = _store_ranking(catalog, local, nudges)
+    assert audit_ranking(catalog, table_, off, feed_read_at=LATER, checked_at=LATER).findings == ()
+
+
+def test_two_districts_two_cents_apart_may_tie_when_both_are_a_cent_off() -> None:
+    cat = catalog([kpi("K1", target=100)], districts=("A", "B", "C"))
+    rows: list[Any] = [("K1", "A", 75.0), ("K1", "B", 74.8), ("K1", "C", 60.0)]
+    local = rank(cat, rows)
+    assert [(r.entity, r.score, r.rank) for r in local.rows] == [("A", 7.5, 1), ("B", 7.48, 2), ("C", 6.0, 3)]
+    tied = _store_ranking(cat, local, [-1, 1, 0])  # A 7.49, B 7.49: both first
+    assert [(r.entity, r.rank) for r in tied.rows] == [("A", 1), ("B", 1), ("C", 3)]
+    assert audit_ranking(cat, table(rows), tied, feed_read_at=LATER, checked_at=LATER).findings == ()
+    # Three cents apart cannot swap by rounding: that is a difference.
+    rows = [("K1", "A", 75.0), ("K1", "B", 74.7), ("K1", "C", 60.0)]
+    local = rank(cat, rows)
+    wrong = replace(_store_ranking(cat, local, [0, 0, 0]), rows=tuple(
+        replace(r, rank={"A": 2, "B": 1}.get(r.entity, r.rank)) for r in local.rows))
+    findings = audit_ranking(cat, table(rows), wrong, feed_read_at=LATER, checked_at=LATER).findings
+    assert [(f.entity, f.fields) for f in findings] == [("B", ("rank",)), ("A", ("rank",))]

@@ -210,7 +210,8 @@ def test_crisis_key_switches_layout_and_back(qtbot: QtBot, wall: Wall) -> None:
     controller.apply_snapshot(synthetic_snapshot())
     key(qtbot, controller, Qt.Key.Key_C)
     assert controller.layout.path.stem == "crisis"
-    assert [spec_id(w) for w in controller.screen_windows()] == ["crisis", "crisis-detail"]
+    # two monitors: the crisis layout's plan puts totals and hospitals on one, map and trends on the other
+    assert [spec_id(w) for w in controller.screen_windows()] == ["totals+hospitals", "map+trends"]
     types = {type(t).type_name for w in controller.screen_windows() for t in w.tiles()}
     assert "capacity" in types or "placeholder" in types
     assert all(t.snapshot is not None for t in controller.screen_windows()[0].visible_tiles())
@@ -255,17 +256,16 @@ def test_screens_plugged_in_and_out_while_running(wall: Wall) -> None:
     controller, _, screens, _ = wall
     unplugged = screens.pop()
     controller.screens.reassign()
-    assert [spec_id(w) for w in controller.screen_windows()] == ["left"]
-    strip = controller.screen_windows()[0].strip.texts()
-    assert any("screen 'right': output #1 is not connected" in t for t in strip)
+    [alone] = controller.screen_windows()
+    assert spec_id(alone) == "left+right" and alone.page_count == 3  # right's page joins left's rotation
+    assert any("2 screens on 1 monitor: 'right' shown in turn" in t for t in alone.strip.texts())
     screens.append(unplugged)
     screens.append(FakeScreen("WALL-3", 2560))
     controller.screens.reassign()
-    assert [spec_id(w) for w in controller.screen_windows()] == ["left", "right"]
-    assert len(controller.screens.windows) == 3  # the spare output gets an idle window, never a blank one
-    spare = [w for w in controller.screens.windows.values() if w.screen_spec is None][0]
-    assert spare.idle_label is not None and "No screen of this layout" in spare.idle_label.text()
-    assert not any("not connected" in t for t in controller.screen_windows()[0].strip.texts())
+    # the spare output takes the second of left's pages: no idle window, no blank one
+    assert [(spec_id(w), w.page_count) for w in controller.screen_windows()] == [("left", 1), ("left", 1), ("right", 1)]
+    assert len(controller.screens.windows) == 3
+    assert not any("shown in turn" in t for t in controller.screen_windows()[0].strip.texts())
 
 
 def test_panels_of_a_split_surface_get_exact_geometry(qtbot: QtBot, tmp_path: Path) -> None:
@@ -297,7 +297,7 @@ def test_an_unregistered_tile_type_becomes_a_placeholder(qtbot: QtBot, layout: L
     controller = WallController(layout, clock=Clock(), fade_ms=0, screens=lambda: [FakeScreen("A", 0)])
     controller.start()
     try:
-        tile = controller.screen_windows()[0].pinned[0]
+        tile = controller.screen_windows()[0].pages[0][0]  # one monitor: left's pinned kpi heads each of its pages
         assert isinstance(tile, PlaceholderTile)
         assert tile.title.text() == "Tile not available: kpi"
         controller.apply_snapshot(synthetic_snapshot())  # never crashes on data

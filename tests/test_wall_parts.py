@@ -260,19 +260,18 @@ def test_screens_get_windows_and_hot_plug_reassigns_them(qtbot: QtBot, manager: 
     primary = app.primaryScreen()
     with qtbot.waitSignal(screens_manager.windows_changed, timeout=2000):
         app.screenRemoved.emit(primary)  # what the windowing system says when a monitor goes
-    assert screens_manager.screen_windows() == [left]  # the window that did not move is kept
-    assert screens_manager.unplaced_reasons() == ["screen 'right': output #1 is not connected"]
+    [alone] = screens_manager.screen_windows()  # right's page joins left's rotation
+    assert alone not in (left, right) and alone.page_count == 3
+    assert screens_manager.unplaced_reasons() == ["2 screens on 1 monitor: 'right' shown in turn"]
     screens_manager.apply(synthetic_snapshot(snapshot_id=7))
     screens += [FakeScreen("WALL-2", 1280), FakeScreen("WALL-3", 2560)]
     with qtbot.waitSignal(screens_manager.windows_changed, timeout=2000):
         app.screenAdded.emit(primary)
-    [_, back] = screens_manager.screen_windows()
+    [first, second, back] = screens_manager.screen_windows()  # left's two pages share out over two monitors
     assert back is not right and back.snapshot is not None and back.snapshot.id == 7  # a new window shows the data
-    assert back.geometry().x() == 1280
-    idle = [w for w in screens_manager.windows.values() if w.screen_spec is None]
-    assert len(idle) == 1 and idle[0].idle_label is not None
-    assert "No screen of this layout" in idle[0].idle_label.text()
-    assert added.count() == 4 and screens_manager.unplaced_reasons() == []
+    assert [w.geometry().x() for w in (first, second, back)] == [0, 1280, 2560]
+    assert all(w.screen_spec is not None for w in screens_manager.windows.values())  # no idle window
+    assert added.count() == 6 and screens_manager.unplaced_reasons() == []
 
 
 def test_keys_on_any_window_come_out_of_the_manager(qtbot: QtBot, manager: tuple[ScreenManager, list[FakeScreen]]) -> None:
@@ -370,7 +369,7 @@ def test_the_controller_wires_commands_to_the_parts(qtbot: QtBot, layout: Layout
         assert language.args == ["hi"] and controller.context.language == "hi"
         with qtbot.waitSignal(controller.pages_changed):
             controller.perform(Action.NEXT_PAGE)
-        assert controller.current_pages() == {"left": 1}
+        assert controller.current_pages() == {"left+right": 1}  # one monitor: both screens' pages in turn
         assert controller.switch_layout("no_such_layout") is False
         assert any("no_such_layout" in t for t in left.strip.texts())  # refused, said on the strip
         with qtbot.waitSignal(controller.layout_changed) as changed:
@@ -378,6 +377,7 @@ def test_the_controller_wires_commands_to_the_parts(qtbot: QtBot, layout: Layout
         assert changed.args is not None and changed.args[0] == controller.layout.name
         assert controller.language == "hi"  # the operator's choice outlives the layout
         assert all(w.context.language == "hi" for w in controller.screen_windows())
-        assert controller.current_pages() == {"crisis": 0}  # a new layout starts on the clock, unstepped
+        # a new layout starts on the clock, unstepped (one monitor: every crisis screen in turn, from the first)
+        assert list(controller.current_pages().values()) == [0]
     finally:
         controller.shutdown()

@@ -10,7 +10,7 @@ visible).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
@@ -51,10 +51,13 @@ class ScreenWindow(QWidget):
     closed = Signal()
 
     def __init__(self, screen: ScreenSpec | None, context: TileContext, *, fade_ms: int = 450,
-                 idle_text: str = "", parent: QWidget | None = None) -> None:
+                 idle_text: str = "", page_screens: Sequence[ScreenSpec] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("wallWindow")
         self.screen_spec = screen
+        # the layout screen each page comes from (its grid, its title) when the window
+        # shows several screens in turn (wall/spread.py); else every page is `screen`'s
+        self.page_screens = tuple(page_screens)
         self.context = context
         self.fade_ms = fade_ms
         self.current_page = 0
@@ -112,8 +115,9 @@ class ScreenWindow(QWidget):
             tile = build_tile(spec, self.context)
             self.area.place(tile, _cell(spec))
             self.pinned.append(tile)
-        for page_spec in screen.pages:
-            page = GridPanel(screen.rows, screen.cols)
+        for index, page_spec in enumerate(screen.pages):
+            grid = self._page_screen(index) or screen
+            page = GridPanel(grid.rows, grid.cols)
             tiles = []
             for spec in page_spec.tiles:
                 tile = build_tile(spec, self.context)
@@ -123,6 +127,10 @@ class ScreenWindow(QWidget):
             self.pages.append(tiles)
         for tile in self.pinned:
             tile.raise_()
+
+    def _page_screen(self, index: int) -> ScreenSpec | None:
+        """The layout screen page `index` comes from."""
+        return self.page_screens[index] if index < len(self.page_screens) else self.screen_spec
 
     def tiles(self) -> Iterable[Tile]:
         yield from self.pinned
@@ -210,7 +218,8 @@ class ScreenWindow(QWidget):
             page_title = ""
             if page is not None:
                 page_title = page.title_local.get(self.context.language) or (tr(page.title) if page.title else "")
-            screen_title = spec.title_local.get(self.context.language) or (tr(spec.title) if spec.title else "")
+            source = self._page_screen(self.current_page) or spec
+            screen_title = source.title_local.get(self.context.language) or (tr(source.title) if source.title else "")
             self.title.setText("  ·  ".join(t for t in (screen_title, page_title) if t))
             count = len(spec.pages)
             self.page_marks.setText(" ".join("●" if i == self.current_page else "○" for i in range(count))

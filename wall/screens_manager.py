@@ -1,8 +1,10 @@
-"""Windows on screens: one per layout screen on its output, an idle one on each spare output.
+"""Windows on screens: one per monitor (or panel), showing what the layout's spread gives it.
 
 Monitors come and go while the wall runs (a cable pulled, a projector switched on).
-This part matches the layout's screens to the outputs connected now (placement.py
-decides where), makes, moves and drops windows to follow, hands every window the
+This part spreads the layout's screens over the outputs connected now (spread.py
+decides what goes where: a screen, a share of its pages, or several screens in turn;
+an output left with nothing to show gets an idle window), makes, moves and drops
+windows to follow, hands every window the
 latest snapshot and writes their screenshots. It knows nothing of pages, language
 or keys: it says what happened with signals — `window_added` (a new window, to be
 prepared by whoever cares), `windows_changed` (after every reassignment) and
@@ -24,9 +26,10 @@ from ..layouts.schema import ScreenSpec
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
 from ..widgets.look.i18n import tr
-from .placement import Assignment, Output, Placement, Rect, assign_screens
+from .placement import Output, Placement, Rect
 from .screen_window import ScreenWindow
 from .screenshots import save_window_images
+from .spread import View, WallPlan, plan_wall
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ class ScreenManager(QObject):
         self.fade_ms = fade_ms
         self.windows: dict[str, ScreenWindow] = {}
         self.placements: dict[str, Placement] = {}
-        self.assignment: Assignment | None = None
+        self.plan: WallPlan | None = None
         self.snapshot: Snapshot | None = None
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -109,40 +112,40 @@ class ScreenManager(QObject):
         self.reassign()
 
     def reassign(self) -> None:
-        """(Re)match the layout's screens to the outputs connected now; keep what did not move."""
+        """(Re)spread the layout's screens over the outputs connected now; keep what did not move."""
         screens = list(self.screens())
-        assignment = assign_screens(self.layout.spec, outputs_of(screens))
-        self.assignment = assignment
-        wanted: dict[str, Placement] = {p.screen_id: p for p in assignment.placements}
-        for spare in assignment.spare_outputs:
+        plan = plan_wall(self.layout.spec, outputs_of(screens))
+        self.plan = plan
+        views: dict[str, View] = {v.key: v for v in plan.views}
+        wanted: dict[str, Placement] = {v.key: v.placement for v in plan.views}
+        for spare in plan.spare_outputs:
             wanted[f"spare:{spare.name}:{spare.index}"] = Placement(f"spare:{spare.name}", spare, spare.geometry)
         for key in list(self.windows):
             if key not in wanted:
                 self._drop_window(key)
-        specs = {s.id: s for s in self.layout.spec.screens}
         for key, placement in wanted.items():
             window = self.windows.get(key)
             if window is None:
-                window = self._make_window(specs.get(key))
+                window = self._make_window(views.get(key))
                 self.windows[key] = window
                 if self.snapshot is not None:
                     window.apply(self.snapshot)
             if self.placements.get(key) != placement or not window.isVisible():
                 self._show(window, placement, screens)
             self.placements[key] = placement
-        for item in assignment.unplaced:
+        for item in plan.notes:
             log.log(logging.INFO if item.optional else logging.WARNING, "%s", item.reason)
         self.windows_changed.emit()
 
     def unplaced_reasons(self) -> list[str]:
-        """One line per layout screen that should be on a screen and is not (optional ones are no fault)."""
-        if self.assignment is None:
+        """One line per layout screen without the monitor it should have (optional ones are no fault)."""
+        if self.plan is None:
             return []
-        return [u.reason for u in self.assignment.unplaced if not u.optional]
+        return [u.reason for u in self.plan.notes if not u.optional]
 
     def screen_windows(self) -> list[ScreenWindow]:
-        """Windows of layout screens, in layout order."""
-        order = [s.id for s in self.layout.spec.screens]
+        """Windows showing layout screens, in the order of the monitors (and panels)."""
+        order = [v.key for v in self.plan.views] if self.plan is not None else []
         return [self.windows[k] for k in order if k in self.windows]
 
     def apply(self, snapshot: Snapshot) -> None:
@@ -173,10 +176,12 @@ class ScreenManager(QObject):
 
     # --- windows ----------------------------------------------------------------------
 
-    def _make_window(self, spec: ScreenSpec | None) -> ScreenWindow:
+    def _make_window(self, view: View | None) -> ScreenWindow:
+        spec: ScreenSpec | None = view.spec if view is not None else None
         unused = tr("No screen of this layout is assigned to this output", self.context.language)
         idle = "" if spec else f"{self.layout.name}\n\n{unused}"
-        window = ScreenWindow(spec, self.context, fade_ms=self.fade_ms, idle_text=idle)
+        window = ScreenWindow(spec, self.context, fade_ms=self.fade_ms, idle_text=idle,
+                              page_screens=view.page_screens if view is not None else ())
         window.setWindowTitle(f"CM Wall — {self.layout.name}" + (f" — {spec.title or spec.id}" if spec else ""))
         window.key_pressed.connect(self.key_pressed)
         self.window_added.emit(window)

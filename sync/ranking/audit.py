@@ -15,8 +15,9 @@ boundary through binary floating point, so:
 - a score is a finding when it differs by more than one cent (``SCORE_TOLERANCE``);
 - a grade is a finding unless the store's grade is the grade of its own published
   score and that score is within one cent of the local one;
-- a rank is a finding unless it is a rank the district could hold if every local
-  score moved by at most one cent (`rank_bounds`);
+- a rank is a finding unless it is a rank the district could hold if every score
+  were one cent off, up or down, on the store's side (`rank_bounds`): two districts
+  may then swap when their local scores are less than two cents apart;
 - a district ranked on one side and not on the other is always a finding.
 
 When the wall's check is complete (`Incomplete` lists what can make it not):
@@ -121,26 +122,31 @@ def _grade_of(score: float | None, grades: Sequence[tuple[str, float]]) -> str |
     return next((name for name, threshold in grades if threshold <= score), None)
 
 
-def _clusters(values: Iterable[float]) -> int:
-    """The fewest groups of values each no wider than the tolerance (greedy is optimal)."""
+def _clusters(values: Iterable[float], width: float) -> int:
+    """The fewest groups of values each no wider than `width` (greedy is optimal)."""
     count, start = 0, None
     for v in sorted(values):
-        if start is None or v - start > SCORE_TOLERANCE:
+        if start is None or v - start > width:
             count, start = count + 1, v
     return count
 
 
 def rank_bounds(entity: str, local: RankingResult, ties: str) -> tuple[int, int] | None:
-    """The best and worst rank `entity` could hold if every local score moved by ≤ one cent."""
+    """The best and worst rank `entity` could hold if every score moved by at most one cent.
+
+    Another district is surely above when its local score is more than two cents higher
+    (it can lose one, this one gain one), and possibly above unless it is two cents or
+    more lower. With dense ranks, surely-higher scores within two cents of each other may
+    become one."""
     row = local.row(entity)
     if row is None or row.score is None:
         return None
-    s = row.score
+    s, reach = row.score, 2 * SCORE_TOLERANCE
     others = [r.score for r in local.ranked if r.entity != entity and r.score is not None]
-    above = [v for v in others if v - s > SCORE_TOLERANCE]
-    maybe_above = [v for v in others if v - s >= -SCORE_TOLERANCE]
+    above = [v for v in others if v - s > reach]
+    maybe_above = [v for v in others if v - s > -reach]
     if ties == "dense":
-        return 1 + _clusters(above), 1 + len(maybe_above)
+        return 1 + _clusters(above, reach), 1 + len(maybe_above)
     return 1 + len(above), 1 + len(maybe_above)
 
 
