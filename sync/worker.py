@@ -258,9 +258,11 @@ class SyncWorker:
             return
         self.store, change = followed
         self._unstored.clear()  # failures to write the old store (or to re-open it) are over
-        self.catalog_etag = self.central_etag = None
+        catalog, self.catalog_etag, self.central_etag = self.catalog, None, None
         self.central_missing = False
         self.status = replace(self.status, data_dir_event=DataDirEvent(change, now))
+        if catalog is not None:  # the catalog on screen goes in at once: its next poll may be minutes away
+            self.store.save_catalog(catalog, None, now)
 
     def _fetch_central_ranking(self) -> bool:
         try:

@@ -52,6 +52,11 @@ def stored_keys(data_dir: Path) -> set[tuple[str, str, str]]:
         return set(db.execute("SELECT kpi, entity, period FROM observations"))
 
 
+def stored_catalog(data_dir: Path) -> bool:
+    with sqlite3.connect(data_dir / DB_FILENAME) as db:
+        return db.execute("SELECT count(*) FROM documents WHERE name = 'catalog'").fetchone()[0] == 1
+
+
 def test_a_second_writer_is_refused_with_the_directory_and_the_pid(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     first = open_writable_store(data_dir, IDENTITY)
@@ -135,6 +140,7 @@ def test_a_deleted_data_directory_is_recreated_and_refilled_within_one_poll(tmp_
         assert snapshot.status.local_store_error is None
         assert stored_keys(data_dir) == everything  # synced again from the beginning, into the new file
         assert lock_holder(data_dir) == os.getpid()  # the lock followed the new directory
+        assert stored_catalog(data_dir)  # at once, not at the next catalog poll minutes away
         with pytest.raises(DataDirTaken):
             open_writable_store(data_dir, IDENTITY)
         worker.poll_all()  # the catalog and the ranking are written into the new store too
