@@ -266,7 +266,7 @@ class Observation(Model):
 
 class ObservationPage(Model):
     cursor: str
-    more: bool = False
+    more: bool = Field(default=False, strict=True)  # true or false: "yes" or 1 is no answer to follow
     observations: tuple[Observation, ...] = ()
 
 

@@ -51,6 +51,7 @@ class ReceivedPage(ObservationPage):
     cannot send `rejected`)."""
 
     rejected: tuple[RejectedRow, ...] = ()
+    etag: str | None = None  # the response's ETag, set by the client (sync/client.py)
 
 
 def _constant(text: str) -> NotAJsonNumber:
@@ -181,7 +182,11 @@ def _marked(value: object) -> object:
 
 
 def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, NotAJsonNumber) else value.text
+    try:
+        text = json.dumps(_marked(value), ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    text = _MARK_RE.sub(lambda m: m.group(1), text)
     return text if len(text) <= 40 else text[:39] + "…"
 
 

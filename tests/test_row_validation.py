@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from cmwall.sync import local_store
-from cmwall.sync.page_parsing import RAW_CHARS, parse_observation_page
+from cmwall.sync.page_parsing import RAW_CHARS, PageContractError, parse_observation_page
 
 from .raw_feed_store import RawFeedStore, row_text, worker_for
 
@@ -93,6 +93,13 @@ class NoCursorStore(RawFeedStore):
         if request.url.path == "/v1/observations":
             return httpx.Response(200, content=response.content.replace(b'"cursor": "1", ', b""))
         return response
+
+
+@pytest.mark.parametrize("envelope", [b'{"cursor": 1, "observations": []}', b'{"cursor": "1", "more": "yes"}',
+                                      b'{"cursor": "1", "observations": {}}', b'[]', b'{"cursor": "1"'])
+def test_an_envelope_that_breaks_the_contract_refuses_the_page(envelope: bytes) -> None:
+    with pytest.raises(PageContractError):
+        parse_observation_page(envelope)
 
 
 def test_a_broken_envelope_still_fails_the_poll_and_stores_nothing(tmp_path: Path) -> None:
