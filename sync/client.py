@@ -23,7 +23,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -167,16 +167,26 @@ class StoreClient:
     def get_catalog(self, etag: str | None = None) -> Fetched[Catalog]:
         return self._get("/v1/catalog", Catalog, etag=etag)
 
-    def get_observations(self, since: str | None, limit: int = 5000) -> ReceivedPage:
+    @overload
+    def get_observations(self, since: str | None, limit: int = 5000, etag: None = None) -> ReceivedPage: ...
+
+    @overload
+    def get_observations(self, since: str | None, limit: int = 5000, *, etag: str | None) -> ReceivedPage | None: ...
+
+    def get_observations(self, since: str | None, limit: int = 5000, etag: str | None = None) -> ReceivedPage | None:
+        """The page after `since`, with its ETag. With `etag` — the ETag of an earlier answer
+        to the same `since` and `limit` — a 304 comes back as None: that answer still holds."""
         params: dict[str, str | int] = {"limit": limit}
         if since is not None:
             params["since"] = since
-        body = self._get_body("/v1/observations", params=params)
-        assert body.content is not None  # no ETag sent, so never a 304
+        body = self._get_body("/v1/observations", params=params, etag=etag)
+        if body.content is None:  # 304: only ever when an ETag was sent
+            return None
         try:  # rows that break API v1 are set aside one by one; a broken envelope refuses the page
-            return parse_observation_page(body.content)
+            page = parse_observation_page(body.content)
         except PageContractError as err:
             raise StoreContractError(f"/v1/observations: {err}") from None
+        return page.model_copy(update={"etag": body.etag}) if body.etag else page
 
     def get_ranking(self, period: str | None = None, etag: str | None = None) -> Fetched[Ranking] | None:
         """The store's published ranking, or None when it has none (404)."""
@@ -193,12 +203,20 @@ class StoreClient:
         assert fetched.doc is not None
         return fetched.doc
 
-    def iter_observation_pages(self, since: str | None = None, limit: int = 5000) -> Iterator[ReceivedPage]:
+    def iter_observation_pages(
+        self, since: str | None = None, limit: int = 5000, etag: str | None = None
+    ) -> Iterator[ReceivedPage]:
         """Follow the cursor until the store says there is no more. A store whose cursor
-        comes back to one already followed would be paged forever: that is refused."""
+        comes back to one already followed would be paged forever: that is refused.
+
+        `etag` goes with the first request only (it is the ETag of an earlier answer to
+        `since`); a 304 to it yields no page at all: nothing new, at the cost of one 304."""
         followed = {since}
         while True:
-            page = self.get_observations(since, limit)
+            page = self.get_observations(since, limit, etag=etag)
+            if page is None:
+                return
+            etag = None
             if page.more and page.cursor in followed:
                 raise StoreContractError(
                     f"/v1/observations: cursor went back to {page.cursor[:40]!r} after {str(since)[:40]!r}; "

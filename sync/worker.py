@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
 from .contract import Catalog, Observation
+from .crisis_watch import CrisisEvent, CrisisRule, CrisisWatch
 from .data_dir import ReadOnlyStore, WritableStore
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
@@ -25,6 +26,7 @@ from .feed_quality import ObservationKey, RejectedRow
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
+from .page_parsing import ReceivedPage
 from .plausibility import MAX_CLOCK_SKEW, age_time, distrust_future, is_from_future
 from .ranking.audit import RankingAudit, RankingAuditor
 from .ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
@@ -44,6 +46,12 @@ RECENT_REJECTIONS = 50  # rejected rows each snapshot carries, newest first
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _quiet_feed(asked: str | None, page: ReceivedPage) -> tuple[str | None, str] | None:
+    """(`asked`, the page's ETag) when the store had nothing after `asked`, else None."""
+    empty = not page.more and not page.observations and not page.rejected
+    return (asked, page.etag) if empty and page.etag else None
 
 
 def rank_latest_months(
@@ -118,6 +126,10 @@ class SyncWorker:
         self._local_shown: RankingResult | None = None  # the estimate on screen during a fallback
         # Each central ranking re-checked by the local engine (sync/ranking/audit.py).
         self.feed_read_at: datetime | None = None  # start of the last poll that read the feed to its end
+        # (cursor, ETag) of the store's last answer that had nothing after that cursor: sent
+        # as If-None-Match, so polling an unchanged store costs one 304. Only an empty page's
+        # ETag is kept, so a 304 can never stand for rows the local store does not hold.
+        self.quiet_feed: tuple[str | None, str] | None = None
         self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
         self._unstored: dict[str, LocalStoreError] = {}  # document → why its last poll could not be stored
@@ -131,6 +143,7 @@ class SyncWorker:
         self._recent_rejections: tuple[RejectedRow, ...] = ()
         self.link = LinkTracker()  # stalls and backoff (sync/link_status.py)
         self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by SyncService)
+        self.crisis = CrisisWatch()  # the layout's crisis rules across polls (sync/crisis_watch.py)
 
     # --- start-up -------------------------------------------------------------------
 
@@ -175,8 +188,13 @@ class SyncWorker:
             started = self.clock()
             cursor = self.store.cursor()
             stored: list[tuple[str, str, str, float | None, float]] = []
+            quiet = self.quiet_feed
+            asked = cursor
             try:
-                for page in self.client.iter_observation_pages(cursor, self.page_limit):
+                for page in self.client.iter_observation_pages(
+                        cursor, self.page_limit, etag=quiet[1] if quiet and quiet[0] == cursor else None):
+                    self.quiet_feed = _quiet_feed(asked, page)
+                    asked = page.cursor
                     # Stored (with the cursor after it) before it is shown: a page that
                     # cannot be written is not applied, and is fetched again next time.
                     received = self.clock()
@@ -197,6 +215,29 @@ class SyncWorker:
 
     def poll_ranking(self) -> Snapshot | None:
         return self._poll(self._fetch_central_ranking, "ranking")
+
+    def watch_crisis(self, rules: Iterable[CrisisRule]) -> None:
+        """Judge these crisis rules in every snapshot from now on."""
+        self.crisis.set_rules(rules)
+
+    def acknowledge_crisis(self) -> Snapshot | None:
+        """The operator acknowledged the firing rules: recorded, and a snapshot that says so."""
+        event = self.crisis.acknowledge(self.clock())
+        if event is None:
+            return None
+        self.record_crisis([event])
+        return self._publish()
+
+    def record_crisis(self, events: Iterable[CrisisEvent]) -> None:
+        """Crisis log entries (the wall's layout switches come from the GUI through the service)."""
+        events = list(events)
+        if not events:
+            return
+        try:
+            self.store.record_crisis_events(events)
+        except LocalStoreError as err:
+            log.error("crisis log not written: %s", err)
+            self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
 
     def republish(self) -> Snapshot:
         """The same data again, with the derived facts the screens now want."""
@@ -242,7 +283,7 @@ class SyncWorker:
         if document == "observations" and event is not None and not event.resynced:
             self.status = replace(self.status, data_dir_event=replace(event, resynced=True))
         if (changed or before.reachable is not True or before.local_store_error or self.snapshot is None
-                or self.status.data_dir_event != before.data_dir_event):
+                or self.status.data_dir_event != before.data_dir_event or self.crisis.clear_due(now)):
             return self._publish()
         return None
 
@@ -259,6 +300,7 @@ class SyncWorker:
         self.store, change = followed
         self._unstored.clear()  # failures to write the old store (or to re-open it) are over
         catalog, self.catalog_etag, self.central_etag = self.catalog, None, None
+        self.quiet_feed = None
         self.central_missing = False
         self.status = replace(self.status, data_dir_event=DataDirEvent(change, now))
         if catalog is not None:  # the catalog on screen goes in at once: its next poll may be minutes away
@@ -399,6 +441,9 @@ class SyncWorker:
                                     recent_rejections=self._recent_rejections),
         )
         snapshot = derive(snapshot, self.wants)
+        crisis, events = self.crisis.observe(self.catalog, self.series, snapshot.created_at)
+        self.record_crisis(events)
+        snapshot = replace(snapshot, crisis=crisis)
         self._next_id += 1
         self.snapshot = snapshot
         return snapshot

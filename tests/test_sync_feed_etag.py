@@ -1,0 +1,116 @@
+"""Polling an unchanged store costs one 304: the observation feed's ETag, end to end.
+
+API v1 answers every GET with an ETag and may answer `If-None-Match` with 304. The
+wall keeps the ETag of the store's last answer that had nothing after its cursor and
+sends it with the next poll of that cursor; the demo store (both profiles) answers
+304 while nothing has arrived. Everything runs through the real client, worker,
+local store and the demo store on a loopback socket; a counting transport records
+what went over the wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from cmwall.sync.client import StoreClient
+from cmwall.sync.demo_store import make_store, serve_in_thread
+from cmwall.sync.demo_store.server import RunningServer
+from cmwall.sync.local_store import LocalStore
+from cmwall.sync.worker import SyncWorker
+
+START = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
+
+
+class CountingTransport(httpx.HTTPTransport):
+    """A real HTTP transport that notes each observations request: (since, If-None-Match, status)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str | None, str | None, int]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.url.path == "/v1/observations":
+            self.seen.append((request.url.params.get("since"), request.headers.get("If-None-Match"),
+                              response.status_code))
+        return response
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(params=["gujarat", "city-crisis"])
+def store(request: pytest.FixtureRequest) -> Iterator[tuple[RunningServer, Clock]]:
+    clock = Clock()
+    server = serve_in_thread(make_store(request.param, seed=3, clock=clock))
+    yield server, clock
+    server.stop()
+
+
+def test_an_unchanged_store_costs_one_304_and_no_snapshot(store: tuple[RunningServer, Clock], tmp_path: Path) -> None:
+    server, clock = store
+    wire = CountingTransport()
+    worker = SyncWorker(StoreClient(server.url, transport=wire), LocalStore(tmp_path), clock=clock)
+    assert worker.poll_all() is not None
+    cursor = worker.store.cursor()
+    assert cursor is not None
+
+    wire.seen.clear()
+    assert worker.poll_observations() is None  # nothing new: the empty page's ETag is kept
+    assert wire.seen == [(cursor, None, 200)]
+    etag = worker.quiet_feed[1] if worker.quiet_feed else None
+    assert etag is not None and worker.quiet_feed == (cursor, etag)
+
+    wire.seen.clear()
+    assert worker.poll_observations() is None  # the second poll of an unchanged store
+    assert wire.seen == [(cursor, etag, 304)]
+    assert worker.store.cursor() == cursor
+
+    # The store moves on: the same request now gets the new rows, and a snapshot shows them.
+    clock.now += timedelta(hours=1)
+    wire.seen.clear()
+    before = worker.snapshot
+    changed = worker.poll_observations()
+    assert changed is not None and before is not None and changed.id > before.id
+    assert wire.seen[0] == (cursor, etag, 200)
+    assert worker.store.cursor() != cursor
+    assert worker.quiet_feed is None  # rows came: no empty answer to stand for yet
+
+
+def test_a_304_for_a_cursor_is_never_taken_for_another(store: tuple[RunningServer, Clock], tmp_path: Path) -> None:
+    """The ETag of an empty answer goes only with the cursor it was given for: a local store
+    whose cursor is elsewhere (here: a new one, from the start) asks without it and gets its rows."""
+    server, clock = store
+    with StoreClient(server.url) as client:
+        end = list(client.iter_observation_pages(None, 50000))[-1]
+        empty = client.get_observations(end.cursor)
+    assert empty.etag is not None
+    wire = CountingTransport()
+    fresh = SyncWorker(StoreClient(server.url, transport=wire), LocalStore(tmp_path), clock=clock)
+    fresh.quiet_feed = (end.cursor, empty.etag)
+    snapshot = fresh.poll_observations()
+    assert snapshot is not None and snapshot.series
+    assert wire.seen[0] == (None, None, 200)
+
+
+def test_the_client_answers_none_on_304_and_iterates_no_page(store: tuple[RunningServer, Clock]) -> None:
+    server, _ = store
+    with StoreClient(server.url) as client:
+        pages = list(client.iter_observation_pages(None, 50000))
+        end = pages[-1]
+        empty = client.get_observations(end.cursor)
+        assert empty.observations == () and empty.etag is not None
+        assert client.get_observations(end.cursor, etag=empty.etag) is None
+        assert list(client.iter_observation_pages(end.cursor, 5000, etag=empty.etag)) == []
+        # an ETag that no longer matches gets the page itself
+        again = client.get_observations(end.cursor, etag='"stale"')
+        assert again is not None and again.etag == empty.etag
