@@ -14,9 +14,14 @@ from pathlib import Path
 import httpx
 import pytest
 from cmwall.sync import local_store
+from cmwall.sync.client import StoreClient
+from cmwall.sync.local_store import LocalStore
 from cmwall.sync.page_parsing import RAW_CHARS, PageContractError, parse_observation_page
+from cmwall.sync.worker import SyncWorker
 
+from .fault_store import FaultStore, serve_faults
 from .raw_feed_store import RawFeedStore, row_text, worker_for
+from .store_fakes import observation
 
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
@@ -159,3 +164,29 @@ def test_raw_text_is_cut_and_what_could_be_read_is_kept() -> None:
     assert (second.kpi, second.entity, second.period) == (None, "439", None)
     assert second.reason == "observations.1: kpi: Field required (+3 more)"
     assert page.observations == () and page.cursor == "1" and page.more is False
+
+
+def test_over_a_real_socket_bad_rows_across_pages_leave_the_store_reachable(tmp_path: Path) -> None:
+    """The loopback fault store writes NaN and Infinity as the bare literals a careless
+    server sends (Python's json.dumps does); the feed spans several pages."""
+    feed = FaultStore(observations=[
+        observation("438", 82.4, "2026-09"), {**observation("439", 1.0, "2026-09"), "value": "abc"},
+        observation("438", float("nan")), observation("439", 63.5),
+        observation("438", float("inf"), "2026-08"), {**observation("439", 2.0, "2026-08"), "period": "Aug"},
+    ])
+    running = serve_faults(feed)
+    worker = SyncWorker(StoreClient(running.url), LocalStore(tmp_path), clock=lambda: NOW)
+    try:
+        snapshot = worker.poll_all()
+    finally:
+        worker.client.close()
+        running.stop()
+    assert snapshot is not None and snapshot.status.reachable is True and snapshot.status.last_error is None
+    assert worker.store.cursor() == "6" and worker.store.observation_count() == 2
+    assert snapshot.ranking is not None and snapshot.ranking.source == "central"
+    reasons = sorted(r.reason.split(": ", 1)[1] for r in worker.store.rejected())
+    assert reasons == ["period: Value error, period must be an ISO-8601 date prefix: YYYY-MM, YYYY-MM-DD or "
+                       "YYYY-MM-DDTHH:MM (got \"Aug\")",
+                       "value: Infinity is not a number JSON allows", "value: Input should be a valid number "
+                       "(got \"abc\")", "value: NaN is not a number JSON allows"]
+    assert snapshot.feed_quality.total.rejected == 4
