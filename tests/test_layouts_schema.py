@@ -207,7 +207,7 @@ def test_shipped_layouts_cover_their_briefs() -> None:
     assert len(residence.screens) == 4
     crisis_types = {t.type for s in load_layout("crisis").spec.screens for p in s.pages for t in p.tiles}
     assert {"capacity", "alerts", "map"} <= crisis_types
-    crisis_map = next(t for p in load_layout("crisis").spec.screens[0].pages for t in p.tiles if t.type == "map")
+    crisis_map = next(t for s in load_layout("crisis").spec.screens for p in s.pages for t in p.tiles if t.type == "map")
     assert isinstance(crisis_map.options, MapOptions) and crisis_map.options.facility_kpi == "HFW.O2.STOCK_HOURS"
     delegation = load_layout("delegation").spec.screens[0]
     assert len(delegation.pages) >= 3 and delegation.pinned[0].type == "banner"

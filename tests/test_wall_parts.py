@@ -291,7 +291,7 @@ def test_a_new_layout_replaces_every_window(qtbot: QtBot, manager: tuple[ScreenM
     context = TileContext(language="hi")
     screens_manager.set_layout(crisis, context)
     windows = screens_manager.screen_windows()
-    assert [w.screen_spec.id for w in windows if w.screen_spec] == ["crisis", "crisis-detail"]
+    assert [w.screen_spec.id for w in windows if w.screen_spec] == ["totals+hospitals", "map+trends"]
     assert not set(windows) & set(old) and all(w.context is context for w in windows)
     screens_manager.retranslate("gu")
     assert context.language == "gu"
