@@ -54,7 +54,7 @@ def stored_keys(data_dir: Path) -> set[tuple[str, str, str]]:
 
 def stored_catalog(data_dir: Path) -> bool:
     with sqlite3.connect(data_dir / DB_FILENAME) as db:
-        return db.execute("SELECT count(*) FROM documents WHERE name = 'catalog'").fetchone()[0] == 1
+        return bool(db.execute("SELECT count(*) FROM documents WHERE name = 'catalog'").fetchone()[0] == 1)
 
 
 def test_a_second_writer_is_refused_with_the_directory_and_the_pid(tmp_path: Path) -> None:
