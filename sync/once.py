@@ -124,5 +124,7 @@ def _summary(worker: SyncWorker, source: str) -> str:
     span = f", reported {moment_text(reported[0])} … {moment_text(reported[1])}" if reported else ""
     catalog = worker.catalog.revision if worker.catalog else "none"
     ranking = f"central ranking {worker.central.period}" if worker.central else "no central ranking"
+    rejected = sum(n for _kpi, _entity, n in worker.store.rejected_counts())
+    refused = f"; {rejected:,} row{'s' if rejected != 1 else ''} rejected (see main.py report)" if rejected else ""
     return (f"cm-wall sync: {source} → {worker.store.path}: {count:,} observations{span}; "
-            f"catalog {catalog}; {ranking}")
+            f"catalog {catalog}; {ranking}{refused}")

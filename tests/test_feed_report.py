@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from cmwall.wall.cli import main
 
+from .fault_store import FaultStore, serve_faults
 from .raw_feed_store import RawFeedStore, row_text, worker_for
+from .store_fakes import observation
 
 NOW = datetime.now(UTC)  # `report` judges lateness as of the real clock
 RECENT = (NOW - timedelta(days=1)).isoformat()
@@ -82,3 +84,18 @@ def test_report_runs_without_qt(data_dir: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "PMJAY.CARDS Ayushman cards issued" in done.stdout
+
+
+def test_sync_says_how_many_rows_it_rejected_and_report_lists_them(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    feed = FaultStore(observations=[observation("438", 82.4), {**observation("439", 1.0), "value": "abc"}])
+    running = serve_faults(feed)
+    try:
+        code = main(["sync", "--store", running.url, "--data-dir", str(tmp_path)])
+    finally:
+        running.stop()
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""
+    assert "1 observations" in out and "1 row rejected (see main.py report)" in out
+    code, out, _ = report(capsys, "--data-dir", str(tmp_path), "--json")
+    assert code == 0 and [r["entity"] for r in json.loads(out)["rejected"]] == ["439"]
