@@ -32,6 +32,7 @@ from .schema import (
     ThresholdsSpec,
     TileBase,
 )
+from .sync_spec import SyncSpec
 from .tile_options import TileOptions
 from .tile_types import TILE_OPTIONS
 from .toml_guard import MAX_FILE_BYTES, MAX_KEY_PARTS, MAX_NESTING
@@ -127,7 +128,7 @@ def reference_markdown() -> str:
     for title, model in (("Layout (top level)", LayoutSpec), ("`[[surfaces]]`", SurfaceSpec), ("`[[screens]]`", ScreenSpec),
                          ("`[[screens.pages]]`", PageSpec), ("`[thresholds]`", ThresholdsSpec),
                          ("`[thresholds.occupancy]`, `[thresholds.kpi.\"CODE\"]`", BandSpec),
-                         ("`[spread]`", SpreadSpec), ("`[[spread.plans]]`", PlanSpec)):
+                         ("`[spread]`", SpreadSpec), ("`[[spread.plans]]`", PlanSpec), ("`[sync]`", SyncSpec)):
         out += [f"### {title}", "", _doc(model), "", *_fields_table(model), ""]
     out += [
         "## Tile types",
@@ -168,7 +169,7 @@ def nested_models() -> list[type[BaseModel]]:
 def undocumented_fields() -> list[str]:
     """Every option without a description, as "Model.field" (a test keeps this empty)."""
     models: list[type[BaseModel]] = [LayoutSpec, SurfaceSpec, ScreenSpec, PageSpec, ThresholdsSpec, BandSpec, SpreadSpec, PlanSpec,
-                                     TileBase, TileOptions, *TILE_OPTIONS.values(), *nested_models()]
+                                     SyncSpec, TileBase, TileOptions, *TILE_OPTIONS.values(), *nested_models()]
     return [f"{m.__name__}.{name}" for m in models for name, info in m.model_fields.items() if not info.description]
 
 

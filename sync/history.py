@@ -281,6 +281,9 @@ class HistoryService:
         self.worker.wants = wants
         self.show(self.moment)
 
+    def poll_observations_every(self, seconds: float | None) -> None:
+        """History is not polled: a layout's `[sync]` interval changes nothing here."""
+
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)

@@ -35,6 +35,7 @@ class NotAJsonNumber:
     """A number token JSON does not allow (NaN, Infinity, -Infinity) or float cannot hold (1e400)."""
 
     text: str
+    problem: str = "is not a number JSON allows"  # NaN, Infinity, -Infinity
 
     def __str__(self) -> str:
         return self.text
@@ -58,20 +59,23 @@ def _constant(text: str) -> NotAJsonNumber:
     return NotAJsonNumber(text)
 
 
+OUT_OF_RANGE = "is beyond the range of a number"
+
+
 def _float(text: str) -> float | NotAJsonNumber:
     value = float(text)
-    return value if math.isfinite(value) else NotAJsonNumber(text)
+    return value if math.isfinite(value) else NotAJsonNumber(text, OUT_OF_RANGE)
 
 
 def _int(text: str) -> int | float | NotAJsonNumber:
     try:
         value = int(text)
     except ValueError:  # longer than Python's integer string limit
-        return NotAJsonNumber(text[:40] + "…")
+        return NotAJsonNumber(text[:40] + "…", OUT_OF_RANGE)
     try:
         float(value)
     except OverflowError:
-        return NotAJsonNumber(text[:40] + ("…" if len(text) > 40 else ""))
+        return NotAJsonNumber(text[:40] + ("…" if len(text) > 40 else ""), OUT_OF_RANGE)
     return value
 
 
@@ -122,7 +126,7 @@ def check_row(row: object) -> tuple[Observation | None, str]:
         return None, f"a JSON {_json_type(row)}, not an object"
     for name, value in row.items():
         if isinstance(value, NotAJsonNumber):
-            return None, f"{name}: {value.text} is not a number JSON allows"
+            return None, f"{name}: {value.text} {value.problem}"
     try:
         return Observation.model_validate(row), ""
     except ValidationError as err:

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from .derived_facts import Wants
 from .snapshot import Snapshot
@@ -46,6 +47,7 @@ class SyncService:
         self.worker = worker
         self.on_snapshot = on_snapshot
         self.intervals = intervals
+        self.observations_every = intervals.observations  # the layout's, else the command line's
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
@@ -60,7 +62,7 @@ class SyncService:
         add(self._run, "date", run_date=now + timedelta(milliseconds=1), args=[self.worker.poll_all], id="first_poll")
         for name, seconds, poll in (
             ("catalog", self.intervals.catalog, self.worker.poll_catalog),
-            ("observations", self.intervals.observations, self.worker.poll_observations),
+            ("observations", self.observations_every, self.worker.poll_observations),
             ("ranking", self.intervals.ranking, self.worker.poll_ranking),
         ):
             add(self._run, "interval", seconds=seconds, args=[poll], id=f"poll_{name}",
@@ -80,6 +82,24 @@ class SyncService:
         if self.scheduler.running:
             self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.republish],
                                    id="republish", replace_existing=True)
+
+    def poll_observations_every(self, seconds: float | None) -> None:
+        """Poll observations every `seconds` from now on (None: the command line's interval).
+        The layout on screen decides: a crisis layout asks for figures fresh within seconds.
+        A shorter interval takes effect at once — the next poll comes no later than
+        `seconds` from now — and a longer one from the poll already due."""
+        every = self.intervals.observations if seconds is None else seconds
+        if every == self.observations_every:
+            return
+        self.observations_every = every
+        job = self.scheduler.get_job("poll_observations") if self.scheduler.running else None
+        if job is None:  # not started yet: start() schedules it at this interval
+            return
+        soonest = utc_now() + timedelta(seconds=every)
+        due = job.next_run_time
+        first = soonest if due is None or due > soonest else due
+        job.reschedule(IntervalTrigger(seconds=every, start_date=first, timezone="UTC"))
+        log.info("observations polled every %g s", every)
 
     def stop(self) -> None:
         if self.scheduler.running:

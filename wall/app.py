@@ -122,6 +122,9 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     controller.quit_confirmed.connect(app.quit)
     backend.want(layout.spec.wants())  # alerts and explanations derived on the sync thread
     controller.layout_changed.connect(lambda _name: backend.want(controller.layout.spec.wants()))
+    backend.poll_observations_every(layout.spec.sync.poll_observations)  # a crisis layout polls more often
+    controller.layout_changed.connect(
+        lambda _name: backend.poll_observations_every(controller.layout.spec.sync.poll_observations))
     cursor = CursorHider()
     app.installEventFilter(cursor)
     inhibitor = BlankingInhibitor()

@@ -54,6 +54,10 @@ class Backend:
         """Have every snapshot carry the alerts and explanations these screens show."""
         self.service.want(wants)
 
+    def poll_observations_every(self, seconds: float | None) -> None:
+        """Poll observations as often as the layout on screen asks (None: the command line's interval)."""
+        self.service.poll_observations_every(seconds)
+
     def stop(self) -> None:
         """Stop polling (waits for a running poll), close the DB, then the demo server."""
         try:
