@@ -71,23 +71,26 @@ def stored_rows(data_dir: Path) -> Stored:
                 db.execute("SELECT kpi, entity, period, value, reported_at FROM observations")}
 
 
-def full_feed(url: str) -> tuple[Stored, str | None]:
-    """Every observation of the store, the latest version of each, and the feed's last cursor."""
+def full_feed(url: str) -> tuple[Stored, int, str | None]:
+    """Every observation of the store (the latest version of each), how many rows of the feed
+    break the contract (the wall keeps each, with its reason), and the feed's last cursor."""
     feed: Stored = {}
+    rejected = 0
     cursor = None
     with StoreClient(url) as client:
         for page in client.iter_observation_pages(None, PAGE):
             for o in page.observations:
                 feed[(o.kpi, o.entity, o.period)] = (o.value, o.reported_at.timestamp())
+            rejected += len(page.rejected)
             cursor = page.cursor
-    return feed, cursor
+    return feed, rejected, cursor
 
 
 @pytest.mark.timeout(240)
 def test_sigkill_at_random_moments_of_an_ingest_loses_and_doubles_nothing(tmp_path: Path,
                                                                           demo_store_url: str) -> None:
     data_dir = tmp_path / "data"
-    feed, last_cursor = full_feed(demo_store_url)
+    feed, rejected, last_cursor = full_feed(demo_store_url)
     draw = random.Random(SEED)
     mid_ingest = 0
     progress: list[int] = []
@@ -114,6 +117,8 @@ def test_sigkill_at_random_moments_of_an_ingest_loses_and_doubles_nothing(tmp_pa
         total, distinct = db.execute(
             "SELECT count(*), count(DISTINCT kpi || '|' || entity || '|' || period) FROM observations").fetchone()
         cursor = db.execute("SELECT value FROM sync_state WHERE key = 'cursor'").fetchone()[0]
+        kept = db.execute("SELECT count(*) FROM rejected_rows").fetchone()[0]
     assert total == distinct == len(feed)  # each observation exactly once
     assert stored_rows(data_dir) == feed  # the same keys, the same (latest) values and report times
     assert cursor == last_cursor
+    assert kept == rejected  # each refused row kept once too: it is stored with its page and cursor
