@@ -203,11 +203,6 @@ def test_the_planner_imports_without_qt() -> None:
 # --- the real windows ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def snapshot() -> object:
-    return synthetic_snapshot()
-
-
 def stand_ins(sizes: list[tuple[int, int]]) -> list[FakeScreen]:
     x, out = 0, []
     for i, (width, height) in enumerate(sizes):
@@ -225,21 +220,39 @@ def walls(qtbot: QtBot) -> Iterator[list[WallController]]:
 
 
 @pytest.mark.parametrize("name", LAYOUTS)
-def test_every_window_of_the_running_wall_shows_tiles(qtbot: QtBot, walls: list[WallController], snapshot: object,
-                                                        name: str) -> None:
+def test_every_window_of_the_running_wall_shows_tiles(qtbot: QtBot, walls: list[WallController], name: str) -> None:
+    snapshot = synthetic_snapshot()
     for monitors, sizes in MONITOR_SETS.items():
         screens = stand_ins(sizes)
         controller = WallController(load_layout(ROOT / "layouts" / f"{name}.toml"), clock=Clock(), fade_ms=0,
                                     windowed=True, screens=lambda screens=screens: screens)  # type: ignore[misc]
         walls.append(controller)
         controller.start()
+        controller.apply_snapshot(snapshot)
         windows = list(controller.screens.windows.values())
         assert len(windows) >= len(sizes), monitors
         for window in windows:
             assert window.idle_label is None and window.screen_spec is not None, f"{name} on {monitors}: idle window"
             assert window.pages and all(page or window.pinned for page in window.pages), f"{name} on {monitors}"
+            assert all(t.snapshot is snapshot for t in window.visible_tiles()), f"{name} on {monitors}"
         controller.shutdown()
         walls.remove(controller)
+
+
+def test_windows_follow_four_monitors_swapped_for_one_4k_monitor(qtbot: QtBot, walls: list[WallController]) -> None:
+    screens = stand_ins([HD] * 4)
+    controller = WallController(load_layout("crisis"), clock=Clock(), fade_ms=0, screens=lambda: screens)
+    walls.append(controller)
+    controller.start()
+    before = controller.screen_windows()
+    assert [w.isFullScreen() for w in before] == [True] * 4
+    screens[:] = stand_ins([UHD])
+    controller.screens.reassign()
+    after = controller.screen_windows()
+    assert after == before  # the same four screens: the windows are kept, moved onto the panels
+    assert [(w.geometry().x(), w.geometry().y(), w.width(), w.height()) for w in after] == [
+        (0, 0, 1920, 1080), (1920, 0, 1920, 1080), (0, 1080, 1920, 1080), (1920, 1080, 1920, 1080)]
+    assert not any(w.isFullScreen() for w in after)
 
 
 def test_the_wall_process_fills_a_4k_monitor_beside_a_1080p_one(tmp_path: Path) -> None:

@@ -202,6 +202,8 @@ class ScreenManager(QObject):
         if placement.full_output:
             window.showFullScreen()
         else:  # a panel of a split surface: exactly its rectangle, never the whole output
+            if window.isFullScreen():  # it had a monitor of its own before a hot-plug
+                window.showNormal()
             window.show()
             window.setGeometry(rect)
 
