@@ -32,6 +32,9 @@ def catalog_problems(spec: LayoutSpec, catalog: Catalog, file: str) -> list[Prob
     for code in spec.thresholds.kpi:
         if catalog.kpi(code) is None:
             problems.append(Problem(file, f'thresholds.kpi."{code}"', _unknown("KPI", code, catalog)))
+    for i, rule in enumerate(spec.crisis.rules):  # crisis rules name the store's codes too
+        for ref in rule.needed_codes():
+            problems.extend(Problem(file, f"crisis.rules[{i}].{ref.path}", message) for message in _lookup(ref, catalog))
     return problems
 
 

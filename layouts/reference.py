@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .crisis_spec import CrisisRuleSpec, CrisisSpec
 from .schema import (
     SCHEMA_VERSION,
     BandSpec,
@@ -128,7 +129,8 @@ def reference_markdown() -> str:
     for title, model in (("Layout (top level)", LayoutSpec), ("`[[surfaces]]`", SurfaceSpec), ("`[[screens]]`", ScreenSpec),
                          ("`[[screens.pages]]`", PageSpec), ("`[thresholds]`", ThresholdsSpec),
                          ("`[thresholds.occupancy]`, `[thresholds.kpi.\"CODE\"]`", BandSpec),
-                         ("`[spread]`", SpreadSpec), ("`[[spread.plans]]`", PlanSpec), ("`[sync]`", SyncSpec)):
+                         ("`[spread]`", SpreadSpec), ("`[[spread.plans]]`", PlanSpec), ("`[sync]`", SyncSpec),
+                         ("`[crisis]` (Crisis rules)", CrisisSpec), ("`[[crisis.rules]]`", CrisisRuleSpec)):
         out += [f"### {title}", "", _doc(model), "", *_fields_table(model), ""]
     out += [
         "## Tile types",
@@ -169,7 +171,7 @@ def nested_models() -> list[type[BaseModel]]:
 def undocumented_fields() -> list[str]:
     """Every option without a description, as "Model.field" (a test keeps this empty)."""
     models: list[type[BaseModel]] = [LayoutSpec, SurfaceSpec, ScreenSpec, PageSpec, ThresholdsSpec, BandSpec, SpreadSpec, PlanSpec,
-                                     SyncSpec, TileBase, TileOptions, *TILE_OPTIONS.values(), *nested_models()]
+                                     SyncSpec, CrisisSpec, CrisisRuleSpec, TileBase, TileOptions, *TILE_OPTIONS.values(), *nested_models()]
     return [f"{m.__name__}.{name}" for m in models for name, info in m.model_fields.items() if not info.description]
 
 

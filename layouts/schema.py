@@ -60,6 +60,7 @@ from pydantic import BaseModel, Field, create_model, model_validator
 
 from ..sync.derived_facts import Wants
 from ..sync.thresholds import Band, Thresholds
+from .crisis_spec import CrisisSpec
 from .sync_spec import SyncSpec
 from .tile_options import LAYOUT_MODEL_CONFIG, TileOptions, arrays_as_tuples
 from .tile_types import TILE_OPTIONS
@@ -248,6 +249,8 @@ class LayoutSpec(Strict):
     screens: tuple[ScreenSpec, ...] = Field(min_length=1, max_length=MAX_SCREENS, description="the wall's screens")
     thresholds: ThresholdsSpec = Field(default=ThresholdsSpec(), description="thresholds for what the catalog leaves unjudged")
     spread: SpreadSpec = Field(default=SpreadSpec(), description="how the screens spread over more or fewer monitors")
+    crisis: CrisisSpec = Field(default=CrisisSpec(), description="crisis rules: when the wall turns to its crisis "
+                                                                  "layout by itself (see Crisis rules)")
     sync: SyncSpec = Field(default=SyncSpec(), description="how often observations are polled while this layout shows")
 
     def judging(self) -> Thresholds:

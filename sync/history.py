@@ -30,6 +30,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from .contract import Catalog
+from .crisis_watch import CrisisEvent, CrisisRule, CrisisWatch
 from .data_dir import open_for_reading
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
@@ -146,6 +147,11 @@ class HistoryWorker:
         self._table = ObservationTable.empty()
         self._next_id = 1
         self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by HistoryService)
+        # Crisis rules judged moment by moment as the live wall did; stepping back starts them afresh.
+        # Nothing is written: history is read-only, its crisis log lives in memory (`crisis_events`).
+        self.crisis = CrisisWatch()
+        self.crisis_events: list[CrisisEvent] = []
+        self._crisis_moment: datetime | None = None
 
     @property
     def stored_from(self) -> datetime | None:
@@ -196,7 +202,23 @@ class HistoryWorker:
             central_ranking=central, local_ranking=self._local, ranking_table=self._table, history=view,
         )
         self._next_id += 1
-        return derive(snapshot, self.wants)
+        snapshot = derive(snapshot, self.wants)
+        if self._crisis_moment is not None and moment < self._crisis_moment:
+            self.crisis.reset()
+        self._crisis_moment = moment
+        crisis, events = self.crisis.observe(self.catalog, self._series, moment)
+        self.crisis_events += events
+        return replace(snapshot, crisis=crisis)
+
+    def acknowledge_crisis(self) -> Snapshot | None:
+        """The operator acknowledged during replay: the banner stops flashing (not recorded)."""
+        if self._crisis_moment is None:
+            return None
+        event = self.crisis.acknowledge(self._crisis_moment)
+        if event is None:
+            return None
+        self.crisis_events.append(event)
+        return self.snapshot_at(self._crisis_moment)
 
     def _advance(self, upto: int) -> None:
         """Hold exactly rows[:upto]: apply the new ones going forward, rebuild going back."""
@@ -283,6 +305,20 @@ class HistoryService:
 
     def poll_observations_every(self, seconds: float | None) -> None:
         """History is not polled: a layout's `[sync]` interval changes nothing here."""
+
+    def watch_crisis(self, rules: tuple[CrisisRule, ...]) -> None:
+        """Judge these crisis rules at every replayed moment (set before `start`)."""
+        self.worker.crisis.set_rules(rules)
+
+    def acknowledge_crisis(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, "date", run_date=datetime.now(UTC), args=[self.worker.acknowledge_crisis])
+
+    def record_crisis(self, events: tuple[CrisisEvent, ...]) -> None:
+        """History is read-only: the wall's switches during replay are kept in memory only."""
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, "date", run_date=datetime.now(UTC),
+                                   args=[lambda: self.worker.crisis_events.extend(events)])
 
     def stop(self) -> None:
         if self.scheduler.running:

@@ -33,12 +33,14 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
 from .contract import Catalog, Observation, Ranking
+from .crisis_watch import CrisisEvent
 from .feed_quality import RejectedRow
 from .ranking.audit import AuditFinding, RankingAudit
 from .ranking.fallback import RankDifference
@@ -124,6 +126,20 @@ ranking_audit = Table(  # districts where the store's ranking and the wall's own
     Column("local_score", Float, nullable=True),
     Column("central_grade", String, nullable=True),
     Column("local_grade", String, nullable=True),
+)
+
+
+crisis_log = Table(  # crisis rules firing and clearing, crisis layout switches, acknowledgements
+    "crisis_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),  # POSIX seconds: the moment the wall showed (live: its clock)
+    Column("kind", String, nullable=False),  # "fire" | "clear" | "acknowledge" | "switch"
+    Column("rule", String, nullable=False),
+    Column("place", String, nullable=False),
+    Column("value", Float, nullable=True),
+    Column("threshold", Float, nullable=True),
+    Column("detail", Text, nullable=False),
 )
 
 
@@ -261,6 +277,24 @@ class LocalStore:
         if values:
             with self._writing() as conn:
                 conn.execute(ranking_audit.insert(), values)
+
+    def record_crisis_events(self, events: Iterable[CrisisEvent]) -> None:
+        """Crisis rules firing and clearing, layout switches and acknowledgements (sync/crisis_watch.py)."""
+        values = [{"at": e.at.timestamp(), "kind": e.kind, "rule": e.rule, "place": e.place, "value": e.value,
+                   "threshold": e.threshold, "detail": e.detail} for e in events]
+        if values:
+            with self._writing() as conn:
+                conn.execute(crisis_log.insert(), values)
+
+    def crisis_events(self, limit: int = 1000) -> list[CrisisEvent]:
+        """The latest `limit` crisis log entries, oldest first."""
+        query = select(crisis_log).order_by(crisis_log.c.id.desc()).limit(limit)
+        with self._reading() as conn:
+            if not inspect(conn).has_table("crisis_log"):  # a store written before the crisis log, opened read-only
+                return []
+            rows = list(conn.execute(query))
+        return [CrisisEvent(datetime.fromtimestamp(r.at, UTC), r.kind, r.rule, r.place, r.value, r.threshold, r.detail)
+                for r in reversed(rows)]
 
     def audit_records(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest recorded audit findings, newest first."""

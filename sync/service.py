@@ -21,6 +21,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .crisis_watch import CrisisEvent, CrisisRule
 from .derived_facts import Wants
 from .snapshot import Snapshot
 from .worker import SyncWorker, utc_now
@@ -83,6 +84,24 @@ class SyncService:
             self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.republish],
                                    id="republish", replace_existing=True)
 
+    def watch_crisis(self, rules: tuple[CrisisRule, ...]) -> None:
+        """Judge these crisis rules in every snapshot (set before `start`, or on the worker thread)."""
+        self._on_worker(lambda: self.worker.watch_crisis(rules))
+
+    def acknowledge_crisis(self) -> None:
+        """The operator acknowledged the crisis banner: recorded and published on the worker thread."""
+        self._on_worker(self.worker.acknowledge_crisis)
+
+    def record_crisis(self, events: tuple[CrisisEvent, ...]) -> None:
+        """Crisis log entries from the wall (layout switches), written on the worker thread."""
+        self._on_worker(lambda: self.worker.record_crisis(events))
+
+    def _on_worker(self, job: Callable[[], Snapshot | None]) -> None:
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[job])
+        else:  # not started yet (or stopped): no other thread touches the worker
+            self._run(job)
+
     def poll_observations_every(self, seconds: float | None) -> None:
         """Poll observations every `seconds` from now on (None: the command line's interval).
         The layout on screen decides: a crisis layout asks for figures fresh within seconds.
@@ -115,3 +134,4 @@ class SyncService:
             return
         if snapshot is not None:
             self.on_snapshot(snapshot)
+

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from .client import FailureKind
 from .contract import Catalog
+from .crisis_watch import NO_CRISIS_RULES, CrisisState
 from .derived_facts import NOT_DERIVED, Derived
 from .feed_quality import NO_FEED_QUALITY, FeedQuality
 from .observations import ObservationTable
@@ -37,10 +38,10 @@ class SyncStatus:
     local_store_error: str | None = None  # disk full, permissions …
     local_store_fault: StoreFault | None = None  # what local_store_error is (sync/store_faults.py); only with it
     data_dir_event: DataDirEvent | None = None  # the data directory was deleted or replaced, and re-opened
-
     failure_kind: FailureKind | None = None  # what last_error is: "stalled", "auth", "tls" … (sync/client.py)
     http_status: int | None = None  # the store's refusal, e.g. 401
     retry_at: datetime | None = None  # a refused token or untrusted certificate: polls wait until then
+
 
 @dataclass(frozen=True)
 class HistoryView:
@@ -94,6 +95,8 @@ class Snapshot:
     feed_quality: FeedQuality = NO_FEED_QUALITY
     # Alerts and explanations the screens want, derived on the sync thread (sync/derive.py).
     derived: Derived = NOT_DERIVED
+    # The crisis rules' state (sync/crisis_watch.py), watched across snapshots on the sync thread.
+    crisis: CrisisState = NO_CRISIS_RULES
 
     @property
     def ranking_is_local(self) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..sync.client import StoreClient
+from ..sync.crisis_watch import CrisisEvent, CrisisRule
 from ..sync.data_dir import DataDirTaken, open_store_for_wall
 from ..sync.derived_facts import Wants
 from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
@@ -53,6 +54,18 @@ class Backend:
     def want(self, wants: Wants) -> None:
         """Have every snapshot carry the alerts and explanations these screens show."""
         self.service.want(wants)
+
+    def watch_crisis(self, rules: tuple[CrisisRule, ...]) -> None:
+        """Judge these crisis rules on the sync thread; every snapshot carries their state."""
+        self.service.watch_crisis(rules)
+
+    def acknowledge_crisis(self) -> None:
+        """The operator's acknowledgement, recorded on the sync thread (never on the GUI thread)."""
+        self.service.acknowledge_crisis()
+
+    def record_crisis(self, events: tuple[CrisisEvent, ...]) -> None:
+        """The wall's crisis layout switches, for the local store's crisis log (written on the sync thread)."""
+        self.service.record_crisis(events)
 
     def poll_observations_every(self, seconds: float | None) -> None:
         """Poll observations as often as the layout on screen asks (None: the command line's interval)."""
