@@ -15,15 +15,18 @@ moments with their clock (sync/derive.py). The rule, documented here once:
   reading of the used KPI minus that reading.
 - **Window.** The readings within `window_hours` (default 6) before the place's
   newest reading; at least 3 of them, spanning at least an hour. Fewer: **unknown**.
-- **Trend.** The least-squares slope of level against time, per hour. Falling: hours
-  left = the newest level ÷ the rate of fall, counted from the newest reading (so the
-  moment it empties is fixed, and a tile counts down to it with its own clock). Flat
-  or rising: **not falling** — no number. A newest level at or below zero: **none
+- **Trend.** The least-squares slope of level against time, per hour. Falling (the
+  fall exceeds twice the slope's standard error): hours left = the newest level ÷ the
+  rate of fall, counted from the newest reading (so the moment it empties is fixed,
+  and a tile counts down to it with its own clock). Flat within its noise (a stock
+  wobbling about a level, a refill inside the window) or rising: **not falling** — no
+  number. A newest level at or below zero: **none
   left**, whatever the trend.
 - **Never from stale data.** The newest report falls stale when it is older than the
   KPI's `frequency` (the moment the wall's freshness facts call it overdue, sync/
-  report_times.py); the projection carries that moment (`stale_at`) and a tile shows
-  a stale place as stale, never projected. A place whose newest reading is older than
+  report_times.py; for a rolled-up place, the newest report of the places it is made
+  of); the projection carries that moment (`stale_at`) and a tile shows a stale place
+  as stale, never projected. A place whose newest reading is older than
   the window has no recent trend at all: unknown.
 - Stocks whose unit already is time (hours or days of consumption) still project by
   their own trend: "32 hours of oxygen at today's use" says nothing of how fast the
@@ -47,11 +50,13 @@ import numpy as np
 
 from .contract import Catalog, Kpi
 from .freshness import overdue_since
-from .rollup import History, figure, history
+from .report_times import kpi_reports
+from .rollup import History, history
 from .series import KpiSeries
 
 MIN_READINGS = 3
 MIN_SPAN_HOURS = 1.0
+SIGNIFICANT = 2.0  # a fall counts when it exceeds this many standard errors of the slope
 HISTORY_POINTS = 400  # points read back before the window cut (hourly columns: weeks)
 
 ProjectionKind = Literal["stock", "free"]
@@ -98,10 +103,15 @@ def _moment(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def fall_rate(hours: np.ndarray, levels: np.ndarray) -> float:
-    """The least-squares slope of `levels` against `hours`, negated: how much they fall per hour."""
+def fall_rate(hours: np.ndarray, levels: np.ndarray) -> tuple[float, float]:
+    """The least-squares slope of `levels` against `hours`, negated (how much they fall per
+    hour), and its standard error."""
     x = hours - hours.mean()
-    return float(-(x * (levels - levels.mean())).sum() / (x * x).sum())
+    sxx = float((x * x).sum())
+    slope = float((x * (levels - levels.mean())).sum() / sxx)
+    residuals = levels - levels.mean() - slope * x
+    dof = max(1, levels.size - 2)
+    return -slope, math.sqrt(float((residuals * residuals).sum()) / dof / sxx)
 
 
 def outlook_of(seconds: np.ndarray, levels: np.ndarray, window_hours: float) -> tuple[Outlook, float | None, float | None, int]:
@@ -120,8 +130,8 @@ def outlook_of(seconds: np.ndarray, levels: np.ndarray, window_hours: float) -> 
     hours = (seconds - newest) / 3600.0
     if seconds.size < MIN_READINGS or float(-hours[0]) < MIN_SPAN_HOURS:
         return "unknown", None, None, int(seconds.size)
-    rate = fall_rate(hours, levels)
-    if not math.isfinite(rate) or rate <= 0:
+    rate, error = fall_rate(hours, levels)
+    if not math.isfinite(rate) or rate <= SIGNIFICANT * error:  # flat within its noise, or rising
         return "not_falling", None, None, int(seconds.size)
     return "falling", current / rate, rate, int(seconds.size)
 
@@ -140,12 +150,23 @@ def _free_history(used: History, total: History) -> tuple[np.ndarray, np.ndarray
     return u_sec[has_total], (totals - u_val)[has_total], totals[has_total]
 
 
-def _stale_at(kpi: Kpi, catalog: Catalog, series: KpiSeries, entity: str, moment: datetime) -> datetime | None:
-    """When the place's newest report (its own, or the newest of its children's) falls overdue."""
-    found = figure(catalog, series, kpi, entity, moment)
-    own = series.latest(entity)
-    reported = own[2] if own is not None else found.reported_at
-    return overdue_since(kpi, _moment(reported)) if reported is not None else None
+def _reporting_places(catalog: Catalog, series: KpiSeries, entity: str) -> list[str]:
+    """`entity` itself when it reports, else every place below it that does."""
+    if series.row_of(entity) is not None:
+        return [entity]
+    found: list[str] = []
+    pending = [entity]
+    while pending:  # the catalog's tree has no cycles (contract.Catalog.children_by_parent)
+        for child in catalog.children_of(pending.pop()):
+            (found if series.row_of(child.code) is not None else pending).append(child.code)
+    return found
+
+
+def _stale_at(kpi: Kpi, catalog: Catalog, series: KpiSeries, entity: str) -> datetime | None:
+    """When the place's newest report (its own, or the newest of the places it is made
+    of) falls overdue, as the wall's freshness facts judge it (sync/report_times.py)."""
+    newest = kpi_reports(kpi, series).newest_among(_reporting_places(catalog, series, entity))
+    return overdue_since(kpi, _moment(newest[0])) if newest is not None else None
 
 
 def project(catalog: Catalog, series: Mapping[str, KpiSeries], request: ProjectionRequest, entity: str,
@@ -179,7 +200,7 @@ def project(catalog: Catalog, series: Mapping[str, KpiSeries], request: Projecti
         level=float(levels[newest]),
         total=float(total_values[newest]) if total_values is not None else None,
         reading_at=_moment(float(seconds[newest])),
-        stale_at=_stale_at(first, catalog, held[0], entity, moment),
+        stale_at=_stale_at(first, catalog, held[0], entity),
         hours_left=hours_left,
         rate_per_hour=rate,
         readings=readings,

@@ -94,7 +94,7 @@ def test_crisis_kpis_are_facility_level_and_unranked(catalog: Catalog) -> None:
     oxygen = crisis["HFW.O2.STOCK_HOURS"]
     assert oxygen.unit == "hours" and oxygen.better == "higher"
     assert oxygen.alert is not None and (oxygen.alert.warn, oxygen.alert.critical) == (24, 12)
-    assert all(k.scoring is None and k.frequency in ("PT1M", "PT15M") for k in crisis.values())
+    assert all(k.scoring is None and k.frequency == "PT1H" for k in crisis.values())  # one period an hour
 
 
 def test_grievance_kpis_follow_the_cmhl_convention(catalog: Catalog) -> None:

@@ -72,7 +72,11 @@ def test_noisy_readings_at_irregular_instants_fit_by_least_squares() -> None:
     assert found.hours_left == pytest.approx(30.2 / -slope)
 
 
-@pytest.mark.parametrize("values", [{3: 20, 2: 22, 1: 24, 0: 26}, {3: 20, 2: 20, 1: 20, 0: 20}])
+@pytest.mark.parametrize("values", [
+    {3: 20, 2: 22, 1: 24, 0: 26},  # rising
+    {3: 20, 2: 20, 1: 20, 0: 20},  # flat
+    {5: 20, 4: 21, 3: 19, 2: 20.5, 1: 19.5, 0: 19.8},  # wobbling about 20: a fall well within its noise
+])
 def test_rising_or_flat_is_not_falling_and_has_no_number(values: dict[float, float]) -> None:
     snap = stock_snapshot(readings("O2", "F-0001", values))
     assert snap.catalog is not None
@@ -165,7 +169,7 @@ def test_fall_rate_and_outlook_of_plain_arrays() -> None:
     import numpy as np
 
     seconds = np.array([0.0, 3600.0, 7200.0])
-    assert fall_rate(seconds / 3600.0, np.array([9.0, 6.0, 3.0])) == pytest.approx(3.0)
+    assert fall_rate(seconds / 3600.0, np.array([9.0, 6.0, 3.0])) == (pytest.approx(3.0), pytest.approx(0.0))
     outlook, hours_left, _, readings_used = outlook_of(seconds, np.array([9.0, 6.0, 3.0]), 6.0)
     assert outlook == "falling" and hours_left == pytest.approx(1.0) and readings_used == 3
     assert outlook_of(seconds, np.array([np.nan, 6.0, 3.0]), 6.0)[0] == "unknown"
@@ -186,3 +190,19 @@ def test_derive_carries_what_a_layout_asks_and_nothing_else() -> None:
     assert found is not None and [p.entity for p in found] == ["F-0001"]
     assert derived.projections_for(ProjectionRequest("stock", ("O2",), "district", 6.0)) is None
     assert derive(snap, Wants()).derived.projections_for(O2) is None
+
+
+def test_a_rolled_up_place_is_stale_only_when_every_place_in_it_is() -> None:
+    """Ahmadabad's hospitals 1 and 4: both last reported 3 h ago (stale after the KPI's 2 h),
+    then hospital 4 reports again now."""
+    request = ProjectionRequest("stock", ("O2",), "district", 6.0)
+    rows = readings("O2", "F-0001", {6: 26, 5: 24, 4: 22, 3: 20})
+    rows += readings("O2", "F-0004", {6: 39, 5: 36, 4: 33, 3: 30})
+    old = stock_snapshot(rows, facilities=6)
+    assert old.catalog is not None
+    stale = project(old.catalog, old.series, request, "438", NOW)
+    assert stale.stale_at is not None and stale.stale_at < NOW
+    fresh = stock_snapshot(rows + readings("O2", "F-0004", {0: 21}), facilities=6)
+    assert fresh.catalog is not None
+    found = project(fresh.catalog, fresh.series, request, "438", NOW)
+    assert found.stale_at is not None and found.stale_at > NOW

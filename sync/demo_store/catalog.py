@@ -9,7 +9,7 @@ still shaped like the real one.
 KPI code conventions the wall relies on:
 
 - Crisis (facility level, unranked, period = the current hour "YYYY-MM-DDTHH:00",
-  re-reported every few seconds as corrections of that hour):
+  re-reported every few seconds as corrections of that hour; frequency PT1H):
   ``HFW.BEDS.<KIND>.TOTAL`` and ``HFW.BEDS.<KIND>.OCC`` for KIND in GEN, O2, ICU,
   VENT (beds total / occupied, count), and ``HFW.O2.STOCK_HOURS`` (oxygen stock in
   hours of consumption, better higher, alert warn 24 / critical 12).
@@ -147,25 +147,32 @@ def _kpi_json(spec: data.KpiSpec) -> dict[str, Any]:
     return item
 
 
+# The crisis figures are reported for the current hour (period "YYYY-MM-DDTHH:00"),
+# corrected every few seconds: a new period each hour. The wall reads an instant
+# period as the moment of its reading, so a frequency shorter than the hour would
+# call every figure overdue a minute past the hour.
+HOURLY = "PT1H"
+
+
 def crisis_kpis_json() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for kind, name, gu in data.BED_KINDS:
         total = f"HFW.BEDS.{kind}.TOTAL"
         items.append({"code": total, "name": f"{name}: total", **gujarati(f"{gu}: કુલ"),
-                      "scheme": "HOSP", "unit": "beds", "better": "higher", "level": "facility", "frequency": "PT15M",
+                      "scheme": "HOSP", "unit": "beds", "better": "higher", "level": "facility", "frequency": HOURLY,
                       "aggregate": "sum"})
         items.append({"code": f"HFW.BEDS.{kind}.OCC", "name": f"{name}: occupied", **gujarati(f"{gu}: ભરાયેલી"),
-                      "scheme": "HOSP", "unit": "beds", "better": "lower", "level": "facility", "frequency": "PT1M",
+                      "scheme": "HOSP", "unit": "beds", "better": "lower", "level": "facility", "frequency": HOURLY,
                       "aggregate": "sum", "capacity_of": total})
     warn, critical = data.OXYGEN_ALERT
     items.append({"code": data.OXYGEN_STOCK_KPI, "name": "Oxygen stock (hours of consumption)",
                   **gujarati("ઓક્સિજન જથ્થો (કલાક)"), "scheme": "HOSP", "unit": "hours", "better": "higher",
-                  "level": "facility", "frequency": "PT1M", "aggregate": "min",
+                  "level": "facility", "frequency": HOURLY, "aggregate": "min",
                   "alert": {"warn": warn, "critical": critical}})
     warn, critical = data.MEDICINE_ALERT
     for code, name, gu, hi in data.MEDICINES:  # reported by hospitals and district warehouses: no one level
         items.append({"code": code, "name": name, "local_name": gu, "names": {"gu": gu, "hi": hi}, "scheme": "HOSP",
-                      "unit": "days", "better": "higher", "frequency": "PT1M", "aggregate": "min",
+                      "unit": "days", "better": "higher", "frequency": HOURLY, "aggregate": "min",
                       "alert": {"warn": warn, "critical": critical}})
     return items
 

@@ -189,7 +189,7 @@ class CrisisModel:
 
     def oxygen_hours(self, t: float) -> np.ndarray:
         hours = self._saw(t / 3600.0, self.o2_period, self.o2_phase, self.o2_drain, self.o2_reserve)
-        hours = np.where(self.o2_plant, self.o2_steady + 2.0 * np.sin(2 * np.pi * t / 86400.0 + self.o2_wobble), hours)
+        hours = np.where(self.o2_plant, self.o2_steady, hours)  # a plant makes what the wards use
         hours = hours + 0.3 * np.sin(2 * np.pi * t / 900.0 + self.o2_wobble * 3)
         hours_left: np.ndarray = np.round(np.maximum(hours, 0.5), 1)
         return hours_left

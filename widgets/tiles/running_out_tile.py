@@ -31,12 +31,12 @@ from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age
-from ..fitted_text import fitted_size, paint_fitted_heading
+from ..fitted_text import paint_fitted_heading
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..worst_age import worst_age
-from .capacity_tile import PLACE_HEADINGS, PLACE_NOUNS, two_lines, unit_suffix
+from .capacity_tile import PLACE_HEADINGS, PLACE_NOUNS, common_size, two_lines, unit_suffix
 
 HOURS_AS_DAYS = 48.0  # from here on, hours left are said in days
 
@@ -270,8 +270,7 @@ class RunningOutTile(PaintedTile):
         painter.setPen(colour(theme.PANEL_BORDER))
         painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
         name_room = name_w - small * 0.5
-        name_px = min((fitted_size(r.name, int(px * 1.05), name_room, minimum=0.5) for r in model.rows),
-                      default=px)
+        name_px = common_size([r.name for r in model.rows], int(px * 1.05), name_room)  # the longest shrink on their own
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
                 break  # a row that does not fit is left out whole, never cut
@@ -286,8 +285,8 @@ class RunningOutTile(PaintedTile):
         chip = QRectF(band.left(), band.top() + (band.height() - chip_px * 1.4) / 2, chip_w * 0.9, chip_px * 1.4)
         if chip_level is not None:
             draw_chip(painter, chip, theme.ALERT_SYMBOLS[chip_level], theme.ALERT_COLOURS[chip_level], chip_px)
-        else:  # no number to judge by: a grey "?" chip, never a green tick
-            draw_chip(painter, chip, "?", theme.UNGRADED, chip_px)
+        else:  # nothing falling: "=" (known, steady); no number to judge by: "?" — never a green tick
+            draw_chip(painter, chip, "=" if row.urgency == "calm" else "?", theme.UNGRADED, chip_px)
         draw_text(painter, QRectF(name_left, band.top(), name_room, band.height()), row.name, name_px, shrink=True)
         half = band.height() * 0.46
         for left, width, cell in zip(lefts, widths, row.cells):
