@@ -272,3 +272,10 @@ def test_the_wall_process_fills_a_4k_monitor_beside_a_1080p_one(tmp_path: Path) 
         assert not [text for t in record["tiles"] for text in t["elided"] if is_figure(text)], stem  # names may be cut
         image = QImage(str(shots / f"{stem}.png"))
         assert (image.width(), image.height()) == HD
+
+
+def test_panels_of_a_surface_that_no_screen_takes_show_content() -> None:
+    surface = '[[surfaces]]\nid = "wall"\nrows = 1\ncols = 2\n'
+    spec = parse_layout(layout_text(surface + screen("a", 2, 'surface = "wall"\npanel = 0')))
+    plan = plan_wall(spec, outputs([(3840, 1080)]))
+    assert [(v.key, v.placement.panel, v.placement.geometry.x) for v in plan.views] == [("a[0]", 0, 0), ("a[1]", 1, 1920)]

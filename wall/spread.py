@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..layouts.schema import LayoutSpec, PageSpec, ScreenSpec, SpreadSpec
-from .placement import Output, Placement, Rect, Unplaced, split_surface
+from .placement import Output, Placement, Rect, Unplaced, assign_screens, split_surface
 
 LARGE = (3840, 2160)  # an output at least this large can show 2×2 screens of 1920×1080
 
@@ -103,65 +103,26 @@ def free_slots(free: Sequence[Output], wanted: int, rule: str) -> list[Slot]:
     return slots
 
 
-def _find(outputs: Sequence[Output], name: str | None, index: int | None) -> Output | None:
-    if name is not None:
-        for output in outputs:
-            if output.name == name:
-                return output
-    if index is not None and index < len(outputs):
-        return outputs[index]
-    return None
-
-
-def _where(screen: ScreenSpec) -> str:
-    if screen.output is not None and screen.index is not None:
-        return f"output {screen.output!r} (or #{screen.index})"
-    return f"output {screen.output!r}" if screen.output is not None else f"output #{screen.index}"
-
-
-def _pinned(layout: LayoutSpec, outputs: Sequence[Output]) -> tuple[dict[str, Slot], dict[str, str], set[int]]:
-    """Screens placed by a surface panel, a connector name or an index: their slots, the
-    reasons of those whose place is missing, and the outputs they use."""
-    used: set[int] = set()
-    panels: dict[str, list[Slot]] = {}
+def _pinned(layout: LayoutSpec, outputs: Sequence[Output]) -> tuple[dict[str, Slot], dict[str, str], set[int], list[Slot]]:
+    """Screens placed by a surface panel, a connector name or an index (placement.py):
+    their slots, the reasons of those whose place is missing, the outputs they (and the
+    surfaces) use, and the panels of connected surfaces that no screen took."""
+    pinned = tuple(s for s in layout.screens if s.surface is not None or s.output is not None or s.index is not None)
+    assignment = assign_screens(layout.model_copy(update={"screens": pinned}), outputs)
+    placed = {p.screen_id: Slot(p.output, p.geometry, p.panel) for p in assignment.placements}
+    missing = {u.screen_id: u.reason for u in assignment.unplaced}
+    spare = {o.index for o in assignment.spare_outputs}
+    taken = {(slot.output.index, slot.panel) for slot in placed.values()}
+    unused: list[Slot] = []
     for surface in layout.surfaces:
         index = surface.index if surface.index is not None or surface.output is not None else 0
-        output = _find(outputs, surface.output, index)
-        if output is None:
-            continue
-        try:
-            rects = split_surface(output.geometry, surface.rows, surface.cols, surface.bezel_px)
-        except ValueError:
-            continue
-        used.add(output.index)
-        panels[surface.id] = [Slot(output, rect, i) for i, rect in enumerate(rects)]
-    placed: dict[str, Slot] = {}
-    missing: dict[str, str] = {}
-    for screen in layout.screens:
-        if screen.surface is None:
-            continue
-        surface_panels = panels.get(screen.surface, [])
-        if screen.panel is not None and screen.panel < len(surface_panels):
-            placed[screen.id] = surface_panels[screen.panel]
-        else:
-            missing[screen.id] = f"screen {screen.id!r}: surface {screen.surface!r} is not connected"
-    by_connector = [s for s in layout.screens if s.surface is None and s.output is not None]
-    by_index = [s for s in layout.screens if s.surface is None and s.output is None and s.index is not None]
-    for screen in by_connector:  # named outputs first, so an index never steals one
-        output = _find(outputs, screen.output, None)
-        if output is not None and output.index not in used:
-            used.add(output.index)
-            placed[screen.id] = Slot(output, output.geometry)
-    for screen in [s for s in by_connector if s.id not in placed] + by_index:
-        output = _find(outputs, None, screen.index)
-        if output is None:
-            missing[screen.id] = f"screen {screen.id!r}: {_where(screen)} is not connected"
-        elif output.index in used:
-            missing[screen.id] = f"screen {screen.id!r}: output #{output.index} ({output.name}) is already used"
-        else:
-            used.add(output.index)
-            placed[screen.id] = Slot(output, output.geometry)
-    return placed, missing, used
+        output = next((o for o in outputs if o.name == surface.output), None) if surface.output is not None else None
+        output = output or (outputs[index] if index is not None and index < len(outputs) else None)
+        if output is None or output.index in spare:
+            continue  # not connected, or its panels do not fit the output
+        rects = split_surface(output.geometry, surface.rows, surface.cols, surface.bezel_px)
+        unused += [Slot(output, rect, i) for i, rect in enumerate(rects) if (output.index, i) not in taken]
+    return placed, missing, {o.index for o in outputs if o.index not in spare}, unused
 
 
 # --- sharing screens out ---------------------------------------------------------------
@@ -282,7 +243,7 @@ def _spread(spread: SpreadSpec, floating: list[ScreenSpec], slots: int,
 
 def _spare_entries(pinned: list[ScreenSpec], shares: list[int], more: str) -> list[list[Part]]:
     """The spare monitors' entries when only pinned screens exist: each screen's later
-    shares (its first share stays on its own output, see `_pinned_parts`)."""
+    shares (its first share stays on its own output, see `plan_wall`)."""
     out: list[list[Part]] = []
     for screen, count in zip(pinned, shares, strict=True):
         out += _shared_out([screen], [count], more)[1:]
@@ -308,11 +269,11 @@ def _view(key: str, slot: Slot, parts: Sequence[Part]) -> View:
 
 def plan_wall(layout: LayoutSpec, outputs: Sequence[Output]) -> WallPlan:
     """Where each of `layout`'s screens goes on `outputs` (in the windowing system's order)."""
-    placed, missing, used = _pinned(layout, outputs)
+    placed, missing, used, unused_panels = _pinned(layout, outputs)
     pinned = [s for s in layout.screens if s.id in placed]
     floating = [s for s in layout.screens if s.id not in placed]
     free = [o for o in outputs if o.index not in used]
-    slots = free_slots(free, len(floating), layout.spread.split_large)
+    slots = unused_panels + free_slots(free, len(floating) - len(unused_panels), layout.spread.split_large)
     pinned_shares = _extra_shares(pinned, len(slots), layout.spread.more) if not floating and pinned else [1] * len(pinned)
     entries, dropped, planned = _spread(layout.spread, floating, len(slots), pinned)
 
