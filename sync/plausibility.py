@@ -19,7 +19,10 @@ where it is shown. What is questioned, from the catalog's own words, never from 
   non-zero spread. Deviations are measured on a signed log scale, sign(x)·log(1+|x|):
   counts are heavy-tailed across districts (a city has 50× a hill district's pending
   complaints), while a slipped decimal point or a 1e308 stands out by orders of magnitude;
-- a `reported_at` more than `MAX_CLOCK_SKEW` after the wall received the row.
+- a `reported_at` more than `MAX_CLOCK_SKEW` after the wall received the row;
+- a period that had not begun when it was reported (more than `MAX_CLOCK_SKEW` ahead of
+  its report time): a row for "2099-01" would otherwise quietly become the latest month
+  the local ranking ranks. It is flagged, and ranked as sent, like every other.
 
 Time from the store is not trusted blindly: a future `reported_at` is kept as sent in
 the local store, but for every age the wall shows it counts as the start of the row's
@@ -53,6 +56,7 @@ NEGATIVE_COUNT = "negative count"
 PERCENT_OUT_OF_RANGE = "percentage outside 0–100"
 FAR_FROM_HISTORY = "far outside this KPI's history"
 FUTURE_REPORT = "reported_at in the future"
+PERIOD_AHEAD = "period not begun when reported"
 
 
 def counts_things(kpi: Kpi) -> bool:
@@ -108,10 +112,13 @@ def judge_series(kpi: Kpi | None, series: KpiSeries) -> dict[ObservationKey, str
 def _judge(kpi: Kpi, series: KpiSeries) -> dict[ObservationKey, str]:
     values = series.values
     held = ~np.isnan(values)
-    if not held.any():
+    if not (~np.isnan(series.reported_at)).any():
         return {}
     reasons = np.full(values.shape, "", dtype=object)
     with np.errstate(invalid="ignore"):
+        reported = ~np.isnan(series.reported_at)
+        ahead = series.cell_seconds > series.reported_at + MAX_CLOCK_SKEW.total_seconds()
+        reasons[reported & ahead] = PERIOD_AHEAD
         far = _far_from_history(values, held)
         if far is not None:
             reasons[far] = FAR_FROM_HISTORY

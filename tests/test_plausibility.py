@@ -23,6 +23,7 @@ from cmwall.sync.plausibility import (
     MAX_CLOCK_SKEW,
     NEGATIVE_COUNT,
     PERCENT_OUT_OF_RANGE,
+    PERIOD_AHEAD,
 )
 from cmwall.sync.ranking.fallback import ReasonKind
 from cmwall.sync.worker import SyncWorker
@@ -180,3 +181,13 @@ def test_the_demo_stores_real_looking_data_raises_no_false_alarm(demo_synced: Sy
     assert snapshot is not None and snapshot.feed_quality.judged
     assert snapshot.feed_quality.total.rejected == 0
     assert dict(snapshot.feed_quality.implausible) == {}
+
+
+def test_a_period_that_had_not_begun_when_reported_is_flagged_and_ranked_as_sent(tmp_path: Path) -> None:
+    store = RawFeedStore()
+    store.pages = [[row_text("438", "82.4"), row_text("439", "41.0"),
+                    row_text("439", "55.0", period="2099-01", reported_at=NOW.isoformat())]]
+    snapshot = worker_for(store, tmp_path, lambda: NOW).poll_all()
+    assert snapshot is not None
+    assert dict(snapshot.feed_quality.implausible) == {("PMJAY.CARDS", "439", "2099-01"): PERIOD_AHEAD}
+    assert snapshot.data_as_of == NOW  # its report time itself is believable
