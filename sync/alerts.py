@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from .contract import Catalog, Kpi
-from .freshness import add_duration
+from .freshness import add_duration, frequency_seconds
 from .series import KpiSeries
 from .snapshot import Snapshot
 from .thresholds import (
@@ -55,7 +55,7 @@ from .thresholds import (
 )
 
 __all__ = ["ActiveAlert", "AlertLevel", "Judgement", "Measure", "active_alerts", "alert_level", "count_by_level", "judge",
-           "judgement_of", "measure_all", "shown_judgement"]
+           "judgement_of", "measure_all", "shown_judgement", "too_old_to_judge"]
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,42 @@ def judgement_of(measures: tuple[Measure, ...], catalog: Catalog, select: Select
     return Judgement(tuple(alerts), count, figures)
 
 
-def shown_judgement(snapshot: Snapshot, thresholds: Thresholds, select: Select | None = None) -> Judgement | None:
+def shown_judgement(snapshot: Snapshot, thresholds: Thresholds, select: Select | None = None,
+                    now: datetime | None = None) -> Judgement | None:
     """The judgement `snapshot` carries for `thresholds` (derived on the sync thread), or
-    None when it carries none: for the screens, which must not judge while painting."""
+    None when it carries none: for the screens, which must not judge while painting.
+    Given the moment shown (`now`), also None when the data is too old to judge
+    (`too_old_to_judge`): unknown, never "no alerts"."""
     if snapshot.catalog is None:
         return NOTHING_JUDGED
     measures = snapshot.derived.measures_for(thresholds)
-    return None if measures is None else judgement_of(measures, snapshot.catalog, select)
+    if measures is None or (now is not None and too_old_to_judge(snapshot, measures, now, select)):
+        return None
+    return judgement_of(measures, snapshot.catalog, select)
+
+
+def too_old_to_judge(snapshot: Snapshot, measures: tuple[Measure, ...], now: datetime,
+                     select: Select | None = None) -> bool:
+    """Whether every KPI judged (those `select` accepts; for a pair, its used KPI) was last
+    reported, by any place, more than one whole period overdue at `now` — newest report +
+    twice the KPI's frequency — the store silent or unreachable that long. The screens
+    then say the alerts are unknown. Only compares report times the sync thread derived
+    (sync/report_times.py) with the clock; a KPI never reported does not count either way."""
+    catalog = snapshot.catalog
+    if catalog is None:
+        return False
+    wanted = select or (lambda *codes: True)
+    reported = False
+    for codes, _judged, _found in measures:
+        if not wanted(*codes):
+            continue
+        reports, kpi = snapshot.derived.reports_of(codes[0]), catalog.kpi(codes[0])
+        if reports is None or reports.newest is None or kpi is None:
+            continue
+        reported = True
+        if reports.newest + 2 * frequency_seconds(kpi.frequency) >= now.timestamp():
+            return False
+    return reported
 
 
 def judge(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLDS, select: Select | None = None) -> Judgement:

@@ -122,6 +122,9 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     controller.quit_confirmed.connect(app.quit)
     backend.want(layout.spec.wants())  # alerts and explanations derived on the sync thread
     controller.layout_changed.connect(lambda _name: backend.want(controller.layout.spec.wants()))
+    backend.watch_crisis(layout.spec.crisis.models())  # the home layout's rules, judged on the sync thread
+    controller.crisis_recorded.connect(backend.record_crisis)  # written on the sync thread, never here
+    controller.crisis_acknowledged.connect(backend.acknowledge_crisis)
     backend.poll_observations_every(layout.spec.sync.poll_observations)  # a crisis layout polls more often
     controller.layout_changed.connect(
         lambda _name: backend.poll_observations_every(controller.layout.spec.sync.poll_observations))
@@ -389,3 +392,4 @@ class HistoryScreenshotJob(_SnapshotWaiter):
 
     def give_up(self) -> None:
         self.fail(f"the local store gave no snapshot within {self.timeout_s:g} s; screenshots incomplete")
+

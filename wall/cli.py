@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "cmwall.sync.once")
     _add_command(commands, "report", "print feed quality from the local store: rejected, late and implausible rows",
                  "cmwall.sync.feed_report")
+    _add_command(commands, "crisis-log", "list the crisis rules fired and cleared, crisis layout switches and "
+                 "acknowledgements from the local store", "cmwall.sync.crisis_log")
     _add_command(commands, "catalog", "describe a store's catalog: the codes, levels and pairs a layout is written in",
                  "cmwall.layouts.catalog_summary")
     _add_command(commands, "layout-reference", "print or write the layout file reference and its JSON Schema",
@@ -184,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return refused
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
-    if args.command in (None, "replay", "sync", "report"):
+    if args.command in (None, "replay", "sync", "report", "crisis-log"):
         args.data_dir = args.data_dir or demo_profile_data_dir(default_data_dir(), args)
     from .history_cli import prepare
 

@@ -35,6 +35,7 @@ class Commands(QObject):
     page_step_requested = Signal(int)  # +1 next page, -1 previous
     pause_toggle_requested = Signal()
     crisis_toggle_requested = Signal()
+    acknowledge_requested = Signal()  # the crisis banner seen: stop flashing (the layout stays)
     next_layout_requested = Signal()
     next_language_requested = Signal()
     refresh_requested = Signal()
@@ -73,6 +74,7 @@ class Commands(QObject):
             Action.PREVIOUS_PAGE: lambda: self.page_step_requested.emit(-1),
             Action.TOGGLE_PAUSE: self.pause_toggle_requested.emit,
             Action.TOGGLE_CRISIS: self.crisis_toggle_requested.emit,
+            Action.ACKNOWLEDGE: self.acknowledge_requested.emit,
             Action.NEXT_LAYOUT: self.next_layout_requested.emit,
             Action.NEXT_LANGUAGE: self.next_language_requested.emit,
             Action.REFRESH: self.refresh,

@@ -8,7 +8,8 @@ pyproject.toml); they talk through Qt signals connected here:
 - `LanguageChoice` (language.py): the language shown;
 - `LayoutChoice` (layout_choice.py): the layout shown, crisis and back;
 - `StatusBoard` (status_board.py): the status strip, notices, alert counts;
-- `Commands` (commands.py): every operator command (keys today), help, quit, screenshots.
+- `Commands` (commands.py): every operator command (keys today), help, quit, screenshots;
+- `CrisisMode` (crisis_mode.py): the crisis layout by rule and back, the banner on every window.
 
 `WallController` does no I/O of its own beyond the screenshots the operator asks
 for; data arrives as snapshots, refreshes go out through the `refresh` callback.
@@ -27,6 +28,7 @@ from ..layouts.loader import Layout
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
 from .commands import Commands
+from .crisis_mode import CrisisMode
 from .keys import Action
 from .language import LanguageChoice
 from .layout_choice import LayoutChoice
@@ -46,6 +48,8 @@ class WallController(QObject):
     pages_changed = Signal()
     screenshots_saved = Signal(list)
     quit_confirmed = Signal()
+    crisis_recorded = Signal(tuple)  # CrisisEvents (layout switches) for the local store's crisis log
+    crisis_acknowledged = Signal()  # the operator acknowledged the crisis banner
 
     def __init__(
         self,
@@ -76,6 +80,10 @@ class WallController(QObject):
                                  layout_name=lambda: self.layout.name, store_label=self.status.store_label,
                                  save_screenshots=self.screens.save_screenshots, clock=clock,
                                  screenshot_dir=screenshot_dir, parent=self)
+        self.crisis = CrisisMode(layout, current=lambda: self.layout, switch=self.layouts.switch,
+                                 windows=lambda: self.screens.windows.values(), language=lambda: self.language,
+                                 clock=self.data_clock, parent=self)
+        self.layouts.crisis = self.crisis.target() or self.layouts.crisis  # C goes where the rules would
         self._wire(refresh)
 
     def _wire(self, refresh: Callable[[], None]) -> None:
@@ -91,10 +99,16 @@ class WallController(QObject):
         self.languages.changed.connect(commands.follow_language)
         self.languages.changed.connect(self.language_changed)
         self.layouts.changed.connect(self._show_layout)
+        self.layouts.changed.connect(self.crisis.follow_layout)
         self.layouts.refused.connect(status.notify)
         commands.page_step_requested.connect(pages.step)
         commands.pause_toggle_requested.connect(pages.toggle_pause)
         commands.crisis_toggle_requested.connect(self.layouts.toggle_crisis)
+        commands.acknowledge_requested.connect(self.crisis.acknowledge)
+        self.crisis.recorded.connect(self.crisis_recorded)
+        self.crisis.acknowledge_requested.connect(self.crisis_acknowledged)
+        screens.windows_changed.connect(self.crisis.refresh)
+        self.languages.changed.connect(lambda _language: self.crisis.refresh())
         commands.next_layout_requested.connect(self.layouts.next_layout)
         commands.next_language_requested.connect(self.languages.next)
         commands.refresh_requested.connect(refresh)
@@ -143,12 +157,14 @@ class WallController(QObject):
     def shutdown(self) -> None:
         self.pages.stop()
         self.commands.stop()
+        self.crisis.stop()
         self.screens.shutdown()
 
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         self.status.take(snapshot, self.context.thresholds)  # the layout's, as the alerts tiles judge
         self.screens.apply(snapshot)
         self.status.refresh()
+        self.crisis.take(snapshot, self.context.thresholds)  # may switch layout: after the windows have it
 
     # --- commands ---------------------------------------------------------------------
 

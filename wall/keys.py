@@ -19,6 +19,7 @@ class Action(Enum):
     PREVIOUS_PAGE = "Previous page"
     TOGGLE_PAUSE = "Pause / resume rotation"
     TOGGLE_CRISIS = "Crisis layout on / off"
+    ACKNOWLEDGE = "Acknowledge the crisis banner"
     NEXT_LAYOUT = "Next layout"
     NEXT_LANGUAGE = "Language: English → हिन्दी → ગુજરાતી"
     REFRESH = "Refresh data now"
@@ -36,6 +37,7 @@ BINDINGS: dict[int, Action] = {
     K.Key_P: Action.PREVIOUS_PAGE,
     K.Key_Space: Action.TOGGLE_PAUSE,
     K.Key_C: Action.TOGGLE_CRISIS,
+    K.Key_A: Action.ACKNOWLEDGE,
     K.Key_V: Action.NEXT_LAYOUT,
     K.Key_L: Action.NEXT_LANGUAGE,
     K.Key_R: Action.REFRESH,
@@ -56,6 +58,7 @@ HELP_ROWS: tuple[tuple[str, Action], ...] = (
     ("←  PgUp  P", Action.PREVIOUS_PAGE),
     ("Space", Action.TOGGLE_PAUSE),
     ("C", Action.TOGGLE_CRISIS),
+    ("A", Action.ACKNOWLEDGE),
     ("V", Action.NEXT_LAYOUT),
     ("L", Action.NEXT_LANGUAGE),
     ("R  F5", Action.REFRESH),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,11 +31,12 @@ class LayoutChoice(QObject):
         super().__init__(parent)
         self.current = layout
         self.home = layout  # where the crisis key returns to
+        self.crisis = CRISIS  # the crisis key's layout: the home layout's `[crisis] layout`, else the shipped one
         self.language = language
 
     @property
     def in_crisis(self) -> bool:
-        return self.current.path.stem == CRISIS
+        return self.current.path.stem in (CRISIS, Path(self.crisis).stem)
 
     def switch(self, layout: Layout | str) -> bool:
         """Show `layout` (or the shipped layout / file so named); on a bad layout keep the current one."""
@@ -54,7 +56,7 @@ class LayoutChoice(QObject):
         if self.in_crisis:
             self.switch(self.home)
         else:
-            self.switch(CRISIS)
+            self.switch(self.crisis)
 
     def next_layout(self) -> None:
         """The shipped layout after the current one (the first, from a layout file of one's own)."""

@@ -20,6 +20,7 @@ from ..layouts.schema import ScreenSpec, TileBase
 from ..sync.snapshot import Snapshot
 from ..widgets.base import Tile, TileContext, plain_label
 from ..widgets.look import theme
+from .crisis_banner import CrisisBanner
 from .grid_panel import Cell, GridPanel
 from .overlay import Overlay
 from .status_strip import StatusStrip, strip_height
@@ -86,10 +87,12 @@ class ScreenWindow(QWidget):
 
         self.area = ScreenArea(rows, cols, self)
         self.strip = StatusStrip(self)
+        self.banner = CrisisBanner(self)  # a firing crisis rule or a critical alert (wall/crisis_mode.py)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
+        column.addWidget(self.banner)
         column.addWidget(self.area, 1)
         column.addWidget(self.strip)
 
@@ -232,6 +235,7 @@ class ScreenWindow(QWidget):
         height = self.height()
         self.header.setFixedHeight(max(32, int(height * 0.045)))
         self.strip.setFixedHeight(strip_height(height))
+        self.banner.fit(height)
         size = max(14, int(self.header.height() * 0.5))
         for label in (self.title, self.page_marks, self.paused_label):
             font = label.font()

@@ -47,12 +47,21 @@ class StatusBoard:
         self.alert_counts = {"critical": 0, "warn": 0}
         self.alerts_judged: int | None = None  # figures compared with a threshold in the last snapshot
         self.notices: list[Notice] = []
+        self.thresholds: Thresholds | None = None
 
     def take(self, snapshot: Snapshot, thresholds: Thresholds) -> None:
         """Count `snapshot`'s alerts under the layout's thresholds, as the alerts tiles show
         them: judged on the sync thread; not yet judged for this layout is unknown."""
         self.snapshot = snapshot
-        judgement = shown_judgement(snapshot, thresholds)
+        self.thresholds = thresholds
+        self._count_alerts()
+
+    def _count_alerts(self) -> None:
+        """The alert counts as of the moment shown: data grown too old since the snapshot
+        came makes them unknown (sync/alerts.py `too_old_to_judge`), never "no alerts"."""
+        if self.snapshot is None or self.thresholds is None:
+            return
+        judgement = shown_judgement(self.snapshot, self.thresholds, now=self.data_clock())
         self.alert_counts = count_by_level(judgement.alerts if judgement else ())
         self.alerts_judged = judgement.figures if judgement else None
 
@@ -69,6 +78,7 @@ class StatusBoard:
     def refresh(self) -> None:
         """Write the strip's items and clock to every window (expired notices dropped)."""
         now = self.clock()
+        self._count_alerts()
         self.notices = [n for n in self.notices if n.until is None or n.until > now]
         notices = [n.text for n in self.notices] + self.unplaced()
         shown = self.data_clock()

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import AlertsOptions
-from ...sync.alerts import ActiveAlert, count_by_level, shown_judgement
+from ...sync.alerts import ActiveAlert, count_by_level, shown_judgement, too_old_to_judge
 from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
@@ -100,6 +100,10 @@ class AlertsTile(PaintedTile):
         judgement = shown_judgement(snapshot, self.context.thresholds, self.options.selects)  # e.g. only beds and oxygen
         if judgement is None:  # judged on the sync thread; not yet for this layout's thresholds
             return TileMessage(self.heading("Alerts"), tr("alerts unknown: not judged yet"), snapshot_age(snapshot, now, tr))
+        measures = snapshot.derived.measures_for(self.context.thresholds)
+        if measures is not None and too_old_to_judge(snapshot, measures, now, self.options.selects):
+            return TileMessage(self.heading("Alerts"), tr("alerts unknown: data too old to judge"),
+                               snapshot_age(snapshot, now, tr))
         alerts = list(judgement.alerts)
         if self.options.minimum == "critical":
             alerts = [a for a in alerts if a.level == "critical"]
