@@ -151,10 +151,8 @@ class RunningOutTile(PaintedTile):
         critical = sum(1 for r in rows if r.urgency == "critical")
         warn = sum(1 for r in rows if r.urgency == "warn")
         not_projected = groups.count(GROUP_UNKNOWN)
-        num = self.context.number
-        under = tr("{n} under {hours} h")
-        parts = [f"{theme.ALERT_SYMBOLS['critical']} {under.format(n=critical, hours=num(opts.critical_hours))}",
-                 f"{theme.ALERT_SYMBOLS['warn']} {under.format(n=warn, hours=num(opts.warn_hours))}",
+        parts = [f"{theme.ALERT_SYMBOLS['critical']} {self._under(critical, opts.critical_hours)}",
+                 f"{theme.ALERT_SYMBOLS['warn']} {self._under(warn, opts.warn_hours)}",
                  f"{len(rows)} {tr(PLACE_NOUNS[opts.level])}"]
         if not_projected:
             parts.append(tr("{n} not projected (too few or stale readings), listed last").format(n=not_projected))
@@ -164,6 +162,13 @@ class RunningOutTile(PaintedTile):
             title=title, age=age, place_heading=tr(PLACE_HEADINGS[opts.level]),
             columns=tuple(c.heading for c in columns), rows=tuple(rows[: opts.count]), summary=" · ".join(parts),
         )
+
+    def _under(self, count: int, hours: float) -> str:
+        """'2 under 6 h', or in days from two days on ('3 under 5 days')."""
+        num = self.context.number
+        if hours >= HOURS_AS_DAYS:
+            return self.context.tr("{n} under {days} days").format(n=count, days=num(hours / 24))
+        return self.context.tr("{n} under {hours} h").format(n=count, hours=num(hours))
 
     def _row(self, catalog: Catalog, code: str, columns: list[Column], held: dict[int, Projection],
              now: datetime) -> tuple[tuple[int, float, str], Row]:
