@@ -5,7 +5,9 @@ else by index, else by the screen's position in the layout) or as one large surf
 driven by a video-wall controller, which the layout splits into rows × columns
 panels. Between two monitors of such a surface some pixels fall behind the bezels;
 `bezel_px` says how many, and the panels are laid out around them, so no tile ever
-straddles a bezel. A layout screen without an output is reported, never fatal.
+straddles a bezel. A layout screen without an output is reported, never fatal;
+spread.py places the screens no output, index or surface names, and finds a monitor
+for those whose output is missing.
 """
 
 from __future__ import annotations
