@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cmwall.layouts.loader import SHIPPED_LAYOUTS, LayoutError, load_layout, parse_layout
@@ -255,23 +256,39 @@ def test_windows_follow_four_monitors_swapped_for_one_4k_monitor(qtbot: QtBot, w
     assert not any(w.isFullScreen() for w in after)
 
 
-def test_the_wall_process_fills_a_4k_monitor_beside_a_1080p_one(tmp_path: Path) -> None:
-    config = screens_file(tmp_path, [("BIG", *UHD), ("SIDE", *HD)])
-    shots = tmp_path / "shots"
-    result = run_wall(tmp_path, "--screenshot", str(shots), "--layout", "cm_residence",
-                      platform=f"offscreen:configfile={config}")
-    assert_clean(result)
+def assert_every_screen_shows_tiles(shots: Path) -> dict[str, dict[str, Any]]:
+    """The audit record of each screenshot: a layout screen with tiles, none missing, no figure cut."""
     records = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(shots.glob("*.json"))}
-    # the 4K monitor as 2×2 panels; the four screens and the overview's second page fill five monitors
-    assert list(records) == ["screen0-BIG-panel0-overview", "screen0-BIG-panel1-overview", "screen0-BIG-panel2-map",
-                             "screen0-BIG-panel3-service", "screen1-SIDE-trends"]
-    assert [r["page_title"] for r in records.values()][:2] == ["Health and welfare", "Infrastructure and services"]
     for stem, record in records.items():
         assert record["screen"] is not None and record["tiles"], stem
         assert not any(t["type"] == "placeholder" for t in record["tiles"]), stem
         assert not [text for t in record["tiles"] for text in t["elided"] if is_figure(text)], stem  # names may be cut
         image = QImage(str(shots / f"{stem}.png"))
         assert (image.width(), image.height()) == HD
+    return records
+
+
+def test_the_wall_process_fills_a_4k_monitor_beside_a_1080p_one(tmp_path: Path) -> None:
+    config = screens_file(tmp_path, [("BIG", *UHD), ("SIDE", *HD)])
+    shots = tmp_path / "shots"
+    result = run_wall(tmp_path, "--screenshot", str(shots), "--layout", "cm_residence",
+                      platform=f"offscreen:configfile={config}")
+    assert_clean(result)
+    records = assert_every_screen_shows_tiles(shots)
+    # the 4K monitor as 2×2 panels; the four screens and the overview's second page fill five monitors
+    assert list(records) == ["screen0-BIG-panel0-overview", "screen0-BIG-panel1-overview", "screen0-BIG-panel2-map",
+                             "screen0-BIG-panel3-service", "screen1-SIDE-trends"]
+    assert [r["page_title"] for r in records.values()][:2] == ["Health and welfare", "Infrastructure and services"]
+
+
+def test_the_city_crisis_wall_shares_its_pages_over_two_monitors(tmp_path: Path) -> None:
+    config = screens_file(tmp_path, [("LEFT", *HD), ("RIGHT", *HD)])
+    shots = tmp_path / "shots"
+    result = run_wall(tmp_path, "--screenshot", str(shots), "--demo-profile", "city-crisis",
+                      "--layout", str(ROOT / "layouts" / "city_crisis.toml"), platform=f"offscreen:configfile={config}")
+    assert_clean(result)
+    records = assert_every_screen_shows_tiles(shots)
+    assert [(r["screen"], r["pages"]) for r in records.values()] == [("city", 2), ("city", 2)]
 
 
 def test_panels_of_a_surface_that_no_screen_takes_show_content() -> None:
