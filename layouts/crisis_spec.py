@@ -5,9 +5,9 @@
     [[crisis.rules]]
     name = "ICU beds full"
     name_local = { hi = "आईसीयू बेड भरे", gu = "આઈસીયુ પથારી ભરાઈ" }
-    used = "HFW.BEDS.ICU.OCC"    # occupancy of a used/total pair, in % …
-    total = "HFW.BEDS.ICU.TOTAL"
-    # kpi = "HFW.O2.STOCK_HOURS" # … or one KPI, in its unit
+    used = "BEDS.ICU.USED"    # occupancy of a used/total pair, in % …
+    total = "BEDS.ICU.TOTAL"
+    # kpi = "O2.STOCK_HOURS" # … or one KPI, in its unit
     level = "district"           # any place of this level; or entity = "CODE"; neither: the state
     enter = 95                   # past this …
     enter_readings = 2           # … in this many consecutive readings: the rule fires
@@ -85,7 +85,35 @@ class CrisisRuleSpec(DeclaresCodes):
 
 
 class CrisisSpec(DeclaresCodes):
-    """The layout the wall turns to when a rule fires, and the rules."""
+    """The layout the wall turns to when a rule fires, and the rules:
+
+        [crisis]
+        layout = "crisis"
+        [[crisis.rules]]
+        name = "ICU beds of a district full"
+        used = "BEDS.ICU.USED"        # occupancy of a used/total pair, in % (or kpi = "CODE")
+        total = "BEDS.ICU.TOTAL"
+        level = "district"               # any place of a level; entity = "CODE": one place; neither: the state
+        enter = 95                       # past this in `enter_readings` consecutive readings: it fires
+        enter_readings = 2
+        exit = 90                        # on the calm side of this for `exit_minutes`: it clears
+        exit_minutes = 10
+
+    A *reading* is a snapshot that brings a new report of the rule's figure for a place
+    (a poll with new data for it, or a replayed moment past one); polling faster never
+    fires a rule sooner. Between `enter` and `exit` a firing rule stays as it is
+    (hysteresis). Bad is `above` or `below` the thresholds (`direction`; by default from
+    the KPI's `better`, above for occupancy). A figure whose newest report is older than
+    twice its KPI's frequency is too old to judge: it never clears a rule, and when no
+    figure of any rule can be judged the banner says the crisis state is unknown.
+
+    When a rule fires every screen switches to `layout` and a banner on every screen
+    names the rule, the place and the figure, flashing until the operator acknowledges
+    (key A); the wall comes back to this layout when every rule has cleared — unless
+    the operator switched layouts by hand meanwhile (C, V): that choice then stands. The
+    rules of the layout the wall started with are watched whatever layout shows. Firing,
+    clearing, switches and acknowledgements are kept in the local store:
+    `main.py crisis-log`."""
 
     layout: str | None = Field(default=None, description="the crisis layout: a shipped layout name or a file next to "
                                                           "this one; none: this layout stays, the banner shows")
