@@ -45,6 +45,8 @@ class CrisisBanner(QFrame):
         box.addWidget(self.label)
         self.tone: Tone = "critical"
         self.flash_on = True
+        self.pixel_size = 18
+        self._style()
         self.hide()
 
     def show_lines(self, lines: Sequence[str], tone: Tone, flash_on: bool = True) -> None:
@@ -54,12 +56,18 @@ class CrisisBanner(QFrame):
             return
         if text != self.label.text():
             self.label.setText(text)
-        if (tone, flash_on) != (self.tone, self.flash_on) or self.isHidden():
+        if (tone, flash_on) != (self.tone, self.flash_on):
             self.tone, self.flash_on = tone, flash_on
-            background, colour = _STYLES[(tone, flash_on)]
-            self.setStyleSheet(f"QFrame#crisisBanner {{ background: {background}; border: 4px solid {_CRITICAL if tone != 'unknown' else theme.PANEL_BORDER}; }}"
-                               f" QLabel {{ color: {colour}; font-weight: 700; background: transparent; }}")
+            self._style()
         self.show()
+
+    def _style(self) -> None:
+        # the size goes in the style sheet too: a style sheet's font replaces one set with setFont
+        background, colour = _STYLES[(self.tone, self.flash_on)]
+        border = _CRITICAL if self.tone != "unknown" else theme.PANEL_BORDER
+        self.setStyleSheet(f"QFrame#crisisBanner {{ background: {background}; border: 4px solid {border}; }}"
+                           f" QLabel {{ color: {colour}; font-weight: 700; font-size: {self.pixel_size}px;"
+                           " background: transparent; border: none; }")
 
     def clear(self) -> None:
         self.label.setText("")
@@ -70,6 +78,7 @@ class CrisisBanner(QFrame):
 
     def fit(self, window_height: int) -> None:
         """Type sized to the window: readable from across the room at 1080p and at 4K."""
-        font = self.label.font()
-        font.setPixelSize(max(18, window_height // 32))
-        self.label.setFont(font)
+        size = max(18, window_height // 32)
+        if size != self.pixel_size:
+            self.pixel_size = size
+            self._style()
