@@ -103,43 +103,82 @@ def _moment(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def fall_rate(hours: np.ndarray, levels: np.ndarray) -> tuple[float, float]:
-    """The least-squares slope of `levels` against `hours`, negated (how much they fall per
-    hour), and its standard error."""
-    x = hours - hours.mean()
-    sxx = float((x * x).sum())
-    slope = float((x * (levels - levels.mean())).sum() / sxx)
-    residuals = levels - levels.mean() - slope * x
-    dof = max(1, levels.size - 2)
-    return -slope, math.sqrt(float((residuals * residuals).sum()) / dof / sxx)
+Outcome = tuple[Outlook, float | None, float | None, int]  # outlook, hours left, rate of fall, readings used
 
 
-def outlook_of(seconds: np.ndarray, levels: np.ndarray, window_hours: float) -> tuple[Outlook, float | None, float | None, int]:
+def outlook_of(seconds: np.ndarray, levels: np.ndarray, window_hours: float) -> Outcome:
     """(outlook, hours left from the newest reading, rate of fall per hour, readings used)
     of readings at `seconds` (ascending POSIX seconds) with `levels`."""
+    return outlooks_of([(seconds, levels)], window_hours)[0]
+
+
+def outlooks_of(places: list[tuple[np.ndarray, np.ndarray]], window_hours: float) -> list[Outcome]:
+    """`outlook_of` for many places at once: their readings padded into one matrix and
+    fitted together (hundreds of hospitals every poll cost one pass, not hundreds)."""
+    if not places:
+        return []
+    width = max(1, max(levels.size for _, levels in places))
+    seconds = np.full((len(places), width), np.nan)
+    levels = np.full((len(places), width), np.nan)
+    for row, (sec, lev) in enumerate(places):  # right-aligned: each place's newest reading in the last column
+        if lev.size:
+            seconds[row, width - lev.size:], levels[row, width - lev.size:] = sec, lev
     known = ~np.isnan(levels) & ~np.isnan(seconds)
-    seconds, levels = seconds[known], levels[known]
-    if seconds.size == 0:
-        return "unknown", None, None, 0
-    newest = float(seconds[-1])
-    inside = seconds >= newest - window_hours * 3600.0
-    seconds, levels = seconds[inside], levels[inside]
-    current = float(levels[-1])
-    if current <= 0:
-        return "none_left", 0.0, None, int(seconds.size)
-    hours = (seconds - newest) / 3600.0
-    if seconds.size < MIN_READINGS or float(-hours[0]) < MIN_SPAN_HOURS:
-        return "unknown", None, None, int(seconds.size)
-    rate, error = fall_rate(hours, levels)
-    if not math.isfinite(rate) or rate <= SIGNIFICANT * error:  # flat within its noise, or rising
-        return "not_falling", None, None, int(seconds.size)
-    return "falling", current / rate, rate, int(seconds.size)
+    any_known = known.any(axis=1)
+    last = width - 1 - np.argmax(known[:, ::-1], axis=1)
+    rows = np.arange(len(places))
+    newest = np.where(any_known, seconds[rows, last], np.nan)
+    current = np.where(any_known, levels[rows, last], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inside = known & (seconds >= (newest - window_hours * 3600.0)[:, None])
+        count = inside.sum(axis=1)
+        hours = np.where(inside, (seconds - newest[:, None]) / 3600.0, 0.0)
+        y = np.where(inside, levels, 0.0)
+        mean_x = hours.sum(axis=1) / count
+        mean_y = y.sum(axis=1) / count
+        dx = np.where(inside, hours - mean_x[:, None], 0.0)
+        dy = np.where(inside, y - mean_y[:, None], 0.0)
+        sxx = (dx * dx).sum(axis=1)
+        slope = (dx * dy).sum(axis=1) / sxx
+        residuals = np.where(inside, dy - slope[:, None] * dx, 0.0)
+        error = np.sqrt((residuals * residuals).sum(axis=1) / np.maximum(1, count - 2) / sxx)
+        span = -np.where(inside, hours, 0.0).min(axis=1)
+    out: list[Outcome] = []
+    for i in range(len(places)):
+        n = int(count[i])
+        if not any_known[i]:
+            out.append(("unknown", None, None, 0))
+        elif current[i] <= 0:
+            out.append(("none_left", 0.0, None, n))
+        elif n < MIN_READINGS or span[i] < MIN_SPAN_HOURS:
+            out.append(("unknown", None, None, n))
+        elif not math.isfinite(slope[i]) or -slope[i] <= SIGNIFICANT * error[i]:  # flat within its noise, or rising
+            out.append(("not_falling", None, None, n))
+        else:
+            out.append(("falling", float(current[i] / -slope[i]), float(-slope[i]), n))
+    return out
 
 
-def _free_history(used: History, total: History) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+Readings = tuple[np.ndarray, np.ndarray]  # POSIX seconds (ascending), levels
+
+
+def _readings(catalog: Catalog, series: KpiSeries, kpi: Kpi, entity: str, moment: datetime) -> Readings:
+    """The place's readings at or before `moment`: its own (read straight from the series:
+    one row of thousands, every poll), else its children's rolled up (sync/rollup.py)."""
+    row = series.row_of(entity)
+    if row is not None:
+        seconds = series.cell_seconds[row]
+        with np.errstate(invalid="ignore"):
+            keep = ~np.isnan(seconds) & (seconds <= moment.timestamp())
+        return seconds[keep], series.values[row, keep]
+    points: History = history(catalog, series, kpi, entity, moment, HISTORY_POINTS)
+    return np.array(points.seconds, dtype=np.float64), np.array(points.values, dtype=np.float64)
+
+
+def _free_history(used: Readings, total: Readings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(seconds, free, total) at each reading of `used`, with the total at or before it."""
-    u_sec, u_val = np.array(used.seconds, dtype=np.float64), np.array(used.values, dtype=np.float64)
-    t_sec, t_val = np.array(total.seconds, dtype=np.float64), np.array(total.values, dtype=np.float64)
+    u_sec, u_val = used
+    t_sec, t_val = total
     keep = ~np.isnan(t_val)
     t_sec, t_val = t_sec[keep], t_val[keep]
     if t_sec.size == 0 or u_sec.size == 0:
@@ -165,46 +204,74 @@ def _reporting_places(catalog: Catalog, series: KpiSeries, entity: str) -> list[
 def _stale_at(kpi: Kpi, catalog: Catalog, series: KpiSeries, entity: str) -> datetime | None:
     """When the place's newest report (its own, or the newest of the places it is made
     of) falls overdue, as the wall's freshness facts judge it (sync/report_times.py)."""
-    newest = kpi_reports(kpi, series).newest_among(_reporting_places(catalog, series, entity))
+    reports = kpi_reports(kpi, series)  # worked out once per series
+    if entity in reports.due:
+        return reports.due[entity]
+    newest = reports.newest_among(_reporting_places(catalog, series, entity))
     return overdue_since(kpi, _moment(newest[0])) if newest is not None else None
+
+
+PlaceReadings = tuple[np.ndarray, np.ndarray, np.ndarray | None]  # seconds, levels, a pair's totals
+
+
+def _place_readings(catalog: Catalog, series: Mapping[str, KpiSeries], request: ProjectionRequest, entity: str,
+                    moment: datetime) -> PlaceReadings | None:
+    """The levels the request projects for `entity` (a stock, or a pair's free count), or
+    None when the catalog or the store has nothing for it."""
+    kpis = [catalog.kpi(code) for code in request.codes]
+    held = [series.get(code) for code in request.codes]
+    first = kpis[0]
+    if first is None or held[0] is None:
+        return None
+    if request.kind == "stock":
+        return (*_readings(catalog, held[0], first, entity, moment), None)
+    total_kpi, total_series = kpis[1], held[1]
+    if total_kpi is None or total_series is None:
+        return None
+    used = _readings(catalog, held[0], first, entity, moment)
+    return _free_history(used, _readings(catalog, total_series, total_kpi, entity, moment))
+
+
+def _projected(catalog: Catalog, series: Mapping[str, KpiSeries], request: ProjectionRequest,
+               found: list[tuple[str, PlaceReadings]]) -> list[Projection]:
+    """Projections of places whose readings were gathered (each with a known level)."""
+    if not found:
+        return []
+    kpi, held = catalog.kpi(request.codes[0]), series.get(request.codes[0])
+    assert kpi is not None and held is not None  # a place has readings only then
+    outcomes = outlooks_of([(seconds, levels) for _, (seconds, levels, _) in found], request.window_hours)
+    out = []
+    for (entity, (seconds, levels, totals)), (outlook, hours_left, rate, readings) in zip(found, outcomes):
+        newest = int(np.flatnonzero(~np.isnan(levels))[-1])
+        out.append(Projection(
+            entity=entity,
+            outlook=outlook,
+            level=float(levels[newest]),
+            total=float(totals[newest]) if totals is not None else None,
+            reading_at=_moment(float(seconds[newest])),
+            stale_at=_stale_at(kpi, catalog, held, entity),
+            hours_left=hours_left,
+            rate_per_hour=rate,
+            readings=readings,
+        ))
+    return out
+
+
+def _gathered(catalog: Catalog, series: Mapping[str, KpiSeries], request: ProjectionRequest, entities: list[str],
+              moment: datetime) -> list[tuple[str, PlaceReadings]]:
+    found = []
+    for entity in entities:
+        readings = _place_readings(catalog, series, request, entity, moment)
+        if readings is not None and (~np.isnan(readings[1])).any():
+            found.append((entity, readings))
+    return found
 
 
 def project(catalog: Catalog, series: Mapping[str, KpiSeries], request: ProjectionRequest, entity: str,
             moment: datetime) -> Projection:
     """`entity`'s outlook for `request` from the readings at or before `moment`."""
-    kpis = [catalog.kpi(code) for code in request.codes]
-    held = [series.get(code) for code in request.codes]
-    if any(k is None for k in kpis) or held[0] is None:
-        return Projection(entity, "unknown")
-    first = kpis[0]
-    assert first is not None and held[0] is not None
-    if request.kind == "free":
-        total_kpi, total_series = kpis[1], held[1]
-        if total_kpi is None or total_series is None:
-            return Projection(entity, "unknown")
-        used = history(catalog, held[0], first, entity, moment, HISTORY_POINTS)
-        totals = history(catalog, total_series, total_kpi, entity, moment, HISTORY_POINTS)
-        seconds, levels, total_values = _free_history(used, totals)
-    else:
-        points = history(catalog, held[0], first, entity, moment, HISTORY_POINTS)
-        seconds, levels = np.array(points.seconds, dtype=np.float64), np.array(points.values, dtype=np.float64)
-        total_values = None
-    known = np.flatnonzero(~np.isnan(levels))
-    if known.size == 0:
-        return Projection(entity, "unknown")
-    newest = int(known[-1])
-    outlook, hours_left, rate, readings = outlook_of(seconds, levels, request.window_hours)
-    return Projection(
-        entity=entity,
-        outlook=outlook,
-        level=float(levels[newest]),
-        total=float(total_values[newest]) if total_values is not None else None,
-        reading_at=_moment(float(seconds[newest])),
-        stale_at=_stale_at(first, catalog, held[0], entity),
-        hours_left=hours_left,
-        rate_per_hour=rate,
-        readings=readings,
-    )
+    found = _gathered(catalog, series, request, [entity], moment)
+    return _projected(catalog, series, request, found)[0] if found else Projection(entity, "unknown")
 
 
 def places_of(catalog: Catalog, level: str) -> list[str]:
@@ -226,8 +293,8 @@ def order_key(p: Projection) -> tuple[int, float, float, str]:
 def project_all(catalog: Catalog, series: Mapping[str, KpiSeries], request: ProjectionRequest,
                 moment: datetime) -> Projections:
     """Every place of the request's level, in order; a place that never reported is left out."""
-    found = (project(catalog, series, request, code, moment) for code in places_of(catalog, request.level))
-    return tuple(sorted((p for p in found if p.level is not None), key=order_key))
+    found = _gathered(catalog, series, request, places_of(catalog, request.level), moment)
+    return tuple(sorted(_projected(catalog, series, request, found), key=order_key))
 
 
 def projections_for(catalog: Catalog, series: Mapping[str, KpiSeries], requests: frozenset[ProjectionRequest],

@@ -14,7 +14,7 @@ import pytest
 from cmwall.layouts.schema import LayoutSpec
 from cmwall.sync.derive import derive
 from cmwall.sync.derived_facts import Wants
-from cmwall.sync.projection import ProjectionRequest, fall_rate, outlook_of, project, project_all
+from cmwall.sync.projection import ProjectionRequest, outlook_of, outlooks_of, project, project_all
 
 from .hand_snapshots import NOW, at, catalog, snapshot
 
@@ -165,14 +165,17 @@ def test_a_district_without_its_own_reports_projects_its_hospitals_sum() -> None
     assert district.rate_per_hour == pytest.approx(5.0) and district.hours_left == pytest.approx(10.0)
 
 
-def test_fall_rate_and_outlook_of_plain_arrays() -> None:
+def test_outlook_of_plain_arrays_alone_and_together() -> None:
     import numpy as np
 
     seconds = np.array([0.0, 3600.0, 7200.0])
-    assert fall_rate(seconds / 3600.0, np.array([9.0, 6.0, 3.0])) == (pytest.approx(3.0), pytest.approx(0.0))
+    assert outlook_of(seconds, np.array([9.0, 6.0, 3.0]), 6.0)[2] == pytest.approx(3.0)  # falls 3 an hour
     outlook, hours_left, _, readings_used = outlook_of(seconds, np.array([9.0, 6.0, 3.0]), 6.0)
     assert outlook == "falling" and hours_left == pytest.approx(1.0) and readings_used == 3
     assert outlook_of(seconds, np.array([np.nan, 6.0, 3.0]), 6.0)[0] == "unknown"
+    together = outlooks_of([(seconds, np.array([9.0, 6.0, 3.0])), (seconds[:1], np.array([4.0])),
+                            (seconds, np.array([1.0, 2.0, 3.0])), (seconds, np.array([3.0, 1.0, 0.0]))], 6.0)
+    assert [o[0] for o in together] == ["falling", "unknown", "not_falling", "none_left"]
 
 
 def test_derive_carries_what_a_layout_asks_and_nothing_else() -> None:
