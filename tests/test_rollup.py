@@ -142,13 +142,17 @@ def test_unknown_or_cyclic_parents_hang_from_the_state_and_every_roll_up_ends() 
     assert history(cat, series["BEDS"], cat.kpis[0], "9", at(12, 0), 5).values == (400.0,)
 
 
-def test_infinite_or_nan_values_are_not_available_rather_than_figures() -> None:
+def test_infinite_or_nan_values_never_become_figures() -> None:
+    """The contract refuses them (the row is rejected alone, sync/page_parsing.py), so no
+    roll-up ever adds one up; a JSON null stays "not available"."""
     from cmwall.sync.contract import Observation
+    from pydantic import ValidationError
 
-    for raw in ("Infinity", "-Infinity", "NaN", 1e400):
-        obs = Observation.model_validate({"kpi": "K", "entity": "E", "period": "2026-10", "value": raw,
-                                          "reported_at": "2026-11-01T10:00:00+05:30"})
-        assert obs.value is None
+    row = {"kpi": "K", "entity": "E", "period": "2026-10", "reported_at": "2026-11-01T10:00:00+05:30"}
+    for raw in ("Infinity", "-Infinity", "NaN", 1e400, float("nan"), float("inf")):
+        with pytest.raises(ValidationError):
+            Observation.model_validate({**row, "value": raw})
+    assert Observation.model_validate({**row, "value": None}).value is None
 
 
 def test_a_pair_adds_up_only_the_places_that_report_both_sides() -> None:
