@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from .city_hospitals import HOSPITALS
+from .city_hospitals import HOSPITALS, Hospital
 
 STATE_CODE = "9"
 STATE_NAME = "Uttar Pradesh"
@@ -151,19 +151,19 @@ def _named(code: str, name: str, hindi: str, **extra: Any) -> dict[str, Any]:
     return {"code": code, "name": name, "local_name": hindi, "names": {"hi": hindi}, **extra}
 
 
-def entities_json() -> list[dict[str, Any]]:
+def entities_json(hospitals: tuple[Hospital, ...] = HOSPITALS) -> list[dict[str, Any]]:
     """The state and its hospitals; no districts: every hospital's parent is the state."""
     entities = [_named(STATE_CODE, STATE_NAME, STATE_HINDI, level="state", parent=None)]
-    for h in HOSPITALS:
+    for h in hospitals:
         entities.append(_named(h.code, h.name, h.hindi, level="facility", parent=STATE_CODE, lat=h.lat, lon=h.lon))
     return entities
 
 
-def build_city_catalog_json() -> dict[str, Any]:
+def build_city_catalog_json(hospitals: tuple[Hospital, ...] = HOSPITALS) -> dict[str, Any]:
     """The `/v1/catalog` body; its revision is a hash of everything else in it."""
     body: dict[str, Any] = {
         "state": _named(STATE_CODE, STATE_NAME, STATE_HINDI),
-        "entities": entities_json(),
+        "entities": entities_json(hospitals),
         "sectors": [_named(*SECTOR)],
         "departments": [_named(c, n, h, sector=SECTOR[0]) for c, n, h in DEPARTMENTS],
         "schemes": [_named(c, n, h, department=d) for c, n, h, d in SCHEMES],

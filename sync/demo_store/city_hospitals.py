@@ -110,12 +110,14 @@ def _name(kind: HospitalKind, word: tuple[str, str], place: tuple[str, str, floa
     return english, hindi
 
 
-def generate_hospitals(count: int = HOSPITAL_COUNT) -> tuple[Hospital, ...]:
-    """`count` hospitals with unique names, all inside the city's bounding box."""
-    rng = np.random.default_rng(_LAYOUT_SEED)
+def generate_hospitals(count: int = HOSPITAL_COUNT, *, first: int = 0, taken: frozenset[str] = frozenset(),
+                       layout_seed: int = _LAYOUT_SEED) -> tuple[Hospital, ...]:
+    """`count` hospitals with unique names (none of `taken`), all inside the city's
+    bounding box, numbered from hospital `first`."""
+    rng = np.random.default_rng(layout_seed)
     shares = np.array([k.share for k in KINDS])
     kinds = rng.choice(len(KINDS), size=count, p=shares / shares.sum())
-    seen: set[str] = set()
+    seen: set[str] = set(taken)
     hospitals: list[Hospital] = []
     for i, k in enumerate(kinds.tolist()):
         kind = KINDS[k]
@@ -139,8 +141,17 @@ def generate_hospitals(count: int = HOSPITAL_COUNT) -> tuple[Hospital, ...]:
             max(2, round(general * kind.icu)),
             round(general * kind.ventilator) if kind.ventilator else 0,
         )
-        hospitals.append(Hospital(hospital_code(i), english, hindi, round(lat, 5), round(lon, 5), kind.key, beds))
+        hospitals.append(Hospital(hospital_code(first + i), english, hindi, round(lat, 5), round(lon, 5), kind.key, beds))
     return tuple(hospitals)
 
 
 HOSPITALS: tuple[Hospital, ...] = generate_hospitals()
+
+
+def city_hospitals(count: int) -> tuple[Hospital, ...]:
+    """A city of `count` hospitals whose first ones are always `HOSPITALS` (layouts name them)."""
+    if count <= HOSPITAL_COUNT:
+        return HOSPITALS[:count]
+    more = generate_hospitals(count - HOSPITAL_COUNT, first=HOSPITAL_COUNT,
+                              taken=frozenset(h.name for h in HOSPITALS), layout_seed=_LAYOUT_SEED + 1)
+    return HOSPITALS + more

@@ -178,6 +178,18 @@ class LiveStore:
             )
         return Resource.of(body)
 
+    def add_report(self, kpi: str, entity: str, period: str, value: float, reported_at: float) -> int:
+        """One observation reported out of the profile's schedule, on the feed as soon as this
+        returns (a benchmark's or a test's figure that changes at a moment of its choosing);
+        like any report it supersedes an earlier one of the same KPI, entity and period.
+        Returns the feed's new cursor."""
+        with self._lock:
+            state = self._state
+            state.advance(self.now())
+            state._append([Batch(np.array([self.kpi_codes.index(kpi)]), np.array([self.entity_codes.index(entity)]),
+                                 period, np.array([value], np.float64), np.array([reported_at], np.float64))])
+            return state.log.last_seq
+
     def ranking(self, period: str | None = None) -> Resource | None:
         """The published ranking, or None (HTTP 404) when there is none to publish."""
         return None
