@@ -67,7 +67,12 @@ class PaintedTile(Tile):
             return
         self.model = model
         self.model_changed(model)
-        self.update()
+        if self.isVisible():
+            # Painted now, not when every other tile has built its model from this snapshot:
+            # a crisis figure must not wait behind a map or a list of hundreds of hospitals.
+            self.repaint()
+        else:
+            self.update()
 
     # --- for subclasses ---------------------------------------------------------------
 
