@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from cmwall.sync.client import StoreClient  # noqa: E402
 from cmwall.sync.demo_store import DemoStore, serve_in_thread  # noqa: E402
+from cmwall.sync.derive import derive  # noqa: E402
+from cmwall.sync.derived_facts import Wants  # noqa: E402
 from cmwall.sync.local_store import LocalStore  # noqa: E402
 from cmwall.sync.worker import SyncWorker  # noqa: E402
 from cmwall.widgets.base import TileContext  # noqa: E402
@@ -62,7 +64,8 @@ def main() -> int:
         tile = cls(cls.options_model(**EXAMPLE_OPTIONS.get(name, {})), context)
         tile.resize(width, height)
         tile.show()
-        tile.apply(snapshot)
+        # what the wall's sync thread derives for a layout showing this tile (alerts, explanations, projections)
+        tile.apply(derive(snapshot, Wants((context.thresholds,), tile.options.explains(), tile.options.projects())))
         app.processEvents()
         path = args.out / f"{name}{suffix}.png"
         tile.grab().toImage().save(str(path))

@@ -252,7 +252,7 @@ class RunningOutTile(PaintedTile):
         rows_h = rect.bottom() - y - header_h - small * 0.3
         # rows share the height down to a size still read across a room; those that do not fit are left out
         row_h = min(body * 2.6, max(rows_h / max(1, len(model.rows)), small * 1.5))
-        px = int(min(body, row_h * 0.36))
+        px = int(min(body, row_h * 0.4))
         chip_w = body * 1.5
         name_min = rect.width() * 0.3
         heading_px = min(small, px)
