@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import Catalog
+from .data_dir import open_for_reading
 from .feed_judging import UNKNOWN, judge_feed, late_entities
 from .feed_quality import FeedQuality, QualityCount, RejectedRow
 from .local_store import DB_FILENAME, LocalStore, LocalStoreError
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     now = datetime.now(UTC)
     try:
-        store = LocalStore(data_dir)
+        store = open_for_reading(data_dir)  # no lock, and fine on a read-only file system
         try:
             report = build_report(store, now, args.by)
         finally:

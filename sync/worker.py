@@ -305,6 +305,7 @@ class SyncWorker:
         self.status = replace(self.status, data_dir_event=DataDirEvent(change, now))
         if catalog is not None:  # the catalog on screen goes in at once: its next poll may be minutes away
             self.store.save_catalog(catalog, None, now)
+        self._read_rejections()  # the feed quality of the store now in use, not of the one gone
 
     def _fetch_central_ranking(self) -> bool:
         try:
