@@ -255,3 +255,17 @@ def test_explain_from_a_data_directory_matches_the_store(demo_url: str, tmp_path
     assert code == 2 and out == "" and err.startswith("rank: no local store in ") and err.count("\n") == 1
     code, out, err = _explain(capsys, "--data-dir", str(tmp_path), "--store", demo_url, "--explain", "438")
     assert code == 2 and err == "rank: give --store or --data-dir, not both\n"
+
+
+def test_rows_that_break_the_contract_are_left_out_and_said(capsys: pytest.CaptureFixture[str]) -> None:
+    def with_a_bad_row(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/observations":
+            rows = [observation("438", 82.4), {**observation("439", 91.0), "value": "abc"}]
+            return httpx.Response(200, json={"cursor": "1", "more": False, "observations": rows})
+        return feed_handler(request)
+
+    out = io.StringIO()
+    assert cli.run(parse("--store", "http://store.test"), transport=mock(with_a_bad_row), out=out) == 0
+    assert [line.split()[:2] for line in out.getvalue().splitlines()[3:4]] == [["1", "438"]]  # ranked alone
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "1 observation rows broke API v1 and were left out" in err
