@@ -21,8 +21,11 @@ from cmwall.widgets.tiles.running_out_tile import RunningOutModel, RunningOutTil
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from .conftest import DEMO_NOW
 from .derived import show
 from .hand_snapshots import NOW, at, catalog, snapshot
+from .imaging import assert_matches_approved
+from .tile_examples import EXAMPLE_OPTIONS
 
 KPIS: list[dict[str, Any]] = [
     {"code": "O2", "name": "Oxygen stock", "scheme": "CRISIS", "unit": "t", "level": "facility", "frequency": "PT2H",
@@ -101,7 +104,7 @@ def test_the_countdown_follows_the_wall_clock_and_a_stale_report_stops_it(qtbot:
     assert isinstance(later.model, RunningOutModel)
     first, second = later.model.rows[:2]
     assert first.name == "Hospital 1" and first.cells[1].outlook == "‼ < 1 h left"
-    assert second.name == "Hospital 2" and second.cells[0].outlook == "‼ ≈ 2 h left"
+    assert second.name == "Hospital 2" and second.cells[0].outlook == "‼ ≈ 1 h left"  # 1.5 h, rounded down
     much_later = tile_for(qtbot)
     much_later.context.now = lambda: NOW + timedelta(hours=2, minutes=5)
     show(much_later, snap)
@@ -147,3 +150,23 @@ def test_nothing_is_cut_at_1080p_or_4k(qtbot: QtBot, language: str, size: str) -
     assert len(names) == 5, record["texts"]
     if language != "en":  # the wall's own words are translated
         assert not [t for t in record["texts"] if t.endswith(("left", "not falling", "stale", "unknown"))], record["texts"]
+
+
+# On the demo store at its fixed moment: a third of a 1080p screen's width at full height
+# (the crisis layout's hospitals screen), and the same share of a 4K screen.
+APPROVED_SIZES = {"1080p": (640, 990), "4K": (1280, 1980)}
+
+
+@pytest.mark.parametrize("size", sorted(APPROVED_SIZES))
+def test_demo_hospitals_match_their_approved_images(qtbot: QtBot, demo_snapshot: Snapshot, size: str) -> None:
+    width, height = APPROVED_SIZES[size]
+    tile = RunningOutTile(RunningOutOptions(**{**EXAMPLE_OPTIONS["running_out"], "count": 20}),
+                          TileContext(language="en", now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(width, height)
+    tile.show()
+    show(tile, demo_snapshot)
+    record = painted(tile)
+    assert record["state"] == "ok" and not record["elided"], record["elided"]
+    assert sum(1 for t in record["texts"] if t.endswith(("h left", "days left", "not falling"))) >= 20
+    assert_matches_approved(tile.grab().toImage(), f"tile_running_out_{width}x{height}")

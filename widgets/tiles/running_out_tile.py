@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import RunningOutOptions
@@ -78,12 +78,14 @@ class RunningOutModel:
 
 
 def hours_text(hours: float, context: TileContext) -> str:
-    """'< 1 h left', '≈ 5 h left', '≈ 3 days left' in the wall's language."""
+    """'< 1 h left', '≈ 5 h left', '≈ 3 days left' in the wall's language: whole hours
+    or days rounded down, so the figure never promises more time than the trend gives
+    (and 23.6 h, under a 24 h warning, never reads "24 h")."""
     if hours < 1:
         return context.tr("< 1 h left")
     if hours < HOURS_AS_DAYS:
-        return context.tr("≈ {n} h left").format(n=round(hours))
-    return context.tr("≈ {n} days left").format(n=round(hours / 24))
+        return context.tr("≈ {n} h left").format(n=math.floor(hours))
+    return context.tr("≈ {n} days left").format(n=math.floor(hours / 24))
 
 
 class RunningOutTile(PaintedTile):
@@ -252,7 +254,7 @@ class RunningOutTile(PaintedTile):
         rows_h = rect.bottom() - y - header_h - small * 0.3
         # rows share the height down to a size still read across a room; those that do not fit are left out
         row_h = min(body * 2.6, max(rows_h / max(1, len(model.rows)), small * 1.5))
-        px = int(min(body, row_h * 0.4))
+        px = int(min(body, row_h * 0.37))  # two lines of figures a row, each line ~1.35 px tall
         chip_w = body * 1.5
         name_min = rect.width() * 0.3
         heading_px = min(small, px)
@@ -276,9 +278,13 @@ class RunningOutTile(PaintedTile):
         painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
         name_room = name_w - small * 0.5
         name_px = common_size([r.name for r in model.rows], int(px * 1.05), name_room)  # the longest shrink on their own
-        for row in model.rows:
+        stripe = QColor(theme.PANEL_BORDER)
+        stripe.setAlpha(110)
+        for index, row in enumerate(model.rows):
             if y + row_h > rect.bottom() + 0.5:
                 break  # a row that does not fit is left out whole, never cut
+            if index % 2:  # every other row on a faint band: a row's two lines read as one place
+                painter.fillRect(QRectF(rect.left(), y, rect.width(), row_h), stripe)
             self._paint_row(painter, row, QRectF(rect.left(), y, rect.width(), row_h), chip_w, name_left, name_room,
                             name_px, lefts, widths, px)
             y += row_h
@@ -293,13 +299,13 @@ class RunningOutTile(PaintedTile):
         else:  # nothing falling: "=" (known, steady); no number to judge by: "?" — never a green tick
             draw_chip(painter, chip, "=" if row.urgency == "calm" else "?", theme.UNGRADED, chip_px)
         draw_text(painter, QRectF(name_left, band.top(), name_room, band.height()), row.name, name_px, shrink=True)
-        half = band.height() * 0.46
+        half = band.height() * 0.5  # each line its half of the row: Qt clips text to its rectangle
         for left, width, cell in zip(lefts, widths, row.cells):
             box_w = width - px * 0.4
-            draw_text(painter, QRectF(left, band.top() + band.height() * 0.06, box_w, half), cell.level, px,
+            draw_text(painter, QRectF(left, band.top(), box_w, half), cell.level, px,
                       bold=True, align=ALIGN_RIGHT, shrink=True)
             fg = theme.ALERT_COLOURS.get(cell.urgency, theme.TEXT if cell.urgency == "calm" else theme.TEXT_DIM)
             if cell.urgency == "stale":
                 fg = theme.FRESHNESS_COLOURS["late"]
-            draw_text(painter, QRectF(left, band.top() + band.height() * 0.5, box_w, half), cell.outlook, px,
+            draw_text(painter, QRectF(left, band.top() + half, box_w, half), cell.outlook, px,
                       fg=fg, bold=cell.urgency in ("critical", "warn"), align=ALIGN_RIGHT, shrink=True)
