@@ -8,11 +8,14 @@ sizes a 1080p and a 4K wall give it, in English, Hindi and Gujarati.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 from cmwall.layouts.tile_options import RunningOutOptions
+from cmwall.sync.feed_quality import FeedQuality
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.audit import recording, tile_record
 from cmwall.widgets.base import TileContext
@@ -170,3 +173,16 @@ def test_demo_hospitals_match_their_approved_images(qtbot: QtBot, demo_snapshot:
     assert record["state"] == "ok" and not record["elided"], record["elided"]
     assert sum(1 for t in record["texts"] if t.endswith(("h left", "days left", "not falling"))) >= 20
     assert_matches_approved(tile.grab().toImage(), f"tile_running_out_{width}x{height}")
+
+
+def test_a_questioned_level_carries_the_mark(qtbot: QtBot) -> None:
+    """Hospital 2's newest oxygen reading is one the wall questions: its level is marked "?"."""
+    snap = hospitals()
+    quality = FeedQuality(implausible=MappingProxyType({("O2", "F-0002", instant(0)): "far outside this KPI's history"}),
+                          judged=True)
+    tile = tile_for(qtbot)
+    show(tile, replace(snap, feed_quality=quality))
+    assert isinstance(tile.model, RunningOutModel)
+    marks = {r.name: [c.questioned for c in r.cells] for r in tile.model.rows}
+    assert marks["Hospital 2"] == [True, False] and not any(marks["Hospital 1"])
+    assert "?" in painted(tile)["texts"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from PySide6.QtCore import QRectF
@@ -35,6 +35,7 @@ from ..fitted_text import paint_fitted_heading
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
 from .capacity_tile import PLACE_HEADINGS, PLACE_NOUNS, common_size, two_lines, unit_suffix
 
@@ -51,6 +52,7 @@ class Column:
     request: ProjectionRequest
     kpi: Kpi  # the stock, or the pair's used KPI
     unit: str  # "" for a pair (free beds)
+    total: Kpi | None = None  # the pair's total KPI
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Cell:
     level: str  # "3.2 t", "12 free / 40", "—"
     outlook: str  # "‼ ≈ 5 h left", "not falling", "unknown", "◐ stale"
     urgency: Urgency
+    questioned: bool = False  # the level is made of a value the wall questions (marked "?")
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class RunningOutTile(PaintedTile):
             unknown += [code for code, kpi in ((pair.used, used), (pair.total, total)) if kpi is None]
             if used is not None and total is not None:
                 fallback = pair_label(name(used, used.code), name(total, total.code))
-                columns.append(Column(self._label(pair.label, pair.label_local, fallback), request, used, ""))
+                columns.append(Column(self._label(pair.label, pair.label_local, fallback), request, used, "", total))
         return columns, unknown
 
     def build_model(self, snapshot: Snapshot) -> RunningOutModel | TileMessage:
@@ -146,7 +149,7 @@ class RunningOutTile(PaintedTile):
                 by_place.setdefault(p.entity, {})[i] = p
         if not by_place:
             return TileMessage(title, unknown_text or tr("no stock reports yet"), age)
-        ranked = sorted((self._row(catalog, code, columns, held, now) for code, held in by_place.items()),
+        ranked = sorted((self._row(snapshot, code, columns, held, now) for code, held in by_place.items()),
                         key=lambda r: r[0])
         rows = [row for _, row in ranked]
         groups = [key[0] for key, _ in ranked]
@@ -172,8 +175,10 @@ class RunningOutTile(PaintedTile):
             return self.context.tr("{n} under {days} days").format(n=count, days=num(hours / 24))
         return self.context.tr("{n} under {hours} h").format(n=count, hours=num(hours))
 
-    def _row(self, catalog: Catalog, code: str, columns: list[Column], held: dict[int, Projection],
+    def _row(self, snapshot: Snapshot, code: str, columns: list[Column], held: dict[int, Projection],
              now: datetime) -> tuple[tuple[int, float, str], Row]:
+        catalog = snapshot.catalog
+        assert catalog is not None
         entity = catalog.entity(code) if code != catalog.state.code else catalog.state
         name = self.context.name(entity, code)
         cells: list[Cell] = []
@@ -182,6 +187,8 @@ class RunningOutTile(PaintedTile):
         for i, column in enumerate(columns):
             p = held.get(i)
             cell, hours = self._cell(column, p, now)
+            if p is not None and self._questioned(snapshot, catalog, column, code, now):
+                cell = replace(cell, questioned=True)
             cells.append(cell)
             if hours is not None:
                 soonest = min(soonest, hours)
@@ -191,6 +198,12 @@ class RunningOutTile(PaintedTile):
         urgency = min((c.urgency for c in cells), key=URGENCY_RANK.__getitem__)
         key = (0, 0.0, name) if self.options.sort == "name" else (group, soonest, name)
         return key, Row(name, urgency, tuple(cells))
+
+    @staticmethod
+    def _questioned(snapshot: Snapshot, catalog: Catalog, column: Column, code: str, now: datetime) -> bool:
+        kpis = [column.kpi] + ([column.total] if column.total is not None else [])
+        return any(questioned_in_figure(snapshot.feed_quality, catalog, snapshot.series.get(k.code), k, code, now)
+                   for k in kpis)
 
     def _level_text(self, column: Column, p: Projection) -> str:
         num = self.context.number
@@ -237,7 +250,8 @@ class RunningOutTile(PaintedTile):
             widest = max(text_width(line, heading_px) for line in lines)
             for row in model.rows:
                 cell = row.cells[i]
-                widest = max(widest, text_width(cell.level, px, bold=True), text_width(cell.outlook, px, bold=True))
+                level_w = text_width(cell.level, px, bold=True) + (mark_width(px) if cell.questioned else 0.0)
+                widest = max(widest, level_w, text_width(cell.outlook, px, bold=True))
             widths.append(widest + px * 0.9)
         return widths
 
@@ -302,8 +316,8 @@ class RunningOutTile(PaintedTile):
         half = band.height() * 0.5  # each line its half of the row: Qt clips text to its rectangle
         for left, width, cell in zip(lefts, widths, row.cells):
             box_w = width - px * 0.4
-            draw_text(painter, QRectF(left, band.top(), box_w, half), cell.level, px,
-                      bold=True, align=ALIGN_RIGHT, shrink=True)
+            draw_marked(painter, QRectF(left, band.top(), box_w, half), cell.level, px, cell.questioned,
+                        bold=True, right=True, shrink=True)
             fg = theme.ALERT_COLOURS.get(cell.urgency, theme.TEXT if cell.urgency == "calm" else theme.TEXT_DIM)
             if cell.urgency == "stale":
                 fg = theme.FRESHNESS_COLOURS["late"]
