@@ -38,7 +38,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from .contract import Catalog, Kpi
-from .freshness import add_duration, frequency_seconds
+from .crisis_watch import too_old
+from .freshness import add_duration
 from .series import KpiSeries
 from .snapshot import Snapshot
 from .thresholds import (
@@ -153,23 +154,28 @@ def shown_judgement(snapshot: Snapshot, thresholds: Thresholds, select: Select |
                     now: datetime | None = None) -> Judgement | None:
     """The judgement `snapshot` carries for `thresholds` (derived on the sync thread), or
     None when it carries none: for the screens, which must not judge while painting.
-    Given the moment shown (`now`), also None when the data is too old to judge
-    (`too_old_to_judge`): unknown, never "no alerts"."""
+    Given the moment shown (`now`), also None when no alert was found in data too old
+    to judge (`too_old_to_judge`): unknown, never "no alerts". Alerts found are shown
+    however old (each says since when)."""
     if snapshot.catalog is None:
         return NOTHING_JUDGED
     measures = snapshot.derived.measures_for(thresholds)
-    if measures is None or (now is not None and too_old_to_judge(snapshot, measures, now, select)):
+    if measures is None:
         return None
-    return judgement_of(measures, snapshot.catalog, select)
+    judgement = judgement_of(measures, snapshot.catalog, select)
+    if not judgement.alerts and now is not None and too_old_to_judge(snapshot, measures, now, select):
+        return None  # no alert found, in data too old to say so
+    return judgement
 
 
 def too_old_to_judge(snapshot: Snapshot, measures: tuple[Measure, ...], now: datetime,
                      select: Select | None = None) -> bool:
     """Whether every KPI judged (those `select` accepts; for a pair, its used KPI) was last
-    reported, by any place, more than one whole period overdue at `now` — newest report +
-    twice the KPI's frequency — the store silent or unreachable that long. The screens
-    then say the alerts are unknown. Only compares report times the sync thread derived
-    (sync/report_times.py) with the clock; a KPI never reported does not count either way."""
+    reported, by any place, too long ago to judge at `now` (overdue by more than another
+    period: sync/crisis_watch.py `too_old`) — the store silent or unreachable that long.
+    The screens then say the alerts are unknown. Only compares report times the sync
+    thread derived (sync/report_times.py) with the clock; a KPI never reported does not
+    count either way."""
     catalog = snapshot.catalog
     if catalog is None:
         return False
@@ -182,7 +188,7 @@ def too_old_to_judge(snapshot: Snapshot, measures: tuple[Measure, ...], now: dat
         if reports is None or reports.newest is None or kpi is None:
             continue
         reported = True
-        if reports.newest + 2 * frequency_seconds(kpi.frequency) >= now.timestamp():
+        if not too_old(reports.newest, kpi.frequency, now.timestamp()):
             return False
     return reported
 

@@ -19,8 +19,10 @@ or one place), an entry threshold and an exit threshold:
   wall's clock live, the replayed moment in replay). Between the two thresholds it
   stays as it is (hysteresis). A figure that becomes unknown or too old keeps the place
   firing (never falsely calm) and restarts the calm time.
-- **Too old.** A figure whose newest report is older than twice its KPI's frequency
-  (reported more than one whole period overdue) is not judged: it counts as unknown.
+- **Too old.** A figure overdue (newest report older than its KPI's frequency) by more
+  than another period — and by more than `MIN_LATENESS`, so a minute's KPI is not
+  unknown after two minutes of a slow store — is not judged: it counts as unknown
+  (`too_old`, shared with the alerts: sync/alerts.py).
 - **Direction.** `above` or `below` (bad is past the threshold in that direction); by
   default from the KPI's `better` (a KPI that is better lower is bad above), and
   `above` for occupancy.
@@ -145,10 +147,17 @@ def _calm(value: float, threshold: float, direction: Direction) -> bool:
     return value < threshold if direction == "above" else value > threshold
 
 
+MIN_LATENESS = 600.0  # seconds past due before a figure is too old to judge, whatever its frequency
+
+
+def too_old(reported_at: float, frequency: str, now: float) -> bool:
+    """Whether a figure last reported at `reported_at` (POSIX seconds) is too old to judge at `now`."""
+    period = frequency_seconds(frequency)
+    return reported_at + period + max(period, MIN_LATENESS) < now
+
+
 def _too_old(reported_at: float | None, kpi: Kpi, moment: datetime) -> bool:
-    if reported_at is None:
-        return True
-    return reported_at + 2 * frequency_seconds(kpi.frequency) < moment.timestamp()
+    return reported_at is None or too_old(reported_at, kpi.frequency, moment.timestamp())
 
 
 class CrisisWatch:

@@ -159,7 +159,7 @@ def test_unknown_without_data_or_when_too_old_and_never_calm() -> None:
     for minute in range(3):
         state = feed.oxygen(minute, 2)
     assert state.active and state.judgeable
-    state = feed.judge(2 + 31)  # 15-minute KPI, newest report 31 minutes old: too old to judge
+    state = feed.judge(2 + 31)  # 15-minute KPI, newest report 31 minutes old: overdue by another period
     assert not state.judgeable
     assert state.active and state.firings[0].value is None  # still in crisis: never falsely calm
     state, _ = feed.watch.observe(None, feed.series, T0)

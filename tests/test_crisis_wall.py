@@ -227,7 +227,7 @@ def test_alerts_read_unknown_before_data_and_when_too_old(wall: Wall) -> None:
     assert any("Alerts: waiting for data" in t for t in strip.texts())
     shown(controller, data(30.0))
     assert any("No active alerts" in t for t in strip.texts())
-    clock.now = NOW + timedelta(minutes=31)  # a 15-minute KPI silent for more than two periods
+    clock.now = NOW + timedelta(minutes=34)  # 15-minute KPIs silent for more than two periods
     controller.status.refresh()
     assert any("Alerts: unknown" in t for t in strip.texts())
     assert not any("No active alerts" in t for t in strip.texts())
@@ -237,3 +237,13 @@ def test_crisis_rules_that_cannot_be_judged_say_so(wall: Wall) -> None:
     controller, *_ = wall
     shown(controller, replace(data(30.0), crisis=CrisisState(rules=1, judged=0, unknown=3)))
     assert all("Crisis rules cannot be judged" in t for t in banners(controller))
+
+
+def test_alerts_found_stay_shown_however_old(wall: Wall) -> None:
+    controller, clock, *_ = wall
+    strip = controller.screen_windows()[0].strip
+    shown(controller, data(4.0))
+    clock.now = NOW + timedelta(hours=2)  # too old to say "no alerts", not too old to show what was found
+    controller.status.refresh()
+    assert any("Alerts: 1 (1 critical)" in t for t in strip.texts())
+    assert all("Critical: Oxygen stock" in t for t in banners(controller))

@@ -101,7 +101,8 @@ class AlertsTile(PaintedTile):
         if judgement is None:  # judged on the sync thread; not yet for this layout's thresholds
             return TileMessage(self.heading("Alerts"), tr("alerts unknown: not judged yet"), snapshot_age(snapshot, now, tr))
         measures = snapshot.derived.measures_for(self.context.thresholds)
-        if measures is not None and too_old_to_judge(snapshot, measures, now, self.options.selects):
+        if not judgement.alerts and measures is not None and too_old_to_judge(snapshot, measures, now,
+                                                                              self.options.selects):
             return TileMessage(self.heading("Alerts"), tr("alerts unknown: data too old to judge"),
                                snapshot_age(snapshot, now, tr))
         alerts = list(judgement.alerts)
