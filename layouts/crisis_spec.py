@@ -103,9 +103,10 @@ class CrisisSpec(DeclaresCodes):
     (a poll with new data for it, or a replayed moment past one); polling faster never
     fires a rule sooner. Between `enter` and `exit` a firing rule stays as it is
     (hysteresis). Bad is `above` or `below` the thresholds (`direction`; by default from
-    the KPI's `better`, above for occupancy). A figure whose newest report is older than
-    twice its KPI's frequency is too old to judge: it never clears a rule, and when no
-    figure of any rule can be judged the banner says the crisis state is unknown.
+    the KPI's `better`, above for occupancy). A figure overdue (older than its KPI's
+    frequency) by another period, and by ten minutes at least, is too old to judge: it
+    never clears a rule, and when no figure of any rule can be judged the banner says
+    the crisis state is unknown.
 
     When a rule fires every screen switches to `layout` and a banner on every screen
     names the rule, the place and the figure, flashing until the operator acknowledges
