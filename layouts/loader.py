@@ -146,7 +146,12 @@ def load_layout(name_or_path: str | Path) -> Layout:
         raise LayoutError([Problem(file, "", f"not valid TOML: {err}")]) from None
     except RecursionError:
         raise LayoutError([Problem(file, "", "values nested too deeply to read")]) from None
-    return Layout(parse_layout(raw, file), path)
+    spec = parse_layout(raw, file)
+    crisis = spec.crisis.layout  # the layout a crisis rule switches to: shipped, or a file beside this one
+    if crisis is not None and crisis not in SHIPPED_LAYOUTS and not (path.parent / crisis).is_file():
+        raise LayoutError([Problem(file, "crisis.layout", f"no layout {crisis!r}: expected a shipped layout "
+                                                          f"({', '.join(SHIPPED_LAYOUTS)}) or a file next to this one")])
+    return Layout(spec, path)
 
 
 def parse_layout(raw: dict[str, Any], file: str = "<layout>") -> LayoutSpec:

@@ -226,3 +226,15 @@ def city_store_catalog() -> Catalog:
 
     body = make_store("city-crisis", seed=1).catalog().body
     return Catalog.model_validate(json.loads(body) if isinstance(body, (str, bytes)) else body)
+
+
+def test_the_crisis_layout_must_exist(tmp_path: Path) -> None:
+    from cmwall.layouts.loader import LayoutError
+
+    text = Path("layouts/cm_residence.toml").read_text(encoding="utf-8")
+    layout = tmp_path / "home.toml"
+    layout.write_text(text.replace('layout = "crisis"', 'layout = "emergency.toml"'), encoding="utf-8")
+    with pytest.raises(LayoutError, match="crisis.layout"):
+        load_layout(str(layout))
+    (tmp_path / "emergency.toml").write_text(Path("layouts/crisis.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_layout(str(layout)).spec.crisis.layout == "emergency.toml"
