@@ -148,6 +148,7 @@ def _calm(value: float, threshold: float, direction: Direction) -> bool:
 
 
 MIN_LATENESS = 600.0  # seconds past due before a figure is too old to judge, whatever its frequency
+RECHECK = timedelta(minutes=1)  # a store with nothing new: rules judged again this often (data grows old)
 
 
 def too_old(reported_at: float, frequency: str, now: float) -> bool:
@@ -168,6 +169,7 @@ class CrisisWatch:
         self._tracks: dict[tuple[int, str], _Track] = {}
         self._acknowledged = False
         self.state = CrisisState(rules=len(self.rules))
+        self._observed_at: datetime | None = None
 
     def set_rules(self, rules: Iterable[CrisisRule]) -> None:
         """Watch `rules` from now on; what is known of rules kept unchanged stays."""
@@ -195,6 +197,15 @@ class CrisisWatch:
         return CrisisEvent(at, "acknowledge", first.rule, first.place, first.value, first.enter,
                            detail=f"{len(self.state.firings)} firing")
 
+    def due(self, moment: datetime) -> bool:
+        """Whether the rules should be judged again at `moment` though no new data came: a
+        firing's calm time is up, or a while has passed (figures may have grown too old)."""
+        if not self.rules:
+            return False
+        if self._observed_at is None or moment - self._observed_at >= RECHECK:
+            return True
+        return self.clear_due(moment)
+
     def clear_due(self, moment: datetime) -> bool:
         """Whether a firing would clear at `moment` without new data (its calm time is up)."""
         for track in self._tracks.values():
@@ -208,6 +219,7 @@ class CrisisWatch:
     def observe(self, catalog: Catalog | None, series: Mapping[str, KpiSeries],
                 moment: datetime) -> tuple[CrisisState, list[CrisisEvent]]:
         """Judge every rule on the data as of `moment`; the new state and what changed."""
+        self._observed_at = moment
         if catalog is None or not self.rules:
             firings = tuple(t.firing for t in self._tracks.values() if t.firing is not None)
             self.state = replace(self.state, rules=len(self.rules), firings=firings, judged=0,

@@ -283,7 +283,7 @@ class SyncWorker:
         if document == "observations" and event is not None and not event.resynced:
             self.status = replace(self.status, data_dir_event=replace(event, resynced=True))
         if (changed or before.reachable is not True or before.local_store_error or self.snapshot is None
-                or self.status.data_dir_event != before.data_dir_event or self.crisis.clear_due(now)):
+                or self.status.data_dir_event != before.data_dir_event or self.crisis.due(now)):
             return self._publish()
         return None
 

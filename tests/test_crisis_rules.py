@@ -238,3 +238,12 @@ def test_the_crisis_layout_must_exist(tmp_path: Path) -> None:
         load_layout(str(layout))
     (tmp_path / "emergency.toml").write_text(Path("layouts/crisis.toml").read_text(encoding="utf-8"), encoding="utf-8")
     assert load_layout(str(layout)).spec.crisis.layout == "emergency.toml"
+
+
+def test_rules_are_judged_again_while_the_store_brings_nothing_new() -> None:
+    feed = Feed((OXYGEN_LOW,))
+    assert not CrisisWatch().due(T0)  # no rules: nothing to judge again
+    assert feed.watch.due(T0)  # never judged
+    feed.oxygen(0, 2)
+    assert not feed.watch.due(T0 + timedelta(seconds=30))
+    assert feed.watch.due(T0 + timedelta(minutes=1))  # the figure may have grown too old since
