@@ -26,7 +26,6 @@ from .feed_quality import ObservationKey, RejectedRow
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .observations import ObservationTable
-from .page_parsing import ReceivedPage
 from .plausibility import MAX_CLOCK_SKEW, age_time, distrust_future, is_from_future
 from .ranking.audit import RankingAudit, RankingAuditor
 from .ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
@@ -46,12 +45,6 @@ RECENT_REJECTIONS = 50  # rejected rows each snapshot carries, newest first
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _quiet_feed(asked: str | None, page: ReceivedPage) -> tuple[str | None, str] | None:
-    """(`asked`, the page's ETag) when the store had nothing after `asked`, else None."""
-    empty = not page.more and not page.observations and not page.rejected
-    return (asked, page.etag) if empty and page.etag else None
 
 
 def rank_latest_months(
@@ -126,9 +119,10 @@ class SyncWorker:
         self._local_shown: RankingResult | None = None  # the estimate on screen during a fallback
         # Each central ranking re-checked by the local engine (sync/ranking/audit.py).
         self.feed_read_at: datetime | None = None  # start of the last poll that read the feed to its end
-        # (cursor, ETag) of the store's last answer that had nothing after that cursor: sent
-        # as If-None-Match, so polling an unchanged store costs one 304. Only an empty page's
-        # ETag is kept, so a 304 can never stand for rows the local store does not hold.
+        # (cursor, ETag) of the feed's last page, which ended at that cursor: the next poll from
+        # the cursor sends it as If-None-Match, so polling an unchanged store costs one 304.
+        # The page's rows were stored with the cursor, so a 304 never stands for rows the local
+        # store lacks; a replaced local store forgets it (_follow_data_dir).
         self.quiet_feed: tuple[str | None, str] | None = None
         self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
@@ -189,12 +183,10 @@ class SyncWorker:
             cursor = self.store.cursor()
             stored: list[tuple[str, str, str, float | None, float]] = []
             quiet = self.quiet_feed
-            asked = cursor
             try:
                 for page in self.client.iter_observation_pages(
                         cursor, self.page_limit, etag=quiet[1] if quiet and quiet[0] == cursor else None):
-                    self.quiet_feed = _quiet_feed(asked, page)
-                    asked = page.cursor
+                    self.quiet_feed = None
                     # Stored (with the cursor after it) before it is shown: a page that
                     # cannot be written is not applied, and is fetched again next time.
                     received = self.clock()
@@ -202,6 +194,8 @@ class SyncWorker:
                     stored.extend(self._trusted_times(page.observations, received.timestamp()))
                     if page.rejected:
                         self._read_rejections()
+                    if not page.more and page.etag:
+                        self.quiet_feed = (page.cursor, page.etag)
                 self.feed_read_at = started  # read to its end: the wall holds all the store had then
             finally:
                 self._apply_rows(stored)  # whatever reached the disk, even if a later page failed

@@ -1,9 +1,10 @@
 """Polling an unchanged store costs one 304: the observation feed's ETag, end to end.
 
 API v1 answers every GET with an ETag and may answer `If-None-Match` with 304. The
-wall keeps the ETag of the store's last answer that had nothing after its cursor and
-sends it with the next poll of that cursor; the demo store (both profiles) answers
-304 while nothing has arrived. Everything runs through the real client, worker,
+wall keeps the ETag of the feed's last page with the cursor that page ended at, and
+sends it with the next poll from that cursor; the demo store (both profiles) gives
+the feed's last page an ETag naming the feed's end and answers 304 while nothing
+has arrived since. Everything runs through the real client, worker,
 local store and the demo store on a loopback socket; a counting transport records
 what went over the wire.
 """
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 from cmwall.sync.client import StoreClient
 from cmwall.sync.demo_store import make_store, serve_in_thread
@@ -64,16 +66,14 @@ def test_an_unchanged_store_costs_one_304_and_no_snapshot(store: tuple[RunningSe
     cursor = worker.store.cursor()
     assert cursor is not None
 
-    wire.seen.clear()
-    assert worker.poll_observations() is None  # nothing new: the empty page's ETag is kept
-    assert wire.seen == [(cursor, None, 200)]
     etag = worker.quiet_feed[1] if worker.quiet_feed else None
-    assert etag is not None and worker.quiet_feed == (cursor, etag)
+    assert etag is not None and worker.quiet_feed == (cursor, etag)  # the last page's, with its cursor
 
-    wire.seen.clear()
-    assert worker.poll_observations() is None  # the second poll of an unchanged store
-    assert wire.seen == [(cursor, etag, 304)]
-    assert worker.store.cursor() == cursor
+    for _ in range(2):  # every poll of the unchanged store: one request, answered 304, no snapshot
+        wire.seen.clear()
+        assert worker.poll_observations() is None
+        assert wire.seen == [(cursor, etag, 304)]
+        assert worker.store.cursor() == cursor and worker.quiet_feed == (cursor, etag)
 
     # The store moves on: the same request now gets the new rows, and a snapshot shows them.
     clock.now += timedelta(hours=1)
@@ -82,13 +82,16 @@ def test_an_unchanged_store_costs_one_304_and_no_snapshot(store: tuple[RunningSe
     changed = worker.poll_observations()
     assert changed is not None and before is not None and changed.id > before.id
     assert wire.seen[0] == (cursor, etag, 200)
-    assert worker.store.cursor() != cursor
-    assert worker.quiet_feed is None  # rows came: no empty answer to stand for yet
+    new_cursor = worker.store.cursor()
+    assert new_cursor != cursor and worker.quiet_feed is not None and worker.quiet_feed[0] == new_cursor
+    wire.seen.clear()
+    assert worker.poll_observations() is None  # and the store is unchanged again
+    assert wire.seen == [(new_cursor, worker.quiet_feed[1], 304)]
 
 
 def test_a_304_for_a_cursor_is_never_taken_for_another(store: tuple[RunningServer, Clock], tmp_path: Path) -> None:
-    """The ETag of an empty answer goes only with the cursor it was given for: a local store
-    whose cursor is elsewhere (here: a new one, from the start) asks without it and gets its rows."""
+    """The feed's ETag goes only with the cursor its page ended at: a local store whose cursor
+    is elsewhere (here: a new one, from the start) asks without it and gets its rows."""
     server, clock = store
     with StoreClient(server.url) as client:
         end = list(client.iter_observation_pages(None, 50000))[-1]
@@ -109,8 +112,19 @@ def test_the_client_answers_none_on_304_and_iterates_no_page(store: tuple[Runnin
         end = pages[-1]
         empty = client.get_observations(end.cursor)
         assert empty.observations == () and empty.etag is not None
-        assert client.get_observations(end.cursor, etag=empty.etag) is None
+        assert empty.etag == end.etag  # the last page's ETag names the feed's end, whatever `since`
+        assert client.get_observations(end.cursor, etag=end.etag) is None
         assert list(client.iter_observation_pages(end.cursor, 5000, etag=empty.etag)) == []
         # an ETag that no longer matches gets the page itself
         again = client.get_observations(end.cursor, etag='"stale"')
         assert again is not None and again.etag == empty.etag
+
+
+def test_a_restarted_store_never_answers_304_to_an_older_runs_etag() -> None:
+    """Same seed, same clock, same cursor and bytes: a store started again may hold another
+    feed behind the same numbers, so the ETag of the feed's end names the running store."""
+    first, again = (make_store("city-crisis", seed=3, clock=lambda: START) for _ in range(2))
+    end = orjson.loads(first.health().body)["cursor"]
+    assert end == orjson.loads(again.health().body)["cursor"]
+    end_a, end_b = first.observations(end), again.observations(end)
+    assert end_a.body == end_b.body and end_a.etag != end_b.etag

@@ -4,7 +4,8 @@ A profile (Gujarat's districts, a city's hospitals, ...) only says what exists (
 catalog) and what gets reported when (a `Source`). Everything else is the same for
 all of them and lives here: the observation log brought up to the clock lazily on
 each request, instant periods expiring after a retention window, `/v1/catalog` and
-`/v1/observations` as ready-made JSON bytes with strong ETags, `/healthz`, and the
+`/v1/observations` as ready-made JSON bytes with strong ETags (the feed's last page: one
+naming the feed's end, so polling an unchanged store costs one 304), `/healthz`, and the
 bearer-token check. Subclasses add `ranking()`; the base publishes none (HTTP 404).
 
 Thread-safe: one lock around generation and reads, so the threaded HTTP server can
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,6 +83,7 @@ class LiveLog:
         self.period_ids: dict[str, int] = {}
         self.crisis_periods: dict[str, int] = {}  # instant period -> id, for expiry
         self.t_gen: float | None = None
+        self.expiries = 0  # times rows left the feed without a new cursor (part of the feed's ETags)
 
     def period_id(self, period: str) -> int:
         pid = self.period_ids.get(period)
@@ -97,8 +100,8 @@ class LiveLog:
         self._append(self.source.emit(self.t_gen, now))
         cutoff = self.source.instant_cutoff(now)
         expired = [p for p in self.crisis_periods if p < cutoff]
-        if expired:
-            self.log.drop_periods(self.crisis_periods.pop(p) for p in expired)
+        if expired and self.log.drop_periods(self.crisis_periods.pop(p) for p in expired):
+            self.expiries += 1
         self.t_gen = now
 
     def _append(self, batches: list[Batch]) -> None:
@@ -126,6 +129,7 @@ class LiveStore:
         self.clock = clock
         self.token = token or None
         self._lock = threading.RLock()
+        self._instance = secrets.token_hex(4)  # a restarted store never matches an older feed ETag
 
     def _setup(self, catalog_json: dict[str, Any], kpi_codes: list[str]) -> None:
         """Publish this catalog; `kpi_codes` orders the KPI indices the source emits."""
@@ -176,7 +180,12 @@ class LiveStore:
                 period=[state.periods[p] for p in log.period[page.rows].tolist()],
                 value=log.value[page.rows], reported_at=log.reported_at[page.rows],
             )
-        return Resource.of(body)
+            if page.more:
+                return Resource.of(body)
+            # The last page's ETag names the feed's end, not the page's bytes: a client that
+            # read up to this cursor sends it with its next poll from the cursor and gets 304
+            # while nothing has arrived — one 304 per poll of an unchanged store.
+            return Resource(body, f'"obs-{self._instance}-{page.cursor}-{state.expiries}"')
 
     def add_report(self, kpi: str, entity: str, period: str, value: float, reported_at: float) -> int:
         """One observation reported out of the profile's schedule, on the feed as soon as this
