@@ -21,10 +21,14 @@ from cmwall.sync.series import RECENT_PERIODS, KpiSeries, Row, merge
 START = datetime(2026, 11, 1, tzinfo=UTC)
 
 
+def no_fast_path(series: KpiSeries, rows: list[Row]) -> KpiSeries | None:
+    return None
+
+
 def rebuilt(existing: KpiSeries, rows: list[Row]) -> KpiSeries:
     """`merge` with its fast path turned off: the rebuild from every cell."""
     original = series_module._merge_into_cells
-    series_module._merge_into_cells = lambda _s, _r: None
+    series_module._merge_into_cells = no_fast_path
     try:
         return merge(existing, existing.kpi, rows)
     finally:
