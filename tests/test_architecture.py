@@ -85,7 +85,7 @@ def package_tree(tmp_path: Path, copy: bool = False) -> Path:
 def test_the_layers_hold(tmp_path: Path) -> None:
     result = lint_imports(package_tree(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 kept, 0 broken" in result.stdout
+    assert "5 kept, 0 broken" in result.stdout
 
 
 def test_an_upward_import_breaks_the_build(tmp_path: Path) -> None:
@@ -101,6 +101,13 @@ def test_a_wall_part_importing_another_breaks_the_build(tmp_path: Path) -> None:
     pages.write_text(pages.read_text() + "\nfrom .commands import Commands  # noqa\n")
     result = lint_imports(tree)
     assert result.returncode != 0 and "never import each other BROKEN" in result.stdout, result.stdout
+
+
+def test_a_layer_importing_the_command_line_breaks_the_build(tmp_path: Path) -> None:
+    tree = package_tree(tmp_path, copy=True)
+    (tree / "cmwall" / "layouts" / "back_door.py").write_text("from ..wall.cli import check  # noqa\n")
+    result = lint_imports(tree)
+    assert result.returncode != 0 and "nothing imports it BROKEN" in result.stdout, result.stdout
 
 
 def test_ruff_finds_nothing() -> None:

@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
-from cmwall.layouts import check
 from cmwall.layouts.catalog_check import catalog_problems
 from cmwall.layouts.loader import load_layout
 from cmwall.layouts.tile_options import CodeRef
 from cmwall.layouts.tile_types import TILE_OPTIONS
 from cmwall.sync.contract import Catalog
+from cmwall.wall.cli import check
 
 from .test_tiles_crisis import city_catalog
 from .tile_examples import EXAMPLE_OPTIONS

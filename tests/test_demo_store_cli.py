@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from cmwall.sync.demo_store import cli
+from cmwall.wall.cli import demo_store as cli
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from cmwall.layouts import check
-from cmwall.sync.demo_store import CityCrisisStore, DemoStore, cli, make_store
+from cmwall.sync.demo_store import CityCrisisStore, DemoStore, make_store
 from cmwall.sync.service import Intervals
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall import cli as wall_cli
 from cmwall.wall.backend import BackendError, build_backend, start_demo_store
+from cmwall.wall.cli import check
+from cmwall.wall.cli import demo_store as cli
 from cmwall.wall.config import WallConfig
 
 CITY_LAYOUT = Path(__file__).resolve().parents[1] / "layouts" / "city_crisis.toml"

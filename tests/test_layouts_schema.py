@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 
 import pytest
-from cmwall.layouts import check
 from cmwall.layouts.catalog_check import catalog_problems
 from cmwall.layouts.loader import SHIPPED_LAYOUTS, LayoutError, auto_layout_name, load_layout, parse_layout, resolve_layout
 from cmwall.layouts.tile_options import CapacityOptions, KpiOptions, MapOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store.catalog import build_catalog_json, monthly_kpis
+from cmwall.wall.cli import check
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 

@@ -16,7 +16,6 @@ import numpy as np
 import pyogrio
 import shapely
 from cmwall.layouts.loader import load_layout
-from cmwall.layouts.map_check import map_report
 from cmwall.layouts.tile_options import MapOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store.geography import DISTRICTS as GUJARAT
@@ -24,6 +23,7 @@ from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.series import apply_rows, frozen, table_for_months
 from cmwall.sync.snapshot import Snapshot
 from cmwall.sync.thresholds import Band, Thresholds
+from cmwall.wall.cli.map_check import map_report
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import default_boundaries_path, load_boundaries
 from cmwall.widgets.district_matching import BoundaryName, match_catalog, match_districts

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from cmwall.sync.client import StoreClient
 from cmwall.sync.demo_store import DemoStore, serve_in_thread
-from cmwall.sync.ranking import cli
+from cmwall.wall.cli import rank as cli
 
 from .conftest import DEMO_NOW
 from .store_fakes import CATALOG, observation

@@ -8,7 +8,7 @@ import sys
 CODE = """
 import sys
 sys.modules["PySide6"] = None  # any import of PySide6 now raises ImportError
-import cmwall.sync.ranking, cmwall.sync.ranking.cli, cmwall.sync.ranking.explain
+import cmwall.sync.ranking, cmwall.wall.cli.rank, cmwall.sync.ranking.explain
 assert not any(m.startswith("PySide6") for m in sys.modules if sys.modules[m] is not None)
 """
 

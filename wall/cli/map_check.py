@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sync.contract import Catalog
-from ..widgets.boundaries import BoundariesError, load_boundaries
-from ..widgets.district_matching import colours_districts, match_catalog
-from .loader import Layout, Problem, tiles_of
+from ...layouts.loader import Layout, Problem, tiles_of
+from ...sync.contract import Catalog
+from ...widgets.boundaries import BoundariesError, load_boundaries
+from ...widgets.district_matching import colours_districts, match_catalog
 
 
 @dataclass

@@ -21,10 +21,10 @@ import unicodedata
 from dataclasses import asdict
 from typing import IO, Any
 
-from ..contract import Catalog, Entity, Named
-from ..observations import ObservationTable
-from .explain import ExplainError, Explanation, explain
-from .gaps import GapNode
+from ...sync.contract import Catalog, Entity, Named
+from ...sync.observations import ObservationTable
+from ...sync.ranking.explain import ExplainError, Explanation, explain
+from ...sync.ranking.gaps import GapNode
 
 EXIT_CANNOT_EXPLAIN = 2
 MOVED_SHOWN = 5  # KPIs listed under "what moved"
@@ -190,7 +190,7 @@ def run_explain(args: argparse.Namespace, catalog: Catalog, table: ObservationTa
             text = f"nothing to explain: this store has no ranking for {period or 'any month'} (no observation of a ranked KPI)"
         print(f"rank: {text}", file=err)
         return EXIT_CANNOT_EXPLAIN
-    from .engine import score_month
+    from ...sync.ranking.engine import score_month
 
     scores = score_month(catalog, table, why.period)
     ranked = int((scores.rank > 0).sum()) if scores is not None else 0

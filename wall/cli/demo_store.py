@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from .profiles import DEFAULT_PROFILE, PROFILES, make_store
-from .server import serve_forever
-from .store import RANKING_MODES
+from ...sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES, make_store
+from ...sync.demo_store.server import serve_forever
+from ...sync.demo_store.store import RANKING_MODES
 
 TOKEN_ENV = "CMWALL_DEMO_TOKEN"
 

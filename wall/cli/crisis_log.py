@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .crisis_watch import CrisisEvent
-from .data_dir import open_for_reading
-from .local_store import DB_FILENAME, LocalStoreError
-from .period_time import IST
+from ...sync.crisis_watch import CrisisEvent
+from ...sync.data_dir import open_for_reading
+from ...sync.local_store import DB_FILENAME, LocalStoreError
+from ...sync.period_time import IST
 
 EXIT_BAD_INPUT = 2
 PROG = "cm-wall crisis-log"

@@ -14,10 +14,10 @@ import json
 import sys
 from collections import Counter
 
-from ..sync.client import StoreError
-from ..sync.contract import Catalog
-from ..sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
-from ..sync.token import TokenError
+from ...sync.client import StoreError
+from ...sync.contract import Catalog
+from ...sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
+from ...sync.token import TokenError
 from .check import fetch_catalog
 
 EXIT_OK = 0

@@ -19,15 +19,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any, TypedDict
 
-from ..client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB, StoreClient, StoreError
-from ..contract import Catalog, Observation
-from ..observations import ObservationTable
-from ..token import TokenError, load_token
-from .engine import compute_ranking
-from .explain_cli import run_explain
-from .periods import check_month
-from .result import RankingResult
-from .sources import read_source
+from ...sync.client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB, StoreClient, StoreError
+from ...sync.contract import Catalog, Observation
+from ...sync.observations import ObservationTable
+from ...sync.ranking.engine import compute_ranking
+from ...sync.ranking.periods import check_month
+from ...sync.ranking.result import RankingResult
+from ...sync.token import TokenError, load_token
+from .rank_explain import run_explain
+from .rank_sources import read_source
 
 EXIT_BAD_INPUT = 2
 EXIT_NOTHING_TO_RANK = 1

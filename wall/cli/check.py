@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .loader import LayoutError, load_layout
+from ...layouts.loader import LayoutError, load_layout
 
 if TYPE_CHECKING:
-    from ..sync.contract import Catalog
+    from ...sync.contract import Catalog
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 2
@@ -47,7 +47,7 @@ def refuse_unfit_layout(argv: Sequence[str]) -> int | None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..sync.demo_store.profiles import PROFILES
+    from ...sync.demo_store.profiles import PROFILES
 
     parser.add_argument("layout", metavar="LAYOUT", help="layout name (cm_residence, crisis, delegation, "
                                                          "single_screen) or a layout file")
@@ -68,10 +68,10 @@ def run(args: argparse.Namespace) -> int:
         print(err.report(), file=sys.stderr)
         return EXIT_PROBLEMS
     # imported once the layout is sound: the store client, and maps with their geodata libraries
-    from ..sync.client import StoreError
-    from ..sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
-    from ..sync.token import TokenError
-    from .catalog_check import catalog_problems
+    from ...layouts.catalog_check import catalog_problems
+    from ...sync.client import StoreError
+    from ...sync.demo_store.profiles import DEFAULT_PROFILE, PROFILES
+    from ...sync.token import TokenError
     from .map_check import map_report
 
     profile = getattr(args, "demo_profile", None)
@@ -111,14 +111,14 @@ def fetch_catalog(store_url: str | None, token_file: str | None = None, ca_bundl
                   *, seed: int = 2026, profile: str | None = None) -> Catalog:
     """The catalog of the store at `store_url`, or of an in-process demo store of `profile`
     (default: the default demo profile)."""
-    from ..sync.client import StoreClient
-    from ..sync.token import load_token
+    from ...sync.client import StoreClient
+    from ...sync.token import load_token
 
     if store_url is not None:
         with StoreClient(store_url, token=load_token(token_file), verify=ca_bundle or True) as client:
             return client.fetch_catalog()
-    from ..sync.demo_store import make_store, serve_in_thread
-    from ..sync.demo_store.profiles import DEFAULT_PROFILE
+    from ...sync.demo_store import make_store, serve_in_thread
+    from ...sync.demo_store.profiles import DEFAULT_PROFILE
 
     server = serve_in_thread(make_store(profile or DEFAULT_PROFILE, seed=seed), "127.0.0.1", 0)
     try:

@@ -13,9 +13,9 @@ import argparse
 import math
 from pathlib import Path
 
-from ..sync.history import HistoryError, ReplayPlan, parse_moment
-from ..sync.local_store import DB_FILENAME
-from ..sync.ranking.cli import positive_number
+from ...sync.history import HistoryError, ReplayPlan, parse_moment
+from ...sync.local_store import DB_FILENAME
+from .rank import positive_number
 
 EXIT_BAD_INPUT = 2
 MAX_SCREENSHOT_SETS = 1000
@@ -45,8 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .app import run as run_wall
-    from .cli import wall_config
+    from ..app import run as run_wall
+    from . import wall_config
 
     return run_wall(wall_config(args))
 

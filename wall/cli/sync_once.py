@@ -14,14 +14,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .client import StoreClient
-from .data_dir import DataDirTaken, open_writable_store
-from .demo_store.profiles import PROFILES
-from .history import moment_text
-from .local_store import LocalStoreError, store_identity
-from .ranking.cli import add_limit_arguments, limits, positive_number
-from .token import TokenError, load_token
-from .worker import SyncWorker
+from ...sync.client import StoreClient
+from ...sync.data_dir import DataDirTaken, open_writable_store
+from ...sync.demo_store.profiles import PROFILES
+from ...sync.history import moment_text
+from ...sync.local_store import LocalStoreError, store_identity
+from ...sync.token import TokenError, load_token
+from ...sync.worker import SyncWorker
+from .rank import add_limit_arguments, limits, positive_number
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     url = getattr(args, "store", None)
     identity = store_identity(url, getattr(args, "demo_profile", "gujarat"), getattr(args, "demo_seed", 2026))
     if url is None:
-        from .demo_store import make_store, serve_in_thread
+        from ...sync.demo_store import make_store, serve_in_thread
 
         try:
             store_model = make_store(getattr(args, "demo_profile", "gujarat"), seed=getattr(args, "demo_seed", 2026),

@@ -1,7 +1,9 @@
-"""The command line: `python main.py [options]`, `demo-store`, `rank`, `check`.
+"""The command line: `python main.py [options]` starts the wall; `rank`, `check`, `sync`,
+`report`, `replay`, `crisis-log`, `catalog`, `demo-store`, `layout-reference` are commands.
 
-Parsing only; each command lives with the package that does the work, imported
-lazily so `rank` and `demo-store` start without loading Qt. A bad argument or bad
+Every command is a module of this package, on top of all the layers (nothing else
+imports it: a contract in pyproject.toml); the work itself is done by the packages
+below. Commands are imported lazily so `rank` and `demo-store` start without loading Qt. A bad argument or bad
 input is one readable line on stderr and a non-zero exit, never a traceback; the
 details of an unexpected failure go to the log file in the data directory.
 """
@@ -22,7 +24,7 @@ import platformdirs
 # The store's machinery (demo store, sync service, ranking) is imported where used:
 # `check` refuses a file that cannot be a layout before any of it loads.
 if TYPE_CHECKING:  # imported where used: the Qt-free commands need no wall
-    from .config import WallConfig
+    from ..config import WallConfig
 
 PROG = "cm-wall"
 DATA_DIR_ENV = "CMWALL_DATA_DIR"
@@ -38,7 +40,7 @@ def default_data_dir() -> Path:
 def demo_profile_data_dir(default: Path, args: argparse.Namespace) -> Path:
     """The default data directory; a demo profile other than the default keeps its own local
     store below it, so one profile's observations and cursor never mix with another's."""
-    from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+    from ...sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
 
     if args.store is None and args.demo_profile != DEFAULT_DEMO_PROFILE:
         return default / f"demo-{args.demo_profile}"
@@ -46,9 +48,9 @@ def demo_profile_data_dir(default: Path, args: argparse.Namespace) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
-    from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
-    from ..sync.ranking.cli import positive_number
+    from ...sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+    from ...sync.demo_store.profiles import PROFILES as DEMO_PROFILES
+    from .rank import positive_number
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -99,23 +101,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_command(commands, "demo-store", "serve the embedded demo central store on its own",
-                 "cmwall.sync.demo_store.cli")
+                 "cmwall.wall.cli.demo_store")
     _add_command(commands, "rank", "compute the district ranking from any API v1 store with the local engine",
-                 "cmwall.sync.ranking.cli")
+                 "cmwall.wall.cli.rank")
     _add_command(commands, "check", "validate a layout file against the schema and the store's catalog",
-                 "cmwall.layouts.check")
+                 "cmwall.wall.cli.check")
     _add_command(commands, "replay", "play a stored period of the local store forward on the wall",
-                 "cmwall.wall.history_cli")
+                 "cmwall.wall.cli.replay")
     _add_command(commands, "sync", "fill the data directory from a store once (for --as-of and replay), then exit",
-                 "cmwall.sync.once")
+                 "cmwall.wall.cli.sync_once")
     _add_command(commands, "report", "print feed quality from the local store: rejected, late and implausible rows",
-                 "cmwall.sync.feed_report")
+                 "cmwall.wall.cli.report")
     _add_command(commands, "crisis-log", "list the crisis rules fired and cleared, crisis layout switches and "
-                 "acknowledgements from the local store", "cmwall.sync.crisis_log")
+                 "acknowledgements from the local store", "cmwall.wall.cli.crisis_log")
     _add_command(commands, "catalog", "describe a store's catalog: the codes, levels and pairs a layout is written in",
-                 "cmwall.layouts.catalog_summary")
+                 "cmwall.wall.cli.catalog")
     _add_command(commands, "layout-reference", "print or write the layout file reference and its JSON Schema",
-                 "cmwall.layouts.reference")
+                 "cmwall.wall.cli.layout_reference")
     return parser
 
 
@@ -130,8 +132,8 @@ def _add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
 
 
 def wall_config(args: argparse.Namespace) -> WallConfig:
-    from ..sync.service import Intervals
-    from .config import WallConfig
+    from ...sync.service import Intervals
+    from ..config import WallConfig
 
     return WallConfig(
         data_dir=args.data_dir or demo_profile_data_dir(default_data_dir(), args),
@@ -162,7 +164,7 @@ def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         log_path = data_dir / "cm-wall.log"
-        from .log_file import LogFileHandler  # never a traceback for a full or read-only disk: one line
+        from ..log_file import LogFileHandler  # never a traceback for a full or read-only disk: one line
 
         handler = LogFileHandler(log_path, max_bytes=5_000_000, backup_count=3)
     except OSError:
@@ -179,7 +181,7 @@ def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] == ["check"]:  # a file that cannot be a layout: refused in well under 2 s
-        from ..layouts.check import refuse_unfit_layout
+        from .check import refuse_unfit_layout
 
         refused = refuse_unfit_layout(words[1:])
         if refused is not None:
@@ -188,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if args.command in (None, "replay", "sync", "report", "crisis-log"):
         args.data_dir = args.data_dir or demo_profile_data_dir(default_data_dir(), args)
-    from .history_cli import prepare
+    from .replay import prepare
 
     problem = prepare(args, args.data_dir)  # before logging creates anything in the data directory
     if problem is not None:
@@ -198,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if run is not None:
             return run(args)
-        from .app import run as run_wall
+        from ..app import run as run_wall
 
         return run_wall(wall_config(args))
     except KeyboardInterrupt:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..contract import Catalog
-from ..observations import ObservationTable
+from ...sync.contract import Catalog
+from ...sync.observations import ObservationTable
 
 
 class SourceError(ValueError):
@@ -28,7 +28,7 @@ def embedded_store(args: argparse.Namespace) -> Iterator[str]:
     if url:
         yield url
         return
-    from ..demo_store import make_store, serve_in_thread
+    from ...sync.demo_store import make_store, serve_in_thread
 
     store = make_store(getattr(args, "demo_profile", None) or "gujarat", seed=getattr(args, "demo_seed", None) or 2026)
     running = serve_in_thread(store)
@@ -40,8 +40,8 @@ def embedded_store(args: argparse.Namespace) -> Iterator[str]:
 
 def local_data(data_dir: Path) -> tuple[Catalog, ObservationTable]:
     """The catalog and every observation in the local store of `data_dir` (never created here)."""
-    from ..history import HistoryError, open_local_store
-    from ..local_store import LocalStoreError
+    from ...sync.history import HistoryError, open_local_store
+    from ...sync.local_store import LocalStoreError
 
     try:
         store = open_local_store(data_dir)

@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .contract import Catalog
-from .data_dir import open_for_reading
-from .feed_judging import UNKNOWN, judge_feed, late_entities
-from .feed_quality import FeedQuality, QualityCount, RejectedRow
-from .local_store import DB_FILENAME, LocalStore, LocalStoreError
-from .plausibility import MAX_CLOCK_SKEW, distrust_future
-from .series import KpiSeries, Row, apply_rows
+from ...sync.contract import Catalog
+from ...sync.data_dir import open_for_reading
+from ...sync.feed_judging import UNKNOWN, judge_feed, late_entities
+from ...sync.feed_quality import FeedQuality, QualityCount, RejectedRow
+from ...sync.local_store import DB_FILENAME, LocalStore, LocalStoreError
+from ...sync.plausibility import MAX_CLOCK_SKEW, distrust_future
+from ...sync.series import KpiSeries, Row, apply_rows
 
 EXIT_BAD_INPUT = 2
 AXES = ("department", "kpi", "entity")
