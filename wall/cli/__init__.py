@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     wall.add_argument("--max-body-mb", type=positive_number, default=64.0, metavar="MB",
                       help="largest document accepted from the store; larger ones are refused unread (default 64)")
     wall.add_argument("--poll-observations", type=positive_number, default=10.0, metavar="SEC",
-                      help="seconds between observation polls (default 10)")
+                      help="seconds between observation polls (default 10); a layout's [sync] "
+                           "poll_observations decides while that layout shows")
     wall.add_argument("--poll-ranking", type=positive_number, default=60.0, metavar="SEC",
                       help="seconds between ranking polls (default 60)")
     wall.add_argument("--poll-catalog", type=positive_number, default=300.0, metavar="SEC",
