@@ -1,11 +1,17 @@
 """The command line: `python main.py [options]` starts the wall; `rank`, `check`, `sync`,
-`report`, `replay`, `crisis-log`, `catalog`, `demo-store`, `layout-reference` are commands.
+`report`, `replay`, `crisis-log`, `catalog`, `demo-store`, `layout-reference`, `config` are commands.
 
 Every command is a module of this package, on top of all the layers (nothing else
 imports it: a contract in pyproject.toml); the work itself is done by the packages
 below. Commands are imported lazily so `rank` and `demo-store` start without loading Qt. A bad argument or bad
 input is one readable line on stderr and a non-zero exit, never a traceback; the
 details of an unexpected failure go to the log file in the data directory.
+
+Settings come in layers, default < configuration file < `CMWALL_*` < flag
+(wall/config.py, wall/config_file.py): the wall's flags default to None so a flag not
+given lets the file and the environment speak; the effective values are written back
+onto the parsed arguments before any command runs. A file, directory or URL the wall
+cannot use is one line naming it and exit 2 (`usable_paths`).
 """
 
 from __future__ import annotations
@@ -24,10 +30,15 @@ import platformdirs
 # The store's machinery (demo store, sync service, ranking) is imported where used:
 # `check` refuses a file that cannot be a layout before any of it loads.
 if TYPE_CHECKING:  # imported where used: the Qt-free commands need no wall
-    from ..config import WallConfig
+    from ..config import PeerConfig, PeerSettings, WallConfig
+    from ..config_file import Settings
 
 PROG = "cm-wall"
 DATA_DIR_ENV = "CMWALL_DATA_DIR"
+EXIT_BAD_INPUT = 2
+# Commands that run with the wall's settings (store, data directory, intervals …) written
+# back onto their arguments; the others take only the log level from the configuration.
+CONFIGURED_COMMANDS = (None, "replay", "sync", "report", "crisis-log", "rank", "config")
 
 log = logging.getLogger("cmwall")
 
@@ -35,16 +46,6 @@ log = logging.getLogger("cmwall")
 def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     return Path(env) if env else Path(platformdirs.user_data_dir("cm-wall", appauthor=False))
-
-
-def demo_profile_data_dir(default: Path, args: argparse.Namespace) -> Path:
-    """The default data directory; a demo profile other than the default keeps its own local
-    store below it, so one profile's observations and cursor never mix with another's."""
-    from ...sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
-
-    if args.store is None and args.demo_profile != DEFAULT_DEMO_PROFILE:
-        return default / f"demo-{args.demo_profile}"
-    return default
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,10 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
             "wall; with no --store it also starts the embedded demo central store on loopback."
         ),
         epilog=(
+            "Every wall option can also be set in the configuration file (--config FILE, else $CMWALL_CONFIG, "
+            "else ~/.config/cm-wall/config.toml or /etc/cm-wall/config.toml) or in the environment variable "
+            "CMWALL_ and the option's name (--poll-ranking: CMWALL_POLL_RANKING); a flag wins over the "
+            "environment, which wins over the file. `config` shows the effective values and their sources. "
             "The bearer token for the store is read from $CMWALL_TOKEN or from the file named by "
-            "--token-file / $CMWALL_TOKEN_FILE; it is never taken on the command line."
+            "--token-file / $CMWALL_TOKEN_FILE; it is never taken on the command line or from the configuration file."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="configuration file (TOML; default: $CMWALL_CONFIG, else the first of "
+                             "~/.config/cm-wall/config.toml and /etc/cm-wall/config.toml that exists)")
     wall = parser.add_argument_group("wall")
     wall.add_argument("--store", metavar="URL", help="central store base URL (API v1); default: the embedded demo store")
     wall.add_argument("--layout", default=None, metavar="NAME|FILE",
@@ -76,29 +85,42 @@ def build_parser() -> argparse.ArgumentParser:
     wall.add_argument("--as-of", metavar="TIME",
                       help="show the wall as it was at TIME (ISO-8601; without offset: IST) from the local store "
                            "of the data directory, without contacting any store")
-    wall.add_argument("--windowed", action="store_true", help="ordinary windows instead of frameless full screen")
-    wall.add_argument("--token-file", type=Path, metavar="FILE", help="file holding the store's bearer token")
+    wall.add_argument("--windowed", action="store_true", default=None,
+                      help="ordinary windows instead of frameless full screen")
+    wall.add_argument("--token-file", type=Path, default=None, metavar="FILE", help="file holding the store's bearer token")
     wall.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust for the store (TLS is always verified)")
-    wall.add_argument("--timeout", type=positive_number, default=10.0, metavar="SEC", help="HTTP timeout (default 10)")
-    wall.add_argument("--deadline", type=positive_number, default=30.0, metavar="SEC",
+    wall.add_argument("--timeout", type=positive_number, default=None, metavar="SEC", help="HTTP timeout (default 10)")
+    wall.add_argument("--deadline", type=positive_number, default=None, metavar="SEC",
                       help="longest one whole request to the store may take, however it trickles (default 30)")
-    wall.add_argument("--max-body-mb", type=positive_number, default=64.0, metavar="MB",
+    wall.add_argument("--max-body-mb", type=positive_number, default=None, metavar="MB",
                       help="largest document accepted from the store; larger ones are refused unread (default 64)")
-    wall.add_argument("--poll-observations", type=positive_number, default=10.0, metavar="SEC",
+    wall.add_argument("--poll-observations", type=positive_number, default=None, metavar="SEC",
                       help="seconds between observation polls (default 10); a layout's [sync] "
                            "poll_observations decides while that layout shows")
-    wall.add_argument("--poll-ranking", type=positive_number, default=60.0, metavar="SEC",
+    wall.add_argument("--poll-ranking", type=positive_number, default=None, metavar="SEC",
                       help="seconds between ranking polls (default 60)")
-    wall.add_argument("--poll-catalog", type=positive_number, default=300.0, metavar="SEC",
+    wall.add_argument("--poll-catalog", type=positive_number, default=None, metavar="SEC",
                       help="seconds between catalog polls (default 300)")
-    wall.add_argument("--demo-seed", type=int, default=2026, metavar="N", help="seed of the embedded demo store")
-    wall.add_argument("--demo-profile", choices=DEMO_PROFILES, default=DEFAULT_DEMO_PROFILE,
+    wall.add_argument("--demo-seed", type=int, default=None, metavar="N", help="seed of the embedded demo store")
+    wall.add_argument("--demo-profile", choices=DEMO_PROFILES, default=None,
                       help=f"embedded demo store: whose data it serves ({', '.join(DEMO_PROFILES)}; default "
                            f"{DEFAULT_DEMO_PROFILE}); without --data-dir, another profile keeps its local store "
                            "in the default data directory's demo-PROFILE folder")
-    wall.add_argument("--demo-ranking", choices=("live", "withheld", "stale"), default="live",
+    wall.add_argument("--demo-ranking", choices=("live", "withheld", "stale"), default=None,
                       help="embedded demo store: publish its ranking live, withhold it (404), or serve a stale one")
-    parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    peers = parser.add_argument_group("several PCs, one wall")
+    peers.add_argument("--peer", dest="peer", action="append", default=None, metavar="URL",
+                       help="another PC of this wall, by its peer endpoint (repeat for each); commands go to it")
+    peers.add_argument("--peer-port", type=int, default=None, metavar="PORT",
+                       help="listen for the wall's other PCs on this port (the peer token from $CMWALL_PEER_TOKEN "
+                            "or --peer-token-file)")
+    peers.add_argument("--peer-bind", default=None, metavar="ADDRESS", help="address to listen on (default 0.0.0.0)")
+    peers.add_argument("--wall-id", default=None, metavar="NAME", help="this PC's name among its peers (default: host name)")
+    peers.add_argument("--peer-token-file", type=Path, default=None, metavar="FILE",
+                       help="file holding the wall's shared peer token")
+    parser.add_argument("--log-level", default=None, choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        help="one level for the console and the log file (default: WARNING on the console, "
+                             "INFO in the log file)")
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_command(commands, "demo-store", "serve the embedded demo central store on its own",
@@ -119,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "cmwall.wall.cli.catalog")
     _add_command(commands, "layout-reference", "print or write the layout file reference and its JSON Schema",
                  "cmwall.wall.cli.layout_reference")
+    _add_command(commands, "config", "print the effective configuration and where each value came from "
+                 "(default, file, environment variable or flag); never the token", "cmwall.wall.cli.show_config")
     return parser
 
 
@@ -132,34 +156,172 @@ def _add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
     sub.set_defaults(run=mod.run)
 
 
+def package_version() -> str:
+    """The installed distribution's version; in a source checkout without one, pyproject's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cm-wall")
+    except PackageNotFoundError:
+        pass
+    import tomllib
+
+    try:
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, ValueError, KeyError):
+        return "unknown"
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The effective settings for these arguments (default < file < environment < flag);
+    resolved once per parse and kept on `args`. Raises ConfigError."""
+    from ..config import flag_of, sections
+    from ..config_file import resolve
+
+    found: Settings | None = getattr(args, "settings", None)
+    if found is None:
+        flags = {}
+        for model in sections().values():
+            for key in model.model_fields:
+                flag = flag_of(model, key)
+                if flag is not None:
+                    flags[flag] = getattr(args, flag.removeprefix("--").replace("-", "_"), None)
+        found = resolve(flags, getattr(args, "config", None))
+        args.settings = found
+    return found
+
+
+def effective_data_dir(settings: Settings) -> Path:
+    """--data-dir as given; otherwise the configured (file or $CMWALL_DATA_DIR) or the
+    platform's data directory, where a demo profile other than the default keeps its
+    local store in its own demo-PROFILE folder."""
+    from ...sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+
+    config = settings.config
+    if config.wall.data_dir is not None and settings.source("wall.data_dir") == "--data-dir":
+        return Path(config.wall.data_dir).expanduser()
+    base = (Path(config.wall.data_dir).expanduser() if config.wall.data_dir is not None
+            else Path(platformdirs.user_data_dir("cm-wall", appauthor=False)))
+    if config.store.url is None and config.demo.profile != DEFAULT_DEMO_PROFILE:
+        return base / f"demo-{config.demo.profile}"
+    return base
+
+
+def apply_settings(args: argparse.Namespace, settings: Settings) -> None:
+    """Write the effective values back onto the parsed arguments, where the commands read them
+    (`rank` keeps its own --data-dir: without one it ranks a store, not a local store)."""
+    from ..config import flag_of, sections
+
+    for name, model in sections().items():
+        for key in model.model_fields:
+            flag = flag_of(model, key)
+            if flag is not None:
+                setattr(args, flag.removeprefix("--").replace("-", "_"), getattr(getattr(settings.config, name), key))
+    token_file = settings.config.store.token_file
+    args.token_file = Path(token_file).expanduser() if token_file is not None else None
+    if args.command != "rank":
+        args.data_dir = effective_data_dir(settings)
+
+
 def wall_config(args: argparse.Namespace) -> WallConfig:
+    from types import MappingProxyType
+
     from ...sync.service import Intervals
     from ..config import WallConfig
 
+    settings = settings_of(args)
+    config = settings.config
+    token_file = config.store.token_file
     return WallConfig(
-        data_dir=args.data_dir or demo_profile_data_dir(default_data_dir(), args),
-        store_url=args.store,
-        layout=args.layout or "auto",
-        language=args.language,
+        data_dir=effective_data_dir(settings),
+        store_url=config.store.url,
+        layout=config.wall.layout,
+        language=config.wall.language,
         screenshot_dir=args.screenshot,
-        token_file=args.token_file,
-        ca_bundle=args.ca_bundle,
-        timeout=args.timeout,
-        deadline=args.deadline,
-        max_body_mb=args.max_body_mb,
-        intervals=Intervals(catalog=args.poll_catalog, observations=args.poll_observations, ranking=args.poll_ranking),
-        windowed=args.windowed,
-        demo_seed=args.demo_seed,
-        demo_ranking=args.demo_ranking,
-        demo_profile=args.demo_profile,
+        token_file=Path(token_file).expanduser() if token_file is not None else None,
+        ca_bundle=config.store.ca_bundle,
+        timeout=config.store.timeout,
+        deadline=config.store.deadline,
+        max_body_mb=config.store.max_body_mb,
+        intervals=Intervals(catalog=config.poll.catalog, observations=config.poll.observations,
+                            ranking=config.poll.ranking),
+        windowed=config.wall.windowed,
+        demo_seed=config.demo.seed,
+        demo_ranking=config.demo.ranking,
+        demo_profile=config.demo.profile,
         as_of=getattr(args, "as_of", None),
         replay=getattr(args, "replay_plan", None),
         screenshot_every=getattr(args, "screenshot_every", None),
+        screen_outputs=MappingProxyType(dict(config.screens)),
+        peers=peer_config(config.peers),
     )
 
 
-def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+def peer_config(peers: PeerSettings) -> PeerConfig | None:
+    """This PC's part in a wall of several PCs, or None without a peer port."""
+    from ..config import PeerConfig
+
+    if peers.port is None:
+        return None
+    token_file = peers.token_file
+    return PeerConfig(peers=peers.urls, port=peers.port, bind=peers.bind, wall_id=peers.wall_id,
+                      token_file=Path(token_file).expanduser() if token_file is not None else None)
+
+
+def usable_paths(settings: Settings, data_dir: Path | None) -> list[str]:
+    """What the wall cannot use among the files, directories and URL it was given: one
+    line each, naming the file and where it was set (flag, variable or file)."""
+    from ...layouts.loader import AUTO, LayoutError, resolve_layout
+
+    config = settings.config
+    problems = []
+    for path, what in (("store.ca_bundle", "CA bundle"), ("store.token_file", "token file")):
+        section, key = path.split(".")
+        value = getattr(getattr(config, section), key)
+        if value is None:
+            continue
+        file = Path(value).expanduser()
+        reason = ("no such file" if not file.exists() else "is a directory, not a file" if file.is_dir()
+                  else "not readable" if not os.access(file, os.R_OK) else None)
+        if reason:
+            problems.append(f"{what} {file} ({settings.source(path)}): {reason}")
+    if config.wall.layout != AUTO:
+        try:
+            resolve_layout(config.wall.layout)
+        except LayoutError as err:
+            problems.append(f"layout {config.wall.layout} ({settings.source('wall.layout')}): "
+                            f"{err.problems[0].message}")
+    if data_dir is not None:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            writable = os.access(data_dir, os.W_OK | os.X_OK)
+            reason = None if writable else "not writable"
+        except OSError as err:
+            reason = f"cannot create it: {err.strerror}"
+        if reason:
+            problems.append(f"data directory {data_dir} ({settings.source('wall.data_dir')}): {reason}")
+    return problems
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _setup_logging(level: str | None, data_dir: Path | None) -> Path | None:
+    """The console and, with a data directory, the log file. A level given (flag,
+    environment or file) holds for both; none given: WARNING on the console, INFO in
+    the file. The handlers carry the levels, so the root logger passes everything
+    either of them wants, and no handler shows less important records than asked."""
+    console_level = logging.getLevelName(level or "WARNING")
+    file_level = logging.getLevelName(level or "INFO")
+    root = logging.getLogger()
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(console_level)
+    console.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(console)
+    root.setLevel(console_level)
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, console_level if level else logging.WARNING))
     if data_dir is None:
         return None
     try:
@@ -170,16 +332,22 @@ def _setup_logging(level: str, data_dir: Path | None) -> Path | None:
         handler = LogFileHandler(log_path, max_bytes=5_000_000, backup_count=3)
     except OSError:
         return None
-    handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(min(logging.INFO, logging.getLevelName(level)))
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    handler.setLevel(file_level)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(min(console_level, file_level))
     return log_path
 
 
+def _bad_input(lines: Sequence[str]) -> int:
+    for line in lines:
+        print(f"{PROG}: error: {line}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from ..config_file import ConfigError
+
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] == ["check"]:  # a file that cannot be a layout: refused in well under 2 s
         from .check import refuse_unfit_layout
@@ -189,15 +357,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return refused
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
-    if args.command in (None, "replay", "sync", "report", "crisis-log"):
-        args.data_dir = args.data_dir or demo_profile_data_dir(default_data_dir(), args)
+    try:
+        settings = settings_of(args)
+    except ConfigError as err:
+        return _bad_input(err.problems)
+    configured = args.command in CONFIGURED_COMMANDS
+    if configured:
+        apply_settings(args, settings)
     from .replay import prepare
 
     problem = prepare(args, args.data_dir)  # before logging creates anything in the data directory
     if problem is not None:
-        print(f"{PROG}: error: {problem}", file=sys.stderr)
-        return 2
-    log_path = _setup_logging(args.log_level, None if run else (args.data_dir or default_data_dir()))
+        return _bad_input([problem])
+    if args.command in (None, "replay", "sync", "rank"):
+        problems = usable_paths(settings, args.data_dir if args.command != "rank" else None)
+        if problems:
+            return _bad_input(problems)
+    level = settings.config.log.level
+    log_path = _setup_logging(level, None if run else args.data_dir)
     try:
         if run is not None:
             return run(args)
