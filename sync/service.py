@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .crisis_watch import CrisisEvent, CrisisRule
 from .derived_facts import Wants
+from .heartbeat import BEAT_EVERY_S, Heartbeat
 from .snapshot import Snapshot
 from .worker import SyncWorker, utc_now
 
@@ -49,6 +50,8 @@ class SyncService:
         self.on_snapshot = on_snapshot
         self.intervals = intervals
         self.observations_every = intervals.observations  # the layout's, else the command line's
+        self.heartbeat = Heartbeat()  # progress of the worker thread, for the service watchdog
+        worker.progress = self.heartbeat.beat  # a long first sync beats with every page it stores
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
@@ -68,6 +71,8 @@ class SyncService:
         ):
             add(self._run, "interval", seconds=seconds, args=[poll], id=f"poll_{name}",
                 next_run_time=now + timedelta(seconds=seconds))
+        # Runs only when the one worker thread is free: a hung poll stops the beats.
+        add(self.heartbeat.beat, "interval", seconds=BEAT_EVERY_S, id="heartbeat")
         self.scheduler.start()
 
     def refresh_now(self) -> None:
@@ -127,11 +132,14 @@ class SyncService:
         self.worker.store.close()
 
     def _run(self, poll: Callable[[], Snapshot | None]) -> None:
+        self.heartbeat.beat()
         try:
             snapshot = poll()
         except Exception:  # a bug must not stop the schedule: log it, keep the last data
             log.exception("sync job failed")
             return
+        finally:
+            self.heartbeat.beat()
         if snapshot is not None:
             self.on_snapshot(snapshot)
 

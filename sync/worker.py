@@ -101,6 +101,7 @@ class SyncWorker:
         self.page_limit = page_limit
         self.provisional_threshold = provisional_threshold
         self.clock = clock
+        self.progress: Callable[[], None] = lambda: None  # called after every stored feed page (watchdog)
         self.catalog: Catalog | None = None
         self.catalog_etag: str | None = None
         self.series: Mapping[str, KpiSeries] = MappingProxyType({})
@@ -196,6 +197,7 @@ class SyncWorker:
                         self._read_rejections()
                     if not page.more and page.etag:
                         self.quiet_feed = (page.cursor, page.etag)
+                    self.progress()
                 self.feed_read_at = started  # read to its end: the wall holds all the store had then
             finally:
                 self._apply_rows(stored)  # whatever reached the disk, even if a later page failed

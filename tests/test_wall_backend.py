@@ -12,7 +12,7 @@ from cmwall.sync.service import Intervals
 from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.backend import BackendError, build_backend
 from cmwall.wall.config import WallConfig
-from cmwall.wall.display import choose_platform
+from cmwall.wall.display import NoDisplay, choose_platform
 
 QT_FREE_WALL_MODULES = ["cmwall.wall.backend", "cmwall.wall.placement", "cmwall.wall.rotation",
                         "cmwall.wall.status_text", "cmwall.wall.display", "cmwall.widgets.look.i18n", "cmwall.wall.config"]
@@ -53,10 +53,18 @@ def test_backend_refuses_an_unreadable_token_file(tmp_path: Path) -> None:
         build_backend(WallConfig(data_dir=tmp_path, token_file=tmp_path / "missing"), lambda s: None)
 
 
-def test_offscreen_is_chosen_only_without_a_display() -> None:
+def test_offscreen_is_chosen_only_without_a_display_for_a_screenshot_job() -> None:
     env: dict[str, str] = {}
-    assert "no display found" in (choose_platform(env) or "")
+    assert "no display found" in (choose_platform(env, offscreen_ok=True) or "")
     assert env["QT_QPA_PLATFORM"] == "offscreen"
-    assert choose_platform({"DISPLAY": ":0"}) is None
+    assert choose_platform({"DISPLAY": ":0"}, offscreen_ok=False) is None
     explicit = {"QT_QPA_PLATFORM": "offscreen:configfile=x.json"}
-    assert choose_platform(explicit) is None and explicit["QT_QPA_PLATFORM"] == "offscreen:configfile=x.json"
+    assert choose_platform(explicit, offscreen_ok=False) is None
+    assert explicit["QT_QPA_PLATFORM"] == "offscreen:configfile=x.json"
+
+
+def test_a_wall_to_be_seen_refuses_without_a_display() -> None:
+    env: dict[str, str] = {}
+    with pytest.raises(NoDisplay, match="DISPLAY and WAYLAND_DISPLAY are unset"):
+        choose_platform(env, offscreen_ok=False)
+    assert "QT_QPA_PLATFORM" not in env

@@ -1,6 +1,7 @@
 """The wall process: `run(config) -> exit code`.
 
-Sets up Qt (choosing the offscreen platform when there is no display), the theme and
+Sets up Qt (refusing at once when there is no display, unless it only takes
+screenshots: then offscreen), tells systemd when it is up and alive (watchdog.py), the theme and
 fonts, loads the layout, starts the data side (backend.py) and the windows
 (controller.py), and tears everything down in order on the way out. Bad input — an
 invalid layout, an unreadable token file, an unwritable data directory — is one
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import WallConfig
-from .display import choose_platform
+from .display import NoDisplay, choose_platform
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,11 @@ def _error(message: str) -> None:
 
 
 def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float = SCREENSHOT_TIMEOUT_S) -> int:
-    note = choose_platform()
+    try:  # before anything else: a wall with no display to show it on refuses at once
+        note = choose_platform(offscreen_ok=config.screenshot_dir is not None)
+    except NoDisplay as err:
+        print(f"cm-wall: {err}", file=sys.stderr)
+        return EXIT_FAILED
     if note:
         print(note, file=sys.stderr)
 
@@ -79,6 +84,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     from .bridge import SnapshotBridge
     from .controller import WallController
     from .idle import BlankingInhibitor, CursorHider
+    from .watchdog import ServiceWatchdog, sync_stall_limit
 
     _route_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "cm-wall"])
@@ -131,6 +137,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     cursor = CursorHider()
     app.installEventFilter(cursor)
     inhibitor = BlankingInhibitor()
+    watchdog = ServiceWatchdog(backend.heartbeat, stall_after_s=sync_stall_limit(config.deadline))
     outcome = {"code": EXIT_OK}
     job: _SnapshotWaiter | None = None
     restore_signals = _quit_on_signals(app)
@@ -139,6 +146,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         if not screenshot_mode:
             inhibitor.inhibit()
         backend.start()
+        watchdog.start(f"showing {layout.name} on {len(app.screens())} screen(s)")  # READY=1, then WATCHDOG=1
         if screenshot_mode and history_start is not None:
             assert config.screenshot_dir is not None
             assert isinstance(backend.service, HistoryService)  # a moment in history: the history backend
@@ -149,6 +157,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         code = app.exec()
         return outcome["code"] if screenshot_mode else code
     finally:
+        watchdog.stop()
         restore_signals()
         if job is not None:
             job.stop()

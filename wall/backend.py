@@ -18,6 +18,7 @@ from ..sync.client import StoreClient
 from ..sync.crisis_watch import CrisisEvent, CrisisRule
 from ..sync.data_dir import DataDirTaken, open_store_for_wall
 from ..sync.derived_facts import Wants
+from ..sync.heartbeat import Heartbeat
 from ..sync.history import HistoryError, HistoryService, HistoryWorker, open_local_store
 from ..sync.local_store import LocalStoreError, store_identity
 from ..sync.service import SyncService
@@ -44,6 +45,11 @@ class Backend:
     @property
     def is_demo(self) -> bool:
         return self.demo_server is not None
+
+    @property
+    def heartbeat(self) -> Heartbeat | None:
+        """The sync thread's progress, for the service watchdog (history has no polls to hang)."""
+        return self.service.heartbeat if isinstance(self.service, SyncService) else None
 
     def start(self) -> None:
         self.service.start()
