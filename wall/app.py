@@ -123,6 +123,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         language=config.language,
         windowed=config.windowed,
         fade_ms=0 if screenshot_mode else 450,
+        screen_outputs=config.screen_outputs,  # this PC's monitor per layout screen (configuration file)
     )
     bridge.snapshot_applied.connect(controller.apply_snapshot)
     controller.quit_confirmed.connect(app.quit)

@@ -17,7 +17,7 @@ for; data arrives as snapshots, refreshes go out through the `refresh` callback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from .keys import Action
 from .language import LanguageChoice
 from .layout_choice import LayoutChoice
 from .pages import PageTurner
+from .placement import OutputChoice
 from .screen_window import ScreenWindow
 from .screens_manager import ScreenLike, ScreenManager
 from .status_board import NOTICE_SECONDS, StatusBoard
@@ -63,6 +64,7 @@ class WallController(QObject):
         windowed: bool = False,
         fade_ms: int = 450,
         screens: Callable[[], Sequence[ScreenLike]] = QGuiApplication.screens,
+        screen_outputs: Mapping[str, OutputChoice] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,7 +74,7 @@ class WallController(QObject):
         self.languages = LanguageChoice(layout.spec.language, language, parent=self)
         self.layouts = LayoutChoice(layout, language=lambda: self.language, parent=self)
         self.screens = ScreenManager(layout, self._context(layout), screens=screens, windowed=windowed,
-                                     fade_ms=fade_ms, parent=self)
+                                     fade_ms=fade_ms, screen_outputs=screen_outputs, parent=self)
         self.pages = PageTurner(clock, lambda: self.screens.windows, enabled=layout.spec.rotation, parent=self)
         self.status = StatusBoard(clock=clock, data_clock=self.data_clock, windows=lambda: self.screens.windows.values(),
                                   language=lambda: self.language, unplaced=self.screens.unplaced_reasons)

@@ -12,8 +12,9 @@ for those whose output is missing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..layouts.schema import LayoutSpec, SurfaceSpec
 
@@ -94,6 +95,29 @@ def _describe(name: str | None, index: int | None) -> str:
     if name is not None and index is not None:
         return f"output {name!r} (or #{index})"
     return f"output {name!r}" if name is not None else f"output #{index}"
+
+
+class OutputChoice(Protocol):
+    """This PC's monitor for one layout screen (the configuration's `[screens.<id>]`)."""
+
+    @property
+    def output(self) -> str | None: ...
+    @property
+    def index(self) -> int | None: ...
+
+
+def with_screen_outputs(layout: LayoutSpec, choices: Mapping[str, OutputChoice]) -> LayoutSpec:
+    """The layout with this PC's own monitor for each screen `choices` names by id: its
+    `output`/`index` replace the layout's (and take it off any surface), so one layout file
+    serves wall PCs whose monitors hang on different connectors. Ids the layout lacks are
+    ignored: the same configuration serves every layout the wall switches to."""
+    if not any(screen.id in choices for screen in layout.screens):
+        return layout
+    screens = tuple(
+        screen.model_copy(update={"output": choice.output, "index": choice.index, "surface": None, "panel": None})
+        if (choice := choices.get(screen.id)) is not None else screen
+        for screen in layout.screens)
+    return layout.model_copy(update={"screens": screens})
 
 
 def assign_screens(layout: LayoutSpec, outputs: Sequence[Output]) -> Assignment:

@@ -14,7 +14,7 @@ prepared by whoever cares), `windows_changed` (after every reassignment) and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -26,7 +26,7 @@ from ..layouts.schema import ScreenSpec
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
 from ..widgets.look.i18n import tr
-from .placement import Output, Placement, Rect
+from .placement import Output, OutputChoice, Placement, Rect, with_screen_outputs
 from .screen_window import ScreenWindow
 from .screenshots import save_window_images
 from .spread import View, WallPlan, plan_wall
@@ -68,10 +68,12 @@ class ScreenManager(QObject):
         screens: Callable[[], Sequence[ScreenLike]] = QGuiApplication.screens,
         windowed: bool = False,
         fade_ms: int = 450,
+        screen_outputs: Mapping[str, OutputChoice] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.layout = layout
+        self.screen_outputs = dict(screen_outputs or {})  # this PC's monitor per screen id (configuration)
         self.context = context  # shared by every tile of this layout
         self.screens = screens  # injectable: tests stand in for monitors being plugged in
         self.windowed = windowed
@@ -114,7 +116,7 @@ class ScreenManager(QObject):
     def reassign(self) -> None:
         """(Re)spread the layout's screens over the outputs connected now; keep what did not move."""
         screens = list(self.screens())
-        plan = plan_wall(self.layout.spec, outputs_of(screens))
+        plan = plan_wall(with_screen_outputs(self.layout.spec, self.screen_outputs), outputs_of(screens))
         self.plan = plan
         views: dict[str, View] = {v.key: v for v in plan.views}
         wanted: dict[str, Placement] = {v.key: v.placement for v in plan.views}

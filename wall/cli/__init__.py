@@ -285,7 +285,7 @@ def usable_paths(settings: Settings, data_dir: Path | None) -> list[str]:
         reason = ("no such file" if not file.exists() else "is a directory, not a file" if file.is_dir()
                   else "not readable" if not os.access(file, os.R_OK) else None)
         if reason:
-            problems.append(f"{what} {file} ({settings.source(path)}): {reason}")
+            problems.append(f"cannot read {what} {file} ({settings.source(path)}): {reason}")
     if config.wall.layout != AUTO:
         try:
             resolve_layout(config.wall.layout)
