@@ -27,6 +27,7 @@ import os
 import pstats
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -260,6 +261,7 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
         controller.shutdown()
         service.stop()
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
     p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     limit = interval + MARGIN_S
