@@ -40,9 +40,9 @@ from .period_time import IST
 from .ranking.engine import PROVISIONAL_THRESHOLD
 from .ranking.fallback import ReasonKind
 from .ranking.result import RankingResult
+from .rankings_kept import choose_shown_ranking, rank_latest_months
 from .series import KpiSeries, Row, apply_rows, frozen
 from .snapshot import HistoryView, Snapshot, SyncStatus
-from .worker import choose_shown_ranking, rank_latest_months
 
 log = logging.getLogger(__name__)
 

@@ -25,15 +25,10 @@ from .feed_judging import judge_feed
 from .feed_quality import ObservationKey, RejectedRow
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
-from .observations import ObservationTable
 from .plausibility import MAX_CLOCK_SKEW, age_time, distrust_future, is_from_future
-from .ranking.audit import RankingAudit, RankingAuditor
-from .ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
-from .ranking.fallback import RankDifference, RankingReason, choose_ranking, compare_rankings
-from .ranking.periods import previous_month
-from .ranking.plan import ranked_kpis
-from .ranking.result import RankingResult
-from .series import KpiSeries, Row, apply_rows, frozen, table_for_months
+from .ranking.engine import PROVISIONAL_THRESHOLD
+from .rankings_kept import RankingsKept
+from .series import KpiSeries, Row, apply_rows, frozen
 from .snapshot import Snapshot, SyncStatus
 from .store_faults import DataDirEvent
 
@@ -45,45 +40,6 @@ RECENT_REJECTIONS = 50  # rejected rows each snapshot carries, newest first
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def rank_latest_months(
-    catalog: Catalog, series: Mapping[str, KpiSeries], computed_at: datetime, provisional_threshold: float
-) -> tuple[RankingResult | None, RankingResult | None, ObservationTable | None]:
-    """The local ranking of the latest month with a ranked observation, the month before,
-    and the engine's input table; (None, None, None) when no ranked KPI has data.
-    Shared by the live worker and the history reader (sync/history.py)."""
-    kpis = [k.code for k in ranked_kpis(catalog)]
-    months = [s.periods[-1][:7] for k in kpis if (s := series.get(k)) is not None and s.periods]
-    if not months:
-        return None, None, None
-    month = max(months)
-    previous = previous_month(month)
-    table = table_for_months(series, (month, previous), kpis)
-    current = compute_ranking(catalog, table, month, computed_at=computed_at,
-                              provisional_threshold=provisional_threshold)
-    before = compute_ranking(catalog, table, previous, computed_at=computed_at,
-                             provisional_threshold=provisional_threshold)
-    return current, before, table
-
-
-def choose_shown_ranking(
-    central: RankingResult | None,
-    central_previous: RankingResult | None,
-    local: RankingResult | None,
-    local_previous: RankingResult | None,
-    *,
-    central_error: str | None,
-    newest_observation: datetime | None,
-) -> tuple[RankingResult | None, RankingReason, RankingResult | None]:
-    """(ranking shown, why, the same source's previous month for movement)."""
-    chosen, reason = choose_ranking(central, local, central_error=central_error, newest_observation=newest_observation)
-    previous = local_previous
-    if chosen is not None and chosen.source == "central":
-        chosen = chosen.with_reporting_flags(local)
-        if central_previous is not None:
-            previous = central_previous.with_reporting_flags(local_previous)
-    return chosen, reason, previous
 
 
 class SyncWorker:
@@ -106,26 +62,15 @@ class SyncWorker:
         self.catalog_etag: str | None = None
         self.series: Mapping[str, KpiSeries] = MappingProxyType({})
         self.newest_reported_at: float | None = None
-        self.central: RankingResult | None = None
-        self.central_previous: RankingResult | None = None
-        self.central_etag: str | None = None
-        self.central_error: str | None = None
-        self.central_missing = False
-        self.local: RankingResult | None = None
-        self.local_previous: RankingResult | None = None
-        self.ranking_table = ObservationTable.empty()
+        self.rankings = RankingsKept(provisional_threshold)  # the store's, the wall's, their audit
         self.status = SyncStatus(store_url=client.base_url)
         self.snapshot: Snapshot | None = None
-        self.ranking_differences: tuple[RankDifference, ...] = ()
-        self._local_shown: RankingResult | None = None  # the estimate on screen during a fallback
-        # Each central ranking re-checked by the local engine (sync/ranking/audit.py).
         self.feed_read_at: datetime | None = None  # start of the last poll that read the feed to its end
         # (cursor, ETag) of the feed's last page, which ended at that cursor: the next poll from
         # the cursor sends it as If-None-Match, so polling an unchanged store costs one 304.
         # The page's rows were stored with the cursor, so a 304 never stands for rows the local
         # store lacks; a replaced local store forgets it (_follow_data_dir).
         self.quiet_feed: tuple[str | None, str] | None = None
-        self.auditor, self.previous_auditor = RankingAuditor(), RankingAuditor()
         self._next_id = 1
         self._unstored: dict[str, LocalStoreError] = {}  # document → why its last poll could not be stored
         if isinstance(store, ReadOnlyStore):  # said from the start, for as long as the wall runs on it
@@ -156,8 +101,7 @@ class SyncWorker:
             self._apply_rows(rows)
             self._read_rejections()
             ranking = self.store.ranking()
-            if ranking:
-                self.central = RankingResult.from_contract(ranking[0])
+            self.rankings.load(ranking[0] if ranking else None)
         except LocalStoreError as err:
             self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
         self._rank()
@@ -263,7 +207,7 @@ class SyncWorker:
             log.warning("poll failed: %s", err)
             self.status = self.link.failed(self.status, err, document, now)
             if isinstance(err, StoreUnreachable):
-                self.central_error = str(err)  # _publish falls back to the local estimate
+                self.rankings.unreachable(str(err))  # _publish falls back to the local estimate
             return self._publish()
         except LocalStoreError as err:
             log.error("local store: %s", err)
@@ -295,42 +239,16 @@ class SyncWorker:
             return
         self.store, change = followed
         self._unstored.clear()  # failures to write the old store (or to re-open it) are over
-        catalog, self.catalog_etag, self.central_etag = self.catalog, None, None
+        catalog, self.catalog_etag = self.catalog, None
+        self.rankings.forget_etag()
         self.quiet_feed = None
-        self.central_missing = False
         self.status = replace(self.status, data_dir_event=DataDirEvent(change, now))
         if catalog is not None:  # the catalog on screen goes in at once: its next poll may be minutes away
             self.store.save_catalog(catalog, None, now)
         self._read_rejections()  # the feed quality of the store now in use, not of the one gone
 
     def _fetch_central_ranking(self) -> bool:
-        try:
-            fetched = self.client.get_ranking(etag=self.central_etag)
-        except StoreError as err:
-            self.central_error = str(err)
-            raise
-        self.central_error = None
-        if fetched is None:  # 404: the store has no ranking to publish
-            if self.central_missing:
-                return False
-            self.central_missing, self.central, self.central_etag = True, None, None
-            self.store.save_ranking(None, None, self.clock())
-            return True
-        self.central_missing = False
-        if fetched.not_modified:
-            return False
-        assert fetched.doc is not None
-        self.store.save_ranking(fetched.doc, fetched.etag, self.clock())
-        self.central, self.central_etag = RankingResult.from_contract(fetched.doc), fetched.etag
-        self.central_previous = self._fetch_previous_central(self.central.period)
-        return True
-
-    def _fetch_previous_central(self, period: str) -> RankingResult | None:
-        previous = previous_month(period)
-        if self.central_previous is not None and self.central_previous.period == previous:
-            return self.central_previous
-        fetched = self.client.get_ranking(previous)
-        return RankingResult.from_contract(fetched.doc) if fetched and fetched.doc else None
+        return self.rankings.fetch(self.client, self.store, self.clock())
 
     def _apply_rows(self, rows: list[Row]) -> None:
         if not rows:
@@ -364,60 +282,22 @@ class SyncWorker:
         self._recent_rejections = tuple(self.store.rejected(RECENT_REJECTIONS))
 
     def _rank(self) -> None:
-        """Recompute the local ranking for the latest ranked month and the one before."""
-        if self.catalog is None:
-            return
-        self.local, self.local_previous, table = rank_latest_months(
-            self.catalog, self.series, self.clock(), self.provisional_threshold
-        )
-        if table is not None:
-            self.ranking_table = table
+        self.rankings.rank(self.catalog, self.series, self.clock())
 
-    def _choose(self) -> tuple[RankingResult | None, RankingReason, RankingResult | None]:
-        newest = datetime.fromtimestamp(self.newest_reported_at, UTC) if self.newest_reported_at else None
-        return choose_shown_ranking(
-            None if self.central_missing else self.central, self.central_previous, self.local, self.local_previous,
-            central_error=self.central_error, newest_observation=newest,
-        )
-
-    def _note_fallback_end(self, chosen: RankingResult | None) -> None:
-        """When the store's ranking replaces the local estimate the wall was showing,
-        record where the estimate placed districts differently. Comparing on every
-        poll instead would report the store's newer data as disagreement."""
-        if chosen is None:
-            return
-        if chosen.source == "local":
-            self._local_shown, self.ranking_differences = chosen, ()
-            return
-        shown, self._local_shown = self._local_shown, None
-        if shown is None or shown.period != chosen.period:
-            return
-        self.ranking_differences = compare_rankings(chosen, shown)
-        try:
-            self.store.record_differences(chosen.period, self.ranking_differences, self.clock())
-        except LocalStoreError as err:
-            self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
-
-    def _audit(self) -> RankingAudit | None:
-        """Check the store's rankings against the local engine (only when their inputs changed)
-        and record new findings; the audit of the latest one travels in the snapshot."""
-        now = self.clock()
-        central = None if self.central_missing else self.central
-        audit = self.auditor.check(self.catalog, self.series, central, feed_read_at=self.feed_read_at, now=now)
-        self.previous_auditor.check(self.catalog, self.series, self.central_previous if central else None,
-                                    feed_read_at=self.feed_read_at, now=now)
-        try:
-            for auditor in (self.auditor, self.previous_auditor):
-                if auditor.audit is not None:
-                    self.store.record_audit(auditor.audit, auditor.unrecorded(), now)
-        except LocalStoreError as err:
-            self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
-        return audit
+    def _store_failed(self, err: LocalStoreError) -> None:
+        self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
 
     def _publish(self) -> Snapshot:
-        chosen, reason, previous = self._choose()
-        ranking_audit = self._audit()
-        self._note_fallback_end(chosen)
+        rankings, now = self.rankings, self.clock()
+        chosen, reason, previous = rankings.choose(self.newest_reported_at)
+        ranking_audit, unrecorded = rankings.audit(self.catalog, self.series, self.store,
+                                                   feed_read_at=self.feed_read_at, now=now)
+        try:
+            rankings.note_fallback_end(chosen, self.store, now)
+        except LocalStoreError as err:
+            unrecorded = err
+        if unrecorded is not None:
+            self._store_failed(unrecorded)
         snapshot = Snapshot(
             id=self._next_id,
             created_at=self.clock(),
@@ -428,11 +308,11 @@ class SyncWorker:
             ranking=chosen,
             ranking_reason=reason,
             previous_ranking=previous,
-            central_ranking=self.central,
-            local_ranking=self.local,
-            ranking_differences=self.ranking_differences,
+            central_ranking=rankings.central,
+            local_ranking=rankings.local,
+            ranking_differences=rankings.differences,
             ranking_audit=ranking_audit,
-            ranking_table=self.ranking_table,
+            ranking_table=rankings.table,
             feed_quality=judge_feed(self.catalog, self.series, self.clock(), untrusted_times=self.untrusted_times,
                                     rejected_counts=self._rejected_counts,
                                     recent_rejections=self._recent_rejections),

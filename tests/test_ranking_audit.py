@@ -183,10 +183,10 @@ def test_the_worker_flags_and_records_a_wrong_central_ranking_without_any_fallba
         "central_rank": 2, "local_rank": 2, "central_grade": "C", "local_grade": "C", "fields": "score"}
     assert record["recorded_at"] == clock.now.timestamp()
     # Later polls with nothing new neither re-check nor record it again.
-    audited = worker.auditor.audit
+    audited = worker.rankings.auditor.audit
     clock.now += timedelta(minutes=1)
     worker.poll_all()
-    assert worker.auditor.audit is audited and len(worker.store.audit_records()) == 1
+    assert worker.rankings.auditor.audit is audited and len(worker.store.audit_records()) == 1
 
 
 def test_the_worker_does_not_flag_a_correct_central_ranking(tmp_path: Path) -> None:

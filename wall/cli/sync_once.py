@@ -123,7 +123,8 @@ def _summary(worker: SyncWorker, source: str) -> str:
     reported = worker.store.reported_span()
     span = f", reported {moment_text(reported[0])} … {moment_text(reported[1])}" if reported else ""
     catalog = worker.catalog.revision if worker.catalog else "none"
-    ranking = f"central ranking {worker.central.period}" if worker.central else "no central ranking"
+    central = worker.rankings.central
+    ranking = f"central ranking {central.period}" if central else "no central ranking"
     rejected = sum(n for _kpi, _entity, n in worker.store.rejected_counts())
     refused = f"; {rejected:,} row{'s' if rejected != 1 else ''} rejected (see main.py report)" if rejected else ""
     return (f"cm-wall sync: {source} → {worker.store.path}: {count:,} observations{span}; "
