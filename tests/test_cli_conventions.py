@@ -93,3 +93,23 @@ def test_a_bad_file_or_url_argument_is_one_line_naming_it_and_exit_2(tmp_path: P
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"cm-wall: error: {message.format(tmp=tmp_path)}"), line
+
+
+def test_a_ca_bundle_without_certificates_is_named(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n", encoding="utf-8")
+    for command in ([], ["sync"]):
+        result = run_main(tmp_path, *command, "--data-dir", str(tmp_path / "data"), "--ca-bundle", str(junk),
+                          "--store", "https://store.example", *(["--screenshot", str(tmp_path / "s")] if not command else []))
+        assert result.returncode == 2, result.stderr
+        (line,) = result.stderr.splitlines()
+        assert f"cannot set up the store client (CA bundle {junk}): " in line
+
+
+@pytest.mark.parametrize("command", [["catalog"], ["check", "crisis"], ["rank"], ["sync"]])
+def test_commands_name_a_missing_ca_bundle_too(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "missing.pem"
+    result = run_main(tmp_path, *command, "--ca-bundle", str(missing), "--store", "https://store.example",
+                      *(["--data-dir", str(tmp_path / "data")] if command == ["sync"] else []))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [f"cm-wall: error: cannot read CA bundle {missing} (--ca-bundle): no such file"]

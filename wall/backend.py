@@ -133,7 +133,8 @@ def build_backend(config: WallConfig, on_snapshot: Callable[[Snapshot], None]) -
                              max_body_mb=config.max_body_mb, verify=config.ca_bundle or True)
     except (OSError, ValueError) as err:  # e.g. an unreadable CA bundle
         _stop(demo_server)
-        raise BackendError(f"cannot set up the store client: {err}") from None
+        where = f"CA bundle {config.ca_bundle}" if config.ca_bundle else store_url  # name what was refused
+        raise BackendError(f"cannot set up the store client ({where}): {err}") from None
     try:
         # Locked before it is opened: one wall per data directory (sync/data_dir.py).
         local = open_store_for_wall(config.data_dir, store_identity(config.store_url, config.demo_profile,

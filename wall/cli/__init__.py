@@ -269,9 +269,10 @@ def peer_config(peers: PeerSettings) -> PeerConfig | None:
                       token_file=Path(token_file).expanduser() if token_file is not None else None)
 
 
-def usable_paths(settings: Settings, data_dir: Path | None) -> list[str]:
+def usable_paths(settings: Settings, data_dir: Path | None, *, layout: bool = True) -> list[str]:
     """What the wall cannot use among the files, directories and URL it was given: one
-    line each, naming the file and where it was set (flag, variable or file)."""
+    line each, naming the file and where it was set (flag, variable or file). `check`
+    judges its layout itself (layout=False)."""
     from ...layouts.loader import AUTO, LayoutError, resolve_layout
 
     config = settings.config
@@ -286,7 +287,7 @@ def usable_paths(settings: Settings, data_dir: Path | None) -> list[str]:
                   else "not readable" if not os.access(file, os.R_OK) else None)
         if reason:
             problems.append(f"cannot read {what} {file} ({settings.source(path)}): {reason}")
-    if config.wall.layout != AUTO:
+    if layout and config.wall.layout != AUTO:
         try:
             resolve_layout(config.wall.layout)
         except LayoutError as err:
@@ -369,8 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     problem = prepare(args, args.data_dir)  # before logging creates anything in the data directory
     if problem is not None:
         return _bad_input([problem])
-    if args.command in (None, "replay", "sync", "rank"):
-        problems = usable_paths(settings, args.data_dir if args.command != "rank" else None)
+    if args.command in (None, "replay", "sync", "rank", "catalog", "check"):
+        problems = usable_paths(settings, args.data_dir if args.command in (None, "replay", "sync") else None,
+                                layout=args.command in (None, "replay"))
         if problems:
             return _bad_input(problems)
     level = settings.config.log.level

@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
             client = StoreClient(url, token=token, timeout=getattr(args, "timeout", None) or 10.0, **limits(args),
                                  verify=getattr(args, "ca_bundle", None) or True)
         except (OSError, ValueError) as err:
-            _error(f"cannot set up the store client: {err}")
+            ca_bundle = getattr(args, "ca_bundle", None)
+            _error(f"cannot set up the store client ({f'CA bundle {ca_bundle}' if ca_bundle else url}): {err}")
             return EXIT_BAD_INPUT
         try:
             store = open_writable_store(data_dir, identity)  # locked first: one writer per data directory
