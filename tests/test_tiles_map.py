@@ -162,3 +162,31 @@ def test_districts_are_coloured_by_their_facilities_when_they_report_none_of_the
     found = figures(catalog, series, kpi, ["438"], DEMO_NOW)
     colouring = by_kpi(kpi, {c: f.value for c, f in found.items()}, ["438"], lambda v, u: f"{v:g}")
     assert colouring.fills[0].key == "critical" and colouring.fills[0].text == "‼ 3"
+
+
+def test_districts_rolled_up_from_facilities_are_as_old_as_the_newest_report_not_unfed(qtbot: QtBot) -> None:
+    """A district coloured by its facilities' figures never reads "not fed yet" when they report."""
+    from datetime import timedelta, timezone
+
+    from cmwall.sync.contract import Catalog
+    from cmwall.sync.snapshot import SyncStatus
+
+    catalog = Catalog.model_validate({
+        "revision": "t", "state": {"code": "24", "name": "Gujarat"},
+        "entities": [{"code": "438", "name": "Ahmadabad", "level": "district", "parent": "24"},
+                     {"code": "F1", "name": "F1", "level": "facility", "parent": "438"}],
+        "kpis": [{"code": "O2.HOURS", "name": "Oxygen stock", "scheme": "S", "level": "facility", "unit": "hours",
+                  "aggregate": "min", "frequency": "PT1H"}],
+    })
+    read = DEMO_NOW - timedelta(minutes=12)  # a reading taken (and sent) 12 minutes ago
+    instant = read.astimezone(timezone(timedelta(hours=5, minutes=30))).strftime("%Y-%m-%dT%H:%M")
+    series = apply_rows({}, [("O2.HOURS", "F1", instant, 7.0, read.timestamp())])
+    snap = Snapshot(id=1, created_at=DEMO_NOW, status=SyncStatus("http://t", reachable=True, last_success=DEMO_NOW),
+                    catalog=catalog, series=series, data_as_of=DEMO_NOW - timedelta(minutes=12))
+    tile = MapTile(MapOptions(colour_by="kpi", kpi="O2.HOURS"), TileContext(now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(800, 600)
+    show(tile, snap)
+    model = tile.model
+    assert isinstance(model, MapModel)
+    assert model.age is not None and (model.age.state, model.age.text) == ("fresh", "updated 12 min ago")

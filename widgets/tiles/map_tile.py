@@ -37,7 +37,7 @@ from ...sync.snapshot import Snapshot
 from ...sync.thresholds import kpi_band
 from ..base import TileContext
 from ..boundaries import Boundaries, BoundariesError, load_boundaries
-from ..data_age import DataAge, kpi_age, snapshot_age
+from ..data_age import DataAge, figure_age, kpi_age, snapshot_age
 from ..district_matching import DistrictMatch, colours_districts, map_districts, match_districts
 from ..fitted_text import draw_wrapped, paint_fitted_heading
 from ..kpi_figures import period_label
@@ -164,6 +164,9 @@ class MapTile(PaintedTile):
                 found = figures(catalog, snapshot.series, kpi, list(codes), now)  # own reports, else rolled up
                 colouring = by_kpi(kpi, {c: f.value for c, f in found.items()}, codes, self._number,
                                    self.context.thresholds, tr)
+                reported = [f for f in found.values() if f.reported_at is not None]
+                if reported:  # districts rolled up from their facilities: as old as the newest report shown
+                    age = figure_age(snapshot, kpi, max(reported, key=lambda f: f.reported_at or 0.0), now, tr)
             else:
                 note = tr("the catalog has no districts")
         elif colour_districts:
