@@ -234,3 +234,11 @@ def test_screen_mapping_from_the_file_reaches_the_running_wall(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in shots.glob("*.png"))
     assert names == ["screen0-A-trends.png", "screen1-B-map.png", "screen2-C-service.png", "screen3-D-overview.png"]
+
+
+def test_a_flag_can_turn_off_what_the_file_turned_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = write(tmp_path / "wall.toml", "[wall]\nwindowed = true\n")
+    monkeypatch.setenv(CONFIG_ENV, str(file))
+    parser = cli.build_parser()
+    assert cli.wall_config(parser.parse_args([])).windowed is True
+    assert cli.wall_config(parser.parse_args(["--no-windowed"])).windowed is False

@@ -125,16 +125,22 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError([f"{file}: values nested too deeply to read"]) from None
 
 
-TOKEN_REFUSED = ("a token is never kept in the configuration file: name the file holding it with "
-                 "store.token_file, or set $CMWALL_TOKEN")
+TOKEN_VARIABLES = {"store": "CMWALL_TOKEN", "peers": "CMWALL_PEER_TOKEN"}  # where each table's token may come from
+
+
+def token_refused(section: str) -> str:
+    table = section or "store"
+    variable = TOKEN_VARIABLES.get(table, "CMWALL_TOKEN")
+    return (f"a token is never kept in the configuration file: name the file holding it with "
+            f"{table}.token_file, or set ${variable}")
 
 
 def validate_file(raw: dict[str, Any], file: str) -> ConfigFile:
     """The file's settings, or ConfigError with one line per problem and its field path."""
-    tokens = [key for key, table in (("token", raw), ("store.token", raw.get("store"))) if isinstance(table, dict)
-              and key.rsplit(".", 1)[-1] in table]
+    tables = [("", raw)] + [(f"{name}.", table) for name, table in raw.items() if isinstance(table, dict)]
+    tokens = [(prefix, key) for prefix, table in tables for key in table if key in ("token", "peer_token")]
     if tokens:
-        raise ConfigError([f"{file}: {key}: {TOKEN_REFUSED}" for key in tokens])
+        raise ConfigError([f"{file}: {prefix}{key}: {token_refused(prefix.rstrip('.'))}" for prefix, key in tokens])
     try:
         return ConfigFile.model_validate(raw)
     except ValidationError as err:
@@ -199,7 +205,7 @@ def resolve(flags: Mapping[str, Any], config_flag: str | None = None,
                 except ValidationError as err:
                     problems.append(f"${env_of(flag)}: {name}.{key}: {_expectation(err.errors()[0], model)}")
             given = flags.get(flag)
-            if given is not None and given is not False:
+            if given is not None:  # a flag not given is None (store_true flags too: --no-windowed is False)
                 merged.setdefault(name, {})[key] = str(given) if isinstance(given, Path) else given
                 sources[f"{name}.{key}"] = flag
     if problems:

@@ -85,8 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     wall.add_argument("--as-of", metavar="TIME",
                       help="show the wall as it was at TIME (ISO-8601; without offset: IST) from the local store "
                            "of the data directory, without contacting any store")
-    wall.add_argument("--windowed", action="store_true", default=None,
-                      help="ordinary windows instead of frameless full screen")
+    wall.add_argument("--windowed", action=argparse.BooleanOptionalAction, default=None,
+                      help="ordinary windows instead of frameless full screen (--no-windowed: full screen, "
+                           "whatever the configuration says)")
     wall.add_argument("--token-file", type=Path, default=None, metavar="FILE", help="file holding the store's bearer token")
     wall.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust for the store (TLS is always verified)")
     wall.add_argument("--timeout", type=positive_number, default=None, metavar="SEC", help="HTTP timeout (default 10)")
@@ -316,7 +317,11 @@ def _setup_logging(level: str | None, data_dir: Path | None) -> Path | None:
     console_level = logging.getLevelName(level or "WARNING")
     file_level = logging.getLevelName(level or "INFO")
     root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "cmwall_own", False)]:  # main() run again in one process
+        root.removeHandler(old)
+        old.close()
     console = logging.StreamHandler(sys.stderr)
+    console.cmwall_own = True  # type: ignore[attr-defined]
     console.setLevel(console_level)
     console.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(console)
@@ -334,6 +339,7 @@ def _setup_logging(level: str | None, data_dir: Path | None) -> Path | None:
     except OSError:
         return None
     handler.setLevel(file_level)
+    handler.cmwall_own = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(handler)
     root.setLevel(min(console_level, file_level))
