@@ -13,9 +13,10 @@ signal; this module knows nothing of Qt.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -37,6 +38,15 @@ class Intervals:
     catalog: float = 300.0
     observations: float = 10.0
     ranking: float = 60.0
+
+
+def aligned_interval(seconds: float, now: datetime) -> IntervalTrigger:
+    """Every `seconds` at whole multiples of `seconds` since the Unix epoch, starting with
+    the first one after `now`: wall PCs with synced clocks and the same interval poll at
+    the same instants, so they fetch the same data (README "Several PCs, one wall")."""
+    epoch = now.timestamp()
+    first = (math.floor(epoch / seconds) + 1) * seconds
+    return IntervalTrigger(seconds=seconds, start_date=datetime.fromtimestamp(first, UTC), timezone="UTC")
 
 
 class SyncService:
@@ -69,8 +79,7 @@ class SyncService:
             ("observations", self.observations_every, self.worker.poll_observations),
             ("ranking", self.intervals.ranking, self.worker.poll_ranking),
         ):
-            add(self._run, "interval", seconds=seconds, args=[poll], id=f"poll_{name}",
-                next_run_time=now + timedelta(seconds=seconds))
+            add(self._run, aligned_interval(seconds, now), args=[poll], id=f"poll_{name}")
         # Runs only when the one worker thread is free: a hung poll stops the beats.
         add(self.heartbeat.beat, "interval", seconds=BEAT_EVERY_S, id="heartbeat")
         self.scheduler.start()
@@ -80,6 +89,13 @@ class SyncService:
         if self.scheduler.running:
             self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.poll_all_now],
                                    id="refresh", replace_existing=True)
+
+    def catch_up(self) -> None:
+        """Poll everything as soon as the worker thread is free, as scheduled polls do (a
+        refused token's backoff stands): another PC of the wall shows newer data."""
+        if self.scheduler.running:
+            self.scheduler.add_job(self._run, "date", run_date=utc_now(), args=[self.worker.poll_all],
+                                   id="catch_up", replace_existing=True)
 
     def want(self, wants: Wants) -> None:
         """Derive these facts in every snapshot from now on, starting with one at once
@@ -110,8 +126,8 @@ class SyncService:
     def poll_observations_every(self, seconds: float | None) -> None:
         """Poll observations every `seconds` from now on (None: the command line's interval).
         The layout on screen decides: a crisis layout asks for figures fresh within seconds.
-        A shorter interval takes effect at once — the next poll comes no later than
-        `seconds` from now — and a longer one from the poll already due."""
+        Either takes effect at once: the next poll comes at the next multiple of `seconds`
+        since the epoch, no later than `seconds` from now (aligned, like every PC of the wall)."""
         every = self.intervals.observations if seconds is None else seconds
         if every == self.observations_every:
             return
@@ -119,10 +135,7 @@ class SyncService:
         job = self.scheduler.get_job("poll_observations") if self.scheduler.running else None
         if job is None:  # not started yet: start() schedules it at this interval
             return
-        soonest = utc_now() + timedelta(seconds=every)
-        due = job.next_run_time
-        first = soonest if due is None or due > soonest else due
-        job.reschedule(IntervalTrigger(seconds=every, start_date=first, timezone="UTC"))
+        job.reschedule(aligned_interval(every, utc_now()))
         log.info("observations polled every %g s", every)
 
     def stop(self) -> None:

@@ -75,6 +75,9 @@ class Snapshot:
     catalog: Catalog | None = None
     series: Mapping[str, KpiSeries] = field(default_factory=lambda: MappingProxyType({}))
     data_as_of: datetime | None = None  # newest reported_at the wall holds
+    # The store's feed cursor the wall has read to: with the catalog and central ranking
+    # revisions, the data version wall PCs of one wall compare (wall/peer_protocol.py).
+    feed_cursor: str | None = None
     # Ranking shown on the wall (central, or the local estimate) and its context.
     ranking: RankingResult | None = None
     ranking_reason: RankingReason = NO_RANKING  # why this source (worded by the wall)

@@ -71,6 +71,7 @@ class SyncWorker:
         # The page's rows were stored with the cursor, so a 304 never stands for rows the local
         # store lacks; a replaced local store forgets it (_follow_data_dir).
         self.quiet_feed: tuple[str | None, str] | None = None
+        self.feed_cursor: str | None = None  # the local store's cursor as last read or written
         self._next_id = 1
         self._unstored: dict[str, LocalStoreError] = {}  # document → why its last poll could not be stored
         if isinstance(store, ReadOnlyStore):  # said from the start, for as long as the wall runs on it
@@ -100,6 +101,7 @@ class SyncWorker:
             rows = self._distrust_future(rows)
             self._apply_rows(rows)
             self._read_rejections()
+            self.feed_cursor = self.store.cursor()
             ranking = self.store.ranking()
             self.rankings.load(ranking[0] if ranking else None)
         except LocalStoreError as err:
@@ -125,7 +127,7 @@ class SyncWorker:
     def poll_observations(self) -> Snapshot | None:
         def work() -> bool:
             started = self.clock()
-            cursor = self.store.cursor()
+            cursor = self.feed_cursor = self.store.cursor()
             stored: list[tuple[str, str, str, float | None, float]] = []
             quiet = self.quiet_feed
             try:
@@ -136,6 +138,7 @@ class SyncWorker:
                     # cannot be written is not applied, and is fetched again next time.
                     received = self.clock()
                     self.store.save_observation_page(page.observations, page.cursor, received, page.rejected)
+                    self.feed_cursor = page.cursor
                     stored.extend(self._trusted_times(page.observations, received.timestamp()))
                     if page.rejected:
                         self._read_rejections()
@@ -305,6 +308,7 @@ class SyncWorker:
             catalog=self.catalog,
             series=self.series,
             data_as_of=datetime.fromtimestamp(self.newest_reported_at, UTC) if self.newest_reported_at else None,
+            feed_cursor=self.feed_cursor,
             ranking=chosen,
             ranking_reason=reason,
             previous_ranking=previous,

@@ -57,6 +57,11 @@ class Backend:
     def refresh_now(self) -> None:
         self.service.refresh_now()
 
+    def catch_up(self) -> None:
+        """Another PC of the wall shows other data: poll now (live walls only; history has no polls)."""
+        if isinstance(self.service, SyncService):
+            self.service.catch_up()
+
     def want(self, wants: Wants) -> None:
         """Have every snapshot carry the alerts and explanations these screens show."""
         self.service.want(wants)
