@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from ..sync.history import HistoryService
     from ..sync.snapshot import Snapshot
     from .bridge import SnapshotBridge
+    from .config import PeerConfig
     from .controller import WallController
+    from .peers import PeerLink
 
 Clock = Callable[[], datetime]
 
@@ -99,6 +101,18 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
             print(f"cm-wall: error: invalid layout\n{err.report()}", file=sys.stderr)
             return EXIT_BAD_INPUT
 
+    peer_token = None
+    joins_peers = config.peers is not None and config.history_moment is None
+    if joins_peers:
+        from .peer_server import PeerTokenError, load_peer_token
+
+        assert config.peers is not None
+        try:
+            peer_token = load_peer_token(config.peers.token_file)
+        except PeerTokenError as err:
+            _error(str(err))
+            return EXIT_BAD_INPUT
+
     bridge = SnapshotBridge()
     try:
         backend = build_backend(config, bridge.deliver)
@@ -135,6 +149,23 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     backend.poll_observations_every(layout.spec.sync.poll_observations)  # a crisis layout polls more often
     controller.layout_changed.connect(
         lambda _name: backend.poll_observations_every(controller.layout.spec.sync.poll_observations))
+    peers: PeerLink | None = None
+    if joins_peers:
+        assert config.peers is not None and peer_token is not None
+        try:
+            peers = join_peers(config.peers, peer_token, controller, backend.catch_up, bridge)
+        except OSError as err:
+            _error(f"cannot listen for the wall's other PCs on {config.peers.bind}:{config.peers.port}: "
+                   f"{err.strerror or err}")
+            controller.shutdown()
+            backend.stop()
+            return EXIT_BAD_INPUT
+    clock_watch = None
+    if not screenshot_mode and history_start is None:
+        from .clock_sync import ClockSyncWatch
+
+        clock_watch = ClockSyncWatch(language=lambda: controller.language)
+        clock_watch.condition_changed.connect(controller.status.set_condition)
     cursor = CursorHider()
     app.installEventFilter(cursor)
     inhibitor = BlankingInhibitor()
@@ -147,6 +178,10 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         if not screenshot_mode:
             inhibitor.inhibit()
         backend.start()
+        if peers is not None:
+            peers.start()
+        if clock_watch is not None:
+            clock_watch.start()
         watchdog.start(f"showing {layout.name} on {len(app.screens())} screen(s)")  # READY=1, then WATCHDOG=1
         if screenshot_mode and history_start is not None:
             assert config.screenshot_dir is not None
@@ -162,11 +197,39 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         restore_signals()
         if job is not None:
             job.stop()
+        if clock_watch is not None:
+            clock_watch.stop()
+        if peers is not None:
+            peers.stop()
         controller.shutdown()
         backend.stop()
         app.removeEventFilter(cursor)
         cursor.stop()
         inhibitor.release()
+
+
+def join_peers(config: PeerConfig, token: str, controller: WallController, catch_up: Callable[[], None],
+               bridge: SnapshotBridge) -> PeerLink:
+    """This PC as one of several driving one wall (README "Several PCs, one wall"): operator
+    commands given here go to the peers and theirs are performed here, each PC's data version
+    is published and a PC behind a peer polls at once, peers' clocks are compared. Raises
+    OSError when the peer port cannot be bound."""
+    from .peer_protocol import data_version
+    from .peers import PeerLink, PeerSettings, host_name
+
+    settings = PeerSettings(peers=config.peers, port=config.port, token=token, bind=config.bind,
+                            wall_id=config.wall_id or host_name())
+    link = PeerLink(settings, language=lambda: controller.language, parent=controller)
+    controller.command_given.connect(link.broadcast)
+    link.adopt_requested.connect(controller.adopt_shared)
+    link.command_received.connect(controller.perform_received)
+    link.operator_action.connect(controller.perform)
+    link.catch_up_requested.connect(catch_up)
+    link.condition_changed.connect(controller.status.set_condition)
+    link.notice.connect(controller.notify)
+    controller.pages.ticked.connect(lambda: link.publish(controller.peer_status()))
+    bridge.snapshot_applied.connect(lambda snapshot: link.set_data_version(data_version(snapshot)))
+    return link
 
 
 # Qt messages that say nothing to an operator (the offscreen plugin's size-hint notice).

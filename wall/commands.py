@@ -42,6 +42,7 @@ class Commands(QObject):
     notice_posted = Signal(str, float)  # text for the strip, seconds to show it
     screenshots_saved = Signal(list)  # the PNG paths
     quit_confirmed = Signal()
+    performed = Signal(object)  # an Action the operator gave on this PC, after its effect (for the peers)
 
     def __init__(
         self,
@@ -106,9 +107,12 @@ class Commands(QObject):
         if action is not None:
             self.perform(action)
 
-    def perform(self, action: Action) -> None:
-        """Carry out one operator command, wherever it came from."""
+    def perform(self, action: Action, *, given_here: bool = True) -> None:
+        """Carry out one operator command, wherever it came from; one given on this PC (not
+        received from another PC of the wall) is announced with `performed`."""
         self._effects[action]()
+        if given_here:
+            self.performed.emit(action)
 
     # --- what is done here ------------------------------------------------------------
 

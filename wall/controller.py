@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
-from ..layouts.loader import Layout
+from ..layouts.loader import SHIPPED_LAYOUTS, Layout
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
 from .commands import Commands
@@ -51,6 +52,7 @@ class WallController(QObject):
     quit_confirmed = Signal()
     crisis_recorded = Signal(tuple)  # CrisisEvents (layout switches) for the local store's crisis log
     crisis_acknowledged = Signal()  # the operator acknowledged the crisis banner
+    command_given = Signal(object, object)  # an Action given on this PC and the state it left (for the peers)
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class WallController(QObject):
         commands.notice_posted.connect(status.notify)
         commands.screenshots_saved.connect(self.screenshots_saved)
         commands.quit_confirmed.connect(self.quit_confirmed)
+        commands.performed.connect(lambda action: self.command_given.emit(action, self.shared_state()))
 
     def _context(self, layout: Layout) -> TileContext:
         return TileContext(language=self.language, now=self.data_clock, layout_dir=layout.directory,
@@ -173,6 +176,38 @@ class WallController(QObject):
     def perform(self, action: Action) -> None:
         """One operator command, from a key or from anywhere else."""
         self.commands.perform(action)
+
+    # --- one wall, several PCs (peers.py) ----------------------------------------------
+
+    def layout_reference(self) -> str:
+        """The layout as another PC of the wall can load it: a shipped name, else its file."""
+        path = self.layout.path
+        return path.stem if path.stem in SHIPPED_LAYOUTS else str(path)
+
+    def shared_state(self) -> dict[str, Any]:
+        """What the operator's commands leave behind: layout, language and rotation."""
+        return {"layout": self.layout_reference(), "language": self.language, "rotation": self.pages.shared_state()}
+
+    def peer_status(self) -> dict[str, Any]:
+        """What this PC shows now, for the peer endpoint's status."""
+        return {**self.shared_state(), "pages": self.current_pages(), "pages_at": self.pages.clock().timestamp(),
+                "paused": self.pages.paused, "next_turn_in": self.pages.seconds_to_next_turn()}
+
+    def adopt_shared(self, values: Mapping[str, Any]) -> None:
+        """Another PC of the wall's layout, language and/or rotation (peer_protocol.py SharedState):
+        shown here as it is there. Never announced again, so it is not sent on."""
+        layout, language, rotation = values.get("layout"), values.get("language"), values.get("rotation")
+        if isinstance(layout, str) and layout != self.layout_reference():
+            self.layouts.switch(layout)
+        if isinstance(language, str) and language != self.language:
+            self.languages.set(language)
+        if isinstance(rotation, Mapping):
+            self.pages.adopt_state(rotation)
+
+    def perform_received(self, action: Action) -> None:
+        """A command another PC of the wall performed (refresh, screenshot, acknowledge): done
+        here too, and not sent on."""
+        self.commands.perform(action, given_here=False)
 
     def switch_layout(self, layout: Layout | str) -> bool:
         """Replace every window's tiles with `layout`'s; on a bad layout keep the current one."""

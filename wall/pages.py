@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .rotation import Rotation
+from .rotation import Rotation, page_at
 from .screen_window import ScreenWindow
 
 TICK_MS = 250
@@ -98,3 +99,32 @@ class PageTurner(QObject):
         for window in self.windows().values():
             window.set_paused(self.rotation.paused)
         self.sync(animate=True)
+
+    # --- one wall, several PCs: the operator's stepping and pausing shared (peers.py) ----
+
+    def shared_state(self) -> dict[str, Any]:
+        """What the operator made of the rotation: enough for another PC to show the same pages."""
+        r = self.rotation
+        return {"paused": r.paused, "offset": r.offset, "frozen": dict(r.frozen)}
+
+    def adopt_state(self, state: Mapping[str, Any]) -> None:
+        """Another PC's `shared_state()`: pause, stepping and frozen pages as it has them."""
+        paused, offset, frozen = state.get("paused"), state.get("offset"), state.get("frozen")
+        if not isinstance(paused, bool) or not isinstance(offset, int) or not isinstance(frozen, dict):
+            return
+        self.rotation.paused = paused
+        self.rotation.offset = offset
+        self.rotation.frozen = {str(k): v for k, v in frozen.items() if isinstance(v, int)}
+        for window in self.windows().values():
+            window.set_paused(paused)
+        self.sync(animate=True)
+
+    def seconds_to_next_turn(self) -> float | None:
+        """Seconds until the clock turns a page on some screen (None: no screen rotates)."""
+        if self.rotation.paused or not self.rotation.enabled:
+            return None
+        now = self.clock()
+        waits = [page_at([p.dwell for p in w.screen_spec.pages], now)[1]
+                 for w in self.windows().values() if w.screen_spec is not None]
+        finite = [w for w in waits if w != float("inf")]
+        return min(finite) if finite else None

@@ -48,6 +48,7 @@ class StatusBoard:
         self.alerts_judged: int | None = None  # figures compared with a threshold in the last snapshot
         self.notices: list[Notice] = []
         self.thresholds: Thresholds | None = None
+        self.conditions: dict[str, str] = {}  # standing warnings by cause (clock, peers) until they go
 
     def take(self, snapshot: Snapshot, thresholds: Thresholds) -> None:
         """Count `snapshot`'s alerts under the layout's thresholds, as the alerts tiles show
@@ -75,12 +76,23 @@ class StatusBoard:
         self.notices.append(Notice(text, self.clock() + timedelta(seconds=seconds)))
         self.refresh()
 
+    def set_condition(self, key: str, text: str | None) -> None:
+        """A warning on every strip for as long as its cause lasts (None: it has gone)."""
+        if text is None:
+            changed = self.conditions.pop(key, None) is not None
+        else:
+            changed = self.conditions.get(key) != text
+            self.conditions[key] = text
+        if changed:
+            log.info("%s", text or f"{key}: cleared")
+            self.refresh()
+
     def refresh(self) -> None:
         """Write the strip's items and clock to every window (expired notices dropped)."""
         now = self.clock()
         self._count_alerts()
         self.notices = [n for n in self.notices if n.until is None or n.until > now]
-        notices = [n.text for n in self.notices] + self.unplaced()
+        notices = [n.text for n in self.notices] + list(self.conditions.values()) + self.unplaced()
         shown = self.data_clock()
         language = self.language()
         items = status_items(self.snapshot, shown, language, critical_alerts=self.alert_counts["critical"],

@@ -1,0 +1,214 @@
+"""The peer endpoint of one wall PC, and the client that talks to the others' — Qt-free, on threads.
+
+Every wall process of a multi-PC wall listens on its peer port (a `ThreadingHTTPServer`
+on its own thread, never the GUI thread) for:
+
+- `GET  /v1/peer/status`   what this PC shows now: pages, layout, language, data version, clock;
+- `POST /v1/peer/command`  a `PeerCommand` from another PC of the wall: performed here, not sent on;
+- `POST /v1/peer/operator` `{"action": NAME}`: an operator command given at this PC (a control
+  page, a script): performed here and sent to every peer, as a key on this PC would be.
+
+Every request needs the wall's peer token as a bearer token (compared in constant
+time); the token is never logged. What arrives is handed to callbacks, which the Qt
+side turns into queued signals.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .keys import Action
+from .peer_protocol import PeerCommand, PeerMessageError, decode_command
+
+log = logging.getLogger(__name__)
+
+STATUS_PATH = "/v1/peer/status"
+COMMAND_PATH = "/v1/peer/command"
+OPERATOR_PATH = "/v1/peer/operator"
+MAX_BODY_BYTES = 64_000
+PEER_TOKEN_ENV = "CMWALL_PEER_TOKEN"
+PEER_TOKEN_FILE_ENV = "CMWALL_PEER_TOKEN_FILE"
+
+
+class PeerTokenError(Exception):
+    """No usable peer token: one line naming the file or the variables."""
+
+
+def load_peer_token(token_file: Path | None) -> str:
+    """The wall's shared peer token from `token_file`, else $CMWALL_PEER_TOKEN_FILE, else
+    $CMWALL_PEER_TOKEN; a secret like the store's token: never on the command line, never logged."""
+    path = token_file or os.environ.get(PEER_TOKEN_FILE_ENV)
+    if path:
+        try:
+            token = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise PeerTokenError(f"cannot read peer token file {path}: {err.strerror}") from None
+        if not token:
+            raise PeerTokenError(f"peer token file {path} is empty")
+        return token
+    token = os.environ.get(PEER_TOKEN_ENV, "").strip()
+    if not token:
+        raise PeerTokenError(f"a wall of several PCs needs a peer token: set {PEER_TOKEN_ENV} or "
+                             f"{PEER_TOKEN_FILE_ENV} (or --peer-token-file), the same on every PC")
+    return token
+
+
+class PeerError(Exception):
+    """A peer did not answer as it should: one line for the strip."""
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A peer that hung up before its answer (its short timeout ran out) is its business:
+    a line in the debug log, not a traceback on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("peer endpoint: request from %s failed", client_address, exc_info=True)
+
+
+class PeerServer:
+    """The HTTP endpoint on its own thread; `on_command`, `on_operator` and `status` are
+    called on the server's threads and must be thread-safe."""
+
+    def __init__(self, host: str, port: int, token: str, *, status: Callable[[], Mapping[str, Any]],
+                 on_command: Callable[[PeerCommand], None], on_operator: Callable[[Action], None]) -> None:
+        self.token = token
+        self.status = status
+        self.on_command = on_command
+        self.on_operator = on_operator
+        self.httpd = QuietHTTPServer((host, port), self._handler())
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
+                                       name="wall-peer-endpoint", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.thread.join(timeout=5)
+        self.httpd.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            server_version = "cm-wall-peer"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+                log.debug("peer endpoint: " + format, *args)
+
+            def _answer(self, code: int, document: Mapping[str, Any]) -> None:
+                body = json.dumps(document).encode("utf-8")
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _authorised(self) -> bool:
+                given = self.headers.get("Authorization", "")
+                expected = f"Bearer {server.token}"
+                if hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+                    return True
+                self._answer(401, {"error": "the wall's peer token is required"})
+                return False
+
+            def _body(self) -> bytes | None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_BODY_BYTES:
+                    self._answer(413, {"error": "too large"})
+                    return None
+                return self.rfile.read(length)
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                if not self._authorised():
+                    return
+                if self.path != STATUS_PATH:
+                    self._answer(404, {"error": "not found"})
+                    return
+                self._answer(200, {**server.status(), "time": time.time()})
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                if not self._authorised():
+                    return
+                body = self._body()
+                if body is None:
+                    return
+                try:
+                    if self.path == COMMAND_PATH:
+                        server.on_command(decode_command(body))
+                    elif self.path == OPERATOR_PATH:
+                        server.on_operator(operator_action(body))
+                    else:
+                        self._answer(404, {"error": "not found"})
+                        return
+                except PeerMessageError as err:
+                    self._answer(400, {"error": str(err)})
+                    return
+                self._answer(202, {"accepted": True})
+
+        return Handler
+
+
+def operator_action(body: bytes) -> Action:
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise PeerMessageError(f"not JSON: {err}") from None
+    name = document.get("action") if isinstance(document, dict) else None
+    if not isinstance(name, str) or name not in Action.__members__:
+        raise PeerMessageError(f"action must be one of {', '.join(Action.__members__)}")
+    return Action[name]
+
+
+class PeerClient:
+    """Requests to the other PCs' endpoints, with a short timeout: a PC that is off or
+    unreachable costs a notice on the strip, never a stall."""
+
+    def __init__(self, token: str, timeout: float) -> None:
+        self._http = httpx.Client(timeout=timeout, headers={"Authorization": f"Bearer {token}"}, trust_env=False)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def send(self, peer: str, command: PeerCommand) -> None:
+        self._request("POST", peer, COMMAND_PATH, json=command.to_json())
+
+    def status(self, peer: str) -> tuple[dict[str, Any], float, float]:
+        """(the peer's status, our time when asked, our time when answered)."""
+        sent = time.time()
+        response = self._request("GET", peer, STATUS_PATH)
+        received = time.time()
+        try:
+            document = response.json()
+        except ValueError:
+            raise PeerError(f"{peer}: status is not JSON") from None
+        if not isinstance(document, dict):
+            raise PeerError(f"{peer}: status is not an object")
+        return document, sent, received
+
+    def _request(self, method: str, peer: str, path: str, json: Any = None) -> httpx.Response:
+        url = peer.rstrip("/") + path
+        try:
+            response = self._http.request(method, url, json=json)
+        except httpx.HTTPError as err:
+            raise PeerError(f"{peer}: {type(err).__name__}") from None
+        if response.status_code >= 300:
+            raise PeerError(f"{peer}: HTTP {response.status_code}")
+        return response
