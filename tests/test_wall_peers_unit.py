@@ -32,7 +32,7 @@ from cmwall.wall.peer_protocol import (
     decode_command,
 )
 from cmwall.wall.peer_server import COMMAND_PATH, OPERATOR_PATH, STATUS_PATH, PeerServer
-from cmwall.wall.peers import PeerLink
+from cmwall.wall.peers import PeerLink, PeerSettings
 from cmwall.wall.rotation import Rotation, page_at
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
@@ -286,3 +286,20 @@ def test_a_pc_behind_a_peer_polls_at_once(
         with qtbot.waitSignal(link._checked, timeout=6000):
             link.check_peers()
     assert (len(catch_ups_a), len(catch_ups_b)) == settled  # the same data: nobody polls out of turn
+
+
+def test_a_peer_that_does_not_answer_is_named_on_the_strip_and_a_command_to_it_costs_a_notice(qtbot: QtBot) -> None:
+    gone = f"http://127.0.0.1:{free_port()}"  # nobody listens there
+    link = PeerLink(PeerSettings(peers=(gone,), port=0, token="s3cret", bind="127.0.0.1", timeout=0.5))
+    conditions: list[tuple[str, object]] = []
+    notices: list[str] = []
+    link.condition_changed.connect(lambda key, text: conditions.append((key, text)))
+    link.notice.connect(lambda text, _seconds: notices.append(text))
+    link.start()
+    try:
+        qtbot.waitUntil(lambda: ("peers", f"Wall PC not reachable: {gone}") in conditions, timeout=5000)
+        assert ("peer-clock", None) in conditions  # no clock to compare is no clock warning
+        link.broadcast(Action.NEXT_PAGE, {"rotation": {"paused": False, "offset": 1, "frozen": {}}})
+        qtbot.waitUntil(lambda: notices == [f"Command not delivered to: {gone}"], timeout=5000)
+    finally:
+        link.stop()

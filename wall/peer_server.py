@@ -198,17 +198,18 @@ class PeerClient:
         try:
             document = response.json()
         except ValueError:
-            raise PeerError(f"{peer}: status is not JSON") from None
+            raise PeerError(f"{peer} (no status)") from None
         if not isinstance(document, dict):
-            raise PeerError(f"{peer}: status is not an object")
+            raise PeerError(f"{peer} (no status)")
         return document, sent, received
 
     def _request(self, method: str, peer: str, path: str, json: Any = None) -> httpx.Response:
         url = peer.rstrip("/") + path
         try:
             response = self._http.request(method, url, json=json)
-        except httpx.HTTPError as err:
-            raise PeerError(f"{peer}: {type(err).__name__}") from None
-        if response.status_code >= 300:
-            raise PeerError(f"{peer}: HTTP {response.status_code}")
+        except httpx.HTTPError as err:  # off, unreachable or too slow: the strip names the PC, the log why
+            log.debug("peer %s: %s", peer, err)
+            raise PeerError(peer) from None
+        if response.status_code >= 300:  # e.g. 401: not the same peer token
+            raise PeerError(f"{peer} (HTTP {response.status_code})")
         return response
