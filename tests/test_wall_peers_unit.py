@@ -303,3 +303,21 @@ def test_a_peer_that_does_not_answer_is_named_on_the_strip_and_a_command_to_it_c
         qtbot.waitUntil(lambda: notices == [f"Command not delivered to: {gone}"], timeout=5000)
     finally:
         link.stop()
+
+
+def test_a_configuration_naming_every_pc_of_the_wall_this_one_included_makes_no_echo(qtbot: QtBot) -> None:
+    port = free_port()
+    link = PeerLink(PeerSettings(peers=(f"http://127.0.0.1:{port}",), port=port, token="s3cret", bind="127.0.0.1"))
+    adopted: list[object] = []
+    link.adopt_requested.connect(adopted.append)
+    link.start()
+    try:
+        with qtbot.waitSignal(link._send_failed, timeout=1500, raising=False) as failed:
+            link.broadcast(Action.NEXT_LANGUAGE, {"language": "hi"})
+        assert not failed.signal_triggered  # it reached itself …
+        with qtbot.waitSignal(link._checked, timeout=5000):
+            link.check_peers()
+        assert adopted == []  # … and took nothing from itself
+        assert [c["action"] for c in link.status()["commands"]] == ["NEXT_LANGUAGE"]  # performed once
+    finally:
+        link.stop()

@@ -177,6 +177,9 @@ class PeerLink(QObject):
                 self._client.send(peer, command)
             except PeerError as err:
                 failures.append(str(err))
+            except Exception:  # a bug must not silence the other peers
+                log.exception("sending to %s failed", peer)
+                failures.append(peer)
         if failures:
             self._send_failed.emit(failures)
 
@@ -218,6 +221,10 @@ class PeerLink(QObject):
                 document, sent, received = self._client.status(peer)
             except PeerError as err:
                 results.append(PeerCheck(peer, error=str(err)))
+                continue
+            except Exception:  # a bug must not stop the checks for good (`_checking` is reset on the answer)
+                log.exception("asking %s for its status failed", peer)
+                results.append(PeerCheck(peer, error=peer))
                 continue
             peer_time = document.get("time")
             skew = clock_skew(sent, received, peer_time) if isinstance(peer_time, (int, float)) else None
