@@ -16,7 +16,7 @@ from cmwall.layouts.loader import load_layout
 from cmwall.sync.service import aligned_interval
 from cmwall.wall.app import join_peers
 from cmwall.wall.bridge import SnapshotBridge
-from cmwall.wall.clock_sync import condition_text, time_sync_state
+from cmwall.wall.clock_sync import ClockSyncWatch, condition_text, time_sync_state
 from cmwall.wall.config import PeerConfig
 from cmwall.wall.controller import WallController
 from cmwall.wall.keys import Action
@@ -321,3 +321,23 @@ def test_a_configuration_naming_every_pc_of_the_wall_this_one_included_makes_no_
         assert [c["action"] for c in link.status()["commands"]] == ["NEXT_LANGUAGE"]  # performed once
     finally:
         link.stop()
+
+
+def test_the_clock_check_puts_its_warning_on_every_strip_until_the_clock_is_synchronised(qtbot: QtBot) -> None:
+    controller = WallController(load_layout("single_screen"), clock=lambda: datetime.now(UTC), fade_ms=0,
+                                screens=lambda: [FakeScreen("W")])
+    controller.start()
+    state = {"timedatectl": "no\n"}
+    watch = ClockSyncWatch(language=lambda: controller.language, run=lambda command: state.get(command[0]))
+    watch.condition_changed.connect(controller.status.set_condition)
+    strip = controller.screen_windows()[0].strip
+    try:
+        watch.start()
+        qtbot.waitUntil(lambda: any(t.endswith("Clock not synchronised") for t in strip.texts()), timeout=5000)
+        state["timedatectl"] = "yes\n"
+        with qtbot.waitSignal(watch.condition_changed, timeout=5000):
+            watch.check()
+        assert not any("Clock" in t for t in strip.texts())
+    finally:
+        watch.stop()
+        controller.shutdown()
