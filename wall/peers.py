@@ -105,6 +105,7 @@ class PeerLink(QObject):
         self.seen = SeenCommands()
         self.shared = SharedState()
         self.version: DataVersion | None = None
+        self.version_since: float | None = None  # wall-clock seconds when this PC first showed `version`
         self._state: Mapping[str, Any] = {}
         self._performed: deque[dict[str, Any]] = deque(maxlen=COMMANDS_KEPT)
         self._lock = threading.Lock()  # _state, _performed and version: read by the server's threads
@@ -148,12 +149,14 @@ class PeerLink(QObject):
 
     def set_data_version(self, version: DataVersion) -> None:
         with self._lock:
-            self.version = version
+            if version != self.version:
+                self.version, self.version_since = version, time.time()
 
     def status(self) -> dict[str, Any]:
         with self._lock:
             return {"wall_id": self.settings.wall_id, "origin": self.origin, **self._state,
                     "data_version": self.version.to_json() if self.version else None,
+                    "data_version_since": self.version_since,
                     "lamport": self.numbers.highest, "shared": self.shared.to_json(),
                     "commands": list(self._performed)}
 
