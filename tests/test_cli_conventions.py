@@ -113,3 +113,13 @@ def test_commands_name_a_missing_ca_bundle_too(tmp_path: Path, command: list[str
                       *(["--data-dir", str(tmp_path / "data")] if command == ["sync"] else []))
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [f"cm-wall: error: cannot read CA bundle {missing} (--ca-bundle): no such file"]
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`cm-wall rank | head -1`: the pipe closes under the command; no error line, exit 0."""
+    ranking = subprocess.Popen([sys.executable, str(MAIN), "rank"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert ranking.stdout is not None and ranking.stderr is not None
+    ranking.stdout.close()  # the reader is gone before the ranking is written: every write meets a closed pipe
+    errors = ranking.stderr.read().decode()
+    assert ranking.wait(timeout=60) == 0, errors
+    assert errors == ""

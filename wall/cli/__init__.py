@@ -391,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_wall(wall_config(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `cm-wall rank | head`: the reader stopped listening, nothing went wrong here
+        _quiet_stdout()
+        return 0
     except Exception as err:  # the last line of defence: one readable line, details in the log
         log.debug("unexpected failure", exc_info=True)
         if log_path is not None:
@@ -398,3 +401,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" (details in {log_path})" if log_path else ""
         print(f"{PROG}: error: {err}{where}", file=sys.stderr)
         return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so Python's flush at exit does not fail on the closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
