@@ -16,16 +16,14 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
-from .contract import Catalog, Observation
+from .contract import Catalog
 from .crisis_watch import CrisisEvent, CrisisRule, CrisisWatch
 from .data_dir import ReadOnlyStore, WritableStore
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
-from .feed_judging import judge_feed
-from .feed_quality import ObservationKey, RejectedRow
+from .feed_kept import FeedQualityKept
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
-from .plausibility import MAX_CLOCK_SKEW, age_time, distrust_future, is_from_future
 from .ranking.engine import PROVISIONAL_THRESHOLD
 from .rankings_kept import RankingsKept
 from .series import KpiSeries, Row, apply_rows, frozen
@@ -35,7 +33,6 @@ from .store_faults import DataDirEvent
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-RECENT_REJECTIONS = 50  # rejected rows each snapshot carries, newest first
 
 
 def utc_now() -> datetime:
@@ -77,11 +74,7 @@ class SyncWorker:
         if isinstance(store, ReadOnlyStore):  # said from the start, for as long as the wall runs on it
             self._unstored["data directory"] = store.refusal
             self.status = replace(self.status, local_store_error=str(store.refusal), local_store_fault=store.refusal.fault)
-        # Rows whose reported_at was beyond the wall's clock + skew when received: key -> the
-        # time as sent. Ages count them from their period's start (sync/plausibility.py).
-        self.untrusted_times: dict[ObservationKey, float] = {}
-        self._rejected_counts: list[tuple[str | None, str | None, int]] = []
-        self._recent_rejections: tuple[RejectedRow, ...] = ()
+        self.feed_quality = FeedQualityKept()  # untrusted report times, rejected rows (sync/feed_kept.py)
         self.link = LinkTracker()  # stalls and backoff (sync/link_status.py)
         self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by SyncService)
         self.crisis = CrisisWatch()  # the layout's crisis rules across polls (sync/crisis_watch.py)
@@ -98,9 +91,9 @@ class SyncWorker:
             rows: list[tuple[str, str, str, float | None, float]] = []
             for batch in self.store.iter_observations():
                 rows.extend(batch)
-            rows = self._distrust_future(rows)
+            rows = self.feed_quality.stored(rows, self.store)
             self._apply_rows(rows)
-            self._read_rejections()
+            self.feed_quality.read_rejections(self.store)
             self.feed_cursor = self.store.cursor()
             ranking = self.store.ranking()
             self.rankings.load(ranking[0] if ranking else None)
@@ -139,9 +132,9 @@ class SyncWorker:
                     received = self.clock()
                     self.store.save_observation_page(page.observations, page.cursor, received, page.rejected)
                     self.feed_cursor = page.cursor
-                    stored.extend(self._trusted_times(page.observations, received.timestamp()))
+                    stored.extend(self.feed_quality.received(page.observations, received.timestamp()))
                     if page.rejected:
-                        self._read_rejections()
+                        self.feed_quality.read_rejections(self.store)
                     if not page.more and page.etag:
                         self.quiet_feed = (page.cursor, page.etag)
                     self.progress()
@@ -248,7 +241,7 @@ class SyncWorker:
         self.status = replace(self.status, data_dir_event=DataDirEvent(change, now))
         if catalog is not None:  # the catalog on screen goes in at once: its next poll may be minutes away
             self.store.save_catalog(catalog, None, now)
-        self._read_rejections()  # the feed quality of the store now in use, not of the one gone
+        self.feed_quality.read_rejections(self.store)  # the feed quality of the store now in use, not of the one gone
 
     def _fetch_central_ranking(self) -> bool:
         return self.rankings.fetch(self.client, self.store, self.clock())
@@ -257,32 +250,9 @@ class SyncWorker:
         if not rows:
             return
         self.series = frozen(apply_rows(self.series, rows))
-        untrusted = self.untrusted_times  # never the newest data: a 2099 stamp must not look fresh
-        newest = max((r[4] for r in rows if (r[0], r[1], r[2]) not in untrusted), default=None)
+        newest = max((r[4] for r in self.feed_quality.trusted(rows)), default=None)
         if newest is not None:
             self.newest_reported_at = max(newest, self.newest_reported_at or newest)
-
-    def _trusted_times(self, page: Iterable[Observation], received: float) -> list[Row]:
-        """Rows of a page with a future reported_at counted from their period's start."""
-        rows: list[Row] = []
-        for o in page:
-            key, t = (o.kpi, o.entity, o.period), o.reported_at.timestamp()
-            if is_from_future(t, received):
-                self.untrusted_times[key] = t
-                t = age_time(o.period, received)
-            else:
-                self.untrusted_times.pop(key, None)  # a correction with a believable time
-            rows.append((o.kpi, o.entity, o.period, o.value, t))
-        return rows
-
-    def _distrust_future(self, rows: list[Row]) -> list[Row]:
-        """Stored rows, with those received with a future reported_at counted from their period."""
-        rows, self.untrusted_times = distrust_future(rows, self.store.future_reports(MAX_CLOCK_SKEW.total_seconds()))
-        return rows
-
-    def _read_rejections(self) -> None:
-        self._rejected_counts = self.store.rejected_counts()
-        self._recent_rejections = tuple(self.store.rejected(RECENT_REJECTIONS))
 
     def _rank(self) -> None:
         self.rankings.rank(self.catalog, self.series, self.clock())
@@ -317,9 +287,7 @@ class SyncWorker:
             ranking_differences=rankings.differences,
             ranking_audit=ranking_audit,
             ranking_table=rankings.table,
-            feed_quality=judge_feed(self.catalog, self.series, self.clock(), untrusted_times=self.untrusted_times,
-                                    rejected_counts=self._rejected_counts,
-                                    recent_rejections=self._recent_rejections),
+            feed_quality=self.feed_quality.judge(self.catalog, self.series, now),
         )
         snapshot = derive(snapshot, self.wants)
         crisis, events = self.crisis.observe(self.catalog, self.series, snapshot.created_at)

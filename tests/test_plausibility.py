@@ -160,7 +160,7 @@ def test_a_clock_a_little_ahead_is_trusted_and_a_believable_correction_clears_th
     snapshot = worker.poll_all()
     assert snapshot is not None and snapshot.data_as_of == ahead
     assert snapshot.feed_quality.implausible == {}  # 439's 2099 stamp was corrected with a believable one
-    assert worker.untrusted_times == {}
+    assert worker.feed_quality.untrusted_times == {}
 
 
 @pytest.fixture(scope="module", params=["gujarat", "city-crisis"])
