@@ -1,7 +1,10 @@
 """Poll → validate → store → rank, as plain methods with no event loop.
 
-`SyncWorker` owns the sync state (catalog, cursor, ETags, in-memory series, the
-store's and the local ranking) and turns each poll into at most one new snapshot.
+`SyncWorker` owns the sync state — catalog, cursor, ETags and the in-memory series
+itself; the rankings in one part (sync/rankings_kept.py), feed quality in another
+(sync/feed_kept.py), the link's stalls and backoff in a third (sync/link_status.py),
+the crisis rules in a fourth (sync/crisis_watch.py) — and turns each poll into at most
+one new snapshot.
 It is driven by `SyncService` on one scheduler thread, and directly by tests and
 benchmarks. Failures never raise out of a poll: they become status the wall shows,
 and the last good data stays in place.
