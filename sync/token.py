@@ -19,13 +19,23 @@ class TokenError(Exception):
 
 def load_token(token_file: str | os.PathLike[str] | None = None) -> str | None:
     """The token from `token_file`, else $CMWALL_TOKEN_FILE, else $CMWALL_TOKEN, else None."""
-    path = token_file or os.environ.get(TOKEN_FILE_ENV)
+    return load_secret(TOKEN_ENV, TOKEN_FILE_ENV, token_file)
+
+
+def load_secret(env_var: str, file_env_var: str, file: str | os.PathLike[str] | None, *,
+                what: str = "token") -> str | None:
+    """A secret from `file`, else the file named by $`file_env_var`, else $`env_var` as set, else None.
+
+    The one reader of every shared secret (the store's bearer token, the wall PCs' peer token), so
+    that they all come from the same places, in the same order, with the same errors. A file's text
+    is stripped and must not be empty; `what` names the secret in a `TokenError`."""
+    path = file or os.environ.get(file_env_var)
     if path:
         try:
             token = Path(path).read_text(encoding="utf-8").strip()
         except OSError as err:
-            raise TokenError(f"cannot read token file {path}: {err.strerror}") from None
+            raise TokenError(f"cannot read {what} file {path}: {err.strerror}") from None
         if not token:
-            raise TokenError(f"token file {path} is empty")
+            raise TokenError(f"{what} file {path} is empty")
         return token
-    return os.environ.get(TOKEN_ENV) or None
+    return os.environ.get(env_var) or None

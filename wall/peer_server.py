@@ -18,7 +18,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -28,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from ..sync.token import TokenError, load_secret
 from .keys import Action
 from .peer_protocol import PeerCommand, PeerMessageError, decode_command
 
@@ -48,16 +48,10 @@ class PeerTokenError(Exception):
 def load_peer_token(token_file: Path | None) -> str:
     """The wall's shared peer token from `token_file`, else $CMWALL_PEER_TOKEN_FILE, else
     $CMWALL_PEER_TOKEN; a secret like the store's token: never on the command line, never logged."""
-    path = token_file or os.environ.get(PEER_TOKEN_FILE_ENV)
-    if path:
-        try:
-            token = Path(path).read_text(encoding="utf-8").strip()
-        except OSError as err:
-            raise PeerTokenError(f"cannot read peer token file {path}: {err.strerror}") from None
-        if not token:
-            raise PeerTokenError(f"peer token file {path} is empty")
-        return token
-    token = os.environ.get(PEER_TOKEN_ENV, "").strip()
+    try:
+        token = (load_secret(PEER_TOKEN_ENV, PEER_TOKEN_FILE_ENV, token_file, what="peer token") or "").strip()
+    except TokenError as err:
+        raise PeerTokenError(str(err)) from None
     if not token:
         raise PeerTokenError(f"a wall of several PCs needs a peer token: set {PEER_TOKEN_ENV} or "
                              f"{PEER_TOKEN_FILE_ENV} (or --peer-token-file), the same on every PC")
