@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TypeVar
 
 from filelock import FileLock, Timeout
 from sqlalchemy import create_engine
@@ -39,6 +40,8 @@ from .local_store import DB_FILENAME, LocalStore, LocalStoreError
 from .store_faults import DataDirChange, StoreFault, fault_of
 
 log = logging.getLogger(__name__)
+
+OpenedStore = TypeVar("OpenedStore", bound=LocalStore)
 
 LOCK_FILENAME = "cm-wall.lock"
 
@@ -252,19 +255,19 @@ def open_store_for_wall(data_dir: Path, store: str) -> LocalStore:
             raise
         log.warning("data directory %s is read-only (%s): showing its local store without storing anything new",
                     data_dir, err)
-    local = ReadOnlyStore(data_dir)
-    try:
-        local.claim(store)
-    except BaseException:
-        local.close()
-        raise
-    return local
+    return _claimed(ReadOnlyStore(data_dir), store)
 
 
 def open_writable_store(data_dir: Path, store: str) -> WritableStore:
     """The data directory locked, its store opened and bound to `store` (see `LocalStore.claim`).
     Raises `DataDirTaken`, `LocalStoreError` or `OSError`."""
-    local = WritableStore(data_dir)
+    return _claimed(WritableStore(data_dir), store)
+
+
+def _claimed(local: OpenedStore, store: str) -> OpenedStore:
+    """`local` bound to `store`, or closed (its lock released) if it cannot be: the one way
+    both the writable and the read-only store are claimed, so a refused claim never leaves
+    a data directory locked or a file open."""
     try:
         local.claim(store)
     except BaseException:
