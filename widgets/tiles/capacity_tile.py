@@ -34,9 +34,10 @@ from ..capacity_figures import (
     pair_label,
 )
 from ..data_age import DataAge, kpi_age
+from ..figure_table import TableHead, fit_columns, paint_head
 from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..look import theme
-from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
+from ..paint_kit import ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
@@ -231,33 +232,17 @@ class CapacityTile(PaintedTile):
         y = rect.top()
         draw_text(painter, QRectF(rect.left(), y, rect.width(), small * 1.4), model.summary, small, fg=theme.TEXT_DIM)
         y += small * 1.6
-        headings = [two_lines(name) for name in model.columns]
-        line_h = small * 1.25
-        header_h = line_h * max((len(lines) for lines in headings), default=1)
-        rows_h = rect.bottom() - y - header_h - small * 0.3
+        head = TableHead.of([two_lines(name) for name in model.columns], small)
+        rows_h = rect.bottom() - y - head.height - small * 0.3
         row_h = min(body * 2.1, rows_h / max(1, len(model.rows)))
         px = int(min(body, row_h * 0.5))
         chip_w = body * 1.5
         name_min = rect.width() * 0.32  # a row is read by its place: figures shrink before names go
-        heading_px = min(small, px)
-        widths = self._column_widths(model, px, headings, heading_px)
-        while px > 8 and chip_w + name_min + sum(widths) > rect.width():  # figures shrink, never elide
-            px -= 1
-            heading_px = min(small, px)
-            widths = self._column_widths(model, px, headings, heading_px)
-        name_left = rect.left() + chip_w + small * 0.5
-        name_w = rect.width() - chip_w - small * 0.5 - sum(widths)
-        lefts = [name_left + name_w + sum(widths[:i]) for i in range(len(widths))]
-        draw_text(painter, QRectF(name_left, y + header_h - line_h, name_w, line_h), model.place_heading, heading_px,
-                  fg=theme.TEXT_DIM)
-        for left, width, lines in zip(lefts, widths, headings):
-            top = y + header_h - line_h * len(lines)  # headings sit on the line above the figures
-            for k, line in enumerate(lines):
-                draw_text(painter, QRectF(left, top + k * line_h, width - px * 0.4, line_h), line, heading_px,
-                          fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
-        y += header_h + small * 0.3
-        painter.setPen(colour(theme.PANEL_BORDER))
-        painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
+        columns = fit_columns(rect, head, px, small, chip_w, name_min,
+                              lambda size, lines, heading_px: self._column_widths(model, size, lines, heading_px))
+        px, name_left, name_w = columns.px, columns.name_left, columns.name_w
+        lefts, widths = columns.lefts, columns.widths
+        y = paint_head(painter, rect, y, head, columns, model.place_heading, small, shrink=False)
         total_px = max(6, int(px * TOTAL_SCALE))
         name_px = common_size([r.name for r in model.rows], int(px * 0.9), name_w - small * 0.5)
         for row in model.rows:

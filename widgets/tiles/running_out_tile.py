@@ -31,9 +31,10 @@ from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age
+from ..figure_table import TableHead, fit_columns, paint_head
 from ..fitted_text import paint_fitted_heading
 from ..look import theme
-from ..paint_kit import ALIGN_RIGHT, colour, draw_chip, draw_text, text_width
+from ..paint_kit import ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
@@ -262,35 +263,17 @@ class RunningOutTile(PaintedTile):
         draw_text(painter, QRectF(rect.left(), y, rect.width(), small * 1.4), model.summary, small, fg=theme.TEXT_DIM,
                   shrink=True)
         y += small * 1.6
-        headings = [two_lines(name) for name in model.columns]
-        line_h = small * 1.25
-        header_h = line_h * max((len(lines) for lines in headings), default=1)
-        rows_h = rect.bottom() - y - header_h - small * 0.3
+        head = TableHead.of([two_lines(name) for name in model.columns], small)
+        rows_h = rect.bottom() - y - head.height - small * 0.3
         # rows share the height down to a size still read across a room; those that do not fit are left out
         row_h = min(body * 2.6, max(rows_h / max(1, len(model.rows)), small * 1.5))
         px = int(min(body, row_h * 0.37))  # two lines of figures a row, each line ~1.35 px tall
         chip_w = body * 1.5
-        name_min = rect.width() * 0.3
-        heading_px = min(small, px)
-        widths = self._widths(model, px, headings, heading_px)
-        while px > 8 and chip_w + name_min + sum(widths) > rect.width():  # figures shrink, never elide
-            px -= 1
-            heading_px = min(small, px)
-            widths = self._widths(model, px, headings, heading_px)
-        name_left = rect.left() + chip_w + small * 0.5
-        name_w = rect.width() - chip_w - small * 0.5 - sum(widths)
-        lefts = [name_left + name_w + sum(widths[:i]) for i in range(len(widths))]
-        draw_text(painter, QRectF(name_left, y + header_h - line_h, name_w, line_h), model.place_heading, heading_px,
-                  fg=theme.TEXT_DIM, shrink=True)
-        for left, width, lines in zip(lefts, widths, headings):
-            top = y + header_h - line_h * len(lines)
-            for k, line in enumerate(lines):
-                draw_text(painter, QRectF(left, top + k * line_h, width - px * 0.4, line_h), line, heading_px,
-                          fg=theme.TEXT_DIM, align=ALIGN_RIGHT, shrink=True)
-        y += header_h + small * 0.3
-        painter.setPen(colour(theme.PANEL_BORDER))
-        painter.drawLine(int(rect.left()), int(y), int(rect.right()), int(y))
-        name_room = name_w - small * 0.5
+        columns = fit_columns(rect, head, px, small, chip_w, rect.width() * 0.3,
+                              lambda size, lines, heading_px: self._widths(model, size, lines, heading_px))
+        px, name_left, lefts, widths = columns.px, columns.name_left, columns.lefts, columns.widths
+        y = paint_head(painter, rect, y, head, columns, model.place_heading, small, shrink=True)
+        name_room = columns.name_w - small * 0.5
         name_px = common_size([r.name for r in model.rows], int(px * 1.05), name_room)  # the longest shrink on their own
         stripe = QColor(theme.PANEL_BORDER)
         stripe.setAlpha(110)
