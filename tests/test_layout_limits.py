@@ -15,30 +15,23 @@ import pytest
 from cmwall.layouts import toml_guard
 from cmwall.layouts.loader import LayoutError, load_layout, parse_layout
 
+from .layout_text import minimal
+
 MAIN = Path(__file__).resolve().parent.parent / "main.py"
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 DEADLINE_S = 2.0
 
 
 def layout(*, screen: str = "", page: str = "", tile: str = "", top: str = "", options: str = "") -> str:
-    return f"""schema_version = 2
-name = "hostile"
-{top}
-[[screens]]
-id = "s"
-rows = 2
-cols = 2
-{screen}
-  [[screens.pages]]
-  dwell = 10
-{page}
+    """The minimal layout with one ranking tile; each part open to a hostile value."""
+    tiles = f"""{page}
   [[screens.pages.tiles]]
   type = "ranking"
   row = 0
   col = 0
 {tile}
-  options = {{ {options} }}
-"""
+  options = {{ {options} }}"""
+    return minimal(tiles, screen, top, name="hostile")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store.catalog import build_catalog_json, monthly_kpis
 from cmwall.wall.cli import check
 
+from .layout_text import minimal
+
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 
 
@@ -26,21 +28,6 @@ def problems_of(path: Path) -> list[str]:
     with pytest.raises(LayoutError) as caught:
         load_layout(path)
     return [str(p) for p in caught.value.problems]
-
-
-def minimal(tiles: str = "", screen: str = "", top: str = "") -> str:
-    return f"""schema_version = 2
-name = "t"
-{top}
-[[screens]]
-id = "s"
-rows = 2
-cols = 2
-{screen}
-  [[screens.pages]]
-  dwell = 10
-{tiles}
-"""
 
 
 @pytest.fixture(scope="module")
