@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 from .client import StoreClient, StoreError, StoreUnreachable
@@ -34,6 +34,10 @@ from .snapshot import Snapshot, SyncStatus
 from .store_faults import DataDirEvent
 
 log = logging.getLogger(__name__)
+
+# A store with nothing new still gets a snapshot this often: what is judged against the
+# clock on the sync thread (feed quality's "late" counts, projections) must not freeze.
+REJUDGE_EVERY = timedelta(minutes=1)
 
 Clock = Callable[[], datetime]
 
@@ -222,7 +226,8 @@ class SyncWorker:
         if document == "observations" and event is not None and not event.resynced:
             self.status = replace(self.status, data_dir_event=replace(event, resynced=True))
         if (changed or before.reachable is not True or before.local_store_error or self.snapshot is None
-                or self.status.data_dir_event != before.data_dir_event or self.crisis.due(now)):
+                or self.status.data_dir_event != before.data_dir_event or self.crisis.due(now)
+                or now - self.snapshot.created_at >= REJUDGE_EVERY):
             return self._publish()
         return None
 

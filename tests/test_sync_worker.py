@@ -8,7 +8,7 @@ with the store down shows the stored data at once.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import pytest
 from cmwall.sync.client import StoreClient
 from cmwall.sync.local_store import LocalStore
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
-from cmwall.sync.worker import SyncWorker
+from cmwall.sync.worker import REJUDGE_EVERY, SyncWorker
 
 from .ranking_builders import row_of
 from .store_fakes import CATALOG, observation
@@ -138,6 +138,21 @@ def test_nothing_new_means_no_new_snapshot(tmp_path: Path) -> None:
     worker = make_worker(ScriptedStore(), tmp_path)
     assert worker.poll_all() is not None
     assert worker.poll_observations() is None
+
+
+def test_a_quiet_store_still_gets_its_feed_judged_against_the_clock(tmp_path: Path) -> None:
+    """Nothing new for a minute: a snapshot all the same, so "late" counts do not freeze."""
+    clock = [NOW]
+    client = StoreClient("http://store.test", transport=httpx.MockTransport(ScriptedStore()))
+    worker = SyncWorker(client, LocalStore(tmp_path), clock=lambda: clock[0])
+    first = worker.poll_all()
+    assert first is not None
+    clock[0] = NOW + REJUDGE_EVERY / 2
+    assert worker.poll_observations() is None  # nothing new, and not yet due
+    clock[0] = NOW + timedelta(days=40)  # the monthly reports are now overdue
+    later = worker.poll_observations()
+    assert later is not None and later.created_at == clock[0]
+    assert later.feed_quality.total.late > first.feed_quality.total.late
 
 
 def test_when_the_central_ranking_returns_the_wall_records_where_its_estimate_differed(tmp_path: Path) -> None:
