@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,19 +157,27 @@ def aspects_of(action: Action, state: Mapping[str, Any]) -> dict[str, Any]:
 
 class SeenCommands:
     """Which commands have been performed here: a command arriving twice (a retry, or
-    from two peers) is performed once. Per origin, the highest number performed; an
-    older or equal number from that origin is a duplicate. Safe from any thread."""
+    from two peers) is performed once. Commands are sent in parallel and may arrive out
+    of order, so each (origin, number) is remembered — the newest `KEPT` per origin —
+    rather than only the highest number (which would drop an earlier command arriving
+    late, e.g. an acknowledgement overtaken by a page step). Safe from any thread."""
+
+    KEPT = 4096
 
     def __init__(self) -> None:
-        self._highest: dict[str, int] = {}
+        self._seen: dict[str, tuple[set[int], deque[int]]] = {}
         self._lock = threading.Lock()
 
     def first_time(self, command: PeerCommand) -> bool:
         """True (and remembered) if `command` has not been performed here before."""
         with self._lock:
-            if command.number <= self._highest.get(command.origin, -1):
+            numbers, order = self._seen.setdefault(command.origin, (set(), deque()))
+            if command.number in numbers:
                 return False
-            self._highest[command.origin] = command.number
+            numbers.add(command.number)
+            order.append(command.number)
+            if len(order) > self.KEPT:
+                numbers.discard(order.popleft())
             return True
 
 
