@@ -242,3 +242,13 @@ def test_a_flag_can_turn_off_what_the_file_turned_on(tmp_path: Path, monkeypatch
     parser = cli.build_parser()
     assert cli.wall_config(parser.parse_args([])).windowed is True
     assert cli.wall_config(parser.parse_args(["--no-windowed"])).windowed is False
+
+
+def test_other_pcs_named_without_a_peer_port_are_refused_not_ignored(tmp_path: Path) -> None:
+    file = write(tmp_path / "peers.toml", '[peers]\nurls = ["http://wall-pc-2:8790"]\n')
+    with pytest.raises(ConfigError) as caught:
+        validate_file(read_config_file(file), str(file))
+    assert len(caught.value.problems) == 1 and "has no peer port" in caught.value.problems[0]
+    assert caught.value.problems[0].startswith(f"{file}: peers")
+    fine = write(tmp_path / "fine.toml", '[peers]\nurls = ["http://wall-pc-2:8790"]\nport = 8790\n')
+    validate_file(read_config_file(fine), str(fine))

@@ -154,6 +154,13 @@ class PeerSettings(Section):
                 raise ValueError(f"{url!r} is not an http(s) URL: expected e.g. http://wall-pc-2:8790")
         return urls
 
+    @model_validator(mode="after")
+    def _peers_need_a_port(self) -> PeerSettings:
+        if self.urls and self.port is None:  # else the PC would neither listen nor send, without a word
+            raise ValueError("other PCs are named (urls / --peer) but this PC has no peer port "
+                             "(port / --peer-port): commands would neither reach nor leave it")
+        return self
+
 
 class ScreenOutput(Section):
     """This PC's monitor for one layout screen, overriding the layout's `output`/`index`:
