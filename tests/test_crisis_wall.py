@@ -247,3 +247,16 @@ def test_alerts_found_stay_shown_however_old(wall: Wall) -> None:
     controller.status.refresh()
     assert any("Alerts: 1 (1 critical)" in t for t in strip.texts())
     assert all("Critical: Oxygen stock" in t for t in banners(controller))
+
+
+def test_a_peers_older_layout_never_takes_an_automatic_crisis_off_the_wall(wall: Wall, home: Layout) -> None:
+    """A PC restarted during a crisis hears its peers' last operator layout: it keeps the crisis."""
+    controller, _, _, _ = wall
+    shown(controller, replace(data(3.0), crisis=firing_state()))
+    assert controller.layout.name == "Emergency"
+    controller.adopt_shared({"layout": str(home.path), "language": "hi"})
+    assert controller.layout.name == "Emergency" and controller.language == "hi"  # the rest is shared
+    shown(controller, replace(data(30.0), crisis=CrisisState(rules=1, judged=3)))  # every rule cleared
+    assert controller.layout.name == "Home wall"
+    controller.adopt_shared({"layout": str(home.path.parent / "emergency.toml")})  # no crisis here: adopted
+    assert controller.layout.name == "Emergency"

@@ -197,7 +197,7 @@ class WallController(QObject):
         """Another PC of the wall's layout, language and/or rotation (peer_protocol.py SharedState):
         shown here as it is there. Never announced again, so it is not sent on."""
         layout, language, rotation = values.get("layout"), values.get("language"), values.get("rotation")
-        if isinstance(layout, str) and layout != self.layout_reference():
+        if isinstance(layout, str) and layout != self.layout_reference() and not self.crisis.holds_the_wall():
             self.layouts.switch(layout)
         if isinstance(language, str) and language != self.language:
             self.languages.set(language)

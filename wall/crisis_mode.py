@@ -121,6 +121,7 @@ class CrisisMode(QObject):
         self._previous = home
         self._acknowledged_locally: datetime | None = None  # newest firing acknowledged on this wall
         self.flash_on = True
+        self._shown: tuple[list[str], Tone] = ([], "critical")  # the banner as last judged (refresh)
         self._flash = QTimer(self)
         self._flash.setInterval(FLASH_MS)
         self._flash.timeout.connect(self._toggle_flash)
@@ -133,6 +134,12 @@ class CrisisMode(QObject):
         if name is None:
             return None
         return name if name in SHIPPED_LAYOUTS else str(self.home.directory / name)
+
+    def holds_the_wall(self) -> bool:
+        """A crisis this wall switched to by itself is showing (no operator overrode it): a
+        peer's older layout must not take it away (a PC restarted during the crisis would
+        otherwise copy the last layout an operator chose before it)."""
+        return self.active and not self.overridden
 
     def _is_crisis_layout(self, layout: Layout) -> bool:
         target = self.target()
@@ -209,12 +216,15 @@ class CrisisMode(QObject):
         return self._acknowledged_locally is None or state.newest_firing != self._acknowledged_locally
 
     def _toggle_flash(self) -> None:
+        """Only the flash changes: the banner's lines, judged once per refresh, are shown again."""
         self.flash_on = not self.flash_on
-        self.refresh()
+        lines, tone = self._shown
+        for window in self.windows():
+            window.banner.show_lines(lines, tone, self.flash_on)
 
     def refresh(self) -> None:
         """Every window's banner: the firing rules, else a critical alert, else nothing."""
-        lines, tone = self.banner()
+        lines, tone = self._shown = self.banner()
         flashing = self.flashing()
         if flashing and not self._flash.isActive():
             self.flash_on = True
