@@ -205,6 +205,12 @@ def test_the_endpoint_answers_only_with_the_peer_token(endpoint: tuple[PeerServe
     assert httpx.post(base + COMMAND_PATH, json=command, headers=good).status_code == 202
     assert httpx.post(base + OPERATOR_PATH, json={"action": "NEXT_PAGE"}, headers=good).status_code == 202
     assert httpx.post(base + OPERATOR_PATH, json={"action": "nope"}, headers=good).status_code == 400
+    for length in ("-1", "lots"):  # never read until the client hangs up, never left unanswered
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+            raw.sendall(f"POST {OPERATOR_PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
+                        f"Content-Length: {length}\r\n\r\n".encode())
+            answer = raw.recv(64)
+            assert answer[:8] in (b"HTTP/1.0", b"HTTP/1.1") and answer[9:12] == b"400", answer
     assert arrived == [PeerCommand("A/1", 1, Action.REFRESH), Action.NEXT_PAGE]
 
 

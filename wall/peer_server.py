@@ -124,7 +124,13 @@ class PeerServer:
                 return False
 
             def _body(self) -> bytes | None:
-                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if length < 0:  # never a read of "everything until the client hangs up"
+                    self._answer(400, {"error": "Content-Length must be a whole number of bytes"})
+                    return None
                 if length > MAX_BODY_BYTES:
                     self._answer(413, {"error": "too large"})
                     return None
