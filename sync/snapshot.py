@@ -100,7 +100,3 @@ class Snapshot:
     derived: Derived = NOT_DERIVED
     # The crisis rules' state (sync/crisis_watch.py), watched across snapshots on the sync thread.
     crisis: CrisisState = NO_CRISIS_RULES
-
-    @property
-    def ranking_is_local(self) -> bool:
-        return self.ranking is not None and self.ranking.source == "local"

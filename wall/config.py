@@ -31,7 +31,6 @@ from ..sync.history import ReplayPlan
 from ..sync.service import Intervals
 
 ENV_PREFIX = "CMWALL_"
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MAX_PATH = 4096
 MAX_SCREEN_OVERRIDES = 64  # a layout has at most 64 screens (layouts/schema.py)
 
