@@ -12,7 +12,9 @@ observation of the store's full feed exactly once, with its latest value.
 
 The kill moments are drawn from a seeded generator; how far each run gets depends on
 the machine's load, which is why the test counts the kills that landed mid-ingest
-rather than assuming them.
+rather than assuming them, and kills until twenty did. `main.py sync` runs the wall's
+own ingest (the same SyncWorker, client and local store) without windows, so its
+process starts in a fraction of the wall's time and twenty kills fit in the suite.
 """
 
 from __future__ import annotations
@@ -94,7 +96,9 @@ def test_sigkill_at_random_moments_of_an_ingest_loses_and_doubles_nothing(tmp_pa
     draw = random.Random(SEED)
     mid_ingest = 0
     progress: list[int] = []
-    for _ in range(KILLS):
+    for _ in range(KILLS + KILLS // 2):  # until KILLS of them landed mid-ingest (a few spare runs for a slow machine)
+        if mid_ingest == KILLS:
+            break
         process = start_sync(demo_store_url, data_dir)
         wait_for_a_page(process, data_dir)
         time.sleep(draw.uniform(0.0, MAX_DELAY_S))  # the random moment of the kill
@@ -106,7 +110,7 @@ def test_sigkill_at_random_moments_of_an_ingest_loses_and_doubles_nothing(tmp_pa
         mid_ingest += 0 < count < len(feed)
         progress.append(count)
     assert progress == sorted(progress), f"a restart lost rows: {progress}"
-    assert mid_ingest >= KILLS // 2, f"too few kills landed mid-ingest: {progress} of {len(feed)}"
+    assert mid_ingest == KILLS, f"too few kills landed mid-ingest: {progress} of {len(feed)}"
 
     final = start_sync(demo_store_url, data_dir)  # the last restart runs to the end
     out, err = final.communicate(timeout=120)
