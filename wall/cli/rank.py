@@ -17,6 +17,7 @@ import json
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any, TypedDict
 
 from ...sync.client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB, StoreClient, StoreError
@@ -67,23 +68,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="month to rank (default: the latest month with a ranked observation)")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table",
                         help="table (default; aligned columns), json or csv (both with marks per KPI)")
-    # SUPPRESS: when the top-level parser defines the same options, a value given
-    # before the command is not overwritten by this subparser's default.
-    parser.add_argument("--token-file", default=argparse.SUPPRESS, metavar="FILE",
+    add_store_access_arguments(parser)
+
+
+def add_store_access_arguments(parser: argparse.ArgumentParser) -> None:
+    """How a command reaches a store, the same for every command that reads one (also `sync`):
+    --token-file, --timeout, --deadline, --max-body-mb and --ca-bundle.
+
+    SUPPRESS: when the top-level parser defines the same options, a value given before
+    the command is not overwritten by this subparser's default."""
+    parser.add_argument("--token-file", type=Path, default=argparse.SUPPRESS, metavar="FILE",
                         help="file holding the store's bearer token (else $CMWALL_TOKEN_FILE / $CMWALL_TOKEN)")
     parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
                         help="HTTP timeout in seconds (default 10)")
-    add_limit_arguments(parser)
-    parser.add_argument("--ca-bundle", default=argparse.SUPPRESS, metavar="FILE",
-                        help="CA certificates to trust (TLS is always verified)")
-
-
-def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
-    """--deadline and --max-body-mb, for every command that reads a store (also `sync`)."""
     parser.add_argument("--deadline", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
                         help=f"longest one whole request may take, however it trickles (default {DEFAULT_DEADLINE_S:g})")
     parser.add_argument("--max-body-mb", type=positive_number, default=argparse.SUPPRESS, metavar="MB",
                         help=f"largest document accepted; larger ones are refused unread (default {DEFAULT_MAX_BODY_MB:g})")
+    parser.add_argument("--ca-bundle", default=argparse.SUPPRESS, metavar="FILE",
+                        help="CA certificates to trust (TLS is always verified)")
 
 
 class Limits(TypedDict):

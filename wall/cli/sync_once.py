@@ -21,7 +21,7 @@ from ...sync.history import moment_text
 from ...sync.local_store import LocalStoreError, store_identity
 from ...sync.token import TokenError, load_token
 from ...sync.worker import SyncWorker
-from .rank import add_limit_arguments, limits, positive_number
+from .rank import add_store_access_arguments, limits
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -33,13 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="API v1 store base URL (default: the embedded demo store)")
     parser.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="the data directory to fill (default: the wall's)")
-    parser.add_argument("--token-file", type=Path, default=argparse.SUPPRESS, metavar="FILE",
-                        help="file holding the store's bearer token (else $CMWALL_TOKEN_FILE / $CMWALL_TOKEN)")
-    parser.add_argument("--ca-bundle", default=argparse.SUPPRESS, metavar="FILE",
-                        help="CA certificates to trust (TLS is always verified)")
-    parser.add_argument("--timeout", type=positive_number, default=argparse.SUPPRESS, metavar="SEC",
-                        help="HTTP timeout in seconds (default 10)")
-    add_limit_arguments(parser)
+    add_store_access_arguments(parser)
     parser.add_argument("--page-limit", type=page_limit, default=5000, metavar="N",
                         help="observations asked for per request, each page stored in its own transaction "
                              "(default 5000)")
