@@ -76,14 +76,20 @@ class FakeScreen:
         return self._rect
 
 
-@pytest.fixture
-def wall(qtbot: QtBot, tmp_path: Path, demo_snapshot: Snapshot) -> Iterator[WallController]:
+def started_wall(tmp_path: Path) -> WallController:
+    """The audit layout on one stand-in screen, started, before any data."""
     path = tmp_path / "audit_wall.toml"
     path.write_text(LAYOUT, encoding="utf-8")
     screen = FakeScreen()
     controller = WallController(load_layout(path), clock=lambda: DEMO_NOW, fade_ms=0, screens=lambda: [screen],
                                 windowed=True)
     controller.start()
+    return controller
+
+
+@pytest.fixture
+def wall(qtbot: QtBot, tmp_path: Path, demo_snapshot: Snapshot) -> Iterator[WallController]:
+    controller = started_wall(tmp_path)
     controller.apply_snapshot(demo_snapshot)
     yield controller
     controller.shutdown()
@@ -137,12 +143,7 @@ def test_the_recorder_is_installed_only_while_a_screen_is_grabbed(wall: WallCont
 
 
 def test_waiting_tiles_say_so_before_the_first_data(qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "audit_wall.toml"
-    path.write_text(LAYOUT, encoding="utf-8")
-    screen = FakeScreen()
-    controller = WallController(load_layout(path), clock=lambda: DEMO_NOW, fade_ms=0, screens=lambda: [screen],
-                                windowed=True)
-    controller.start()
+    controller = started_wall(tmp_path)
     try:
         record = audit(controller, tmp_path / "shots")
     finally:
