@@ -15,19 +15,18 @@ side turns into queued signals.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from ..sync.token import TokenError, load_secret
+from .http_endpoint import Endpoint, JsonHandler
 from .keys import Action
 from .peer_protocol import PeerCommand, PeerMessageError, decode_command
 
@@ -36,7 +35,6 @@ log = logging.getLogger(__name__)
 STATUS_PATH = "/v1/peer/status"
 COMMAND_PATH = "/v1/peer/command"
 OPERATOR_PATH = "/v1/peer/operator"
-MAX_BODY_BYTES = 64_000
 PEER_TOKEN_ENV = "CMWALL_PEER_TOKEN"
 PEER_TOKEN_FILE_ENV = "CMWALL_PEER_TOKEN_FILE"
 
@@ -62,14 +60,6 @@ class PeerError(Exception):
     """A peer did not answer as it should: one line for the strip."""
 
 
-class QuietHTTPServer(ThreadingHTTPServer):
-    """A peer that hung up before its answer (its short timeout ran out) is its business:
-    a line in the debug log, not a traceback on stderr."""
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        log.debug("peer endpoint: request from %s failed", client_address, exc_info=True)
-
-
 class PeerServer:
     """The HTTP endpoint on its own thread; `on_command`, `on_operator` and `status` are
     called on the server's threads and must be thread-safe."""
@@ -80,61 +70,30 @@ class PeerServer:
         self.status = status
         self.on_command = on_command
         self.on_operator = on_operator
-        self.httpd = QuietHTTPServer((host, port), self._handler())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
-                                       name="wall-peer-endpoint", daemon=True)
+        self.endpoint = Endpoint(host, port, self._handler(), "wall-peer-endpoint")
 
     @property
     def port(self) -> int:
-        return int(self.httpd.server_address[1])
+        return self.endpoint.port
 
     def start(self) -> None:
-        self.thread.start()
+        self.endpoint.start()
 
     def stop(self) -> None:
-        if self.thread.is_alive():
-            self.httpd.shutdown()
-            self.thread.join(timeout=5)
-        self.httpd.server_close()
+        self.endpoint.stop()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             server_version = "cm-wall-peer"
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-                log.debug("peer endpoint: " + format, *args)
-
-            def _answer(self, code: int, document: Mapping[str, Any]) -> None:
-                body = json.dumps(document).encode("utf-8")
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+            endpoint_name = "peer endpoint"
 
             def _authorised(self) -> bool:
-                given = self.headers.get("Authorization", "")
-                expected = f"Bearer {server.token}"
-                if hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+                if self._bearer_ok(server.token):
                     return True
                 self._answer(401, {"error": "the wall's peer token is required"})
                 return False
-
-            def _body(self) -> bytes | None:
-                try:
-                    length = int(self.headers.get("Content-Length") or 0)
-                except ValueError:
-                    length = -1
-                if length < 0:  # never a read of "everything until the client hangs up"
-                    self._answer(400, {"error": "Content-Length must be a whole number of bytes"})
-                    return None
-                if length > MAX_BODY_BYTES:
-                    self._answer(413, {"error": "too large"})
-                    return None
-                return self.rfile.read(length)
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 if not self._authorised():
