@@ -1,0 +1,234 @@
+// The CM Wall control page: log in with the control token, hold the lease, press controls.
+// Served by the wall itself (no CDN, no framework). Every text from the wall is set with
+// textContent: names and titles are plain text, never markup.
+"use strict";
+
+(function () {
+  const POLL_MS = 1000;
+  const GROUP_TITLES = {
+    pages: "Pages", show: "Layout", crisis: "Crisis", wall: "Wall",
+    presentation: "Delegation", drill: "Drill-down",
+  };
+  const store = window.sessionStorage;  // this tab only: gone when the tab closes
+  let token = store.getItem("cmwall.token") || "";
+  let lease = store.getItem("cmwall.lease") || "";
+  let name = store.getItem("cmwall.name") || "";
+  let lastState = null;
+  let timer = null;
+
+  const $ = (id) => document.getElementById(id);
+
+  function show(view) {
+    for (const id of ["login-view", "holder-view", "control-view"]) $(id).hidden = id !== view;
+  }
+
+  function clock(epochSeconds) {
+    return new Date(epochSeconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function duration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+  }
+
+  async function call(method, path, body) {
+    const headers = { "Authorization": `Bearer ${token}` };
+    if (lease) headers["X-Control-Lease"] = lease;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(path, {
+      method, headers, cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let reply = {};
+    try { reply = await response.json(); } catch (err) { reply = {}; }
+    return { status: response.status, reply };
+  }
+
+  function forget(message) {
+    token = ""; lease = "";
+    store.removeItem("cmwall.token"); store.removeItem("cmwall.lease");
+    $("lease-line").textContent = "";
+    $("login-error").textContent = message || "";
+    show("login-view");
+    stopPolling();
+  }
+
+  function link(ok, text) {
+    const line = $("link-line");
+    line.textContent = text;
+    line.classList.toggle("bad", !ok);
+  }
+
+  // --- the lease ---------------------------------------------------------------------
+
+  async function takeLease(takeOver) {
+    const { status, reply } = await call("POST", "/v1/control/lease", { name, take_over: takeOver });
+    if (status === 401) return forget("The control token is wrong.");
+    if (status === 200) {
+      lease = reply.key;
+      store.setItem("cmwall.lease", lease);
+      $("confirm-box").hidden = true;
+      await refresh();
+      return;
+    }
+    if (status === 409) return showHolder(reply.lease);
+    link(false, `The wall answered ${status}`);
+  }
+
+  function showHolder(holder) {
+    show("holder-view");
+    if (!holder) { $("holder-name").textContent = "nobody"; return; }
+    $("holder-name").textContent = holder.name;
+    $("holder-since").textContent = `since ${clock(holder.since)} · last command ${duration(holder.idle_s)} ago`;
+    $("holder-lapse").textContent = holder.lapsed
+      ? "Their control has lapsed: you may take over."
+      : `You can take over without asking in ${duration(holder.lapses_in_s)}, or now by confirming.`;
+    $("confirm-text").textContent = `Take control of the wall from ${holder.name}?`;
+    $("lease-line").textContent = `Controlled by ${holder.name}`;
+  }
+
+  // --- what the wall shows -----------------------------------------------------------
+
+  async function refresh() {
+    let answer;
+    try {
+      answer = await call("GET", "/v1/control/state");
+    } catch (err) {
+      link(false, "The wall does not answer");
+      return;
+    }
+    const { status, reply } = answer;
+    if (status === 401) return forget("The control token is wrong.");
+    if (status !== 200) { link(false, `The wall answered ${status}`); return; }
+    link(true, "");
+    lastState = reply;
+    if (reply.you_hold) {
+      show("control-view");
+      const holder = reply.lease;
+      $("lease-line").textContent = `You (${holder.name}) control the wall since ${clock(holder.since)}`;
+      render(reply);
+    } else if (reply.lease && !reply.lease.lapsed) {
+      showHolder(reply.lease);
+    } else {
+      await takeLease(false);  // free, or lapsed: take it without asking
+    }
+  }
+
+  function button(label, onPress, attributes) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    for (const [key, value] of Object.entries(attributes || {})) b.setAttribute(key, value);
+    b.addEventListener("click", onPress);
+    return b;
+  }
+
+  function render(reply) {
+    const wall = reply.wall;
+    $("status-layout").textContent = wall.layout;
+    const language = (wall.languages || []).find((l) => l.code === wall.language);
+    $("status-language").textContent = language ? language.name : wall.language;
+    $("status-rotation").textContent = !wall.rotating ? "off in this layout"
+      : wall.paused ? "paused"
+      : wall.next_turn_in_s == null ? "running" : `running · next page in ${duration(wall.next_turn_in_s)}`;
+    $("status-crisis").textContent = wall.crisis_showing
+      ? (wall.crisis_unacknowledged ? "crisis layout · not acknowledged" : "crisis layout")
+      : (wall.crisis_active ? "crisis rule firing" : "none");
+
+    const screens = $("screens");
+    screens.replaceChildren();
+    for (const screen of wall.screens || []) {
+      const heading = document.createElement("h2");
+      heading.textContent = `Screen: ${screen.title}`;
+      const row = document.createElement("div");
+      row.className = "row pages";
+      screen.pages.forEach((title, index) => {
+        const current = index === screen.page;
+        const b = button(`${index + 1}. ${title}`, () => command({ page: { screen: screen.id, index } }),
+          { "data-screen": screen.id, "data-page": String(index), "aria-pressed": String(current) });
+        if (current) b.classList.add("current");
+        row.appendChild(b);
+      });
+      screens.append(heading, row);
+    }
+
+    const languages = $("languages");
+    languages.replaceChildren();
+    for (const entry of wall.languages || []) {
+      const current = entry.code === wall.language;
+      const b = button(entry.name, () => command({ language: entry.code }),
+        { "data-language": entry.code, "aria-pressed": String(current), "lang": entry.code });
+      if (current) b.classList.add("current");
+      languages.appendChild(b);
+    }
+
+    const groups = new Map();
+    for (const control of reply.controls || []) {
+      if (!groups.has(control.group)) groups.set(control.group, []);
+      groups.get(control.group).push(control);
+    }
+    const holder = $("controls");
+    holder.replaceChildren();
+    for (const [group, list] of groups) {
+      const card = document.createElement("div");
+      card.className = "card";
+      const heading = document.createElement("h2");
+      heading.textContent = GROUP_TITLES[group] || group;
+      const row = document.createElement("div");
+      row.className = "row";
+      for (const control of list) {
+        const on = control.when ? Boolean(wall[control.when]) : false;
+        const b = button(on && control.on_label ? control.on_label : control.label,
+          () => command({ action: control.action }), { "data-action": control.action });
+        if (control.when) b.setAttribute("aria-pressed", String(on));
+        row.appendChild(b);
+      }
+      card.append(heading, row);
+      holder.appendChild(card);
+    }
+  }
+
+  async function command(body) {
+    const { status, reply } = await call("POST", "/v1/control/command", { ...body, lease });
+    if (status === 401) return forget("The control token is wrong.");
+    if (status === 409) { showHolder(reply.lease); return; }
+    if (status >= 300) { link(false, reply.error || `The wall answered ${status}`); return; }
+    window.setTimeout(refresh, 150);  // performed on the wall's next turn of its event loop
+  }
+
+  // --- start -------------------------------------------------------------------------
+
+  function startPolling() {
+    stopPolling();
+    timer = window.setInterval(refresh, POLL_MS);
+  }
+
+  function stopPolling() {
+    if (timer !== null) window.clearInterval(timer);
+    timer = null;
+  }
+
+  $("login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    token = $("token").value.trim();
+    name = $("name").value.trim();
+    $("token").value = "";
+    store.setItem("cmwall.token", token);
+    store.setItem("cmwall.name", name);
+    $("login-error").textContent = "";
+    lease = ""; store.removeItem("cmwall.lease");
+    await takeLease(false);
+    startPolling();
+  });
+  $("take-over").addEventListener("click", () => { $("confirm-box").hidden = false; });
+  $("cancel-take-over").addEventListener("click", () => { $("confirm-box").hidden = true; });
+  $("confirm-take-over").addEventListener("click", () => takeLease(true));
+  $("holder-logout").addEventListener("click", () => forget(""));
+  $("release").addEventListener("click", async () => {
+    await call("POST", "/v1/control/release", { lease });
+    forget("You handed over control.");
+  });
+
+  $("name").value = name;
+  if (token) { refresh(); startPolling(); } else { show("login-view"); }
+})();
