@@ -22,7 +22,7 @@ import logging
 import ssl
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, Literal, TypeVar, overload
 
 import httpx
@@ -186,7 +186,7 @@ class StoreClient:
             page = parse_observation_page(body.content)
         except PageContractError as err:
             raise StoreContractError(f"/v1/observations: {err}") from None
-        return page.model_copy(update={"etag": body.etag}) if body.etag else page
+        return replace(page, etag=body.etag) if body.etag else page
 
     def get_ranking(self, period: str | None = None, etag: str | None = None) -> Fetched[Ranking] | None:
         """The store's published ranking, or None when it has none (404)."""

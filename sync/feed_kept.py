@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from .contract import Catalog, Observation
+from .contract import Catalog
 from .feed_judging import judge_feed
 from .feed_quality import FeedQuality, ObservationKey, RejectedRow
 from .local_store import LocalStore
@@ -37,17 +37,18 @@ class FeedQualityKept:
         untrusted = self.untrusted_times
         return (r for r in rows if (r[0], r[1], r[2]) not in untrusted)
 
-    def received(self, page: Iterable[Observation], received: float) -> list[Row]:
+    def received(self, page: Iterable[Row], received: float) -> list[Row]:
         """Rows of a page, those with a future reported_at counted from their period's start."""
         rows: list[Row] = []
-        for o in page:
-            key, t = (o.kpi, o.entity, o.period), o.reported_at.timestamp()
+        untrusted = self.untrusted_times
+        for row in page:
+            kpi, entity, period, value, t = row
             if is_from_future(t, received):
-                self.untrusted_times[key] = t
-                t = age_time(o.period, received)
-            else:
-                self.untrusted_times.pop(key, None)  # a correction with a believable time
-            rows.append((o.kpi, o.entity, o.period, o.value, t))
+                untrusted[(kpi, entity, period)] = t
+                row = (kpi, entity, period, value, age_time(period, received))
+            elif untrusted:
+                untrusted.pop((kpi, entity, period), None)  # a correction with a believable time
+            rows.append(row)
         return rows
 
     def stored(self, rows: list[Row], store: LocalStore) -> list[Row]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +44,7 @@ from .crisis_watch import CrisisEvent
 from .feed_quality import RejectedRow
 from .ranking.audit import AuditFinding, RankingAudit
 from .ranking.fallback import RankDifference
+from .series import Row
 from .store_faults import StoreFault, fault_of
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,13 @@ crisis_log = Table(  # crisis rules firing and clearing, crisis layout switches,
 )
 
 
+_UPSERT_OBSERVATION = (
+    "INSERT INTO observations (kpi, entity, period, value, reported_at, received_at) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (kpi, entity, period) DO UPDATE SET value = excluded.value, reported_at = excluded.reported_at, "
+    "received_at = excluded.received_at"
+)
+
+
 class LocalStoreError(Exception):
     """The local database cannot be written or read (disk full, permissions, corrupt);
     `fault` says which kind (sync/store_faults.py), for the wall to word."""
@@ -198,28 +206,22 @@ class LocalStore:
 
     def save_observation_page(self, page: Iterable[Observation], cursor: str, received_at: datetime,
                               rejected: Iterable[RejectedRow] = ()) -> int:
-        """Upsert one page, keep its rejected rows and move the cursor past it, atomically.
-        Returns rows written."""
+        """`save_rows` for contract models. Returns rows written."""
+        rows = [(o.kpi, o.entity, o.period, o.value, o.reported_at.timestamp()) for o in page]
+        return self.save_rows(rows, cursor, received_at, rejected)
+
+    def save_rows(self, rows: Sequence[Row], cursor: str, received_at: datetime,
+                  rejected: Iterable[RejectedRow] = ()) -> int:
+        """Upsert one page of (kpi, entity, period, value, reported_at) rows, keep its rejected
+        rows and move the cursor past it, atomically. Returns rows written.
+
+        The rows go to the driver's `executemany` as they are (through SQLAlchemy's
+        connection and transaction): a cold sync writes a million of them, and building
+        and processing a parameter dict per row cost more than the rest of the ingest."""
         now = received_at.timestamp()
-        rows = [
-            {
-                "kpi": o.kpi,
-                "entity": o.entity,
-                "period": o.period,
-                "value": o.value,
-                "reported_at": o.reported_at.timestamp(),
-                "received_at": now,
-            }
-            for o in page
-        ]
-        stmt = sqlite_insert(observations)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["kpi", "entity", "period"],
-            set_={c: stmt.excluded[c] for c in ("value", "reported_at", "received_at")},
-        )
         with self._writing() as conn:
             if rows:
-                conn.execute(stmt, rows)
+                conn.exec_driver_sql(_UPSERT_OBSERVATION, [(*row, now) for row in rows])
             self._keep_rejected(conn, rejected, now)
             self._set_state(conn, "cursor", cursor)
         return len(rows)

@@ -152,35 +152,58 @@ def merge(series: KpiSeries | None, kpi: str, rows: Iterable[Row]) -> KpiSeries:
         updated = _merge_into_cells(series, rows)
         if updated is not None:
             return updated
+    return _rebuild(series, kpi, rows)
+
+
+def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
+    """`merge` from every cell, with array operations: the rows' cells (`_put` decides
+    between rows of one cell, and between a row and the cell the series holds) laid over
+    the series' cells, then the bound. A cold sync applies a million rows page by page,
+    so this runs once per KPI a page touches: only the page's rows are walked in Python."""
     cells: dict[tuple[str, str], Cell] = {}
-    if series is not None:
-        for _, entity, period, value, t in series.rows():
-            _put(cells, entity, period, value, t)
     for _, entity, period, value, t in rows:
         _put(cells, entity, period, value, t)
-    entities = sorted({e for e, _ in cells})
-    latest: dict[str, str] = {}
-    for entity, column in cells:
-        if column > latest.get(entity, ""):
-            latest[entity] = column
-    columns = _kept_columns(sorted({c for _, c in cells}), latest.values())
+    old_rows = series._rows if series is not None else {}
+    old_columns = {c: i for i, c in enumerate(series.periods)} if series is not None else {}
+    if series is not None:
+        for key, (period, _value, _t) in list(cells.items()):
+            entity, column = key
+            row, col = old_rows.get(entity), old_columns.get(column)
+            if (row is not None and col is not None and not np.isnan(series.reported_at[row, col])
+                    and series.period_at(row, col) > period):
+                del cells[key]  # an older instant of the hour than the one the series holds
+    entities = sorted(old_rows.keys() | {e for e, _ in cells})
+    columns = sorted(old_columns.keys() | {c for _, c in cells})
     e_index = {e: i for i, e in enumerate(entities)}
     c_index = {c: i for i, c in enumerate(columns)}
-    values = np.full((len(entities), len(columns)), np.nan)
-    times = np.full((len(entities), len(columns)), np.nan)
-    exact: np.ndarray | None = None
-    for (entity, column), (period, value, t) in cells.items():
-        col = c_index.get(column)
-        if col is None:
-            continue
-        row = e_index[entity]
-        values[row, col] = np.nan if value is None else value
-        times[row, col] = t
-        if period != column:
-            if exact is None:
-                exact = np.full((len(entities), len(columns)), None, dtype=object)
-            exact[row, col] = period
-    return KpiSeries(kpi, tuple(entities), tuple(columns), values, times, exact)
+    shape = (len(entities), len(columns))
+    values, times = np.full(shape, np.nan), np.full(shape, np.nan)
+    instants = any(period != column for (_, column), (period, _, _) in cells.items())
+    exact = np.full(shape, None, dtype=object) if instants or (series is not None and series.cell_periods is not None) \
+        else None
+    if series is not None:
+        at = np.ix_([e_index[e] for e in series.entities], [c_index[c] for c in series.periods])
+        values[at], times[at] = series.values, series.reported_at
+        if exact is not None and series.cell_periods is not None:
+            exact[at] = series.cell_periods
+    if cells:
+        r = np.fromiter((e_index[e] for e, _ in cells), dtype=np.intp, count=len(cells))
+        c = np.fromiter((c_index[col] for _, col in cells), dtype=np.intp, count=len(cells))
+        values[r, c] = [np.nan if v is None else v for _, v, _ in cells.values()]
+        times[r, c] = [t for _, _, t in cells.values()]
+        if exact is not None:
+            exact[r, c] = np.array([None if p == col else p for (_, col), (p, _, _) in cells.items()], dtype=object)
+    seen = ~np.isnan(times)
+    last = shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)
+    latest = {columns[i] for i in last[seen.any(axis=1)].tolist()}
+    kept = _kept_columns(columns, latest)
+    if len(kept) < len(columns):
+        chosen = [c_index[c] for c in kept]
+        values, times = values[:, chosen], times[:, chosen]
+        exact = exact[:, chosen] if exact is not None else None
+    if exact is not None and not any(p is not None for p in exact.flat):
+        exact = None
+    return KpiSeries(kpi, tuple(entities), tuple(kept), values, times, exact)
 
 
 def _merge_into_cells(series: KpiSeries, rows: list[Row]) -> KpiSeries | None:

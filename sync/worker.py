@@ -128,7 +128,7 @@ class SyncWorker:
         def work() -> bool:
             started = self.clock()
             cursor = self.feed_cursor = self.store.cursor()
-            stored: list[tuple[str, str, str, float | None, float]] = []
+            stored = 0
             quiet = self.quiet_feed
             try:
                 for page in self.client.iter_observation_pages(
@@ -137,9 +137,11 @@ class SyncWorker:
                     # Stored (with the cursor after it) before it is shown: a page that
                     # cannot be written is not applied, and is fetched again next time.
                     received = self.clock()
-                    self.store.save_observation_page(page.observations, page.cursor, received, page.rejected)
+                    self.store.save_rows(page.rows, page.cursor, received, page.rejected)
                     self.feed_cursor = page.cursor
-                    stored.extend(self.feed_quality.received(page.observations, received.timestamp()))
+                    # Applied page by page and let go: a cold sync never holds all its rows.
+                    self._apply_rows(self.feed_quality.received(page.rows, received.timestamp()))
+                    stored += len(page.rows)
                     if page.rejected:
                         self.feed_quality.read_rejections(self.store)
                     if not page.more and page.etag:
@@ -147,8 +149,7 @@ class SyncWorker:
                     self.progress()
                 self.feed_read_at = started  # read to its end: the wall holds all the store had then
             finally:
-                self._apply_rows(stored)  # whatever reached the disk, even if a later page failed
-                if stored:
+                if stored:  # whatever reached the disk (and the series), even if a later page failed
                     self._rank()
             if stored:
                 self._fetch_central_ranking()  # the store re-ranks on new data: follow it
