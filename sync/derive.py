@@ -12,7 +12,7 @@ from types import MappingProxyType
 from .alerts import measure_all
 from .derived_facts import Derived, Wants
 from .projection import projections_for
-from .ranking.explain import ExplainError, Explanation, explain
+from .ranking.explain import ExplainError, Explanation
 from .report_times import all_reports
 from .snapshot import Snapshot
 
@@ -28,7 +28,7 @@ def derive(snapshot: Snapshot, wants: Wants) -> Snapshot:
     if snapshot.ranking is not None:
         for entity in sorted(wants.explain):
             try:
-                explanations[entity] = explain(catalog, snapshot.ranking_table, entity, snapshot.ranking.period)
+                explanations[entity] = snapshot.ranking_input.explain(catalog, entity, snapshot.ranking.period)
             except (ExplainError, ValueError) as err:
                 explanations[entity] = str(err)
     reports = all_reports(catalog, snapshot.series)

@@ -35,10 +35,10 @@ from .data_dir import open_for_reading
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
 from .local_store import DB_FILENAME, LocalStore, LocalStoreError
-from .observations import ObservationTable
 from .period_time import IST
 from .ranking.engine import PROVISIONAL_THRESHOLD
 from .ranking.fallback import ReasonKind
+from .ranking.inputs import RankingInput
 from .ranking.result import RankingResult
 from .rankings_kept import choose_shown_ranking, rank_latest_months
 from .series import KpiSeries, Row, apply_rows, frozen
@@ -144,7 +144,7 @@ class HistoryWorker:
         self._ranked_upto = -1
         self._local: RankingResult | None = None
         self._local_previous: RankingResult | None = None
-        self._table = ObservationTable.empty()
+        self._ranked = RankingInput.empty()
         self._next_id = 1
         self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by HistoryService)
         # Crisis rules judged moment by moment as the live wall did; stepping back starts them afresh.
@@ -199,7 +199,7 @@ class HistoryWorker:
         snapshot = Snapshot(
             id=self._next_id, created_at=moment, status=status, catalog=self.catalog, series=self._series,
             data_as_of=newest, ranking=chosen, ranking_reason=reason, previous_ranking=previous,
-            central_ranking=central, local_ranking=self._local, ranking_table=self._table, history=view,
+            central_ranking=central, local_ranking=self._local, ranking_input=self._ranked, history=view,
         )
         self._next_id += 1
         snapshot = derive(snapshot, self.wants)
@@ -229,9 +229,9 @@ class HistoryWorker:
             self._applied = upto
         if upto != self._ranked_upto and self.catalog is not None:
             moment = _stamp(self._rows.times[upto - 1]) if upto else _stamp(0)
-            local, previous, table = rank_latest_months(self.catalog, self._series, moment, self.provisional_threshold)
+            local, previous, ranked = rank_latest_months(self.catalog, self._series, moment, self.provisional_threshold)
             self._local, self._local_previous = local, previous
-            self._table = table if table is not None else ObservationTable.empty()
+            self._ranked = ranked if ranked is not None else RankingInput.empty()
             self._ranked_upto = upto
 
 

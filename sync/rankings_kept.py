@@ -12,39 +12,77 @@ sync worker thread touches it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from .client import StoreClient, StoreError
 from .contract import Catalog, Ranking
 from .local_store import LocalStore, LocalStoreError
-from .observations import ObservationTable
 from .ranking.audit import RankingAudit, RankingAuditor
-from .ranking.engine import compute_ranking
+from .ranking.engine import MonthScores, ranking_of, score_cells
 from .ranking.fallback import RankDifference, RankingReason, choose_ranking, compare_rankings
+from .ranking.inputs import RankingInput
+from .ranking.month_cells import MonthCells, MonthReader
 from .ranking.periods import previous_month
-from .ranking.plan import ranked_kpis
+from .ranking.plan import CatalogPlan, plan_for
 from .ranking.result import RankingResult
-from .series import KpiSeries, table_for_months
+from .series import KpiSeries
+
+
+class LocalRanker:
+    """The local engine across polls: ranks the latest month with a ranked observation and
+    the month before, straight from the series (ranking/month_cells.py), and re-ranks a
+    month only when its cells changed — a poll of this month's reports keeps last month's
+    ranking (its `computed_at` moved on: nothing it was computed from changed)."""
+
+    def __init__(self, provisional_threshold: float) -> None:
+        self.provisional_threshold = provisional_threshold
+        self._plan: CatalogPlan | None = None
+        self._readers: dict[str, MonthReader] = {}
+        self._kept: dict[str, tuple[MonthCells, MonthScores | None, RankingResult | None]] = {}
+        self._input: RankingInput | None = None
+
+    def rank(self, catalog: Catalog, series: Mapping[str, KpiSeries], computed_at: datetime
+             ) -> tuple[RankingResult | None, RankingResult | None, RankingInput | None]:
+        """(latest month's ranking, the month before's, what they were computed from);
+        (None, None, None) when no ranked KPI has data."""
+        plan = plan_for(catalog)
+        if plan is not self._plan:
+            self._plan, self._readers, self._kept, self._input = plan, {}, {}, None
+        months = [s.periods[-1][:7] for k in plan.kpi_codes if (s := series.get(k)) is not None and s.periods]
+        if not months:
+            return None, None, None
+        month = max(months)
+        wanted = (month, previous_month(month))
+        readers = {m: self._readers.get(m) or MonthReader(plan, m) for m in wanted}
+        kept, changed = {}, False
+        for m in wanted:
+            cells = readers[m].read(series)
+            held = self._kept.get(m)
+            if held is None or held[0] is not cells:
+                scores = score_cells(cells)
+                result = None if scores is None else ranking_of(
+                    scores, computed_at=computed_at, provisional_threshold=self.provisional_threshold)
+                held, changed = (cells, scores, result), True
+            kept[m] = held
+        self._readers, self._kept = readers, kept
+        if changed or self._input is None or self._input.months != wanted:
+            self._input = RankingInput.of_series(series, plan, {m: kept[m][1] for m in wanted})
+        current, before = (_computed_at(kept[m][2], computed_at) for m in wanted)
+        return current, before, self._input
+
+
+def _computed_at(result: RankingResult | None, moment: datetime) -> RankingResult | None:
+    return result if result is None or result.computed_at == moment else replace(result, computed_at=moment)
 
 
 def rank_latest_months(
     catalog: Catalog, series: Mapping[str, KpiSeries], computed_at: datetime, provisional_threshold: float
-) -> tuple[RankingResult | None, RankingResult | None, ObservationTable | None]:
+) -> tuple[RankingResult | None, RankingResult | None, RankingInput | None]:
     """The local ranking of the latest month with a ranked observation, the month before,
-    and the engine's input table; (None, None, None) when no ranked KPI has data.
-    Shared by the live worker and the history reader (sync/history.py)."""
-    kpis = [k.code for k in ranked_kpis(catalog)]
-    months = [s.periods[-1][:7] for k in kpis if (s := series.get(k)) is not None and s.periods]
-    if not months:
-        return None, None, None
-    month = max(months)
-    previous = previous_month(month)
-    table = table_for_months(series, (month, previous), kpis)
-    current = compute_ranking(catalog, table, month, computed_at=computed_at,
-                              provisional_threshold=provisional_threshold)
-    before = compute_ranking(catalog, table, previous, computed_at=computed_at,
-                             provisional_threshold=provisional_threshold)
-    return current, before, table
+    and the engine's input; (None, None, None) when no ranked KPI has data. One-off
+    (`LocalRanker` keeps what it can across calls)."""
+    return LocalRanker(provisional_threshold).rank(catalog, series, computed_at)
 
 
 def choose_shown_ranking(
@@ -78,7 +116,8 @@ class RankingsKept:
         self.missing = False  # the store said 404: it publishes no ranking
         self.local: RankingResult | None = None  # the local engine's latest month
         self.local_previous: RankingResult | None = None
-        self.table = ObservationTable.empty()  # the engine's input: explanations are made from it
+        self.input = RankingInput.empty()  # what the local engine ranked: explanations are made from it
+        self._ranker = LocalRanker(provisional_threshold)
         # After a fallback ends: where the estimate that was shown placed districts differently.
         self.differences: tuple[RankDifference, ...] = ()
         self._local_shown: RankingResult | None = None  # the estimate on screen during a fallback
@@ -133,12 +172,13 @@ class RankingsKept:
         return RankingResult.from_contract(fetched.doc) if fetched and fetched.doc else None
 
     def rank(self, catalog: Catalog | None, series: Mapping[str, KpiSeries], now: datetime) -> None:
-        """Recompute the local ranking for the latest ranked month and the one before."""
+        """The local ranking for the latest ranked month and the one before (a month is
+        re-ranked only when its observations changed)."""
         if catalog is None:
             return
-        self.local, self.local_previous, table = rank_latest_months(catalog, series, now, self.provisional_threshold)
-        if table is not None:
-            self.table = table
+        self.local, self.local_previous, ranked = self._ranker.rank(catalog, series, now)
+        if ranked is not None:
+            self.input = ranked
 
     def choose(self, newest_reported_at: float | None
                ) -> tuple[RankingResult | None, RankingReason, RankingResult | None]:

@@ -17,9 +17,9 @@ from .contract import Catalog
 from .crisis_watch import NO_CRISIS_RULES, CrisisState
 from .derived_facts import NOT_DERIVED, Derived
 from .feed_quality import NO_FEED_QUALITY, FeedQuality
-from .observations import ObservationTable
 from .ranking.audit import RankingAudit
 from .ranking.fallback import NO_RANKING, RankDifference, RankingReason
+from .ranking.inputs import RankingInput
 from .ranking.result import RankingResult
 from .series import KpiSeries
 from .store_faults import DataDirEvent, StoreFault
@@ -90,8 +90,8 @@ class Snapshot:
     # The local engine's check of the latest central ranking (sync/ranking/audit.py): where
     # the store's ranking differs from it, or where the wall cannot yet tell.
     ranking_audit: RankingAudit | None = None
-    # Observations of the ranked month and the one before: input for explanations.
-    ranking_table: ObservationTable = field(default_factory=ObservationTable.empty)
+    # What the local engine ranked (the ranked month and the one before): explanations come from it.
+    ranking_input: RankingInput = field(default_factory=RankingInput.empty)
     # Set when the snapshot is stored history (sync/history.py), None on the live wall.
     history: HistoryView | None = None
     # Rejected, late and implausible rows (sync/feed_quality.py), judged on the sync thread.

@@ -295,7 +295,7 @@ class SyncWorker:
             local_ranking=rankings.local,
             ranking_differences=rankings.differences,
             ranking_audit=ranking_audit,
-            ranking_table=rankings.table,
+            ranking_input=rankings.input,
             feed_quality=self.feed_quality.judge(self.catalog, self.series, now),
         )
         snapshot = derive(snapshot, self.wants)

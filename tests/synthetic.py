@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
+from cmwall.sync.ranking.inputs import RankingInput
 from cmwall.sync.series import apply_rows, frozen, table_for_months
 from cmwall.sync.snapshot import Snapshot, SyncStatus
 
@@ -122,7 +123,7 @@ def snapshot(
         data_as_of=as_of, ranking=current, previous_ranking=previous,
         central_ranking=current if source == "central" else None,
         local_ranking=current if source == "local" else None,
-        ranking_table=table,
+        ranking_input=RankingInput.of_table(table),
         ranking_reason=RankingReason(ReasonKind.CENTRAL if source == "central" else ReasonKind.NO_CENTRAL,
                                      "central" if source == "central" else "local"),
     )

@@ -79,7 +79,8 @@ def test_as_of_shows_nothing_reported_after_the_moment(worker: HistoryWorker) ->
     # (computed at DEMO_NOW, from November's later corrections) is not shown, and the
     # reason says why.
     assert snapshot.ranking is not None and snapshot.ranking.source == "local"
-    assert snapshot.ranking_table.reported_at.size and snapshot.ranking_table.reported_at.max() <= MOMENT.timestamp()
+    ranked = snapshot.ranking_input.table
+    assert ranked.reported_at.size and ranked.reported_at.max() <= MOMENT.timestamp()
     assert snapshot.ranking_reason == RankingReason(ReasonKind.NOT_STORED, "local")
     assert snapshot.central_ranking is None and snapshot.history.central_ranking_withheld
 

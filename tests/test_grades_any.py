@@ -20,6 +20,7 @@ import pytest
 from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.engine import compute_ranking
 from cmwall.sync.ranking.fallback import RankingReason, ReasonKind
+from cmwall.sync.ranking.inputs import RankingInput
 from cmwall.sync.series import apply_rows, frozen, table_for_months
 from cmwall.sync.snapshot import Snapshot, SyncStatus
 from cmwall.widgets import fitted_text, paint_kit, painted_tile
@@ -98,7 +99,7 @@ def ten_grade_snapshot(*, unreported: tuple[str, str] | None = None) -> Snapshot
     return Snapshot(
         id=1, created_at=NOW, status=SyncStatus("http://test", reachable=True, last_success=NOW),
         catalog=catalog, series=series, data_as_of=NOW - timedelta(days=20), ranking=current,
-        previous_ranking=previous, central_ranking=current, ranking_table=table,
+        previous_ranking=previous, central_ranking=current, ranking_input=RankingInput.of_table(table),
         ranking_reason=RankingReason(ReasonKind.CENTRAL, "central"),
     )
 

@@ -46,9 +46,10 @@ from enum import StrEnum
 
 from ..contract import Catalog
 from ..observations import ObservationTable
-from ..series import KpiSeries, table_for_months
-from .engine import compute_ranking
-from .plan import ranked_kpis
+from ..series import KpiSeries
+from .engine import compute_ranking, ranking_of, score_cells
+from .month_cells import MonthCells, MonthReader
+from .plan import plan_for, ranked_kpis
 from .result import RankedEntity, RankingResult
 
 SCORE_TOLERANCE = 0.01 + 1e-9  # one unit of the last published decimal
@@ -215,6 +216,28 @@ def audit_ranking(
     """
     ranked_table, later_reports = _as_ranked(table, central)
     local = compute_ranking(catalog, ranked_table, central.period, computed_at=checked_at, revision="audit")
+    return _audit(catalog, central, local, later_reports, feed_read_at=feed_read_at, checked_at=checked_at, skew=skew)
+
+
+def audit_cells(
+    catalog: Catalog,
+    cells: MonthCells,
+    central: RankingResult,
+    *,
+    feed_read_at: datetime | None,
+    checked_at: datetime,
+    skew: timedelta = CLOCK_SKEW,
+) -> RankingAudit:
+    """`audit_ranking` on the month's cells read from the series with the store's
+    ``computed_at`` as cutoff (month_cells.py): the same audit, without a table."""
+    scores = score_cells(cells)
+    local = None if scores is None else ranking_of(scores, computed_at=checked_at, revision="audit")
+    return _audit(catalog, central, local, cells.later_reports, feed_read_at=feed_read_at, checked_at=checked_at,
+                  skew=skew)
+
+
+def _audit(catalog: Catalog, central: RankingResult, local: RankingResult | None, later_reports: bool, *,
+           feed_read_at: datetime | None, checked_at: datetime, skew: timedelta) -> RankingAudit:
     incomplete = []
     if feed_read_at is None or feed_read_at < central.computed_at + skew:
         incomplete.append(Incomplete.FEED_BEHIND)
@@ -253,6 +276,7 @@ class RankingAuditor:
         self._content: tuple[object, ...] | None = None
         self._recorded: set[tuple[object, ...]] = set()
         self._recorded_for: tuple[str, str, datetime] | None = None
+        self._reader: MonthReader | None = None
 
     def check(
         self,
@@ -273,10 +297,18 @@ class RankingAuditor:
         key: tuple[object, ...] = tuple(series.get(k) for k in kpis)
         if content == self._content and _same(self._key, key):
             return self.audit
-        table = table_for_months(series, (central.period,), kpis)
-        self.audit = audit_ranking(catalog, table, central, feed_read_at=feed_read_at, checked_at=now, skew=self.skew)
+        cells = self._reader_for(catalog, central).read(series)
+        self.audit = audit_cells(catalog, cells, central, feed_read_at=feed_read_at, checked_at=now, skew=self.skew)
         self._key, self._content = key, content
         return self.audit
+
+    def _reader_for(self, catalog: Catalog, central: RankingResult) -> MonthReader:
+        """The month reader of this ranking's month and moment, kept while they stay."""
+        plan, cutoff = plan_for(catalog), central.computed_at.timestamp()
+        reader = self._reader
+        if reader is None or reader.plan is not plan or reader.month != central.period or reader.cutoff != cutoff:
+            reader = self._reader = MonthReader(plan, central.period, cutoff)
+        return reader
 
     def unrecorded(self) -> tuple[AuditFinding, ...]:
         """Findings of the current audit not yet handed out for its central ranking."""

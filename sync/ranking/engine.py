@@ -26,6 +26,7 @@ import numpy as np
 from ..contract import Catalog
 from ..observations import ObservationTable
 from .marks import compute_marks
+from .month_cells import MonthCells
 from .periods import check_month, index_for, latest_month, select_month
 from .plan import GROUP_LEVELS, CatalogPlan, GroupLevel, plan_for
 from .ranks import grades, ranks
@@ -83,8 +84,17 @@ def score_month(catalog: Catalog, table: ObservationTable, period: str | None = 
 
     values = np.full((plan.n_kpis, plan.n_entities), np.nan)
     values[chosen.kpi, chosen.entity] = table.value[chosen.table_rows]
-    data_as_of = float(table.reported_at[chosen.table_rows].max())
+    return _scores(plan, month, values, float(table.reported_at[chosen.table_rows].max()))
 
+
+def score_cells(cells: MonthCells) -> MonthScores | None:
+    """`score_month` for cells read from the series (month_cells.py); None when empty."""
+    if cells.empty:
+        return None
+    return _scores(cells.plan, cells.month, cells.values, cells.data_as_of)
+
+
+def _scores(plan: CatalogPlan, month: str, values: np.ndarray, data_as_of: float | None) -> MonthScores:
     marks = compute_marks(values, plan)
     marks0, counted = counted_marks(marks, plan.spec.missing)
     groups = group_scores(plan, marks0, counted)
@@ -159,6 +169,17 @@ def compute_ranking(
     scores = score_month(catalog, table, period)
     if scores is None:
         return None
+    return ranking_of(scores, computed_at=computed_at, revision=revision, provisional_threshold=provisional_threshold)
+
+
+def ranking_of(
+    scores: MonthScores,
+    *,
+    computed_at: datetime,
+    revision: str = "",
+    provisional_threshold: float = PROVISIONAL_THRESHOLD,
+) -> RankingResult:
+    """The published local ranking of computed `scores`."""
     as_of = None if scores.data_as_of is None else datetime.fromtimestamp(scores.data_as_of, tz=UTC)
     return RankingResult(
         period=scores.period,

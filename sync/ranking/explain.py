@@ -98,13 +98,26 @@ def explain(
     scores = score_month(catalog, table, period)
     if scores is None:
         raise ExplainError(f"no observations of ranked KPIs for {period or 'any month'}")
+    before_scores = score_month(catalog, table, previous_month(scores.period))
+    return explain_scores(scores, before_scores, entity, provisional_threshold=provisional_threshold)
+
+
+def explain_scores(
+    scores: MonthScores,
+    before_scores: MonthScores | None,
+    entity: str,
+    *,
+    provisional_threshold: float = PROVISIONAL_THRESHOLD,
+) -> Explanation:
+    """`explain` from the engine's scores of the month and of the month before (None: none).
+
+    Raises ExplainError when the entity is not one of the ranked entities."""
     column = scores.entity_column(entity)
     if column is None:
         raise ExplainError(f"{entity!r} is not a {scores.plan.spec.level} of this catalog")
     row = next(r for r in build_rows(scores, provisional_threshold) if r.entity == entity)
     plan = scores.plan
     now = _published_marks(scores, column)
-    before_scores = score_month(catalog, table, previous_month(scores.period))
     before: list[float | None] = (
         _published_marks(before_scores, column) if before_scores is not None else [None] * plan.n_kpis
     )

@@ -1,0 +1,150 @@
+"""The worker's ranking straight from the series equals the ranking of the table it replaced.
+
+The sync worker reads each month's cells from the in-memory series with integer
+indices (sync/ranking/month_cells.py) instead of building a table of text codes
+for the engine. On random catalogs and feeds (the property test's own strategies:
+all methods, rules, rollups, ties, nulls, corrections, finer periods, other months,
+unranked KPIs and entities) it must give:
+
+- exactly the rows, period and data_as_of of `compute_ranking` on
+  `table_for_months` of the same series (the path it replaced), and the naive
+  reference's published numbers;
+- the same when the feed arrives over two polls and the reader keeps what it read
+  (and the very same cells object, so the month is not re-ranked, when a poll did
+  not touch the month);
+- the same audit of a central ranking, with the store's ``computed_at`` as cutoff;
+- the same explanations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from cmwall.sync.contract import Catalog
+from cmwall.sync.ranking.audit import audit_cells, audit_ranking
+from cmwall.sync.ranking.engine import compute_ranking, ranking_of, score_cells
+from cmwall.sync.ranking.explain import ExplainError, explain
+from cmwall.sync.ranking.inputs import RankingInput
+from cmwall.sync.ranking.month_cells import MonthReader, read_month
+from cmwall.sync.ranking.plan import plan_for
+from cmwall.sync.ranking.result import RankingResult
+from cmwall.sync.rankings_kept import LocalRanker
+from cmwall.sync.series import apply_rows, frozen, table_for_months
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .ranking_reference import Observation, reference_ranking
+from .test_ranking_property import cases
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+MONTHS = ("2026-10", "2026-09", "2026-08")
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def ranked_codes(catalog: Catalog) -> tuple[str, ...]:
+    return plan_for(catalog).kpi_codes
+
+
+@SETTINGS
+@given(cases(), st.sampled_from(MONTHS), st.sampled_from([0.25, 0.0, 0.5]))
+def test_ranking_from_the_series_equals_the_table_path_and_the_reference(
+    case: tuple[Catalog, list[Observation]], month: str, threshold: float
+) -> None:
+    catalog, rows = case
+    series = frozen(apply_rows({}, rows))
+    table = table_for_months(series, MONTHS, ranked_codes(catalog))
+    expected = compute_ranking(catalog, table, month, computed_at=NOW, provisional_threshold=threshold)
+    scores = score_cells(read_month(plan_for(catalog), series, month))
+    got = None if scores is None else ranking_of(scores, computed_at=NOW, provisional_threshold=threshold)
+    assert got == expected
+    meta, reference = reference_ranking(catalog, rows, month, threshold)
+    if got is None:
+        assert meta is None
+        return
+    assert reference is not None and meta is not None
+    assert got.data_as_of is not None and got.data_as_of.timestamp() == meta[1]
+    for row in got.rows:
+        ref = reference[row.entity]
+        assert (row.score, row.rank, row.grade, dict(row.marks), row.not_reported, row.provisional) == (
+            ref.score, ref.rank, ref.grade, ref.marks, ref.not_reported, ref.provisional)
+
+
+@SETTINGS
+@given(cases(), st.data())
+def test_the_local_ranker_over_two_polls_equals_a_fresh_ranking(
+    case: tuple[Catalog, list[Observation]], data: st.DataObject
+) -> None:
+    catalog, rows = case
+    split = data.draw(st.integers(0, len(rows)))
+    ranker = LocalRanker(0.25)
+    first = frozen(apply_rows({}, rows[:split]))
+    ranker.rank(catalog, first, NOW)
+    series = frozen(apply_rows(first, rows[split:]))
+    current, before, ranked = ranker.rank(catalog, series, NOW)
+    if current is None and before is None and ranked is None:
+        assert not any(series.get(k) for k in ranked_codes(catalog))
+        return
+    assert ranked is not None
+    month, previous = ranked.months
+    table = table_for_months(series, (month, previous), ranked_codes(catalog))
+    assert current == compute_ranking(catalog, table, month, computed_at=NOW)
+    assert before == compute_ranking(catalog, table, previous, computed_at=NOW)
+    for entity in [e.code for e in catalog.entities][:3]:
+        try:
+            want = explain(catalog, table, entity, month)
+        except ExplainError as err:
+            with pytest.raises(ExplainError, match=str(err)):
+                ranked.explain(catalog, entity, month)
+        else:
+            assert ranked.explain(catalog, entity, month) == want
+
+
+@SETTINGS
+@given(cases(), st.sampled_from(MONTHS[:2]), st.integers(1_790_000_000, 1_800_000_000))
+def test_the_audit_from_the_series_equals_the_audit_from_the_table(
+    case: tuple[Catalog, list[Observation]], month: str, cutoff: int
+) -> None:
+    catalog, rows = case
+    series = frozen(apply_rows({}, rows))
+    computed_at = datetime.fromtimestamp(cutoff, UTC)
+    local = compute_ranking(catalog, table_for_months(series, (month,), ranked_codes(catalog)), month,
+                            computed_at=computed_at)
+    if local is None:
+        return
+    central = ranking_of_store(local)
+    table = table_for_months(series, (month,), ranked_codes(catalog))
+    want = audit_ranking(catalog, table, central, feed_read_at=NOW, checked_at=NOW)
+    cells = MonthReader(plan_for(catalog), month, float(cutoff)).read(series)
+    assert audit_cells(catalog, cells, central, feed_read_at=NOW, checked_at=NOW) == want
+
+
+def ranking_of_store(local: RankingResult) -> RankingResult:
+    """The local ranking as if the store had published it."""
+    return replace(local, source="central", revision="r-1")
+
+
+def test_a_poll_that_does_not_touch_a_month_keeps_its_cells_object() -> None:
+    catalog = Catalog.model_validate({
+        "revision": "c-1", "state": {"code": "24", "name": "S"},
+        "entities": [{"code": c, "name": c, "level": "district", "parent": "24"} for c in ("A", "B")],
+        "kpis": [{"code": c, "name": c, "scheme": "P", "better": "higher", "target": 100.0,
+                  "scoring": {"method": "target"}} for c in ("K1", "K2")],
+        "ranking": {"level": "district"},
+    })
+    plan = plan_for(catalog)
+    series = frozen(apply_rows({}, [("K1", "A", "2026-09", 50.0, 1.0), ("K1", "A", "2026-10", 60.0, 2.0),
+                                    ("K2", "B", "2026-10", 70.0, 3.0)]))
+    september, october = MonthReader(plan, "2026-09"), MonthReader(plan, "2026-10")
+    sept_cells, oct_cells = september.read(series), october.read(series)
+    polled = frozen(apply_rows(series, [("K1", "B", "2026-10", 80.0, 4.0)]))
+    assert september.read(polled) is sept_cells  # K1 changed, but not in September
+    assert october.read(polled) is not oct_cells
+    assert october.read(polled).values[0].tolist() == [60.0, 80.0]
+    ranker = LocalRanker(0.25)
+    _, before, ranked = ranker.rank(catalog, series, NOW)
+    _, before_again, ranked_again = ranker.rank(catalog, frozen(dict(series)), NOW)
+    assert before_again is before and ranked_again is ranked  # nothing changed: nothing re-ranked
+    assert isinstance(ranked, RankingInput)
+    assert ranked.explain(catalog, "A", "2026-10") is ranked.explain(catalog, "A", "2026-10")  # computed once
