@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from ..sync.history import HistoryService
     from ..sync.snapshot import Snapshot
     from .bridge import SnapshotBridge
-    from .config import PeerConfig
+    from .config import ControlConfig, PeerConfig
+    from .control_panel import ControlPanel
     from .controller import WallController
     from .peers import PeerLink
 
@@ -113,6 +114,16 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
             _error(str(err))
             return EXIT_BAD_INPUT
 
+    control_token = None
+    if config.control is not None and config.screenshot_dir is None:  # a tablet drives a live wall
+        from .control_server import ControlTokenError, load_control_token
+
+        try:
+            control_token = load_control_token(config.control.token_file)
+        except ControlTokenError as err:
+            _error(str(err))
+            return EXIT_BAD_INPUT
+
     bridge = SnapshotBridge()
     try:
         backend = build_backend(config, bridge.deliver)
@@ -160,6 +171,19 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
             controller.shutdown()
             backend.stop()
             return EXIT_BAD_INPUT
+    control: ControlPanel | None = None
+    if control_token is not None:
+        assert config.control is not None
+        try:
+            control = open_control_page(config.control, control_token, controller)
+        except OSError as err:
+            _error(f"cannot serve the control page on {config.control.bind}:{config.control.port}: "
+                   f"{err.strerror or err}")
+            if peers is not None:
+                peers.stop()
+            controller.shutdown()
+            backend.stop()
+            return EXIT_BAD_INPUT
     clock_watch = None
     if not screenshot_mode and history_start is None:
         from .clock_sync import ClockSyncWatch
@@ -180,6 +204,8 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         backend.start()
         if peers is not None:
             peers.start()
+        if control is not None:
+            control.start()
         if clock_watch is not None:
             clock_watch.start()
         watchdog.start(f"showing {layout.name} on {len(app.screens())} screen(s)")  # READY=1, then WATCHDOG=1
@@ -199,6 +225,8 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
             job.stop()
         if clock_watch is not None:
             clock_watch.stop()
+        if control is not None:
+            control.stop()
         if peers is not None:
             peers.stop()
         controller.shutdown()
@@ -230,6 +258,19 @@ def join_peers(config: PeerConfig, token: str, controller: WallController, catch
     controller.pages.ticked.connect(lambda: link.publish(controller.peer_status()))
     bridge.snapshot_applied.connect(lambda snapshot: link.set_data_version(data_version(snapshot)))
     return link
+
+
+def open_control_page(config: ControlConfig, token: str, controller: WallController) -> ControlPanel:
+    """The tablet's control page (README "A tablet as the remote"): its requests are performed as
+    keys are (and so sent to the wall's other PCs), and it is told what the wall shows on every
+    tick. Raises OSError when the control port cannot be bound."""
+    from .control_panel import ControlPanel, ControlSettings, wall_state
+
+    settings = ControlSettings(port=config.port, token=token, bind=config.bind, lapse_after=config.lease_seconds)
+    panel = ControlPanel(settings, lambda: wall_state(controller), parent=controller)
+    panel.action_requested.connect(controller.perform)
+    controller.pages.ticked.connect(panel.publish)
+    return panel
 
 
 # Qt messages that say nothing to an operator (the offscreen plugin's size-hint notice).

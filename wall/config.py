@@ -161,6 +161,20 @@ class PeerSettings(Section):
         return self
 
 
+class ControlSettings(Section):
+    """The control page a tablet drives the wall from (README "A tablet as the remote"); with
+    no `port` there is none. The control token itself is never here."""
+
+    port: int | None = setting(None, "--control-port", "serve the control page on this port; absent: no control page",
+                               ge=0, le=65535)
+    bind: str = setting("0.0.0.0", "--control-bind", "address the control page listens on (keep it on the wall LAN)",
+                        min_length=1, max_length=255)
+    token_file: str | None = setting(None, "--control-token-file", "file holding the control page's token "
+                                     "(else $CMWALL_CONTROL_TOKEN)", min_length=1, max_length=MAX_PATH)
+    lease_seconds: float = setting(120.0, "--control-lease-seconds", "seconds a controller may be idle before "
+                                   "another takes over without confirming", ge=10, le=86400)
+
+
 class ScreenOutput(Section):
     """This PC's monitor for one layout screen, overriding the layout's `output`/`index`:
     `[screens.main] output = "HDMI-1"`; applies to every layout that has a screen of that id."""
@@ -184,6 +198,7 @@ class ConfigFile(Section):
     demo: DemoSettings = DemoSettings()
     log: LogSettings = LogSettings()
     peers: PeerSettings = PeerSettings()
+    control: ControlSettings = ControlSettings()
     screens: dict[str, ScreenOutput] = Field(default_factory=dict, max_length=MAX_SCREEN_OVERRIDES,
                                              description="per layout screen id: the monitor it goes on at this PC")
 
@@ -207,6 +222,17 @@ class PeerConfig:
     bind: str = "0.0.0.0"
     wall_id: str | None = None  # None: the host name
     token_file: Path | None = None  # else $CMWALL_PEER_TOKEN_FILE, else $CMWALL_PEER_TOKEN
+
+
+@dataclass(frozen=True)
+class ControlConfig:
+    """The tablet's control page (wall/control_panel.py): where it listens, how long a lease
+    lasts idle. The control token is never here."""
+
+    port: int  # 0: any free port
+    bind: str = "0.0.0.0"
+    token_file: Path | None = None  # else $CMWALL_CONTROL_TOKEN_FILE, else $CMWALL_CONTROL_TOKEN
+    lease_seconds: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -235,6 +261,7 @@ class WallConfig:
     # This PC's monitor per layout screen id (the configuration's [screens.<id>]).
     screen_outputs: Mapping[str, ScreenOutput] = field(default_factory=lambda: MappingProxyType({}))
     peers: PeerConfig | None = None  # None: this PC is the whole wall (no peer endpoint)
+    control: ControlConfig | None = None  # None: no control page
 
     @property
     def history_moment(self) -> datetime | None:

@@ -125,7 +125,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError([f"{file}: values nested too deeply to read"]) from None
 
 
-TOKEN_VARIABLES = {"store": "CMWALL_TOKEN", "peers": "CMWALL_PEER_TOKEN"}  # where each table's token may come from
+TOKEN_VARIABLES = {"store": "CMWALL_TOKEN", "peers": "CMWALL_PEER_TOKEN", "control": "CMWALL_CONTROL_TOKEN"}  # where each table's token may come from
 
 
 def token_refused(section: str) -> str:

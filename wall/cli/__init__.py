@@ -30,7 +30,7 @@ import platformdirs
 # The store's machinery (demo store, sync service, ranking) is imported where used:
 # `check` refuses a file that cannot be a layout before any of it loads.
 if TYPE_CHECKING:  # imported where used: the Qt-free commands need no wall
-    from ..config import PeerConfig, PeerSettings, WallConfig
+    from ..config import ControlConfig, ControlSettings, PeerConfig, PeerSettings, WallConfig
     from ..config_file import Settings
 
 PROG = "cm-wall"
@@ -119,6 +119,17 @@ def build_parser() -> argparse.ArgumentParser:
     peers.add_argument("--wall-id", default=None, metavar="NAME", help="this PC's name among its peers (default: host name)")
     peers.add_argument("--peer-token-file", type=Path, default=None, metavar="FILE",
                        help="file holding the wall's shared peer token")
+    control = parser.add_argument_group("control page (a tablet as the remote)")
+    control.add_argument("--control-port", type=int, default=None, metavar="PORT",
+                         help="serve the control page on this port (its token from $CMWALL_CONTROL_TOKEN or "
+                              "--control-token-file)")
+    control.add_argument("--control-bind", default=None, metavar="ADDRESS",
+                         help="address the control page listens on (default 0.0.0.0; keep it on the wall LAN)")
+    control.add_argument("--control-token-file", type=Path, default=None, metavar="FILE",
+                         help="file holding the control page's token")
+    control.add_argument("--control-lease-seconds", type=positive_number, default=None, metavar="SEC",
+                         help="seconds a controller may be idle before another takes over without confirming "
+                              "(default 120)")
     parser.add_argument("--log-level", default=None, choices=("DEBUG", "INFO", "WARNING", "ERROR"),
                         help="one level for the console and the log file (default: WARNING on the console, "
                              "INFO in the log file)")
@@ -256,6 +267,7 @@ def wall_config(args: argparse.Namespace) -> WallConfig:
         screenshot_every=getattr(args, "screenshot_every", None),
         screen_outputs=MappingProxyType(dict(config.screens)),
         peers=peer_config(config.peers),
+        control=control_config(config.control),
     )
 
 
@@ -268,6 +280,17 @@ def peer_config(peers: PeerSettings) -> PeerConfig | None:
     token_file = peers.token_file
     return PeerConfig(peers=peers.urls, port=peers.port, bind=peers.bind, wall_id=peers.wall_id,
                       token_file=Path(token_file).expanduser() if token_file is not None else None)
+
+
+def control_config(control: ControlSettings) -> ControlConfig | None:
+    """The tablet's control page, or None without a control port."""
+    from ..config import ControlConfig
+
+    if control.port is None:
+        return None
+    token_file = control.token_file
+    return ControlConfig(port=control.port, bind=control.bind, lease_seconds=control.lease_seconds,
+                         token_file=Path(token_file).expanduser() if token_file is not None else None)
 
 
 def usable_paths(settings: Settings, data_dir: Path | None, *, layout: bool = True) -> list[str]:
