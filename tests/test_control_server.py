@@ -123,10 +123,10 @@ def test_release_hands_the_wall_over_at_once(endpoint: Endpoint) -> None:
 
 def test_choosing_a_page_or_a_language_is_checked_against_what_the_wall_shows(endpoint: Endpoint) -> None:
     key = endpoint.take("Protocol desk").json()["key"]
-    ok = [{"page": {"screen": "main", "index": 2}}, {"language": "hi"}, {"action": "TOGGLE_CRISIS"}]
+    ok: list[dict[str, Any]] = [{"page": {"screen": "main", "index": 2}}, {"language": "hi"}, {"action": "TOGGLE_CRISIS"}]
     for body in ok:
         assert endpoint.post(COMMAND_PATH, {"lease": key, **body}).status_code == 202, body
-    bad = [{"page": {"screen": "main", "index": 3}}, {"page": {"screen": "side", "index": 0}},
+    bad: list[dict[str, Any]] = [{"page": {"screen": "main", "index": 3}}, {"page": {"screen": "side", "index": 0}},
            {"page": {"screen": "main", "index": True}}, {"language": "ta"}, {"action": "QUIT"},
            {"action": "HELP"}, {"action": "NO_SUCH"}, {}, {"action": ["NEXT_PAGE"]}]
     for body in bad:

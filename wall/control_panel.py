@@ -65,6 +65,8 @@ def wall_state(controller: WallController) -> dict[str, Any]:
         "crisis_showing": controller.layouts.in_crisis,
         "crisis_active": controller.crisis.active,
         "crisis_unacknowledged": controller.crisis.flashing(),
+        # Presentation mode (issue 13) is being built beside this page: read without assuming it exists yet.
+        "presenting": bool(getattr(getattr(controller, "presentation", None), "active", False)),
     }
 
 

@@ -81,6 +81,7 @@ CONTROLS: tuple[Control, ...] = (
     Control("NEXT_LAYOUT", "show", "Next layout"),
     Control("TOGGLE_CRISIS", "crisis", "Crisis layout on", when="crisis_showing", on_label="Crisis layout off"),
     Control("ACKNOWLEDGE", "crisis", "Acknowledge crisis"),
+    Control("TOGGLE_PRESENTATION", "presentation", "Presentation mode on", when="presenting", on_label="Back to live"),
     Control("REFRESH", "wall", "Refresh data now"),
     Control("SCREENSHOT", "wall", "Screenshot of every screen"),
 )

@@ -1,0 +1,75 @@
+"""The control page's requests on the GUI side: the same Actions a key gives, in the right number.
+
+Choosing a page is stepping there and choosing a language is going round to it, so the
+other PCs of a wall follow with the commands they already know; and a request made
+over HTTP arrives on the GUI thread as a queued signal, never run on the server's thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from cmwall.wall.control_panel import ControlPanel, ControlSettings
+from cmwall.wall.control_server import COMMAND_PATH, LEASE_PATH, ControlRequest
+from cmwall.wall.keys import Action
+from pytestqt.qtbot import QtBot
+
+TOKEN = "panel-test-token-2718"
+
+
+class FakeWall:
+    def __init__(self) -> None:
+        self.page = 1
+        self.language = "en"
+
+    def state(self) -> dict[str, Any]:
+        return {"language": self.language, "languages": [{"code": c, "name": c} for c in ("en", "hi", "gu")],
+                "screens": [{"id": "main", "title": "Main", "page": self.page, "pages": ["a", "b", "c", "d"]}]}
+
+
+@pytest.fixture
+def panel(qtbot: QtBot) -> Iterator[tuple[ControlPanel, FakeWall, list[Action]]]:
+    wall = FakeWall()
+    made = ControlPanel(ControlSettings(port=0, token=TOKEN, bind="127.0.0.1"), wall.state)
+    performed: list[Action] = []
+    made.action_requested.connect(performed.append)
+    yield made, wall, performed
+    made.stop()
+
+
+@pytest.mark.parametrize(("page", "steps"), [
+    (3, [Action.NEXT_PAGE, Action.NEXT_PAGE]),
+    (0, [Action.PREVIOUS_PAGE]),
+    (1, []),
+])
+def test_choosing_a_page_steps_there_from_the_page_shown_now(panel: Any, page: int, steps: list[Action]) -> None:
+    control, _wall, performed = panel
+    control.carry_out(ControlRequest(screen="main", page=page))
+    assert performed == steps
+
+
+@pytest.mark.parametrize(("shown", "chosen", "steps"), [("en", "gu", 2), ("hi", "en", 2), ("gu", "en", 1), ("hi", "hi", 0)])
+def test_choosing_a_language_goes_round_to_it(panel: Any, shown: str, chosen: str, steps: int) -> None:
+    control, wall, performed = panel
+    wall.language = shown
+    control.carry_out(ControlRequest(language=chosen))
+    assert performed == [Action.NEXT_LANGUAGE] * steps
+
+
+def test_a_command_over_http_is_performed_on_the_gui_thread(panel: Any, qtbot: QtBot) -> None:
+    control, _wall, performed = panel
+    threads: list[threading.Thread] = []
+    control.action_requested.connect(lambda _action: threads.append(threading.current_thread()))
+    control.start()
+    url = f"http://127.0.0.1:{control.port}"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=url, headers=auth, timeout=5.0, trust_env=False) as http:
+        key = http.post(LEASE_PATH, json={"name": "Protocol desk"}).json()["key"]
+        with qtbot.waitSignal(control.action_requested, timeout=5000):
+            assert http.post(COMMAND_PATH, json={"lease": key, "action": "TOGGLE_PAUSE"}).status_code == 202
+    assert performed == [Action.TOGGLE_PAUSE]
+    assert threads == [threading.main_thread()]
