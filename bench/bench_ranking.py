@@ -1,33 +1,52 @@
-"""Benchmark of the local ranking engine: milliseconds per full re-rank.
+"""Benchmark of the local ranking: what the sync worker does per poll, and the engine alone.
 
-Synthetic catalogs of 33, 75 and 250 entities × 100, 1,000 and 3,400 ranked KPIs
-(methods target / minmax / minmax_target / bands in turn, weights 1–3, 26
-departments in 5 sectors), one observation per KPI and entity for the month (5 %
+Synthetic catalogs (methods target / minmax / minmax_target / bands in turn, weights
+1–3, 26 departments in 5 sectors), one observation per KPI and entity per month (5 %
 null, 5 % absent) and, for a tenth of the KPIs, daily observations too (so the
-"latest within the month" selection runs). Reported, median of several runs:
+"latest within the month" selection runs).
 
-- new table:    compute_ranking on a table object it has not seen (the wall's case
-                after every poll: the table's string columns are mapped afresh);
-- + build:      the same plus building the ObservationTable from row tuples;
-- same table:   compute_ranking again on the same table (cached index; the case of
-                explain() or switching month).
+Default: the worker-realistic measure (issue 12), at 75 districts × 3,400 KPIs (goal
+≤ 50 ms) and 250 talukas × 5,000 KPIs (goal ≤ 150 ms). Two months are held (the one
+ranked and the one before); the wall has ranked them, a central ranking is being
+audited and two districts' explanations are wanted. Each poll brings new values of
+1 % of the KPIs for every entity in the latest month, and the step timed is what
+`SyncWorker` does with them on the sync thread: apply them to the series
+(`apply_rows`), re-rank (`RankingsKept.rank`), choose the ranking shown, audit the
+central ranking (`RankingAuditor.check`) and make the wanted explanations (as
+sync/derive.py does). Printed per size, median and worst step over the polls: CPU ms
+(`time.process_time`) and wall ms, the goal and the ratio figure / goal, and the
+longest the step kept a 1 ms ticker thread waiting (the longest single hold of the
+GIL the GUI thread would see, plus scheduling). The same step through the table path
+the worker used before (series → table of text codes → engine, for both months, the
+audit and each explanation) is printed for comparison (`--no-before` skips it).
 
-Run: .venv/bin/python bench/bench_ranking.py [--quick]
+`--engine`: the engine alone on an `ObservationTable`, median of several runs:
+new table (a table object it has not seen), + build (building it from row tuples
+too), same table (cached index).
+
+Run: .venv/bin/python bench/bench_ranking.py [--quick] [--engine] [--no-before]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
-from cmwall.sync.ranking.engine import compute_ranking
+from cmwall.sync.ranking.audit import audit_ranking
+from cmwall.sync.ranking.engine import PROVISIONAL_THRESHOLD, compute_ranking
+from cmwall.sync.ranking.explain import explain
+from cmwall.sync.ranking.plan import ranked_kpis
+from cmwall.sync.rankings_kept import RankingsKept
+from cmwall.sync.series import KpiSeries, Row, apply_rows, frozen, table_for_months
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 METHODS = ("target", "minmax", "minmax_target", "bands")
@@ -104,10 +123,150 @@ def bench(n_entities: int, n_kpis: int, runs: int) -> tuple[int, float, float, f
     return len(base), new_table, with_build, same_table
 
 
+# --- the worker's step per poll -----------------------------------------------------------
+
+GOALS_MS = {(75, 3400): 50.0, (250, 5000): 150.0}
+CURRENT, PREVIOUS = "2026-10", "2026-09"
+WANTED = 2  # districts whose explanation the screens want
+
+
+def two_months(catalog: Catalog) -> list[Row]:
+    """The synthetic month and the month before it (other values, reported a month earlier)."""
+    rows = synthetic_rows(catalog)
+    before = [(k, e, PREVIOUS + p[7:], None if v is None else v * 0.97, t - 2_600_000.0)
+              for k, e, p, v, t in synthetic_rows(catalog, seed=1)]
+    return before + rows
+
+
+def poll_rows(catalog: Catalog, poll: int, share: float = 0.01) -> list[Row]:
+    """New values of `share` of the KPIs for every entity in the latest month."""
+    rng = np.random.default_rng(100 + poll)
+    kpis = [k.code for k in catalog.kpis]
+    chosen = rng.choice(len(kpis), max(1, int(len(kpis) * share)), replace=False)
+    entities = [e.code for e in catalog.entities]
+    at = 1_793_000_100.0 + poll
+    return [(kpis[k], e, CURRENT, float(v), at)
+            for k in chosen.tolist() for e, v in zip(entities, rng.uniform(0, 120, len(entities)).tolist())]
+
+
+class GilWatch:
+    """A ticker thread that sleeps 1 ms at a time; its longest wait past that while a step
+    runs is how long the step kept another Python thread (the GUI's) from running."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+
+    def _tick(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.is_set():
+            time.sleep(0.001)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - 0.001)
+            last = now
+
+    def __enter__(self) -> GilWatch:
+        self._thread.start()
+        time.sleep(0.005)
+        self.longest = 0.0
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@dataclass
+class StepTimes:
+    cpu_ms: list[float]
+    wall_ms: list[float]
+    gil_ms: list[float]
+
+
+def time_steps(step: Callable[[int], object], polls: int) -> StepTimes:
+    times = StepTimes([], [], [])
+    for poll in range(polls):
+        with GilWatch() as watch:
+            cpu, wall = time.process_time(), time.perf_counter()
+            step(poll)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        times.cpu_ms.append(cpu * 1000)
+        times.wall_ms.append(wall * 1000)
+        times.gil_ms.append(watch.longest * 1000)
+    return times
+
+
+def worker_step(catalog: Catalog, series: Mapping[str, KpiSeries]) -> Callable[[int], object]:
+    """The sync thread's work for a poll of new observations, as SyncWorker does it."""
+    rankings = RankingsKept(PROVISIONAL_THRESHOLD)
+    rankings.rank(catalog, series, NOW)
+    assert rankings.local is not None
+    rankings.central = replace(rankings.local, source="central", revision="r-1")  # the store's, being audited
+    wanted = [e.code for e in catalog.entities[:WANTED]]
+    state = {"series": series}
+
+    def step(poll: int) -> object:
+        state["series"] = frozen(apply_rows(state["series"], poll_rows(catalog, poll)))
+        rankings.rank(catalog, state["series"], NOW)
+        chosen, _, _ = rankings.choose(None)
+        rankings.auditor.check(catalog, state["series"], rankings.central, feed_read_at=NOW, now=NOW)
+        assert chosen is not None
+        return [rankings.input.explain(catalog, e, chosen.period) for e in wanted]
+
+    return step
+
+
+def table_step(catalog: Catalog, series: Mapping[str, KpiSeries]) -> Callable[[int], object]:
+    """The same poll through the table path the worker used before."""
+    kpis = [k.code for k in ranked_kpis(catalog)]
+    state = {"series": series}
+    wanted = [e.code for e in catalog.entities[:WANTED]]
+
+    def step(poll: int) -> object:
+        state["series"] = frozen(apply_rows(state["series"], poll_rows(catalog, poll)))
+        table = table_for_months(state["series"], (CURRENT, PREVIOUS), kpis)
+        current = compute_ranking(catalog, table, CURRENT, computed_at=NOW)
+        compute_ranking(catalog, table, PREVIOUS, computed_at=NOW)
+        assert current is not None
+        audited = table_for_months(state["series"], (CURRENT,), kpis)
+        audit_ranking(catalog, audited, replace(current, source="central"), feed_read_at=NOW, checked_at=NOW)
+        return [explain(catalog, table, e, CURRENT) for e in wanted]
+
+    return step
+
+
+def report(label: str, n_entities: int, n_kpis: int, times: StepTimes, goal: float | None) -> None:
+    med_cpu, med_wall = statistics.median(times.cpu_ms), statistics.median(times.wall_ms)
+    goal_text = f"{goal:>6.0f} {med_cpu / goal:>6.2f}x {med_wall / goal:>6.2f}x" if goal else f"{'':>6} {'':>7} {'':>7}"
+    print(f"{label:<11} {n_entities:>5} {n_kpis:>6} {med_cpu:>8.1f} {max(times.cpu_ms):>8.1f} {med_wall:>8.1f} "
+          f"{max(times.wall_ms):>8.1f} {goal_text} {max(times.gil_ms):>8.1f}", flush=True)
+
+
+def bench_worker(polls: int, before: bool) -> None:
+    print(f"{'path':<11} {'ents':>5} {'KPIs':>6} {'CPU ms':>8} {'worst':>8} {'wall ms':>8} {'worst':>8} "
+          f"{'goal':>6} {'CPU/g':>7} {'wall/g':>7} {'GIL ms':>8}")
+    for (n_entities, n_kpis), goal in GOALS_MS.items():
+        catalog = synthetic_catalog(n_entities, n_kpis)
+        series = frozen(apply_rows({}, two_months(catalog)))
+        cpu = time.process_time()
+        step = worker_step(catalog, series)
+        first_ms = (time.process_time() - cpu) * 1000
+        report("per poll", n_entities, n_kpis, time_steps(step, polls), goal)
+        print(f"{'':<11} (first ranking of both months, catalog plan included: {first_ms:.0f} CPU ms)")
+        if before:
+            report("table path", n_entities, n_kpis, time_steps(table_step(catalog, series), max(2, polls // 4)), goal)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser.add_argument("--engine", action="store_true", help="the engine alone on tables, not the worker's step")
+    parser.add_argument("--no-before", dest="before", action="store_false", help="skip the old table path")
     args = parser.parse_args()
+    if not args.engine:
+        bench_worker(5 if args.quick else 20, args.before)
+        return
     print(f"{'entities':>8} {'KPIs':>6} {'rows':>9} {'new table ms':>13} {'+ build ms':>11} {'same table ms':>14}")
     for n_entities in (33, 75, 250):
         for n_kpis in (100, 1000, 3400):

@@ -41,6 +41,7 @@ class LocalRanker:
         self._readers: dict[str, MonthReader] = {}
         self._kept: dict[str, tuple[MonthCells, MonthScores | None, RankingResult | None]] = {}
         self._input: RankingInput | None = None
+        self._series: Mapping[str, KpiSeries] | None = None  # what the months kept were read from
 
     def rank(self, catalog: Catalog, series: Mapping[str, KpiSeries], computed_at: datetime
              ) -> tuple[RankingResult | None, RankingResult | None, RankingInput | None]:
@@ -51,6 +52,7 @@ class LocalRanker:
             self._plan, self._readers, self._kept, self._input = plan, {}, {}, None
         months = [s.periods[-1][:7] for k in plan.kpi_codes if (s := series.get(k)) is not None and s.periods]
         if not months:
+            self._series = None
             return None, None, None
         month = max(months)
         wanted = (month, previous_month(month))
@@ -65,11 +67,20 @@ class LocalRanker:
                     scores, computed_at=computed_at, provisional_threshold=self.provisional_threshold)
                 held, changed = (cells, scores, result), True
             kept[m] = held
-        self._readers, self._kept = readers, kept
+        self._readers, self._kept, self._series = readers, kept, series
         if changed or self._input is None or self._input.months != wanted:
             self._input = RankingInput.of_series(series, plan, {m: kept[m][1] for m in wanted})
         current, before = (_computed_at(kept[m][2], computed_at) for m in wanted)
         return current, before, self._input
+
+
+    def month(self, period: str, series: Mapping[str, KpiSeries]) -> tuple[MonthCells, MonthScores | None] | None:
+        """The cells and scores of `period` as last ranked from `series` itself (None: not
+        one of the months ranked, or ranked from other series)."""
+        if series is not self._series:
+            return None
+        held = self._kept.get(period)
+        return None if held is None else (held[0], held[1])
 
 
 def _computed_at(result: RankingResult | None, moment: datetime) -> RankingResult | None:
@@ -208,9 +219,11 @@ class RankingsKept:
         """Check the store's rankings against the local engine (only when their inputs changed)
         and record new findings: (the audit of the latest one, a failure to record them)."""
         central = self.published
-        audit = self.auditor.check(catalog, series, central, feed_read_at=feed_read_at, now=now)
-        self.previous_auditor.check(catalog, series, self.central_previous if central else None,
-                                    feed_read_at=feed_read_at, now=now)
+        previous = self.central_previous if central else None
+        audit = self.auditor.check(catalog, series, central, feed_read_at=feed_read_at, now=now,
+                                   known=self._ranker.month(central.period, series) if central else None)
+        self.previous_auditor.check(catalog, series, previous, feed_read_at=feed_read_at, now=now,
+                                    known=self._ranker.month(previous.period, series) if previous else None)
         try:
             for auditor in (self.auditor, self.previous_auditor):
                 if auditor.audit is not None:

@@ -28,6 +28,7 @@ from PySide6.QtGui import QGuiApplication
 from ..layouts.loader import SHIPPED_LAYOUTS, Layout
 from ..sync.snapshot import Snapshot
 from ..widgets.base import TileContext
+from ..widgets.view_models import ModelStage
 from .commands import Commands
 from .crisis_mode import CrisisMode
 from .keys import Action
@@ -73,6 +74,7 @@ class WallController(QObject):
         # `clock` turns pages and times notices; `data_clock` is the moment shown (tiles,
         # strip), which differs in --as-of / replay.
         self.data_clock = data_clock or clock
+        self.models = ModelStage(parent=self)  # every tile's view model, built off the GUI thread
         self.languages = LanguageChoice(layout.spec.language, language, parent=self)
         self.layouts = LayoutChoice(layout, language=lambda: self.language, parent=self)
         self.screens = ScreenManager(layout, self._context(layout), screens=screens, windowed=windowed,
@@ -123,7 +125,7 @@ class WallController(QObject):
 
     def _context(self, layout: Layout) -> TileContext:
         return TileContext(language=self.language, now=self.data_clock, layout_dir=layout.directory,
-                           thresholds=layout.spec.judging())
+                           thresholds=layout.spec.judging(), models=self.models)
 
     def _show_layout(self, layout: Layout) -> None:
         self.languages.follow_layout(layout.spec.language)
@@ -164,6 +166,7 @@ class WallController(QObject):
         self.commands.stop()
         self.crisis.stop()
         self.screens.shutdown()
+        self.models.close()
 
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         self.status.take(snapshot, self.context.thresholds)  # the layout's, as the alerts tiles judge

@@ -2,7 +2,8 @@
 
 A tile is a QFrame built from its validated options and a shared `TileContext`; it
 draws only from the immutable snapshot given to `apply()` — never the network or the
-database — and stops its own timers in `cleanup()`. The wall calls `apply()` once per
+database — and stops its own timers in `cleanup()`. On a wall, what it draws may
+arrive a moment after `apply()`: its context's `ModelStage` builds it off the GUI thread. The wall calls `apply()` once per
 new snapshot and `retranslate()` when the language changes.
 """
 
@@ -22,6 +23,7 @@ from ..layouts.tile_types import type_of_options
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from .look import i18n
+from .view_models import ModelStage
 
 
 def _utc_now() -> datetime:
@@ -36,6 +38,9 @@ class TileContext:
     now: Callable[[], datetime] = field(default=_utc_now)
     layout_dir: Path = Path(".")
     thresholds: Thresholds = DEFAULT_THRESHOLDS  # the layout's, for what the catalog leaves unjudged
+    # The wall's: tiles' view models are built off the GUI thread and applied a few per
+    # event-loop turn (view_models.py). None (a tile on its own, in tests): built at once.
+    models: ModelStage | None = None
 
     def tr(self, text: str) -> str:
         return i18n.tr(text, self.language)

@@ -1,7 +1,8 @@
 """Base of the tiles drawn with QPainter from a frozen view model.
 
 `show_snapshot(snapshot)` turns the snapshot into a small frozen dataclass (the *view
-model*: exactly the strings and numbers on screen). Only when it differs from the
+model*: exactly the strings and numbers on screen) — on a wall off the GUI thread, by
+the context's ModelStage (view_models.py). Only when it differs from the
 one on screen is the tile repainted — so a poll that changes nothing repaints
 nothing, numbers never flicker, and one poll costs one paint (Qt coalesces
 `update()`). A slow timer re-renders so "updated 12 min ago" keeps counting between
@@ -51,16 +52,19 @@ class PaintedTile(Tile):
     # --- contract ---------------------------------------------------------------
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.catalog is None:
-            model: Any = TileMessage(self.heading(self.default_heading()), self.context.tr("waiting for first data"))
-        else:
-            model = self.build_model(snapshot)
         if not self._age_timer.isActive() and self.AGE_REFRESH_MS:
             self._age_timer.start()
-        self.show_model(model)
+        if snapshot.catalog is None:
+            self.show_model(TileMessage(self.heading(self.default_heading()), self.context.tr("waiting for first data")))
+        elif self.context.models is not None:
+            self.context.models.request(self, snapshot)  # built on the stage's thread, shown when ready
+        else:
+            self.show_model(self.build_model(snapshot))
 
     def cleanup(self) -> None:
         self._age_timer.stop()
+        if self.context.models is not None:
+            self.context.models.forget(self)
 
     def show_model(self, model: Any) -> None:
         if model == self.model:
@@ -80,6 +84,9 @@ class PaintedTile(Tile):
         return self.type_name.title()
 
     def build_model(self, snapshot: Snapshot) -> Any:
+        """The view model of `snapshot`. Runs on the model stage's thread on a wall: it may
+        read the snapshot, `self.options` and `self.context`, never the widget (size,
+        children) nor change the tile; what the GUI must keep goes in `model_changed`."""
         raise NotImplementedError
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: Any) -> None:

@@ -47,7 +47,7 @@ from enum import StrEnum
 from ..contract import Catalog
 from ..observations import ObservationTable
 from ..series import KpiSeries
-from .engine import compute_ranking, ranking_of, score_cells
+from .engine import MonthScores, compute_ranking, ranking_of, score_cells
 from .month_cells import MonthCells, MonthReader
 from .plan import plan_for, ranked_kpis
 from .result import RankedEntity, RankingResult
@@ -227,10 +227,13 @@ def audit_cells(
     feed_read_at: datetime | None,
     checked_at: datetime,
     skew: timedelta = CLOCK_SKEW,
+    scores: MonthScores | None = None,
 ) -> RankingAudit:
     """`audit_ranking` on the month's cells read from the series with the store's
-    ``computed_at`` as cutoff (month_cells.py): the same audit, without a table."""
-    scores = score_cells(cells)
+    ``computed_at`` as cutoff (month_cells.py): the same audit, without a table.
+    `scores`: `score_cells(cells)` when the caller already has it."""
+    if scores is None:
+        scores = score_cells(cells)
     local = None if scores is None else ranking_of(scores, computed_at=checked_at, revision="audit")
     return _audit(catalog, central, local, cells.later_reports, feed_read_at=feed_read_at, checked_at=checked_at,
                   skew=skew)
@@ -286,7 +289,12 @@ class RankingAuditor:
         *,
         feed_read_at: datetime | None,
         now: datetime,
+        known: tuple[MonthCells, MonthScores | None] | None = None,
     ) -> RankingAudit | None:
+        """The audit of `central` (re-checked only when its inputs changed). `known`: the
+        local engine's cells and scores of some month from the same series, read without
+        a cutoff; when they are of this ranking's month and hold nothing reported after
+        the store computed it, they are the cells the audit needs and are not read again."""
         if catalog is None or central is None:
             self.audit, self._key, self._content = None, None, None
             return None
@@ -297,8 +305,15 @@ class RankingAuditor:
         key: tuple[object, ...] = tuple(series.get(k) for k in kpis)
         if content == self._content and _same(self._key, key):
             return self.audit
-        cells = self._reader_for(catalog, central).read(series)
-        self.audit = audit_cells(catalog, cells, central, feed_read_at=feed_read_at, checked_at=now, skew=self.skew)
+        cutoff = central.computed_at.timestamp()
+        if (known is not None and known[0].plan is plan_for(catalog) and known[0].month == central.period
+                and known[0].newest <= cutoff):
+            cells, scores = known
+        else:
+            cells = self._reader_for(catalog, central).read(series)
+            scores = score_cells(cells)
+        self.audit = audit_cells(catalog, cells, central, feed_read_at=feed_read_at, checked_at=now, skew=self.skew,
+                                 scores=scores)
         self._key, self._content = key, content
         return self.audit
 

@@ -25,6 +25,8 @@ under a group with code None that has no score of its own.
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,8 +34,8 @@ from fractions import Fraction
 import numpy as np
 
 from .engine import MonthScores
-from .plan import GroupLevel
-from .rounding import round2
+from .plan import CatalogPlan, GroupLevel
+from .rounding import round2_array
 
 TREE_LEVELS: tuple[GroupLevel, ...] = ("sector", "department", "scheme")
 
@@ -80,15 +82,23 @@ def apportion(exact: Sequence[Fraction], total: int) -> list[int]:
     """Whole numbers, each within 1 of its exact value (when the totals agree within 1),
     that add up to `total`: floors, then the remainder handed out by largest fraction.
     An exact zero is the last to receive an adjustment (a KPI with full marks keeps 0)."""
-    floors = [math.floor(x) for x in exact]
+    denominator = math.lcm(*(x.denominator for x in exact)) if exact else 1
+    return apportion_over([x.numerator * (denominator // x.denominator) for x in exact], denominator, total)
+
+
+def apportion_over(numerators: Sequence[int], denominator: int, total: int) -> list[int]:
+    """`apportion` of the exact values ``numerator / denominator`` (denominator > 0), in
+    integers: the floors, fractional parts and zeros compare as the fractions do."""
+    floors = [n // denominator for n in numerators]
     rest = total - sum(floors)
-    if not exact:
+    if not numerators:
         return floors
+    remainders = [n % denominator for n in numerators]
     if rest >= 0:
-        order = sorted(range(len(exact)), key=lambda i: (exact[i] == 0, -(exact[i] - floors[i]), i))
+        order = sorted(range(len(numerators)), key=lambda i: (numerators[i] == 0, -remainders[i], i))
         step = 1
     else:
-        order = sorted(range(len(exact)), key=lambda i: (exact[i] == 0, exact[i] - floors[i], i))
+        order = sorted(range(len(numerators)), key=lambda i: (numerators[i] == 0, remainders[i], i))
         step, rest = -1, -rest
     for n in range(rest):
         floors[order[n % len(order)]] += step
@@ -103,92 +113,153 @@ class _Draft:
     children: list[_Draft]
 
 
-def _drafts(scores: MonthScores) -> _Draft:
-    """The hierarchy of the ranked KPIs: sector → department → scheme → KPI, catalog order."""
-    plan = scores.plan
+_drafts_of: weakref.WeakKeyDictionary[CatalogPlan, _Draft] = weakref.WeakKeyDictionary()
+_drafts_lock = threading.Lock()
+
+
+def _drafts(plan: CatalogPlan) -> _Draft:
+    """The hierarchy of the ranked KPIs: sector → department → scheme → KPI, catalog order
+    (it depends on the catalog alone: built once per plan, never changed)."""
+    with _drafts_lock:
+        known = _drafts_of.get(plan)
+    if known is not None:
+        return known
     root = _Draft("overall", None, list(range(plan.n_kpis)), [])
     group_of = {level: np.full(plan.n_kpis, -1) for level in TREE_LEVELS}
     for level in TREE_LEVELS:
         for g, members in enumerate(plan.groups[level].members):
             group_of[level][members] = g
+    children_by_code: dict[int, dict[str | None, _Draft]] = {}
     for k in range(plan.n_kpis):
         node = root
         for level in TREE_LEVELS:
             g = int(group_of[level][k])
             code = plan.groups[level].codes[g] if g >= 0 else None
-            child = next((c for c in node.children if c.code == code), None)
+            by_code = children_by_code.setdefault(id(node), {})
+            child = by_code.get(code)
             if child is None:
-                child = _Draft(level, code, [], [])
+                child = by_code[code] = _Draft(level, code, [], [])
                 node.children.append(child)
             child.kpis.append(k)
             node = child
         node.children.append(_Draft("kpi", plan.kpi_codes[k], [k], []))
+    with _drafts_lock:
+        _drafts_of[plan] = root
     return root
 
 
-def gap_tree(scores: MonthScores, column: int) -> GapNode:
-    """The explanation tree of the entity in matrix column `column`."""
-    plan = scores.plan
-    top = Fraction(plan.spec.max_marks)
-    reported = ~np.isnan(scores.marks[:, column])
-    counted = scores.counted[:, column]
-    marks = [Fraction(float(m)) if r else Fraction(0) for m, r in zip(scores.marks[:, column], reported)]
-    weights = [Fraction(float(w)) for w in plan.weights]
-    lost = [(top - m) * w if c else Fraction(0) for m, w, c in zip(marks, weights, counted)]  # w·(max − m)
+def _scaled(values: Sequence[float]) -> tuple[list[int], int]:
+    """Exact integers ``value × scale`` with one power-of-two scale for all (floats are dyadic)."""
+    ratios = [v.as_integer_ratio() for v in values]
+    scale = max((q for _, q in ratios), default=1)
+    return [p * (scale // q) for p, q in ratios], scale
 
-    def counted_weight(kpis: Sequence[int]) -> Fraction:
-        return sum((weights[k] for k in kpis if counted[k]), Fraction(0))
+
+@dataclass
+class _Sums:
+    """Exact sums over the KPIs under one line, as integers over the tree's scales."""
+
+    lost: int  # Σ w·(max − marks), over marks scale × weight scale
+    part: int  # Σ part of the overall gap, over the overall denominator
+    weight: int  # Σ counted weight, over the weight scale
+
+
+def gap_tree(scores: MonthScores, column: int) -> GapNode:
+    """The explanation tree of the entity in matrix column `column`.
+
+    Exact arithmetic in integers: marks and weights are floats, so each is an integer
+    over a power of two; every sum below is of integers over one common denominator,
+    so each line's sums are added up once, bottom up, instead of once per line above."""
+    plan = scores.plan
+    reported = ~np.isnan(scores.marks[:, column])
+    counted_column = scores.counted[:, column].tolist()
+    marks_column = np.where(reported, scores.marks[:, column], 0.0).tolist()
+    scaled_marks, marks_scale = _scaled([*marks_column, float(plan.spec.max_marks)])
+    top = scaled_marks.pop()
+    weights, weight_scale = _scaled(plan.weights.tolist())
+    counted_weights = [w if c else 0 for w, c in zip(weights, counted_column)]
+    # w·(max − m), over marks_scale × weight_scale
+    lost = [(top - m) * w if c else 0 for m, w, c in zip(scaled_marks, weights, counted_column)]
+    reported_list = reported.tolist()
+    # Published figures, rounded once for the whole column (round2_array is round2, bit for bit).
+    kpi_marks = [m if r else (0.0 if c else None)
+                 for m, r, c in zip(round2_array(scores.marks[:, column]).tolist(), reported_list, counted_column)]
+    group_scores = {level: dict(zip(plan.groups[level].codes, round2_array(scores.groups[level][:, column]).tolist()))
+                    for level in TREE_LEVELS}
 
     def published(level: str, code: str | None, kpis: Sequence[int]) -> float | None:
         if level == "kpi":
-            k = kpis[0]
-            if not reported[k]:
-                return 0.0 if counted[k] else None
-            return round2(float(scores.marks[k, column]))
+            return kpi_marks[kpis[0]]
         if level == "overall":
             value = float(scores.rounded[column])
         else:
-            group = _group_level(level)
             if code is None:
                 return None
-            value = float(scores.groups[group][plan.groups[group].codes.index(code), column])
-            value = value if math.isnan(value) else round2(value)
+            value = group_scores[_group_level(level)][code]
         return None if math.isnan(value) else value
 
-    # Each KPI's exact part of the overall gap (module docstring, reason 2).
+    # Each KPI's exact part of the overall gap (module docstring, reason 2), as
+    # part[k] / part_denominator.
     rollup = plan.spec.rollup
+    part: list[int] | None
     if np.isnan(scores.overall[column]):
-        overall_part: list[Fraction] | None = None
+        part, part_denominator = None, 1
     elif rollup == "kpi":
-        total = counted_weight(range(plan.n_kpis))
-        overall_part = [x / total for x in lost]
+        # lost / total weight = lost_int / (marks_scale · total_int)
+        part, part_denominator = lost, marks_scale * sum(counted_weights)
     else:
         level_groups = plan.groups[_group_level(rollup)]
-        scored = [g for g, members in enumerate(level_groups.members) if counted_weight(members.tolist()) > 0]
-        overall_part = [Fraction(0)] * plan.n_kpis
+        group_weights = [sum(counted_weights[k] for k in members.tolist()) for members in level_groups.members]
+        scored = [g for g, weight in enumerate(group_weights) if weight > 0]
+        common = math.lcm(*(group_weights[g] for g in scored)) if scored else 1
+        part, part_denominator = [0] * plan.n_kpis, marks_scale * common * len(scored)
         for g in scored:
-            members = level_groups.members[g].tolist()
-            weight = counted_weight(members)
-            for k in members:
-                overall_part[k] = lost[k] / weight / len(scored)
+            factor = common // group_weights[g]
+            for k in level_groups.members[g].tolist():
+                part[k] = lost[k] * factor
+
+    sums: dict[int, _Sums] = {}
+
+    parts = part if part is not None else [0] * plan.n_kpis
+
+    def add_up(draft: _Draft) -> _Sums:
+        if draft.level == "kpi":
+            k = draft.kpis[0]
+            total = _Sums(lost[k], parts[k], counted_weights[k])
+        elif draft.children and draft.children[0].level == "kpi":  # a scheme's KPIs: no recursion
+            kpis = draft.kpis
+            total = _Sums(sum(lost[k] for k in kpis), sum(parts[k] for k in kpis), sum(counted_weights[k] for k in kpis))
+            for child in draft.children:
+                k = child.kpis[0]
+                sums[id(child)] = _Sums(lost[k], parts[k], counted_weights[k])
+        else:
+            total = _Sums(0, 0, 0)
+            for child in draft.children:
+                below = add_up(child)
+                total.lost += below.lost
+                total.part += below.part
+                total.weight += below.weight
+        sums[id(draft)] = total
+        return total
 
     def build(draft: _Draft, share: int | None, cost: int | None) -> GapNode:
         score = published(draft.level, draft.code, draft.kpis)
-        weight = counted_weight(draft.kpis)
+        mine = sums[id(draft)]
         gap = None if score is None else cents(plan.spec.max_marks) - cents(score)
         children: list[GapNode] = []
         if draft.children:
+            below = [sums[id(c)] for c in draft.children]
             # Parts of this line's gap (only when it has a score: a weighted mean of its KPIs,
             # or the overall score under its rollup) and of the overall gap.
-            if gap is not None and draft.level == "overall" and overall_part is not None:
-                shares = apportion([100 * sum((overall_part[k] for k in c.kpis), Fraction(0)) for c in draft.children], gap)
-            elif gap is not None and weight > 0:
-                shares = apportion([100 * sum((lost[k] for k in c.kpis), Fraction(0)) / weight for c in draft.children], gap)
-            else:
-                shares = None
+            shares = None
+            if gap is not None and draft.level == "overall" and part is not None:
+                shares = apportion_over([100 * b.part for b in below], part_denominator, gap)
+            elif gap is not None and mine.weight > 0:
+                # Σ lost / weight = Σ lost_int / (marks_scale · weight_int)
+                shares = apportion_over([100 * b.lost for b in below], marks_scale * mine.weight, gap)
             costs = None
-            if cost is not None and overall_part is not None:
-                costs = apportion([100 * sum((overall_part[k] for k in c.kpis), Fraction(0)) for c in draft.children], cost)
+            if cost is not None and part is not None:
+                costs = apportion_over([100 * b.part for b in below], part_denominator, cost)
             children = [build(c, None if shares is None else shares[i], None if costs is None else costs[i])
                         for i, c in enumerate(draft.children)]
         k0 = draft.kpis[0] if draft.level == "kpi" else None
@@ -199,13 +270,14 @@ def gap_tree(scores: MonthScores, column: int) -> GapNode:
             gap=None if gap is None else gap / 100,
             share=None if share is None else share / 100,
             cost=None if cost is None else cost / 100,
-            weight=float(weight),
-            counted=bool(counted[k0]) if k0 is not None else weight > 0,
+            weight=mine.weight / weight_scale,
+            counted=bool(counted_column[k0]) if k0 is not None else mine.weight > 0,
             children=tuple(children),
         )
 
-    root = _drafts(scores)
+    root = _drafts(plan)
+    add_up(root)
     overall_gap = None
-    if overall_part is not None and not np.isnan(scores.rounded[column]):
+    if part is not None and not np.isnan(scores.rounded[column]):
         overall_gap = cents(plan.spec.max_marks) - cents(float(scores.rounded[column]))
     return build(root, None, overall_gap)

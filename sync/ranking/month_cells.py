@@ -48,6 +48,10 @@ class MonthCells:
     values: np.ndarray  # (K × E) NaN where not reported (no observation, or null)
     reported_at: np.ndarray  # (K × E) NaN where there is no observation
     later_reports: bool  # with a cutoff: some cell of the month was reported after it
+    # The newest report time in the month's columns of the ranked KPIs' series, every
+    # entity included (-inf: none). Read without a cutoff, these cells are also the cells
+    # up to any cutoff at or after it (audit.py uses them then).
+    newest: float = -np.inf
 
     @property
     def empty(self) -> bool:
@@ -68,10 +72,11 @@ class MonthReader:
         shape = (plan.n_kpis, plan.n_entities)
         self._sources: list[KpiSeries | None] = [None] * plan.n_kpis
         self._later = np.zeros(plan.n_kpis, dtype=bool)
+        self._newest = np.full(plan.n_kpis, -np.inf)
         self._columns: dict[tuple[str, ...], np.ndarray] = {}
         nan = np.full(shape, np.nan)
         nan.flags.writeable = False
-        self.cells = MonthCells(plan, month, nan, nan, False)
+        self.cells = MonthCells(plan, month, nan, nan, False, -np.inf)
 
     def read(self, series: Mapping[str, KpiSeries]) -> MonthCells:
         """The month's cells in `series`: the previous result itself when they did not change."""
@@ -84,9 +89,9 @@ class MonthReader:
         later_changed = False
         for k, s in changed:
             self._sources[k] = s
-            row_values, row_times, later = self._read_row(s)
-            if later != self._later[k]:
-                self._later[k], later_changed = later, True
+            row_values, row_times, later, newest = self._read_row(s)
+            if later != self._later[k] or newest != self._newest[k]:
+                self._later[k], self._newest[k], later_changed = later, newest, True
             if _same_row(values[k], row_values) and _same_row(times[k], row_times):
                 continue
             if not copied:
@@ -95,7 +100,8 @@ class MonthReader:
         if copied or later_changed:
             values.flags.writeable = False
             times.flags.writeable = False
-            self.cells = MonthCells(self.plan, self.month, values, times, bool(self._later.any()))
+            newest = float(self._newest.max()) if self.plan.n_kpis else -np.inf
+            self.cells = MonthCells(self.plan, self.month, values, times, bool(self._later.any()), newest)
         return self.cells
 
     def _entity_columns(self, entities: tuple[str, ...]) -> np.ndarray:
@@ -109,16 +115,18 @@ class MonthReader:
             self._columns[entities] = columns
         return columns
 
-    def _read_row(self, s: KpiSeries | None) -> tuple[np.ndarray, np.ndarray, bool]:
-        """(values, reported_at, later reports) of one KPI over the plan's entities."""
+    def _read_row(self, s: KpiSeries | None) -> tuple[np.ndarray, np.ndarray, bool, float]:
+        """(values, reported_at, later reports, newest report) of one KPI over the plan's entities."""
         n = self.plan.n_entities
         out_values, out_times = np.full(n, np.nan), np.full(n, np.nan)
         if s is None:
-            return out_values, out_times, False
+            return out_values, out_times, False, -np.inf
         lo, hi = month_range(s.periods, self.month)
         if lo == hi:
-            return out_values, out_times, False
+            return out_values, out_times, False, -np.inf
         times = s.reported_at[:, lo:hi]
+        filled = times[~np.isnan(times)]
+        newest = float(filled.max()) if filled.size else -np.inf
         cutoff = self.cutoff
         later = False
         if cutoff is None:
@@ -139,7 +147,7 @@ class MonthReader:
         ranked = columns >= 0
         out_values[columns[ranked]] = chosen_values[ranked]
         out_times[columns[ranked]] = chosen_times[ranked]
-        return out_values, out_times, later
+        return out_values, out_times, later, newest
 
 
 def _same_row(a: np.ndarray, b: np.ndarray) -> bool:

@@ -30,12 +30,13 @@ from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..capacity_figures import pair_label
-from ..data_age import DataAge, kpi_age, snapshot_age
+from ..data_age import DataAge, kpi_age
 from ..fitted_text import draw_fitted, paint_fitted_heading
 from ..kpi_figures import Translate, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import ranking_age
 from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
 
@@ -99,19 +100,19 @@ class AlertsTile(PaintedTile):
         tr, now = self.context.tr, self.context.now()
         judgement = shown_judgement(snapshot, self.context.thresholds, self.options.selects)  # e.g. only beds and oxygen
         if judgement is None:  # judged on the sync thread; not yet for this layout's thresholds
-            return TileMessage(self.heading("Alerts"), tr("alerts unknown: not judged yet"), snapshot_age(snapshot, now, tr))
+            return TileMessage(self.heading("Alerts"), tr("alerts unknown: not judged yet"), ranking_age(snapshot, now, tr, self.context.language))
         measures = snapshot.derived.measures_for(self.context.thresholds)
         if not judgement.alerts and measures is not None and too_old_to_judge(snapshot, measures, now,
                                                                               self.options.selects):
             return TileMessage(self.heading("Alerts"), tr("alerts unknown: data too old to judge"),
-                               snapshot_age(snapshot, now, tr))
+                               ranking_age(snapshot, now, tr, self.context.language))
         alerts = list(judgement.alerts)
         if self.options.minimum == "critical":
             alerts = [a for a in alerts if a.level == "critical"]
         counts = count_by_level(alerts)
         kpis = {a.kpi for a in alerts}
         age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr)
-                        for k in catalog.kpis if k.code in kpis) or snapshot_age(snapshot, now, tr)
+                        for k in catalog.kpis if k.code in kpis) or ranking_age(snapshot, now, tr, self.context.language)
         shown = tuple(replace(self._row(catalog, a, now), questioned=self._questioned(snapshot, a, now))
                       for a in alerts[: self.options.count])
         state: Literal["alerts", "clear", "no_thresholds", "no_reports"] = "alerts" if alerts else "clear"

@@ -10,6 +10,7 @@ the ranking tile.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF
@@ -20,12 +21,13 @@ from ...sync.contract import Catalog
 from ...sync.ranking.plan import ranked_kpis
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
-from ..data_age import DataAge, snapshot_age
+from ..data_age import DataAge
 from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..kpi_figures import kpi_marks, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import ranking_age, state_marks
 from ..questioned import draw_marked, questioned_in_month
 
 DOWN, LOW = "#d55e00", "#e69f00"
@@ -62,20 +64,25 @@ def not_reported(ranking: RankingResult, kpi: str, entity: str | None) -> bool:
     return bool(rows) and all(kpi in r.not_reported for r in rows)
 
 
-def falls(ranking: RankingResult, previous: RankingResult | None, kpis: list[str], entity: str | None) -> list[tuple[str, float, float]]:
+MarksOf = Callable[[RankingResult, str, str | None], float | None]
+
+
+def falls(ranking: RankingResult, previous: RankingResult | None, kpis: list[str], entity: str | None,
+          marks: MarksOf = _marks) -> list[tuple[str, float, float]]:
     """(kpi, marks now, fall) for KPIs whose marks fell, biggest fall first."""
     if previous is None:
         return []
     out = []
     for code in kpis:
-        now, before = _marks(ranking, code, entity), _marks(previous, code, entity)
+        now, before = marks(ranking, code, entity), marks(previous, code, entity)
         if now is not None and before is not None and before - now >= 0.005:
             out.append((code, now, before - now))
     out.sort(key=lambda t: (-t[2], t[0]))
     return out
 
 
-def bottom_quarter(ranking: RankingResult, kpis: list[str], entity: str | None) -> list[tuple[str, float, int, int]]:
+def bottom_quarter(ranking: RankingResult, kpis: list[str], entity: str | None,
+                   marks: MarksOf = _marks) -> list[tuple[str, float, int, int]]:
     """(kpi, marks, position, of) in the bottom quarter, lowest marks first.
 
     For a district, its position among districts by that KPI's marks (ties share the
@@ -83,7 +90,7 @@ def bottom_quarter(ranking: RankingResult, kpis: list[str], entity: str | None) 
     out = []
     if entity is not None:
         for code in kpis:
-            mine = _marks(ranking, code, entity)
+            mine = marks(ranking, code, entity)
             others = [m for r in ranking.ranked if (m := r.marks.get(code)) is not None]
             if mine is None or not others:
                 continue
@@ -91,7 +98,7 @@ def bottom_quarter(ranking: RankingResult, kpis: list[str], entity: str | None) 
             if position > math.ceil(len(others) * 0.75) and mine < max(others):
                 out.append((code, mine, position, len(others)))
     else:
-        averages = sorted(((m, code) for code in kpis if (m := _marks(ranking, code, None)) is not None), reverse=True)
+        averages = sorted(((m, code) for code in kpis if (m := marks(ranking, code, None)) is not None), reverse=True)
         n = len(averages)
         for i, (m, code) in enumerate(averages):
             if i + 1 > math.ceil(n * 0.75):
@@ -111,7 +118,7 @@ class AttentionTile(PaintedTile):
         catalog = snapshot.catalog
         assert catalog is not None
         tr = self.context.tr
-        age = snapshot_age(snapshot, self.context.now(), tr)
+        age = ranking_age(snapshot, self.context.now(), tr, self.context.language)
         code = self.options.entity if self.options.entity != catalog.state.code else None
         if code is not None and catalog.entity(code) is None:
             return TileMessage(self.heading("Needs attention"), f"{tr('unknown entity')} {code}", age)
@@ -130,10 +137,14 @@ class AttentionTile(PaintedTile):
             return code is not None and questioned_in_month(snapshot.feed_quality, snapshot.series.get(kpi), kpi, code,
                                                             ranking.period) is not None
 
+        def marks_of(result: RankingResult, kpi: str, entity: str | None) -> float | None:
+            # the state's means of marks, worked out once per snapshot for every such tile
+            return state_marks(snapshot, result).get(kpi) if entity is None else _marks(result, kpi, entity)
+
         fell = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"▼{d:.1f}", questioned(k))
-                for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code)[:half]]
+                for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code, marks_of)[:half]]
         low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}", questioned(k))
-               for k, m, pos, of in bottom_quarter(ranking, kpis, code)[: max(1, self.options.count - len(fell))]]
+               for k, m, pos, of in bottom_quarter(ranking, kpis, code, marks_of)[: max(1, self.options.count - len(fell))]]
         # "since Sep 2026": a two-digit year ("since Sep 26") reads as the 26th of September
         since = period_label(snapshot.previous_ranking.period, tr=tr) if snapshot.previous_ranking else ""
         return AttentionModel(

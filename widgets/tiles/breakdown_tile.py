@@ -19,12 +19,13 @@ from ...sync.ranking.explain import Explanation
 from ...sync.ranking.periods import previous_month
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
-from ..data_age import DataAge, snapshot_age
+from ..data_age import DataAge
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import Translate, grade_for, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import ranking_age
 from ..questioned import draw_marked, questioned_in_month, questioned_words
 from ..ranking_audit_words import official_words
 
@@ -100,7 +101,7 @@ class BreakdownTile(PaintedTile):
         catalog = snapshot.catalog
         assert catalog is not None
         tr = self.context.tr
-        age = snapshot_age(snapshot, self.context.now(), tr)
+        age = ranking_age(snapshot, self.context.now(), tr, self.context.language)
         entity = catalog.entity(self.options.entity)
         if entity is None:
             return TileMessage(self.heading("Why this rank"), f"{tr('unknown entity')} {self.options.entity}", age)

@@ -24,7 +24,7 @@ text, so the map reads without colour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
@@ -37,7 +37,7 @@ from ...sync.snapshot import Snapshot
 from ...sync.thresholds import kpi_band
 from ..base import TileContext
 from ..boundaries import Boundaries, BoundariesError, load_boundaries
-from ..data_age import DataAge, figure_age, kpi_age, snapshot_age
+from ..data_age import DataAge, figure_age, kpi_age
 from ..district_matching import DistrictMatch, colours_districts, map_districts, match_districts
 from ..fitted_text import draw_wrapped, paint_fitted_heading
 from ..kpi_figures import period_label
@@ -61,6 +61,7 @@ from ..map_colouring import (
 )
 from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import ranking_age
 from ..questioned import marked, questioned_in_figure
 from ..ranking_audit_words import audit_summary
 from ..worst_age import worst_age
@@ -115,6 +116,11 @@ class MapModel:
     credit: str  # where the outlines come from and how districts were placed
     view: tuple[float, float, float, float] | None = None  # projected extent shown; None: the whole state
     note: str = ""  # why districts are not coloured, when they are not
+    # For the GUI thread's geometry and brushes (model_changed): built off it, kept on it.
+    boundaries: Boundaries | None = field(default=None, compare=False)
+    boundaries_id: int = 0  # compared instead of the outlines themselves
+    wide_legend: bool = False  # marker labels carry thresholds: a wider legend
+    grades: tuple[str, ...] = ()
 
 
 class MapTile(PaintedTile):
@@ -158,7 +164,7 @@ class MapTile(PaintedTile):
             if kpi is None:
                 return TileMessage(self.heading("District map"), f"{tr('unknown KPI')} {opts.kpi or '—'}")
             title = self.heading(self.context.name(kpi, kpi.code))
-            age = kpi_age(snapshot, kpi, codes, now, tr) if districts else marker_age or snapshot_age(snapshot, now, tr)
+            age = kpi_age(snapshot, kpi, codes, now, tr) if districts else marker_age or ranking_age(snapshot, now, tr, self.context.language)
             legend_title = f"{tr('latest value')} ({tr(kpi.unit)})" if kpi.unit else tr("latest value")
             if colour_districts:
                 found = figures(catalog, snapshot.series, kpi, list(codes), now)  # own reports, else rolled up
@@ -170,7 +176,7 @@ class MapTile(PaintedTile):
             else:
                 note = tr("the catalog has no districts")
         elif colour_districts:
-            age = snapshot_age(snapshot, now, tr)
+            age = ranking_age(snapshot, now, tr, self.context.language)
             ranking = snapshot.ranking
             noun = tr("Overall score") if opts.colour_by == "score" else tr("Grade")
             title = self.heading(f"{tr('Districts by')} {noun.lower()}" if self.context.language == "en" else noun)
@@ -185,7 +191,7 @@ class MapTile(PaintedTile):
                     legend_title = f"{legend_title} · {audit_summary(audit, tr)}"
         else:  # facilities on the state's outlines
             title = self.heading(marker_title or "Facilities")
-            age = marker_age or snapshot_age(snapshot, now, tr)
+            age = marker_age or ranking_age(snapshot, now, tr, self.context.language)
             legend_title = ""
             if districts:
                 note = tr("ranked by {level}, not by district").format(level=tr(catalog.ranking.level))
@@ -196,12 +202,6 @@ class MapTile(PaintedTile):
                                          state_code=catalog.state.code, state_name=catalog.state.name)
         except BoundariesError as exc:
             return TileMessage(title, f"{tr('map unavailable')}: {exc}", age)
-        wide = bool(marker_colouring.markers)
-        if boundaries is not self.boundaries or wide != self._wide_legend:
-            self.boundaries = boundaries
-            self._wide_legend = wide
-            self._drop_geometry()
-        self._use_grades(tuple(g for g, _ in catalog.ranking.grades))
         match = self._match(boundaries, districts if colour_districts else ())
         fills = {f.code: f for f in colouring.fills}
         questioned = self._questioned(snapshot, codes) if opts.colour_by == "kpi" else frozenset()
@@ -216,7 +216,19 @@ class MapTile(PaintedTile):
             title=title, age=age, legend_title=legend_title, entries=colouring.entries, areas=areas,
             markers=marker_colouring.markers, marker_title=marker_title, marker_entries=marker_colouring.entries,
             unmatched=unmatched, credit=self._credit(boundaries, match, colour_districts), view=view, note=note,
+            boundaries=boundaries, boundaries_id=id(boundaries), wide_legend=bool(marker_colouring.markers),
+            grades=tuple(g for g, _ in catalog.ranking.grades),
         )
+
+    def model_changed(self, model: object) -> None:
+        """On the GUI thread: what painting keeps (outlines, brushes) follows the new model."""
+        if not isinstance(model, MapModel):
+            return
+        if model.boundaries is not self.boundaries or model.wide_legend != self._wide_legend:
+            self.boundaries = model.boundaries
+            self._wide_legend = model.wide_legend
+            self._drop_geometry()
+        self._use_grades(model.grades)
 
     def _questioned(self, snapshot: Snapshot, codes: list[str]) -> frozenset[str]:
         """The districts whose value of the map's KPI is made of a value the wall questions."""

@@ -21,7 +21,7 @@ from ...sync.contract import Catalog, Named
 from ...sync.ranking.audit import RankingAudit, Verdict
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
-from ..data_age import DataAge, hh_mm, short_day, snapshot_age
+from ..data_age import DataAge, hh_mm, short_day
 from ..fitted_text import fitted_size, paint_fitted_heading
 from ..kpi_figures import Placed, grade_for, movement, period_label, placed
 from ..look import theme
@@ -37,6 +37,7 @@ from ..paint_kit import (
     text_width,
 )
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import ranking_age
 from ..ranking_audit_words import audit_flag, audit_note
 
 UP, DOWN = "#009e73", "#d55e00"
@@ -112,7 +113,7 @@ class RankingTile(PaintedTile):
         tr, opts = self.context.tr, self.options
         level = opts.level or catalog.ranking.level
         title = self._title(catalog, level)
-        age = snapshot_age(snapshot, self.context.now(), tr)
+        age = ranking_age(snapshot, self.context.now(), tr, self.context.language)
         if level != catalog.ranking.level:
             return TileMessage(title, f"{tr('no ranking for level')} {level}", age)
         if opts.by != "overall":

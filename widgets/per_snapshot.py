@@ -1,0 +1,59 @@
+"""Facts many tiles derive from the same snapshot, worked out once per snapshot.
+
+At state scale some facts cost tens of milliseconds each (the freshness of all 3,400
+ranked KPIs, the state's mean marks of every KPI) and a wall's rankings, maps,
+breakdowns and attention lists each asked for them again for every snapshot. Kept
+here beside the snapshot they were made from (weakly: they go with it), they are made
+once per snapshot, whichever thread builds the tiles' models.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+from ..sync.ranking.result import RankingResult
+from ..sync.snapshot import Snapshot
+from .data_age import DataAge, Translate, snapshot_age
+
+T = TypeVar("T")
+AGE_STEP_S = 5  # ages are shown to the minute: one worked out within 5 s serves every tile
+
+_kept: WeakKeyDictionary[Snapshot, dict[Hashable, Any]] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def once(snapshot: Snapshot, key: Hashable, make: Callable[[], T]) -> T:
+    """`make()` the first time `key` is asked of `snapshot`; what it made ever after."""
+    with _lock:
+        kept = _kept.get(snapshot)
+        if kept is not None and key in kept:
+            return kept[key]  # type: ignore[no-any-return]
+    value = make()
+    with _lock:
+        _kept.setdefault(snapshot, {})[key] = value
+    return value
+
+
+def ranking_age(snapshot: Snapshot, now: datetime, tr: Translate, language: str) -> DataAge:
+    """`snapshot_age(snapshot, now, tr)` (its ranked KPIs' freshness), once per snapshot, language and 5 s."""
+    return once(snapshot, ("ranking_age", language, int(now.timestamp()) // AGE_STEP_S),
+                lambda: snapshot_age(snapshot, now, tr))
+
+
+def state_marks(snapshot: Snapshot, ranking: RankingResult) -> dict[str, float]:
+    """Each KPI's mean marks over the ranked places of `ranking` (one of `snapshot`'s)."""
+    def make() -> dict[str, float]:
+        sums: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        for row in ranking.ranked:
+            for code, marks in row.marks.items():
+                if marks is not None:
+                    sums[code] = sums.get(code, 0.0) + marks
+                    counts[code] = counts.get(code, 0) + 1
+        return {code: total / counts[code] for code, total in sums.items()}
+
+    return once(snapshot, ("state_marks", id(ranking)), make)

@@ -1,0 +1,152 @@
+"""Tiles' view models built off the GUI thread, and applied on it a few at a time.
+
+At state scale (3,400 KPIs × 33 districts, 4 screens × 48 tiles) turning a snapshot
+into what the tiles show takes seconds of Python; on the GUI thread that froze the
+wall for whole frames at every poll. So a `ModelStage`, shared by the tiles of a wall
+(it rides in their `TileContext`), takes each tile's request for a snapshot, builds
+the model (`PaintedTile.build_model`: a function of the snapshot, the tile's options
+and the wall's language and clock that touches no widget) on its one worker thread,
+and hands the results back to the GUI thread. There each result is applied and
+painted only if it differs from the model on screen, and only as many per
+event-loop turn as fit in `budget_ms`, so no turn holds a frame back; the rest wait
+for the next turn (a zero-delay timer: input and other paints go between).
+
+Requests are taken in the order they came (the windows ask for their visible tiles
+first), a tile asked again before its build started is built once, for the newest
+snapshot, and a result older than the tile's newest snapshot is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from ..sync.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+BUDGET_MS = 6.0  # GUI time per event-loop turn spent applying models: well under one 60 Hz frame
+
+
+class ModelledTile(Protocol):
+    """What the stage needs of a tile (PaintedTile)."""
+
+    snapshot: Snapshot | None
+
+    def build_model(self, snapshot: Snapshot) -> Any: ...
+
+    def show_model(self, model: Any) -> None: ...
+
+
+class ModelStage(QObject):
+    _ready_signal = Signal()  # worker → GUI thread (queued): results are waiting
+
+    def __init__(self, budget_ms: float = BUDGET_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.budget_ms = budget_ms
+        self.built = 0  # models built on the worker (tests, benchmarks)
+        self.applied = 0  # models handed to their tile on the GUI thread
+        self.turns = 0  # event-loop turns spent applying
+        self._lock = threading.Lock()
+        self._wanted: dict[int, tuple[ModelledTile, Snapshot]] = {}  # by id(tile); insertion order = priority
+        self._ready: deque[tuple[ModelledTile, Snapshot, Any]] = deque()
+        self._working = False
+        self._closed = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view-models")
+        self._ready_signal.connect(self._apply_some, Qt.ConnectionType.QueuedConnection)
+        self._again = QTimer(self)
+        self._again.setSingleShot(True)
+        self._again.setInterval(0)
+        self._again.timeout.connect(self._apply_some)
+
+    # --- GUI thread -----------------------------------------------------------------
+
+    def request(self, tile: ModelledTile, snapshot: Snapshot) -> None:
+        """Build `tile`'s model for `snapshot` off the GUI thread; it is shown when ready."""
+        with self._lock:
+            if self._closed.is_set():
+                return
+            self._wanted.pop(id(tile), None)
+            self._wanted[id(tile)] = (tile, snapshot)
+            if not self._working:
+                self._working = True
+                self._pool.submit(self._work)
+
+    def forget(self, tile: ModelledTile) -> None:
+        """The tile is going away: build nothing more for it."""
+        with self._lock:
+            self._wanted.pop(id(tile), None)
+            self._ready = deque(r for r in self._ready if r[0] is not tile)
+
+    def pending(self) -> int:
+        """Requests not yet applied (built or not)."""
+        with self._lock:
+            return len(self._wanted) + len(self._ready) + (1 if self._working and not self._wanted else 0)
+
+    def close(self) -> None:
+        """Stop the worker (waits for the model being built)."""
+        with self._lock:
+            self._closed.set()
+            self._wanted.clear()
+            self._ready.clear()
+        self._again.stop()
+        self._pool.shutdown(wait=True)
+
+    @Slot()
+    def _apply_some(self) -> None:
+        started = time.perf_counter()
+        self.turns += 1
+        while True:
+            with self._lock:
+                if not self._ready:
+                    return
+                tile, snapshot, model = self._ready.popleft()
+            if shiboken6.isValid(tile) and tile.snapshot is snapshot:  # else: gone, or a newer build comes
+                tile.show_model(model)
+                self.applied += 1
+            if (time.perf_counter() - started) * 1000 >= self.budget_ms:
+                break
+        with self._lock:
+            more = bool(self._ready)
+        if more:
+            self._again.start()  # the rest next turn: a frame may be drawn in between
+
+    # --- worker thread ------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._wanted or self._closed.is_set():
+                    self._working = False
+                    return
+                tile, snapshot = self._wanted.pop(next(iter(self._wanted)))
+            model = _built(tile.build_model, snapshot)
+            if model is _FAILED:
+                continue
+            with self._lock:
+                if self._closed.is_set():
+                    return
+                first = not self._ready
+                self._ready.append((tile, snapshot, model))
+                self.built += 1
+            if first:
+                self._ready_signal.emit()
+
+
+_FAILED = object()
+
+
+def _built(build: Callable[[Snapshot], Any], snapshot: Snapshot) -> Any:
+    try:
+        return build(snapshot)
+    except Exception:  # a tile's bug must not stop every other tile's models
+        log.exception("building a tile's view model failed")
+        return _FAILED
