@@ -20,6 +20,9 @@ map tile pays once, every later tile and every snapshot reuses the same immutabl
 `Boundaries`. Coordinates are projected here (equirectangular, longitudes scaled
 by cos of the mid latitude, y pointing down) so the tile only has to scale and
 translate them into its own rectangle.
+
+shapely and rapidfuzz are imported when a file is first read, not with the module:
+every wall imports the map tile, only a wall showing a map needs them (~7 MB).
 """
 
 from __future__ import annotations
@@ -34,10 +37,6 @@ from typing import Any, Literal
 
 import numpy as np
 import orjson
-import shapely
-from rapidfuzz import fuzz
-from shapely.geometry import shape
-from shapely.ops import polylabel
 
 from .district_matching import FUZZY_CUTOFF, BoundaryName
 from .district_names import name_key
@@ -167,6 +166,8 @@ def _read_table(file: Path) -> _Table:
 
 def _read_geojson(file: Path) -> _Table:
     """A GeoJSON FeatureCollection (or one Feature) read with orjson; shapes built only when asked."""
+    from shapely.geometry import shape
+
     try:
         document = orjson.loads(file.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
@@ -207,6 +208,8 @@ def _geojson_crs(document: Mapping[str, Any]) -> str:
 
 def _read_with_gis_extra(file: Path) -> _Table:
     """Shapefile, GeoPackage, FlatGeobuf, ...: through pyogrio, installed only by the [gis] extra."""
+    import shapely
+
     try:
         import pyogrio
     except ImportError:
@@ -233,6 +236,9 @@ class _Row:
 
 def _read(file: Path, label: str, code_field: str, state_code: str | None, state_name: str | None,
           tolerance: float | None) -> Boundaries:
+    import shapely
+    from shapely.ops import polylabel
+
     table = _read_table(file)
     fields = list(table.fields)
     if code_field not in fields:
@@ -311,6 +317,8 @@ def _district_code(value: Any) -> str | None:
 
 
 def _same_name(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
     ka, kb = name_key(a), name_key(b)
     return bool(ka) and (ka == kb or fuzz.ratio(ka, kb) >= FUZZY_CUTOFF)
 

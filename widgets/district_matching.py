@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-from rapidfuzz import fuzz, process
-
 from .district_names import name_key, name_keys
 
 if TYPE_CHECKING:
@@ -102,6 +100,8 @@ def match_districts(
     fuzzy_cutoff: float = FUZZY_CUTOFF,
 ) -> DistrictMatch:
     """Place each (code, name) of `entities` on one of `boundaries`; see the module docstring."""
+    from rapidfuzz import fuzz, process  # here, not at import: only a wall showing a map needs it
+
     by_code = {b.code: b for b in boundaries if b.code}
     by_key: dict[str, list[BoundaryName]] = {}
     for b in boundaries:
