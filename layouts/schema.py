@@ -100,6 +100,8 @@ class TileBase(Strict):
     row_span: int = Field(default=1, ge=1, le=MAX_GRID, description="rows the tile covers")
     col_span: int = Field(default=1, ge=1, le=MAX_GRID, description="columns the tile covers")
     options: TileOptions = Field(default=TileOptions(), description="the tile type's options (see Tile types)")
+    sensitive: bool = Field(default=False, description="hidden in presentation mode (visiting delegations, key F): "
+                                                       "neighbours widen over its cells, else a plain panel fills them")
 
 
 def _tile_model(name: str, options_model: type[TileOptions]) -> type[TileBase]:

@@ -135,7 +135,8 @@ class CommandsRig:
                                  save_screenshots=self.save, clock=Clock(), screenshot_dir=tmp_path / "shots")
         self.spies = {name: QSignalSpy(getattr(self.commands, name)) for name in (
             "page_step_requested", "pause_toggle_requested", "crisis_toggle_requested", "acknowledge_requested", "next_layout_requested",
-            "next_language_requested", "refresh_requested", "notice_posted", "screenshots_saved", "quit_confirmed")}
+            "next_language_requested", "refresh_requested", "notice_posted", "screenshots_saved", "quit_confirmed",
+            "presentation_toggle_requested")}
 
     def save(self, directory: Path) -> list[Path]:
         if self.save_fails:
@@ -166,6 +167,7 @@ ASKED: dict[Action, dict[str, list[list[object]]]] = {
     Action.TOGGLE_PAUSE: {"pause_toggle_requested": [[]]},
     Action.TOGGLE_CRISIS: {"crisis_toggle_requested": [[]]},
     Action.ACKNOWLEDGE: {"acknowledge_requested": [[]]},
+    Action.TOGGLE_PRESENTATION: {"presentation_toggle_requested": [[]]},
     Action.NEXT_LAYOUT: {"next_layout_requested": [[]]},
     Action.NEXT_LANGUAGE: {"next_language_requested": [[]]},
     Action.REFRESH: {"refresh_requested": [[]], "notice_posted": [["Refreshing data…", 5.0]]},

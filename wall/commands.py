@@ -36,6 +36,7 @@ class Commands(QObject):
     pause_toggle_requested = Signal()
     crisis_toggle_requested = Signal()
     acknowledge_requested = Signal()  # the crisis banner seen: stop flashing (the layout stays)
+    presentation_toggle_requested = Signal()  # presentation mode for a delegation on / back to live
     next_layout_requested = Signal()
     next_language_requested = Signal()
     refresh_requested = Signal()
@@ -76,6 +77,7 @@ class Commands(QObject):
             Action.TOGGLE_PAUSE: self.pause_toggle_requested.emit,
             Action.TOGGLE_CRISIS: self.crisis_toggle_requested.emit,
             Action.ACKNOWLEDGE: self.acknowledge_requested.emit,
+            Action.TOGGLE_PRESENTATION: self.presentation_toggle_requested.emit,
             Action.NEXT_LAYOUT: self.next_layout_requested.emit,
             Action.NEXT_LANGUAGE: self.next_language_requested.emit,
             Action.REFRESH: self.refresh,

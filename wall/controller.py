@@ -9,7 +9,9 @@ pyproject.toml); they talk through Qt signals connected here:
 - `LayoutChoice` (layout_choice.py): the layout shown, crisis and back;
 - `StatusBoard` (status_board.py): the status strip, notices, alert counts;
 - `Commands` (commands.py): every operator command (keys today), help, quit, screenshots;
-- `CrisisMode` (crisis_mode.py): the crisis layout by rule and back, the banner on every window.
+- `CrisisMode` (crisis_mode.py): the crisis layout by rule and back, the banner on every window;
+- `Presentation` (presentation.py): presentation mode for delegations — data held, sensitive
+  tiles hidden, a quiet mark on every strip; live snapshots still reach the crisis part.
 
 `WallController` does no I/O of its own beyond the screenshots the operator asks
 for; data arrives as snapshots, refreshes go out through the `refresh` callback.
@@ -36,6 +38,7 @@ from .language import LanguageChoice
 from .layout_choice import LayoutChoice
 from .pages import PageTurner
 from .placement import OutputChoice
+from .presentation import Presentation
 from .screen_window import ScreenWindow
 from .screens_manager import ScreenLike, ScreenManager
 from .status_board import NOTICE_SECONDS, StatusBoard
@@ -90,6 +93,8 @@ class WallController(QObject):
                                  windows=lambda: self.screens.windows.values(), language=lambda: self.language,
                                  clock=self.data_clock, parent=self)
         self.layouts.crisis = self.crisis.target() or self.layouts.crisis  # C goes where the rules would
+        self.presentation = Presentation(windows=lambda: self.screens.windows.values(),
+                                         language=lambda: self.language, clock=clock, parent=self)
         self._wire(refresh)
 
     def _wire(self, refresh: Callable[[], None]) -> None:
@@ -111,6 +116,12 @@ class WallController(QObject):
         commands.pause_toggle_requested.connect(pages.toggle_pause)
         commands.crisis_toggle_requested.connect(self.layouts.toggle_crisis)
         commands.acknowledge_requested.connect(self.crisis.acknowledge)
+        commands.presentation_toggle_requested.connect(self.presentation.toggle)
+        screens.window_added.connect(self.presentation.prepare)
+        screens.windows_changed.connect(self.presentation.follow_windows)
+        self.languages.changed.connect(lambda _language: self.presentation.refresh())
+        self.presentation.notice.connect(status.notify)
+        self.presentation.changed.connect(lambda _active: self._show_latest())
         self.crisis.recorded.connect(self.crisis_recorded)
         self.crisis.acknowledge_requested.connect(self.crisis_acknowledged)
         screens.windows_changed.connect(self.crisis.refresh)
@@ -169,10 +180,18 @@ class WallController(QObject):
         self.models.close()
 
     def apply_snapshot(self, snapshot: Snapshot) -> None:
-        self.status.take(snapshot, self.context.thresholds)  # the layout's, as the alerts tiles judge
-        self.screens.apply(snapshot)
+        shown = self.presentation.take(snapshot)  # the held snapshot in presentation mode
+        self.status.take(self.presentation.for_strip(snapshot), self.context.thresholds)  # as the alerts tiles judge
+        if shown is not self.screens.snapshot:
+            self.screens.apply(shown)
         self.status.refresh()
-        self.crisis.take(snapshot, self.context.thresholds)  # may switch layout: after the windows have it
+        self.crisis.take(snapshot, self.context.thresholds)  # always live; may switch layout: after the windows
+        self.presentation.refresh()
+
+    def _show_latest(self) -> None:
+        """Presentation mode began or ended: the windows show the snapshot to show now."""
+        if self.presentation.latest is not None:
+            self.apply_snapshot(self.presentation.latest)
 
     # --- commands ---------------------------------------------------------------------
 

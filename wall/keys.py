@@ -20,6 +20,7 @@ class Action(Enum):
     TOGGLE_PAUSE = "Pause / resume rotation"
     TOGGLE_CRISIS = "Crisis layout on / off"
     ACKNOWLEDGE = "Acknowledge the crisis banner"
+    TOGGLE_PRESENTATION = "Presentation mode on / off (data held, sensitive tiles hidden)"
     NEXT_LAYOUT = "Next layout"
     NEXT_LANGUAGE = "Language: English → हिन्दी → ગુજરાતી"
     REFRESH = "Refresh data now"
@@ -38,6 +39,7 @@ BINDINGS: dict[int, Action] = {
     K.Key_Space: Action.TOGGLE_PAUSE,
     K.Key_C: Action.TOGGLE_CRISIS,
     K.Key_A: Action.ACKNOWLEDGE,
+    K.Key_F: Action.TOGGLE_PRESENTATION,
     K.Key_V: Action.NEXT_LAYOUT,
     K.Key_L: Action.NEXT_LANGUAGE,
     K.Key_R: Action.REFRESH,
@@ -59,6 +61,7 @@ HELP_ROWS: tuple[tuple[str, Action], ...] = (
     ("Space", Action.TOGGLE_PAUSE),
     ("C", Action.TOGGLE_CRISIS),
     ("A", Action.ACKNOWLEDGE),
+    ("F", Action.TOGGLE_PRESENTATION),
     ("V", Action.NEXT_LAYOUT),
     ("L", Action.NEXT_LANGUAGE),
     ("R  F5", Action.REFRESH),

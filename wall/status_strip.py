@@ -44,6 +44,12 @@ class StatusStrip(QFrame):
         self._labels: list[QLabel] = []
         self._shown: list[tuple[str, str]] = []
         self._row.addStretch(1)
+        # a quiet mark of the wall's mode, left of the clock (presentation.py, an export's times)
+        self.mark = plain_label("", self)
+        self.mark.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self.mark.setMinimumWidth(1)
+        self.mark.setVisible(False)
+        self._row.addWidget(self.mark)
         self.clock = plain_label("", self)
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.clock.setStyleSheet(f"color: {theme.TEXT}; font-weight: 600;")
@@ -51,11 +57,11 @@ class StatusStrip(QFrame):
 
     def texts(self) -> list[str]:
         """The items as shown (tests and screenshots)."""
-        return [label.text() for label in self._labels if not label.isHidden()]
+        return [label.text() for label in [*self._labels, self.mark] if not label.isHidden()]
 
     def clipped_texts(self) -> list[str]:
         """Items too wide for their place even at the smallest type (audit records say so)."""
-        return [label.text() for label in [*self._labels, self.clock] if not label.isHidden()
+        return [label.text() for label in [*self._labels, self.mark, self.clock] if not label.isHidden()
                 and QFontMetricsF(label.font()).horizontalAdvance(label.text()) > label.width() + 0.5]
 
     def set_items(self, items: Sequence[StatusItem]) -> None:
@@ -78,6 +84,15 @@ class StatusStrip(QFrame):
             label.setVisible(False)
         self._fit_font()
 
+    def set_mark(self, text: str) -> None:
+        """The quiet mark left of the clock ("" hides it)."""
+        if self.mark.text() != text or self.mark.isHidden() == bool(text):
+            self.mark.setText(text)
+            self.mark.setVisible(bool(text))
+            self.mark.setFont(self.clock.font())
+            self._fit_font()
+            self._row.activate()  # its room now, not at the next layout pass: a grab may come first
+
     def set_clock(self, text: str) -> None:
         if self.clock.text() != text:
             refit = len(text) != len(self.clock.text())  # the first time, and when the date's length changes
@@ -92,7 +107,7 @@ class StatusStrip(QFrame):
     def _fit_font(self) -> None:
         """One type size for the whole strip: as large as the height allows, and small
         enough that every item fits the width — a clipped "last sync 19:3" is wrong."""
-        labels = [label for label in self._labels if not label.isHidden()] + [self.clock]
+        labels = [label for label in [*self._labels, self.mark] if not label.isHidden()] + [self.clock]
         margins = self._row.contentsMargins()
         room = self.width() - margins.left() - margins.right() - self._row.spacing() * len(labels)
         size = max(12, int(self.height() * 0.48))

@@ -1,5 +1,5 @@
 """The command line: `python main.py [options]` starts the wall; `rank`, `check`, `sync`,
-`report`, `replay`, `crisis-log`, `catalog`, `demo-store`, `layout-reference`, `config` are commands.
+`report`, `replay`, `crisis-log`, `catalog`, `demo-store`, `layout-reference`, `config`, `export` are commands.
 
 Every command is a module of this package, on top of all the layers (nothing else
 imports it: a contract in pyproject.toml); the work itself is done by the packages
@@ -38,7 +38,7 @@ DATA_DIR_ENV = "CMWALL_DATA_DIR"
 EXIT_BAD_INPUT = 2
 # Commands that run with the wall's settings (store, data directory, intervals …) written
 # back onto their arguments; the others take only the log level from the configuration.
-CONFIGURED_COMMANDS = (None, "replay", "sync", "report", "crisis-log", "rank", "config")
+CONFIGURED_COMMANDS = (None, "replay", "sync", "report", "crisis-log", "rank", "config", "export")
 
 log = logging.getLogger("cmwall")
 
@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"local store and logs (default: ${DATA_DIR_ENV} or {default_data_dir()})")
     wall.add_argument("--screenshot", type=Path, metavar="DIR",
                       help="render every screen after the first successful sync, write one PNG per screen to DIR, exit")
+    wall.add_argument("--screenshot-stall", type=positive_number, default=None, metavar="SEC",
+                      help="with --screenshot: give up when the sync has made no progress for SEC (default 60); "
+                           "a long first sync is waited for as long as it progresses")
+    wall.add_argument("--screenshot-deadline", type=positive_number, default=None, metavar="SEC",
+                      help="with --screenshot: give up after SEC in all, even while the sync progresses "
+                           "(default: no deadline)")
     wall.add_argument("--as-of", metavar="TIME",
                       help="show the wall as it was at TIME (ISO-8601; without offset: IST) from the local store "
                            "of the data directory, without contacting any store")
@@ -153,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "cmwall.wall.cli.catalog")
     _add_command(commands, "layout-reference", "print or write the layout file reference and its JSON Schema",
                  "cmwall.wall.cli.layout_reference")
+    _add_command(commands, "export", "write every page of a layout as PNG and one PDF, with the export and data "
+                 "times on each page, for a meeting brief", "cmwall.wall.cli.export")
     _add_command(commands, "config", "print the effective configuration and where each value came from "
                  "(default, file, environment variable or flag); never the token", "cmwall.wall.cli.show_config")
     return parser
@@ -251,6 +259,8 @@ def wall_config(args: argparse.Namespace) -> WallConfig:
         layout=config.wall.layout,
         language=config.wall.language,
         screenshot_dir=args.screenshot,
+        screenshot_stall=config.wall.screenshot_stall,
+        screenshot_deadline=config.wall.screenshot_deadline,
         token_file=Path(token_file).expanduser() if token_file is not None else None,
         ca_bundle=config.store.ca_bundle,
         timeout=config.store.timeout,
@@ -399,9 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     problem = prepare(args, args.data_dir)  # before logging creates anything in the data directory
     if problem is not None:
         return _bad_input([problem])
-    if args.command in (None, "replay", "sync", "rank", "catalog", "check"):
-        problems = usable_paths(settings, args.data_dir if args.command in (None, "replay", "sync") else None,
-                                layout=args.command in (None, "replay"))
+    if args.command in (None, "replay", "sync", "rank", "catalog", "check", "export"):
+        problems = usable_paths(settings, args.data_dir if args.command in (None, "replay", "sync", "export") else None,
+                                layout=args.command in (None, "replay", "export"))
         if problems:
             return _bad_input(problems)
     level = settings.config.log.level
