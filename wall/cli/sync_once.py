@@ -6,12 +6,19 @@ once instead of on a schedule, so `--as-of` and `replay` can show a store's hist
 without a wall having run against it. Without `--store` it syncs the embedded demo
 store (the `--demo-profile` given). A failure is one line on stderr and a non-zero exit; whatever pages reached
 the disk before it stay (with their cursor), so running it again resumes.
+
+It ends with how the sync went — rows stored, wall and CPU seconds, rows per second
+and the process's peak memory — which is how the sync is measured, and what to expect
+when pre-loading a wall PC.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...sync.client import StoreClient
@@ -97,13 +104,17 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         worker = SyncWorker(client, store, page_limit=args.page_limit)
         try:
+            started = worker.clock()
+            took = Took.start()
             worker.poll_all()
+            took = took.stop()
             status = worker.status
             if status.reachable is not True or status.local_store_error:
                 _error(f"sync of {url} failed: {status.last_error or status.local_store_error}")
                 # a refused token or an untrusted certificate is bad input, not bad luck
                 return EXIT_BAD_INPUT if status.failure_kind in ("auth", "tls") else EXIT_FAILED
             print(_summary(worker, "embedded demo store" if demo else url))
+            print(_measures(worker.store.received_since(started), took, with_demo=demo is not None))
             return 0
         finally:
             client.close()
@@ -111,6 +122,35 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if demo is not None:
             demo.stop()
+
+
+@dataclass(frozen=True)
+class Took:
+    """Wall and CPU seconds of the sync (CPU: this process, every thread)."""
+
+    wall_s: float
+    cpu_s: float
+
+    @classmethod
+    def start(cls) -> Took:
+        return cls(time.perf_counter(), time.process_time())
+
+    def stop(self) -> Took:
+        return Took(time.perf_counter() - self.wall_s, time.process_time() - self.cpu_s)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _measures(rows: int, took: Took, *, with_demo: bool) -> str:
+    """How the sync went, for pre-loading a wall PC and for measuring the sync: rows, seconds,
+    rows per second, peak memory."""
+    rate = f"{rows / took.wall_s:,.0f}" if took.wall_s > 0 else "–"
+    demo = " (the embedded demo store included)" if with_demo else ""
+    return (f"cm-wall sync: {rows:,} row{'s' if rows != 1 else ''} stored in {took.wall_s:.1f} s "
+            f"({took.cpu_s:.1f} CPU s), {rate} rows/s; peak RSS {peak_rss_mb():.0f} MB{demo}")
 
 
 def _summary(worker: SyncWorker, source: str) -> str:

@@ -1,0 +1,190 @@
+"""What the GUI benchmarks share: the demo store at state scale, a synced data directory,
+a generated 4-screen wall, and a probe that times every event the GUI thread handles.
+
+bench_gui_poll.py and bench_change_to_pixel.py both run the real wall (offscreen Qt,
+the real sync service on a loopback demo store scaled to `--kpis` KPIs over 33
+districts) against a store whose clock stands still, so the only changes are the
+benchmark's own (`LiveStore.add_report`). The cold sync of that store takes a minute
+or more, so its local database is kept between runs under /tmp, keyed by the store's
+size, seed and frozen moment; a run starts from it like a restarted wall PC.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+CACHE = Path("/tmp/cmwall-bench-cache")
+SCREEN_W, SCREEN_H = 1920, 1080
+FRAME_MS = 1000 / 60  # one frame at 60 Hz: the longest a GUI-thread slice may take
+TILE_KINDS_PER_SCREEN = (  # the non-KPI tiles of each generated screen; KPI tiles fill the rest
+    "map", "ranking_top", "ranking_bottom", "breakdown", "breakdown", "breakdown", "alerts", "freshness",
+    "attention", "feed_quality", "trend", "trend", "trend", "trend",
+)
+
+
+def frozen_moment() -> datetime:
+    """The store's clock: today at 10:00 UTC, so a cached data directory serves a whole day."""
+    today = datetime.now(UTC).date()
+    return datetime(today.year, today.month, today.day, 10, tzinfo=UTC)
+
+
+def offscreen_screens(directory: Path, count: int) -> None:
+    """`count` 1920×1080 offscreen screens side by side (set before Qt starts)."""
+    config = directory / "screens.json"
+    screens = [{"name": f"W{i}", "x": i * SCREEN_W, "y": 0, "width": SCREEN_W, "height": SCREEN_H,
+                "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1} for i in range(count)]
+    config.write_text(json.dumps({"screens": screens}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def make_store(kpis: int, seed: int) -> Any:
+    from cmwall.sync.demo_store import DemoStore
+
+    moment = frozen_moment()
+    return DemoStore(seed=seed, clock=lambda: moment, scale_kpis=kpis)
+
+
+def synced_data_dir(store: Any, url: str, kpis: int, seed: int) -> Path:
+    """A copy of the local store synced from `store` (synced once, then kept under /tmp)."""
+    from cmwall.sync.client import StoreClient
+    from cmwall.sync.local_store import LocalStore
+    from cmwall.sync.worker import SyncWorker
+
+    kept = CACHE / f"k{kpis}-s{seed}-{frozen_moment():%Y%m%d%H}"
+    if not (kept / "done").exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir(parents=True)
+        started, cpu = time.monotonic(), time.process_time()
+        print(f"first run: syncing {kpis} KPIs into {kept} (kept for later runs) …", flush=True)
+        worker = SyncWorker(StoreClient(url), LocalStore(kept / "data"))
+        worker.poll_all()
+        worker.store.close()
+        (kept / "done").write_text("")
+        print(f"  synced in {time.monotonic() - started:.0f} s ({time.process_time() - cpu:.0f} CPU s)", flush=True)
+    work = Path(f"/tmp/cmwall-bench-run-{os.getpid()}")
+    shutil.copytree(kept / "data", work / "data")
+    return work
+
+
+def generated_layout(catalog: Any, screens: int = 4, rows: int = 6, cols: int = 8, seed: int = 3) -> str:
+    """A wall of `screens` screens of rows × cols one-cell tiles: a map, rankings, breakdowns,
+    alerts, freshness, attention, feed quality and trends on each, KPI tiles in the rest."""
+    rng = random.Random(seed)
+    districts = [e.code for e in catalog.entities if e.level == catalog.ranking.level]
+    ranked = [k.code for k in catalog.kpis if k.scoring is not None and (k.level or catalog.ranking.level) == catalog.ranking.level]
+    lines = ['schema_version = 2', 'name = "Bench wall"', 'rotation = false', '']
+    for s in range(screens):
+        lines += ['[[screens]]', f'id = "s{s}"', f'title = "Screen {s + 1}"', f'rows = {rows}', f'cols = {cols}', '',
+                  '  [[screens.pages]]', f'  title = "Page {s + 1}"']
+        kinds = list(TILE_KINDS_PER_SCREEN) + ["kpi"] * (rows * cols - len(TILE_KINDS_PER_SCREEN))
+        for cell, kind in enumerate(kinds):
+            options = {
+                "map": 'colour_by = "score"',
+                "ranking_top": 'mode = "top", count = 10',
+                "ranking_bottom": 'mode = "bottom", count = 10',
+                "breakdown": f'entity = "{rng.choice(districts)}", count = 6',
+                "alerts": 'count = 12',
+                "freshness": 'count = 12',
+                "attention": 'count = 8',
+                "feed_quality": 'by = "department", count = 6',
+                "trend": f'kpi = "{rng.choice(ranked)}", entities = ["{rng.choice(districts)}"]',
+                "kpi": (f'kpi = "{rng.choice(ranked)}"' + (f', entity = "{rng.choice(districts)}"' if cell % 2 else "")),
+            }[kind]
+            lines += ['    [[screens.pages.tiles]]', f'    type = "{kind.split("_")[0] if kind.startswith("ranking") else kind}"',
+                      f'    row = {cell // cols}', f'    col = {cell % cols}', f'    options = {{ {options} }}']
+        lines.append('')
+    return "\n".join(lines)
+
+
+@dataclass
+class ChangeFeeder:
+    """Reports `per_second` new values of random ranked KPIs for random districts, from its own thread."""
+
+    store: Any
+    catalog: Any
+    per_second: int
+    seed: int = 11
+    _stop: threading.Event = field(default_factory=threading.Event)
+    reported: int = 0
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, daemon=True, name="bench-changes").start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        from cmwall.sync.demo_store.timeline import IST
+
+        rng = random.Random(self.seed)
+        level = self.catalog.ranking.level
+        districts = [e.code for e in self.catalog.entities if e.level == level]
+        kpis = [k for k in self.catalog.kpis if k.scoring is not None and (k.level or level) == level]
+        period = frozen_moment().astimezone(IST).strftime("%Y-%m")
+        while not self._stop.wait(1.0 / max(1, self.per_second) * 20):
+            for _ in range(max(1, self.per_second // 20)):
+                kpi = rng.choice(kpis)
+                target = float(kpi.target or 100.0)
+                now = frozen_moment() - timedelta(minutes=5)
+                self.store.add_report(kpi.code, rng.choice(districts), period, round(rng.uniform(0.3, 1.1) * target, 1),
+                                      now.timestamp())
+                self.reported += 1
+
+
+@dataclass
+class Slice:
+    """One event the GUI thread handled from its event loop (not nested in another)."""
+
+    at: float  # monotonic seconds when it ended
+    wall_ms: float
+    cpu_ms: float  # the GUI thread's own CPU time (time.thread_time), unaffected by other processes
+    what: str
+
+
+def probe_application(argv: list[str]) -> Any:
+    """A QApplication that times every top-level event: each is a slice of the event loop
+    during which the GUI thread could not draw a frame."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    class ProbedApplication(QApplication):
+        def __init__(self, args: list[str]) -> None:
+            super().__init__(args)
+            self.depth = 0
+            self.slices: list[Slice] = []
+            self.recording = False
+
+        def notify(self, receiver: QObject, event: QEvent) -> bool:
+            if self.depth or not self.recording:
+                self.depth += 1
+                try:
+                    return super().notify(receiver, event)
+                finally:
+                    self.depth -= 1
+            self.depth = 1
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return super().notify(receiver, event)
+            finally:
+                self.depth = 0
+                end = time.perf_counter()
+                self.slices.append(Slice(time.monotonic(), (end - wall) * 1000, (time.thread_time() - cpu) * 1000,
+                                         f"{type(receiver).__name__}:{event.type().name}"))
+
+    return ProbedApplication(argv)
