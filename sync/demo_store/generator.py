@@ -14,6 +14,9 @@ Schedule:
   behind (late departments; a 40-day delay means nothing for the current month).
 - CM Helpline KPIs also get a state-level (entity "24") row: the districts' sum,
   or mean for percentages.
+- A few monthly KPIs (`TALUKA_KPIS`) are also reported for every taluka, with the
+  district's report: the district's value moved by the taluka's own lasting offset, so
+  a taluka page has figures without multiplying the feed by 270 for every KPI.
 - Facility crisis KPIs: every 5 s for the current hour (period "YYYY-MM-DDTHH:00");
   bed totals every 15 min. Essential medicines likewise, for hospitals and for each
   district's drug warehouse. Only the last 48 hours of periods are kept.
@@ -23,7 +26,7 @@ History starts twelve months before the first clock reading (`first_month`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,11 +47,17 @@ def hour_start(t: float) -> float:
     return t - ((t + IST_OFFSET) % HOUR)
 
 
+# Rates a district office also collects per taluka (kept few: each adds 270 rows per report).
+TALUKA_KPIS = ("PMJAY.CARDS", "MCH.INST_DEL", "MCH.FULL_IMM", "ICDS.THR", "SAMAGRA.ATT")
+
+
 @dataclass(frozen=True)
 class EntityIndex:
     state: int
     districts: np.ndarray
     facilities: np.ndarray
+    talukas: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    taluka_district: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # position in `districts`
 
 
 class Generator:
@@ -78,6 +87,10 @@ class Generator:
         self.groups = [(float(d), np.flatnonzero(delay == d)) for d in np.unique(delay)]
         self.aggregate = np.array([{"sum": 1, "mean": 2}.get(k.state_aggregate or "", 0) for k in kpis])
         self.crisis_kpi = {code: n + i for i, code in enumerate(crisis_codes)}
+        self.by_taluka = np.array([k.spec.code in TALUKA_KPIS for k in kpis], np.bool_)
+        n_t = entities.talukas.size
+        self.taluka_offset = rng.normal(0.0, 0.45, (n, n_t)) * np.array([k.spec.spread for k in kpis])[:, None]
+        self.bounds = np.array([(k.spec.lo, k.spec.hi, k.spec.decimals) for k in kpis]).reshape(n, 3)
         self.first_month: int | None = None
 
     # --- monthly KPIs -------------------------------------------------------
@@ -92,7 +105,21 @@ class Generator:
             state = np.where(agg[sel] == 1, np.nansum(v, axis=1), np.round(np.nanmean(v, axis=1), 1))
             batches.append(Batch(k[sel], np.full(int(sel.sum()), self.entities.state), month_period(m),
                                  state, t[sel]))
+        local = self.by_taluka[k]
+        if local.any() and self.entities.talukas.size:
+            batches.append(self._taluka_batch(m, k[local], t[local], values[local]))
         return batches
+
+    def _taluka_batch(self, m: int, k: np.ndarray, t: np.ndarray, values: np.ndarray) -> Batch:
+        """Each taluka's value of KPIs `k`: its district's, moved by the taluka's offset."""
+        talukas = self.entities.talukas
+        lo, hi, decimals = (self.bounds[k, i][:, None] for i in range(3))
+        raw = values[:, self.entities.taluka_district] + self.taluka_offset[k]
+        moved = np.clip(raw, lo, hi)
+        scale = 10.0 ** decimals
+        rounded = np.round(moved * scale) / scale  # NaN (a district's null) stays NaN
+        return Batch(np.repeat(k, talukas.size), np.tile(talukas, k.size), month_period(m), rounded.ravel(),
+                     np.repeat(t, talukas.size))
 
     def _emit_monthly(self, t_prev: float | None, t_now: float, first_month: int) -> list[Batch]:
         out: list[Batch] = []

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .talukas import talukas
+
 STATE_CODE = "24"
 STATE_NAME = "Gujarat"
 STATE_LOCAL_NAME = "ગુજરાત"
@@ -83,7 +85,7 @@ def facility_code(index: int) -> str:
 
 
 def entities_json() -> list[dict[str, object]]:
-    """The catalog's entities: the state, its districts and one hospital per district."""
+    """The catalog's entities: the state, its districts, their talukas and one hospital per district."""
     entities: list[dict[str, object]] = [
         {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME, "names": {"gu": STATE_LOCAL_NAME},
          "level": "state", "parent": None}
@@ -93,6 +95,12 @@ def entities_json() -> list[dict[str, object]]:
             {"code": d.code, "name": d.name, "local_name": d.local_name, "names": {"gu": d.local_name},
              "level": "district", "parent": STATE_CODE, "lat": d.lat, "lon": d.lon}
         )
+    for taluka in talukas():  # real LGD sub-districts; those made after 2011 have no point
+        entity: dict[str, object] = {"code": taluka.code, "name": taluka.name, "level": "taluka",
+                                     "parent": taluka.district}
+        if taluka.lat is not None and taluka.lon is not None:
+            entity.update(lat=taluka.lat, lon=taluka.lon)
+        entities.append(entity)
     for i, d in enumerate(DISTRICTS):
         # The hospital sits a little off the headquarters' centre point.
         entities.append(

@@ -33,6 +33,7 @@ RANKING_MODES: tuple[str, ...] = ("live", "withheld", "stale")
 
 def is_ranking_mode(mode: str) -> TypeGuard[RankingMode]:
     return mode in RANKING_MODES
+DISTRICT_POSITION = {d.code: i for i, d in enumerate(DISTRICTS)}
 STALE_STEP = 900.0  # a stale ranking is computed from the data as of up to 30 min ago
 
 
@@ -61,6 +62,9 @@ class DemoStore(LiveStore):
             state=entity_pos[STATE_CODE],
             districts=np.array([entity_pos[d.code] for d in DISTRICTS]),
             facilities=np.array([i for i, e in enumerate(catalog_json["entities"]) if e["level"] == "facility"]),
+            talukas=np.array([i for i, e in enumerate(catalog_json["entities"]) if e["level"] == "taluka"]),
+            taluka_district=np.array([DISTRICT_POSITION[str(e["parent"])] for e in catalog_json["entities"]
+                                      if e["level"] == "taluka"]),
         )
         self._populations = np.array([d.population_lakh for d in DISTRICTS])
         kpi_codes = [k.spec.code for k in self._kpis] + self._crisis_codes
