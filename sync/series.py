@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -160,50 +161,71 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
     between rows of one cell, and between a row and the cell the series holds) laid over
     the series' cells, then the bound. A cold sync applies a million rows page by page,
     so this runs once per KPI a page touches: only the page's rows are walked in Python."""
-    cells: dict[tuple[str, str], Cell] = {}
-    for _, entity, period, value, t in rows:
-        _put(cells, entity, period, value, t)
+    instants = any(len(row[2]) > 10 for row in rows)
+    cells: dict[tuple[str, str], Cell]
+    if instants:
+        cells = {}
+        for _, entity, period, value, t in rows:
+            _put(cells, entity, period, value, t)
+    else:  # months and days are their own columns: the later row of a cell wins
+        cells = {(entity, period): (period, value, t) for _, entity, period, value, t in rows}
     old_rows = series._rows if series is not None else {}
-    old_columns = {c: i for i, c in enumerate(series.periods)} if series is not None else {}
-    if series is not None:
+    old_periods = series.periods if series is not None else ()
+    old_columns = {c: i for i, c in enumerate(old_periods)}
+    if series is not None and instants:  # only an instant can lose to the one a cell holds
         for key, (period, _value, _t) in list(cells.items()):
             entity, column = key
             row, col = old_rows.get(entity), old_columns.get(column)
             if (row is not None and col is not None and not np.isnan(series.reported_at[row, col])
                     and series.period_at(row, col) > period):
                 del cells[key]  # an older instant of the hour than the one the series holds
-    entities = sorted(old_rows.keys() | {e for e, _ in cells})
-    columns = sorted(old_columns.keys() | {c for _, c in cells})
-    e_index = {e: i for i, e in enumerate(entities)}
-    c_index = {c: i for i, c in enumerate(columns)}
+    # A cold sync mostly adds a later month to the districts a series has: no sorting, no
+    # index arrays, the old matrix copied as one block.
+    new_entities = {e for e, _ in cells}.difference(old_rows)
+    new_columns = sorted({c for _, c in cells}.difference(old_columns))
+    entities: tuple[str, ...]
+    if new_entities:
+        entities = tuple(sorted(old_rows.keys() | new_entities))
+        e_index = {e: i for i, e in enumerate(entities)}
+    else:
+        entities, e_index = (series.entities if series is not None else ()), old_rows
+    appended = not old_periods or not new_columns or new_columns[0] > old_periods[-1]
+    columns = list(old_periods) + new_columns if appended else sorted(old_periods + tuple(new_columns))
+    c_index = old_columns if not new_columns else {c: i for i, c in enumerate(columns)}
     shape = (len(entities), len(columns))
     values, times = np.full(shape, np.nan), np.full(shape, np.nan)
-    instants = any(period != column for (_, column), (period, _, _) in cells.items())
     exact = np.full(shape, None, dtype=object) if instants or (series is not None and series.cell_periods is not None) \
         else None
     if series is not None:
-        at = np.ix_([e_index[e] for e in series.entities], [c_index[c] for c in series.periods])
+        at: tuple[Any, ...]
+        if not new_entities and appended:
+            at = (slice(None), slice(0, len(old_periods)))
+        else:
+            at = np.ix_([e_index[e] for e in series.entities], [c_index[c] for c in old_periods])
         values[at], times[at] = series.values, series.reported_at
         if exact is not None and series.cell_periods is not None:
             exact[at] = series.cell_periods
     if cells:
-        r = np.fromiter((e_index[e] for e, _ in cells), dtype=np.intp, count=len(cells))
-        c = np.fromiter((c_index[col] for _, col in cells), dtype=np.intp, count=len(cells))
-        values[r, c] = [np.nan if v is None else v for _, v, _ in cells.values()]
-        times[r, c] = [t for _, _, t in cells.values()]
+        cell_entities, cell_columns = zip(*cells)
+        _, cell_values, cell_times = zip(*cells.values())
+        r = [e_index[e] for e in cell_entities]
+        c = [c_index[col] for col in cell_columns]
+        values[r, c] = np.array(cell_values, dtype=np.float64)  # None (reported as not available) → NaN
+        times[r, c] = cell_times
         if exact is not None:
             exact[r, c] = np.array([None if p == col else p for (_, col), (p, _, _) in cells.items()], dtype=object)
-    seen = ~np.isnan(times)
-    last = shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)
-    latest = {columns[i] for i in last[seen.any(axis=1)].tolist()}
-    kept = _kept_columns(columns, latest)
-    if len(kept) < len(columns):
-        chosen = [c_index[c] for c in kept]
-        values, times = values[:, chosen], times[:, chosen]
-        exact = exact[:, chosen] if exact is not None else None
+    kept = columns
+    if len(columns) > RECENT_PERIODS:  # the bound keeps each entity's latest column
+        seen = ~np.isnan(times)
+        last = shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)
+        kept = _kept_columns(columns, {columns[i] for i in last[seen.any(axis=1)].tolist()})
+        if len(kept) < len(columns):
+            chosen = [c_index[c] for c in kept]
+            values, times = values[:, chosen], times[:, chosen]
+            exact = exact[:, chosen] if exact is not None else None
     if exact is not None and not any(p is not None for p in exact.flat):
         exact = None
-    return KpiSeries(kpi, tuple(entities), tuple(kept), values, times, exact)
+    return KpiSeries(kpi, entities, tuple(kept), values, times, exact)
 
 
 def _merge_into_cells(series: KpiSeries, rows: list[Row]) -> KpiSeries | None:
@@ -215,6 +237,8 @@ def _merge_into_cells(series: KpiSeries, rows: list[Row]) -> KpiSeries | None:
     if len(rows) > max(64, series.values.size // 8):
         return None
     columns = {c: i for i, c in enumerate(series.periods)}
+    if any(column_of(row[2]) not in columns for row in rows):  # a new column: a rebuild (a cold sync's pages)
+        return None
     values, times = series.values.copy(), series.reported_at.copy()
     exact = None if series.cell_periods is None else series.cell_periods.copy()
     changed: list[tuple[int, int, str]] = []
