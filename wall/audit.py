@@ -271,7 +271,8 @@ def screen_record(window: QWidget, rec: TextRecording, *, layout: tuple[str, str
         pinned = list(zip(getattr(window, "pinned", []), spec.pinned))
         pages = getattr(window, "pages", [])
         shown = list(zip(pages[page_index], page.tiles)) if page is not None and page_index < len(pages) else []
-        tiles = [tile_record(tile, rec, tile_spec) for tile, tile_spec in pinned + shown]
+        tiles = [tile_record(tile, rec, tile_spec) for tile, tile_spec in pinned + shown
+                 if not tile.isHidden()]  # a sensitive tile hidden in presentation mode is not on screen
     strip = getattr(window, "strip", None)
     ranking = snapshot.ranking if snapshot is not None else None
     language = context.language if context is not None else "en"
