@@ -69,18 +69,19 @@ class LocalRanker:
             kept[m] = held
         self._readers, self._kept, self._series = readers, kept, series
         if changed or self._input is None or self._input.months != wanted:
-            self._input = RankingInput.of_series(series, plan, {m: kept[m][1] for m in wanted})
+            self._input = RankingInput.of_series(series, plan, {m: kept[m][1] for m in wanted},
+                                                 {m: kept[m][2] for m in wanted}, self.provisional_threshold)
         current, before = (_computed_at(kept[m][2], computed_at) for m in wanted)
         return current, before, self._input
 
 
-    def month(self, period: str, series: Mapping[str, KpiSeries]) -> tuple[MonthCells, MonthScores | None] | None:
-        """The cells and scores of `period` as last ranked from `series` itself (None: not
-        one of the months ranked, or ranked from other series)."""
+    def month(self, period: str, series: Mapping[str, KpiSeries]
+              ) -> tuple[MonthCells, MonthScores | None, RankingResult | None] | None:
+        """The cells, scores and ranking of `period` as last ranked from `series` itself
+        (None: not one of the months ranked, or ranked from other series)."""
         if series is not self._series:
             return None
-        held = self._kept.get(period)
-        return None if held is None else (held[0], held[1])
+        return self._kept.get(period)
 
 
 def _computed_at(result: RankingResult | None, moment: datetime) -> RankingResult | None:

@@ -40,7 +40,7 @@ per paint — and says which findings have not been recorded yet.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -228,13 +228,18 @@ def audit_cells(
     checked_at: datetime,
     skew: timedelta = CLOCK_SKEW,
     scores: MonthScores | None = None,
+    published: RankingResult | None = None,
 ) -> RankingAudit:
     """`audit_ranking` on the month's cells read from the series with the store's
     ``computed_at`` as cutoff (month_cells.py): the same audit, without a table.
-    `scores`: `score_cells(cells)` when the caller already has it."""
-    if scores is None:
-        scores = score_cells(cells)
-    local = None if scores is None else ranking_of(scores, computed_at=checked_at, revision="audit")
+    `scores`: `score_cells(cells)` when the caller already has it; `published`: the local
+    ranking of those scores (its ranks, scores and grades are all the audit compares)."""
+    if published is not None:
+        local: RankingResult | None = replace(published, computed_at=checked_at, revision="audit")
+    else:
+        if scores is None:
+            scores = score_cells(cells)
+        local = None if scores is None else ranking_of(scores, computed_at=checked_at, revision="audit")
     return _audit(catalog, central, local, cells.later_reports, feed_read_at=feed_read_at, checked_at=checked_at,
                   skew=skew)
 
@@ -289,12 +294,13 @@ class RankingAuditor:
         *,
         feed_read_at: datetime | None,
         now: datetime,
-        known: tuple[MonthCells, MonthScores | None] | None = None,
+        known: tuple[MonthCells, MonthScores | None, RankingResult | None] | None = None,
     ) -> RankingAudit | None:
         """The audit of `central` (re-checked only when its inputs changed). `known`: the
         local engine's cells and scores of some month from the same series, read without
-        a cutoff; when they are of this ranking's month and hold nothing reported after
-        the store computed it, they are the cells the audit needs and are not read again."""
+        a cutoff, and the ranking published from them; when they are of this ranking's
+        month and hold nothing reported after the store computed it, they are the cells
+        the audit needs and are not read or ranked again."""
         if catalog is None or central is None:
             self.audit, self._key, self._content = None, None, None
             return None
@@ -308,12 +314,12 @@ class RankingAuditor:
         cutoff = central.computed_at.timestamp()
         if (known is not None and known[0].plan is plan_for(catalog) and known[0].month == central.period
                 and known[0].newest <= cutoff):
-            cells, scores = known
+            cells, scores, published = known
         else:
             cells = self._reader_for(catalog, central).read(series)
-            scores = score_cells(cells)
+            scores, published = score_cells(cells), None
         self.audit = audit_cells(catalog, cells, central, feed_read_at=feed_read_at, checked_at=now, skew=self.skew,
-                                 scores=scores)
+                                 scores=scores, published=published)
         self._key, self._content = key, content
         return self.audit
 

@@ -15,17 +15,17 @@ add up to the published gaps under every rollup.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
-
-import numpy as np
 
 from ..contract import Catalog
 from ..observations import ObservationTable
 from .engine import PROVISIONAL_THRESHOLD, MonthScores, build_rows, score_month
+from .frozen_make import check_makeable, frozen_make
 from .gaps import GapNode, gap_tree
 from .periods import previous_month
-from .rounding import round2
+from .result import RankingResult
+from .rounding import round2, round2_array
 
 
 class ExplainError(LookupError):
@@ -44,6 +44,9 @@ class KpiExplanation:
     change: float | None  # marks − previous_marks (None if either is absent)
     reported: bool
     cost: float | None = None  # its part of the overall gap from full marks (gaps.py; None: not ranked)
+
+
+check_makeable(KpiExplanation)
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,21 @@ class Explanation:
 
 
 def _published_marks(scores: MonthScores, column: int) -> list[float | None]:
-    marks = scores.marks[:, column]
-    zero = scores.plan.spec.missing == "zero"
-    return [round2(float(m)) if not np.isnan(m) else (0.0 if zero else None) for m in marks]
+    not_reported = 0.0 if scores.plan.spec.missing == "zero" else None
+    # round2_array is round2, bit for bit; NaN (not reported) stays NaN, and NaN != NaN.
+    return [m if m == m else not_reported for m in round2_array(scores.marks[:, column]).tolist()]
+
+
+def _kpi_costs(gaps: GapNode) -> dict[str | None, float | None]:
+    """Each KPI line's cost in the tree (a walk without building the tuple of every line)."""
+    costs: dict[str | None, float | None] = {}
+    stack = [gaps]
+    while stack:
+        node = stack.pop()
+        if node.level == "kpi":
+            costs[node.code] = node.cost
+        stack.extend(node.children)
+    return costs
 
 
 def explain(
@@ -108,40 +123,47 @@ def explain_scores(
     entity: str,
     *,
     provisional_threshold: float = PROVISIONAL_THRESHOLD,
+    published: RankingResult | None = None,
 ) -> Explanation:
     """`explain` from the engine's scores of the month and of the month before (None: none).
+    `published`: `ranking_of(scores)` with the same threshold, when the caller has it.
 
     Raises ExplainError when the entity is not one of the ranked entities."""
     column = scores.entity_column(entity)
     if column is None:
         raise ExplainError(f"{entity!r} is not a {scores.plan.spec.level} of this catalog")
-    row = next(r for r in build_rows(scores, provisional_threshold) if r.entity == entity)
+    rows = published.rows if published is not None else build_rows(scores, provisional_threshold)
+    row = next(r for r in rows if r.entity == entity)
     plan = scores.plan
     now = _published_marks(scores, column)
     before: list[float | None] = (
         _published_marks(before_scores, column) if before_scores is not None else [None] * plan.n_kpis
     )
     max_marks = plan.spec.max_marks
+    gaps = gap_tree(scores, column)
+    costs = _kpi_costs(gaps)
+    values, weights = scores.values[:, column].tolist(), plan.weights.tolist()
     lines = []
     for k, kpi in enumerate(plan.kpis):
-        value = float(scores.values[k, column])
+        value = values[k]
+        reported = value == value  # NaN: not reported
         marks, prev = now[k], before[k]
         lines.append(
-            KpiExplanation(
+            frozen_make(
+                KpiExplanation,
                 kpi=kpi.code,
-                value=None if np.isnan(value) else value,
+                value=value if reported else None,
                 target=kpi.target,
                 marks=marks,
                 marks_lost=None if marks is None else round2(max_marks - marks),
-                weight=float(plan.weights[k]),
+                weight=weights[k],
                 previous_marks=prev,
                 change=None if marks is None or prev is None else round2(marks - prev),
-                reported=not np.isnan(value),
+                reported=reported,
+                cost=costs.get(kpi.code),
             )
         )
     previous_rank = int(before_scores.rank[column]) if before_scores is not None else 0
-    gaps = gap_tree(scores, column)
-    costs = {n.code: n.cost for n in gaps.walk() if n.level == "kpi"}
     return Explanation(
         entity=entity,
         period=scores.period,
@@ -151,7 +173,7 @@ def explain_scores(
         grade=row.grade,
         by=MappingProxyType(dict(row.by)),
         provisional=row.provisional,
-        kpis=tuple(replace(k, cost=costs.get(k.kpi)) for k in lines),
+        kpis=tuple(lines),
         gaps=gaps,
         previous_period=previous_month(scores.period),
         previous_score=float(before_scores.rounded[column]) if before_scores is not None and previous_rank else None,

@@ -34,6 +34,7 @@ from fractions import Fraction
 import numpy as np
 
 from .engine import MonthScores
+from .frozen_make import check_makeable, frozen_make
 from .plan import CatalogPlan, GroupLevel
 from .rounding import round2_array
 
@@ -64,6 +65,9 @@ class GapNode:
     def walk(self) -> tuple[GapNode, ...]:
         """This line and every line under it, depth first."""
         return (self, *(n for c in self.children for n in c.walk()))
+
+
+check_makeable(GapNode)
 
 
 def _group_level(level: str) -> GroupLevel:
@@ -263,7 +267,8 @@ def gap_tree(scores: MonthScores, column: int) -> GapNode:
             children = [build(c, None if shares is None else shares[i], None if costs is None else costs[i])
                         for i, c in enumerate(draft.children)]
         k0 = draft.kpis[0] if draft.level == "kpi" else None
-        return GapNode(
+        return frozen_make(
+            GapNode,
             level=draft.level,
             code=draft.code,
             score=score,

@@ -27,6 +27,7 @@ from .explain import ExplainError, Explanation, explain_scores
 from .month_cells import read_month
 from .periods import check_month, previous_month
 from .plan import CatalogPlan, plan_for
+from .result import RankingResult
 
 _Key = tuple[CatalogPlan, str | None]
 
@@ -42,6 +43,8 @@ class RankingInput:
         scores: Mapping[str, MonthScores | None] | None = None,
         plan: CatalogPlan | None = None,
         table: ObservationTable | None = None,
+        published: Mapping[str, RankingResult | None] | None = None,
+        provisional_threshold: float = PROVISIONAL_THRESHOLD,
     ) -> None:
         self._series = series
         self._months = months
@@ -51,6 +54,10 @@ class RankingInput:
         if plan is not None and scores is not None:
             for month, month_scores in scores.items():
                 self._scores[(plan, month)] = month_scores
+        # The rankings published from those scores (with this threshold): their rows are the
+        # explanation's headline, not built again.
+        self._published = dict(published or {})
+        self._threshold = provisional_threshold
         self._explained: dict[tuple[CatalogPlan, str, str | None, float], Explanation | ExplainError] = {}
 
     @classmethod
@@ -63,10 +70,12 @@ class RankingInput:
         return cls(table=table)
 
     @classmethod
-    def of_series(cls, series: Mapping[str, KpiSeries], plan: CatalogPlan,
-                  scores: Mapping[str, MonthScores | None]) -> RankingInput:
-        """The months of `scores` (already computed from `series` for `plan`)."""
-        return cls(series=series, months=tuple(scores), scores=scores, plan=plan)
+    def of_series(cls, series: Mapping[str, KpiSeries], plan: CatalogPlan, scores: Mapping[str, MonthScores | None],
+                  published: Mapping[str, RankingResult | None], provisional_threshold: float) -> RankingInput:
+        """The months of `scores` (already computed from `series` for `plan`) and the
+        rankings published from them with `provisional_threshold`."""
+        return cls(series=series, months=tuple(scores), scores=scores, plan=plan, published=published,
+                   provisional_threshold=provisional_threshold)
 
     @property
     def months(self) -> tuple[str, ...]:
@@ -132,7 +141,11 @@ class RankingInput:
         if scores is None:
             return ExplainError(f"no observations of ranked KPIs for {period or 'any month'}")
         before = self.scores(catalog, previous_month(scores.period))
+        published = self._published.get(scores.period) if provisional_threshold == self._threshold else None
+        if published is not None and self._scores.get((scores.plan, scores.period)) is not scores:
+            published = None  # the ranking published is of other scores (another catalog)
         try:
-            return explain_scores(scores, before, entity, provisional_threshold=provisional_threshold)
+            return explain_scores(scores, before, entity, provisional_threshold=provisional_threshold,
+                                  published=published)
         except ExplainError as err:
             return err
