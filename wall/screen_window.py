@@ -1,10 +1,10 @@
 """One window per wall screen: page header, the pages of tiles, the status strip.
 
 Pages live in a QStackedWidget; pinned tiles sit on the same grid above it, so they
-stay put while pages change. A page change is a short cross-fade: the old page is
-grabbed once into a pixmap laid over the new one and faded out, so nothing is
-re-rendered mid-fade and there is never a blank frame. Tiles on hidden pages are
-brought up to date just before their page shows (one poll, one repaint of what is
+stay put while pages change. A page change is a short cross-fade: the old page and
+the new one are grabbed once each and blended by an opaque widget over them
+(page_fade.py), so no tile is re-rendered mid-fade and there is never a blank frame.
+Tiles on hidden pages are brought up to date just before their page shows (one poll, one repaint of what is
 visible).
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ..layouts.schema import ScreenSpec, TileBase
 from ..sync.snapshot import Snapshot
@@ -23,6 +23,7 @@ from ..widgets.look import theme
 from .crisis_banner import CrisisBanner
 from .grid_panel import Cell, GridPanel
 from .overlay import Overlay
+from .page_fade import PageFade
 from .status_strip import StatusStrip, strip_height
 from .tile_factory import build_tile
 
@@ -38,8 +39,7 @@ class ScreenArea(GridPanel):
         super().__init__(rows, cols, parent)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("pageStack")
-        self.fade = QLabel(self)  # the outgoing page during a cross-fade
-        self.fade.hide()
+        self.fade = PageFade(self)  # the two pages blended during a cross-fade
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         self.stack.setGeometry(self.rect())
@@ -65,7 +65,6 @@ class ScreenWindow(QWidget):
         self.paused = False
         self.snapshot: Snapshot | None = None
         self._applied: dict[int, int] = {}  # page -> id of the snapshot its tiles show
-        self._animation: QPropertyAnimation | None = None
 
         rows, cols = (screen.rows, screen.cols) if screen else (1, 1)
         self.header = QFrame(self)
@@ -180,31 +179,17 @@ class ScreenWindow(QWidget):
         if index == self.current_page and self.area.stack.currentIndex() == index:
             return
         self._bring_up_to_date(index)
-        if animate and self.fade_ms > 0 and self.isVisible():
-            self._cross_fade()
+        outgoing = self.area.stack.grab() if animate and self.fade_ms > 0 and self.isVisible() else None
         self.current_page = index
         self.area.stack.setCurrentIndex(index)
+        if outgoing is not None:
+            self._cross_fade(outgoing)
         self._write_header()
 
-    def _cross_fade(self) -> None:
-        fade = self.area.fade
-        if self._animation is not None:
-            self._animation.stop()
-        fade.setPixmap(self.area.stack.grab())
-        effect = QGraphicsOpacityEffect(fade)
-        fade.setGraphicsEffect(effect)
-        fade.show()
-        fade.raise_()
+    def _cross_fade(self, outgoing: QPixmap) -> None:
+        self.area.fade.start(outgoing, self.area.stack.grab(), self.fade_ms)
         for tile in self.pinned:
             tile.raise_()
-        animation = QPropertyAnimation(effect, b"opacity", self)
-        animation.setDuration(self.fade_ms)
-        animation.setStartValue(1.0)
-        animation.setEndValue(0.0)
-        animation.setEasingCurve(QEasingCurve.Type.InOutQuad)
-        animation.finished.connect(fade.hide)
-        animation.start()
-        self._animation = animation
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
@@ -254,8 +239,7 @@ class ScreenWindow(QWidget):
         self.key_pressed.emit(event)
 
     def cleanup(self) -> None:
-        if self._animation is not None:
-            self._animation.stop()
+        self.area.fade.stop()
         for tile in self.tiles():
             tile.cleanup()
 

@@ -49,12 +49,14 @@ class StatusBoard:
         self.notices: list[Notice] = []
         self.thresholds: Thresholds | None = None
         self.conditions: dict[str, str] = {}  # standing warnings by cause (clock, peers) until they go
+        self._counted_for: tuple[int, int, datetime] | None = None  # (snapshot, thresholds, minute) counted
 
     def take(self, snapshot: Snapshot, thresholds: Thresholds) -> None:
         """Count `snapshot`'s alerts under the layout's thresholds, as the alerts tiles show
         them: judged on the sync thread; not yet judged for this layout is unknown."""
         self.snapshot = snapshot
         self.thresholds = thresholds
+        self._counted_for = None
         self._count_alerts()
 
     def _count_alerts(self) -> None:
@@ -62,7 +64,14 @@ class StatusBoard:
         came makes them unknown (sync/alerts.py `too_old_to_judge`), never "no alerts"."""
         if self.snapshot is None or self.thresholds is None:
             return
-        judgement = shown_judgement(self.snapshot, self.thresholds, now=self.data_clock())
+        now = self.data_clock()
+        # refresh() runs on every tick of the wall's clock: the counts change with the snapshot,
+        # and with the clock only as data grows too old to judge, which is judged to the minute
+        key = (id(self.snapshot), id(self.thresholds), now.replace(second=0, microsecond=0))
+        if key == self._counted_for:
+            return
+        self._counted_for = key
+        judgement = shown_judgement(self.snapshot, self.thresholds, now=now)
         self.alert_counts = count_by_level(judgement.alerts if judgement else ())
         self.alerts_judged = judgement.figures if judgement else None
 

@@ -55,6 +55,11 @@ def set_text_recorder(recorder: TextRecorder | None) -> TextRecorder | None:
     return previous
 
 
+def recording_texts() -> bool:
+    """Is a screen's audit record being taken? (Then text cached as pixels must be painted again.)"""
+    return _text_recorder is not None
+
+
 def record_text(painter: QPainter, rect: QRectF, text: str, shown: str, size: int, requested: int,
                 align: Qt.AlignmentFlag = ALIGN_LEFT) -> None:
     """For text painted without `draw_text` (wrapped lines): tell the recorder, if any. Call it

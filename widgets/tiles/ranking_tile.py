@@ -2,7 +2,10 @@
 
 Rows are painted text (rank, movement since last month, name, flags, score, grade
 chip), so numbers sit still and nothing flickers. In mode "all" a list taller than
-the tile scrolls smoothly on a timer that repaints only the rows. When the ranking
+the tile scrolls one pixel at a time at its `seconds_per_row` speed, while it is on
+screen: the rows are painted once into a strip (a pixmap) per model and size, and
+each step moves the pixels already shown and copies in the one line uncovered, so a
+wall at rest spends almost nothing on it. When the ranking
 on the wall is the local estimate, a banner and a watermark say so — the officers
 judged by this list must never mistake it for the central store's.
 """
@@ -12,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import RankingOptions
@@ -34,6 +37,7 @@ from ..paint_kit import (
     font,
     grade_chip,
     grade_chip_width,
+    recording_texts,
     text_width,
 )
 from ..painted_tile import PaintedTile, TileMessage
@@ -41,7 +45,7 @@ from ..per_snapshot import ranking_age
 from ..ranking_audit_words import audit_flag, audit_note
 
 UP, DOWN = "#009e73", "#d55e00"
-SCROLL_FPS = 25
+MIN_STEP_MS = 40  # at most 25 one-pixel steps a second, however fast a layout asks rows to pass
 FLAGS_SHARE = 0.45  # the most of a row's middle that a flag ("⚠ 1 not reported") may take from the name
 GRADE_SHARE = 0.18  # the most of a row a grade chip may take; the place's name needs the room more
 NAME_MINIMUM = 0.65  # names shrink to this share of the row's text size before any is cut
@@ -95,12 +99,14 @@ class RankingTile(PaintedTile):
 
     def __init__(self, options: RankingOptions, context: TileContext, parent: QWidget | None = None) -> None:
         super().__init__(options, context, parent)
-        self.scroll_offset = 0.0  # pixels into the cyclic list
+        self.scroll_offset = 0  # whole pixels into the cyclic list
         self._name_px_key: tuple[int, int, int] | None = None
         self._name_px_value = 0
         self._scroll_timer = QTimer(self)
-        self._scroll_timer.setInterval(1000 // SCROLL_FPS)
+        self._scroll_timer.setTimerType(Qt.TimerType.CoarseTimer)
         self._scroll_timer.timeout.connect(self._scroll_step)
+        self._rows_view = _ScrollingRows(self)
+        self._rows_view.hide()
 
     def default_heading(self) -> str:
         return "District ranking"
@@ -206,14 +212,26 @@ class RankingTile(PaintedTile):
     # --- scrolling ------------------------------------------------------------------------
 
     def model_changed(self, model: object) -> None:
+        self._rows_view.strip = None  # new rows: painted into a new strip when next shown
         self._update_scrolling()
 
     def relayout(self) -> None:
+        self._rows_view.strip = None
         self._update_scrolling()
 
     def cleanup(self) -> None:
         self._scroll_timer.stop()
         super().cleanup()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._update_scrolling()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
+        # a page not on screen does not scroll (it starts again where it was), nor keeps its strip
+        self._scroll_timer.stop()
+        self._rows_view.strip = None
+        super().hideEvent(event)
 
     def _rows_rect(self) -> QRectF:
         body = self.body_rect()
@@ -234,21 +252,63 @@ class RankingTile(PaintedTile):
         return (isinstance(model, RankingModel) and model.scrolls
                 and len(model.rows) * self.row_height() > self._rows_rect().height() + 0.5)
 
+    def _cycle(self) -> int:
+        """Pixels of one lap of the list: every row and one blank row between laps."""
+        rows = len(self.model.rows) if isinstance(self.model, RankingModel) else 0
+        return max(1, round((rows + 1) * self.row_height()))
+
     def _update_scrolling(self) -> None:
         if self._needs_scroll():
-            if not self._scroll_timer.isActive():
+            self._rows_view.setGeometry(self._rows_rect().toAlignedRect())
+            self._rows_view.show()
+            self.scroll_offset %= self._cycle()
+            # one pixel per step: a row passes in seconds_per_row, at most 1000 / MIN_STEP_MS steps a second
+            self._scroll_timer.setInterval(max(MIN_STEP_MS, round(1000 * self.options.seconds_per_row / self.row_height())))
+            if self.isVisible() and not self._scroll_timer.isActive():
                 self._scroll_timer.start()
         else:
             self._scroll_timer.stop()
-            self.scroll_offset = 0.0
+            self._rows_view.hide()
+            self.scroll_offset = 0
 
     def _scroll_step(self) -> None:
         if not self.isVisible() or not isinstance(self.model, RankingModel):
+            self._scroll_timer.stop()
             return
+        step = max(1, round(self._scroll_timer.interval() * self.row_height() / (1000 * self.options.seconds_per_row)))
+        self.scroll_offset = (self.scroll_offset + step) % self._cycle()
+        if isinstance(self.model, RankingModel) and self.model.banner:
+            self._rows_view.update()  # the watermark stays put while the rows move: repaint the rows
+        else:
+            self._rows_view.scroll(0, -step)  # the pixels shown move up; only the uncovered line is painted
+
+    def paint_strip(self, model: RankingModel, width: int) -> QPixmap:
+        """Every row of `model` once, a blank row after them, on the panel's colour."""
         h = self.row_height()
-        cycle = (len(self.model.rows) + 1) * h  # one blank row between laps
-        self.scroll_offset = (self.scroll_offset + h / (self.options.seconds_per_row * SCROLL_FPS)) % cycle
-        self.update(self._rows_rect().toAlignedRect())
+        ratio = self.devicePixelRatioF()
+        strip = QPixmap(max(1, round(width * ratio)), max(1, round(self._cycle() * ratio)))
+        strip.setDevicePixelRatio(ratio)
+        strip.fill(colour(theme.PANEL))
+        painter = QPainter(strip)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        cols = self._columns(QRectF(0, 0, width, h), h, model.grades)
+        for i, row in enumerate(model.rows):
+            self._paint_row(painter, cols, i * h, h, row, i, model.grades)
+        painter.end()
+        return strip
+
+    def paint_rows_directly(self, painter: QPainter, width: int, height: int, model: RankingModel) -> None:
+        """The rows on show, painted text by text (a screen's audit record is being taken)."""
+        h = self.row_height()
+        cols = self._columns(QRectF(0, 0, width, h), h, model.grades)
+        y = -float(self.scroll_offset)
+        while y < height:
+            for i, row in enumerate(model.rows):
+                ry = y + i * h
+                if ry + h >= 0 and ry <= height:
+                    self._paint_row(painter, cols, ry, h, row, i, model.grades)
+            y += self._cycle()
 
     # --- painting ---------------------------------------------------------------------------
 
@@ -307,28 +367,24 @@ class RankingTile(PaintedTile):
             r = cols[key]
             draw_text(painter, QRectF(r.left(), header_y, r.width(), s.small * 1.4), label, small, fg=theme.TEXT_DIM,
                       align=align)
-        if model.banner:  # faint watermark behind the rows
-            painter.save()
-            watermark = QColor(theme.ALERT_COLOURS["warn"])
-            watermark.setAlpha(28)
-            painter.setPen(watermark)
-            painter.setFont(font(int(min(rows_rect.height() * 0.3, rows_rect.width() / 9)), True))
-            painter.drawText(rows_rect, int(ALIGN_CENTER), self.context.tr("LOCAL ESTIMATE"))
-            painter.restore()
+        if self._needs_scroll():
+            return  # the scrolling rows are the rows view's (_ScrollingRows)
+        if model.banner:
+            self.paint_watermark(painter, rows_rect)
         painter.save()
         painter.setClipRect(rows_rect)
-        if self._needs_scroll():
-            cycle = (len(model.rows) + 1) * h
-            y = rows_rect.top() - self.scroll_offset
-            while y < rows_rect.bottom():
-                for i, row in enumerate(model.rows):
-                    ry = y + i * h
-                    if ry + h >= rows_rect.top() and ry <= rows_rect.bottom():
-                        self._paint_row(painter, cols, ry, h, row, i, model.grades)
-                y += cycle
-        else:
-            for i, row in enumerate(model.rows):
-                self._paint_row(painter, cols, rows_rect.top() + i * h, h, row, i, model.grades)
+        for i, row in enumerate(model.rows):
+            self._paint_row(painter, cols, rows_rect.top() + i * h, h, row, i, model.grades)
+        painter.restore()
+
+    def paint_watermark(self, painter: QPainter, rect: QRectF) -> None:
+        """A faint "LOCAL ESTIMATE" across the rows."""
+        painter.save()
+        watermark = QColor(theme.ALERT_COLOURS["warn"])
+        watermark.setAlpha(28)
+        painter.setPen(watermark)
+        painter.setFont(font(int(min(rect.height() * 0.3, rect.width() / 9)), True))
+        painter.drawText(rect, int(ALIGN_CENTER), self.context.tr("LOCAL ESTIMATE"))
         painter.restore()
 
     @staticmethod
@@ -383,3 +439,44 @@ class RankingTile(PaintedTile):
         grade_chip(painter, at("grade"), row.grade, self._chip_px(at("grade").height()), grades)
 
 
+
+
+class _ScrollingRows(QWidget):
+    """The rows of a scrolling ranking, over the tile's rows area: copied from the tile's
+    strip of rows at its scroll offset. Opaque, so moving its pixels (QWidget.scroll)
+    repaints only the line uncovered and never the tile beneath."""
+
+    def __init__(self, tile: RankingTile) -> None:
+        super().__init__(tile)
+        self.tile = tile
+        self.strip: QPixmap | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        model = self.tile.model
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), colour(theme.PANEL))
+        if not isinstance(model, RankingModel):
+            painter.end()
+            return
+        if recording_texts():  # the audit record needs each text as painted
+            self.tile.paint_rows_directly(painter, self.width(), self.height(), model)
+        else:
+            if self.strip is None or self.strip.deviceIndependentSize().toSize().width() != self.width():
+                self.strip = self.tile.paint_strip(model, self.width())
+            self._copy_strip(painter, event.rect(), self.strip)
+        if model.banner:
+            self.tile.paint_watermark(painter, QRectF(self.rect()))
+        painter.end()
+
+    def _copy_strip(self, painter: QPainter, area: QRect, strip: QPixmap) -> None:
+        """`area` of the view from the strip, wrapping round its end (the list is a loop)."""
+        cycle = round(strip.deviceIndependentSize().height())
+        ratio = strip.devicePixelRatio()
+        y, bottom = area.top(), area.bottom() + 1
+        while y < bottom:
+            source_y = (self.tile.scroll_offset + y) % cycle
+            height = min(bottom - y, cycle - source_y)
+            painter.drawPixmap(QRectF(area.left(), y, area.width(), height), strip,
+                               QRectF(area.left() * ratio, source_y * ratio, area.width() * ratio, height * ratio))
+            y += height

@@ -1,0 +1,154 @@
+"""A wall at rest paints almost nothing: what moves is drawn from pictures made once.
+
+Issue 12 compares the wall at rest with the same screens as a browser kiosk; these
+check the behaviour behind its figures without timing anything: the scrolling ranking
+paints its rows once and then only moves pixels (and shows the same thing as painting
+them afresh), a page off screen does not scroll, a page turn does not repaint the
+incoming page's tiles on every frame of the fade, and the strip's tick does not judge
+the alerts again while nothing changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cmwall.layouts.loader import load_layout
+from cmwall.sync.alerts import shown_judgement
+from cmwall.wall import status_board
+from cmwall.wall.screen_window import ScreenWindow
+from cmwall.wall.status_board import StatusBoard
+from cmwall.widgets import paint_kit
+from cmwall.widgets.base import TileContext
+from cmwall.widgets.painted_tile import PaintedTile
+from cmwall.widgets.tiles.ranking_tile import RankingTile
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from . import synthetic
+from .derived import for_wall, show
+from .test_wall_controller import LAYOUT, Clock
+
+
+@pytest.fixture
+def ctx() -> TileContext:
+    return TileContext(language="en", now=lambda: synthetic.NOW, layout_dir=Path(__file__).parent)
+
+
+def scrolling_ranking(qtbot: QtBot, ctx: TileContext) -> RankingTile:
+    tile = RankingTile(RankingTile.options_model(mode="all", seconds_per_row=0.5), ctx)
+    qtbot.addWidget(tile)
+    tile.resize(700, 150)  # eight districts, room for about four
+    tile.show()
+    qtbot.waitExposed(tile)
+    show(tile, synthetic.snapshot())
+    qtbot.waitUntil(lambda: tile._scroll_timer.isActive())
+    return tile
+
+
+def rows_painted(tile: RankingTile, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the rows the tile paints from now on."""
+    painted = [0]
+    paint_row = tile._paint_row
+
+    def counting(*args: Any) -> None:
+        painted[0] += 1
+        paint_row(*args)
+
+    monkeypatch.setattr(tile, "_paint_row", counting)
+    return painted
+
+
+def on_screen(widget: RankingTile) -> QImage:
+    """What the window shows now (its backing store), not a fresh rendering."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.grabWindow(widget.winId()).toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_scrolling_ranking_paints_its_rows_once_then_moves_pixels(qtbot: QtBot, ctx: TileContext,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    tile = scrolling_ranking(qtbot, ctx)
+    tile._scroll_timer.stop()
+    tile.scroll_offset = 0
+    tile._rows_view.update()
+    QApplication.processEvents()
+    painted = rows_painted(tile, monkeypatch)
+    for _ in range(60):
+        tile._scroll_step()
+        QApplication.processEvents()
+    assert tile.scroll_offset == 60
+    assert painted[0] == 0  # every step came from the strip of rows painted before
+    # ... and the window shows what painting the whole tile afresh at that offset shows
+    assert on_screen(tile) == tile.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_scrolling_ranking_wraps_round_and_shows_every_row_on_the_audit_record(qtbot: QtBot, ctx: TileContext) -> None:
+    tile = scrolling_ranking(qtbot, ctx)
+    tile._scroll_timer.stop()
+    tile.scroll_offset = tile._cycle() - 10  # the list's end and its start both on show
+    names: list[str] = []
+    previous = paint_kit.set_text_recorder(lambda painter, rect, text, *rest: names.append(text))
+    try:
+        tile.grab()
+    finally:
+        paint_kit.set_text_recorder(previous)
+    assert tile.model.rows[0].name in names  # the first row comes round again below the blank row
+    assert tile.model.rows[1].name in names
+
+
+def test_a_ranking_off_screen_does_not_scroll(qtbot: QtBot, ctx: TileContext) -> None:
+    tile = scrolling_ranking(qtbot, ctx)
+    tile.hide()
+    assert not tile._scroll_timer.isActive()
+    offset = tile.scroll_offset
+    tile.show()
+    assert tile._scroll_timer.isActive() and tile.scroll_offset == offset  # goes on where it was
+    qtbot.waitUntil(lambda: tile.scroll_offset != offset, timeout=3000)
+
+
+def test_a_page_turn_does_not_repaint_the_incoming_tiles_while_fading(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "wall.toml"
+    path.write_text(LAYOUT, encoding="utf-8")
+    spec = load_layout(path).spec.screens[0]
+    window = ScreenWindow(spec, TileContext(language="en", now=lambda: synthetic.NOW), fade_ms=600)
+    qtbot.addWidget(window)
+    window.resize(960, 540)
+    window.show()
+    qtbot.waitExposed(window)
+    window.apply(for_wall(synthetic.snapshot()))
+    QApplication.processEvents()
+    incoming = [t for t in window.pages[1] if isinstance(t, PaintedTile)]
+    assert incoming
+    before = [t.paint_count for t in incoming]
+    window.show_page(1)
+    assert window.area.fade.isVisible()
+    qtbot.waitUntil(lambda: not window.area.fade.isVisible(), timeout=5000)
+    QApplication.processEvents()
+    # grabbed once for the fade, painted once when it ends: not once per frame of the fade
+    assert all(t.paint_count - b <= 3 for t, b in zip(incoming, before)), [t.paint_count - b for t, b in zip(incoming, before)]
+    assert window.area.stack.currentIndex() == 1 and all(t.isVisible() for t in incoming)
+
+
+def test_the_strips_tick_judges_alerts_once_per_snapshot_and_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    judged = []
+    real = shown_judgement
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        judged.append(kwargs.get("now"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(status_board, "shown_judgement", counting)
+    board = StatusBoard(clock=clock, data_clock=clock, windows=lambda: [], language=lambda: "en", unplaced=lambda: [])
+    snapshot = for_wall(synthetic.snapshot())
+    board.take(snapshot, load_layout("cm_residence").spec.judging())
+    for _ in range(8):  # two seconds of ticks
+        board.refresh()
+    assert len(judged) == 1
+    clock.advance(60)
+    board.refresh()
+    assert len(judged) == 2  # data may have grown too old to judge: judged again each minute
+    board.take(for_wall(synthetic.snapshot()), load_layout("cm_residence").spec.judging())
+    assert len(judged) == 3
