@@ -4,8 +4,8 @@ Pages live in a QStackedWidget; pinned tiles sit on the same grid above it, so t
 stay put while pages change. A page change is a short cross-fade: the old page and
 the new one are grabbed once each and blended by an opaque widget over them
 (page_fade.py), so no tile is re-rendered mid-fade and there is never a blank frame.
-Tiles on hidden pages are brought up to date just before their page shows (one poll, one repaint of what is
-visible).
+Tiles on hidden pages are brought up to date just before their page shows (one poll,
+one repaint of what is visible).
 """
 
 from __future__ import annotations
