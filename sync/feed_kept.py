@@ -9,7 +9,7 @@ their counts and the newest of them travel in every snapshot's `FeedQuality`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 
 from .contract import Catalog
@@ -56,6 +56,14 @@ class FeedQualityKept:
         from their period. Raises LocalStoreError."""
         rows, self.untrusted_times = distrust_future(rows, store.future_reports(MAX_CLOCK_SKEW.total_seconds()))
         return rows
+
+    def stored_batches(self, batches: Iterable[list[Row]], store: LocalStore) -> Iterator[list[Row]]:
+        """`stored` for rows read back batch by batch (a restart never holds every row at
+        once): the future reports are asked for once. Raises LocalStoreError."""
+        reports = store.future_reports(MAX_CLOCK_SKEW.total_seconds())
+        for batch in batches:
+            rows, self.untrusted_times = distrust_future(batch, reports)
+            yield rows
 
     def read_rejections(self, store: LocalStore) -> None:
         """The rejected rows' counts and the newest of them, from `store`. Raises LocalStoreError."""

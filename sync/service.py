@@ -62,6 +62,7 @@ class SyncService:
         self.observations_every = intervals.observations  # the layout's, else the command line's
         self.heartbeat = Heartbeat()  # progress of the worker thread, for the service watchdog
         worker.progress = self.heartbeat.beat  # a long first sync beats with every page it stores
+        worker.partial = on_snapshot  # and shows what it has stored so far, marked partial
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},

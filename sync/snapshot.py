@@ -26,6 +26,19 @@ from .store_faults import DataDirEvent, StoreFault
 
 
 @dataclass(frozen=True)
+class SyncProgress:
+    """A feed read under way that has run long enough to be shown (a first sync, or catching
+    up after an outage): what is stored so far. A snapshot carrying it holds PART of the
+    store's data: the screens say so and judge nothing "all clear" from it."""
+
+    rows: int  # observations stored so far in this read
+    pages: int
+    started_at: datetime
+    first: bool  # the wall held no observations before this read
+    total: int | None = None  # rows the read will bring, when the store says; None: unknown
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     """How the link to the central store stands, for the status strip."""
 
@@ -41,6 +54,7 @@ class SyncStatus:
     failure_kind: FailureKind | None = None  # what last_error is: "stalled", "auth", "tls" … (sync/client.py)
     http_status: int | None = None  # the store's refusal, e.g. 401
     retry_at: datetime | None = None  # a refused token or untrusted certificate: polls wait until then
+    syncing: SyncProgress | None = None  # a long feed read under way: the snapshot's data is partial
 
 
 @dataclass(frozen=True)
@@ -100,3 +114,8 @@ class Snapshot:
     derived: Derived = NOT_DERIVED
     # The crisis rules' state (sync/crisis_watch.py), watched across snapshots on the sync thread.
     crisis: CrisisState = NO_CRISIS_RULES
+
+    @property
+    def partial(self) -> bool:
+        """Published mid-way through a long feed read: part of the store's data, not all of it."""
+        return self.status.syncing is not None

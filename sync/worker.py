@@ -25,12 +25,13 @@ from .data_dir import ReadOnlyStore, WritableStore
 from .derive import derive
 from .derived_facts import NOTHING_WANTED, Wants
 from .feed_kept import FeedQualityKept
+from .feed_progress import FeedReadProgress
 from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .ranking.engine import PROVISIONAL_THRESHOLD
 from .rankings_kept import RankingsKept
 from .series import KpiSeries, Row, apply_rows, frozen
-from .snapshot import Snapshot, SyncStatus
+from .snapshot import Snapshot, SyncProgress, SyncStatus
 from .store_faults import DataDirEvent
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ class SyncWorker:
         self.provisional_threshold = provisional_threshold
         self.clock = clock
         self.progress: Callable[[], None] = lambda: None  # called after every stored feed page (watchdog)
+        # Handed the partial snapshots of a long feed read (sync/feed_progress.py); set by SyncService.
+        self.partial: Callable[[Snapshot], None] | None = None
+        self.progress_pacing: Callable[..., FeedReadProgress] = FeedReadProgress  # how often it shows it
         self.catalog: Catalog | None = None
         self.catalog_etag: str | None = None
         self.series: Mapping[str, KpiSeries] = MappingProxyType({})
@@ -95,11 +99,10 @@ class SyncWorker:
             if stored:
                 self.catalog, doc = stored
                 self.catalog_etag = doc.etag
-            rows: list[tuple[str, str, str, float | None, float]] = []
-            for batch in self.store.iter_observations():
-                rows.extend(batch)
-            rows = self.feed_quality.stored(rows, self.store)
-            self._apply_rows(rows)
+            # Batch by batch in key order, each KPI's series built once: a restart on a state's
+            # store never holds all its rows at once (the wall's peak memory, bench_wall_scale).
+            for rows in self.feed_quality.stored_batches(self.store.iter_observations(by_kpi=True), self.store):
+                self._apply_rows(rows)
             self.feed_quality.read_rejections(self.store)
             self.feed_cursor = self.store.cursor()
             ranking = self.store.ranking()
@@ -130,6 +133,7 @@ class SyncWorker:
             cursor = self.feed_cursor = self.store.cursor()
             stored = 0
             quiet = self.quiet_feed
+            reading = self.progress_pacing(started, first=cursor is None and not self.series)
             try:
                 for page in self.client.iter_observation_pages(
                         cursor, self.page_limit, etag=quiet[1] if quiet and quiet[0] == cursor else None):
@@ -147,8 +151,11 @@ class SyncWorker:
                     if not page.more and page.etag:
                         self.quiet_feed = (page.cursor, page.etag)
                     self.progress()
+                    self._show_progress(reading, reading.page(len(page.rows)), page.more)
                 self.feed_read_at = started  # read to its end: the wall holds all the store had then
             finally:
+                if self.status.syncing is not None:  # the read is over: what follows is whole again
+                    self.status = replace(self.status, syncing=None)
                 if stored:  # whatever reached the disk (and the series), even if a later page failed
                     self._rank()
             if stored:
@@ -252,6 +259,23 @@ class SyncWorker:
             self.store.save_catalog(catalog, None, now)
         self.feed_quality.read_rejections(self.store)  # the feed quality of the store now in use, not of the one gone
 
+    def _show_progress(self, reading: FeedReadProgress, due: SyncProgress | None, more: bool) -> None:
+        """A long feed read shows what it has stored so far on every screen, marked partial."""
+        if due is None or not more or self.partial is None:
+            return
+        self.status = replace(self.status, syncing=due)
+        send, last = self.partial, self.snapshot
+        if last is None:
+            send(self._publish())
+            return
+        reading.send(lambda: send(self._publish()), lambda: send(self._restated(last)))
+
+    def _restated(self, last: Snapshot) -> Snapshot:
+        """The last snapshot's data and derived facts again, with the status as it stands now."""
+        self.snapshot = replace(last, id=self._next_id, status=self.status)
+        self._next_id += 1
+        return self.snapshot
+
     def _fetch_central_ranking(self) -> bool:
         return self.rankings.fetch(self.client, self.store, self.clock())
 
@@ -299,9 +323,12 @@ class SyncWorker:
             feed_quality=self.feed_quality.judge(self.catalog, self.series, now),
         )
         snapshot = derive(snapshot, self.wants)
-        crisis, events = self.crisis.observe(self.catalog, self.series, snapshot.created_at)
-        self.record_crisis(events)
-        snapshot = replace(snapshot, crisis=crisis)
+        if snapshot.partial:  # no crisis begins or ends on part of the data: the last judgement stands
+            snapshot = replace(snapshot, crisis=self.snapshot.crisis) if self.snapshot is not None else snapshot
+        else:
+            crisis, events = self.crisis.observe(self.catalog, self.series, snapshot.created_at)
+            self.record_crisis(events)
+            snapshot = replace(snapshot, crisis=crisis)
         self._next_id += 1
         self.snapshot = snapshot
         return snapshot

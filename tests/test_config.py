@@ -120,7 +120,8 @@ def test_a_bad_file_is_one_line_per_problem_with_its_field_path(tmp_path: Path) 
         f"{file}: store.url: 'ftp://store' is not an http(s) URL: expected e.g. https://store.example/api",
         f"{file}: store.timeout: Input should be a valid number (got '5')",
         f"{file}: poll.ranking: Input should be greater than or equal to 1 (got -1)",
-        f"{file}: wall.layot: unknown key; expected one of: layout, language, data_dir, windowed",
+        f"{file}: wall.layot: unknown key; expected one of: layout, language, data_dir, windowed, "
+        "screenshot_stall, screenshot_deadline",
         f"{file}: screens.main: give `output` (a connector name) or `index`",
     )
 

@@ -215,7 +215,8 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
             job = HistoryScreenshotJob(controller, bridge, backend.service, config, screenshot_timeout, outcome)
         elif screenshot_mode:
             assert config.screenshot_dir is not None
-            job = ScreenshotJob(controller, bridge, config.screenshot_dir, screenshot_timeout, outcome)
+            job = ScreenshotJob(controller, bridge, config.screenshot_dir, config.screenshot_stall, outcome,
+                                deadline_s=config.screenshot_deadline)
         code = app.exec()
         return outcome["code"] if screenshot_mode else code
     finally:
@@ -358,20 +359,30 @@ class _SnapshotWaiter:
 
 
 class ScreenshotJob(_SnapshotWaiter):
-    """Waits for the first successful sync, lets the tiles settle, writes the PNGs, quits."""
+    """Waits for the first successful sync, lets the tiles settle, writes the PNGs, quits.
+    A long first sync is waited for as long as it makes progress (its partial snapshots
+    show more rows stored); `timeout_s` without progress, or `deadline_s` in all, ends it."""
 
     def __init__(self, controller: WallController, bridge: SnapshotBridge, directory: Path, timeout_s: float,
-                 outcome: dict[str, int]) -> None:
+                 outcome: dict[str, int], deadline_s: float | None = None) -> None:
         self.controller = controller
         self.bridge = bridge
         self.directory = directory
         self.outcome = outcome
         self.timeout_s = timeout_s
+        self.deadline_s = deadline_s
         self.last_error: str | None = None
+        self.rows_so_far = 0  # the long first sync's rows stored, from its partial snapshots
         self.armed = False
         self._settle = single_shot(SCREENSHOT_SETTLE_MS, self.capture)
-        self._timeout = single_shot(int(timeout_s * 1000), self.give_up)
+        from PySide6.QtCore import Qt
+
+        self._timeout = single_shot(int(timeout_s * 1000), self.give_up)  # no progress for this long
+        self._timeout.setTimerType(Qt.TimerType.PreciseTimer)  # restarted often: its time left is exact
         self._timeout.start()
+        self._deadline = single_shot(int((deadline_s or 0) * 1000), self.past_deadline)
+        if deadline_s is not None:
+            self._deadline.start()
         bridge.snapshot_applied.connect(self.on_snapshot)
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
@@ -379,10 +390,35 @@ class ScreenshotJob(_SnapshotWaiter):
         if not self.armed and snapshot.status.failure_kind in ("auth", "tls"):
             self.refuse(snapshot.status.last_error or "the store refused the wall")
             return
+        progress = snapshot.status.syncing
+        if progress is not None:  # part of the data: never the picture, but the sync lives
+            if progress.rows > self.rows_so_far and not self.armed:
+                self.rows_so_far = progress.rows
+                self._timeout.start()  # restarted: wait as long as rows keep coming
+            return
         if self.armed or snapshot.status.last_success is None or snapshot.catalog is None:
             return
         self.armed = True
+        self._timeout.stop()  # the picture is coming: only the settle is left
+        self._deadline.stop()
         self._settle.start()
+
+    def stop(self) -> None:
+        self._deadline.stop()
+        super().stop()
+
+    def past_deadline(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self._settle.stop()
+        self._timeout.stop()
+        _error(f"the screenshot deadline of {self.deadline_s:g} s passed before the first sync ended"
+               f"{self._so_far()}; no screenshots written")
+        self.outcome["code"] = EXIT_FAILED
+        QApplication.quit()
+
+    def _so_far(self) -> str:
+        return f" ({self.rows_so_far:,} rows stored so far)" if self.rows_so_far else ""
 
     def refuse(self, reason: str) -> None:
         """A refused token or an untrusted certificate will not cure itself before the
@@ -399,6 +435,7 @@ class ScreenshotJob(_SnapshotWaiter):
         from PySide6.QtWidgets import QApplication
 
         self._timeout.stop()
+        self._deadline.stop()
         try:
             paths = self.controller.save_screenshots(self.directory)
         except OSError as err:
@@ -415,8 +452,13 @@ class ScreenshotJob(_SnapshotWaiter):
         from PySide6.QtWidgets import QApplication
 
         self._settle.stop()
+        self._deadline.stop()
         reason = f" (last error: {self.last_error})" if self.last_error else ""
-        _error(f"no successful sync within {self.timeout_s:g} s; no screenshots written{reason}")
+        if self.rows_so_far:
+            _error(f"the first sync made no progress for {self.timeout_s:g} s{self._so_far()}; "
+                   f"no screenshots written{reason}")
+        else:
+            _error(f"no successful sync within {self.timeout_s:g} s; no screenshots written{reason}")
         self.outcome["code"] = EXIT_FAILED
         QApplication.quit()
 

@@ -105,6 +105,11 @@ class WallSettings(Section):
     data_dir: str | None = setting(None, "--data-dir", "local store and logs; absent: the platform's data directory",
                                    min_length=1, max_length=MAX_PATH)
     windowed: bool = setting(False, "--windowed", "ordinary windows instead of frameless full screen")
+    screenshot_stall: float = setting(60.0, "--screenshot-stall", "with --screenshot: give up after this many "
+                                      "seconds without sync progress", gt=0, le=86400)
+    screenshot_deadline: float | None = setting(None, "--screenshot-deadline", "with --screenshot: give up after "
+                                                "this many seconds even while the sync progresses; absent: none",
+                                                gt=0, le=604800)
 
 
 class DemoSettings(Section):
@@ -242,6 +247,8 @@ class WallConfig:
     layout: str = "auto"  # "auto", a shipped layout name, or a path to a layout file
     language: str | None = None  # None: the layout's default
     screenshot_dir: Path | None = None  # render every screen after the first sync, then exit
+    screenshot_stall: float = 60.0  # … giving up after this long without sync progress
+    screenshot_deadline: float | None = None  # … or after this long in all, progress or not (None: no limit)
     token_file: Path | None = None
     ca_bundle: str | None = None  # custom CA file; TLS is always verified
     timeout: float = 10.0

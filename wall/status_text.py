@@ -20,9 +20,9 @@ from ..sync.period_time import IST
 from ..sync.ranking.audit import Verdict
 from ..sync.ranking.fallback import RankingReason, ReasonKind
 from ..sync.ranking.result import RankingSource
-from ..sync.snapshot import HistoryView, Snapshot, SyncStatus
+from ..sync.snapshot import HistoryView, Snapshot, SyncProgress, SyncStatus
 from ..sync.store_faults import StoreFault
-from ..widgets.look.i18n import tr
+from ..widgets.look.i18n import group_indian, tr
 
 Tone = Literal["ok", "warn", "critical", "dim", "plain"]
 TONE_SYMBOLS = {"ok": "●", "warn": "▲", "critical": "■", "dim": "○", "plain": ""}
@@ -82,15 +82,32 @@ def _refusal_text(status: SyncStatus, language: str) -> str:
 
 
 def sync_item(snapshot: Snapshot | None, language: str) -> StatusItem:
+    if snapshot is not None and snapshot.status.syncing is not None:
+        return StatusItem("sync", progress_text(snapshot.status.syncing, language), "warn")
     last = snapshot.status.last_success if snapshot else None
     if last is None:
         return StatusItem("sync", tr("No successful sync yet", language), "dim")
     return StatusItem("sync", tr("Last sync {time}", language).format(time=ist_time(last, seconds=True)))
 
 
+def progress_text(progress: SyncProgress, language: str) -> str:
+    """'First sync: 4,12,000 rows so far (83 pages)', with '… of 13,65,723' when the store said
+    how many: a long feed read on every screen, so a wall filling up never looks stuck or done."""
+    rows = group_indian(str(progress.rows))  # every row counts here: 4,12,000, never "4.12 lakh"
+    head = tr("First sync", language) if progress.first else tr("Catching up", language)
+    text = tr("{rows} rows so far", language).format(rows=rows)
+    if progress.total is not None and progress.total >= progress.rows:
+        text = tr("{rows} of {total} rows", language).format(
+            rows=rows, total=group_indian(str(progress.total)))
+    pages = tr("{n} pages", language).format(n=group_indian(str(progress.pages)))
+    return f"{head}: {text} ({pages})"
+
+
 def data_age_item(snapshot: Snapshot | None, now: datetime, language: str, stale_after_s: float = 3600) -> StatusItem:
     then = snapshot.data_as_of if snapshot else None
     text = f"{tr('Data', language)}: {age_text(then, now, language)}"
+    if snapshot is not None and snapshot.partial:  # part of the store's data: never shown as the whole
+        return StatusItem("age", f"{text} · {tr('incomplete, syncing', language)}", "warn")
     if then is None:
         return StatusItem("age", text, "dim")
     return StatusItem("age", text, "warn" if (now - then).total_seconds() > stale_after_s else "plain")
@@ -175,6 +192,8 @@ def alerts_item(critical: int, warn: int, language: str, judged: int | None = No
     if critical == 0 and warn == 0:
         if snapshot is None or snapshot.catalog is None:
             return StatusItem("alerts", tr("Alerts: waiting for data", language), "dim")
+        if snapshot.partial:  # nothing judged all clear from part of the data
+            return StatusItem("alerts", tr("Alerts: not judged until the sync ends", language), "dim")
         if judged is None:  # not judged for this layout yet: unknown, never all clear
             return StatusItem("alerts", tr("Alerts: unknown", language), "dim")
         if judged == 0:
@@ -183,6 +202,8 @@ def alerts_item(critical: int, warn: int, language: str, judged: int | None = No
     text = f"{tr('Alerts', language)}: {critical + warn}"
     if critical:
         text += f" ({critical} {tr('critical', language)})"
+    if snapshot is not None and snapshot.partial:  # more may come with the rest of the data
+        text += f" · {tr('so far', language)}"
     return StatusItem("alerts", text, "critical" if critical else "warn")
 
 
