@@ -18,6 +18,7 @@ from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.controller import WallController
 from cmwall.wall.grid_panel import Cell, GridPanel
 from cmwall.wall.keys import Action
+from cmwall.wall.peer_protocol import aspects_of
 from cmwall.wall.presentation import NeutralPanel, data_time_text
 from cmwall.wall.screen_window import ScreenWindow
 from PySide6.QtCore import Qt
@@ -220,3 +221,20 @@ def test_the_audit_record_leaves_hidden_tiles_out_and_carries_the_mark(wall: tup
     record = json.loads(png.with_suffix(".json").read_text(encoding="utf-8"))
     assert [t["type"] for t in record["tiles"]] == ["kpi", "kpi", "ranking"]
     assert any(text.startswith("Presentation · data as of ") for text in record["status_strip"])
+
+
+def test_presentation_is_shared_state_between_the_pcs_of_a_wall(wall: tuple[WallController, Clock]) -> None:
+    controller, _ = wall
+    controller.apply_snapshot(synthetic_snapshot())
+    given: list[tuple[Action, dict[str, object]]] = []
+    controller.command_given.connect(lambda action, state: given.append((action, state)))
+    controller.perform(Action.TOGGLE_PRESENTATION)
+    [(action, state)] = given
+    assert action is Action.TOGGLE_PRESENTATION and aspects_of(action, state) == {"presentation": True}
+    # another PC ended it (or a restarted PC learns it from a peer's status): the value, not a toggle
+    controller.adopt_shared({"presentation": False})
+    assert not presenting(controller)
+    controller.adopt_shared({"presentation": False})
+    assert not presenting(controller)
+    controller.adopt_shared({"presentation": True})
+    assert presenting(controller) and controller.shared_state()["presentation"] is True

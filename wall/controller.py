@@ -10,6 +10,7 @@ pyproject.toml); they talk through Qt signals connected here:
 - `StatusBoard` (status_board.py): the status strip, notices, alert counts;
 - `Commands` (commands.py): every operator command (keys today), help, quit, screenshots;
 - `CrisisMode` (crisis_mode.py): the crisis layout by rule and back, the banner on every window;
+- `DrillDown` (drill_down.py): a generated page per place, state → district → taluka, and back;
 - `Presentation` (presentation.py): presentation mode for delegations — data held, sensitive
   tiles hidden, a quiet mark on every strip; live snapshots still reach the crisis part.
 
@@ -33,6 +34,7 @@ from ..widgets.base import TileContext
 from ..widgets.view_models import ModelStage
 from .commands import Commands
 from .crisis_mode import CrisisMode
+from .drill_down import DrillDown
 from .keys import Action
 from .language import LanguageChoice
 from .layout_choice import LayoutChoice
@@ -93,6 +95,8 @@ class WallController(QObject):
                                  windows=lambda: self.screens.windows.values(), language=lambda: self.language,
                                  clock=self.data_clock, parent=self)
         self.layouts.crisis = self.crisis.target() or self.layouts.crisis  # C goes where the rules would
+        self.drill = DrillDown(current=lambda: self.layout, show=self.layouts.switch,
+                               snapshot=lambda: self.screens.snapshot, parent=self)
         self.presentation = Presentation(windows=lambda: self.screens.windows.values(),
                                          language=lambda: self.language, clock=clock, parent=self)
         self._wire(refresh)
@@ -127,6 +131,11 @@ class WallController(QObject):
         screens.windows_changed.connect(self.crisis.refresh)
         self.languages.changed.connect(lambda _language: self.crisis.refresh())
         commands.next_layout_requested.connect(self.layouts.next_layout)
+        commands.drill_into_requested.connect(self.drill.into_selected)
+        commands.drill_pick_requested.connect(self.drill.pick)
+        commands.drill_up_requested.connect(self.drill.up)
+        commands.drill_home_requested.connect(self.drill.go_home)
+        self.layouts.changed.connect(self.drill.follow_layout)
         commands.next_language_requested.connect(self.languages.next)
         commands.refresh_requested.connect(refresh)
         commands.notice_posted.connect(status.notify)
@@ -207,8 +216,9 @@ class WallController(QObject):
         return path.stem if path.stem in SHIPPED_LAYOUTS else str(path)
 
     def shared_state(self) -> dict[str, Any]:
-        """What the operator's commands leave behind: layout, language and rotation."""
-        return {"layout": self.layout_reference(), "language": self.language, "rotation": self.pages.shared_state()}
+        """What the operator's commands leave behind: layout, language, rotation and presentation mode."""
+        return {"layout": self.layout_reference(), "language": self.language, "rotation": self.pages.shared_state(),
+                "presentation": self.presentation.active}
 
     def peer_status(self) -> dict[str, Any]:
         """What this PC shows now, for the peer endpoint's status."""
@@ -225,6 +235,12 @@ class WallController(QObject):
             self.languages.set(language)
         if isinstance(rotation, Mapping):
             self.pages.adopt_state(rotation)
+        presentation = values.get("presentation")
+        if isinstance(presentation, bool) and presentation != self.presentation.active:
+            if presentation:
+                self.presentation.start()  # refused here too during a crisis, or before any data
+            else:
+                self.presentation.stop()
 
     def perform_received(self, action: Action) -> None:
         """A command another PC of the wall performed (refresh, screenshot, acknowledge): done

@@ -5,8 +5,8 @@ Several PCs drive one wall with no coordinating server. Pages need no talk at al
 does on one PC — sent to the peers as a `PeerCommand` — and each PC's data version,
 so a PC that missed the store's latest change polls again at once.
 
-What the operator changes is shared state in three aspects: the layout, the language
-and the rotation (stepping, pause). A command carries the value it left its aspects
+What the operator changes is shared state in four aspects: the layout, the language,
+the rotation (stepping, pause) and presentation mode (on or live). A command carries the value it left its aspects
 in, stamped (number, origin) with a Lamport clock (`CommandNumbers`), and every PC
 keeps per aspect the value with the highest stamp (`SharedState`, last writer wins):
 two operators pressing keys on two PCs at once end with the same wall everywhere,
@@ -42,9 +42,10 @@ ASPECTS: dict[Action, tuple[str, ...]] = {
     Action.NEXT_LANGUAGE: ("language",),
     Action.NEXT_LAYOUT: ("layout", "rotation"),
     Action.TOGGLE_CRISIS: ("layout", "rotation"),
+    Action.TOGGLE_PRESENTATION: ("presentation",),
 }
 STATE_ACTIONS = frozenset(ASPECTS)
-ASPECT_ORDER = ("layout", "language", "rotation")  # adopted in this order: a layout resets the rotation
+ASPECT_ORDER = ("layout", "language", "rotation", "presentation")  # adopted in this order: a layout resets the rotation
 
 Stamp = tuple[int, str]  # (Lamport number, origin): totally ordered across the wall
 
