@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from types import MappingProxyType
 
-from .alerts import measure_all
-from .derived_facts import Derived, Wants
+from .alerts import Measure, measure_all
+from .contract import Catalog
+from .crisis_watch import MIN_LATENESS
+from .derived_facts import AlertCounts, Derived, Wants
+from .freshness import frequency_seconds
 from .projection import projections_for
 from .ranking.explain import ExplainError, Explanation
 from .report_times import all_reports
@@ -34,4 +37,28 @@ def derive(snapshot: Snapshot, wants: Wants) -> Snapshot:
     reports = all_reports(catalog, snapshot.series)
     moment = snapshot.history.moment if snapshot.history is not None else snapshot.created_at
     projections = projections_for(catalog, snapshot.series, wants.projections, moment)
-    return replace(snapshot, derived=Derived(alerts, MappingProxyType(explanations), reports, projections, derived=True))
+    derived = Derived(alerts, MappingProxyType(explanations), reports, projections, derived=True)
+    counts = tuple((thresholds, alert_counts(measures, catalog, derived)) for thresholds, measures in alerts)
+    return replace(snapshot, derived=replace(derived, alert_counts=counts))
+
+
+def alert_counts(measures: tuple[Measure, ...], catalog: Catalog, derived: Derived) -> AlertCounts:
+    """The strip's counts of one judgement, and until when "no alert" holds: the newest
+    moment at which some judged KPI (a pair's used KPI) is not yet too old to judge —
+    sync/alerts.py `too_old_to_judge` turned into one deadline."""
+    critical = warn = figures = 0
+    until: float | None = None
+    for codes, judged, found in measures:
+        figures += judged
+        for alert in found:
+            if alert.is_critical:
+                critical += 1
+            else:
+                warn += 1
+        reports, kpi = derived.reports_of(codes[0]), catalog.kpi(codes[0])
+        if reports is None or reports.newest is None or kpi is None:
+            continue
+        period = frequency_seconds(kpi.frequency)
+        deadline = reports.newest + period + max(period, MIN_LATENESS)
+        until = deadline if until is None else max(until, deadline)
+    return AlertCounts(critical, warn, figures, until)

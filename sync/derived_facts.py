@@ -43,6 +43,23 @@ class Wants:
 NOTHING_WANTED = Wants()
 
 
+@dataclass(frozen=True)
+class AlertCounts:
+    """What the status strip says of one judgement, counted on the sync thread: the
+    strip looks it up on every tick instead of sorting thousands of alerts there."""
+
+    critical: int
+    warn: int
+    figures: int  # latest values compared with a threshold
+    # POSIX seconds after which, no alert having been found, every KPI judged is too old
+    # to judge (sync/alerts.py `too_old_to_judge`); None: never (nothing judged was reported)
+    judged_until: float | None
+
+    def known_at(self, now: float) -> bool:
+        """Whether the counts still hold at `now`; else the alerts are unknown, never "none"."""
+        return bool(self.critical or self.warn) or self.judged_until is None or now <= self.judged_until
+
+
 @dataclass(frozen=True, eq=False)
 class Derived:
     """The derived facts one snapshot carries."""
@@ -57,10 +74,16 @@ class Derived:
     # request -> every place's outlook (hours left at the current rate), in order.
     projections: Mapping[ProjectionRequest, Projections] = field(default_factory=lambda: MappingProxyType({}))
     derived: bool = False  # False: a snapshot nobody derived; the screens know nothing of it
+    # (thresholds, the counts of `alerts` under them), in the same order
+    alert_counts: tuple[tuple[Thresholds, AlertCounts], ...] = ()
 
     def measures_for(self, thresholds: Thresholds) -> tuple[Measure, ...] | None:
         """The judgement under `thresholds`, or None when it was not derived."""
         return next((measures for held, measures in self.alerts if held == thresholds), None)
+
+    def counts_for(self, thresholds: Thresholds) -> AlertCounts | None:
+        """The alert counts under `thresholds`, or None when they were not derived."""
+        return next((counts for held, counts in self.alert_counts if held == thresholds), None)
 
     def reports_of(self, kpi: str) -> KpiReports | None:
         """`kpi`'s report times, or None when the snapshot carries none (not derived, or

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..sync.alerts import count_by_level, shown_judgement
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import Thresholds
 from .screen_window import ScreenWindow
@@ -71,9 +70,15 @@ class StatusBoard:
         if key == self._counted_for:
             return
         self._counted_for = key
-        judgement = shown_judgement(self.snapshot, self.thresholds, now=now)
-        self.alert_counts = count_by_level(judgement.alerts if judgement else ())
-        self.alerts_judged = judgement.figures if judgement else None
+        # counted on the sync thread (sync/derive.py): here only looked up
+        counts = self.snapshot.derived.counts_for(self.thresholds) if self.snapshot.catalog is not None else None
+        if self.snapshot.catalog is None:  # nothing to judge yet: no catalog, no alerts
+            self.alert_counts, self.alerts_judged = {"critical": 0, "warn": 0}, 0
+        elif counts is None or not counts.known_at(now.timestamp()):  # not judged, or too old: unknown
+            self.alert_counts, self.alerts_judged = {"critical": 0, "warn": 0}, None
+        else:
+            self.alert_counts = {"critical": counts.critical, "warn": counts.warn}
+            self.alerts_judged = counts.figures
 
     def store_label(self) -> str:
         """The central store the data comes from, as the help overlay names it."""
