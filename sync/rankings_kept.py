@@ -62,7 +62,11 @@ class LocalRanker:
             cells = readers[m].read(series)
             held = self._kept.get(m)
             if held is None or held[0] is not cells:
-                scores = score_cells(cells)
+                change = readers[m].last_change
+                if held is not None and held[1] is not None and change is not None and change[0] is held[0]:
+                    scores = score_cells(cells, base=held[1], changed=change[1])  # the KPIs the poll changed
+                else:
+                    scores = score_cells(cells)
                 result = None if scores is None else ranking_of(
                     scores, computed_at=computed_at, provisional_threshold=self.provisional_threshold)
                 held, changed = (cells, scores, result), True

@@ -21,10 +21,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from cmwall.sync.contract import Catalog
 from cmwall.sync.ranking.audit import audit_cells, audit_ranking
-from cmwall.sync.ranking.engine import compute_ranking, ranking_of, score_cells
+from cmwall.sync.ranking.engine import MonthScores, compute_ranking, ranking_of, score_cells
 from cmwall.sync.ranking.explain import ExplainError, explain
 from cmwall.sync.ranking.inputs import RankingInput
 from cmwall.sync.ranking.month_cells import MonthReader, read_month
@@ -88,6 +89,12 @@ def test_the_local_ranker_over_two_polls_equals_a_fresh_ranking(
         return
     assert ranked is not None
     month, previous = ranked.months
+    for period in (month, previous):  # scores updated for the KPIs the poll changed are the full scores
+        fresh = score_cells(read_month(plan_for(catalog), series, period))
+        kept = ranked.scores(catalog, period)
+        assert (fresh is None) == (kept is None)
+        if fresh is not None and kept is not None:
+            assert_same_scores(kept, fresh)
     table = table_for_months(series, (month, previous), ranked_codes(catalog))
     assert current == compute_ranking(catalog, table, month, computed_at=NOW)
     assert before == compute_ranking(catalog, table, previous, computed_at=NOW)
@@ -118,6 +125,15 @@ def test_the_audit_from_the_series_equals_the_audit_from_the_table(
     want = audit_ranking(catalog, table, central, feed_read_at=NOW, checked_at=NOW)
     cells = MonthReader(plan_for(catalog), month, float(cutoff)).read(series)
     assert audit_cells(catalog, cells, central, feed_read_at=NOW, checked_at=NOW) == want
+
+
+def assert_same_scores(a: MonthScores, b: MonthScores) -> None:
+    """Every unrounded matrix identical, bit for bit (NaN where NaN)."""
+    for name in ("values", "marks", "counted", "overall", "rounded", "rank"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name, strict=True)
+    for level, scores in a.groups.items():
+        np.testing.assert_array_equal(scores, b.groups[level], err_msg=level, strict=True)
+    assert (a.grade, a.period, a.data_as_of) == (b.grade, b.period, b.data_as_of)
 
 
 def ranking_of_store(local: RankingResult) -> RankingResult:

@@ -33,7 +33,7 @@ from .ranks import grades, ranks
 from .result import RankedEntity, RankingResult
 from .rounding import round2_array
 from .rowmap import row_mappings
-from .scores import counted_marks, group_scores, overall_scores
+from .scores import counted_marks, group_scores, group_scores_update, overall_scores
 
 # A row is provisional when more than this share of the ranked KPIs is not reported
 # (the wall's choice, not DESIGN.md's: marked, never hidden). Every caller's default.
@@ -87,17 +87,30 @@ def score_month(catalog: Catalog, table: ObservationTable, period: str | None = 
     return _scores(plan, month, values, float(table.reported_at[chosen.table_rows].max()))
 
 
-def score_cells(cells: MonthCells) -> MonthScores | None:
-    """`score_month` for cells read from the series (month_cells.py); None when empty."""
+def score_cells(cells: MonthCells, *, base: MonthScores | None = None,
+                changed: np.ndarray | None = None) -> MonthScores | None:
+    """`score_month` for cells read from the series (month_cells.py); None when empty.
+
+    `base`, `changed`: the scores of earlier cells of the same month and plan, and the KPI
+    rows (bool) whose values differ since: marks and group scores are computed again for
+    those rows and their groups only (each exactly as in full, see marks.py, scores.py)."""
     if cells.empty:
         return None
+    if base is not None and changed is not None and base.plan is cells.plan and base.period == cells.month:
+        return _scores(cells.plan, cells.month, cells.values, cells.data_as_of, base=base, changed=changed)
     return _scores(cells.plan, cells.month, cells.values, cells.data_as_of)
 
 
-def _scores(plan: CatalogPlan, month: str, values: np.ndarray, data_as_of: float | None) -> MonthScores:
-    marks = compute_marks(values, plan)
-    marks0, counted = counted_marks(marks, plan.spec.missing)
-    groups = group_scores(plan, marks0, counted)
+def _scores(plan: CatalogPlan, month: str, values: np.ndarray, data_as_of: float | None, *,
+            base: MonthScores | None = None, changed: np.ndarray | None = None) -> MonthScores:
+    if base is not None and changed is not None:
+        marks = compute_marks(values, plan, only=changed, base=base.marks)
+        marks0, counted = counted_marks(marks, plan.spec.missing)
+        groups = group_scores_update(plan, marks0, counted, base.groups, changed)
+    else:
+        marks = compute_marks(values, plan)
+        marks0, counted = counted_marks(marks, plan.spec.missing)
+        groups = group_scores(plan, marks0, counted)
     overall = overall_scores(plan, marks0, counted, groups)
     rounded = round2_array(overall)
     return MonthScores(

@@ -46,20 +46,22 @@ def achievement(x: np.ndarray, target: np.ndarray, lower: np.ndarray) -> np.ndar
     return a
 
 
-def _target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+def _target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray, _positions: np.ndarray) -> np.ndarray:
     a = achievement(x, plan.targets[rows], plan.lower[rows])
     marks: np.ndarray = plan.spec.max_marks * np.clip(a, 0.0, 1.0)
     return marks
 
 
-def _bands(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+def _bands(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """`positions`: the rows' places among the plan's band KPIs (their rows of the band tables)."""
     percent = 100.0 * achievement(x, plan.targets[rows], plan.lower[rows])
     marks = np.zeros(x.shape)
+    thresholds, band_marks = plan.band_thresholds[positions], plan.band_marks[positions]
     # Walk the bands from last to first so that the first band that matches wins.
     # NaN padding (shorter band lists) and NaN percent never match.
-    for b in range(plan.band_thresholds.shape[1] - 1, -1, -1):
-        hit = plan.band_thresholds[:, b : b + 1] <= percent
-        marks = np.where(hit, plan.band_marks[:, b : b + 1], marks)
+    for b in range(thresholds.shape[1] - 1, -1, -1):
+        hit = thresholds[:, b : b + 1] <= percent
+        marks = np.where(hit, band_marks[:, b : b + 1], marks)
     marks[np.isnan(x)] = np.nan
     return marks
 
@@ -75,7 +77,7 @@ def _row_extremes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo[:, None], hi[:, None]
 
 
-def _minmax(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+def _minmax(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray, _positions: np.ndarray) -> np.ndarray:
     lo, hi = _row_extremes(x)
     lower = plan.lower[rows][:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -85,7 +87,7 @@ def _minmax(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
     return plan.spec.max_marks * share
 
 
-def _minmax_target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.ndarray:
+def _minmax_target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray, _positions: np.ndarray) -> np.ndarray:
     lo, hi = _row_extremes(x)
     t = plan.targets[rows][:, None]
     lower = plan.lower[rows][:, None]
@@ -100,10 +102,20 @@ def _minmax_target(x: np.ndarray, plan: CatalogPlan, rows: np.ndarray) -> np.nda
 _METHODS = {"target": _target, "minmax": _minmax, "minmax_target": _minmax_target, "bands": _bands}
 
 
-def compute_marks(values: np.ndarray, plan: CatalogPlan) -> np.ndarray:
-    """Unrounded marks for the (KPI × entity) value matrix; NaN where not reported."""
-    marks = np.full(values.shape, np.nan)
+def compute_marks(values: np.ndarray, plan: CatalogPlan, *, only: np.ndarray | None = None,
+                  base: np.ndarray | None = None) -> np.ndarray:
+    """Unrounded marks for the (KPI × entity) value matrix; NaN where not reported.
+
+    With `only` (bool per KPI row) and `base` (marks of the same plan), only those rows
+    are computed and the others copied from `base`. A KPI's marks depend on its own row
+    alone and every method works row by row, so the result is the full computation's."""
+    if only is None or base is None:
+        marks = np.full(values.shape, np.nan)
+    else:
+        marks = base.copy()
     for method, rows in plan.method_rows.items():
-        if len(rows):
-            marks[rows] = _METHODS[method](values[rows], plan, rows)
+        positions = np.arange(len(rows)) if only is None else np.flatnonzero(only[rows])
+        if len(positions):
+            chosen = rows[positions]
+            marks[chosen] = _METHODS[method](values[chosen], plan, chosen, positions)
     return marks

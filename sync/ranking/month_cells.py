@@ -77,6 +77,9 @@ class MonthReader:
         nan = np.full(shape, np.nan)
         nan.flags.writeable = False
         self.cells = MonthCells(plan, month, nan, nan, False, -np.inf)
+        # The cells before the last read that changed them, and the KPI rows whose values
+        # changed then (scores of those cells can be updated instead of computed afresh).
+        self.last_change: tuple[MonthCells, np.ndarray] | None = None
 
     def read(self, series: Mapping[str, KpiSeries]) -> MonthCells:
         """The month's cells in `series`: the previous result itself when they did not change."""
@@ -87,6 +90,7 @@ class MonthReader:
         values, times = self.cells.values, self.cells.reported_at
         copied = False
         later_changed = False
+        changed_values = np.zeros(self.plan.n_kpis, dtype=bool)
         for k, s in changed:
             self._sources[k] = s
             row_values, row_times, later, newest = self._read_row(s)
@@ -96,11 +100,13 @@ class MonthReader:
                 continue
             if not copied:
                 values, times, copied = values.copy(), times.copy(), True
+            changed_values[k] = not _same_row(values[k], row_values)
             values[k], times[k] = row_values, row_times
         if copied or later_changed:
             values.flags.writeable = False
             times.flags.writeable = False
             newest = float(self._newest.max()) if self.plan.n_kpis else -np.inf
+            self.last_change = (self.cells, changed_values)
             self.cells = MonthCells(self.plan, self.month, values, times, bool(self._later.any()), newest)
         return self.cells
 

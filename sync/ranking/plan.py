@@ -15,6 +15,7 @@ import threading
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -41,6 +42,15 @@ class GroupMatrix:
     order: np.ndarray  # KPI row indices of members, grouped by group (groups in `codes` order)
     starts: np.ndarray  # (groups,) offset in `order` where each group's KPIs start
     members: tuple[np.ndarray, ...]  # per group: indices of its KPIs
+
+    @cached_property
+    def group_of_kpi(self) -> np.ndarray:
+        """Group index of every ranked KPI row (-1: in no group of this level)."""
+        n = int(max((int(m.max()) for m in self.members if len(m)), default=-1)) + 1
+        of = np.full(n, -1, dtype=np.intp)
+        for g, members in enumerate(self.members):
+            of[members] = g
+        return of
 
     def sum_rows(self, matrix: np.ndarray) -> np.ndarray:
         """(groups × columns): per group, the sum of its KPIs' rows of `matrix`."""

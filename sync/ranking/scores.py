@@ -49,6 +49,35 @@ def group_scores(plan: CatalogPlan, marks0: np.ndarray, counted: np.ndarray) -> 
     }
 
 
+def group_scores_update(
+    plan: CatalogPlan, marks0: np.ndarray, counted: np.ndarray, base: dict[GroupLevel, np.ndarray], changed: np.ndarray
+) -> dict[GroupLevel, np.ndarray]:
+    """`group_scores` when only the KPI rows `changed` (bool) differ from the marks `base`
+    was computed from: the groups holding a changed KPI are summed again, each exactly as
+    `group_scores` sums it (its own KPIs in the same order), the others are copied."""
+    w = plan.weights
+    changed_rows = np.flatnonzero(changed)
+    out: dict[GroupLevel, np.ndarray] = {}
+    for level in GROUP_LEVELS:
+        matrix = plan.groups[level]
+        of_kpi = matrix.group_of_kpi
+        groups_hit = of_kpi[changed_rows[changed_rows < len(of_kpi)]]
+        affected = np.unique(groups_hit[groups_hit >= 0])
+        if len(affected) == 0:
+            out[level] = base[level]
+            continue
+        members = [matrix.members[g] for g in affected.tolist()]
+        rows = np.concatenate(members)
+        starts = np.cumsum([0] + [len(m) for m in members[:-1]]).astype(np.intp)
+        weights = w[rows][:, None]
+        numerator = np.add.reduceat(weights * marks0[rows], starts, axis=0)
+        denominator = np.add.reduceat(weights * counted[rows], starts, axis=0)
+        scores = base[level].copy()
+        scores[affected] = _mean(numerator, denominator)
+        out[level] = scores
+    return out
+
+
 def overall_scores(
     plan: CatalogPlan, marks0: np.ndarray, counted: np.ndarray, groups: dict[GroupLevel, np.ndarray]
 ) -> np.ndarray:
