@@ -19,6 +19,11 @@ from typing import Literal
 from .contract import Kpi
 from .period_time import clock_label, date_label, day_label
 
+
+def N_(text: str) -> str:
+    """Marks an English template the caller's `translate` will translate (for `pybabel extract`)."""
+    return text
+
 Freshness = Literal["fresh", "late", "not_fed", "cached"]
 
 _DURATION = re.compile(
@@ -87,7 +92,7 @@ def frequency_text(frequency: str, translate: Callable[[str], str] = str) -> str
             return translate("{n} year" if years == 1 else "{n} years").format(n=years)
         return translate("{n} month" if months == 1 else "{n} months").format(n=int(months))
     seconds += months * 30 * 86400
-    for unit, template in ((86400, "{n} d"), (3600, "{n} h"), (60, "{n} min")):
+    for unit, template in ((86400, N_("{n} d")), (3600, N_("{n} h")), (60, N_("{n} min"))):
         if seconds >= unit and seconds % unit == 0:
             return translate(template).format(n=int(seconds // unit))
     return translate("{n} s").format(n=int(seconds))
@@ -118,7 +123,7 @@ def age_text(then: datetime | None, now: datetime, translate: Callable[[str], st
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         return translate("updated just now")
-    for limit, unit, template in ((3600, 60, "updated {n} min ago"), (86400, 3600, "updated {n} h ago")):
+    for limit, unit, template in ((3600, 60, N_("updated {n} min ago")), (86400, 3600, N_("updated {n} h ago"))):
         if seconds < limit:
             return translate(template).format(n=seconds // unit)
     return translate("updated {n} d ago").format(n=seconds // 86400)

@@ -68,7 +68,7 @@ def test_the_wheel_holds_the_runtime_data_and_the_command(wheel: Path) -> None:
         assert f"cmwall/layouts/{layout}.toml" in names
     for language in LANGUAGES:
         if language != "en":
-            assert f"cmwall/widgets/look/catalogues/{language}.json" in names
+            assert f"cmwall/widgets/look/catalogues/{language}/LC_MESSAGES/cmwall.mo" in names
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     assert "cm-wall = cmwall.wall.cli:main" in archive.read(entry_points).decode()
 

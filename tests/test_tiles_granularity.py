@@ -140,7 +140,7 @@ def test_kpi_tile_says_it_in_hindi(qtbot: QtBot) -> None:
     stale = sum(1 for r in latest_by_hospital(rows, NOW).values() if r[4] + 3600 <= NOW.timestamp())
     m = build(qtbot, KpiTile, make_snapshot(hospital_catalog(), rows), language="hi", kpi="BEDS.FREE").model
     assert re.fullmatch(rf"उत्तर प्रदेश · योग: {len(HOSPITALS)} अस्पताल · 1 घंटे से पुराने: {stale} · 1 की रिपोर्ट नहीं · "
-                        r"22 नव \d\d:\d\d", m.subtitle), m.subtitle
+                        r"22 नवंबर \d\d:\d\d", m.subtitle), m.subtitle
     assert m.unit == "बिस्तर"  # the catalog's "beds" in the wall's words, not English on a Hindi wall
 
 

@@ -11,22 +11,24 @@ from enum import Enum
 
 from PySide6.QtCore import Qt
 
+from ..widgets.look.i18n import N_
+
 K = Qt.Key
 
 
 class Action(Enum):
-    NEXT_PAGE = "Next page"
-    PREVIOUS_PAGE = "Previous page"
-    TOGGLE_PAUSE = "Pause / resume rotation"
-    TOGGLE_CRISIS = "Crisis layout on / off"
-    ACKNOWLEDGE = "Acknowledge the crisis banner"
-    TOGGLE_PRESENTATION = "Presentation mode on / off (data held, sensitive tiles hidden)"
-    NEXT_LAYOUT = "Next layout"
-    NEXT_LANGUAGE = "Language: English → हिन्दी → ગુજરાતી"
-    REFRESH = "Refresh data now"
-    SCREENSHOT = "Screenshot of every screen"
-    HELP = "Show / hide this help"
-    QUIT = "Quit (asks to confirm)"
+    NEXT_PAGE = N_("Next page")
+    PREVIOUS_PAGE = N_("Previous page")
+    TOGGLE_PAUSE = N_("Pause / resume rotation")
+    TOGGLE_CRISIS = N_("Crisis layout on / off")
+    ACKNOWLEDGE = N_("Acknowledge the crisis banner")
+    TOGGLE_PRESENTATION = N_("Presentation mode on / off (data held, sensitive tiles hidden)")
+    NEXT_LAYOUT = N_("Next layout")
+    NEXT_LANGUAGE = N_("Language: English → हिन्दी → ગુજરાતી")
+    REFRESH = N_("Refresh data now")
+    SCREENSHOT = N_("Screenshot of every screen")
+    HELP = N_("Show / hide this help")
+    QUIT = N_("Quit (asks to confirm)")
 
 
 BINDINGS: dict[int, Action] = {

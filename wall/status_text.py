@@ -22,7 +22,7 @@ from ..sync.ranking.fallback import RankingReason, ReasonKind
 from ..sync.ranking.result import RankingSource
 from ..sync.snapshot import HistoryView, Snapshot, SyncProgress, SyncStatus
 from ..sync.store_faults import StoreFault
-from ..widgets.look.i18n import group_indian, tr
+from ..widgets.look.i18n import N_, group_indian, tr
 
 Tone = Literal["ok", "warn", "critical", "dim", "plain"]
 TONE_SYMBOLS = {"ok": "●", "warn": "▲", "critical": "■", "dim": "○", "plain": ""}
@@ -60,12 +60,12 @@ def link_item(snapshot: Snapshot | None, now: datetime, language: str) -> Status
     return StatusItem("link", text, "critical")
 
 
-_UNREACHABLE = "Central store unreachable since {time}"
+_UNREACHABLE = N_("Central store unreachable since {time}")
 _SINCE_TEXTS = {  # by SyncStatus.failure_kind (sync/client.py); anything else is an outage
-    "stalled": "Central store stalling since {time}",
-    "rejected": "Central store answering with errors since {time}",
-    "contract": "Central store answering with errors since {time}",
-    "too_large": "Central store answering with errors since {time}",
+    "stalled": N_("Central store stalling since {time}"),
+    "rejected": N_("Central store answering with errors since {time}"),
+    "contract": N_("Central store answering with errors since {time}"),
+    "too_large": N_("Central store answering with errors since {time}"),
 }
 
 
@@ -209,11 +209,11 @@ def alerts_item(critical: int, warn: int, language: str, judged: int | None = No
 
 # What a local store fault means for the screen: the wall keeps showing what it had stored.
 _STORE_FAULT_TEXTS = {
-    StoreFault.DISK_FULL: "disk full",
-    StoreFault.READ_ONLY: "data directory is read-only",
-    StoreFault.NO_PERMISSION: "no permission to write the data directory",
-    StoreFault.NOT_RECREATED: "data directory was deleted and cannot be recreated",
-    StoreFault.TAKEN: "data directory taken by another wall process",
+    StoreFault.DISK_FULL: N_("disk full"),
+    StoreFault.READ_ONLY: N_("data directory is read-only"),
+    StoreFault.NO_PERMISSION: N_("no permission to write the data directory"),
+    StoreFault.NOT_RECREATED: N_("data directory was deleted and cannot be recreated"),
+    StoreFault.TAKEN: N_("data directory taken by another wall process"),
 }
 
 
@@ -231,10 +231,10 @@ def local_store_item(snapshot: Snapshot | None, language: str) -> StatusItem | N
 
 
 _DATA_DIR_TEXTS = {  # (change, re-synced since) → words
-    ("deleted", False): "Data directory was deleted at {time}: recreated, fetching all data again",
-    ("deleted", True): "Data directory was deleted at {time}: recreated and filled again",
-    ("replaced", False): "Database file was replaced at {time}: using the new one, catching up",
-    ("replaced", True): "Database file was replaced at {time}: using the new one",
+    ("deleted", False): N_("Data directory was deleted at {time}: recreated, fetching all data again"),
+    ("deleted", True): N_("Data directory was deleted at {time}: recreated and filled again"),
+    ("replaced", False): N_("Database file was replaced at {time}: using the new one, catching up"),
+    ("replaced", True): N_("Database file was replaced at {time}: using the new one"),
 }
 
 

@@ -22,6 +22,7 @@ from ..sync.period_time import IST, clock_label, day_label
 from ..sync.ranking.plan import ranked_kpis
 from ..sync.rollup import Figure
 from ..sync.snapshot import Snapshot
+from .look.i18n import N_
 
 __all__ = ["IST", "DataAge", "figure_age", "hh_mm", "kpi_age", "kpis_age", "short_day", "snapshot_age"]
 
@@ -61,9 +62,9 @@ def _cached(snapshot: Snapshot, now: datetime, tr: Translate) -> DataAge:
 
 
 # The tile's short word for why its figures are not current (SyncStatus.failure_kind).
-_REFUSALS = {"auth": "store refused the token", "tls": "store's certificate not trusted"}
-_SINCE = {"stalled": "store stalling since {time}", "rejected": "store answering with errors since {time}",
-          "contract": "store answering with errors since {time}", "too_large": "store answering with errors since {time}"}
+_REFUSALS = {"auth": N_("store refused the token"), "tls": N_("store's certificate not trusted")}
+_SINCE = {"stalled": N_("store stalling since {time}"), "rejected": N_("store answering with errors since {time}"),
+          "contract": N_("store answering with errors since {time}"), "too_large": N_("store answering with errors since {time}")}
 
 
 def _reported_age(kpi: Kpi, reported: datetime, now: datetime, tr: Translate) -> DataAge:

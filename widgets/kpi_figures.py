@@ -19,6 +19,7 @@ from ..sync.contract import Catalog, Kpi
 from ..sync.freshness import frequency_text
 from ..sync.ranking.result import RankedEntity, RankingResult
 from ..sync.rollup import Figure
+from .look.i18n import N_
 
 Translate = Callable[[str], str]
 
@@ -26,8 +27,8 @@ Translate = Callable[[str], str]
 # (translated through the i18n catalogues); a mix of levels is "places".
 LEVEL_PLURAL = {"state": "states", "zone": "zones", "district": "districts", "taluka": "talukas",
                 "village": "villages", "facility": "facilities"}
-METHOD_WORDS = {"sum": "sum of {n} {places}", "mean": "mean of {n} {places}",
-                "min": "lowest of {n} {places}", "max": "highest of {n} {places}"}
+METHOD_WORDS = {"sum": N_("sum of {n} {places}"), "mean": N_("mean of {n} {places}"),
+                "min": N_("lowest of {n} {places}"), "max": N_("highest of {n} {places}")}
 
 
 def places_word(level: str | None, count: int, tr: Translate) -> str:
