@@ -57,6 +57,7 @@ def check_export(out: Path, layout: str, started: datetime, finished: datetime) 
         assert stamp in record["status_strip"] and record["status_strip_clipped"] == []
         assert record["data_as_of"] == index["data_as_of"] and record["page"] == page["page"]
         assert (out / page["image"]).stat().st_size > 10_000
+        assert not [t for t in record["tiles"] if t["state"] in ("waiting", "error")], page  # every tile drawn
         records.append(record)
     return records
 

@@ -42,6 +42,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SIZE = "1920x1080"
 DEFAULT_WAIT_S = 120.0
 MAX_SIDE = 7680
+MODELS_WAIT_S = 60.0  # the view models of one page, built off the GUI thread
 _SIZE = re.compile(r"^\s*(\d{3,5})\s*[x×]\s*(\d{3,5})\s*$")
 
 
@@ -61,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hide-sensitive", action="store_true",
                         help="as in presentation mode: tiles the layout marks sensitive hidden (a delegation's copy)")
     parser.add_argument("--wait", type=float, default=DEFAULT_WAIT_S, metavar="SEC",
-                        help=f"longest wait for the first successful sync (default {DEFAULT_WAIT_S:g})")
+                        help=f"give up when the first sync makes no progress for this long (default {DEFAULT_WAIT_S:g})")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -151,11 +152,12 @@ def _export(args: argparse.Namespace, layout: Layout, out: Path, size: tuple[int
         return _bad(str(err))
     controller = WallController(layout, clock=utc_now, refresh=backend.refresh_now, screenshot_dir=out,
                                 language=config.language, fade_ms=0)
-    bridge.snapshot_applied.connect(controller.apply_snapshot)
-    backend.want(layout.spec.wants())
     outcome = {"code": EXIT_OK}
     job = ExportJob(controller, bridge, out, args.wait, outcome)
     job.hide_sensitive = bool(args.hide_sensitive)
+    # Every page shows one snapshot: what arrives while the pages are written waits.
+    bridge.snapshot_applied.connect(lambda snapshot: None if job.capturing else controller.apply_snapshot(snapshot))
+    backend.want(layout.spec.wants())
     try:
         controller.screens.start()  # the windows; pages are turned by the export, not by the clock
         backend.start()
@@ -187,11 +189,35 @@ def export_pages(controller: WallController, out: Path, *, exported_at: datetime
         screen_id = window.screen_spec.id if window.screen_spec is not None else "screen"
         for page in range(max(1, window.page_count)):
             window.show_page(page, animate=False)
+            if not models_ready(controller):
+                raise OSError(f"the tiles of {screen_id} page {page + 1} did not finish within {MODELS_WAIT_S:g} s")
             window.strip.set_mark(stamp_text(exported_at, shown, controller.language))
             stem = f"{number:02d}-{screen_id}-p{page + 1}"
             [path] = save_window_images(out, [(stem, window)], layout=(layout.path.stem, layout.name))
             pages.append(ExportedPage(path, screen_id, page, window.title.text()))
     return pages
+
+
+def models_ready(controller: WallController, timeout_s: float = 0.0) -> bool:
+    """Wait (the event loop running) until every tile shown has its view model: they are
+    built off the GUI thread (widgets/view_models.py), so a page just shown may not have
+    them yet. False when `timeout_s` (default MODELS_WAIT_S) passes first."""
+    import time
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    stage = controller.models
+    if stage.pending() == 0:
+        return True
+    deadline = time.monotonic() + (timeout_s or MODELS_WAIT_S)
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: loop.quit() if stage.pending() == 0 or time.monotonic() > deadline else None)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    return stage.pending() == 0
 
 
 def stamp_text(exported_at: datetime, snapshot: Snapshot | None, language: str) -> str:
@@ -259,11 +285,13 @@ class ExportJob(ScreenshotJob):
     store that refuses the wall, gives up after the wait — capturing every page instead."""
 
     hide_sensitive = False
+    capturing = False
 
     def capture(self) -> None:
         from PySide6.QtWidgets import QApplication
 
         self._timeout.stop()
+        self.capturing = True
         controller = self.controller
         if self.hide_sensitive:
             controller.presentation.start()
