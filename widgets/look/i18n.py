@@ -1,21 +1,80 @@
-"""The wall's languages: English, Hindi and Gujarati.
+"""The wall's languages: English, Hindi and Gujarati, through gettext and CLDR.
 
-The wall's own labels come from small JSON catalogues beside this module; entity and
-KPI names come from the catalog's `local_name` when the language is not English;
-numbers use Indian digit grouping (12,34,567) and lakh / crore for counts.
+Why this module exists: every word the wall writes itself, and every number, date and
+ordinal it prints, goes through here, so a tile never formats for one language by hand.
+
+- Interface strings are gettext messages: the English text is the message id, the
+  translations are `catalogues/<lang>/LC_MESSAGES/cmwall.po` (compiled to `.mo`, both
+  shipped in the package). `tools/translations.sh` extracts them from the sources and
+  layouts (babel.cfg), updates the catalogues and compiles them; tests/test_translations.py
+  fails when a string lacks a translation or a `.mo` is older than its `.po`.
+- Numbers, month and weekday names and ordinals come from CLDR through Babel (en_IN,
+  hi_IN, gu_IN): Indian grouping 12,34,567, lakh/crore for large counts, "नवंबर 2026",
+  "17वाँ". Digits stay Latin in every language: the Constitution (Art. 343) makes the
+  international form of Indian numerals the official one, government dashboards use it,
+  and a bilingual room then reads the same figures in both languages. CLDR's default
+  numbering for hi_IN and gu_IN is Latin too.
+- Names from the catalog: `names[lang]`, else the `local_name` when written in that
+  language's script, else English — never a third script.
+- A layout may show two languages at once (`languages = ["en", "gu"]`): titles and names
+  in both (`both`), figures once.
 """
 
 from __future__ import annotations
 
-import json
+import gettext
 import math
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from importlib import resources
 from typing import Protocol
 
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
+from babel.numbers import format_decimal
+
 LANGUAGES = ("en", "hi", "gu")
+DOMAIN = "cmwall"
+# The CLDR locale of each wall language (India's grouping and calendar words).
+LOCALES = {"en": "en_IN", "hi": "hi_IN", "gu": "gu_IN"}
+# Between a title in English and the same title in the state language, on one line.
+BILINGUAL_SEPARATOR = " · "
 
 COUNT_UNITS = {"count", "no.", "nos", "number", "persons", "households", "beds", "cases", "complaints", ""}
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's conventional name for "mark, translate later"
+    """Marks an English string kept in a table, translated where it is shown (for `pybabel extract`)."""
+    return text
+
+
+# Words that come from the catalog's data, not from the wall's code: the levels of API v1
+# and the units stores commonly use. The wall shows them in its language when it knows
+# them (a unit it does not know is shown as the store wrote it).
+CATALOG_WORDS = (
+    N_("state"), N_("zone"), N_("district"), N_("taluka"), N_("village"), N_("facility"), N_("place"),
+    N_("states"), N_("zones"), N_("districts"), N_("talukas"), N_("villages"), N_("facilities"), N_("places"),
+    N_("State"), N_("Zone"), N_("District"), N_("Taluka"), N_("Village"), N_("Facility"),
+    N_("beds"), N_("patients"), N_("minutes"), N_("cylinders"), N_("hours"), N_("days"), N_("count"),
+    N_("Rs lakh"), N_("pupils per teacher"), N_("per 1,000 patient-days"),
+)
+
+# The wall's own three-letter calendar words (sync/period_time.py writes "22 Nov", "Tue"):
+# they are not messages but CLDR's month and day names, so every language's come from
+# the locale data. Hindi and Gujarati use the full month name ("नवंबर", "નવેમ્બર"): their
+# CLDR abbreviations ("नव॰") are not what an Indian government screen writes.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# Ordinal suffixes by CLDR ordinal plural category (Locale.ordinal_form): 1st 2nd 3rd 4th;
+# पहला-style numerals "1ला 2रा 3रा 4था 6ठा 17वाँ"; Gujarati "1લો 2જો 3જો 4થો 6ઠ્ઠો 17મો"
+# (masculine, as in "ક્રમ"/"स्थान": the rank).
+ORDINAL_SUFFIXES = {
+    "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
+    "hi": {"one": "ला", "two": "रा", "few": "था", "many": "ठा", "other": "वाँ"},
+    "gu": {"one": "લો", "two": "જો", "few": "થો", "many": "ઠ્ઠો", "other": "મો"},
+}
 
 
 class Named(Protocol):
@@ -39,19 +98,59 @@ def written_in(text: str, language: str) -> bool:
 
 
 @cache
-def _catalogue(language: str) -> dict[str, str]:
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of `language` (English: the message ids themselves)."""
     if language == "en":
-        return {}
+        return gettext.NullTranslations()
+    path = resources.files(__package__).joinpath("catalogues", language, "LC_MESSAGES", f"{DOMAIN}.mo")
     try:
-        text = resources.files(__package__).joinpath("catalogues", f"{language}.json").read_text(encoding="utf-8")
+        with path.open("rb") as mo:
+            return gettext.GNUTranslations(mo)
     except FileNotFoundError:
-        return {}
-    return dict(json.loads(text))
+        return gettext.NullTranslations()
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(LOCALES.get(language, "en_IN"))
+
+
+@cache
+def _calendar_words(language: str) -> dict[str, str]:
+    locale = _locale(language)
+    months = get_month_names("wide", locale=locale)
+    days = get_day_names("abbreviated", locale=locale)
+    words = {english: str(months[number]) for number, english in enumerate(_MONTHS, start=1)}
+    words.update({english: str(days[number]) for number, english in enumerate(_WEEKDAYS)})
+    return words
 
 
 def tr(text: str, language: str) -> str:
     """The wall's own label `text` (English) in `language`; English if untranslated."""
-    return _catalogue(language).get(text, text)
+    if language != "en" and text in _calendar_words(language):  # English keeps "Sep" (en_IN's CLDR says "Sept")
+        return _calendar_words(language)[text]
+    return translations(language).gettext(text)
+
+
+def trn(singular: str, plural: str, count: int, language: str) -> str:
+    """`singular` or `plural` as `language`'s plural rules choose for `count` (not formatted)."""
+    return translations(language).ngettext(singular, plural, count)
+
+
+def both(texts: Sequence[str]) -> str:
+    """One title in each of a bilingual layout's languages, once each: 'Beds · બેડ'."""
+    unique: list[str] = []
+    for text in texts:
+        if text and text not in unique:
+            unique.append(text)
+    return BILINGUAL_SEPARATOR.join(unique)
+
+
+def ordinal(n: int, language: str = "en") -> str:
+    """17 → '17th', '17वाँ', '17મો': the suffix by CLDR's ordinal category of `n`."""
+    suffixes = ORDINAL_SUFFIXES.get(language, ORDINAL_SUFFIXES["en"])
+    category = _locale(language if language in ORDINAL_SUFFIXES else "en").ordinal_form(n)
+    return f"{n}{suffixes.get(category, suffixes['other'])}"
 
 
 def display_name(item: Named | None, language: str, fallback: str = "") -> str:
@@ -68,38 +167,38 @@ def display_name(item: Named | None, language: str, fallback: str = "") -> str:
 
 
 def group_indian(integer_digits: str) -> str:
-    """'1234567' -> '12,34,567'."""
-    if len(integer_digits) <= 3:
+    """'1234567' -> '12,34,567' (CLDR's en_IN pattern #,##,##0)."""
+    if not integer_digits.isdigit():
         return integer_digits
-    head, tail = integer_digits[:-3], integer_digits[-3:]
-    groups: list[str] = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return ",".join(groups + [tail])
+    return format_decimal(int(integer_digits), format="#,##,##0", locale="en_IN")
 
 
 def format_number(value: float | None, unit: str = "", *, decimals: int | None = None, language: str = "en") -> str:
-    """A figure as the wall prints it: Indian grouping, lakh/crore for large counts."""
+    """A figure as the wall prints it: Indian grouping, lakh/crore (in the language's
+    words) for large counts, Latin digits."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     unit_key = unit.strip().lower()
     if unit_key in COUNT_UNITS and abs(value) >= 1e5:
         if abs(value) >= 1e7:
-            return f"{_fixed(value / 1e7, 2)} {tr('crore', language)}"
-        return f"{_fixed(value / 1e5, 2)} {tr('lakh', language)}"
+            return f"{fixed(value / 1e7, 2, language)} {tr('crore', language)}"
+        return f"{fixed(value / 1e5, 2, language)} {tr('lakh', language)}"
     if decimals is None:
         # A whole number is shown whole ("211 patients", not "211.0"), whatever the store
         # calls its unit; a percentage keeps its decimal so 82.0 % and 82.4 % line up.
         whole = float(value).is_integer() and unit_key != "%"
         decimals = 0 if whole or abs(value) >= 1000 else 1
-    return _fixed(value, decimals)
+    return fixed(value, decimals, language)
 
 
-def _fixed(value: float, decimals: int) -> str:
-    text = f"{abs(value):.{decimals}f}"
-    integer, _, fraction = text.partition(".")
-    sign = "-" if value < 0 and float(text) != 0 else ""
-    return sign + group_indian(integer) + (f".{fraction}" if fraction else "")
+def fixed(value: float, decimals: int, language: str = "en") -> str:
+    """`value` with exactly `decimals` decimals in the language's grouping, rounded half
+    up from its shortest decimal form (2.345 → 2.35, as the ranking rounds); never '-0'."""
+    number = Decimal(repr(float(value)))
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        number = number.quantize(Decimal(1).scaleb(-decimals))
+        if number == 0:
+            number = abs(number)
+        pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(number, format=pattern, locale=LOCALES.get(language, "en_IN"), decimal_quantization=True)
