@@ -175,7 +175,7 @@ class AlertsTile(PaintedTile):
             level=alert.level,
             kpi=label,
             place=self._place(catalog, alert, used),
-            value=f"{theme.ALERT_SYMBOLS[alert.level]} {tr('{share}% full').format(share=number(alert.value, '%', 0))}",
+            value=f"{theme.ALERT_SYMBOLS[alert.level]} {tr('{share} full').format(share=number(alert.value, '%', 0) + '%')}",
             threshold=f"{tr('{n} free').format(n=number(alert.free, 'count', 0))} · {level} ≥ {number(alert.threshold, '%', 0)}%",
             since=since_text(alert, now, tr),
         )

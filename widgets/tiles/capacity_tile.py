@@ -37,13 +37,14 @@ from ..data_age import DataAge, kpi_age
 from ..figure_table import TableHead, fit_columns, paint_head
 from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
 from ..look import theme
+from ..look.i18n import N_
 from ..paint_kit import ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..questioned import draw_marked, mark_width, questioned_in_figure
 from ..worst_age import worst_age
 
-PLACE_HEADINGS = {"facility": "Facility", "taluka": "Taluka", "district": "District", "zone": "Zone", "state": "State"}
-PLACE_NOUNS = {"facility": "facilities", "taluka": "talukas", "district": "districts", "zone": "zones", "state": "state"}
+PLACE_HEADINGS = {"facility": N_("Facility"), "taluka": N_("Taluka"), "district": N_("District"), "zone": N_("Zone"), "state": N_("State")}
+PLACE_NOUNS = {"facility": N_("facilities"), "taluka": N_("talukas"), "district": N_("districts"), "zone": N_("zones"), "state": N_("state")}
 TOTAL_SCALE = 0.72  # "/ total" beside the free count, smaller
 
 

@@ -29,6 +29,7 @@ from ..data_age import DataAge, snapshot_age
 from ..fitted_text import fitted_size, paint_fitted_heading
 from ..kpi_figures import places_word
 from ..look import theme
+from ..look.i18n import N_
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..questioned import MARK, MARK_COLOUR
@@ -37,9 +38,9 @@ UNREADABLE = "?"  # the key sync/ counts a row under when its department, KPI or
 KINDS = ("rejected", "late", "implausible")
 SYMBOLS = {"rejected": "✕", "late": theme.FRESHNESS_SYMBOLS["late"], "implausible": MARK}
 TINTS = {"rejected": theme.ALERT_COLOURS["critical"], "late": theme.FRESHNESS_COLOURS["late"], "implausible": MARK_COLOUR}
-HEADINGS = {"department": "Feed quality by department", "kpi": "Feed quality by KPI", "entity": "Feed quality by place"}
-GROUP_HEADINGS = {"department": "Worst departments", "kpi": "Worst KPIs", "entity": "Worst places"}
-NO_PROBLEMS = "no rejected, late or implausible rows"
+HEADINGS = {"department": N_("Feed quality by department"), "kpi": N_("Feed quality by KPI"), "entity": N_("Feed quality by place")}
+GROUP_HEADINGS = {"department": N_("Worst departments"), "kpi": N_("Worst KPIs"), "entity": N_("Worst places")}
+NO_PROBLEMS = N_("no rejected, late or implausible rows")
 _INVISIBLE = re.compile(r"\s+")
 
 

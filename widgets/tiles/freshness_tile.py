@@ -26,12 +26,13 @@ from ..data_age import DataAge, snapshot_age
 from ..feeding import GroupFeeding, GroupLevel, feeding
 from ..fitted_text import fitted_size, paint_fitted_heading
 from ..look import theme
+from ..look.i18n import N_
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
 
-HEADINGS = {"department": "Data feeding by department", "scheme": "Data feeding by scheme", "kpi": "Data feeding by KPI"}
-HEADLINES = {"department": "{n} of {m} departments on time", "scheme": "{n} of {m} schemes on time",
-             "kpi": "{n} of {m} KPIs on time"}
+HEADINGS = {"department": N_("Data feeding by department"), "scheme": N_("Data feeding by scheme"), "kpi": N_("Data feeding by KPI")}
+HEADLINES = {"department": N_("{n} of {m} departments on time"), "scheme": N_("{n} of {m} schemes on time"),
+             "kpi": N_("{n} of {m} KPIs on time")}
 
 
 @dataclass(frozen=True)
