@@ -13,13 +13,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-import pyqtgraph as pg
 import pytest
 from cmwall.layouts.tile_options import KpiOptions, TrendOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.period_time import IST, period_start
 from cmwall.sync.series import apply_rows, frozen
 from cmwall.sync.snapshot import Snapshot, SyncStatus
+from cmwall.widgets import paint_kit
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.data_age import snapshot_age
 from cmwall.widgets.look import theme
@@ -27,9 +27,8 @@ from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles.freshness_tile import FreshnessTile
 from cmwall.widgets.tiles.kpi_tile import KpiTile
 from cmwall.widgets.tiles.trend_tile import TrendTile
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from .derived import for_wall, show
@@ -144,16 +143,15 @@ def test_kpi_tile_says_it_in_hindi(qtbot: QtBot) -> None:
     assert m.unit == "बिस्तर"  # the catalog's "beds" in the wall's words, not English on a Hindi wall
 
 
-def drawn_labels(axis: pg.AxisItem) -> list[tuple[str, float, float]]:
-    """(text, left, right) of every tick label the axis draws, in its own coordinates."""
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    painter.setFont(axis.style["tickFont"])
+def drawn_texts(tile: QWidget) -> list[tuple[str, str, QRectF]]:
+    """(text, as shown, rectangle) of every text the tile paints."""
+    texts: list[tuple[str, str, QRectF]] = []
+    previous = paint_kit.set_text_recorder(lambda _p, rect, text, shown, *_rest: texts.append((text, shown, QRectF(rect))))
     try:
-        _, _, texts = axis.generateDrawSpecs(painter)
+        tile.grab()
     finally:
-        painter.end()
-    return [(text, rect.left(), rect.right()) for rect, _, text in texts]
+        paint_kit.set_text_recorder(previous)
+    return texts
 
 
 @pytest.mark.parametrize("scale", [1.0, 100.0], ids=["five-digit", "lakh"])
@@ -167,31 +165,31 @@ def test_trend_is_time_proportional_with_dated_ticks_and_whole_value_labels(qtbo
     # hospitals' own lines are at the real instants they reported
     own = sorted((period_start(r[2]).timestamp(), r[3]) for r in rows if r[1] == "H04")[-48:]
     assert model.lines[1].seconds == tuple(t for t, _ in own) and model.lines[1].values == tuple(v for _, v in own)
-    # the state's points: the newest report of each hour some hospital reported in, where it fell
-    x, _ = tile.curves[0].getData()
-    assert tuple(x) == state.seconds
     gaps = {round(b - a) for a, b in zip(state.seconds, state.seconds[1:])}
     assert len(gaps) > 1, "snapshots are irregular, so are the gaps between points"
-    box = tile.plot.getViewBox()
-    scene_x = [box.mapViewToScene(QPointF(t, 0)).x() for t in state.seconds]
+    chart = tile.chart
+    assert chart is not None
+    frame = chart.frame
+    xs = [frame.x_of(t) for t in state.seconds]
     first, last = state.seconds[0], state.seconds[-1]
-    for t, sx in zip(state.seconds, scene_x):
-        assert (sx - scene_x[0]) / (scene_x[-1] - scene_x[0]) == pytest.approx((t - first) / (last - first), abs=1e-6)
+    for t, x in zip(state.seconds, xs):
+        assert (x - xs[0]) / (xs[-1] - xs[0]) == pytest.approx((t - first) / (last - first), abs=1e-6)
+    assert frame.rect.left() <= min(xs) < max(xs) <= frame.rect.right()
+    drawn = drawn_texts(tile)
     # time ticks carry dates and times; every label the tile asked for is drawn whole
-    bottom = tile.plot.getAxis("bottom")
-    qtbot.waitUntil(lambda: len(drawn_labels(bottom)) == len(bottom._tickLevels[0]))
-    times = [text for text, _, _ in drawn_labels(bottom)]
+    times = [label for _, label in chart.x_ticks]
     assert len(times) >= 3
     assert any(re.fullmatch(r"\d{1,2} (Nov|Dec)( \d\d:\d\d)?", t) for t in times), times
     assert any(re.fullmatch(r"\d\d:\d\d", t) for t in times), times
+    below = [(text, shown) for text, shown, rect in drawn if rect.top() >= frame.rect.bottom()]
+    assert sorted(text for text, _ in below) == sorted(times) and all(text == shown for text, shown in below)
     # value labels: the axis is as wide as the widest, none is dropped or cut
-    left = tile.plot.getAxis("left")
-    asked = [label for _, label in left._tickLevels[0]]
-    qtbot.waitUntil(lambda: sorted(t for t, _, _ in drawn_labels(left)) == sorted(asked))
-    metrics = QFontMetricsF(left.style["tickFont"])
-    for text, x_left, _ in drawn_labels(left):
-        assert x_left >= 0
-        assert metrics.horizontalAdvance(text) <= left.width()
+    asked = [label for _, label in chart.y_ticks]
+    beside = [(text, shown, rect) for text, shown, rect in drawn if rect.right() <= frame.rect.left()]
+    assert sorted(text for text, _, _ in beside) == sorted(asked)
+    for text, shown, rect in beside:
+        assert shown == text and rect.left() >= 0
+        assert paint_kit.text_width(text, tile.scale.small) <= rect.width()
     if scale == 1.0:
         assert any(len(re.sub(r"\D", "", label)) >= 5 for label in asked), asked  # "24,000"
     else:
@@ -256,7 +254,8 @@ def test_daily_change_is_since_the_previous_day(qtbot: QtBot) -> None:
     trend = build(qtbot, TrendTile, snap, kpi="OPD", entities=("162",))
     days = [datetime.fromtimestamp(t, IST).day for t in trend.model.lines[1].seconds]
     assert days == [18, 19, 21, 22]  # the missing day leaves a gap in time, not a shifted point
-    labels = [label for _, label in trend.plot.getAxis("bottom")._tickLevels[0]]
+    assert trend.chart is not None
+    labels = [label for _, label in trend.chart.x_ticks]
     assert labels and all(re.fullmatch(r"\d{1,2} Nov", label) for label in labels), labels
 
 
@@ -276,7 +275,8 @@ def test_monthly_demo_still_reads_as_months(qtbot: QtBot, demo_snapshot: Snapsho
     qtbot.addWidget(trend)
     trend.resize(960, 540)
     show(trend, demo_snapshot)
-    labels = [label for _, label in trend.plot.getAxis("bottom")._tickLevels[0]]
+    assert trend.chart is not None
+    labels = [label for _, label in trend.chart.x_ticks]
     assert labels and all(re.fullmatch(rf"({months}) \d\d", label) for label in labels), labels
 
 

@@ -6,8 +6,8 @@ sync/rollup.py: its own report, or its children's rolled up by the KPI's
 "Uttar Pradesh · sum of 224 facilities · 12 older than 1 h · 3 not reporting"), so a
 partial sum is never read as a whole one. The change is since the previous point of
 the same history, named in the data's own granularity ("since Sep", "since 21 Nov",
-"since 10:32"). The sparkline is one pyqtgraph item built once and fed with
-`setData`, its x the points' real times, so irregular snapshots sit where they fell.
+"since 10:32"). The sparkline is painted with the rest of the tile (widgets/plot_paint.py),
+its x the points' real times, so irregular snapshots sit where they fell.
 """
 
 from __future__ import annotations
@@ -16,24 +16,21 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import KpiOptions
 from ...sync import rollup
 from ...sync.contract import Kpi
 from ...sync.period_time import Translate, granularity_of, period_end, period_start, previous_label
 from ...sync.snapshot import Snapshot
-from ..base import TileContext
 from ..data_age import DataAge, figure_age, kpi_age
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import achievement, figure_period, figure_words, grade_for, is_better, kpi_marks
 from ..look import theme
 from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..plot_paint import Frame, data_range, draw_level, draw_line
 from ..questioned import draw_marked, questioned_in_figure, questioned_words
 
 BETTER, WORSE = "#009e73", "#d55e00"
@@ -111,22 +108,6 @@ class KpiTile(PaintedTile):
     options: KpiOptions
     options_model = KpiOptions
 
-    def __init__(self, options: KpiOptions, context: TileContext, parent: QWidget | None = None) -> None:
-        super().__init__(options, context, parent)
-        self.plot = pg.PlotWidget(self, background=theme.PANEL)
-        self.plot.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.plot.hideAxis("left")
-        self.plot.hideAxis("bottom")
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.plot.getPlotItem().setContentsMargins(0, 0, 0, 0)
-        self.line = self.plot.plot([], [], pen=pg.mkPen(theme.ACCENT, width=3), symbol="o", symbolSize=6,
-                                   symbolBrush=theme.ACCENT, symbolPen=None)
-        self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(theme.TEXT_DIM, width=1, style=Qt.PenStyle.DashLine))
-        self.plot.addItem(self.target_line)
-        self.plot.hide()
-
     def default_heading(self) -> str:
         return "KPI"
 
@@ -190,31 +171,27 @@ class KpiTile(PaintedTile):
             else kpi_age(snapshot, kpi, series.entities, now, tr),  # places reported, the figure is unknown
         )
 
-    def model_changed(self, model: object) -> None:
-        if not isinstance(model, KpiModel) or len(model.values) < 2:
-            self.plot.hide()
-            return
-        y = np.asarray(model.values, dtype=float)
-        # x is each point's real time, so irregular snapshots sit where they fell
-        self.line.setData(np.asarray(model.seconds, dtype=float), y, connect="finite")
-        if model.target_value is not None:
-            self.target_line.setPos(model.target_value)
-            self.target_line.show()
-        else:
-            self.target_line.hide()
-        self.plot.show()
-
     def _plot_rect(self) -> QRectF:
         body = self.body_rect()
         height = body.height() * 0.34
         return QRectF(body.left(), body.bottom() - height, body.width(), height)
 
-    def relayout(self) -> None:
-        self.plot.setGeometry(self._plot_rect().toRect())
+    def paint_sparkline(self, painter: QPainter, model: KpiModel) -> None:
+        """The last periods as a line with dots, and the target dashed when within them."""
+        if len(model.values) < 2:
+            return
+        y_range = data_range(model.values)
+        if y_range is None:
+            return
         # lines and dots as bold on a 4K wall as on 1080p
         small = self.scale.small
-        self.line.setPen(pg.mkPen(theme.ACCENT, width=max(3.0, small * 0.22)))
-        self.line.setSymbolSize(max(6.0, small * 0.45))
+        width, dot = max(3.0, small * 0.22), max(6.0, small * 0.45)
+        inset = dot / 2 + 1  # the first and last dots whole
+        frame = Frame(self._plot_rect().adjusted(inset, inset, -inset, -inset),
+                      (min(model.seconds), max(model.seconds)), y_range)
+        if model.target_value is not None:
+            draw_level(painter, frame, model.target_value, theme.TEXT_DIM, 1.0)
+        draw_line(painter, frame, model.seconds, model.values, theme.ACCENT, width, dot)
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
         # a long KPI name shrinks a little before it is cut ("PMAY-G houses completed agains…")
@@ -257,3 +234,4 @@ class KpiTile(PaintedTile):
             y2 += line_h
         if model.change:
             draw_text(painter, QRectF(rect.left(), y2, rect.width(), line_h), model.change, s.body, fg=model.change_colour, bold=True)
+        self.paint_sparkline(painter, model)

@@ -7,9 +7,10 @@ The x axis is time itself, so irregular snapshots sit where they fell, with cale
 ticks in IST that carry the date as the span needs (widgets/time_ticks.py). The
 value axis is as wide as its widest label ("12,34,567", "1.25 lakh"), never cut.
 
-The legend is painted by the tile (names are store text: pyqtgraph's legend would
-treat them as HTML); the plot holds one PlotDataItem per line, created once, and a
-target InfiniteLine. Updates only call `setData`, over at most `periods` points.
+Everything is painted by the tile with QPainter (widgets/plot_paint.py) from the
+model and a `Chart` — the plot's rectangle, ranges and ticks — worked out when the
+model or the size changes; labels go through paint_kit's draw_text, so they are
+plain text (names are store text) and the screenshot audit records them.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import TrendOptions
@@ -32,8 +31,9 @@ from ..data_age import DataAge, figure_age
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import figure_words
 from ..look import i18n, theme
-from ..paint_kit import colour, draw_text, font, text_width
+from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..plot_paint import Frame, draw_level, draw_line, draw_ring
 from ..questioned import MARK_COLOUR, marked, questioned_in_figure
 from ..time_ticks import time_ticks, value_ticks
 
@@ -70,6 +70,16 @@ class TrendModel:
         return (min(seconds), max(seconds)) if seconds else None
 
 
+@dataclass(frozen=True)
+class Chart:
+    """Where the lines go and what the axes say, for one model at one tile size."""
+
+    frame: Frame  # the plotting area and the ranges it shows
+    y_ticks: tuple[tuple[float, str], ...]  # (value, label), bottom up
+    x_ticks: tuple[tuple[float, str], ...]  # (seconds, label), left to right
+    axis_width: float  # of the value axis, left of the frame: as wide as its widest label
+
+
 def value_range(model: TrendModel) -> tuple[float, float] | None:
     """The y range showing every value and the target, with a margin."""
     values = [v for line in model.lines for v in line.values if not math.isnan(v)]
@@ -98,31 +108,7 @@ class TrendTile(PaintedTile):
 
     def __init__(self, options: TrendOptions, context: TileContext, parent: QWidget | None = None) -> None:
         super().__init__(options, context, parent)
-        self.plot = pg.PlotWidget(self, background=theme.PANEL)
-        self.plot.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.plot.showGrid(x=False, y=True, alpha=0.15)
-        for name in ("left", "bottom"):
-            axis = self.plot.getAxis(name)
-            axis.setTextPen(pg.mkPen(theme.TEXT_DIM))
-            axis.setPen(pg.mkPen(theme.PANEL_BORDER))
-        count = min(MAX_LINES, int(options.include_state) + len(options.entities))
-        self.curves = []
-        for i in range(count):
-            tint = LINE_COLOURS[i if options.include_state else i + 1]
-            width = 4 if (options.include_state and i == 0) else 3
-            self.curves.append(self.plot.plot([], [], pen=pg.mkPen(tint, width=width), symbol="o", symbolSize=7,
-                                              symbolBrush=tint, symbolPen=None, connect="finite"))
-        self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(theme.TEXT_DIM, width=2, style=Qt.PenStyle.DashLine))
-        self.plot.addItem(self.target_line)
-        # an amber ring around a line's latest point when that value is questioned
-        self.questioned_points = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(MARK_COLOUR, width=3), brush=None)
-        self.plot.addItem(self.questioned_points)
-        # the time axis is as wide as what the value axis leaves: ticks follow its real width
-        self.plot.getViewBox().sigResized.connect(self._set_time_ticks)
-        self.plot.hide()
+        self.chart: Chart | None = None  # for the model on screen at the tile's size
 
     def default_heading(self) -> str:
         return "Trend"
@@ -166,24 +152,7 @@ class TrendTile(PaintedTile):
                           target=kpi.target, target_text=target_text, age=age)
 
     def model_changed(self, model: object) -> None:
-        if not isinstance(model, TrendModel) or model.span is None:
-            self.plot.hide()
-            return
-        for curve, line in zip(self.curves, model.lines):
-            if line.values:
-                curve.setData(np.asarray(line.seconds, dtype=float), np.asarray(line.values, dtype=float))
-            else:
-                curve.setData([], [])
-        ringed = [(line.seconds[i], line.values[i]) for line in model.lines if line.questioned
-                  for i in [max((k for k, v in enumerate(line.values) if not math.isnan(v)), default=-1)] if i >= 0]
-        self.questioned_points.setData([x for x, _ in ringed], [y for _, y in ringed])
-        if model.target is not None:
-            self.target_line.setPos(model.target)
-            self.target_line.show()
-        else:
-            self.target_line.hide()
-        self.relayout()  # the legend may take another row
-        self.plot.show()
+        self.relayout()  # the legend may take another row; ranges and ticks follow the model
 
     def x_range(self, model: TrendModel) -> tuple[float, float]:
         span = model.span
@@ -192,41 +161,31 @@ class TrendTile(PaintedTile):
         margin = (hi - lo) * 0.03 if hi > lo else {"instant": 1800.0, "day": 43200.0, "month": 15 * 86400.0}[model.granularity]
         return lo - margin, hi + margin
 
-    def _set_axes(self, model: TrendModel) -> None:
+    def chart_for(self, model: TrendModel) -> Chart | None:
         """Ranges, ticks and the value axis's width, from the model and the tile's size."""
-        if model.span is None:
-            return
-        small = self.scale.small
-        left, bottom = self.plot.getAxis("left"), self.plot.getAxis("bottom")
         y_range = value_range(model)
-        if y_range is not None:
-            lo, hi = y_range
-            plot_h = max(1.0, self.plot.height() - bottom.height())
-            step, values = value_ticks(lo, hi, count=max(2, int(plot_h // (small * 2.6))))
-            # a label centred within half a line of either end would stick out of the axis
-            edge = (hi - lo) * small * 0.75 / plot_h
-            values = [v for v in values if lo + edge <= v <= hi - edge] or values
-            labels = axis_numbers(values, step, model.unit, self.context.language)
-            self.plot.setYRange(lo, hi, padding=0)
-            left.setTicks([list(zip(values, labels))])
-            # as wide as the widest label: "12,34,567" and "1.25 lakh" are never cut
-            widest = max((text_width(label, small) for label in labels), default=0.0)
-            left.setWidth(int(math.ceil(widest + max(3, small // 3) + small * 0.6)))
-        self.plot.setXRange(*self.x_range(model), padding=0)
-        self._set_time_ticks()
-
-    def _set_time_ticks(self) -> None:
-        """Calendar ticks whose labels fit the time axis as it is now laid out."""
-        model = self.model
-        if not isinstance(model, TrendModel) or model.span is None:
-            return
+        if model.span is None or y_range is None:
+            return None
         small = self.scale.small
-        bottom = self.plot.getAxis("bottom")
-        width = bottom.width() if bottom.width() > 1 else self.plot.width() - self.plot.getAxis("left").width()
-        lo, hi = self.x_range(model)
-        ticks = time_ticks(lo, hi, model.granularity, max(1.0, width - 2), lambda text: text_width(text, small),
+        body = self.body_rect()
+        top = body.top() + self._legend_height() + small * 0.5  # half a label above the top tick
+        bottom_axis = small * 2.0
+        plot_h = max(1.0, body.bottom() - bottom_axis - top)
+        lo, hi = y_range
+        step, values = value_ticks(lo, hi, count=max(2, int(plot_h // (small * 2.6))))
+        # a label centred within half a line of either end would stick out of the axis
+        edge = (hi - lo) * small * 0.75 / plot_h
+        values = [v for v in values if lo + edge <= v <= hi - edge] or values
+        values = [v for v in values if lo <= v <= hi]
+        labels = axis_numbers(values, step, model.unit, self.context.language)
+        # as wide as the widest label: "12,34,567" and "1.25 lakh" are never cut
+        widest = max((text_width(label, small) for label in labels), default=0.0)
+        axis_width = float(math.ceil(widest + max(3, small // 3) + small * 0.6))
+        rect = QRectF(body.left() + axis_width, top, max(1.0, body.width() - axis_width - small * 0.5), plot_h)
+        x_lo, x_hi = self.x_range(model)
+        ticks = time_ticks(x_lo, x_hi, model.granularity, max(1.0, rect.width() - 2), lambda text: text_width(text, small),
                            self.context.tr, gap=small * 1.2)
-        bottom.setTicks([ticks])
+        return Chart(Frame(rect, (x_lo, x_hi), (lo, hi)), tuple(zip(values, labels)), tuple(ticks), axis_width)
 
     def _legend_rows(self) -> list[list[tuple[str, str, bool, float]]]:
         """Legend entries (name, colour, dashed, width) flowed into rows across the body:
@@ -255,25 +214,7 @@ class TrendTile(PaintedTile):
         return self.scale.small * 1.6 * max(1, len(self._legend_rows()))
 
     def relayout(self) -> None:
-        body = self.body_rect()
-        legend = self._legend_height()
-        self.plot.setGeometry(QRectF(body.left(), body.top() + legend, body.width(), body.height() - legend).toRect())
-        tick_font = font(self.scale.small)
-        for name in ("left", "bottom"):
-            self.plot.getAxis(name).setStyle(tickFont=tick_font, tickTextOffset=max(3, self.scale.small // 3))
-        self.plot.getAxis("bottom").setHeight(int(self.scale.small * 2.0))
-        # lines and dots as bold on a 4K wall as on 1080p; the state's line thicker
-        small = self.scale.small
-        for i, curve in enumerate(self.curves):
-            state = self.options.include_state and i == 0
-            tint = LINE_COLOURS[i if self.options.include_state else i + 1]
-            curve.setPen(pg.mkPen(tint, width=max(4.0, small * 0.25) if state else max(3.0, small * 0.18)))
-            curve.setSymbolSize(max(7.0, small * 0.45))
-        self.questioned_points.setSize(max(16.0, small * 1.1))
-        self.questioned_points.setPen(pg.mkPen(MARK_COLOUR, width=max(3.0, small * 0.15)))
-        self.target_line.setPen(pg.mkPen(theme.TEXT_DIM, width=max(2.0, small * 0.1), style=Qt.PenStyle.DashLine))
-        if isinstance(self.model, TrendModel):
-            self._set_axes(self.model)
+        self.chart = self.chart_for(self.model) if isinstance(self.model, TrendModel) else None
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
         # a long KPI name shrinks a little before it is cut ("PMAY-G houses completed agains…")
@@ -307,3 +248,50 @@ class TrendTile(PaintedTile):
                 draw_text(painter, QRectF(x, top, width + 1, h), name, size, shrink=last,
                           fg=theme.TEXT if not dashed else theme.TEXT_DIM)
                 x += width + size * 1.2
+        if self.chart is not None:
+            self.paint_chart(painter, self.chart, model)
+
+    def paint_chart(self, painter: QPainter, chart: Chart, model: TrendModel) -> None:
+        """Grid, axes and their labels, the target, the lines, and rings on questioned points."""
+        small = self.scale.small
+        frame, rect = chart.frame, chart.frame.rect
+        grid = QColor(theme.TEXT)
+        grid.setAlphaF(0.15)
+        painter.setPen(QPen(grid, 1.0))
+        for value, _ in chart.y_ticks:
+            y = frame.y_of(value)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        painter.setPen(QPen(colour(theme.PANEL_BORDER), 1.0))
+        painter.drawLine(rect.bottomLeft(), rect.topLeft())
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        tick = max(3, small // 3)
+        label_h = small * 1.5
+        for value, label in chart.y_ticks:
+            y = frame.y_of(value)
+            painter.setPen(QPen(colour(theme.PANEL_BORDER), 1.0))
+            painter.drawLine(QPointF(rect.left() - tick, y), QPointF(rect.left(), y))
+            draw_text(painter, QRectF(rect.left() - chart.axis_width, y - label_h / 2, chart.axis_width - tick - 2, label_h),
+                      label, small, fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
+        for seconds, label in chart.x_ticks:
+            x = frame.x_of(seconds)
+            painter.setPen(QPen(colour(theme.PANEL_BORDER), 1.0))
+            painter.drawLine(QPointF(x, rect.bottom()), QPointF(x, rect.bottom() + tick))
+            width = text_width(label, small) + small
+            draw_text(painter, QRectF(x - width / 2, rect.bottom() + tick, width, label_h), label, small,
+                      fg=theme.TEXT_DIM, align=ALIGN_CENTER)
+        painter.save()
+        painter.setClipRect(rect.adjusted(-small, -small, small, small))
+        if model.target is not None:
+            draw_level(painter, frame, model.target, theme.TEXT_DIM, max(2.0, small * 0.1))
+        # lines and dots as bold on a 4K wall as on 1080p; the state's line thicker
+        dot = max(7.0, small * 0.45)
+        for i, line in enumerate(model.lines):
+            state = self.options.include_state and i == 0
+            width = max(4.0, small * 0.25) if state else max(3.0, small * 0.18)
+            draw_line(painter, frame, line.seconds, line.values, line.colour, width, dot)
+        for line in model.lines:  # an amber ring around a line's latest point when that value is questioned
+            latest = max((k for k, v in enumerate(line.values) if not math.isnan(v)), default=-1)
+            if line.questioned and latest >= 0:
+                draw_ring(painter, frame.point(line.seconds[latest], line.values[latest]), max(16.0, small * 1.1),
+                          MARK_COLOUR, max(3.0, small * 0.15))
+        painter.restore()
