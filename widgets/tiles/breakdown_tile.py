@@ -23,6 +23,7 @@ from ..data_age import DataAge
 from ..fitted_text import paint_fitted_heading
 from ..kpi_figures import Translate, grade_for, period_label
 from ..look import theme
+from ..look.i18n import ordinal
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..per_snapshot import ranking_age
@@ -69,11 +70,6 @@ class BreakdownModel:
     grades: tuple[str, ...]  # the catalog's grade names, best first: chip and bar colours, chip width
 
 
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def month_name(period: str, tr: Translate | None = None) -> str:
     """'2026-09' → 'Sep': the month as `period_label` writes it, without its year.
 
@@ -114,7 +110,8 @@ class BreakdownTile(PaintedTile):
         if not isinstance(why, Explanation):
             return TileMessage(self.heading(name), f"{name}: {tr('not ranked this month')}", age)
         ranked = len(snapshot.ranking.ranked)
-        title = self.heading(f"{tr('Why is')} {name} {ordinal(why.rank)}?" if why.rank else name)
+        place = ordinal(why.rank, self.context.language) if why.rank else ""
+        title = self.heading(tr("Why is {name} {rank}?").format(name=name, rank=place) if why.rank else name)
         flags = []
         missing = sum(1 for k in why.kpis if not k.reported)
         if missing:
@@ -124,14 +121,14 @@ class BreakdownTile(PaintedTile):
         audit = snapshot.ranking_audit
         finding = audit.finding(entity.code) if audit is not None and audit.is_about(snapshot.ranking) else None
         if finding is not None:  # the official figures on the wall and this local explanation disagree
-            flags.insert(0, official_words(finding, ordinal, tr))
+            flags.insert(0, official_words(finding, lambda n: ordinal(n, self.context.language), tr))
         questioned = frozenset(k.kpi for k in why.kpis if k.reported and questioned_in_month(
             snapshot.feed_quality, snapshot.series.get(k.kpi), k.kpi, entity.code, why.period) is not None)
         if questioned:  # counted by the ranking as the store sent them, and said so
             flags.append(questioned_words(len(questioned), tr))
         return BreakdownModel(
             title=f"{title} · {period_label(why.period, tr=self.context.tr)}",
-            rank=ordinal(why.rank) if why.rank else "–",
+            rank=place or "–",
             of=tr("of {m}").format(m=ranked),
             score=f"{why.score:.2f}" if why.score is not None else "—",
             grade=why.grade,
