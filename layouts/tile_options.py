@@ -160,6 +160,19 @@ class MapOptions(TileOptions):
         return self
 
 
+class ChildrenOptions(TileOptions):
+    """A place's children (by the catalog's `parent` links) in a table: each child's
+    level, rank and grade where it is ranked, and its figures for up to four KPIs
+    (rolled up by the KPI's `aggregate` where it reports none itself). Drill-down pages
+    (wall/entity_page.py) show one; `selected` is the row the operator would open."""
+
+    code_fields = {"entity": "entity", "kpis": "kpi", "selected": "entity"}
+    entity: str | None = Field(default=None, description="the place whose children are listed; default: the state")
+    kpis: tuple[str, ...] = Field(default=(), max_length=4, description="KPI codes shown as columns")
+    selected: str | None = Field(default=None, description="a child's code to highlight (the one Enter would open)")
+    count: int = Field(default=40, ge=1, le=500, description="rows shown at most (the selected one always among them)")
+
+
 class TrendOptions(TileOptions):
     """A KPI over time on a time-proportional axis, for the state (rolled up by the KPI's
     `aggregate`) and chosen places, with its target."""

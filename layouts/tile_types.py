@@ -29,6 +29,7 @@ from .tile_options import (
     BannerOptions,
     BreakdownOptions,
     CapacityOptions,
+    ChildrenOptions,
     ClockOptions,
     FeedQualityOptions,
     FreshnessOptions,
@@ -80,6 +81,7 @@ TILE_TYPES: Mapping[str, TileType] = MappingProxyType({t.name: t for t in (
     TileType("alerts", AlertsOptions, _widget("alerts_tile", "AlertsTile")),
     TileType("clock", ClockOptions, _widget("clock_tile", "ClockTile")),
     TileType("banner", BannerOptions, _widget("banner_tile", "BannerTile")),
+    TileType("children", ChildrenOptions, _widget("children_tile", "ChildrenTile")),
 )})
 
 # The option model of each type, by name (what the layout schema validates against).

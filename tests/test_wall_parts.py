@@ -136,7 +136,8 @@ class CommandsRig:
         self.spies = {name: QSignalSpy(getattr(self.commands, name)) for name in (
             "page_step_requested", "pause_toggle_requested", "crisis_toggle_requested", "acknowledge_requested", "next_layout_requested",
             "next_language_requested", "refresh_requested", "notice_posted", "screenshots_saved", "quit_confirmed",
-            "presentation_toggle_requested")}
+            "presentation_toggle_requested", "drill_into_requested", "drill_pick_requested", "drill_up_requested",
+            "drill_home_requested")}
 
     def save(self, directory: Path) -> list[Path]:
         if self.save_fails:
@@ -169,6 +170,11 @@ ASKED: dict[Action, dict[str, list[list[object]]]] = {
     Action.ACKNOWLEDGE: {"acknowledge_requested": [[]]},
     Action.TOGGLE_PRESENTATION: {"presentation_toggle_requested": [[]]},
     Action.NEXT_LAYOUT: {"next_layout_requested": [[]]},
+    Action.DRILL_INTO: {"drill_into_requested": [[]]},
+    Action.DRILL_NEXT_CHILD: {"drill_pick_requested": [[1]]},
+    Action.DRILL_PREVIOUS_CHILD: {"drill_pick_requested": [[-1]]},
+    Action.DRILL_UP: {"drill_up_requested": [[]]},
+    Action.DRILL_HOME: {"drill_home_requested": [[]]},
     Action.NEXT_LANGUAGE: {"next_language_requested": [[]]},
     Action.REFRESH: {"refresh_requested": [[]], "notice_posted": [["Refreshing data…", 5.0]]},
     Action.HELP: {},

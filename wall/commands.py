@@ -38,6 +38,10 @@ class Commands(QObject):
     acknowledge_requested = Signal()  # the crisis banner seen: stop flashing (the layout stays)
     presentation_toggle_requested = Signal()  # presentation mode for a delegation on / back to live
     next_layout_requested = Signal()
+    drill_into_requested = Signal()  # open the picked place (drill_down.py)
+    drill_pick_requested = Signal(int)  # +1 next place, -1 previous
+    drill_up_requested = Signal()
+    drill_home_requested = Signal()
     next_language_requested = Signal()
     refresh_requested = Signal()
     notice_posted = Signal(str, float)  # text for the strip, seconds to show it
@@ -79,6 +83,11 @@ class Commands(QObject):
             Action.ACKNOWLEDGE: self.acknowledge_requested.emit,
             Action.TOGGLE_PRESENTATION: self.presentation_toggle_requested.emit,
             Action.NEXT_LAYOUT: self.next_layout_requested.emit,
+            Action.DRILL_INTO: self.drill_into_requested.emit,
+            Action.DRILL_NEXT_CHILD: lambda: self.drill_pick_requested.emit(1),
+            Action.DRILL_PREVIOUS_CHILD: lambda: self.drill_pick_requested.emit(-1),
+            Action.DRILL_UP: self.drill_up_requested.emit,
+            Action.DRILL_HOME: self.drill_home_requested.emit,
             Action.NEXT_LANGUAGE: self.next_language_requested.emit,
             Action.REFRESH: self.refresh,
             Action.SCREENSHOT: self.take_screenshots,

@@ -151,6 +151,8 @@ class WallController(QObject):
         self.languages.follow_layout(layout.spec.language)
         self.pages.reset(enabled=layout.spec.rotation)
         self.screens.set_layout(layout, self._context(layout))
+        if self.layouts.in_crisis:  # a crisis layout is never shown on held data (C, a peer, a rule)
+            self.presentation.stop()
         self.layout_changed.emit(layout.name)
 
     # --- what the rest of the app and the tests read ---------------------------------

@@ -24,6 +24,11 @@ class Action(Enum):
     ACKNOWLEDGE = N_("Acknowledge the crisis banner")
     TOGGLE_PRESENTATION = N_("Presentation mode on / off (data held, sensitive tiles hidden)")
     NEXT_LAYOUT = N_("Next layout")
+    DRILL_INTO = N_("Drill down: open the picked place (from the rotation: the state)")
+    DRILL_NEXT_CHILD = N_("Drill down: pick the next place")
+    DRILL_PREVIOUS_CHILD = N_("Drill down: pick the previous place")
+    DRILL_UP = N_("Drill down: one place up")
+    DRILL_HOME = N_("Drill down: back to the rotation")
     NEXT_LANGUAGE = N_("Language: English → हिन्दी → ગુજરાતી")
     REFRESH = N_("Refresh data now")
     SCREENSHOT = N_("Screenshot of every screen")
@@ -43,6 +48,12 @@ BINDINGS: dict[int, Action] = {
     K.Key_A: Action.ACKNOWLEDGE,
     K.Key_F: Action.TOGGLE_PRESENTATION,
     K.Key_V: Action.NEXT_LAYOUT,
+    K.Key_Return: Action.DRILL_INTO,
+    K.Key_Enter: Action.DRILL_INTO,
+    K.Key_Down: Action.DRILL_NEXT_CHILD,
+    K.Key_Up: Action.DRILL_PREVIOUS_CHILD,
+    K.Key_Backspace: Action.DRILL_UP,
+    K.Key_Home: Action.DRILL_HOME,
     K.Key_L: Action.NEXT_LANGUAGE,
     K.Key_R: Action.REFRESH,
     K.Key_F5: Action.REFRESH,
@@ -65,6 +76,11 @@ HELP_ROWS: tuple[tuple[str, Action], ...] = (
     ("A", Action.ACKNOWLEDGE),
     ("F", Action.TOGGLE_PRESENTATION),
     ("V", Action.NEXT_LAYOUT),
+    ("Enter", Action.DRILL_INTO),
+    ("↓", Action.DRILL_NEXT_CHILD),
+    ("↑", Action.DRILL_PREVIOUS_CHILD),
+    ("Backspace", Action.DRILL_UP),
+    ("Home", Action.DRILL_HOME),
     ("L", Action.NEXT_LANGUAGE),
     ("R  F5", Action.REFRESH),
     ("S", Action.SCREENSHOT),

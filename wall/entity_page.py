@@ -1,0 +1,115 @@
+"""The drill-down page of one place, generated from the catalog as a layout of existing tiles.
+
+No place has a page written by hand: a district, a taluka, a zone or a hospital gets
+one made here from what the catalog says of it (its level, its `parent`, its children)
+and what the snapshot holds for it (which KPIs it has figures for). The page replaces
+the first screen of the layout being shown; the wall's other screens keep theirs, and
+the generated layout does not rotate (drill-down pauses rotation until the operator
+goes back). Its tiles are the ordinary ones:
+
+- up to four `kpi` tiles: the place's own KPIs (ranked ones first), else ranked KPIs
+  its children roll up to;
+- where the place is of the ranked level, a `breakdown` tile (why it ranks where it
+  does: derived on the sync thread because the layout names it) — for the state, the
+  `ranking` tile of its ranked places; for any other place, the `trend` of its first KPI;
+- a `children` table of the places under it, the selected one highlighted;
+- a `map` (the state's places, coloured by grade or by the page's first KPI).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..layouts.loader import Layout
+from ..layouts.schema import ScreenSpec
+from ..sync.contract import Catalog, Kpi
+from ..sync.snapshot import Snapshot
+from ..widgets.tiles.children_tile import ordered_children
+
+KPI_TILES = 4
+ROWS, COLS = 3, 4
+
+
+def place_name(catalog: Catalog, code: str) -> tuple[str, dict[str, str]]:
+    """A place's English name and its names per language (catalog `names`, else `local_name`)."""
+    item = catalog.state if code == catalog.state.code else catalog.entity(code)
+    if item is None:
+        return code, {}
+    return item.name, {lang: name for lang, name in item.names.items() if name}
+
+
+def trail(catalog: Catalog, code: str) -> list[str]:
+    """The codes from the state down to `code` by `parent` links (the state first)."""
+    codes = [code]
+    seen = {code}
+    while codes[-1] != catalog.state.code:
+        entity = catalog.entity(codes[-1])
+        parent = entity.parent if entity is not None and entity.parent else catalog.state.code
+        if parent in seen:
+            break
+        codes.append(parent)
+        seen.add(parent)
+    return list(reversed(codes))
+
+
+def page_kpis(catalog: Catalog, snapshot: Snapshot | None, code: str) -> list[Kpi]:
+    """The KPIs the place's page shows: those it reports itself (ranked first), then ranked
+    KPIs that roll up from its children, at most four."""
+    series = snapshot.series if snapshot is not None else {}
+
+    def own(kpi: Kpi) -> bool:
+        s = series.get(kpi.code)
+        return s is not None and s.row_of(code) is not None
+
+    ranked_first = sorted(catalog.kpis, key=lambda k: (k.scoring is None, -(k.scoring.weight if k.scoring else 0)))
+    chosen = [k for k in ranked_first if own(k)]
+    if len(chosen) < KPI_TILES and ordered_children(catalog, code):
+        chosen += [k for k in ranked_first
+                   if k not in chosen and k.aggregate_method is not None and series.get(k.code) is not None]
+    return chosen[:KPI_TILES]
+
+
+def _tile(kind: str, row: int, col: int, options: dict[str, Any], row_span: int = 1, col_span: int = 1) -> dict[str, Any]:
+    return {"type": kind, "row": row, "col": col, "row_span": row_span, "col_span": col_span, "options": options}
+
+
+def entity_screen(catalog: Catalog, snapshot: Snapshot | None, code: str, selected: str | None,
+                  base: ScreenSpec) -> ScreenSpec:
+    """The page of `code` on `base`'s place on the wall (its id, output, index, surface)."""
+    kpis = page_kpis(catalog, snapshot, code)
+    is_state = code == catalog.state.code
+    level = catalog.level_of(code) or "state"
+    ranked = level == catalog.ranking.level
+    tiles = [_tile("kpi", 0, i, {"kpi": k.code, **({} if is_state else {"entity": code})}) for i, k in enumerate(kpis)]
+    if ranked:
+        tiles.append(_tile("breakdown", 1, 0, {"entity": code}, row_span=2))
+    elif is_state:
+        tiles.append(_tile("ranking", 1, 0, {"mode": "all"}, row_span=2))
+    elif kpis:
+        tiles.append(_tile("trend", 1, 0, {"kpi": kpis[0].code, "entities": [code], "include_state": True},
+                           row_span=2))
+    tiles.append(_tile("children", 1, 1, {"entity": None if is_state else code, "kpis": [k.code for k in kpis[:3]],
+                                          "selected": selected}, row_span=2, col_span=2))
+    map_options: dict[str, Any] = {"colour_by": "grade"} if catalog.ranking.level == "district" else {}
+    if not map_options and kpis:
+        map_options = {"colour_by": "kpi", "kpi": kpis[0].code}
+    tiles.append(_tile("map", 1, 3, map_options, row_span=2))
+    names = [place_name(catalog, c) for c in trail(catalog, code)]
+    title = " › ".join(name for name, _ in names)
+    title_local = {lang: " › ".join(local.get(lang, name) for name, local in names)
+                   for lang in {lang for _, local in names for lang in local}}
+    placement = base.model_dump(include={"id", "output", "index", "surface", "panel", "optional"})
+    return ScreenSpec.model_validate({
+        **placement, "title": title, "title_local": title_local, "rows": ROWS, "cols": COLS,
+        "pages": [{"title": title, "title_local": title_local, "dwell": 3600.0, "tiles": tiles}],
+    })
+
+
+def entity_layout(home: Layout, catalog: Catalog, snapshot: Snapshot | None, code: str,
+                  selected: str | None = None) -> Layout:
+    """`home` with its first screen showing `code`'s page, not rotating. Same file, so the
+    wall's other PCs and the layout keys see the layout they know."""
+    screens = list(home.spec.screens)
+    screens[0] = entity_screen(catalog, snapshot, code, selected, screens[0])
+    spec = home.spec.model_copy(update={"screens": tuple(screens), "rotation": False})
+    return Layout(spec, home.path)
