@@ -164,3 +164,40 @@ def test_a_poll_that_does_not_touch_a_month_keeps_its_cells_object() -> None:
     assert before_again is before and ranked_again is ranked  # nothing changed: nothing re-ranked
     assert isinstance(ranked, RankingInput)
     assert ranked.explain(catalog, "A", "2026-10") is ranked.explain(catalog, "A", "2026-10")  # computed once
+
+
+def test_a_poll_that_changes_nothing_ranked_recomputes_no_explanation() -> None:
+    """derive() runs on every snapshot; the explanation of a wanted district is made once per
+    change of what the engine ranked, not once per snapshot."""
+    from cmwall.sync.derive import derive
+    from cmwall.sync.derived_facts import Wants
+    from cmwall.sync.snapshot import Snapshot, SyncStatus
+
+    catalog = Catalog.model_validate({
+        "revision": "c-1", "state": {"code": "24", "name": "S"},
+        "entities": [{"code": c, "name": c, "level": "district", "parent": "24"} for c in ("A", "B")],
+        "kpis": [{"code": c, "name": c, "scheme": "P", "better": "higher", "target": 100.0,
+                  "scoring": {"method": "minmax"}} for c in ("K1", "K2")]
+                + [{"code": "SHOWN", "name": "shown, not ranked", "scheme": "P", "better": "higher"}],
+        "ranking": {"level": "district"},
+    })
+    ranker = LocalRanker(0.25)
+    series = frozen(apply_rows({}, [("K1", "A", "2026-10", 50.0, 1.0), ("K1", "B", "2026-10", 60.0, 2.0),
+                                    ("K2", "A", "2026-10", 70.0, 3.0)]))
+
+    def explained(series_now: object) -> object:
+        assert isinstance(series_now, type(series))
+        current, _, ranked = ranker.rank(catalog, series_now, NOW)
+        assert ranked is not None
+        snapshot = Snapshot(id=1, created_at=NOW, status=SyncStatus(store_url="x"), catalog=catalog,
+                            series=series_now, ranking=current, ranking_input=ranked)
+        return derive(snapshot, Wants(explain=frozenset({"A"}))).derived.explanations["A"]
+
+    first = explained(series)
+    assert explained(series) is first  # the next snapshot
+    unranked = frozen(apply_rows(series, [("SHOWN", "A", "2026-10", 1.0, 4.0)]))
+    assert explained(unranked) is first  # new data, but nothing the ranking uses
+    changed = explained(frozen(apply_rows(unranked, [("K2", "B", "2026-10", 90.0, 5.0)])))
+    assert changed is not first and changed == explain(
+        catalog, table_for_months(frozen(apply_rows(unranked, [("K2", "B", "2026-10", 90.0, 5.0)])),
+                                  ("2026-10", "2026-09"), ("K1", "K2")), "A", "2026-10")
