@@ -238,3 +238,14 @@ def test_presentation_is_shared_state_between_the_pcs_of_a_wall(wall: tuple[Wall
     assert not presenting(controller)
     controller.adopt_shared({"presentation": True})
     assert presenting(controller) and controller.shared_state()["presentation"] is True
+
+
+def test_the_crisis_layout_is_never_shown_on_held_data(wall: tuple[WallController, Clock]) -> None:
+    controller, _ = wall
+    controller.apply_snapshot(synthetic_snapshot(snapshot_id=1))
+    controller.perform(Action.TOGGLE_PRESENTATION)
+    controller.apply_snapshot(synthetic_snapshot(snapshot_id=2))
+    controller.perform(Action.TOGGLE_CRISIS)  # the operator (or a peer) turns to the crisis layout by hand
+    assert controller.layouts.in_crisis and not presenting(controller)
+    assert {shown_ids(w) == {2} for w in controller.screen_windows()} == {True}
+    assert not any(w.strip.mark.text() for w in controller.screen_windows())
