@@ -8,8 +8,12 @@ from the model on screen, and no more per event-loop turn than the budget allows
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
+from cmwall.sync.derive import derive
+from cmwall.sync.derived_facts import Wants
 from cmwall.sync.snapshot import Snapshot
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.per_snapshot import once
@@ -134,3 +138,67 @@ def test_a_fact_is_made_once_per_snapshot() -> None:
     assert once(first, "k", lambda: make(6)) == 5
     assert once(second, "k", lambda: make(7)) == 7
     assert made == [5, 7]
+
+
+TWO_KPIS = KPIS + [{"code": "O2", "name": "Oxygen hours", "scheme": "S", "unit": "h", "level": "district",
+                    "frequency": "PT1H"}]
+
+
+def derived_snap(beds: float, oxygen: float, ident: int, keep_beds_of: Snapshot | None = None) -> Snapshot:
+    """A snapshot as the sync thread makes them; with `keep_beds_of`, its BEDS series object
+    is that snapshot's (the sync keeps the series of a KPI no observation touched)."""
+    s = snapshot(catalog([dict(k) for k in TWO_KPIS]), [("BEDS", "438", "2026-11-22T10:00", beds, at(1)),
+                                                        ("O2", "438", "2026-11-22T10:00", oxygen, at(1))])
+    series = dict(s.series)
+    if keep_beds_of is not None:
+        series["BEDS"] = keep_beds_of.series["BEDS"]
+    made = Snapshot(id=ident, created_at=s.created_at, status=s.status,
+                    catalog=keep_beds_of.catalog if keep_beds_of else s.catalog,
+                    series=MappingProxyType(series), data_as_of=s.data_as_of)
+    return derive(made, Wants(()))
+
+
+def test_a_tile_whose_inputs_did_not_change_is_not_built_again(qtbot: QtBot) -> None:
+    stage = ModelStage()
+    try:
+        [tile] = wall_tiles(qtbot, stage)
+        first = derived_snap(42, 10, ident=1)
+        tile.apply(first)
+        qtbot.waitUntil(lambda: isinstance(tile.model, KpiModel) and stage.pending() == 0, timeout=10_000)
+        tile.apply(derived_snap(99, 11, ident=2, keep_beds_of=first))  # only the oxygen changed
+        assert tile.skipped == 1 and tile.built_for == [1] and stage.pending() == 0
+        tile.apply(derived_snap(43, 11, ident=3, keep_beds_of=None))  # a new BEDS series: built again
+        qtbot.waitUntil(lambda: tile.model.value == "43", timeout=10_000)
+        assert tile.built_for == [1, 3]
+    finally:
+        stage.close()
+
+
+def test_a_model_on_its_way_is_shown_when_the_next_snapshot_changes_nothing_it_shows(qtbot: QtBot) -> None:
+    stage = ModelStage()
+    try:
+        [tile] = wall_tiles(qtbot, stage)
+        first = derived_snap(42, 10, ident=1)
+        tile.apply(first)
+        tile.apply(derived_snap(99, 11, ident=2, keep_beds_of=first))  # at once: the first is still on its way
+        qtbot.waitUntil(lambda: isinstance(tile.model, KpiModel), timeout=10_000)
+        assert tile.model.value == "42" and tile.snapshot is not None and tile.snapshot.id == 2
+    finally:
+        stage.close()
+
+
+def test_a_tile_is_built_again_when_the_minute_changes(qtbot: QtBot) -> None:
+    moments = [NOW]
+    stage = ModelStage()
+    try:
+        tile = WatchedKpiTile(KpiTile.options_model(kpi="BEDS", entity="438"),
+                              TileContext(now=lambda: moments[-1], models=stage))
+        qtbot.addWidget(tile)
+        first = derived_snap(42, 10, ident=1)
+        tile.apply(first)
+        qtbot.waitUntil(lambda: stage.pending() == 0, timeout=10_000)
+        moments.append(NOW + timedelta(minutes=1))  # "updated 1 min ago" must count on
+        tile.retranslate()
+        qtbot.waitUntil(lambda: len(tile.built_for) == 2, timeout=10_000)
+    finally:
+        stage.close()

@@ -57,3 +57,25 @@ def state_marks(snapshot: Snapshot, ranking: RankingResult) -> dict[str, float]:
         return {code: total / counts[code] for code, total in sums.items()}
 
     return once(snapshot, ("state_marks", id(ranking)), make)
+
+
+def questioned_of(snapshot: Snapshot, kpi: str) -> tuple[tuple[str, str], ...]:
+    """The (place, period) of every value of `kpi` the feed quality questions, once per
+    snapshot for every KPI (a tile's model is rebuilt only when these change)."""
+    def make() -> dict[str, tuple[tuple[str, str], ...]]:
+        by_kpi: dict[str, list[tuple[str, str]]] = {}
+        for code, place, period in snapshot.feed_quality.implausible:
+            by_kpi.setdefault(code, []).append((place, period))
+        return {code: tuple(sorted(keys)) for code, keys in by_kpi.items()}
+
+    return once(snapshot, "questioned_by_kpi", make).get(kpi, ())
+
+
+def same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether two tuples of a model's inputs are alike: each part the same object (a
+    KPI's series, the catalog: immutable, replaced when they change) or an equal value."""
+    return len(a) == len(b) and all(x is y or (type(x) is type(y) and isinstance(x, _VALUES) and x == y)
+                                    for x, y in zip(a, b))
+
+
+_VALUES = (str, int, float, bool, tuple, datetime, type(None))

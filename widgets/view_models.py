@@ -13,7 +13,9 @@ for the next turn (a zero-delay timer: input and other paints go between).
 
 Requests are taken in the order they came (the windows ask for their visible tiles
 first), a tile asked again before its build started is built once, for the newest
-snapshot, and a result older than the tile's newest snapshot is dropped.
+snapshot, and a result older than the snapshot the tile last asked for is dropped. A
+tile asks only when something it shows changed (PaintedTile.model_inputs), so a poll
+that changed a few hundred values builds the few tiles that show them.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class ModelledTile(Protocol):
     """What the stage needs of a tile (PaintedTile)."""
 
     snapshot: Snapshot | None
+    model_snapshot: Snapshot | None  # the snapshot whose model the tile waits for
 
     def build_model(self, snapshot: Snapshot) -> Any: ...
 
@@ -109,7 +112,7 @@ class ModelStage(QObject):
                 if not self._ready:
                     return
                 tile, snapshot, model = self._ready.popleft()
-            if shiboken6.isValid(tile) and tile.snapshot is snapshot:  # else: gone, or a newer build comes
+            if shiboken6.isValid(tile) and tile.model_snapshot is snapshot:  # else: gone, or a newer build comes
                 tile.show_model(model)
                 self.applied += 1
             if (time.perf_counter() - started) * 1000 >= self.budget_ms:

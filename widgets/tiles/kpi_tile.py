@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
@@ -30,6 +31,7 @@ from ..kpi_figures import achievement, figure_period, figure_words, grade_for, i
 from ..look import theme
 from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import questioned_of
 from ..plot_paint import Frame, data_range, draw_level, draw_line
 from ..questioned import draw_marked, questioned_in_figure, questioned_words
 
@@ -110,6 +112,15 @@ class KpiTile(PaintedTile):
 
     def default_heading(self) -> str:
         return "KPI"
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        catalog = snapshot.catalog
+        if catalog is None or snapshot.status.reachable is False or not snapshot.derived.derived:
+            return None  # ages then come from the snapshot as a whole: always build
+        code = self.options.entity or catalog.state.code
+        marks, _ = kpi_marks(snapshot.ranking, self.options.kpi, None if code == catalog.state.code else code)
+        return (catalog, snapshot.series.get(self.options.kpi), marks, questioned_of(snapshot, self.options.kpi),
+                self.context.language, self.context.now().replace(second=0, microsecond=0))
 
     def build_model(self, snapshot: Snapshot) -> KpiModel | TileMessage:
         catalog = snapshot.catalog

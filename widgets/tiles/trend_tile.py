@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -33,6 +34,7 @@ from ..kpi_figures import figure_words
 from ..look import i18n, theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import questioned_of
 from ..plot_paint import Frame, draw_level, draw_line, draw_ring
 from ..questioned import MARK_COLOUR, marked, questioned_in_figure
 from ..time_ticks import time_ticks, value_ticks
@@ -112,6 +114,12 @@ class TrendTile(PaintedTile):
 
     def default_heading(self) -> str:
         return "Trend"
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        if snapshot.catalog is None or snapshot.status.reachable is False:
+            return None  # ages then come from the snapshot as a whole: always build
+        return (snapshot.catalog, snapshot.series.get(self.options.kpi), questioned_of(snapshot, self.options.kpi),
+                self.context.language, self.context.now().replace(second=0, microsecond=0))
 
     def build_model(self, snapshot: Snapshot) -> TrendModel | TileMessage:
         catalog = snapshot.catalog
