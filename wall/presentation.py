@@ -200,7 +200,7 @@ def cover_sensitive(window: ScreenWindow, panel_text: str) -> Cover:
         return cover
     groups: list[tuple[QWidget | None, Sequence[QWidget], Sequence[bool]]] = [
         (window.area, window.pinned, [t.sensitive for t in spec.pinned])]
-    for index, page in enumerate(window.pages):
+    for index, page in enumerate(window.pages[:len(spec.pages)]):  # a page of its own (drill-down) has no spec
         groups.append((window.area.stack.widget(index), page, [t.sensitive for t in spec.pages[index].tiles]))
     for grid, tiles, hidden in groups:
         if not isinstance(grid, GridPanel) or not any(hidden) or len(tiles) != len(hidden):
