@@ -202,3 +202,16 @@ def test_a_tile_is_built_again_when_the_minute_changes(qtbot: QtBot) -> None:
         qtbot.waitUntil(lambda: len(tile.built_for) == 2, timeout=10_000)
     finally:
         stage.close()
+
+
+def test_flush_shows_every_model_asked_for_before_a_screenshot(qtbot: QtBot) -> None:
+    stage = ModelStage(budget_ms=0.0)  # at most one model per turn when left to the event loop
+    try:
+        tiles = wall_tiles(qtbot, stage, count=6)
+        for tile in tiles:
+            tile.apply(snap(42))
+        assert stage.flush(timeout_s=30)  # no event loop turn in between
+        assert all(isinstance(tile.model, KpiModel) and tile.model.value == "42" for tile in tiles)
+        assert stage.pending() == 0
+    finally:
+        stage.close()

@@ -89,7 +89,7 @@ class WallController(QObject):
                                   language=lambda: self.language, unplaced=self.screens.unplaced_reasons)
         self.commands = Commands(windows=lambda: self.screens.windows.values(), language=lambda: self.language,
                                  layout_name=lambda: self.layout.name, store_label=self.status.store_label,
-                                 save_screenshots=self.screens.save_screenshots, clock=clock,
+                                 save_screenshots=self.save_screenshots, clock=clock,
                                  screenshot_dir=screenshot_dir, parent=self)
         self.crisis = CrisisMode(layout, current=lambda: self.layout, switch=self.layouts.switch,
                                  windows=lambda: self.screens.windows.values(), language=lambda: self.language,
@@ -264,5 +264,7 @@ class WallController(QObject):
         return self.commands.take_screenshots(directory)
 
     def save_screenshots(self, directory: Path) -> list[Path]:
-        """One PNG (and audit record) per window, for `--screenshot` and replay sets."""
+        """One PNG (and audit record) per window, for `--screenshot`, replay sets and the
+        operator's key; every tile first shows the model of the snapshot it was given."""
+        self.models.flush()
         return self.screens.save_screenshots(directory)

@@ -59,6 +59,7 @@ class ModelStage(QObject):
         self.applied = 0  # models handed to their tile on the GUI thread
         self.turns = 0  # event-loop turns spent applying
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # the worker went idle or has results
         self._wanted: dict[int, tuple[ModelledTile, Snapshot]] = {}  # by id(tile); insertion order = priority
         self._ready: deque[tuple[ModelledTile, Snapshot, Any]] = deque()
         self._working = False
@@ -94,6 +95,22 @@ class ModelStage(QObject):
         with self._lock:
             return len(self._wanted) + len(self._ready) + (1 if self._working and not self._wanted else 0)
 
+    def flush(self, timeout_s: float = 120.0) -> bool:
+        """Build every model asked for and show them all now, whatever the budget: a
+        screenshot must show the snapshot's models, not the ones still on their way.
+        Blocks the GUI thread (up to `timeout_s`); False if models were still coming then."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            self._apply_some(budget_ms=None)
+            with self._lock:
+                if not self._wanted and not self._working and not self._ready:
+                    return True
+                if not self._ready:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._changed.wait(min(left, 1.0))
+
     def close(self) -> None:
         """Stop the worker (waits for the model being built)."""
         with self._lock:
@@ -104,7 +121,9 @@ class ModelStage(QObject):
         self._pool.shutdown(wait=True)
 
     @Slot()
-    def _apply_some(self) -> None:
+    def _apply_some(self, budget_ms: float | None = -1.0) -> None:
+        """Apply ready models for up to `budget_ms` (-1: the stage's budget; None: all)."""
+        budget = self.budget_ms if budget_ms is not None and budget_ms < 0 else budget_ms
         started = time.perf_counter()
         self.turns += 1
         while True:
@@ -115,7 +134,7 @@ class ModelStage(QObject):
             if shiboken6.isValid(tile) and tile.model_snapshot is snapshot:  # else: gone, or a newer build comes
                 tile.show_model(model)
                 self.applied += 1
-            if (time.perf_counter() - started) * 1000 >= self.budget_ms:
+            if budget is not None and (time.perf_counter() - started) * 1000 >= budget:
                 break
         with self._lock:
             more = bool(self._ready)
@@ -129,6 +148,7 @@ class ModelStage(QObject):
             with self._lock:
                 if not self._wanted or self._closed.is_set():
                     self._working = False
+                    self._changed.notify_all()
                     return
                 tile, snapshot = self._wanted.pop(next(iter(self._wanted)))
             model = _built(tile.build_model, snapshot)
@@ -140,6 +160,7 @@ class ModelStage(QObject):
                 first = not self._ready
                 self._ready.append((tile, snapshot, model))
                 self.built += 1
+                self._changed.notify_all()
             if first:
                 self._ready_signal.emit()
 
