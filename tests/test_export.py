@@ -74,7 +74,7 @@ def test_export_of_the_delegation_tour_for_visitors(tmp_path: Path) -> None:
     assert [(r["screen"], r["page"]) for r in records] == [
         (s, p) for s in ("glance", "ranking", "progress", "citizens") for p in (0, 1)]
     types = {t["type"] for r in records for t in r["tiles"]}
-    assert "kpi" in types and not types & {"attention", "grievance"}  # kept back from visitors
+    assert "kpi" in types and not types & {"attention", "breakdown", "grievance"}  # kept back from visitors
 
 
 def test_export_of_another_states_store(tmp_path: Path) -> None:

@@ -45,5 +45,5 @@ def test_four_monitors_or_one_4k_monitor_show_the_four_screens_side_by_side() ->
 def test_what_visitors_are_not_shown_is_marked_sensitive() -> None:
     spec = load_layout("delegation").spec
     sensitive = {t.type for t in spec.all_tiles() if t.sensitive}
-    assert sensitive == {"attention", "grievance"}
+    assert sensitive == {"attention", "breakdown", "grievance"}
     assert not any(t.sensitive for s in spec.screens for t in s.pinned)
