@@ -25,10 +25,14 @@ class FakeWall:
     def __init__(self) -> None:
         self.page = 1
         self.language = "en"
+        self.drill: dict[str, Any] = {"active": False, "entity": None, "name": "Gujarat", "selected": None,
+                                      "children": [{"code": c, "name": c, "level": "district"}
+                                                   for c in ("438", "439", "440")]}
 
     def state(self) -> dict[str, Any]:
         return {"language": self.language, "languages": [{"code": c, "name": c} for c in ("en", "hi", "gu")],
-                "screens": [{"id": "main", "title": "Main", "page": self.page, "pages": ["a", "b", "c", "d"]}]}
+                "screens": [{"id": "main", "title": "Main", "page": self.page, "pages": ["a", "b", "c", "d"]}],
+                "drill": self.drill}
 
 
 @pytest.fixture
@@ -58,6 +62,29 @@ def test_choosing_a_language_goes_round_to_it(panel: Any, shown: str, chosen: st
     wall.language = shown
     control.carry_out(ControlRequest(language=chosen))
     assert performed == [Action.NEXT_LANGUAGE] * steps
+
+
+D_INTO, D_NEXT, D_PREVIOUS = Action.DRILL_INTO, Action.DRILL_NEXT_CHILD, Action.DRILL_PREVIOUS_CHILD
+
+
+@pytest.mark.parametrize(("active", "selected", "tapped", "steps"), [
+    (False, None, "439", [D_INTO, D_NEXT, D_NEXT, D_INTO]),  # from the rotation: the state's page, then pick
+    (True, None, "438", [D_NEXT, D_INTO]),
+    (True, "440", "438", [D_PREVIOUS, D_PREVIOUS, D_INTO]),
+    (True, "439", "439", [D_INTO]),
+])
+def test_tapping_a_listed_place_picks_it_and_opens_it_as_the_keys_would(
+        panel: Any, active: bool, selected: str | None, tapped: str, steps: list[Action]) -> None:
+    control, wall, performed = panel
+    wall.drill.update(active=active, selected=selected, entity="24" if active else None)
+    control.carry_out(ControlRequest(entity=tapped))
+    assert performed == steps
+
+
+def test_a_place_no_longer_listed_is_not_opened(panel: Any) -> None:
+    control, _wall, performed = panel
+    control.carry_out(ControlRequest(entity="3782"))
+    assert performed == []
 
 
 def test_a_command_over_http_is_performed_on_the_gui_thread(panel: Any, qtbot: QtBot) -> None:

@@ -30,6 +30,9 @@ STATE = {
     "layout": "Single screen", "language": "en", "paused": False,
     "languages": [{"code": "en", "name": "English"}, {"code": "hi", "name": "हिन्दी"}],
     "screens": [{"id": "main", "title": "Main", "page": 0, "pages": ["Overview", "Health", "Crisis"]}],
+    "drill": {"active": True, "entity": "438", "name": "Ahmadabad", "selected": None,
+              "children": [{"code": "3782", "name": "Daskroi", "level": "taluka"},
+                           {"code": "F-0001", "name": "Civil Hospital, Asarwa", "level": "facility"}]},
 }
 
 
@@ -168,3 +171,16 @@ def test_the_token_comes_from_a_file_or_the_environment_never_empty_or_short(tmp
     assert load_control_token(file) == "from-the-file-5678"
     monkeypatch.setenv("CMWALL_CONTROL_TOKEN_FILE", str(file))
     assert load_control_token(None) == "from-the-file-5678"
+
+
+def test_opening_a_place_is_checked_against_the_places_the_drill_down_lists(endpoint: Endpoint) -> None:
+    key = endpoint.take("Review meeting").json()["key"]
+    assert endpoint.post(COMMAND_PATH, {"lease": key, "entity": "F-0001"}).status_code == 202
+    for bad in ("439", "", 3782, None, ["3782"]):  # another district's taluka, nothing, not a code
+        assert endpoint.post(COMMAND_PATH, {"lease": key, "entity": bad}).status_code == 400, bad
+    for action in ("DRILL_INTO", "DRILL_UP", "DRILL_HOME"):
+        assert endpoint.post(COMMAND_PATH, {"lease": key, "action": action}).status_code == 202, action
+    assert endpoint.requests == [ControlRequest(entity="F-0001"), ControlRequest(action=Action.DRILL_INTO),
+                                 ControlRequest(action=Action.DRILL_UP), ControlRequest(action=Action.DRILL_HOME)]
+    groups = {c["action"]: c["group"] for c in endpoint.get(STATE_PATH).json()["controls"]}
+    assert groups["DRILL_UP"] == groups["DRILL_HOME"] == groups["DRILL_INTO"] == "drill"

@@ -18,6 +18,7 @@ from cmwall.layouts.loader import Layout, load_layout
 from cmwall.layouts.tile_options import ChildrenOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.snapshot import Snapshot
+from cmwall.wall.control_panel import drill_state, drill_steps
 from cmwall.wall.controller import WallController
 from cmwall.wall.entity_page import entity_layout, trail
 from cmwall.wall.keys import Action
@@ -170,3 +171,15 @@ def test_the_children_table_counts_places_not_on_the_map_and_shows_unknown_as_un
     assert isinstance(districts, ChildrenModel)
     assert len(districts.rows) == 8 and all(r.rank and r.grade for r in districts.rows)
     assert all(r.figures[0] != "–" for r in districts.rows)
+
+
+def test_the_control_page_lists_the_places_and_a_tap_opens_one_with_the_keys_actions(wall: WallController) -> None:
+    listed = drill_state(wall)
+    assert listed is not None and listed["active"] is False and listed["name"] == "Gujarat"
+    assert [c["code"] for c in listed["children"]][:2] == ["438", "439"]
+    for action in drill_steps(listed, "439"):
+        wall.perform(action)
+    assert wall.drill.path == ["24", "439"]
+    for action in drill_steps(drill_state(wall), "NOPE"):  # nothing listed by that code: nothing done
+        wall.perform(action)
+    assert wall.drill.path == ["24", "439"]

@@ -67,7 +67,37 @@ def wall_state(controller: WallController) -> dict[str, Any]:
         "crisis_unacknowledged": controller.crisis.flashing(),
         # Presentation mode (issue 13) is being built beside this page: read without assuming it exists yet.
         "presenting": bool(getattr(getattr(controller, "presentation", None), "active", False)),
+        "drill": drill_state(controller),
     }
+
+
+def drill_state(controller: WallController) -> dict[str, Any] | None:
+    """Where the drill-down is and the places it lists to tap (the state's children from the rotation)."""
+    drill = controller.drill
+    catalog = drill.catalog()
+    if catalog is None:
+        return None
+    code = drill.entity or catalog.state.code
+    place = catalog.state if code == catalog.state.code else catalog.entity(code)
+    children = [catalog.entity(c) for c in drill.child_codes()]
+    return {"active": drill.active, "entity": drill.entity, "name": place.name if place is not None else code,
+            "selected": drill.selected,
+            "children": [{"code": c.code, "name": c.name, "level": c.level} for c in children if c is not None]}
+
+
+def drill_steps(drill: Mapping[str, Any] | None, entity: str) -> list[Action]:
+    """Opening a listed place as the keys would: the state's page first from the rotation,
+    then the next/previous place until it is picked, then open it."""
+    if drill is None:
+        return []
+    codes = [c["code"] for c in drill["children"]]
+    if entity not in codes:
+        return []
+    steps: list[Action] = [] if drill["active"] else [Action.DRILL_INTO]
+    at = codes.index(drill["selected"]) if drill["active"] and drill["selected"] in codes else -1
+    delta = codes.index(entity) - at
+    steps += [Action.DRILL_NEXT_CHILD if delta > 0 else Action.DRILL_PREVIOUS_CHILD] * abs(delta)
+    return [*steps, Action.DRILL_INTO]
 
 
 class ControlPanel(QObject):
@@ -126,6 +156,8 @@ class ControlPanel(QObject):
                 return []
             delta = request.page - screen["page"]
             return [Action.NEXT_PAGE if delta > 0 else Action.PREVIOUS_PAGE] * abs(delta)
+        if request.entity is not None:
+            return drill_steps(state.get("drill"), request.entity)
         if request.language is not None and request.language in LANGUAGES:
             steps = (LANGUAGES.index(request.language) - LANGUAGES.index(state["language"])) % len(LANGUAGES)
             return [Action.NEXT_LANGUAGE] * steps

@@ -9,7 +9,8 @@ machinery the peer endpoint uses: http_endpoint.py):
 - `POST /v1/control/lease`   `{"name": …, "take_over": bool}`: become the controller (control_lease.py);
 - `POST /v1/control/release` `{"lease": …}`: give the wall up;
 - `POST /v1/control/command` `{"lease": …, "action": NAME}` (an `Action` of keys.py), or
-  `{"lease": …, "page": {"screen": ID, "index": N}}`, or `{"lease": …, "language": CODE}`.
+  `{"lease": …, "page": {"screen": ID, "index": N}}`, or `{"lease": …, "language": CODE}`, or
+  `{"lease": …, "entity": CODE}` (open one of the places the drill-down lists now).
 
 Every `/v1/control/` request needs the control token as a bearer token (compared in
 constant time, never logged, never in a URL); a command also needs the lease's key.
@@ -82,6 +83,9 @@ CONTROLS: tuple[Control, ...] = (
     Control("TOGGLE_CRISIS", "crisis", "Crisis layout on", when="crisis_showing", on_label="Crisis layout off"),
     Control("ACKNOWLEDGE", "crisis", "Acknowledge crisis"),
     Control("TOGGLE_PRESENTATION", "presentation", "Presentation mode on", when="presenting", on_label="Back to live"),
+    Control("DRILL_INTO", "drill", "Open the state / the picked place"),
+    Control("DRILL_UP", "drill", "▲  Up"),
+    Control("DRILL_HOME", "drill", "⌂  Home (back to the rotation)"),
     Control("REFRESH", "wall", "Refresh data now"),
     Control("SCREENSHOT", "wall", "Screenshot of every screen"),
 )
@@ -123,6 +127,7 @@ class ControlRequest:
     screen: str | None = None
     page: int | None = None
     language: str | None = None
+    entity: str | None = None  # a place the drill-down lists now: open its page
 
 
 class RequestError(ValueError):
@@ -155,7 +160,15 @@ def parse_command(document: object, state: Mapping[str, Any]) -> ControlRequest:
         if language not in codes:
             raise RequestError(f"language must be one of {', '.join(str(c) for c in codes)}")
         return ControlRequest(language=language)
-    raise RequestError("a command names an action, a page or a language")
+    if "entity" in document:
+        entity = document["entity"]
+        drill = state.get("drill")
+        listed = [c.get("code") for c in drill.get("children", ()) if isinstance(c, Mapping)] \
+            if isinstance(drill, Mapping) else []
+        if not isinstance(entity, str) or entity not in listed:
+            raise RequestError("entity must be one of the places the drill-down lists now")
+        return ControlRequest(entity=entity)
+    raise RequestError("a command names an action, a page, a language or an entity")
 
 
 def page_file(name: str) -> bytes:

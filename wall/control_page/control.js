@@ -139,7 +139,10 @@
       : (wall.crisis_active ? "crisis rule firing" : "none");
 
     const controls = reply.controls || [];
-    const shape = JSON.stringify([(wall.screens || []).map((s) => [s.id, s.title, s.pages]), wall.languages, controls]);
+    const drill = wall.drill || null;
+    const drillShape = drill ? [drill.entity, drill.children.map((c) => c.code)] : null;
+    const shape = JSON.stringify([(wall.screens || []).map((s) => [s.id, s.title, s.pages]), wall.languages, controls,
+      drillShape]);
     if (shape !== builtFor) {
       build(wall, controls);
       builtFor = shape;
@@ -149,6 +152,9 @@
       mark(b, pages.get(b.dataset.screen) === Number(b.dataset.page));
     }
     for (const b of document.querySelectorAll("button[data-language]")) mark(b, b.dataset.language === wall.language);
+    for (const b of document.querySelectorAll("button[data-entity]")) mark(b, Boolean(drill) && b.dataset.entity === drill.selected);
+    const where = document.getElementById("drill-where");
+    if (where && drill) where.textContent = drill.active ? `Showing: ${drill.name}` : `Rotation · places of ${drill.name}:`;
     const byAction = new Map(controls.map((c) => [c.action, c]));
     for (const b of document.querySelectorAll("button[data-action]")) {
       const control = byAction.get(b.dataset.action);
@@ -206,8 +212,22 @@
           { "data-action": control.action }));
       }
       card.append(heading, row);
+      if (group === "drill" && wall.drill) card.append(...drillChildren(wall.drill));
       holder.appendChild(card);
     }
+  }
+
+  function drillChildren(drill) {
+    // The places under the one shown (the state's, from the rotation): a tap opens one.
+    const where = document.createElement("p");
+    where.id = "drill-where";
+    const row = document.createElement("div");
+    row.className = "row drill-children";
+    for (const child of drill.children) {
+      row.appendChild(button(`${child.name} · ${child.level}`, () => command({ entity: child.code }),
+        { "data-entity": child.code }));
+    }
+    return [where, row];
   }
 
   async function command(body) {
