@@ -17,6 +17,7 @@ from cmwall.layouts.loader import load_layout
 from cmwall.sync.period_time import IST
 from cmwall.wall.presentation import data_time_text
 from cmwall.wall.status_text import moment_text
+from cmwall.widgets.look.i18n import tr
 
 from .test_cli_conventions import MAIN, env_without_config
 
@@ -37,7 +38,8 @@ def pdf_pages(path: Path) -> int:
     return len(PDF_PAGE.findall(path.read_bytes()))
 
 
-def check_export(out: Path, layout: str, started: datetime, finished: datetime) -> list[dict[str, Any]]:
+def check_export(out: Path, layout: str, started: datetime, finished: datetime, language: str = "en",
+                 ) -> list[dict[str, Any]]:
     """The export in `out` has one PNG and one record per page of `layout` and a PDF of as
     many pages, every page stamped with the export and data times; the records."""
     index = json.loads((out / "export.json").read_text(encoding="utf-8"))
@@ -48,8 +50,8 @@ def check_export(out: Path, layout: str, started: datetime, finished: datetime) 
     assert started.replace(microsecond=0) <= exported <= finished
     data_as_of = datetime.fromisoformat(index["data_as_of"])
     assert data_as_of <= exported
-    stamp = (f"Exported {moment_text(exported, 'en')} · data as of "
-             f"{data_time_text(data_as_of, exported, 'en')}")
+    stamp = tr("Exported {time} · data as of {data}", language).format(
+        time=moment_text(exported, language), data=data_time_text(data_as_of, exported, language))
     assert index["stamp"] == stamp
     records = []
     for page in index["pages"]:
@@ -86,6 +88,17 @@ def test_export_of_another_states_store(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     records = check_export(out, str(CITY_LAYOUT), started, finished)
     assert all(r["tiles"] for r in records)
+
+
+def test_export_of_the_cm_residence_in_gujarati(tmp_path: Path) -> None:
+    out = tmp_path / "gu"
+    started = datetime.now(IST)
+    result = export(tmp_path, "export", "--layout", "cm_residence", "--language", "gu", "--out", str(out),
+                    "--data-dir", str(tmp_path / "data"), "--size", "1280x720")
+    finished = datetime.now(IST)
+    assert result.returncode == 0, result.stderr
+    records = check_export(out, "cm_residence", started, finished, language="gu")
+    assert {r["language"] for r in records} == {"gu"} and records[0]["status_strip"][-2].startswith("નિકાસ ")
 
 
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:

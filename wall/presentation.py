@@ -342,8 +342,3 @@ class Presentation(QObject):
         for _window, cover in self._covers.values():
             for _grid, panel in cover.panels:
                 panel.set_text(text)
-
-    def hidden_tiles(self, window: ScreenWindow) -> list[QWidget]:
-        """The tiles hidden in `window` now (tests, audit)."""
-        entry = self._covers.get(id(window))
-        return list(entry[1].hidden) if entry is not None else []
