@@ -86,13 +86,14 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     from .backend import BackendError, build_backend
     from .bridge import SnapshotBridge
     from .controller import WallController
-    from .idle import BlankingInhibitor, CursorHider
+    from .idle import BlankingInhibitor, CursorHider, MemoryKeeper
     from .watchdog import ServiceWatchdog, sync_stall_limit
 
     _route_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "cm-wall"])
     assert isinstance(app, QApplication)
     _style(app)
+    memory = MemoryKeeper()  # before the sync and model threads start: they share its capped arenas
     if layout is None:
         name = auto_layout_name(len(app.screens()))
         log.info("layout: %s (%d screens connected)", name, len(app.screens()))
@@ -199,6 +200,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     restore_signals = _quit_on_signals(app)
     try:
         controller.start()
+        memory.start()
         if not screenshot_mode:
             inhibitor.inhibit()
         backend.start()
@@ -221,6 +223,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         return outcome["code"] if screenshot_mode else code
     finally:
         watchdog.stop()
+        memory.stop()
         restore_signals()
         if job is not None:
             job.stop()
