@@ -14,6 +14,7 @@ its loop is timed (wall time and the thread's own CPU time) while `--seconds` pa
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -44,7 +45,12 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=200, help="values the store changes per second")
     parser.add_argument("--screens", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="sys.setswitchinterval for the run (seconds; Python's default is 0.005): how long the "
+                             "GUI thread may wait for the GIL held by the sync and model threads")
     args = parser.parse_args()
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
 
     work = Path(f"/tmp/bench-gui-poll-{time.monotonic_ns()}")
     work.mkdir(parents=True)
@@ -133,6 +139,8 @@ def report(slices: list[Slice], polls: int, args: Any, tiles: int, first_s: floa
     print(f"slices over the limit         : {sum(w > FRAME_MS for w in walls)}")
     print(f"GUI-thread CPU per snapshot   : {sum(cpus) / max(1, polls):.1f} ms (all slices / snapshots applied)")
     print(f"process CPU while measuring   : {cpu_s:.1f} s over {wall_s:.1f} s ({100 * cpu_s / wall_s:.0f} % of one core)")
+    print(f"GIL switch interval           : {sys.getswitchinterval() * 1000:g} ms; machine load (1 min) {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     worst = sorted(slices, key=lambda s: -s.wall_ms)[:8]
     print("slowest slices                : " + "; ".join(f"{s.what} {s.wall_ms:.0f} ms" for s in worst))
     kinds = Counter(s.what for s in slices if s.wall_ms > FRAME_MS)
