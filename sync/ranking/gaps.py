@@ -230,12 +230,9 @@ def gap_tree(scores: MonthScores, column: int) -> GapNode:
         if draft.level == "kpi":
             k = draft.kpis[0]
             total = _Sums(lost[k], parts[k], counted_weights[k])
-        elif draft.children and draft.children[0].level == "kpi":  # a scheme's KPIs: no recursion
+        elif draft.children and draft.children[0].level == "kpi":  # a scheme's KPIs (see `kpi_lines`)
             kpis = draft.kpis
             total = _Sums(sum(lost[k] for k in kpis), sum(parts[k] for k in kpis), sum(counted_weights[k] for k in kpis))
-            for child in draft.children:
-                k = child.kpis[0]
-                sums[id(child)] = _Sums(lost[k], parts[k], counted_weights[k])
         else:
             total = _Sums(0, 0, 0)
             for child in draft.children:
@@ -246,26 +243,52 @@ def gap_tree(scores: MonthScores, column: int) -> GapNode:
         sums[id(draft)] = total
         return total
 
+    top_cents = cents(plan.spec.max_marks)
+
+    def kpi_lines(draft: _Draft, shares: list[int] | None, costs: list[int] | None) -> list[GapNode]:
+        """The KPI lines under a scheme: `build` of each, without a call per line (thousands)."""
+        lines = []
+        for i, (child, k) in enumerate(zip(draft.children, draft.kpis)):
+            score = kpi_marks[k]
+            lines.append(frozen_make(
+                GapNode,
+                level="kpi",
+                code=child.code,
+                score=score,
+                gap=None if score is None else (top_cents - cents(score)) / 100,
+                share=None if shares is None else shares[i] / 100,
+                cost=None if costs is None else costs[i] / 100,
+                weight=counted_weights[k] / weight_scale,
+                counted=bool(counted_column[k]),
+                children=(),
+            ))
+        return lines
+
     def build(draft: _Draft, share: int | None, cost: int | None) -> GapNode:
         score = published(draft.level, draft.code, draft.kpis)
         mine = sums[id(draft)]
-        gap = None if score is None else cents(plan.spec.max_marks) - cents(score)
+        gap = None if score is None else top_cents - cents(score)
         children: list[GapNode] = []
         if draft.children:
-            below = [sums[id(c)] for c in draft.children]
+            leaves = draft.children[0].level == "kpi"  # a scheme: its KPIs, in `draft.kpis` order
+            below_lost = [lost[k] for k in draft.kpis] if leaves else [sums[id(c)].lost for c in draft.children]
+            below_part = [parts[k] for k in draft.kpis] if leaves else [sums[id(c)].part for c in draft.children]
             # Parts of this line's gap (only when it has a score: a weighted mean of its KPIs,
             # or the overall score under its rollup) and of the overall gap.
             shares = None
             if gap is not None and draft.level == "overall" and part is not None:
-                shares = apportion_over([100 * b.part for b in below], part_denominator, gap)
+                shares = apportion_over([100 * p for p in below_part], part_denominator, gap)
             elif gap is not None and mine.weight > 0:
                 # Σ lost / weight = Σ lost_int / (marks_scale · weight_int)
-                shares = apportion_over([100 * b.lost for b in below], marks_scale * mine.weight, gap)
+                shares = apportion_over([100 * x for x in below_lost], marks_scale * mine.weight, gap)
             costs = None
             if cost is not None and part is not None:
-                costs = apportion_over([100 * b.part for b in below], part_denominator, cost)
-            children = [build(c, None if shares is None else shares[i], None if costs is None else costs[i])
-                        for i, c in enumerate(draft.children)]
+                costs = apportion_over([100 * p for p in below_part], part_denominator, cost)
+            if leaves:
+                children = kpi_lines(draft, shares, costs)
+            else:
+                children = [build(c, None if shares is None else shares[i], None if costs is None else costs[i])
+                            for i, c in enumerate(draft.children)]
         k0 = draft.kpis[0] if draft.level == "kpi" else None
         return frozen_make(
             GapNode,
