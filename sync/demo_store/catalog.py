@@ -28,8 +28,8 @@ Optional catalog fields (API v1, additive) are published too: `aggregate` on eve
 KPI ("sum" for counts and amounts — beds, complaints, per-capita counts — "mean"
 for rates and percentages, "min" for oxygen stock in hours, where a district is as
 short as its shortest hospital), `capacity_of` on every ``HFW.BEDS.<KIND>.OCC``
-naming ``HFW.BEDS.<KIND>.TOTAL``, and `names: {"gu": …}` wherever a Gujarati name
-exists.
+naming ``HFW.BEDS.<KIND>.TOTAL``, and `names: {"gu": …, "hi": …}` wherever a Gujarati
+or Hindi name exists (Hindi ones from hindi_names.py).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ from typing import Any
 import orjson
 
 from . import catalog_data as data
-from .geography import STATE_CODE, STATE_LOCAL_NAME, STATE_NAME, entities_json
+from . import hindi_names as hindi
+from .geography import STATE_CODE, STATE_HINDI_NAME, STATE_LOCAL_NAME, STATE_NAME, entities_json
 
 CMHL_PREFIX = "CMHL"
 
@@ -119,9 +120,19 @@ def monthly_kpis(scale_kpis: int | None) -> list[MonthlyKpi]:
     return kpis
 
 
-def gujarati(local_name: str | None) -> dict[str, Any]:
-    """`local_name` and `names` for an item with this Gujarati name (nothing without one)."""
-    return {"local_name": local_name, "names": {"gu": local_name}} if local_name else {}
+def gujarati(local_name: str | None, hindi_name: str | None = None) -> dict[str, Any]:
+    """`local_name` and `names` for an item with this Gujarati name and, when known, Hindi
+    name (nothing for a language without one: the wall falls back to English)."""
+    names = {lang: name for lang, name in (("gu", local_name), ("hi", hindi_name)) if name}
+    item: dict[str, Any] = {"local_name": local_name} if local_name else {}
+    return {**item, "names": names} if names else item
+
+
+def _kpi_hindi(code: str) -> str | None:
+    """A KPI's Hindi name, a CM Helpline measure's by its suffix."""
+    if code.startswith(f"{CMHL_PREFIX}."):
+        return hindi.GRIEVANCE_MEASURES.get(code.rsplit(".", 1)[-1])
+    return hindi.KPIS.get(code)
 
 
 def aggregate_of(spec: data.KpiSpec) -> str:
@@ -133,7 +144,7 @@ def _kpi_json(spec: data.KpiSpec) -> dict[str, Any]:
     item: dict[str, Any] = {
         "code": spec.code, "name": spec.name, "scheme": spec.scheme, "unit": spec.unit,
         "better": spec.better, "level": "district", "frequency": spec.frequency, "aggregate": aggregate_of(spec),
-        **gujarati(spec.local_name),
+        **gujarati(spec.local_name, _kpi_hindi(spec.code)),
     }
     if spec.target is not None:
         item["target"] = spec.target
@@ -158,15 +169,18 @@ def crisis_kpis_json() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for kind, name, gu in data.BED_KINDS:
         total = f"HFW.BEDS.{kind}.TOTAL"
-        items.append({"code": total, "name": f"{name}: total", **gujarati(f"{gu}: કુલ"),
+        bed_hindi = hindi.BED_KINDS[kind]
+        items.append({"code": total, "name": f"{name}: total",
+                      **gujarati(f"{gu}: કુલ", hindi.BEDS_TOTAL.format(kind=bed_hindi)),
                       "scheme": "HOSP", "unit": "beds", "better": "higher", "level": "facility", "frequency": HOURLY,
                       "aggregate": "sum"})
-        items.append({"code": f"HFW.BEDS.{kind}.OCC", "name": f"{name}: occupied", **gujarati(f"{gu}: ભરાયેલી"),
+        items.append({"code": f"HFW.BEDS.{kind}.OCC", "name": f"{name}: occupied",
+                      **gujarati(f"{gu}: ભરાયેલી", hindi.BEDS_OCCUPIED.format(kind=bed_hindi)),
                       "scheme": "HOSP", "unit": "beds", "better": "lower", "level": "facility", "frequency": HOURLY,
                       "aggregate": "sum", "capacity_of": total})
     warn, critical = data.OXYGEN_ALERT
     items.append({"code": data.OXYGEN_STOCK_KPI, "name": "Oxygen stock (hours of consumption)",
-                  **gujarati("ઓક્સિજન જથ્થો (કલાક)"), "scheme": "HOSP", "unit": "hours", "better": "higher",
+                  **gujarati("ઓક્સિજન જથ્થો (કલાક)", hindi.KPIS[data.OXYGEN_STOCK_KPI]), "scheme": "HOSP", "unit": "hours", "better": "higher",
                   "level": "facility", "frequency": HOURLY, "aggregate": "min",
                   "alert": {"warn": warn, "critical": critical}})
     warn, critical = data.MEDICINE_ALERT
@@ -183,15 +197,19 @@ def crisis_kpi_codes() -> list[str]:
 
 def build_catalog_json(kpis: list[MonthlyKpi]) -> dict[str, Any]:
     """The `/v1/catalog` body; its revision is a hash of everything else in it."""
-    schemes = [{"code": c, "name": n, **gujarati(g), "department": d} for c, n, g, d in data.SCHEMES]
+    schemes = [{"code": c, "name": n, **gujarati(g, hindi.SCHEMES.get(c)), "department": d}
+               for c, n, g, d in data.SCHEMES]
     for dept, name, gu, _sector in data.DEPARTMENTS:
         schemes.append({"code": f"{CMHL_PREFIX}.{dept}", "name": f"CM Helpline grievances: {name}",
-                        **gujarati(f"સીએમ હેલ્પલાઇન ફરિયાદો: {gu}"), "department": dept})
+                        **gujarati(f"સીએમ હેલ્પલાઇન ફરિયાદો: {gu}",
+                                   hindi.CM_HELPLINE_SCHEME.format(department=hindi.DEPARTMENTS[dept])),
+                        "department": dept})
     body: dict[str, Any] = {
-        "state": {"code": STATE_CODE, "name": STATE_NAME, **gujarati(STATE_LOCAL_NAME)},
+        "state": {"code": STATE_CODE, "name": STATE_NAME, **gujarati(STATE_LOCAL_NAME, STATE_HINDI_NAME)},
         "entities": entities_json(),
-        "sectors": [{"code": c, "name": n, **gujarati(g)} for c, n, g in data.SECTORS],
-        "departments": [{"code": c, "name": n, **gujarati(g), "sector": s} for c, n, g, s in data.DEPARTMENTS],
+        "sectors": [{"code": c, "name": n, **gujarati(g, hindi.SECTORS.get(c))} for c, n, g in data.SECTORS],
+        "departments": [{"code": c, "name": n, **gujarati(g, hindi.DEPARTMENTS.get(c)), "sector": s}
+                        for c, n, g, s in data.DEPARTMENTS],
         "schemes": schemes,
         "kpis": [_kpi_json(k.spec) for k in kpis] + crisis_kpis_json(),
         "ranking": RANKING_SPEC,

@@ -147,10 +147,10 @@ H, L = "higher", "lower"
 RANKED_KPIS: tuple[KpiSpec, ...] = (
     _k("PMJAY.CARDS", "Ayushman cards issued (% of eligible)", "આયુષ્માન કાર્ડ વિતરણ (પાત્રના %)", "%", H, 100, "target", 2, 78, 9, trend=0.6, alert=(60, 40)),
     _k("PMJAY.CLAIM_TAT", "Average claim settlement time", "દાવા નિકાલનો સરેરાશ સમય", "days", L, 15, "minmax_target", 1, 19, 5, lo=5, hi=60, alert=(25, 35)),
-    _k("PMJAY.PREAUTH", "Pre-authorisations approved within 6 hours (%)", "૬ કલાકમાં મંજૂર પૂર્વ-અધિકૃતિ (%)", "%", H, 95, "bands", 1, 86, 6),
+    _k("PMJAY.PREAUTH", "Pre-authorisations approved within 6 hours (%)", "6 કલાકમાં મંજૂર પૂર્વ-અધિકૃતિ (%)", "%", H, 95, "bands", 1, 86, 6),
     _k("MCH.INST_DEL", "Institutional deliveries (%)", "સંસ્થાકીય પ્રસૂતિ (%)", "%", H, 100, "target", 3, 96, 2.5, alert=(90, 85)),
-    _k("MCH.FULL_IMM", "Full immunisation, children 9-11 months (%)", "સંપૂર્ણ રસીકરણ, ૯-૧૧ માસના બાળકો (%)", "%", H, 100, "target", 3, 91, 4, alert=(85, 75)),
-    _k("MCH.ANC4", "Pregnant women with 4+ ante-natal check-ups (%)", "૪+ પ્રસૂતિ પૂર્વ તપાસ (%)", "%", H, 95, "minmax_target", 2, 82, 6),
+    _k("MCH.FULL_IMM", "Full immunisation, children 9-11 months (%)", "સંપૂર્ણ રસીકરણ, 9-11 માસના બાળકો (%)", "%", H, 100, "target", 3, 91, 4, alert=(85, 75)),
+    _k("MCH.ANC4", "Pregnant women with 4+ ante-natal check-ups (%)", "4+ પ્રસૂતિ પૂર્વ તપાસ (%)", "%", H, 95, "minmax_target", 2, 82, 6),
     _k("NTEP.NOTIF", "TB notification against target (%)", "ટીબી નોંધણી લક્ષ્યાંક સામે (%)", "%", H, 100, "target", 1, 88, 8, hi=130),
     _k("NTEP.SUCCESS", "TB treatment success rate (%)", "ટીબી સારવાર સફળતા દર (%)", "%", H, 90, "bands", 2, 86, 4),
     _k("POSHAN.STUNT", "Stunted children 0-5 years (%)", "ઠીંગણાપણું ધરાવતાં બાળકો (%)", "%", L, 25, "minmax_target", 2, 33, 5, lo=10, hi=55, trend=0.15, alert=(35, 40)),
@@ -171,12 +171,12 @@ RANKED_KPIS: tuple[KpiSpec, ...] = (
     _k("PMKISAN.LANDSEED", "PM-KISAN land-record seeding done (%)", "PM-KISAN જમીન રેકર્ડ સીડિંગ (%)", "%", H, 100, "target", 1, 93, 4),
     _k("SHC.SAMPLES", "Soil samples tested against target (%)", "લક્ષ્યાંક સામે જમીન નમૂના ચકાસણી (%)", "%", H, 100, "target", 1, 81, 10),
     _k("SHC.CARDS", "Soil Health Cards distributed", "વિતરિત જમીન આરોગ્ય કાર્ડ", "count", H, None, "minmax", 1, 6200, 2200, lo=100, hi=60000, decimals=0, per_capita=True),
-    _k("PMFBY.CLAIMS", "Crop-insurance claims settled within 60 days (%)", "૬૦ દિવસમાં પાક વીમા દાવા નિકાલ (%)", "%", H, 100, "minmax_target", 1, 74, 11),
+    _k("PMFBY.CLAIMS", "Crop-insurance claims settled within 60 days (%)", "60 દિવસમાં પાક વીમા દાવા નિકાલ (%)", "%", H, 100, "minmax_target", 1, 74, 11),
     _k("PMFBY.ENROL", "Farmers enrolled under PMFBY", "PMFBY હેઠળ નોંધાયેલા ખેડૂતો", "count", H, None, "minmax", 1, 21000, 7000, lo=500, hi=200000, decimals=0, per_capita=True),
     _k("PMAYG.COMPL", "PMAY-G houses completed against target (%)", "લક્ષ્યાંક સામે પૂર્ણ આવાસ (%)", "%", H, 100, "target", 3, 82, 8, trend=0.7, alert=(60, 40)),
     _k("PMAYG.GEOTAG", "PMAY-G houses geo-tagged at every stage (%)", "દરેક તબક્કે જીઓ-ટેગ આવાસ (%)", "%", H, 100, "bands", 1, 90, 5),
     _k("MGNREGA.PERSONDAYS", "MGNREGA person-days against labour budget (%)", "લેબર બજેટ સામે માનવદિન (%)", "%", H, 100, "target", 2, 79, 12, hi=140),
-    _k("MGNREGA.WAGE_T", "MGNREGA wages paid within 15 days (%)", "૧૫ દિવસમાં વેતન ચૂકવણી (%)", "%", H, 100, "minmax_target", 2, 94, 3, alert=(90, 80)),
+    _k("MGNREGA.WAGE_T", "MGNREGA wages paid within 15 days (%)", "15 દિવસમાં વેતન ચૂકવણી (%)", "%", H, 100, "minmax_target", 2, 94, 3, alert=(90, 80)),
     _k("MGNREGA.EXP", "MGNREGA expenditure", "મનરેગા ખર્ચ", "Rs lakh", H, None, "minmax", 1, 420, 150, lo=20, hi=5000, decimals=2, per_capita=True),
     _k("SBMG.ODFPLUS", "Villages declared ODF Plus (%)", "ODF પ્લસ જાહેર ગામો (%)", "%", H, 100, "target", 2, 71, 14, trend=1.2),
     _k("SBMG.SLWM", "Villages with solid & liquid waste management (%)", "ઘન અને પ્રવાહી કચરા વ્યવસ્થાપન ધરાવતાં ગામો (%)", "%", H, 100, "bands", 1, 66, 12, trend=0.9),
@@ -192,11 +192,11 @@ RANKED_KPIS: tuple[KpiSpec, ...] = (
     _k("ROOFTOP.MW", "Rooftop solar capacity added", "ઉમેરાયેલી રૂફટોપ સોલાર ક્ષમતા", "MW", H, None, "minmax", 1, 4.5, 2.0, lo=0.1, hi=60, decimals=2, per_capita=True),
     _k("KSY.FEEDERS", "Farm feeders on daytime supply (%)", "દિવસે વીજળી મેળવતાં ખેતી ફીડર (%)", "%", H, 100, "target", 2, 84, 10, trend=0.8),
     _k("KSY.OUTAGE", "Average feeder outage per month", "ફીડર દીઠ માસિક સરેરાશ વીજ વિક્ષેપ", "hours", L, 4, "minmax_target", 1, 7, 2.5, lo=0.5, hi=40, alert=(10, 16)),
-    _k("EDHARA.MUT_TAT", "Mutation entries decided within 30 days (%)", "૩૦ દિવસમાં નિર્ણિત હક્કપત્રક નોંધ (%)", "%", H, 100, "target", 2, 87, 6, frequency="P7D"),
-    _k("EDHARA.PENDING", "Mutation applications pending over 90 days", "૯૦ દિવસથી વધુ પડતર નોંધ અરજીઓ", "count", L, 0, "minmax", 2, 60, 30, lo=0, hi=3000, decimals=0, frequency="P7D", alert=(100, 250), per_capita=True),
+    _k("EDHARA.MUT_TAT", "Mutation entries decided within 30 days (%)", "30 દિવસમાં નિર્ણિત હક્કપત્રક નોંધ (%)", "%", H, 100, "target", 2, 87, 6, frequency="P7D"),
+    _k("EDHARA.PENDING", "Mutation applications pending over 90 days", "90 દિવસથી વધુ પડતર નોંધ અરજીઓ", "count", L, 0, "minmax", 2, 60, 30, lo=0, hi=3000, decimals=0, frequency="P7D", alert=(100, 250), per_capita=True),
     _k("EDHARA.DIGI", "Village land records digitised and e-signed (%)", "ડિજિટાઇઝ અને ઈ-સહી થયેલા ગામ રેકર્ડ (%)", "%", H, 100, "target", 1, 98, 1.5, frequency="P7D"),
     _k("IORA.TAT", "iORA applications disposed within time limit (%)", "સમયમર્યાદામાં નિકાલ iORA અરજીઓ (%)", "%", H, 100, "bands", 1, 84, 8, frequency="P7D"),
-    _k("SWAGAT.DISPOSAL", "SWAGAT representations disposed within 30 days (%)", "૩૦ દિવસમાં નિકાલ સ્વાગત રજૂઆતો (%)", "%", H, 100, "target", 2, 85, 7, frequency="P1D", alert=(70, 50)),
+    _k("SWAGAT.DISPOSAL", "SWAGAT representations disposed within 30 days (%)", "30 દિવસમાં નિકાલ સ્વાગત રજૂઆતો (%)", "%", H, 100, "target", 2, 85, 7, frequency="P1D", alert=(70, 50)),
     _k("SWAGAT.SATISFIED", "Grievances closed with citizen satisfaction, all departments (%)", "નાગરિક સંતોષ સાથે બંધ ફરિયાદો (%)", "%", H, 90, "minmax_target", 2, 78, 7, frequency="P1D", alert=(70, 55)),
     _k("DIGGUJ.TAT", "Digital Gujarat applications disposed in time (%)", "સમયસર નિકાલ ડિજિટલ ગુજરાત અરજીઓ (%)", "%", H, 100, "target", 2, 90, 5, frequency="P1D"),
     _k("DIGGUJ.VCE", "Village Computer Entrepreneur centres active (%)", "કાર્યરત ગ્રામ કમ્પ્યુટર સાહસિક કેન્દ્રો (%)", "%", H, 100, "bands", 1, 88, 6),
@@ -208,17 +208,17 @@ RANKED_KPIS: tuple[KpiSpec, ...] = (
     _k("PDS.AADHAAR", "Ration-card members Aadhaar-seeded (%)", "આધાર સીડેડ રેશનકાર્ડ સભ્યો (%)", "%", H, 100, "target", 1, 97, 2),
     _k("PDS.ONORC", "Ration portability (ONORC) transactions", "રેશન પોર્ટેબિલિટી (ONORC) વ્યવહારો", "count", H, None, "minmax", 1, 9800, 4200, lo=100, hi=400000, decimals=0, per_capita=True),
     _k("PSINSP.DONE", "Police stations inspected by SP/DySP this month (%)", "SP/DySP દ્વારા નિરીક્ષિત પોલીસ સ્ટેશન (%)", "%", H, 100, "target", 2, 88, 8, frequency="P1D"),
-    _k("PSINSP.CHARGE", "Charge-sheets filed within 60 days (%)", "૬૦ દિવસમાં દાખલ ચાર્જશીટ (%)", "%", H, 90, "bands", 2, 78, 9, frequency="P1D"),
-    _k("CCTNS.FIR", "FIRs entered in CCTNS within 24 hours (%)", "૨૪ કલાકમાં CCTNS માં દાખલ FIR (%)", "%", H, 100, "minmax_target", 1, 96, 3, frequency="P1D"),
+    _k("PSINSP.CHARGE", "Charge-sheets filed within 60 days (%)", "60 દિવસમાં દાખલ ચાર્જશીટ (%)", "%", H, 90, "bands", 2, 78, 9, frequency="P1D"),
+    _k("CCTNS.FIR", "FIRs entered in CCTNS within 24 hours (%)", "24 કલાકમાં CCTNS માં દાખલ FIR (%)", "%", H, 100, "minmax_target", 1, 96, 3, frequency="P1D"),
 )
 # fmt: on
 
 # CM Helpline grievance KPIs, one set per department (see catalog.py for the codes).
 # (suffix, name, Gujarati name, unit, better, alert, base, spread, per_capita)
 GRIEVANCE_MEASURES: tuple[tuple[str, str, str, str, str, tuple[float, float] | None, float, float, bool], ...] = (
-    ("PEND50", "CM Helpline complaints pending over 50 days", "૫૦ દિવસથી વધુ પડતર ફરિયાદો", "count", L, None, 22, 9, True),
-    ("PEND100", "CM Helpline complaints pending over 100 days", "૧૦૦ દિવસથી વધુ પડતર ફરિયાદો", "count", L, None, 9, 4, True),
-    ("PEND300", "CM Helpline complaints pending over 300 days", "૩૦૦ દિવસથી વધુ પડતર ફરિયાદો", "count", L, (25, 45), 2, 1.5, True),
+    ("PEND50", "CM Helpline complaints pending over 50 days", "50 દિવસથી વધુ પડતર ફરિયાદો", "count", L, None, 22, 9, True),
+    ("PEND100", "CM Helpline complaints pending over 100 days", "100 દિવસથી વધુ પડતર ફરિયાદો", "count", L, None, 9, 4, True),
+    ("PEND300", "CM Helpline complaints pending over 300 days", "300 દિવસથી વધુ પડતર ફરિયાદો", "count", L, (25, 45), 2, 1.5, True),
     ("SATISFIED", "CM Helpline complaints closed with citizen satisfaction (%)", "નાગરિક સંતોષ સાથે બંધ ફરિયાદો (%)", "%", H, (70, 50), 78, 8, False),
 )
 
@@ -242,7 +242,7 @@ OXYGEN_ALERT = (24.0, 12.0)  # warn, critical, in hours; better = higher
 # hospital's pharmacy and every district's drug warehouse with the hourly crisis
 # figures. (code, name, Gujarati, Hindi)
 MEDICINES: tuple[tuple[str, str, str, str], ...] = (
-    ("HFW.MED.PARACETAMOL.DAYS", "Paracetamol 500 mg: days of stock", "પેરાસિટામોલ ૫૦૦ મિ.ગ્રા.: સ્ટોકના દિવસ",
+    ("HFW.MED.PARACETAMOL.DAYS", "Paracetamol 500 mg: days of stock", "પેરાસિટામોલ 500 મિ.ગ્રા.: સ્ટોકના દિવસ",
      "पैरासिटामोल 500 मि.ग्रा.: स्टॉक के दिन"),
     ("HFW.MED.ORS.DAYS", "ORS sachets: days of stock", "ઓઆરએસ પેકેટ: સ્ટોકના દિવસ", "ओआरएस पैकेट: स्टॉक के दिन"),
     ("HFW.MED.INSULIN.DAYS", "Insulin: days of stock", "ઇન્સ્યુલિન: સ્ટોકના દિવસ", "इंसुलिन: स्टॉक के दिन"),

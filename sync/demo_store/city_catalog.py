@@ -5,7 +5,8 @@ catalog shares nothing with the Gujarat profile: the state is Uttar Pradesh (LGD
 code "9"), there are no districts (every hospital's parent is the state), the KPI
 codes are the department's own (`LKO.*`), and the ranking is of hospitals, with
 ten long grade names. It uses the optional catalog fields of API v1: `aggregate`
-on every KPI, `capacity_of` on every "in use" KPI, `names` in Hindi everywhere.
+on every KPI, `capacity_of` on every "in use" KPI, `names` in Hindi and Gujarati everywhere
+(a Gujarati wall may be shown this profile too).
 Most KPIs carry no alert thresholds, as in such feeds: the wall must bring its own.
 
 Codes:
@@ -32,6 +33,24 @@ from .city_hospitals import HOSPITALS, Hospital
 STATE_CODE = "9"
 STATE_NAME = "Uttar Pradesh"
 STATE_HINDI = "उत्तर प्रदेश"
+
+# Gujarati names by code (sector, departments, schemes, KPIs and the state), so the
+# (code, name, Hindi) tables below keep their shape.
+# fmt: off
+GUJARATI: dict[str, str] = {
+    STATE_CODE: "ઉત્તર પ્રદેશ", "LKO.SEC.HEALTH": "જાહેર આરોગ્ય",
+    "LKO.CMO": "મુખ્ય તબીબી અધિકારીની કચેરી, લખનઉ", "LKO.QAC": "હોસ્પિટલ ગુણવત્તા ખાતરી સેલ, લખનઉ",
+    "LKO.BEDS": "હોસ્પિટલ પથારી ઉપલબ્ધતા", "LKO.O2": "તબીબી ઓક્સિજન", "LKO.FLOW": "દાખલ, ડિસ્ચાર્જ અને રીફરલ",
+    "LKO.PERF": "હોસ્પિટલ કામગીરી",
+    "LKO.O2.CYL.HELD": "ઓક્સિજન સિલિન્ડર ઉપલબ્ધ (કુલ)", "LKO.O2.CYL.EMPTY": "ખાલી ઓક્સિજન સિલિન્ડર (રીફિલ માટે)",
+    "LKO.FLOW.ADMIT": "આજે દાખલ દર્દીઓ", "LKO.FLOW.DISCH": "આજે ડિસ્ચાર્જ",
+    "LKO.FLOW.REFER": "અન્ય હોસ્પિટલોમાં રીફર દર્દીઓ (%)", "LKO.FLOW.ER_WAIT": "ઇમરજન્સી ટ્રાયેજ પ્રતીક્ષા સમય",
+    "LKO.PERF.BEDDATA": "સમયસર મોકલેલી પથારી-સ્થિતિ અપડેટ (%)", "LKO.PERF.MORT": "હોસ્પિટલમાં મૃત્યુ દર (%)",
+    "LKO.PERF.HAI": "હોસ્પિટલમાં લાગેલા ચેપ, દર 1,000 દર્દી-દિવસે",
+    "LKO.PERF.DISCHSUM": "24 કલાકમાં અપલોડ ડિસ્ચાર્જ સારાંશ (%)", "LKO.PERF.SATISF": "દર્દી સંતોષ (%)",
+}
+BED_TYPES_GUJARATI = {"GEN": "સામાન્ય પથારી", "OXY": "ઓક્સિજન પથારી", "ICU": "આઈસીયુ પથારી", "VENT": "વેન્ટિલેટર પથારી"}
+# fmt: on
 
 SECTOR = ("LKO.SEC.HEALTH", "Public Health", "जन स्वास्थ्य")
 DEPARTMENTS = (  # (code, name, Hindi)
@@ -78,9 +97,17 @@ class CityKpi:
     scoring: dict[str, Any] | None = None
     alert: tuple[float, float] | None = None
 
+    @property
+    def gujarati(self) -> str:
+        bed_type, _, measure = self.code.removeprefix("LKO.BED.").partition(".")
+        if self.code.startswith("LKO.BED.") and bed_type in BED_TYPES_GUJARATI:
+            return f"{BED_TYPES_GUJARATI[bed_type]}: {'ક્ષમતા' if measure == 'CAP' else 'ઉપયોગમાં'}"
+        return GUJARATI[self.code]
+
     def to_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
-            "code": self.code, "name": self.name, "local_name": self.hindi, "names": {"hi": self.hindi},
+            "code": self.code, "name": self.name, "local_name": self.hindi,
+            "names": {"hi": self.hindi, "gu": self.gujarati},
             "scheme": self.scheme, "unit": self.unit, "better": self.better, "level": "facility",
             "frequency": self.frequency, "aggregate": self.aggregate,
         }
@@ -147,15 +174,16 @@ CITY_KPIS: tuple[CityKpi, ...] = (
 KPI_CODES: tuple[str, ...] = tuple(k.code for k in CITY_KPIS)
 
 
-def _named(code: str, name: str, hindi: str, **extra: Any) -> dict[str, Any]:
-    return {"code": code, "name": name, "local_name": hindi, "names": {"hi": hindi}, **extra}
+def _named(code: str, name: str, hindi: str, gujarati: str | None = None, **extra: Any) -> dict[str, Any]:
+    names = {"hi": hindi, "gu": gujarati or GUJARATI[code]}
+    return {"code": code, "name": name, "local_name": hindi, "names": names, **extra}
 
 
 def entities_json(hospitals: tuple[Hospital, ...] = HOSPITALS) -> list[dict[str, Any]]:
     """The state and its hospitals; no districts: every hospital's parent is the state."""
     entities = [_named(STATE_CODE, STATE_NAME, STATE_HINDI, level="state", parent=None)]
     for h in hospitals:
-        entities.append(_named(h.code, h.name, h.hindi, level="facility", parent=STATE_CODE, lat=h.lat, lon=h.lon))
+        entities.append(_named(h.code, h.name, h.hindi, h.gujarati, level="facility", parent=STATE_CODE, lat=h.lat, lon=h.lon))
     return entities
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .script_letters import devanagari_to_gujarati
+
 HOSPITAL_COUNT = 300
 LAT_RANGE = (26.75, 26.98)  # the city, roughly; every hospital lies inside
 LON_RANGE = (80.83, 81.08)
@@ -97,6 +99,34 @@ class Hospital:
     lon: float
     kind: str
     beds: tuple[int, int, int, int]  # general, oxygen-supported, ICU, ventilator
+
+    @property
+    def gujarati(self) -> str:
+        return gujarati_name(self.hindi)
+
+
+# The generic words of the hospitals' Hindi names in Gujarati (translated, not spelled
+# in Gujarati letters); the proper names (a word, a locality) are spelled letter for
+# letter, except where Gujarati has its own word for the place.
+GUJARATI_WORDS: tuple[tuple[str, str], ...] = (
+    ("नगरीय सामुदायिक स्वास्थ्य केंद्र", "શહેરી સામુદાયિક આરોગ્ય કેન્દ્ર"),
+    ("संयुक्त चिकित्सालय", "સંયુક્ત હોસ્પિટલ"),
+    ("बाल चिकित्सालय", "બાળ હોસ્પિટલ"),
+    ("सुपरस्पेशलिटी हॉस्पिटल", "સુપરસ્પેશિયાલિટી હોસ્પિટલ"),
+    ("मल्टीस्पेशलिटी हॉस्पिटल", "મલ્ટિસ્પેશિયાલિટી હોસ્પિટલ"),
+    ("नर्सिंग होम", "નર્સિંગ હોમ"),
+    ("हॉस्पिटल", "હોસ્પિટલ"),
+    ("छावनी", "છાવણી"),
+    ("ट्रांसपोर्ट", "ટ્રાન્સપોર્ટ"),
+)
+
+
+def gujarati_name(hindi: str) -> str:
+    """A hospital's Gujarati name from its Hindi one: generic words translated, the rest
+    spelled in Gujarati letters."""
+    for hindi_words, gujarati_words in GUJARATI_WORDS:
+        hindi = hindi.replace(hindi_words, gujarati_words)
+    return devanagari_to_gujarati(hindi)
 
 
 def hospital_code(index: int) -> str:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .talukas import talukas
+from .talukas import taluka_names, talukas
 
 STATE_CODE = "24"
 STATE_NAME = "Gujarat"
 STATE_LOCAL_NAME = "ગુજરાત"
+STATE_HINDI_NAME = "गुजरात"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,57 @@ DISTRICTS: tuple[District, ...] = (
 
 BOUNDARY_CODE_TO_LGD: dict[str, str] = {d.boundary_code: d.code for d in DISTRICTS}
 
+# The districts in Hindi, as the Government of India's Hindi pages write them.
+# fmt: off
+DISTRICT_HINDI: dict[str, str] = {
+    "438": "अहमदाबाद", "439": "अमरेली", "440": "आणंद", "441": "बनासकांठा", "442": "भरूच", "443": "भावनगर",
+    "444": "डांग", "445": "दाहोद", "446": "गांधीनगर", "447": "जामनगर", "448": "जूनागढ़", "449": "कच्छ",
+    "450": "खेड़ा", "451": "मेहसाणा", "452": "नर्मदा", "453": "नवसारी", "454": "पंचमहाल", "455": "पाटन",
+    "456": "पोरबंदर", "457": "राजकोट", "458": "साबरकांठा", "459": "सूरत", "460": "सुरेंद्रनगर", "461": "वडोदरा",
+    "462": "वलसाड", "641": "तापी", "668": "छोटा उदयपुर", "669": "महीसागर", "672": "अरवल्ली", "673": "मोरबी",
+    "674": "देवभूमि द्वारका", "675": "गिर सोमनाथ", "676": "बोटाद",
+}
+
+# The district hospitals' towns, and the parts of their names, in Gujarati and Hindi:
+# a proper name is written in the language's letters, "General Hospital" is translated.
+HOSPITAL_TOWNS: dict[str, tuple[str, str]] = {
+    "Asarwa": ("અસારવા", "असारवा"), "Amreli": ("અમરેલી", "अमरेली"), "Anand": ("આણંદ", "आणंद"),
+    "Palanpur": ("પાલનપુર", "पालनपुर"), "Bharuch": ("ભરૂચ", "भरूच"), "Bhavnagar": ("ભાવનગર", "भावनगर"),
+    "Ahwa": ("આહવા", "आहवा"), "Dahod": ("દાહોદ", "दाहोद"), "Gandhinagar": ("ગાંધીનગર", "गांधीनगर"),
+    "Jamnagar": ("જામનગર", "जामनगर"), "Junagadh": ("જૂનાગઢ", "जूनागढ़"), "Bhuj": ("ભુજ", "भुज"),
+    "Nadiad": ("નડિયાદ", "नडियाद"), "Mahesana": ("મહેસાણા", "मेहसाणा"), "Rajpipla": ("રાજપીપળા", "राजपीपला"),
+    "Navsari": ("નવસારી", "नवसारी"), "Godhra": ("ગોધરા", "गोधरा"), "Patan": ("પાટણ", "पाटन"),
+    "Porbandar": ("પોરબંદર", "पोरबंदर"), "Rajkot": ("રાજકોટ", "राजकोट"), "Himmatnagar": ("હિંમતનગર", "हिम्मतनगर"),
+    "Surat": ("સુરત", "सूरत"), "Surendranagar": ("સુરેન્દ્રનગર", "सुरेंद्रनगर"), "Vadodara": ("વડોદરા", "वडोदरा"),
+    "Valsad": ("વલસાડ", "वलसाड"), "Vyara": ("વ્યારા", "व्यारा"), "Chhota Udaipur": ("છોટાઉદેપુર", "छोटा उदयपुर"),
+    "Lunawada": ("લુણાવાડા", "लुणावाडा"), "Modasa": ("મોડાસા", "मोडासा"), "Morbi": ("મોરબી", "मोरबी"),
+    "Khambhalia": ("ખંભાળિયા", "खंभालिया"), "Veraval": ("વેરાવળ", "वेरावल"), "Botad": ("બોટાદ", "बोटाद"),
+}
+HOSPITAL_KINDS: dict[str, tuple[str, str]] = {
+    "Civil Hospital": ("સિવિલ હોસ્પિટલ", "सिविल अस्पताल"),
+    "New Civil Hospital": ("નવી સિવિલ હોસ્પિટલ", "नया सिविल अस्पताल"),
+    "General Hospital": ("જનરલ હોસ્પિટલ", "जनरल अस्पताल"),
+    "Shantaba General Hospital": ("શાંતાબા જનરલ હોસ્પિટલ", "शांताबा जनरल अस्पताल"),
+    "Sir Takhtsinhji General Hospital": ("સર તખ્તસિંહજી જનરલ હોસ્પિટલ", "सर तख्तसिंहजी जनरल अस्पताल"),
+    "Zydus General Hospital": ("ઝાયડસ જનરલ હોસ્પિટલ", "ज़ायडस जनरल अस्पताल"),
+    "Guru Gobindsinh Government Hospital": ("ગુરુ ગોવિંદસિંહ સરકારી હોસ્પિટલ", "गुरु गोविंदसिंह सरकारी अस्पताल"),
+    "G.K. General Hospital": ("જી.કે. જનરલ હોસ્પિટલ", "जी.के. जनरल अस्पताल"),
+    "Bhavsinhji General Hospital": ("ભાવસિંહજી જનરલ હોસ્પિટલ", "भावसिंहजी जनरल अस्पताल"),
+    "P.D.U. Civil Hospital": ("પી.ડી.યુ. સિવિલ હોસ્પિટલ", "पी.डी.यू. सिविल अस्पताल"),
+    "Gandhi Hospital": ("ગાંધી હોસ્પિટલ", "गांधी अस्पताल"),
+    "SSG Hospital": ("એસએસજી હોસ્પિટલ", "एसएसजी अस्पताल"),
+}
+# fmt: on
+
+
+def hospital_names(english: str) -> dict[str, str]:
+    """'General Hospital, Palanpur' → its Gujarati and Hindi names (none for a name whose
+    parts are not in the tables above: the wall then shows the English one)."""
+    kind, _, town = english.rpartition(", ")
+    if kind not in HOSPITAL_KINDS or town not in HOSPITAL_TOWNS:
+        return {}
+    return {lang: f"{HOSPITAL_KINDS[kind][i]}, {HOSPITAL_TOWNS[town][i]}" for i, lang in enumerate(("gu", "hi"))}
+
 
 def facility_code(index: int) -> str:
     """Code of the district hospital of the index-th district (0-based): F-0001, ..."""
@@ -87,17 +139,24 @@ def facility_code(index: int) -> str:
 def entities_json() -> list[dict[str, object]]:
     """The catalog's entities: the state, its districts, their talukas and one hospital per district."""
     entities: list[dict[str, object]] = [
-        {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME, "names": {"gu": STATE_LOCAL_NAME},
+        {"code": STATE_CODE, "name": STATE_NAME, "local_name": STATE_LOCAL_NAME,
+         "names": {"gu": STATE_LOCAL_NAME, "hi": STATE_HINDI_NAME},
          "level": "state", "parent": None}
     ]
     for d in DISTRICTS:
         entities.append(
-            {"code": d.code, "name": d.name, "local_name": d.local_name, "names": {"gu": d.local_name},
+            {"code": d.code, "name": d.name, "local_name": d.local_name,
+             "names": {"gu": d.local_name, "hi": DISTRICT_HINDI[d.code]},
              "level": "district", "parent": STATE_CODE, "lat": d.lat, "lon": d.lon}
         )
+    names = taluka_names()
     for taluka in talukas():  # real LGD sub-districts; those made after 2011 have no point
         entity: dict[str, object] = {"code": taluka.code, "name": taluka.name, "level": "taluka",
                                      "parent": taluka.district}
+        if names.get(taluka.code):
+            entity["names"] = names[taluka.code]
+            if "gu" in names[taluka.code]:
+                entity["local_name"] = names[taluka.code]["gu"]
         if taluka.lat is not None and taluka.lon is not None:
             entity.update(lat=taluka.lat, lon=taluka.lon)
         entities.append(entity)
@@ -105,6 +164,7 @@ def entities_json() -> list[dict[str, object]]:
         # The hospital sits a little off the headquarters' centre point.
         entities.append(
             {"code": facility_code(i), "name": d.hospital, "level": "facility", "parent": d.code,
+             **({"names": hospital_names(d.hospital)} if hospital_names(d.hospital) else {}),
              "lat": round(d.lat + 0.012, 4), "lon": round(d.lon + 0.009, 4)}
         )
     return entities

@@ -35,3 +35,13 @@ def talukas() -> tuple[Taluka, ...]:
                lat=float(row["lat"]) if row["lat"] else None, lon=float(row["lon"]) if row["lon"] else None)
         for row in csv.DictReader(io.StringIO(text))
     )
+
+
+@lru_cache(maxsize=1)
+def taluka_names() -> dict[str, dict[str, str]]:
+    """Each taluka's names in Gujarati and Hindi (`talukas/gujarat_taluka_names.csv`, by
+    LGD code): the catalog's `names`. A taluka or language missing there has none, so the
+    wall falls back to English rather than to a guess."""
+    text = resources.files(__package__).joinpath("talukas", "gujarat_taluka_names.csv").read_text(encoding="utf-8")
+    return {row["lgd_code"]: {lang: row[lang] for lang in ("gu", "hi") if row[lang]}
+            for row in csv.DictReader(io.StringIO(text))}
