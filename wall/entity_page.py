@@ -69,6 +69,17 @@ def page_kpis(catalog: Catalog, snapshot: Snapshot | None, code: str) -> list[Kp
     return chosen[:KPI_TILES]
 
 
+def children_kpis(catalog: Catalog, snapshot: Snapshot | None, code: str, shown: list[Kpi]) -> list[Kpi]:
+    """The children table's columns: KPIs the children report themselves (a district's
+    talukas may report other KPIs than the district), else the page's; three at most."""
+    series = snapshot.series if snapshot is not None else {}
+    children = [c.code for c in ordered_children(catalog, code)]
+    reported = [k for k in catalog.kpis if (s := series.get(k.code)) is not None
+                and any(s.row_of(c) is not None for c in children)]
+    ranked_first = sorted(reported, key=lambda k: k.scoring is None)
+    return (ranked_first or shown)[:3]
+
+
 def _tile(kind: str, row: int, col: int, options: dict[str, Any], row_span: int = 1, col_span: int = 1) -> dict[str, Any]:
     return {"type": kind, "row": row, "col": col, "row_span": row_span, "col_span": col_span, "options": options}
 
@@ -88,7 +99,8 @@ def entity_screen(catalog: Catalog, snapshot: Snapshot | None, code: str, select
     elif kpis:
         tiles.append(_tile("trend", 1, 0, {"kpi": kpis[0].code, "entities": [code], "include_state": True},
                            row_span=2))
-    tiles.append(_tile("children", 1, 1, {"entity": None if is_state else code, "kpis": [k.code for k in kpis[:3]],
+    tiles.append(_tile("children", 1, 1, {"entity": None if is_state else code,
+                                          "kpis": [k.code for k in children_kpis(catalog, snapshot, code, kpis)],
                                           "selected": selected}, row_span=2, col_span=2))
     map_options: dict[str, Any] = {"colour_by": "grade"} if catalog.ranking.level == "district" else {}
     if not map_options and kpis:
@@ -101,7 +113,7 @@ def entity_screen(catalog: Catalog, snapshot: Snapshot | None, code: str, select
     placement = base.model_dump(include={"id", "output", "index", "surface", "panel", "optional"})
     return ScreenSpec.model_validate({
         **placement, "title": title, "title_local": title_local, "rows": ROWS, "cols": COLS,
-        "pages": [{"title": title, "title_local": title_local, "dwell": 3600.0, "tiles": tiles}],
+        "pages": [{"title": level.title(), "dwell": 3600.0, "tiles": tiles}],
     })
 
 

@@ -114,7 +114,7 @@ class ChildrenTile(PaintedTile):
         footer_h = small * 1.6
         head_h = small * 1.8
         area = QRectF(rect.left(), rect.top() + head_h, rect.width(), rect.height() - head_h - footer_h)
-        row_h = max(small * 1.5, min(body * 1.9, area.height() / max(1, len(model.rows))))
+        row_h = max(small * 1.1, min(body * 1.9, area.height() / max(1, len(model.rows))))
         px = int(min(body, row_h * 0.55))
         fig_w = max([text_width(f, px, True) for r in model.rows for f in r.figures] + [px * 3.0]) + small
         rank_w = text_width("000", px) + small * 0.5
@@ -127,9 +127,11 @@ class ChildrenTile(PaintedTile):
             draw_text(painter, QRectF(x_fig + i * fig_w, rect.top(), fig_w - small * 0.3, head_h), name,
                       int(small * 0.8), fg=theme.TEXT_DIM, align=ALIGN_RIGHT, shrink=True)
         y = area.top()
+        drawn = 0
         for row in model.rows:
             if y + row_h > area.bottom() + 0.5:
                 break
+            drawn += 1
             if row.selected:
                 painter.fillRect(QRectF(rect.left(), y, rect.width(), row_h), colour(theme.ACCENT).darker(250))
             draw_text(painter, QRectF(rect.left(), y, rank_w - small * 0.5, row_h), row.rank, px, fg=theme.TEXT_DIM,
@@ -144,5 +146,8 @@ class ChildrenTile(PaintedTile):
                 draw_text(painter, QRectF(x_fig + i * fig_w, y, fig_w - small * 0.3, row_h), figure, px, bold=True,
                           align=ALIGN_RIGHT, fg=theme.TEXT_DIM if figure == UNKNOWN else theme.TEXT)
             y += row_h
-        draw_text(painter, QRectF(rect.left(), rect.bottom() - footer_h, rect.width(), footer_h), model.footer,
+        footer = model.footer  # rows the tile had no room for are said, never silently dropped
+        if drawn < len(model.rows):
+            footer += "  ·  " + self.context.tr("{n} more not shown").format(n=len(model.rows) - drawn)
+        draw_text(painter, QRectF(rect.left(), rect.bottom() - footer_h, rect.width(), footer_h), footer,
                   small, fg=theme.TEXT_DIM)
