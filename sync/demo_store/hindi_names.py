@@ -114,10 +114,10 @@ KPIS: dict[str, str] = {
 
 # CM Helpline measures, by the suffix of their codes (CMHL.<DEPT>.<suffix>).
 GRIEVANCE_MEASURES: dict[str, str] = {
-    "PEND50": "50 दिनों से अधिक लंबित सीएम हेल्पलाइन शिकायतें",
-    "PEND100": "100 दिनों से अधिक लंबित सीएम हेल्पलाइन शिकायतें",
-    "PEND300": "300 दिनों से अधिक लंबित सीएम हेल्पलाइन शिकायतें",
-    "SATISFIED": "नागरिक संतुष्टि के साथ बंद सीएम हेल्पलाइन शिकायतें (%)",
+    "PEND50": "50 दिन से अधिक लंबित शिकायतें",
+    "PEND100": "100 दिन से अधिक लंबित शिकायतें",
+    "PEND300": "300 दिन से अधिक लंबित शिकायतें",
+    "SATISFIED": "नागरिक संतुष्टि के साथ बंद शिकायतें (%)",
 }
 
 # Hospital bed kinds (HFW.BEDS.<KIND>.TOTAL / .OCC) and the two measures.

@@ -10,7 +10,9 @@ strings are extracted from the TOML files.
 Marked calls: `tr(text, …)`, `ctx.tr(text)`, `self.heading(text)`, `translate(text)`
 (sync's word functions take the caller's translator) and `N_(text)` (a string kept in
 a table and translated later); `trn(singular, plural, n, …)` for plurals. A tile's
-`default_heading()` returns its title: the strings it returns are extracted too. A non-literal argument is not an interface string (it is translated where
+`default_heading()` returns its title: the strings it returns are extracted too, and so are
+the default texts of layout options shown as headings (`pending_heading: str =
+Field(default="complaints pending over")`). A non-literal argument is not an interface string (it is translated where
 its literals are marked with `N_`).
 """
 
@@ -58,6 +60,13 @@ def extract_python(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options
                 if isinstance(ret, ast.Return) and ret.value is not None:
                     for text in _literals(ret.value):
                         yield ret.lineno, "gettext", text, []
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and node.target.id in LAYOUT_TEXT_KEYS and isinstance(node.value, ast.Call):
+            # a layout option's default text (layouts/tile_options.py: `heading: str = Field(default=…)`)
+            for keyword in node.value.keywords:
+                if keyword.arg == "default":
+                    for text in _literals(keyword.value):
+                        yield node.lineno, "gettext", text, []
         if not isinstance(node, ast.Call) or not node.args:
             continue
         name = _called_name(node)
