@@ -15,7 +15,7 @@ RSS before the sync (after imports: idle) and the process's peak RSS. Both are p
 side by side with their ratio against the goal. CPU time holds on a busy machine;
 wall time does not.
 
-    .venv/bin/python bench/bench_sync.py [--kpis 3400] [--page-limit 20000]
+    .venv/bin/python bench/bench_sync.py [--kpis 3400] [--page-limit 20000] [--store URL]
 """
 
 from __future__ import annotations
@@ -155,6 +155,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kpis", type=int, default=3400, help="ranked KPIs of the scaled demo store (default 3400)")
     parser.add_argument("--page-limit", type=int, default=20000, help="observations per page (default 20000)")
+    parser.add_argument("--store", metavar="URL", help="a demo store already running (`main.py demo-store "
+                        "--scale-kpis N`) instead of starting one; --kpis is then ignored")
     parser.add_argument("--role", choices=("wall", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -165,19 +167,23 @@ def main() -> int:
             print(json.dumps(run(args.url, args.page_limit, Path(data_dir))))
         return 0
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    store = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "demo-store", "--port", str(port), "--scale-kpis", str(args.kpis)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_ready(url, store)
-        baseline = child("baseline", url, args.page_limit)
-        wall = child("wall", url, args.page_limit)
-    finally:
-        store.terminate()
-        store.wait(timeout=30)
+    if args.store:
+        baseline = child("baseline", args.store, args.page_limit)
+        wall = child("wall", args.store, args.page_limit)
+    else:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        store = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "demo-store", "--port", str(port), "--scale-kpis", str(args.kpis)],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(url, store)
+            baseline = child("baseline", url, args.page_limit)
+            wall = child("wall", url, args.page_limit)
+        finally:
+            store.terminate()
+            store.wait(timeout=30)
 
     ratio = wall["cpu_s"] / baseline["cpu_s"]
     grown = wall["peak_mb"] - wall["idle_mb"]

@@ -46,6 +46,8 @@ def invisible_characters(text: str) -> list[str]:
 
 def plain_code(code: str) -> str:
     """`code` unchanged, or ValueError when it holds a control or invisible character."""
+    if code.isprintable():  # nearly every code (a ranking at 3,400 KPIs holds ~340,000): nothing to look for
+        return code
     found = invisible_characters(code)
     if found:
         raise ValueError(f"a code must not hold control or invisible characters (found {', '.join(found)})")

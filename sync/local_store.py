@@ -148,7 +148,7 @@ crisis_log = Table(  # crisis rules firing and clearing, crisis layout switches,
 
 
 _UPSERT_OBSERVATION = (
-    "INSERT INTO observations (kpi, entity, period, value, reported_at, received_at) VALUES (?, ?, ?, ?, ?, ?) "
+    "INSERT INTO observations (kpi, entity, period, value, reported_at, received_at) VALUES (?, ?, ?, ?, ?, {received_at}) "
     "ON CONFLICT (kpi, entity, period) DO UPDATE SET value = excluded.value, reported_at = excluded.reported_at, "
     "received_at = excluded.received_at"
 )
@@ -223,8 +223,8 @@ class LocalStore:
         and processing a parameter dict per row cost more than the rest of the ingest."""
         now = received_at.timestamp()
         with self._writing() as conn:
-            if rows:
-                conn.exec_driver_sql(_UPSERT_OBSERVATION, [(*row, now) for row in rows])
+            if rows:  # the page's receipt time is one number: written into the statement (repr is exact)
+                conn.exec_driver_sql(_UPSERT_OBSERVATION.format(received_at=repr(float(now))), list(rows))
             self._keep_rejected(conn, rejected, now)
             self._set_state(conn, "cursor", cursor)
         return len(rows)
@@ -240,7 +240,9 @@ class LocalStore:
         conn.execute(delete(rejected_rows).where(rejected_rows.c.id <= newest - REJECTED_KEPT))
 
     def save_catalog(self, catalog: Catalog, etag: str | None, fetched_at: datetime) -> None:
-        self._save_document("catalog", catalog.model_dump(mode="json"), etag, fetched_at)
+        # json keeps a NaN target as NaN (pydantic would write null, and the catalog would not load back)
+        self._save_document("catalog", json.dumps(catalog.model_dump(mode="json"), ensure_ascii=False), etag,
+                            fetched_at)
 
     def save_ranking(self, ranking: Ranking | None, etag: str | None, fetched_at: datetime) -> None:
         """The store's latest published ranking; None records that it has none (404)."""
@@ -248,7 +250,9 @@ class LocalStore:
             with self._writing() as conn:
                 conn.execute(delete(documents).where(documents.c.name == "ranking"))
             return
-        self._save_document("ranking", ranking.model_dump(mode="json"), etag, fetched_at)
+        # Straight from the model: no dict tree of its ~340,000 marks (3,400 KPIs) built first. A NaN
+        # score, which JSON cannot hold, is stored as null: unknown.
+        self._save_document("ranking", ranking.model_dump_json(), etag, fetched_at)
 
     def record_differences(self, period: str, differences: Iterable[RankDifference], recorded_at: datetime) -> None:
         values = [
@@ -408,8 +412,9 @@ class LocalStore:
 
     # --- plumbing -----------------------------------------------------------------
 
-    def _save_document(self, name: str, body: dict[str, Any], etag: str | None, fetched_at: datetime) -> None:
-        row = {"name": name, "body": json.dumps(body, ensure_ascii=False), "etag": etag, "fetched_at": fetched_at.timestamp()}
+    def _save_document(self, name: str, body: str, etag: str | None, fetched_at: datetime) -> None:
+        """`body`: the validated document, as JSON."""
+        row = {"name": name, "body": body, "etag": etag, "fetched_at": fetched_at.timestamp()}
         stmt = sqlite_insert(documents).values(**row)
         stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={k: stmt.excluded[k] for k in ("body", "etag", "fetched_at")})
         with self._writing() as conn:

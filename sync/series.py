@@ -161,7 +161,8 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
     between rows of one cell, and between a row and the cell the series holds) laid over
     the series' cells, then the bound. A cold sync applies a million rows page by page,
     so this runs once per KPI a page touches: only the page's rows are walked in Python."""
-    instants = any(len(row[2]) > 10 for row in rows)
+    periods = {row[2] for row in rows}
+    instants = any(len(p) > 10 for p in periods)
     cells: dict[tuple[str, str], Cell]
     if instants:
         cells = {}
@@ -181,8 +182,9 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
                 del cells[key]  # an older instant of the hour than the one the series holds
     # A cold sync mostly adds a later month to the districts a series has: no sorting, no
     # index arrays, the old matrix copied as one block.
-    new_entities = {e for e, _ in cells}.difference(old_rows)
-    new_columns = sorted({c for _, c in cells}.difference(old_columns))
+    cell_entities, cell_columns = zip(*cells) if cells else ((), ())
+    new_entities = set(cell_entities).difference(old_rows)
+    new_columns = sorted((periods if not instants else set(cell_columns)).difference(old_columns))
     entities: tuple[str, ...]
     if new_entities:
         entities = tuple(sorted(old_rows.keys() | new_entities))
@@ -206,12 +208,13 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
         if exact is not None and series.cell_periods is not None:
             exact[at] = series.cell_periods
     if cells:
-        cell_entities, cell_columns = zip(*cells)
+        n = len(cells)
+        r = np.fromiter(map(e_index.__getitem__, cell_entities), dtype=np.intp, count=n)
+        c: Any = c_index[cell_columns[0]] if len(periods) == 1 else \
+            np.fromiter(map(c_index.__getitem__, cell_columns), dtype=np.intp, count=n)
         _, cell_values, cell_times = zip(*cells.values())
-        r = [e_index[e] for e in cell_entities]
-        c = [c_index[col] for col in cell_columns]
         values[r, c] = np.array(cell_values, dtype=np.float64)  # None (reported as not available) → NaN
-        times[r, c] = cell_times
+        times[r, c] = np.array(cell_times, dtype=np.float64)
         if exact is not None:
             exact[r, c] = np.array([None if p == col else p for (_, col), (p, _, _) in cells.items()], dtype=object)
     kept = columns
@@ -225,7 +228,9 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
             exact = exact[:, chosen] if exact is not None else None
     if exact is not None and not any(p is not None for p in exact.flat):
         exact = None
-    return KpiSeries(kpi, entities, tuple(kept), values, times, exact)
+    rebuilt = KpiSeries(kpi, entities, tuple(kept), values, times, exact)
+    rebuilt.__dict__["_rows"] = e_index  # worked out already: the next page's merge needs it
+    return rebuilt
 
 
 def _merge_into_cells(series: KpiSeries, rows: list[Row]) -> KpiSeries | None:
