@@ -101,6 +101,21 @@ def test_export_of_the_cm_residence_in_gujarati(tmp_path: Path) -> None:
     assert {r["language"] for r in records} == {"gu"} and records[0]["status_strip"][-2].startswith("નિકાસ ")
 
 
+def test_export_of_the_wall_as_it_was_from_the_local_store(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    filled = export(tmp_path, "sync", "--data-dir", str(data))
+    assert filled.returncode == 0, filled.stderr
+    moment = datetime.now(IST).replace(second=0, microsecond=0)
+    out = tmp_path / "then"
+    started = datetime.now(IST)
+    result = export(tmp_path, "--as-of", moment.strftime("%Y-%m-%dT%H:%M"), "export", "--layout", "single_screen",
+                    "--out", str(out), "--data-dir", str(data), "--size", "1280x720")
+    finished = datetime.now(IST)
+    assert result.returncode == 0, result.stderr
+    records = check_export(out, "single_screen", started, finished)
+    assert {(r["mode"], r["as_of"]) for r in records} == {("as-of", moment.isoformat())}
+
+
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("x", encoding="utf-8")

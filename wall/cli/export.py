@@ -7,9 +7,11 @@ its own at `--size` — after the first successful sync from the store the wall 
 the embedded demo store), waited for by the wall's own screenshot job. Each page carries,
 on its strip and on the PDF page, when it was exported (IST) and how recent its data is
 ("data as of …": the newest report time the wall trusts, the one the wall's strip counts
-ages from). Beside each `<nn>-<screen>-p<page>.png` is its audit record `<…>.json` (wall/
-audit.py); `export.json` lists the pages, the times and the PDF. `--hide-sensitive`
+ages from). Beside each `<nn>-<screen>-p<page>.png` is its audit record `<…>.json`
+(wall/audit.py); `export.json` lists the pages, the times and the PDF. `--hide-sensitive`
 exports what a delegation sees in presentation mode (tiles marked `sensitive` hidden).
+With `--as-of TIME` before the command, the pages show the data directory's local store
+as it was then, read without syncing and without its lock (beside a running wall too).
 
 A bad argument, a layout that cannot be loaded, an output folder that cannot be written
 or a store that refuses the wall is one line and exit 2.
@@ -286,6 +288,15 @@ class ExportJob(ScreenshotJob):
 
     hide_sensitive = False
     capturing = False
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.history is not None:  # `--as-of TIME export …`: the local store as it was, read once
+            if not self.armed and snapshot.catalog is not None:
+                self.armed = True
+                self._timeout.stop()
+                self._settle.start()
+            return
+        super().on_snapshot(snapshot)
 
     def capture(self) -> None:
         from PySide6.QtWidgets import QApplication
