@@ -32,7 +32,7 @@ from .plan import GROUP_LEVELS, CatalogPlan, GroupLevel, plan_for
 from .ranks import grades, ranks
 from .result import RankedEntity, RankingResult
 from .rounding import round2_array
-from .rowmap import row_mappings
+from .rowmap import column_mappings
 from .scores import counted_marks, group_scores, group_scores_update, overall_scores
 
 # A row is provisional when more than this share of the ranked KPIs is not reported
@@ -135,9 +135,9 @@ def build_rows(scores: MonthScores, provisional_threshold: float) -> tuple[Ranke
     # Published marks: rounded; with "zero" a not-reported KPI shows 0.0, with "skip"
     # None (NaN in the matrix reads as None through RowMapping).
     shown = np.where(reported, scores.marks, 0.0) if plan.spec.missing == "zero" else scores.marks
-    marks = row_mappings(plan.kpi_codes, round2_array(shown).T)
+    marks = column_mappings(plan.kpi_codes, round2_array(shown), plan.kpi_index)
     by_level = {
-        level: row_mappings(plan.groups[level].codes, round2_array(scores.groups[level]).T) for level in GROUP_LEVELS
+        level: column_mappings(plan.groups[level].codes, round2_array(scores.groups[level])) for level in GROUP_LEVELS
     }
     missing_sorted = ~reported[plan.code_order].T  # entities × KPIs in code order
     n_kpis = plan.n_kpis

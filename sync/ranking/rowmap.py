@@ -2,7 +2,8 @@
 
 A ranking row maps every ranked KPI (thousands) to its marks. Building a dict per
 entity on every re-rank costs more than computing the ranking, so each row is a
-view: the shared code → column index of the plan plus one read-only numpy row.
+view: the shared code → column index of the plan plus one read-only numpy row (a
+column view of the engine's (KPI × entity) matrix: no transposed copy).
 NaN in the row reads as None. It is a `collections.abc.Mapping`, so `dict(m)`,
 `m == {...}`, `.items()` and JSON export work as for a dict.
 """
@@ -36,9 +37,11 @@ class RowMapping(Mapping[str, float | None]):
         return repr(dict(self))
 
 
-def row_mappings(codes: tuple[str, ...], matrix: np.ndarray) -> list[RowMapping]:
-    """One mapping per row of `matrix` (rows × len(codes)); the matrix is made read-only."""
-    matrix = np.ascontiguousarray(matrix, dtype=np.float64)
+def column_mappings(codes: tuple[str, ...], matrix: np.ndarray, index: Mapping[str, int] | None = None
+                    ) -> list[RowMapping]:
+    """One mapping per column of `matrix` (len(codes) × columns), as views of its columns
+    (no transposed copy of a large matrix); the matrix is made read-only."""
+    matrix = np.asarray(matrix, dtype=np.float64)
     matrix.flags.writeable = False
-    index = {c: i for i, c in enumerate(codes)}
-    return [RowMapping(codes, index, matrix[r]) for r in range(matrix.shape[0])]
+    index = {c: i for i, c in enumerate(codes)} if index is None else index
+    return [RowMapping(codes, index, matrix[:, c]) for c in range(matrix.shape[1])]

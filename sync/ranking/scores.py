@@ -21,6 +21,9 @@ Rules (DESIGN.md §2–3, plus the zero-weight case it does not mention):
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import numpy as np
 
 from .plan import GROUP_LEVELS, CatalogPlan, GroupLevel
@@ -38,15 +41,39 @@ def _mean(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         return np.where(denominator > 0, numerator / denominator, np.nan)
 
 
+_full_weights: weakref.WeakKeyDictionary[CatalogPlan, tuple[int, dict[GroupLevel, np.ndarray]]] = (
+    weakref.WeakKeyDictionary())
+_full_weights_lock = threading.Lock()
+
+
+def _denominators(plan: CatalogPlan, counted: np.ndarray) -> dict[GroupLevel, np.ndarray]:
+    """Per level: (groups × entities) counted weight. When every KPI counts for every
+    entity (``missing: "zero"``) it depends on the plan alone: computed once per plan and
+    entity count, by the same sums, so the very same numbers."""
+    w = plan.weights[:, None]
+    if not counted.all():
+        weighted_counted = w * counted
+        return {level: plan.groups[level].sum_rows(weighted_counted) for level in GROUP_LEVELS}
+    n_entities = counted.shape[1]
+    with _full_weights_lock:
+        known = _full_weights.get(plan)
+    if known is not None and known[0] == n_entities:
+        return known[1]
+    weighted_counted = w * counted
+    sums = {level: plan.groups[level].sum_rows(weighted_counted) for level in GROUP_LEVELS}
+    for array in sums.values():
+        array.flags.writeable = False
+    with _full_weights_lock:
+        _full_weights[plan] = (n_entities, sums)
+    return sums
+
+
 def group_scores(plan: CatalogPlan, marks0: np.ndarray, counted: np.ndarray) -> dict[GroupLevel, np.ndarray]:
     """Per level: (groups × entities) scores, NaN where the entity has none."""
     w = plan.weights[:, None]
     weighted_marks = w * marks0
-    weighted_counted = w * counted
-    return {
-        level: _mean(plan.groups[level].sum_rows(weighted_marks), plan.groups[level].sum_rows(weighted_counted))
-        for level in GROUP_LEVELS
-    }
+    denominators = _denominators(plan, counted)
+    return {level: _mean(plan.groups[level].sum_rows(weighted_marks), denominators[level]) for level in GROUP_LEVELS}
 
 
 def group_scores_update(
@@ -57,6 +84,7 @@ def group_scores_update(
     `group_scores` sums it (its own KPIs in the same order), the others are copied."""
     w = plan.weights
     changed_rows = np.flatnonzero(changed)
+    all_counted = _denominators(plan, counted) if counted.all() else None
     out: dict[GroupLevel, np.ndarray] = {}
     for level in GROUP_LEVELS:
         matrix = plan.groups[level]
@@ -71,7 +99,10 @@ def group_scores_update(
         starts = np.cumsum([0] + [len(m) for m in members[:-1]]).astype(np.intp)
         weights = w[rows][:, None]
         numerator = np.add.reduceat(weights * marks0[rows], starts, axis=0)
-        denominator = np.add.reduceat(weights * counted[rows], starts, axis=0)
+        if all_counted is not None:
+            denominator = all_counted[level][affected]
+        else:
+            denominator = np.add.reduceat(weights * counted[rows], starts, axis=0)
         scores = base[level].copy()
         scores[affected] = _mean(numerator, denominator)
         out[level] = scores
