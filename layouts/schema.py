@@ -246,6 +246,10 @@ class LayoutSpec(Strict):
     name: str = Field(min_length=1, description="the layout's name on screen and in messages")
     description: str = Field(default="", description="what the layout is for")
     language: Literal["en", "hi", "gu"] = Field(default="en", description="the wall's starting language")
+    languages: tuple[Literal["en", "hi", "gu"], ...] = Field(
+        default=(), max_length=2,
+        description='two languages shown together, e.g. ["en", "gu"]: titles and names in both (the wall\'s '
+                    "language first, the other under it or after a separator), figures once; empty: one language")
     rotation: bool = Field(default=True, description="pages rotate by wall-clock time")
     surfaces: tuple[SurfaceSpec, ...] = Field(default=(), max_length=MAX_SCREENS, description="large outputs split into panels")
     screens: tuple[ScreenSpec, ...] = Field(min_length=1, max_length=MAX_SCREENS, description="the wall's screens")
@@ -254,6 +258,12 @@ class LayoutSpec(Strict):
     crisis: CrisisSpec = Field(default=CrisisSpec(), description="crisis rules: when the wall turns to its crisis "
                                                                   "layout by itself (see Crisis rules)")
     sync: SyncSpec = Field(default=SyncSpec(), description="how often observations are polled while this layout shows")
+
+    @model_validator(mode="after")
+    def _languages_differ(self) -> LayoutSpec:
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError(f"`languages` names a language twice: {list(self.languages)}")
+        return self
 
     def judging(self) -> Thresholds:
         """`[thresholds]` with the used/total pairs the layout's tiles declare (capacity

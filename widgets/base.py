@@ -9,7 +9,7 @@ new snapshot and `retranslate()` when the language changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,11 +42,30 @@ class TileContext:
     # event-loop turn (view_models.py). None (a tile on its own, in tests): built at once.
     models: ModelStage | None = None
 
+    # A bilingual layout's languages (`languages = ["en", "gu"]`): titles and names are
+    # shown in each, figures once. Empty: the wall's one language.
+    languages: tuple[str, ...] = ()
+
+    @property
+    def shown_languages(self) -> tuple[str, ...]:
+        """The languages text is shown in: the wall's first, then the layout's other one;
+        only the wall's when it is not one of the layout's (never a third script)."""
+        if self.language not in self.languages:
+            return (self.language,)
+        return (self.language, *(lang for lang in self.languages if lang != self.language))
+
     def tr(self, text: str) -> str:
-        return i18n.tr(text, self.language)
+        if i18n.is_calendar_word(text):  # a date is a figure: shown once, in the wall's language
+            return i18n.tr(text, self.language)
+        return i18n.both([i18n.tr(text, lang) for lang in self.shown_languages])
 
     def name(self, item: Any, fallback: str = "") -> str:
-        return i18n.display_name(item, self.language, fallback)
+        return i18n.both([i18n.display_name(item, lang, fallback) for lang in self.shown_languages])
+
+    def title(self, text: str, local: Mapping[str, str]) -> str:
+        """A layout's title in each shown language: its `title_local` there, else the
+        wall's translation of the English `text` (as the layout wrote it when unknown)."""
+        return i18n.both([local.get(lang) or i18n.tr(text, lang) for lang in self.shown_languages])
 
     def number(self, value: float | None, unit: str = "", decimals: int | None = None) -> str:
         return i18n.format_number(value, unit, decimals=decimals, language=self.language)
@@ -100,9 +119,6 @@ class Tile(QFrame):
         """Stop timers and release resources before the tile is destroyed."""
 
     def heading(self, default: str) -> str:
-        lang = self.context.language
-        if lang in self.options.title_local:
-            return self.options.title_local[lang]
         # A layout title the wall's own catalogues know (the shipped layouts') is translated;
         # any other is shown as the layout wrote it (its title_local gives other languages).
-        return self.context.tr(self.options.title or default)
+        return self.context.title(self.options.title or default, self.options.title_local)

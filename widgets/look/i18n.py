@@ -132,6 +132,11 @@ def tr(text: str, language: str) -> str:
     return translations(language).gettext(text)
 
 
+def is_calendar_word(text: str) -> bool:
+    """A month or weekday word of the wall's dates ("Nov", "Tue"): part of a figure."""
+    return text in _MONTHS or text in _WEEKDAYS
+
+
 def trn(singular: str, plural: str, count: int, language: str) -> str:
     """`singular` or `plural` as `language`'s plural rules choose for `count` (not formatted)."""
     return translations(language).ngettext(singular, plural, count)

@@ -48,8 +48,7 @@ class BannerTile(PaintedTile):
         return None if image.isNull() else image
 
     def _banner(self) -> BannerModel:
-        lang = self.context.language
-        text = self.options.text_local.get(lang, self.options.text)
+        text = self.context.title(self.options.text, self.options.text_local)
         return BannerModel(self.heading("CM Dashboard"), text)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
