@@ -28,7 +28,7 @@ from cmwall.widgets.tiles.feed_quality_tile import FeedQualityModel, FeedQuality
 from cmwall.widgets.tiles.grievance_tile import GrievanceModel, GrievanceTile
 from cmwall.widgets.tiles.kpi_tile import KpiModel, KpiTile
 from cmwall.widgets.tiles.map_tile import MapModel, MapTile
-from cmwall.widgets.tiles.trend_tile import TrendModel, TrendTile
+from cmwall.widgets.tiles.trend_tile import TrendModel, TrendTile, ringed_points
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -251,11 +251,10 @@ def test_trend_marks_a_line_whose_latest_point_is_questioned(qtbot: QtBot) -> No
     assert [(line.name, line.questioned) for line in tile.model.lines] == [
         (f"Gujarat (mean of 8 districts) {MARK}", True), (f"Amreli {MARK}", True), ("Ahmadabad", False)]
     assert f"Amreli {MARK}" in texts
-    ringed_x, _ = tile.questioned_points.getData()
-    assert len(ringed_x) == 2  # the state's mean and Amreli's own point
+    assert len(ringed_points(tile.model)) == 2  # the state's mean and Amreli's own point
     tile.apply(with_quality(FeedQuality(judged=True)))
     assert not any(line.questioned for line in tile.model.lines)
-    assert len(tile.questioned_points.getData()[0]) == 0
+    assert ringed_points(tile.model) == []
 
 
 def test_map_label_of_a_questioned_district_value_is_marked(qtbot: QtBot) -> None:

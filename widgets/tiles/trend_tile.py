@@ -130,8 +130,8 @@ class TrendTile(PaintedTile):
             return TileMessage(self.heading("Trend"), f"{tr('unknown KPI')} {opts.kpi}")
         unknown = [e for e in opts.entities if catalog.entity(e) is None]
         if unknown:
-            return TileMessage(self.heading(self.context.name(kpi)), f"{tr('unknown entity')} {', '.join(unknown)}")
-        title = self.heading(self.context.name(kpi))
+            return TileMessage(self.heading(self.context.title_of(kpi)), f"{tr('unknown entity')} {', '.join(unknown)}")
+        title = self.heading(self.context.title_of(kpi))
         series = snapshot.series.get(kpi.code)
         entities = list(opts.entities)[: MAX_LINES - int(opts.include_state)]
         shown = ([catalog.state.code] if opts.include_state else []) + entities
@@ -297,9 +297,16 @@ class TrendTile(PaintedTile):
             state = self.options.include_state and i == 0
             width = max(4.0, small * 0.25) if state else max(3.0, small * 0.18)
             draw_line(painter, frame, line.seconds, line.values, line.colour, width, dot)
-        for line in model.lines:  # an amber ring around a line's latest point when that value is questioned
-            latest = max((k for k, v in enumerate(line.values) if not math.isnan(v)), default=-1)
-            if line.questioned and latest >= 0:
-                draw_ring(painter, frame.point(line.seconds[latest], line.values[latest]), max(16.0, small * 1.1),
-                          MARK_COLOUR, max(3.0, small * 0.15))
+        for x, y in ringed_points(model):  # an amber ring around a line's latest point when that value is questioned
+            draw_ring(painter, frame.point(x, y), max(16.0, small * 1.1), MARK_COLOUR, max(3.0, small * 0.15))
         painter.restore()
+
+
+def ringed_points(model: TrendModel) -> list[tuple[float, float]]:
+    """(x, y) of the latest known point of each line whose latest value is questioned."""
+    out = []
+    for line in model.lines:
+        latest = max((k for k, v in enumerate(line.values) if not math.isnan(v)), default=-1)
+        if line.questioned and latest >= 0:
+            out.append((line.seconds[latest], line.values[latest]))
+    return out
