@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -139,9 +138,6 @@ def parse_observation_page(body: bytes, received_at: datetime | None = None) -> 
     rejected: list[RejectedRow] = []
     times: dict[str, float] = {}  # reported_at text → POSIX seconds: a page repeats a few times many times
     periods: set[str] = set()  # periods already checked on this page
-    usual = _usual_page(rows, times, periods)
-    if usual is not None:  # the whole page in the usual shape: checked column by column
-        return ReceivedPage(cursor=envelope.cursor, more=envelope.more, rows=tuple(usual))
     for index, row in enumerate(rows):
         fast = _usual_row(row, times, periods)
         if fast is not None:
@@ -159,46 +155,6 @@ def parse_observation_page(body: bytes, received_at: datetime | None = None) -> 
 # The usual spelling of `reported_at`; anything else (a space for the T, no seconds, "+0530",
 # more than six decimals …) is left to the contract model, which may still accept it.
 _USUAL_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
-
-
-_FIELDS = operator.itemgetter("kpi", "entity", "period", "value", "reported_at")
-_STR = {str}
-_VALUE_TYPES = frozenset({float, int, type(None)})
-
-
-def _usual_page(rows: list[Any], times: dict[str, float], periods: set[str]) -> list[Row] | None:
-    """Every row of the page, when every one has the usual shape (`_usual_row`'s checks, made
-    on the page's columns and on their distinct codes, periods and times); None when any row
-    does not, and the page is read row by row. A float here is always finite: `load_json`
-    refuses NaN and Infinity (orjson) or marks them (`NotAJsonNumber`)."""
-    if not rows:
-        return []
-    try:
-        kpis, entities, period_column, values, reported = zip(*map(_FIELDS, rows))
-    except (KeyError, TypeError):  # a row without one of the fields, or not an object
-        return None
-    if not (set(map(type, kpis)) == set(map(type, entities)) == set(map(type, period_column))
-            == set(map(type, reported)) == _STR):
-        return None
-    if not all(map(str.isprintable, set(kpis).union(entities))):  # a code with an invisible character
-        return None
-    for period in set(period_column).difference(periods):
-        if not PERIOD_RE.match(period):
-            return None
-        periods.add(period)
-    value_types = set(map(type, values))
-    if not value_types <= _VALUE_TYPES:
-        return None
-    if int in value_types:  # as the model's strict float gives it
-        values = tuple(float(v) if type(v) is int else v for v in values)
-    for text in set(reported).difference(times):
-        if not _USUAL_TIME_RE.fullmatch(text):
-            return None
-        try:
-            times[text] = datetime.fromisoformat(text).timestamp()
-        except ValueError:  # e.g. month 13, offset +24:00
-            return None
-    return list(zip(kpis, entities, period_column, values, map(times.__getitem__, reported)))
 
 
 def _usual_row(row: object, times: dict[str, float], periods: set[str]) -> Row | None:

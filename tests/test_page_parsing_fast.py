@@ -1,8 +1,8 @@
 """The fast reading of a feed page gives exactly what the contract model gives, row for row.
 
-`parse_observation_page` checks a page in the usual shape column by column, and a row
-in the usual shape with plain checks, instead of building one pydantic `Observation`
-per row (a cold sync reads a million). Those checks may only accept what the model
+`parse_observation_page` checks a row in the usual shape with plain checks instead of
+building one pydantic `Observation` per row (a cold sync reads a million). Those
+checks may only accept what the model
 accepts, with the same values: the same codes and periods, the value as a float (a
 JSON integer too), the report time as the same POSIX seconds. Everything else goes to
 the model, which accepts it or names its problem, and is rejected alone.
