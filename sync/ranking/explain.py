@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import numpy as np
+
 from ..contract import Catalog
 from ..observations import ObservationTable
 from .engine import PROVISIONAL_THRESHOLD, MonthScores, build_rows, score_month
@@ -25,7 +27,7 @@ from .frozen_make import check_makeable, frozen_make
 from .gaps import GapNode, gap_tree
 from .periods import previous_month
 from .result import RankingResult
-from .rounding import round2, round2_array
+from .rounding import round2_array
 
 
 class ExplainError(LookupError):
@@ -79,10 +81,14 @@ class Explanation:
         return tuple(changed[:n] if n is not None else changed)
 
 
-def _published_marks(scores: MonthScores, column: int) -> list[float | None]:
-    not_reported = 0.0 if scores.plan.spec.missing == "zero" else None
-    # round2_array is round2, bit for bit; NaN (not reported) stays NaN, and NaN != NaN.
-    return [m if m == m else not_reported for m in round2_array(scores.marks[:, column]).tolist()]
+def _published_marks(scores: MonthScores, column: int) -> np.ndarray:
+    """The column's published marks; NaN where there are none (not reported, "skip")."""
+    rounded = round2_array(scores.marks[:, column])  # round2_array is round2, bit for bit
+    return np.where(np.isnan(rounded), 0.0, rounded) if scores.plan.spec.missing == "zero" else rounded
+
+
+def _or_none(values: np.ndarray) -> list[float | None]:
+    return [v if v == v else None for v in values.tolist()]  # NaN != NaN
 
 
 def _kpi_costs(gaps: GapNode) -> dict[str | None, float | None]:
@@ -135,30 +141,32 @@ def explain_scores(
     rows = published.rows if published is not None else build_rows(scores, provisional_threshold)
     row = next(r for r in rows if r.entity == entity)
     plan = scores.plan
-    now = _published_marks(scores, column)
-    before: list[float | None] = (
-        _published_marks(before_scores, column) if before_scores is not None else [None] * plan.n_kpis
-    )
+    published_now = _published_marks(scores, column)
+    published_before = (_published_marks(before_scores, column) if before_scores is not None
+                        else np.full(plan.n_kpis, np.nan))
     max_marks = plan.spec.max_marks
     gaps = gap_tree(scores, column)
     costs = _kpi_costs(gaps)
+    # round2 of each difference, as round2_array (bit for bit); NaN where either is absent.
+    now, before = _or_none(published_now), _or_none(published_before)
+    lost = _or_none(round2_array(max_marks - published_now))
+    changes = _or_none(round2_array(published_now - published_before))
     values, weights = scores.values[:, column].tolist(), plan.weights.tolist()
     lines = []
     for k, kpi in enumerate(plan.kpis):
         value = values[k]
         reported = value == value  # NaN: not reported
-        marks, prev = now[k], before[k]
         lines.append(
             frozen_make(
                 KpiExplanation,
                 kpi=kpi.code,
                 value=value if reported else None,
                 target=kpi.target,
-                marks=marks,
-                marks_lost=None if marks is None else round2(max_marks - marks),
+                marks=now[k],
+                marks_lost=lost[k],
                 weight=weights[k],
-                previous_marks=prev,
-                change=None if marks is None or prev is None else round2(marks - prev),
+                previous_marks=before[k],
+                change=changes[k],
                 reported=reported,
                 cost=costs.get(kpi.code),
             )
