@@ -40,7 +40,7 @@ from .ranking.engine import PROVISIONAL_THRESHOLD
 from .ranking.fallback import ReasonKind
 from .ranking.inputs import RankingInput
 from .ranking.result import RankingResult
-from .rankings_kept import choose_shown_ranking, rank_latest_months
+from .rankings_kept import LocalRanker, choose_shown_ranking
 from .series import KpiSeries, Row, apply_rows, frozen
 from .snapshot import HistoryView, Snapshot, SyncStatus
 
@@ -145,6 +145,7 @@ class HistoryWorker:
         self._local: RankingResult | None = None
         self._local_previous: RankingResult | None = None
         self._ranked = RankingInput.empty()
+        self._ranker = LocalRanker(provisional_threshold)  # re-reads only the series a step changed
         self._next_id = 1
         self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by HistoryService)
         # Crisis rules judged moment by moment as the live wall did; stepping back starts them afresh.
@@ -229,7 +230,7 @@ class HistoryWorker:
             self._applied = upto
         if upto != self._ranked_upto and self.catalog is not None:
             moment = _stamp(self._rows.times[upto - 1]) if upto else _stamp(0)
-            local, previous, ranked = rank_latest_months(self.catalog, self._series, moment, self.provisional_threshold)
+            local, previous, ranked = self._ranker.rank(self.catalog, self._series, moment)
             self._local, self._local_previous = local, previous
             self._ranked = ranked if ranked is not None else RankingInput.empty()
             self._ranked_upto = upto

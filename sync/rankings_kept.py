@@ -33,7 +33,8 @@ class LocalRanker:
     """The local engine across polls: ranks the latest month with a ranked observation and
     the month before, straight from the series (ranking/month_cells.py), and re-ranks a
     month only when its cells changed — a poll of this month's reports keeps last month's
-    ranking (its `computed_at` moved on: nothing it was computed from changed)."""
+    ranking (its `computed_at` moved on: nothing it was computed from changed). Used by
+    the live worker (`RankingsKept`) and the history reader (sync/history.py)."""
 
     def __init__(self, provisional_threshold: float) -> None:
         self.provisional_threshold = provisional_threshold
@@ -90,15 +91,6 @@ class LocalRanker:
 
 def _computed_at(result: RankingResult | None, moment: datetime) -> RankingResult | None:
     return result if result is None or result.computed_at == moment else replace(result, computed_at=moment)
-
-
-def rank_latest_months(
-    catalog: Catalog, series: Mapping[str, KpiSeries], computed_at: datetime, provisional_threshold: float
-) -> tuple[RankingResult | None, RankingResult | None, RankingInput | None]:
-    """The local ranking of the latest month with a ranked observation, the month before,
-    and the engine's input; (None, None, None) when no ranked KPI has data. One-off
-    (`LocalRanker` keeps what it can across calls)."""
-    return LocalRanker(provisional_threshold).rank(catalog, series, computed_at)
 
 
 def choose_shown_ranking(
