@@ -215,3 +215,70 @@ def test_flush_shows_every_model_asked_for_before_a_screenshot(qtbot: QtBot) -> 
         assert stage.pending() == 0
     finally:
         stage.close()
+
+
+class SteppedTiles:
+    """Tiles whose builds each wait for the test's go-ahead, so the test decides when
+    snapshots come relative to the stage's builds (slower than polls, as at state scale)."""
+
+    def __init__(self, qtbot: QtBot, stage: ModelStage, count: int) -> None:
+        self.go = threading.Semaphore(0)
+        self.entered = 0  # builds begun (the worker waits in the last one)
+        self.order: list[int] = []  # which tile each build was for
+        self.tiles = wall_tiles(qtbot, stage, count)
+        for index, tile in enumerate(self.tiles):
+            original = tile.build_model
+
+            def stepped(snapshot: Snapshot, original: Any = original, index: int = index) -> Any:
+                self.entered += 1
+                self.go.acquire(timeout=10)
+                self.order.append(index)
+                return original(snapshot)
+
+            tile.build_model = stepped  # type: ignore[method-assign]
+
+    def ask_all(self, value: float, ident: int) -> None:
+        for tile in self.tiles:
+            tile.apply(snap(value, ident=ident))
+
+
+def test_a_tile_asked_again_while_waiting_keeps_its_place_in_the_queue(qtbot: QtBot) -> None:
+    stage = ModelStage()
+    stepped = SteppedTiles(qtbot, stage, count=3)
+    try:
+        stepped.ask_all(1, ident=1)  # queue: 0 1 2; the worker waits in 0's build
+        qtbot.waitUntil(lambda: stepped.entered == 1, timeout=10_000)
+        stepped.go.release()  # 0 built; the worker waits in 1's build
+        qtbot.waitUntil(lambda: stepped.entered == 2, timeout=10_000)
+        stepped.ask_all(2, ident=2)  # 2 has waited longest: it stays first
+        for _ in range(10):
+            stepped.go.release()
+        qtbot.waitUntil(lambda: len(stepped.order) == 5, timeout=10_000)
+        assert stepped.order == [0, 1, 2, 0, 1]
+    finally:
+        for _ in range(10):
+            stepped.go.release()
+        stage.close()
+
+
+def test_every_tile_shows_new_figures_though_polls_come_faster_than_the_stage_builds(qtbot: QtBot) -> None:
+    """At state scale a poll comes before the stage has built every tile of the last one:
+    each tile must still be built in turn and show a figure newer than its last one,
+    never keep an old figure for as long as polls keep coming."""
+    stage = ModelStage()
+    stepped = SteppedTiles(qtbot, stage, count=3)
+    try:
+        stepped.ask_all(1, ident=1)
+        for ident in range(2, 11):  # one build per poll: three tiles, each built every third poll
+            qtbot.waitUntil(lambda ident=ident: stepped.entered == ident - 1, timeout=10_000)  # type: ignore[misc]
+            turns = stage.turns
+            stepped.go.release()
+            qtbot.waitUntil(lambda turns=turns: stage.turns > turns, timeout=10_000)  # type: ignore[misc]
+            stepped.ask_all(ident, ident=ident)
+        assert sorted(set(stepped.order)) == [0, 1, 2]
+        shown = [tile.model.value if isinstance(tile.model, KpiModel) else None for tile in stepped.tiles]
+        assert all(value is not None and float(value) >= 6 for value in shown), shown
+    finally:
+        for _ in range(20):
+            stepped.go.release()
+        stage.close()

@@ -12,10 +12,16 @@ event-loop turn as fit in `budget_ms`, so no turn holds a frame back; the rest w
 for the next turn (a zero-delay timer: input and other paints go between).
 
 Requests are taken in the order they came (the windows ask for their visible tiles
-first), a tile asked again before its build started is built once, for the newest
-snapshot, and a result older than the snapshot the tile last asked for is dropped. A
-tile asks only when something it shows changed (PaintedTile.model_inputs), so a poll
-that changed a few hundred values builds the few tiles that show them.
+first). A tile asked again before its build started keeps its place in the queue and
+is built once, for the newest snapshot: were it sent to the back, then at state scale,
+where building every tile takes longer than a poll, each poll would send the waiting
+tiles behind the ones just built, and the tiles late on the screens would never be
+built again — their old figures shown as current for as long as polls keep coming. A
+result built for a snapshot the tile has since been asked again for is still shown when
+it is newer than the model on screen (its newer one follows); it is dropped only when
+the screen already shows something as new, or the tile went back to older data. A tile
+asks only when something it shows changed (PaintedTile.model_inputs), so a poll that
+changed a few hundred values builds the few tiles that show them.
 """
 
 from __future__ import annotations
@@ -61,8 +67,10 @@ class ModelStage(QObject):
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # the worker went idle or has results
         self._wanted: dict[int, tuple[ModelledTile, Snapshot]] = {}  # by id(tile); insertion order = priority
+        self._shown: dict[int, tuple[ModelledTile, int]] = {}  # by id(tile): the snapshot id of the model on screen
         self._ready: deque[tuple[ModelledTile, Snapshot, Any]] = deque()
         self._working = False
+        self._building: ModelledTile | None = None  # the tile whose model the worker is building
         self._closed = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view-models")
         self._ready_signal.connect(self._apply_some, Qt.ConnectionType.QueuedConnection)
@@ -78,8 +86,7 @@ class ModelStage(QObject):
         with self._lock:
             if self._closed.is_set():
                 return
-            self._wanted.pop(id(tile), None)
-            self._wanted[id(tile)] = (tile, snapshot)
+            self._wanted[id(tile)] = (tile, snapshot)  # asked again: the newest snapshot, in its place in the queue
             if not self._working:
                 self._working = True
                 self._pool.submit(self._work)
@@ -88,6 +95,7 @@ class ModelStage(QObject):
         """The tile is going away: build nothing more for it."""
         with self._lock:
             self._wanted.pop(id(tile), None)
+            self._shown.pop(id(tile), None)
             self._ready = deque(r for r in self._ready if r[0] is not tile)
 
     def pending(self) -> int:
@@ -117,6 +125,7 @@ class ModelStage(QObject):
             self._closed.set()
             self._wanted.clear()
             self._ready.clear()
+            self._shown.clear()
         self._again.stop()
         self._pool.shutdown(wait=True)
 
@@ -131,15 +140,29 @@ class ModelStage(QObject):
                 if not self._ready:
                     return
                 tile, snapshot, model = self._ready.popleft()
-            if shiboken6.isValid(tile) and tile.model_snapshot is snapshot:  # else: gone, or a newer build comes
+            if shiboken6.isValid(tile) and self._newer_than_shown(tile, snapshot):  # else: gone, or outdated
                 tile.show_model(model)
                 self.applied += 1
+                self._shown[id(tile)] = (tile, snapshot.id)
             if budget is not None and (time.perf_counter() - started) * 1000 >= budget:
                 break
         with self._lock:
             more = bool(self._ready)
         if more:
             self._again.start()  # the rest next turn: a frame may be drawn in between
+
+    def _newer_than_shown(self, tile: ModelledTile, snapshot: Snapshot) -> bool:
+        """Whether the model built for `snapshot` should replace the one on `tile`: it is for
+        the snapshot last asked for, or for one between the shown model's and that one."""
+        wanted = tile.model_snapshot
+        if wanted is snapshot:
+            return True
+        if wanted is None or wanted.id < snapshot.id:  # the tile went back to older data (or to none)
+            return False
+        with self._lock:  # shown only if the newer model follows (not when the tile now shows a message)
+            coming = id(tile) in self._wanted or self._building is tile or any(r[0] is tile for r in self._ready)
+            shown = self._shown.get(id(tile))
+        return coming and (shown is None or shown[0] is not tile or shown[1] < snapshot.id)
 
     # --- worker thread ------------------------------------------------------------------
 
@@ -151,10 +174,12 @@ class ModelStage(QObject):
                     self._changed.notify_all()
                     return
                 tile, snapshot = self._wanted.pop(next(iter(self._wanted)))
+                self._building = tile
             model = _built(tile.build_model, snapshot)
-            if model is _FAILED:
-                continue
             with self._lock:
+                self._building = None
+                if model is _FAILED:
+                    continue
                 if self._closed.is_set():
                     return
                 first = not self._ready
