@@ -36,7 +36,7 @@ from ..sync.crisis_watch import CrisisEvent, CrisisRule, CrisisState, Firing
 from ..sync.period_time import IST
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import Thresholds
-from ..widgets.look.i18n import display_name, format_number, tr
+from ..widgets.look.i18n import both, display_name, format_number, tr
 from .crisis_banner import Tone
 from .screen_window import ScreenWindow
 
@@ -63,31 +63,45 @@ def _figure(catalog: Catalog | None, kpi_code: str, value: float | None, occupan
     return f"{text} %" if unit == "%" else f"{text} {tr(unit, language)}".rstrip()
 
 
-def firing_line(firing: Firing, rules: tuple[CrisisRule, ...], catalog: Catalog | None, language: str) -> str:
-    """'‼ CRISIS: ICU beds full — Ahmadabad: 97.0 % (threshold 95 %) since 14:05'."""
+def names_language(language: str, pair: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages the banner names rules, places and KPIs in: a bilingual layout's pair
+    (the wall's first) when the wall's language is one of it, else the wall's alone."""
+    return (language, *(lang for lang in pair if lang != language)) if language in pair else (language,)
+
+
+def firing_line(firing: Firing, rules: tuple[CrisisRule, ...], catalog: Catalog | None, language: str,
+                pair: tuple[str, ...] = ()) -> str:
+    """'‼ CRISIS: ICU beds full — Ahmadabad: 97.0 % (threshold 95 %) since 14:05'; on a
+    bilingual layout the rule and the place are named in both languages, the rest once."""
     rule = rules[firing.rule_index] if firing.rule_index < len(rules) else None
-    name = rule.label(language) if rule is not None else firing.rule
+    shown = names_language(language, pair)
+    name = both([rule.label(lang) for lang in shown]) if rule is not None else firing.rule
+    place = both([_place_name(catalog, firing.place, lang) for lang in shown])
     threshold = _figure(catalog, firing.kpi, firing.enter, firing.occupancy, language)
     since = firing.since.astimezone(IST).strftime("%H:%M")
-    return (f"‼ {tr('CRISIS', language)}: {name} — {_place_name(catalog, firing.place, language)}: "
+    return (f"‼ {tr('CRISIS', language)}: {name} — {place}: "
             f"{_figure(catalog, firing.kpi, firing.value, firing.occupancy, language)} "
             f"({tr('threshold', language)} {threshold}) " + tr("since {when}", language).format(when=since))
 
 
-def crisis_lines(state: CrisisState, rules: tuple[CrisisRule, ...], catalog: Catalog | None, language: str) -> list[str]:
-    lines = [firing_line(f, rules, catalog, language) for f in state.firings[:MAX_FIRING_LINES]]
+def crisis_lines(state: CrisisState, rules: tuple[CrisisRule, ...], catalog: Catalog | None, language: str,
+                 pair: tuple[str, ...] = ()) -> list[str]:
+    lines = [firing_line(f, rules, catalog, language, pair) for f in state.firings[:MAX_FIRING_LINES]]
     if len(state.firings) > MAX_FIRING_LINES:
         lines.append(tr("and {n} more", language).format(n=len(state.firings) - MAX_FIRING_LINES))
     lines.append(tr("Acknowledged", language) if state.acknowledged else tr("Press A to acknowledge", language))
     return lines
 
 
-def critical_line(alerts: list[ActiveAlert], catalog: Catalog | None, language: str) -> str:
-    """'‼ Critical: Oxygen stock — Civil Hospital: 4.2 hours (threshold 12 hours) · 3 more critical alerts'."""
+def critical_line(alerts: list[ActiveAlert], catalog: Catalog | None, language: str, pair: tuple[str, ...] = ()) -> str:
+    """'‼ Critical: Oxygen stock — Civil Hospital: 4.2 hours (threshold 12 hours) · 3 more critical alerts';
+    on a bilingual layout the KPI and the place are named in both languages, the rest once."""
     first = alerts[0]
     kpi = catalog.kpi(first.kpi) if catalog is not None else None
-    name = display_name(kpi, language, first.kpi)
-    line = (f"‼ {tr('Critical', language)}: {name} — {_place_name(catalog, first.entity, language)}: "
+    shown = names_language(language, pair)
+    name = both([display_name(kpi, lang, first.kpi) for lang in shown])
+    place = both([_place_name(catalog, first.entity, lang) for lang in shown])
+    line = (f"‼ {tr('Critical', language)}: {name} — {place}: "
             f"{_figure(catalog, first.kpi, first.value, first.is_occupancy, language)} "
             f"({tr('threshold', language)} {_figure(catalog, first.kpi, first.threshold, first.is_occupancy, language)})")
     if len(alerts) > 1:
@@ -237,6 +251,7 @@ class CrisisMode(QObject):
 
     def banner(self) -> tuple[list[str], Tone]:
         snapshot, language = self.snapshot, self.language()
+        pair = self.current().spec.languages  # a bilingual layout names things in both (the strip stays in one)
         if snapshot is None or snapshot.catalog is None:
             return [], "critical"
         state, catalog = snapshot.crisis, snapshot.catalog
@@ -245,12 +260,12 @@ class CrisisMode(QObject):
             shown = state
             if self._acknowledged_locally is not None and state.newest_firing == self._acknowledged_locally:
                 shown = replace(state, acknowledged=True)
-            lines = crisis_lines(shown, self.rules, catalog, language)
+            lines = crisis_lines(shown, self.rules, catalog, language, pair)
             if critical:
-                lines.insert(-1, critical_line(critical, catalog, language))
+                lines.insert(-1, critical_line(critical, catalog, language, pair))
             return lines, "crisis"
         if critical:
-            return [critical_line(critical, catalog, language)], "critical"
+            return [critical_line(critical, catalog, language, pair)], "critical"
         if state.rules and not state.judgeable:
             return [tr("Crisis rules cannot be judged: no recent data", language)], "unknown"
         return [], "critical"

@@ -205,9 +205,9 @@ class ScreenWindow(QWidget):
             page = spec.pages[self.current_page] if spec.pages else None
             page_title = ""
             if page is not None:
-                page_title = self.context.title(page.title, page.title_local) if page.title else ""
+                page_title = self.context.one_line(self.context.title(page.title, page.title_local)) if page.title else ""
             source = self._page_screen(self.current_page) or spec
-            screen_title = self.context.title(source.title, source.title_local) if source.title else ""
+            screen_title = self.context.one_line(self.context.title(source.title, source.title_local)) if source.title else ""
             self.title.setText("  ·  ".join(t for t in (screen_title, page_title) if t))
             count = len(spec.pages)
             self.page_marks.setText(" ".join("●" if i == self.current_page else "○" for i in range(count))

@@ -10,7 +10,7 @@ new snapshot and `retranslate()` when the language changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,6 +24,13 @@ from ..sync.snapshot import Snapshot
 from ..sync.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from .look import i18n
 from .view_models import ModelStage
+
+# Between the languages of a bilingual title: each on its own line.
+TITLE_BREAK = "\n"
+
+
+def _unique(texts: list[str]) -> list[str]:
+    return [text for i, text in enumerate(texts) if text and text not in texts[:i]]
 
 
 def _utc_now() -> datetime:
@@ -54,18 +61,43 @@ class TileContext:
             return (self.language,)
         return (self.language, *(lang for lang in self.languages if lang != self.language))
 
+    @property
+    def bilingual(self) -> bool:
+        """Titles and names are shown in two languages (tile headings take two lines)."""
+        return len(self.shown_languages) > 1
+
     def tr(self, text: str) -> str:
-        if i18n.is_calendar_word(text):  # a date is a figure: shown once, in the wall's language
-            return i18n.tr(text, self.language)
-        return i18n.both([i18n.tr(text, lang) for lang in self.shown_languages])
+        """An interface word or sentence in the wall's language only: labels, sentences,
+        units and dates are read once, never word by word in two languages."""
+        return i18n.tr(text, self.language)
 
     def name(self, item: Any, fallback: str = "") -> str:
+        """A catalog name in each shown language on one line ('Amreli · અમરેલી'): rows, legends."""
         return i18n.both([i18n.display_name(item, lang, fallback) for lang in self.shown_languages])
 
-    def title(self, text: str, local: Mapping[str, str]) -> str:
-        """A layout's title in each shown language: its `title_local` there, else the
-        wall's translation of the English `text` (as the layout wrote it when unknown)."""
-        return i18n.both([local.get(lang) or i18n.tr(text, lang) for lang in self.shown_languages])
+    def name_here(self, item: Any, fallback: str = "") -> str:
+        """A catalog name in the wall's language only: a name inside a sentence or label."""
+        return i18n.display_name(item, self.language, fallback)
+
+    def title(self, text: str, local: Mapping[str, str] | None = None) -> str:
+        """A title in each shown language, one language per line (TITLE_BREAK): its `local`
+        text there, else the wall's translation of the English `text` (as written when unknown).
+        Tile headings draw the second line smaller under the first (fitted_text.py)."""
+        local = local or {}
+        return TITLE_BREAK.join(_unique([local.get(lang) or i18n.tr(text, lang) for lang in self.shown_languages]))
+
+    def title_of(self, item: Any, fallback: str = "") -> str:
+        """A catalog item's name as a title: one shown language per line."""
+        return TITLE_BREAK.join(_unique([i18n.display_name(item, lang, fallback) for lang in self.shown_languages]))
+
+    def titled(self, make: Callable[[TileContext], str]) -> str:
+        """A title made of words and names ("Needs attention — Amreli"), made once in each
+        shown language by `make(context in that language alone)`, one language per line."""
+        return TITLE_BREAK.join(_unique([make(replace(self, language=lang, languages=())) for lang in self.shown_languages]))
+
+    def one_line(self, title: str) -> str:
+        """A title for a place with one line (a window's header, a sentence): 'Beds · બેડ'."""
+        return i18n.both(title.split(TITLE_BREAK))
 
     def number(self, value: float | None, unit: str = "", decimals: int | None = None) -> str:
         return i18n.format_number(value, unit, decimals=decimals, language=self.language)

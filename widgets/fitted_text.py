@@ -24,8 +24,18 @@ def fitted_size(text: str, pixel_size: int, width: float, *, bold: bool = False,
     return max(int(pixel_size * minimum), int(pixel_size * width / needed))
 
 
-def draw_fitted(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg: str = theme.TEXT, bold: bool = False) -> None:
-    draw_text(painter, rect, text, fitted_size(text, pixel_size, rect.width(), bold=bold), fg=fg, bold=bold)
+def draw_fitted(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg: str = theme.TEXT, bold: bool = False,
+                minimum: float = 0.72) -> None:
+    draw_text(painter, rect, text, fitted_size(text, pixel_size, rect.width(), bold=bold, minimum=minimum), fg=fg, bold=bold)
+
+
+def fewer_parts(text: str, pixel_size: int, width: float, *, separator: str = " · ", minimum: float = 0.8) -> str:
+    """`text` ('Civil Hospital · Morbi · Health') with its last parts left off until it fits
+    `width` at `minimum` × `pixel_size`: the least telling part goes, not the end of a name."""
+    parts = text.split(separator)
+    while len(parts) > 1 and text_width(separator.join(parts), int(pixel_size * minimum)) > width:
+        parts.pop()
+    return separator.join(parts)
 
 
 def draw_wrapped(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg: str = theme.TEXT_DIM, lines: int = 2) -> float:
@@ -57,8 +67,30 @@ def draw_wrapped(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *,
 
 
 def paint_fitted_heading(painter: QPainter, heading: QRectF, pad: float, title: str, age: DataAge | None, title_px: int, small_px: int) -> None:
-    """The tile heading: freshness on the right, the title shrunk to fit the rest."""
+    """The tile heading: freshness on the right, the title shrunk to fit the rest. A
+    bilingual title (its languages on two lines) shows the second language on its own
+    smaller line under the first, so neither is cut to make room for the other."""
     used = 0.0
+    # a long title may shrink to the tile's small type (no less than 0.6 of its own) before it is cut
+    minimum = min(0.72, max(0.6, small_px / max(1, title_px)))
+    first, _, second = title.partition("\n")
+    first_h = heading.height() if not second else min(heading.height(), title_px * 1.35)
     if age is not None:
-        used = draw_age(painter, QRectF(heading.left() + heading.width() * 0.35, heading.top(), heading.width() * 0.65, heading.height()), age, small_px)
-    draw_fitted(painter, QRectF(heading.left(), heading.top(), heading.width() - used - pad, heading.height()), title, title_px, bold=True)
+        used = draw_age(painter, QRectF(heading.left() + heading.width() * 0.35, heading.top(), heading.width() * 0.65, first_h), age, small_px)
+    draw_fitted(painter, QRectF(heading.left(), heading.top(), heading.width() - used - pad, first_h), first, title_px, bold=True,
+                minimum=minimum)
+    if second:
+        second = " · ".join(second.split("\n"))
+        second_px = second_line_px(title_px)
+        draw_fitted(painter, QRectF(heading.left(), heading.top() + first_h, heading.width() - pad, heading.bottom() - heading.top() - first_h),
+                    second, second_px, fg=theme.TEXT_DIM, bold=True, minimum=minimum)
+
+
+def second_line_px(title_px: int) -> int:
+    """The size of a bilingual heading's second language: smaller, still readable."""
+    return max(8, round(title_px * 0.78))
+
+
+def heading_height(title_px: int, bilingual: bool) -> float:
+    """The height of a tile heading of `title_px` type: one line, or two when bilingual."""
+    return title_px * 1.35 + (second_line_px(title_px) * 1.3 if bilingual else 0.0)

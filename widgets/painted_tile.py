@@ -23,8 +23,9 @@ from ..layouts.tile_options import TileOptions
 from ..sync.snapshot import Snapshot
 from .base import Tile, TileContext
 from .data_age import DataAge
+from .fitted_text import heading_height, paint_fitted_heading
 from .look import theme
-from .paint_kit import ALIGN_CENTER, colour, draw_age, draw_text
+from .paint_kit import ALIGN_CENTER, colour, draw_text
 from .per_snapshot import same_inputs
 
 
@@ -118,18 +119,14 @@ class PaintedTile(Tile):
         return max(6.0, self.scale.small * 0.6)
 
     def heading_rect(self) -> QRectF:
-        return QRectF(self.pad, self.pad * 0.6, self.width() - 2 * self.pad, self.scale.title * 1.35)
+        return QRectF(self.pad, self.pad * 0.6, self.width() - 2 * self.pad, heading_height(self.scale.title, self.context.bilingual))
 
     def body_rect(self) -> QRectF:
         top = self.heading_rect().bottom() + self.pad * 0.4
         return QRectF(self.pad, top, self.width() - 2 * self.pad, self.height() - top - self.pad)
 
     def paint_heading(self, painter: QPainter, title: str, age: DataAge | None) -> None:
-        rect = self.heading_rect()
-        used = 0.0
-        if age is not None:
-            used = draw_age(painter, QRectF(rect.left() + rect.width() * 0.35, rect.top(), rect.width() * 0.65, rect.height()), age, self.scale.small)
-        draw_text(painter, QRectF(rect.left(), rect.top(), rect.width() - used - self.pad, rect.height()), title, self.scale.title, bold=True)
+        paint_fitted_heading(painter, self.heading_rect(), self.pad, title, age, self.scale.title, self.scale.small)
 
     # --- Qt -----------------------------------------------------------------------------
 

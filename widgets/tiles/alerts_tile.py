@@ -31,7 +31,7 @@ from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..capacity_figures import pair_label
 from ..data_age import DataAge, kpi_age
-from ..fitted_text import draw_fitted, paint_fitted_heading
+from ..fitted_text import draw_fitted, fewer_parts, paint_fitted_heading
 from ..kpi_figures import Translate, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
@@ -132,10 +132,10 @@ class AlertsTile(PaintedTile):
             parent = None  # a hospital straight under the state: the state goes without saying
         department = catalog.department_of_kpi(kpi) if kpi is not None and not alert.is_occupancy else None
         name = self.context.name(entity, alert.entity) if alert.entity != catalog.state.code else self.context.name(catalog.state)
-        within = self.context.name(parent) if parent is not None else ""
+        within = self.context.name_here(parent) if parent is not None else ""  # the place itself is named in both
         if parent is not None and entity is not None and (within in name or parent.name in entity.name):
             within = ""  # "Civil Hospital, Junagadh" already says where it is
-        parts = (name, within, self.context.name(department))
+        parts = (name, within, self.context.name_here(department))
         return " · ".join(p for p in parts if p)
 
     @staticmethod
@@ -209,8 +209,10 @@ class AlertsTile(PaintedTile):
         widest = max((max(text_width(r.value, chip_px, True) + (mark_width(chip_px) if r.questioned else 0.0),
                           text_width(r.threshold, int(chip_px * 0.75)))
                       for r in model.rows), default=0.0)
-        value_w = min(rect.width() * 0.4, max(body * 5.5, rect.width() * 0.2, widest + small * 0.5))
-        since_w = max(body * 6.8, rect.width() * 0.19)
+        value_w = min(rect.width() * 0.4, max(body * 3.5, widest + small * 0.5))
+        # the "since" column as wide as its widest text too: the room left names the KPI and place
+        since_w = min(rect.width() * 0.25, max((text_width(r.since, int(chip_px * 0.85)) for r in model.rows),
+                                                default=0.0) + small)
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
                 break
@@ -227,9 +229,10 @@ class AlertsTile(PaintedTile):
             left += chip_px * 1.6 + small * 0.6
             text_w = band.right() - value_w - since_w - left - small
             half = band.height() / 2
-            draw_fitted(painter, QRectF(left, band.top() + half * 0.08, text_w, half), row.kpi, chip_px, bold=True)
-            draw_text(painter, QRectF(left, band.top() + half, text_w, half * 0.92), row.place, int(chip_px * 0.85),
-                      fg=theme.TEXT_DIM)
+            draw_fitted(painter, QRectF(left, band.top() + half * 0.08, text_w, half), row.kpi, chip_px, bold=True, minimum=0.6)
+            place_px = int(chip_px * 0.85)  # the department, then the district, left off before the place is cut
+            draw_text(painter, QRectF(left, band.top() + half, text_w, half * 0.92),
+                      fewer_parts(row.place, place_px, text_w), place_px, fg=theme.TEXT_DIM, shrink=True)
             vx = band.right() - value_w - since_w
             draw_marked(painter, QRectF(vx, band.top() + half * 0.08, value_w, half), row.value, chip_px, row.questioned,
                         fg=tint, bold=True, right=True, shrink=True)

@@ -122,8 +122,8 @@ class AttentionTile(PaintedTile):
         code = self.options.entity if self.options.entity != catalog.state.code else None
         if code is not None and catalog.entity(code) is None:
             return TileMessage(self.heading("Needs attention"), f"{tr('unknown entity')} {code}", age)
-        place = self.context.name(catalog.entity(code)) if code else self.context.name(catalog.state)
-        title = self.heading(f"{tr('Needs attention')} — {place}")
+        place = catalog.entity(code) if code else catalog.state
+        title = self.heading(self.context.titled(lambda c: f"{c.tr('Needs attention')} — {c.name(place)}"))
         ranking = snapshot.ranking
         if ranking is None:
             return TileMessage(title, tr("no ranking yet"), age)

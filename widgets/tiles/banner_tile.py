@@ -48,8 +48,9 @@ class BannerTile(PaintedTile):
         return None if image.isNull() else image
 
     def _banner(self) -> BannerModel:
-        text = self.context.title(self.options.text, self.options.text_local)
-        return BannerModel(self.heading("CM Dashboard"), text)
+        # one line each: the banner's type is sized to fit its line (both languages on it)
+        text = self.context.one_line(self.context.title(self.options.text, self.options.text_local))
+        return BannerModel(self.context.one_line(self.heading("CM Dashboard")), text)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.show_model(self._banner())

@@ -101,17 +101,20 @@ class BreakdownTile(PaintedTile):
         entity = catalog.entity(self.options.entity)
         if entity is None:
             return TileMessage(self.heading("Why this rank"), f"{tr('unknown entity')} {self.options.entity}", age)
-        name = self.context.name(entity)
+        name = self.context.title_of(entity)
         if snapshot.ranking is None:
             return TileMessage(self.heading(name), tr("no ranking yet"), age)
         why = snapshot.derived.explanation(entity.code)  # explained on the sync thread
         if why is None:
             return TileMessage(self.heading(name), tr("explanation not ready"), age)
         if not isinstance(why, Explanation):
-            return TileMessage(self.heading(name), f"{name}: {tr('not ranked this month')}", age)
+            return TileMessage(self.heading(name), f"{self.context.name_here(entity)}: {tr('not ranked this month')}", age)
         ranked = len(snapshot.ranking.ranked)
         place = ordinal(why.rank, self.context.language) if why.rank else ""
-        title = self.heading(tr("Why is {name} {rank}?").format(name=name, rank=place) if why.rank else name)
+        rank = why.rank
+        title = self.heading(self.context.titled(
+            lambda c: c.tr("Why is {name} {rank}?").format(name=c.name(entity), rank=ordinal(rank, c.language)))
+            if rank else name)
         flags = []
         missing = sum(1 for k in why.kpis if not k.reported)
         if missing:

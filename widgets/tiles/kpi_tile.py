@@ -131,7 +131,7 @@ class KpiTile(PaintedTile):
             return TileMessage(self.heading("KPI"), f"{tr('unknown KPI')} {self.options.kpi}")
         entity_code = self.options.entity
         if entity_code is not None and entity_code != catalog.state.code and catalog.entity(entity_code) is None:
-            return TileMessage(self.heading(self.context.name(kpi)), f"{tr('unknown entity')} {entity_code}")
+            return TileMessage(self.heading(self.context.title_of(kpi)), f"{tr('unknown entity')} {entity_code}")
         code = entity_code or catalog.state.code
         series = snapshot.series.get(kpi.code)
         fig = rollup.figure(catalog, series, kpi, code, now)
@@ -163,7 +163,7 @@ class KpiTile(PaintedTile):
                                          since_label(hist, before, last, tr, now), tr, running=running)
         grades = tuple(name for name, _ in catalog.ranking.grades)
         return KpiModel(
-            title=self.heading(self.context.name(kpi)),
+            title=self.heading(self.context.title_of(kpi)),
             subtitle=subtitle,
             value=self.context.number(value, kpi.unit),
             unit=tr(kpi.unit) if kpi.unit else "",  # the wall's words for the catalog's unit ("beds" → "बिस्तर")

@@ -162,7 +162,7 @@ class RankingTile(PaintedTile):
         if self.options.by != "overall" or not snapshot.ranking_differences:
             return ""
         diffs = snapshot.ranking_differences
-        parts = [f"{self.context.name(catalog.entity(d.entity), d.entity)} {d.central_rank or '–'}→{d.local_rank or '–'}"
+        parts = [f"{self.context.name_here(catalog.entity(d.entity), d.entity)} {d.central_rank or '–'}→{d.local_rank or '–'}"
                  for d in diffs[:4]]
         more = f" +{len(diffs) - 4}" if len(diffs) > 4 else ""
         return f"{self.context.tr('Local estimate differed for')} {len(diffs)}: {', '.join(parts)}{more}"
@@ -173,7 +173,10 @@ class RankingTile(PaintedTile):
         if opts.by == "overall" or opts.code is None:
             return base
         item = _groups(catalog, opts.by).get(opts.code)
-        return f"{base} — {self.context.name(item, opts.code)}" if not opts.title else base
+        if opts.title:
+            return base
+        code = opts.code
+        return self.context.titled(lambda c: f"{c.tr(f'{level.title()} ranking')} — {c.name(item, code)}")
 
     def _row(self, catalog: Catalog, p: Placed, before: int | None, audit: RankingAudit | None = None) -> RankRow:
         tr = self.context.tr
