@@ -10,8 +10,8 @@ wall say at 10:32?".
 
 Texts are caught while a window is grabbed: `paint_kit.draw_text` reports each one to
 the recorder installed here, and nothing is recorded the rest of the time. Text a
-tile does not paint itself is read from the widgets that hold it: plot axis labels
-(pyqtgraph's own tick texts) and plain labels.
+tile does not paint itself is read from the widgets that hold it: plain labels (charts
+paint their axes with draw_text too, widgets/plot_paint.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..sync.period_time import IST
@@ -122,36 +122,6 @@ def recording() -> Iterator[TextRecording]:
 
 # --- texts not painted by draw_text --------------------------------------------------------
 
-def _axis_texts(tile: Tile) -> list[PaintedText]:
-    """Tick labels of the tile's visible plot axes, as pyqtgraph draws them."""
-    try:
-        import pyqtgraph as pg
-    except ImportError:  # pragma: no cover - pyqtgraph is a dependency
-        return []
-    out: list[PaintedText] = []
-    for view in tile.findChildren(pg.PlotWidget):
-        if not view.isVisible():
-            continue
-        image = QImage(1, 1, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        try:
-            for name in ("left", "bottom", "right", "top"):
-                axis = view.getPlotItem().getAxis(name)
-                if not axis.isVisible():
-                    continue
-                _, _, text_specs = axis.generateDrawSpecs(painter)
-                size = axis.style.get("tickFont").pixelSize() if axis.style.get("tickFont") else 0
-                for rect, _flags, text in text_specs:
-                    scene = axis.mapRectToScene(rect)
-                    box = view.mapFromScene(scene).boundingRect()
-                    offset = view.mapTo(tile, QPoint(0, 0))
-                    out.append(PaintedText(text, text, box.x() + offset.x(), box.y() + offset.y(), box.width(),
-                                           box.height(), size, size, "axis"))
-        finally:
-            painter.end()
-    return out
-
-
 def _label_texts(tile: Tile) -> list[PaintedText]:
     out = []
     for label in tile.findChildren(QLabel):
@@ -217,7 +187,7 @@ def tile_title(tile: Tile) -> str:
 
 
 def tile_record(tile: Tile, rec: TextRecording, spec: Any | None) -> dict[str, Any]:
-    texts = reading_order(rec.texts_of(tile) + _axis_texts(tile) + _label_texts(tile))
+    texts = reading_order(rec.texts_of(tile) + _label_texts(tile))
     model = getattr(tile, "model", None)
     age = getattr(model, "age", None)
     record: dict[str, Any] = {
