@@ -139,8 +139,13 @@ class MapOptions(TileOptions):
     lat/lon as markers coloured by occupancy. Districts are matched by code and checked by
     name; the credit line says where the boundaries come from and what is not on the map."""
 
-    code_fields = {"kpi": "kpi", "facility_kpi": "kpi", "occupancy_kpi": "kpi"}
+    code_fields = {"kpi": "kpi", "facility_kpi": "kpi", "occupancy_kpi": "kpi", "within": "entity"}
     colour_by: Literal["score", "grade", "kpi"] = Field(default="score", description="what colours the districts")
+    within: str | None = Field(
+        default=None, description="a place's code: the map of that place alone — its outline filling the tile, the places "
+                                  "under it (areas where they have outlines, else points from their lat/lon, the rest "
+                                  "counted as not on map) coloured as the districts would be, and its facilities; "
+                                  "default: the whole state")
     kpi: str | None = Field(default=None, description='the KPI when `colour_by = "kpi"`')
     boundaries: str | None = Field(
         default=None, description="own boundary file (GeoJSON, Shapefile, GeoPackage, FlatGeobuf), relative to the layout; "

@@ -28,6 +28,7 @@ from cmwall.sync.demo_store import serve_in_thread
 from cmwall.sync.demo_store.profiles import make_store
 from cmwall.sync.period_time import IST
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions import interaction
@@ -258,3 +259,39 @@ def test_a_second_tablet_sees_the_holder_and_acts_only_after_confirming_a_take_o
     tap(second, visible(second, "button[data-action=TOGGLE_PAUSE]"))
     wait_for(wall.shows(paused=paused), WAIT_S, "rotation back as it was")
     tap(second, visible(second, "#release"))
+
+
+def test_a_tap_on_a_district_opens_its_page_on_the_wall_then_up_and_home(
+        wall: Wall, tablets: Callable[[], webdriver.Chrome]) -> None:
+    tablet = tablets()
+    log_in(tablet, wall, TOKEN, "Review meeting")
+    visible(tablet, "#control-view")
+    before = wall.state()["wall"]
+    assert before["drill"]["active"] is False  # from the rotation: the state's places are listed
+    district = next(c for c in before["drill"]["children"] if c["level"] == "district")
+
+    tap(tablet, visible(tablet, f"button[data-entity='{district['code']}']"))
+    wait_for(lambda: (wall.state().get("wall", {}).get("drill") or {}).get("entity") == district["code"], WAIT_S,
+             f"{district['name']}'s page opened by a tap")
+    shown = wall.state()["wall"]
+    assert shown["screens"][0]["title"].endswith(f"› {district['name']}")  # the wall's first screen shows its page
+    assert shown["rotating"] is False and shown["drill"]["children"]  # its talukas and hospitals, to tap next
+    drill_group_says(tablet, f"Showing: {district['name']}")  # the tablet has redrawn its group for the page
+
+    tap(tablet, visible(tablet, "button[data-action=DRILL_UP]"))
+    wait_for(lambda: (wall.state().get("wall", {}).get("drill") or {}).get("entity") not in (None, district["code"]),
+             WAIT_S, "one place up: the state's page")
+    assert wall.state()["wall"]["drill"]["selected"] == district["code"]  # where we came from stays picked
+    drill_group_says(tablet, f"Showing: {wall.state()['wall']['drill']['name']}")
+
+    tap(tablet, visible(tablet, "button[data-action=DRILL_HOME]"))
+    wait_for(wall.shows(rotating=True), WAIT_S, "back to the rotation")
+    after = wall.state()["wall"]
+    assert after["drill"]["active"] is False and after["screens"][0]["title"] == before["screens"][0]["title"]
+    tap(tablet, visible(tablet, "#release"))
+
+
+def drill_group_says(driver: webdriver.Chrome, text: str) -> None:
+    """Wait for the drill-down group's line (redrawn, with new buttons, when the place changes)."""
+    WebDriverWait(driver, WAIT_S, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.ID, "drill-where").text == text, f"the drill-down group saying {text!r}")

@@ -64,27 +64,22 @@ def test_choosing_a_language_goes_round_to_it(panel: Any, shown: str, chosen: st
     assert performed == [Action.NEXT_LANGUAGE] * steps
 
 
-D_INTO, D_NEXT, D_PREVIOUS = Action.DRILL_INTO, Action.DRILL_NEXT_CHILD, Action.DRILL_PREVIOUS_CHILD
-
-
-@pytest.mark.parametrize(("active", "selected", "tapped", "steps"), [
-    (False, None, "439", [D_INTO, D_NEXT, D_NEXT, D_INTO]),  # from the rotation: the state's page, then pick
-    (True, None, "438", [D_NEXT, D_INTO]),
-    (True, "440", "438", [D_PREVIOUS, D_PREVIOUS, D_INTO]),
-    (True, "439", "439", [D_INTO]),
-])
-def test_tapping_a_listed_place_picks_it_and_opens_it_as_the_keys_would(
-        panel: Any, active: bool, selected: str | None, tapped: str, steps: list[Action]) -> None:
+@pytest.mark.parametrize(("active", "selected"), [(False, None), (True, None), (True, "440")])
+def test_tapping_a_listed_place_asks_for_that_place_by_its_code(panel: Any, active: bool, selected: str | None) -> None:
     control, wall, performed = panel
+    places: list[str] = []
+    control.place_requested.connect(places.append)
     wall.drill.update(active=active, selected=selected, entity="24" if active else None)
-    control.carry_out(ControlRequest(entity=tapped))
-    assert performed == steps
+    control.carry_out(ControlRequest(entity="439"))
+    assert places == ["439"] and performed == []  # the place travels as its code, not as steps on a list
 
 
 def test_a_place_no_longer_listed_is_not_opened(panel: Any) -> None:
     control, _wall, performed = panel
+    places: list[str] = []
+    control.place_requested.connect(places.append)
     control.carry_out(ControlRequest(entity="3782"))
-    assert performed == []
+    assert performed == [] and places == []
 
 
 def test_a_command_over_http_is_performed_on_the_gui_thread(panel: Any, qtbot: QtBot) -> None:

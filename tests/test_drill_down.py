@@ -18,10 +18,11 @@ from cmwall.layouts.loader import Layout, load_layout
 from cmwall.layouts.tile_options import ChildrenOptions
 from cmwall.sync.contract import Catalog
 from cmwall.sync.snapshot import Snapshot
-from cmwall.wall.control_panel import drill_state, drill_steps
+from cmwall.wall.control_panel import drill_state
 from cmwall.wall.controller import WallController
 from cmwall.wall.entity_page import entity_layout, trail
 from cmwall.wall.keys import Action
+from cmwall.wall.peer_protocol import aspects_of
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.tiles.children_tile import ChildrenModel, ChildrenTile
 from PySide6.QtCore import Qt
@@ -31,6 +32,10 @@ from pytestqt.qtbot import QtBot
 from .synthetic import CATALOG, NOW
 from .synthetic import snapshot as synthetic_snapshot
 from .test_wall_controller import LAYOUT, Clock, FakeScreen
+
+MAIN = Path(__file__).resolve().parents[1] / "main.py"
+FULL_HD = {"screens": [{"name": "W", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpiX": 96,
+                        "logicalDpiY": 96, "dpr": 1}]}
 
 
 def drill_catalog() -> dict[str, Any]:
@@ -173,13 +178,49 @@ def test_the_children_table_counts_places_not_on_the_map_and_shows_unknown_as_un
     assert all(r.figures[0] != "–" for r in districts.rows)
 
 
-def test_the_control_page_lists_the_places_and_a_tap_opens_one_with_the_keys_actions(wall: WallController) -> None:
+def test_the_control_page_lists_the_places_and_a_tap_opens_that_place(wall: WallController) -> None:
     listed = drill_state(wall)
     assert listed is not None and listed["active"] is False and listed["name"] == "Gujarat"
     assert [c["code"] for c in listed["children"]][:2] == ["438", "439"]
-    for action in drill_steps(listed, "439"):
-        wall.perform(action)
+    given: list[tuple[Action, dict[str, Any]]] = []
+    wall.command_given.connect(lambda action, state: given.append((action, state)))
+    wall.open_place("439")
     assert wall.drill.path == ["24", "439"]
-    for action in drill_steps(drill_state(wall), "NOPE"):  # nothing listed by that code: nothing done
-        wall.perform(action)
-    assert wall.drill.path == ["24", "439"]
+    assert [(a, s["drill"]) for a, s in given] == [(Action.DRILL_INTO, {"path": ["24", "439"], "selected": None})]
+    assert aspects_of(Action.DRILL_INTO, given[0][1]) == {"drill": {"path": ["24", "439"], "selected": None}}
+
+
+def test_another_pc_shows_the_place_sent_as_data_and_follows_up_and_home(qtbot: QtBot, layout: Layout) -> None:
+    walls = [WallController(layout, clock=Clock(), fade_ms=0, screens=lambda: [FakeScreen("W", 0)]) for _ in "ab"]
+    a, b = walls
+    for controller in walls:
+        controller.start()
+        controller.apply_snapshot(drill_snapshot())
+    home = b.layout
+    b.perform(Action.DRILL_INTO)  # b had wandered elsewhere: its own list position must not matter
+    b.perform(Action.DRILL_NEXT_CHILD)
+    # what peers.py does with a command given on a: its aspects travel, b adopts them
+    a.command_given.connect(lambda action, state: b.adopt_shared(aspects_of(action, state)))
+    try:
+        a.open_place("3782")  # a taluka, straight from the rotation
+        assert b.drill.path == a.drill.path == ["24", "438", "3782"]
+        assert b.screen_windows()[0].screen_spec == a.screen_windows()[0].screen_spec
+        QTest.keyClick(a.screen_windows()[0], Qt.Key.Key_Backspace)
+        assert b.drill.path == ["24", "438"] and picked(b) == "3782"
+        QTest.keyClick(a.screen_windows()[0], Qt.Key.Key_Home)
+        assert not drilled(b) and b.layout is home and rotating(b)
+        b.adopt_shared({"drill": {"path": ["24", "NOPE"], "selected": None}})  # not a place here: nothing opened
+        assert not drilled(b)
+    finally:
+        for controller in walls:
+            controller.shutdown()
+
+
+def test_the_idle_time_comes_from_the_configuration(layout: Layout, qtbot: QtBot) -> None:
+    controller = WallController(layout, clock=Clock(), fade_ms=0, screens=lambda: [FakeScreen("W", 0)],
+                                drill_idle_seconds=90.0)
+    controller.start()
+    try:
+        assert controller.drill._idle.interval() == 90_000
+    finally:
+        controller.shutdown()

@@ -150,6 +150,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         windowed=config.windowed,
         fade_ms=0 if screenshot_mode else 450,
         screen_outputs=config.screen_outputs,  # this PC's monitor per layout screen (configuration file)
+        drill_idle_seconds=config.drill_idle_minutes * 60.0,
     )
     bridge.snapshot_applied.connect(controller.apply_snapshot)
     controller.quit_confirmed.connect(app.quit)
@@ -196,6 +197,8 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
     inhibitor = BlankingInhibitor()
     watchdog = ServiceWatchdog(backend.heartbeat, stall_after_s=sync_stall_limit(config.deadline))
     outcome = {"code": EXIT_OK}
+    if config.drill is not None:
+        open_drill_page(config.drill, controller, bridge, outcome)
     job: _SnapshotWaiter | None = None
     restore_signals = _quit_on_signals(app)
     try:
@@ -240,6 +243,23 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         inhibitor.release()
 
 
+def open_drill_page(code: str, controller: WallController, bridge: SnapshotBridge, outcome: dict[str, int]) -> None:
+    """--drill: the place's page once the catalog is known; a code the catalog does not
+    know ends the run with one line and exit 2 (bad input), not a wall on the wrong page."""
+    from PySide6.QtWidgets import QApplication
+
+    def on_snapshot(snapshot: Snapshot) -> None:
+        if snapshot.catalog is None:
+            return
+        bridge.snapshot_applied.disconnect(on_snapshot)
+        if not controller.drill.open(code):
+            _error(f"--drill {code}: no place of that code in the store's catalog (`main.py catalog` lists them)")
+            outcome["code"] = EXIT_BAD_INPUT
+            QApplication.exit(EXIT_BAD_INPUT)
+
+    bridge.snapshot_applied.connect(on_snapshot)
+
+
 def join_peers(config: PeerConfig, token: str, controller: WallController, catch_up: Callable[[], None],
                bridge: SnapshotBridge) -> PeerLink:
     """This PC as one of several driving one wall (README "Several PCs, one wall"): operator
@@ -273,6 +293,7 @@ def open_control_page(config: ControlConfig, token: str, controller: WallControl
     settings = ControlSettings(port=config.port, token=token, bind=config.bind, lapse_after=config.lease_seconds)
     panel = ControlPanel(settings, lambda: wall_state(controller), parent=controller)
     panel.action_requested.connect(controller.perform)
+    panel.place_requested.connect(controller.open_place)
     controller.pages.ticked.connect(panel.publish)
     return panel
 

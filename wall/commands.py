@@ -39,6 +39,7 @@ class Commands(QObject):
     presentation_toggle_requested = Signal()  # presentation mode for a delegation on / back to live
     next_layout_requested = Signal()
     drill_into_requested = Signal()  # open the picked place (drill_down.py)
+    drill_open_requested = Signal(str)  # open this place (a tap on the control page)
     drill_pick_requested = Signal(int)  # +1 next place, -1 previous
     drill_up_requested = Signal()
     drill_home_requested = Signal()
@@ -118,10 +119,14 @@ class Commands(QObject):
         if action is not None:
             self.perform(action)
 
-    def perform(self, action: Action, *, given_here: bool = True) -> None:
+    def perform(self, action: Action, *, given_here: bool = True, place: str | None = None) -> None:
         """Carry out one operator command, wherever it came from; one given on this PC (not
-        received from another PC of the wall) is announced with `performed`."""
-        self._effects[action]()
+        received from another PC of the wall) is announced with `performed`. `place`:
+        DRILL_INTO opens that place instead of the picked one."""
+        if place is not None and action is Action.DRILL_INTO:
+            self.drill_open_requested.emit(place)
+        else:
+            self._effects[action]()
         if given_here:
             self.performed.emit(action)
 

@@ -180,6 +180,13 @@ class ControlSettings(Section):
                                    "another takes over without confirming", ge=10, le=86400)
 
 
+class DrillDownSettings(Section):
+    """The drill-down (wall/drill_down.py): a wall left on one taluka goes back to its rotation by itself."""
+
+    idle_minutes: float = setting(10.0, "--drill-idle-minutes", "minutes without a drill-down command before the "
+                                  "wall goes back to its rotation", gt=0, le=1440)
+
+
 class ScreenOutput(Section):
     """This PC's monitor for one layout screen, overriding the layout's `output`/`index`:
     `[screens.main] output = "HDMI-1"`; applies to every layout that has a screen of that id."""
@@ -204,6 +211,7 @@ class ConfigFile(Section):
     log: LogSettings = LogSettings()
     peers: PeerSettings = PeerSettings()
     control: ControlSettings = ControlSettings()
+    drill_down: DrillDownSettings = DrillDownSettings()
     screens: dict[str, ScreenOutput] = Field(default_factory=dict, max_length=MAX_SCREEN_OVERRIDES,
                                              description="per layout screen id: the monitor it goes on at this PC")
 
@@ -269,6 +277,8 @@ class WallConfig:
     screen_outputs: Mapping[str, ScreenOutput] = field(default_factory=lambda: MappingProxyType({}))
     peers: PeerConfig | None = None  # None: this PC is the whole wall (no peer endpoint)
     control: ControlConfig | None = None  # None: no control page
+    drill: str | None = None  # a place's code: its drill-down page shown from the first data on (screenshot runs)
+    drill_idle_minutes: float = 10.0  # drilled in this long without a drill-down command: back to the rotation
 
     @property
     def history_moment(self) -> datetime | None:

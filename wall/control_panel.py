@@ -7,7 +7,11 @@ the `Action`s a key would give (`action_requested`, wired to `WallController.per
 so a command from the tablet is performed, logged and sent to the other PCs of the wall
 exactly as a key is. Choosing a page or a language is stepping there with the same
 Actions (a page: next/previous as many times as it takes; a language: the next one
-until it is shown), so no new kind of command has to travel between PCs.
+until it is shown), so no new kind of command has to travel between PCs. A tapped
+place is the one exception: it comes out as its code (`place_requested`), opened as
+`DRILL_INTO` with that place, and the place the wall then shows travels to the other
+PCs as data (the drill-down's shared state), never as steps replayed on a list
+another PC may have in another order.
 """
 
 from __future__ import annotations
@@ -85,25 +89,16 @@ def drill_state(controller: WallController) -> dict[str, Any] | None:
             "children": [{"code": c.code, "name": c.name, "level": c.level} for c in children if c is not None]}
 
 
-def drill_steps(drill: Mapping[str, Any] | None, entity: str) -> list[Action]:
-    """Opening a listed place as the keys would: the state's page first from the rotation,
-    then the next/previous place until it is picked, then open it."""
-    if drill is None:
-        return []
-    codes = [c["code"] for c in drill["children"]]
-    if entity not in codes:
-        return []
-    steps: list[Action] = [] if drill["active"] else [Action.DRILL_INTO]
-    at = codes.index(drill["selected"]) if drill["active"] and drill["selected"] in codes else -1
-    delta = codes.index(entity) - at
-    steps += [Action.DRILL_NEXT_CHILD if delta > 0 else Action.DRILL_PREVIOUS_CHILD] * abs(delta)
-    return [*steps, Action.DRILL_INTO]
+def listed(drill: Mapping[str, Any] | None, entity: str) -> bool:
+    """Whether the drill-down lists `entity` now (a tap on a list the wall has since left opens nothing)."""
+    return drill is not None and any(c["code"] == entity for c in drill["children"])
 
 
 class ControlPanel(QObject):
     """The control endpoint while the wall runs; its requests come out as `action_requested`."""
 
     action_requested = Signal(object)  # an Action: perform it as a key on this PC would be
+    place_requested = Signal(str)  # a listed place's code: open its page (DRILL_INTO with that place)
     _arrived = Signal(object)  # a ControlRequest, from the endpoint's threads
 
     def __init__(self, settings: ControlSettings, state: Callable[[], Mapping[str, Any]],
@@ -142,6 +137,9 @@ class ControlPanel(QObject):
 
     def carry_out(self, request: ControlRequest) -> None:
         """One request of the control page as the Actions a key would give (GUI thread)."""
+        if request.entity is not None:
+            if listed(self.state().get("drill"), request.entity):  # now, not as last published
+                self.place_requested.emit(request.entity)
         for action in self.actions_for(request):
             self.action_requested.emit(action)
         self.publish()
@@ -156,8 +154,6 @@ class ControlPanel(QObject):
                 return []
             delta = request.page - screen["page"]
             return [Action.NEXT_PAGE if delta > 0 else Action.PREVIOUS_PAGE] * abs(delta)
-        if request.entity is not None:
-            return drill_steps(state.get("drill"), request.entity)
         if request.language is not None and request.language in LANGUAGES:
             steps = (LANGUAGES.index(request.language) - LANGUAGES.index(state["language"])) % len(LANGUAGES)
             return [Action.NEXT_LANGUAGE] * steps

@@ -34,7 +34,7 @@ from ..widgets.base import TileContext
 from ..widgets.view_models import ModelStage
 from .commands import Commands
 from .crisis_mode import CrisisMode
-from .drill_down import DrillDown
+from .drill_down import IDLE_SECONDS, DrillDown
 from .keys import Action
 from .language import LanguageChoice
 from .layout_choice import LayoutChoice
@@ -73,6 +73,7 @@ class WallController(QObject):
         fade_ms: int = 450,
         screens: Callable[[], Sequence[ScreenLike]] = QGuiApplication.screens,
         screen_outputs: Mapping[str, OutputChoice] | None = None,
+        drill_idle_seconds: float = IDLE_SECONDS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -96,7 +97,7 @@ class WallController(QObject):
                                  clock=self.data_clock, parent=self)
         self.layouts.crisis = self.crisis.target() or self.layouts.crisis  # C goes where the rules would
         self.drill = DrillDown(current=lambda: self.layout, show=self.layouts.switch,
-                               snapshot=lambda: self.screens.snapshot, parent=self)
+                               snapshot=lambda: self.screens.snapshot, idle_seconds=drill_idle_seconds, parent=self)
         self.presentation = Presentation(windows=lambda: self.screens.windows.values(),
                                          language=lambda: self.language, clock=clock, parent=self)
         self._wire(refresh)
@@ -132,6 +133,7 @@ class WallController(QObject):
         self.languages.changed.connect(lambda _language: self.crisis.refresh())
         commands.next_layout_requested.connect(self.layouts.next_layout)
         commands.drill_into_requested.connect(self.drill.into_selected)
+        commands.drill_open_requested.connect(self.drill.open)
         commands.drill_pick_requested.connect(self.drill.pick)
         commands.drill_up_requested.connect(self.drill.up)
         commands.drill_home_requested.connect(self.drill.go_home)
@@ -145,7 +147,7 @@ class WallController(QObject):
 
     def _context(self, layout: Layout) -> TileContext:
         return TileContext(language=self.language, now=self.data_clock, layout_dir=layout.directory,
-                           thresholds=layout.spec.judging(), models=self.models)
+                           thresholds=layout.spec.judging(), models=self.models, languages=layout.spec.languages)
 
     def _show_layout(self, layout: Layout) -> None:
         self.languages.follow_layout(layout.spec.language)
@@ -218,9 +220,9 @@ class WallController(QObject):
         return path.stem if path.stem in SHIPPED_LAYOUTS else str(path)
 
     def shared_state(self) -> dict[str, Any]:
-        """What the operator's commands leave behind: layout, language, rotation and presentation mode."""
-        return {"layout": self.layout_reference(), "language": self.language, "rotation": self.pages.shared_state(),
-                "presentation": self.presentation.active}
+        """What the operator's commands leave behind: layout, drill-down, language, rotation and presentation mode."""
+        return {"layout": self.layout_reference(), "drill": self.drill.shared_state(), "language": self.language,
+                "rotation": self.pages.shared_state(), "presentation": self.presentation.active}
 
     def peer_status(self) -> dict[str, Any]:
         """What this PC shows now, for the peer endpoint's status."""
@@ -233,6 +235,9 @@ class WallController(QObject):
         layout, language, rotation = values.get("layout"), values.get("language"), values.get("rotation")
         if isinstance(layout, str) and layout != self.layout_reference() and not self.crisis.holds_the_wall():
             self.layouts.switch(layout)
+        drill = values.get("drill")
+        if isinstance(drill, Mapping) and not self.crisis.holds_the_wall():
+            self.drill.adopt(drill)
         if isinstance(language, str) and language != self.language:
             self.languages.set(language)
         if isinstance(rotation, Mapping):
@@ -243,6 +248,11 @@ class WallController(QObject):
                 self.presentation.start()  # refused here too during a crisis, or before any data
             else:
                 self.presentation.stop()
+
+    def open_place(self, code: str) -> None:
+        """Open one place's page (a tap on the control page): `DRILL_INTO` with that place,
+        announced to the other PCs like a key, with the place opened in the shared state."""
+        self.commands.perform(Action.DRILL_INTO, place=code)
 
     def perform_received(self, action: Action) -> None:
         """A command another PC of the wall performed (refresh, screenshot, acknowledge): done

@@ -10,13 +10,18 @@ DRILL_NEXT_CHILD / DRILL_PREVIOUS_CHILD pick, DRILL_UP, DRILL_HOME), so keys, th
 control page and the wall's other PCs move it alike. While drilled in the generated
 layout does not rotate; Home, Up past the state, another layout (crisis, V) or
 `idle_seconds` without a drill-down command bring the wall back to its rotation, so
-it is never left on one taluka overnight.
+it is never left on one taluka overnight (`[drill_down] idle_minutes` in the
+configuration). Between the PCs of one wall the place travels as data: every
+drill-down command leaves `shared_state()` (the codes opened and picked), and
+another PC `adopt`s it, so a tap opens the same place everywhere even where a PC
+lists the children in another order or had missed a step.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -65,6 +70,29 @@ class DrillDown(QObject):
     def catalog(self) -> Catalog | None:
         snapshot = self.snapshot()
         return snapshot.catalog if snapshot is not None else None
+
+    def shared_state(self) -> dict[str, Any]:
+        """Where the drill-down is, for the other PCs of the wall: the codes opened and picked."""
+        return {"path": list(self.path), "selected": self.selected}
+
+    def adopt(self, state: Mapping[str, Any]) -> None:
+        """Another PC's drill-down (`shared_state()`), shown here as there; an empty path:
+        back to the rotation. A place this catalog does not know opens nothing."""
+        path, selected = state.get("path"), state.get("selected")
+        if not isinstance(path, list) or not all(isinstance(c, str) for c in path):
+            return
+        if not path:
+            self.go_home()
+            return
+        catalog = self.catalog()
+        known = catalog is not None and (path[-1] == catalog.state.code or catalog.entity(path[-1]) is not None)
+        if catalog is None or not known or trail(catalog, path[-1]) != path:
+            log.warning("drill-down of another PC not shown: %s is not a place of this catalog", " › ".join(path))
+            return
+        if path == self.path and selected == self.selected:
+            return
+        self.path, self.selected = list(path), selected if isinstance(selected, str) else None
+        self._show_page()
 
     def child_codes(self) -> list[str]:
         catalog = self.catalog()

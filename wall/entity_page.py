@@ -13,7 +13,9 @@ goes back). Its tiles are the ordinary ones:
   does: derived on the sync thread because the layout names it) — for the state, the
   `ranking` tile of its ranked places; for any other place, the `trend` of its first KPI;
 - a `children` table of the places under it, the selected one highlighted;
-- a `map` (the state's places, coloured by grade or by the page's first KPI).
+- a `map` of the place alone (`within`): its outline, its children coloured by grade
+  where they are ranked, else by the table's first KPI, its facilities (the state's:
+  its districts as the shipped maps draw them).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ..sync.snapshot import Snapshot
 from ..widgets.tiles.children_tile import ordered_children
 
 KPI_TILES = 4
-ROWS, COLS = 3, 4
+ROWS, COLS = 3, 8  # the KPIs two columns each; why it ranks, its children (three each) and its map (two) below
 
 
 def place_name(catalog: Catalog, code: str) -> tuple[str, dict[str, str]]:
@@ -80,6 +82,17 @@ def children_kpis(catalog: Catalog, snapshot: Snapshot | None, code: str, shown:
     return (ranked_first or shown)[:3]
 
 
+def map_options(catalog: Catalog, code: str, kpis: list[Kpi]) -> dict[str, Any]:
+    """The page's map: the state's as the shipped maps draw it; any other place's alone
+    (`within`), its children coloured by grade where they are of the ranked level, else
+    by the first KPI of the children's table."""
+    options: dict[str, Any] = {} if code == catalog.state.code else {"within": code}
+    children_ranked = any(c.level == catalog.ranking.level for c in catalog.children_of(code))
+    if children_ranked:
+        return {**options, "colour_by": "grade"}
+    return {**options, "colour_by": "kpi", "kpi": kpis[0].code} if kpis else options
+
+
 def _tile(kind: str, row: int, col: int, options: dict[str, Any], row_span: int = 1, col_span: int = 1) -> dict[str, Any]:
     return {"type": kind, "row": row, "col": col, "row_span": row_span, "col_span": col_span, "options": options}
 
@@ -91,21 +104,19 @@ def entity_screen(catalog: Catalog, snapshot: Snapshot | None, code: str, select
     is_state = code == catalog.state.code
     level = catalog.level_of(code) or "state"
     ranked = level == catalog.ranking.level
-    tiles = [_tile("kpi", 0, i, {"kpi": k.code, **({} if is_state else {"entity": code})}) for i, k in enumerate(kpis)]
+    tiles = [_tile("kpi", 0, 2 * i, {"kpi": k.code, **({} if is_state else {"entity": code})}, col_span=2)
+             for i, k in enumerate(kpis)]
     if ranked:
-        tiles.append(_tile("breakdown", 1, 0, {"entity": code}, row_span=2))
+        tiles.append(_tile("breakdown", 1, 0, {"entity": code}, row_span=2, col_span=3))
     elif is_state:
-        tiles.append(_tile("ranking", 1, 0, {"mode": "all"}, row_span=2))
+        tiles.append(_tile("ranking", 1, 0, {"mode": "all"}, row_span=2, col_span=3))
     elif kpis:
         tiles.append(_tile("trend", 1, 0, {"kpi": kpis[0].code, "entities": [code], "include_state": True},
-                           row_span=2))
-    tiles.append(_tile("children", 1, 1, {"entity": None if is_state else code,
-                                          "kpis": [k.code for k in children_kpis(catalog, snapshot, code, kpis)],
-                                          "selected": selected}, row_span=2, col_span=2))
-    map_options: dict[str, Any] = {"colour_by": "grade"} if catalog.ranking.level == "district" else {}
-    if not map_options and kpis:
-        map_options = {"colour_by": "kpi", "kpi": kpis[0].code}
-    tiles.append(_tile("map", 1, 3, map_options, row_span=2))
+                           row_span=2, col_span=3))
+    columns = children_kpis(catalog, snapshot, code, kpis)
+    tiles.append(_tile("children", 1, 3, {"entity": None if is_state else code, "kpis": [k.code for k in columns],
+                                          "selected": selected}, row_span=2, col_span=3))
+    tiles.append(_tile("map", 1, 6, map_options(catalog, code, columns or kpis), row_span=2, col_span=2))
     names = [place_name(catalog, c) for c in trail(catalog, code)]
     title = " › ".join(name for name, _ in names)
     title_local = {lang: " › ".join(local.get(lang, name) for name, local in names)

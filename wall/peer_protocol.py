@@ -5,8 +5,9 @@ Several PCs drive one wall with no coordinating server. Pages need no talk at al
 does on one PC — sent to the peers as a `PeerCommand` — and each PC's data version,
 so a PC that missed the store's latest change polls again at once.
 
-What the operator changes is shared state in four aspects: the layout, the language,
-the rotation (stepping, pause) and presentation mode (on or live). A command carries the value it left its aspects
+What the operator changes is shared state in five aspects: the layout, the drill-down
+(the places opened and the one picked, as codes), the language, the rotation
+(stepping, pause) and presentation mode (on or live). A command carries the value it left its aspects
 in, stamped (number, origin) with a Lamport clock (`CommandNumbers`), and every PC
 keeps per aspect the value with the highest stamp (`SharedState`, last writer wins):
 two operators pressing keys on two PCs at once end with the same wall everywhere,
@@ -40,12 +41,18 @@ ASPECTS: dict[Action, tuple[str, ...]] = {
     Action.PREVIOUS_PAGE: ("rotation",),
     Action.TOGGLE_PAUSE: ("rotation",),
     Action.NEXT_LANGUAGE: ("language",),
-    Action.NEXT_LAYOUT: ("layout", "rotation"),
-    Action.TOGGLE_CRISIS: ("layout", "rotation"),
+    Action.NEXT_LAYOUT: ("layout", "drill", "rotation"),  # another layout ends the drill-down
+    Action.TOGGLE_CRISIS: ("layout", "drill", "rotation"),
     Action.TOGGLE_PRESENTATION: ("presentation",),
+    Action.DRILL_INTO: ("drill",),
+    Action.DRILL_NEXT_CHILD: ("drill",),
+    Action.DRILL_PREVIOUS_CHILD: ("drill",),
+    Action.DRILL_UP: ("drill",),
+    Action.DRILL_HOME: ("drill",),
 }
 STATE_ACTIONS = frozenset(ASPECTS)
-ASPECT_ORDER = ("layout", "language", "rotation", "presentation")  # adopted in this order: a layout resets the rotation
+# Adopted in this order: a layout resets the rotation, and the drill-down's page is shown on the layout.
+ASPECT_ORDER = ("layout", "drill", "language", "rotation", "presentation")
 
 Stamp = tuple[int, str]  # (Lamport number, origin): totally ordered across the wall
 

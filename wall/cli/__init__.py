@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     wall.add_argument("--screenshot-deadline", type=positive_number, default=None, metavar="SEC",
                       help="with --screenshot: give up after SEC in all, even while the sync progresses "
                            "(default: no deadline)")
+    wall.add_argument("--drill", metavar="ENTITY", default=None,
+                      help="open the drill-down page of this place (a catalog code; the state's code for the "
+                           "state) as soon as the catalog is known, e.g. with --screenshot")
+    wall.add_argument("--drill-idle-minutes", type=positive_number, default=None, metavar="MIN",
+                      help="minutes without a drill-down command before the wall goes back to its rotation "
+                           "(default 10)")
     wall.add_argument("--as-of", metavar="TIME",
                       help="show the wall as it was at TIME (ISO-8601; without offset: IST) from the local store "
                            "of the data directory, without contacting any store")
@@ -278,6 +284,8 @@ def wall_config(args: argparse.Namespace) -> WallConfig:
         screen_outputs=MappingProxyType(dict(config.screens)),
         peers=peer_config(config.peers),
         control=control_config(config.control),
+        drill=getattr(args, "drill", None),
+        drill_idle_minutes=config.drill_down.idle_minutes,
     )
 
 
