@@ -123,6 +123,10 @@ class Side:
     def start(self) -> int:
         raise NotImplementedError
 
+    def processes(self, root: int) -> list[int]:
+        """Every process of this side: `root`'s tree (a side adds any that left it)."""
+        return tree(root)
+
     def stop(self) -> None:
         raise NotImplementedError
 
@@ -196,6 +200,20 @@ class BrowserWall(Side):
     def stop(self) -> None:
         _stop(self.proc, wait=20)
 
+    def processes(self, root: int) -> list[int]:
+        """The browser's tree, and any process of its profile that left it (a helper that
+        daemonised itself would otherwise go uncounted)."""
+        found = set(tree(root))
+        marker = f"--user-data-dir={self.work / 'chromium-profile'}".encode()
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    if marker in Path(f"/proc/{entry}/cmdline").read_bytes():
+                        found.add(int(entry))
+                except OSError:
+                    continue
+        return sorted(found)
+
 
 def _wait_for_window(display: str, screen: str, timeout: float = 60.0) -> str:
     deadline = time.monotonic() + timeout
@@ -212,14 +230,14 @@ def measure(side: Side, rnd: int, warmup: float, minutes: float, xvfb_pid: int) 
     root = side.start()
     try:
         time.sleep(warmup)
-        pids = tree(root)
+        pids = side.processes(root)
         cpu0, x0, t0 = cpu_seconds(pids), cpu_seconds([xvfb_pid]), time.monotonic()
         samples = []
         end = t0 + minutes * 60
         while time.monotonic() < end:
-            samples.append(pss_mb(tree(root)))
+            samples.append(pss_mb(side.processes(root)))
             time.sleep(min(SAMPLE_S, max(0.0, end - time.monotonic())))
-        pids = tree(root)
+        pids = side.processes(root)
         elapsed = (time.monotonic() - t0) / 60
         cpu = (cpu_seconds(pids) - cpu0) / elapsed
         display = (cpu_seconds([xvfb_pid]) - x0) / elapsed
