@@ -10,15 +10,18 @@ Default: the worker-realistic measure (issue 12), at 75 districts × 3,400 KPIs 
 ranked and the one before); the wall has ranked them, a central ranking is being
 audited and two districts' explanations are wanted. Each poll brings new values of
 1 % of the KPIs for every entity in the latest month, and the step timed is what
-`SyncWorker` does with them on the sync thread: apply them to the series
-(`apply_rows`), re-rank (`RankingsKept.rank`), choose the ranking shown, audit the
-central ranking (`RankingAuditor.check`) and make the wanted explanations (as
-sync/derive.py does). Printed per size, median and worst step over the polls: CPU ms
-(`time.process_time`) and wall ms, the goal and the ratio figure / goal, and the
-longest the step kept a 1 ms ticker thread waiting (the longest single hold of the
-GIL the GUI thread would see, plus scheduling). The same step through the table path
-the worker used before (series → table of text codes → engine, for both months, the
-audit and each explanation) is printed for comparison (`--no-before` skips it).
+`SyncWorker` does with them on the sync thread, in two phases: the re-rank (apply them
+to the series with `apply_rows`, `RankingsKept.rank`, choose the ranking shown, audit
+the central ranking) and the wanted explanations (as sync/derive.py makes them).
+Printed per size over the polls: CPU ms (`time.process_time`) of the re-rank (median
+and worst) and of the explanations, the goal and the ratio figure / goal for the
+re-rank alone and for both, wall ms, the longest single C call of a poll in thread
+CPU ms (`LongestCall`: the longest the step holds the GIL, the machine's load not
+counted) and the longest wait of a 1 ms ticker thread (`TickerWatch`, wall time, load
+included; printed with nothing running for reference). The same step
+through the table path the worker used before (series → table of text codes →
+engine, for both months, the audit and each explanation) is printed for comparison
+(`--no-before` skips it).
 
 `--engine`: the engine alone on an `ObservationTable`, median of several runs:
 new table (a table object it has not seen), + build (building it from row tuples
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -150,9 +154,9 @@ def poll_rows(catalog: Catalog, poll: int, share: float = 0.01) -> list[Row]:
             for k in chosen.tolist() for e, v in zip(entities, rng.uniform(0, 120, len(entities)).tolist())]
 
 
-class GilWatch:
-    """A ticker thread that sleeps 1 ms at a time; its longest wait past that while a step
-    runs is how long the step kept another Python thread (the GUI's) from running."""
+class TickerWatch:
+    """A ticker thread that wakes every 1 ms; `longest` is its longest wait past that (wall
+    time: the step keeping the GIL and the machine's load both count)."""
 
     def __init__(self) -> None:
         self.longest = 0.0
@@ -167,7 +171,7 @@ class GilWatch:
             self.longest = max(self.longest, now - last - 0.001)
             last = now
 
-    def __enter__(self) -> GilWatch:
+    def __enter__(self) -> TickerWatch:
         self._thread.start()
         time.sleep(0.005)
         self.longest = 0.0
@@ -176,6 +180,36 @@ class GilWatch:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class LongestCall:
+    """The longest single call into C code (numpy) on this thread, in thread CPU ms.
+
+    Python code hands the GIL to another thread every `sys.getswitchinterval()` (5 ms);
+    a C call keeps it until it returns. So the longest C call is the longest the step
+    stalls the GUI thread, measured in this thread's own CPU time (the machine's load
+    does not count). Taken with a profile hook, in a pass of its own (the hook slows the
+    Python code around the calls, not the calls)."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self.name = ""
+        self._started: list[float] = []
+
+    def _hook(self, _frame: object, event: str, arg: Any) -> None:
+        if event == "c_call":
+            self._started.append(time.thread_time())
+        elif event in ("c_return", "c_exception") and self._started:
+            took = time.thread_time() - self._started.pop()
+            if took > self.longest:
+                self.longest, self.name = took, getattr(arg, "__qualname__", str(arg))
+
+    def __enter__(self) -> LongestCall:
+        sys.setprofile(self._hook)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        sys.setprofile(None)
 
 
 @dataclass
@@ -191,13 +225,15 @@ class StepTimes:
     rerank_cpu: list[float]
     explain_cpu: list[float]
     wall: list[float]  # both phases
-    gil: list[float]  # longest ticker wait during the poll
+    tick_gap: list[float]  # longest ticker wait in wall ms (TickerWatch)
+    longest_call: float = 0.0  # thread CPU ms of the longest C call in a poll (LongestCall)
+    longest_call_name: str = ""
 
 
 def time_steps(phases: Phases, polls: int) -> StepTimes:
     times = StepTimes([], [], [], [])
     for poll in range(polls):
-        with GilWatch() as watch:
+        with TickerWatch() as watch:
             wall, cpu = time.perf_counter(), time.process_time()
             phases.rerank(poll)
             middle = time.process_time()
@@ -207,13 +243,17 @@ def time_steps(phases: Phases, polls: int) -> StepTimes:
         times.rerank_cpu.append((middle - cpu) * 1000)
         times.explain_cpu.append((end - middle) * 1000)
         times.wall.append(wall * 1000)
-        times.gil.append(watch.longest * 1000)
+        times.tick_gap.append(watch.longest * 1000)
+    with LongestCall() as calls:  # one more poll, with the profile hook
+        phases.rerank(polls)
+        phases.explain()
+    times.longest_call, times.longest_call_name = calls.longest * 1000, calls.name
     return times
 
 
 def idle_ticker_ms(seconds: float = 1.0) -> float:
-    """The ticker's longest wait with nothing else running: what the machine's load alone costs."""
-    with GilWatch() as watch:
+    """The ticker's longest wall-time wait with nothing else running: the machine's load alone."""
+    with TickerWatch() as watch:
         time.sleep(seconds)
     return watch.longest * 1000
 
@@ -276,14 +316,14 @@ def report(label: str, n_entities: int, n_kpis: int, times: StepTimes, goal: flo
     total = [r + e for r, e in zip(times.rerank_cpu, times.explain_cpu)]
     print(f"{label:<10} {n_entities:>4} {n_kpis:>5} {rerank:>7.1f} {max(times.rerank_cpu):>6.1f} {goal:>5.0f} "
           f"{rerank / goal:>6.2f}x {explained:>8.1f} {statistics.median(total):>7.1f} "
-          f"{statistics.median(total) / goal:>6.2f}x {statistics.median(times.wall):>8.1f} {max(times.gil):>7.1f}",
-          flush=True)
+          f"{statistics.median(total) / goal:>6.2f}x {statistics.median(times.wall):>8.1f} "
+          f"{times.longest_call:>7.1f} {max(times.tick_gap):>8.1f}  ({times.longest_call_name})", flush=True)
 
 
 def bench_worker(polls: int, before: bool) -> None:
     print(f"CPU ms per poll (median; worst re-rank); wall ms of both phases; {WANTED} explanations wanted")
     print(f"{'path':<10} {'ents':>4} {'KPIs':>5} {'re-rank':>7} {'worst':>6} {'goal':>5} {'ratio':>7} "
-          f"{'explain':>8} {'total':>7} {'ratio':>7} {'wall ms':>8} {'GIL ms':>7}")
+          f"{'explain':>8} {'total':>7} {'ratio':>7} {'wall ms':>8} {'GIL ms':>7} {'tick gap':>8}")
     for (n_entities, n_kpis), goal in GOALS_MS.items():
         catalog = synthetic_catalog(n_entities, n_kpis)
         series = frozen(apply_rows({}, two_months(catalog)))
@@ -294,8 +334,9 @@ def bench_worker(polls: int, before: bool) -> None:
         if before:
             report("table path", n_entities, n_kpis, time_steps(table_phases(catalog, series), max(2, polls // 4)), goal)
         print(f"  (first ranking of both months, catalog plan included: {first_ms:.0f} CPU ms)")
-    print(f"GIL ms: the longest a 1 ms ticker thread waited during a poll; with nothing running "
-          f"it waited up to {idle_ticker_ms():.1f} ms (the machine's load).")
+    print("GIL ms: thread CPU ms of the longest single C call in a poll (held the GIL; Python code hands it")
+    print(f"over every {sys.getswitchinterval() * 1000:.0f} ms); tick gap: the longest wait of a 1 ms ticker "
+          f"thread in wall ms, the machine's load included (with nothing running: {idle_ticker_ms():.1f} ms).")
 
 
 def main() -> None:
