@@ -5,7 +5,10 @@ from an `ObservationTable`, giving the same marks, scores, ranks and grades as t
 central store. The work is split by rule:
 
 - plan.py     what depends on the catalog alone (cached per catalog object);
-- periods.py  which observation each (KPI, entity) uses for the month;
+- periods.py  which observation each (KPI, entity) uses for the month, from a table;
+- month_cells.py  the same, straight from the wall's series (the sync worker's path,
+              `score_cells`, which can also update earlier scores for the KPIs a poll
+              changed);
 - marks.py    the four scoring methods, on the (KPI × entity) matrix;
 - scores.py   missing-data rule, weighted means and rollups;
 - ranks.py    ties and grades on rounded scores.

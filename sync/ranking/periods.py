@@ -14,8 +14,10 @@ figures (the KPI then counts as not reported for that entity and month).
 Only observations of ranked KPIs for ranked entities (catalog entities of the
 ranking level) are considered, also when choosing the default month.
 
-Mapping the table's string columns to matrix indices is the costly part of a
-re-rank; it is done once per (table, catalog) and cached weakly against the table.
+Mapping the table's string columns to matrix indices is the costly part of ranking
+a table; it is done once per (table, catalog) and cached weakly against the table.
+The sync worker does not rank tables: it reads the same choice straight from its
+series matrices (month_cells.py); tables are for the command line and tests.
 """
 
 from __future__ import annotations
