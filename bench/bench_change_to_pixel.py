@@ -133,6 +133,7 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
                              (frozen_moment() - timedelta(seconds=60 - k)).timestamp())
             in_store = time.monotonic()
             if not wait_until(lambda expected=expected: painted["value"] == expected, args.interval + 30):  # type: ignore[misc]
+                print(diagnosis(target, bridge, kpi.code, period, value), flush=True)
                 raise SystemExit(f"change {k + 1}: the tile shows {painted['value']}, expected {expected}")
             latencies.append(painted["at"] - in_store)
         cpu_s, wall_s = time.process_time() - cpu0, time.monotonic() - wall0
@@ -154,6 +155,19 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
     print(f"p95 / limit                   : {p95 / limit:.2f} ({'within' if p95 <= limit else 'OVER'} the limit)")
     print(f"CPU time while measuring      : {cpu_s:.1f} s over {wall_s:.1f} s ({100 * cpu_s / wall_s:.0f} % of one core)")
     return 0 if p95 <= limit else 1
+
+
+def diagnosis(tile: Any, bridge: Any, kpi: str, period: str, value: float) -> str:
+    """Where a change that did not reach the tile stopped: the snapshots, the tile's request, the stage."""
+    latest = bridge.latest
+    series = latest.series.get(kpi) if latest is not None else None
+    held = series.latest(tile.options.entity) if series is not None else None
+    stage = tile.context.models
+    asked = tile.model_snapshot.id if tile.model_snapshot is not None else None
+    return (f"diagnosis: value {value} for {kpi}/{tile.options.entity} {period}; newest snapshot "
+            f"{latest.id if latest else None} holds {held}; the tile's snapshot {tile.snapshot.id if tile.snapshot else None}, "
+            f"asked for {asked}, skipped {tile.skipped}; stage built {stage.built if stage else '-'}, "
+            f"applied {stage.applied if stage else '-'}, pending {stage.pending() if stage else '-'}")
 
 
 if __name__ == "__main__":

@@ -30,12 +30,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..layouts.loader import CRISIS, SHIPPED_LAYOUTS, Layout
-from ..sync.alerts import ActiveAlert, shown_judgement
+from ..sync.alerts import ActiveAlert
 from ..sync.contract import Catalog
 from ..sync.crisis_watch import CrisisEvent, CrisisRule, CrisisState, Firing
 from ..sync.period_time import IST
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import Thresholds
+from ..widgets import per_snapshot
 from ..widgets.look.i18n import both, display_name, format_number, tr
 from .crisis_banner import Tone
 from .screen_window import ScreenWindow
@@ -273,7 +274,7 @@ class CrisisMode(QObject):
     def _critical_alerts(self, snapshot: Snapshot) -> list[ActiveAlert]:
         if self.thresholds is None:
             return []
-        judgement = shown_judgement(snapshot, self.thresholds, now=self.clock())
+        judgement = per_snapshot.judgement(snapshot, self.thresholds)  # the clock matters only when there is no alert
         return [a for a in judgement.alerts if a.is_critical] if judgement is not None else []
 
     def stop(self) -> None:

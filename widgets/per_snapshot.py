@@ -15,8 +15,10 @@ from datetime import datetime
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
+from ..sync.alerts import Judgement, shown_judgement
 from ..sync.ranking.result import RankingResult
 from ..sync.snapshot import Snapshot
+from ..sync.thresholds import Thresholds
 from .data_age import DataAge, Translate, snapshot_age
 
 T = TypeVar("T")
@@ -69,6 +71,27 @@ def questioned_of(snapshot: Snapshot, kpi: str) -> tuple[tuple[str, str], ...]:
         return {code: tuple(sorted(keys)) for code, keys in by_kpi.items()}
 
     return once(snapshot, "questioned_by_kpi", make).get(kpi, ())
+
+
+def judgement(snapshot: Snapshot, thresholds: Thresholds) -> Judgement | None:
+    """`shown_judgement(snapshot, thresholds)` without the clock (every alert, critical first),
+    once per snapshot: at state scale putting the judged KPIs' alerts in order takes a third
+    of a second. Only a judgement with no alert depends on the clock (`too_old_to_judge`)."""
+    held = next((i for i, (judged, _) in enumerate(snapshot.derived.alerts) if judged == thresholds), None)
+    if held is None:  # not judged for these: unknown (nothing to keep)
+        return shown_judgement(snapshot, thresholds)
+    return once(snapshot, ("judgement", held), lambda: shown_judgement(snapshot, thresholds))
+
+
+def prepare(snapshot: Snapshot) -> None:
+    """Work out, on the thread that delivers `snapshot` (the sync thread), the facts the GUI
+    thread looks up as it applies it: every tile's questioned values, the alerts under each
+    thresholds the snapshot was judged for (the crisis banner's). They cost seconds of
+    Python at state scale; on the GUI thread they froze the wall at every poll."""
+    questioned_of(snapshot, "")
+    if snapshot.catalog is not None:
+        for thresholds, _measures in snapshot.derived.alerts:
+            judgement(snapshot, thresholds)
 
 
 def same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

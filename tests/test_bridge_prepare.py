@@ -1,0 +1,55 @@
+"""The facts the GUI thread looks up as it applies a snapshot are made before it crosses.
+
+wall/bridge.py: at state scale grouping the questioned values by KPI (for every KPI and
+trend tile's inputs) and putting the alerts in order (the crisis banner's critical
+alerts) took seconds of the GUI thread at every poll. The bridge makes them on the
+thread that delivers the snapshot; the GUI thread only looks them up.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from cmwall.sync.derive import derive
+from cmwall.sync.derived_facts import Wants
+from cmwall.sync.snapshot import Snapshot
+from cmwall.sync.thresholds import DEFAULT_THRESHOLDS
+from cmwall.wall.bridge import SnapshotBridge
+from cmwall.widgets import per_snapshot
+from pytestqt.qtbot import QtBot
+
+from tests.hand_snapshots import at, catalog, snapshot
+
+KPIS = [{"code": "BEDS", "name": "Beds free", "scheme": "S", "unit": "%", "better": "higher", "level": "district",
+         "frequency": "PT1H", "alert": {"warn": 60, "critical": 40}}]
+
+
+def judged_snapshot() -> Snapshot:
+    s = snapshot(catalog([dict(k) for k in KPIS]), [("BEDS", "438", "2026-11-22T10:00", 12.0, at(1))])
+    return derive(s, Wants((DEFAULT_THRESHOLDS,)))
+
+
+def test_a_snapshot_arrives_with_the_facts_the_gui_thread_looks_up(qtbot: QtBot) -> None:
+    bridge = SnapshotBridge()
+    arrived: list[Snapshot] = []
+    bridge.snapshot_applied.connect(arrived.append)
+    made_on: list[str] = []
+    original = per_snapshot.shown_judgement
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        made_on.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    per_snapshot.shown_judgement = watched  # type: ignore[assignment]
+    try:
+        sent = judged_snapshot()
+        sync = threading.Thread(target=bridge.deliver, args=(sent,), name="sync-worker")
+        sync.start()
+        sync.join()
+        qtbot.waitUntil(lambda: arrived == [sent], timeout=10_000)
+        judgement = per_snapshot.judgement(sent, DEFAULT_THRESHOLDS)  # looked up on the GUI thread
+    finally:
+        per_snapshot.shown_judgement = original  # type: ignore[assignment]
+    assert made_on == ["sync-worker"]
+    assert judgement is not None and [a.entity for a in judgement.alerts if a.is_critical] == ["438"]
