@@ -20,6 +20,7 @@ latest value of every entity is exact and history keeps one point per hour.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -184,10 +185,10 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
     # index arrays, the old matrix copied as one block.
     cell_entities, cell_columns = zip(*cells) if cells else ((), ())
     new_entities = set(cell_entities).difference(old_rows)
-    new_columns = sorted((periods if not instants else set(cell_columns)).difference(old_columns))
+    new_columns = [sys.intern(c) for c in sorted((periods if not instants else set(cell_columns)).difference(old_columns))]
     entities: tuple[str, ...]
     if new_entities:
-        entities = tuple(sorted(old_rows.keys() | new_entities))
+        entities = tuple(sys.intern(e) for e in sorted(old_rows.keys() | new_entities))  # shared, not one per row
         e_index = {e: i for i, e in enumerate(entities)}
     else:
         entities, e_index = (series.entities if series is not None else ()), old_rows

@@ -58,6 +58,9 @@ def _error(message: str) -> None:
 
 
 def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float = SCREENSHOT_TIMEOUT_S) -> int:
+    from .memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before any thread allocates: freed memory stays reusable (wall/memory.py)
     try:  # before anything else: a wall with no display to show it on refuses at once
         note = choose_platform(offscreen_ok=config.screenshot_dir is not None)
     except NoDisplay as err:

@@ -1,0 +1,142 @@
+"""Benchmark: 10,000 polls against a changing store — the wall's memory must stay flat.
+
+A wall PC runs for weeks; a few kilobytes kept per poll is a crash a month later. This
+drives the real path in one process with offscreen Qt: the embedded demo store served
+over loopback HTTP (its clock moving `--step` seconds per poll, and one fresh report
+added before every poll, so every poll brings new rows), the `SyncWorker` (HTTP, local
+SQLite, series, rankings, derived facts, snapshot) and the wall's `WallController`
+applying each snapshot to its windows and tiles, with Qt's events processed after each.
+Polls run back to back (no waiting for an interval). The resident set (VmRSS) is read
+every `--every` polls; after the warm-up (the first tenth) it must stay within ±10 MB
+of where it stood then. Start, end and max RSS, the drift and the goal are printed, with
+CPU and wall time.
+
+    .venv/bin/python bench/bench_soak.py [--polls 10000] [--layout single_screen] [--profile gujarat]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+BAND_MB = 10.0
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class SteppedClock:
+    """The store's, the worker's and the wall's "now": real time at start, then `step` per poll."""
+
+    def __init__(self, step_s: float) -> None:
+        self.now = datetime.now(UTC).replace(microsecond=0)
+        self.step = timedelta(seconds=step_s)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self) -> None:
+        self.now += self.step
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--polls", type=int, default=10_000)
+    parser.add_argument("--every", type=int, default=100, help="read RSS every N polls")
+    parser.add_argument("--step", type=float, default=30.0, help="store seconds per poll")
+    parser.add_argument("--layout", default="single_screen")
+    parser.add_argument("--profile", default="gujarat")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from cmwall.layouts.loader import load_layout
+    from cmwall.sync.client import StoreClient
+    from cmwall.sync.demo_store import serve_in_thread
+    from cmwall.sync.demo_store.profiles import make_store
+    from cmwall.sync.local_store import LocalStore
+    from cmwall.sync.worker import SyncWorker
+    from cmwall.wall.controller import WallController
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    clock = SteppedClock(args.step)
+    store = make_store(args.profile, seed=7, clock=clock)
+    server = serve_in_thread(store)
+    layout = load_layout(args.layout)
+    rng = random.Random(5)
+    with tempfile.TemporaryDirectory() as scratch:
+        worker = SyncWorker(StoreClient(server.url, timeout=30), LocalStore(Path(scratch) / "data"), clock=clock)
+        worker.wants = layout.spec.wants()
+        worker.watch_crisis(layout.spec.crisis.models())
+        controller = WallController(layout, clock=clock, fade_ms=0, screenshot_dir=Path(scratch) / "shots")
+        controller.start()
+        first = worker.poll_all()
+        if first is None or first.catalog is None:
+            raise SystemExit("the first sync brought no catalog")
+        controller.apply_snapshot(first)
+        catalog = first.catalog
+        level = catalog.ranking.level
+        places = [e.code for e in catalog.entities if e.level == level]
+        kpis = [k for k in catalog.kpis if (k.level or level) == level]
+        warm_up = max(args.every, args.polls // 10)
+        readings: list[tuple[int, float]] = []
+        applied = 0
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        for poll in range(1, args.polls + 1):
+            clock.tick()
+            kpi = rng.choice(kpis)
+            period = clock.now.astimezone(UTC).strftime("%Y-%m")
+            store.add_report(kpi.code, rng.choice(places), period, round(rng.uniform(0.3, 1.1) * float(kpi.target or 100), 1),
+                             (clock.now - timedelta(seconds=5)).timestamp())
+            snapshot = worker.poll_observations()
+            if poll % 20 == 0:
+                snapshot = worker.poll_ranking() or snapshot
+            if poll % 200 == 0:
+                snapshot = worker.poll_catalog() or snapshot
+            if snapshot is not None:
+                controller.apply_snapshot(snapshot)
+                applied += 1
+            app.processEvents()
+            if poll % args.every == 0:
+                gc.collect()
+                app.processEvents()
+                readings.append((poll, rss_mb()))
+                if poll % (args.every * 10) == 0:
+                    print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB", flush=True)
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        controller.shutdown()
+        worker.store.close()
+        worker.client.close()
+    server.server.shutdown()
+
+    after = [(p, r) for p, r in readings if p >= warm_up]
+    start_rss, end_rss = after[0][1], after[-1][1]
+    high, low = max(r for _, r in after), min(r for _, r in after)
+    drift = end_rss - start_rss
+    worst = max(abs(high - start_rss), abs(low - start_rss))
+    print(f"soak: {args.polls:,} polls ({applied:,} snapshots applied), layout {args.layout}, profile {args.profile}, "
+          f"store clock +{args.step:g} s per poll; {wall:.0f} s wall, {cpu:.0f} CPU s "
+          f"({1000 * cpu / args.polls:.1f} CPU ms per poll)")
+    print(f"RSS after warm-up (poll {warm_up:,}): start {start_rss:.1f} MB, end {end_rss:.1f} MB, "
+          f"max {high:.1f} MB, min {low:.1f} MB")
+    print(f"{'measure':<34}{'soak':>10}{'goal':>10}{'ratio':>9}")
+    print(f"{'drift end - start, MB':<34}{drift:>+10.1f}{'±' + format(BAND_MB, 'g'):>10}{abs(drift) / BAND_MB:>8.2f}×")
+    print(f"{'widest from start, MB':<34}{worst:>10.1f}{'±' + format(BAND_MB, 'g'):>10}{worst / BAND_MB:>8.2f}×")
+    print("flat within the band" if worst <= BAND_MB else "NOT flat")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
