@@ -23,13 +23,14 @@ from ...sync.contract import Catalog, Entity
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import DataAge, snapshot_age
-from ..fitted_text import paint_fitted_heading
+from ..fitted_text import draw_wrapped, paint_fitted_heading
 from ..look import theme
 from ..paint_kit import ALIGN_LEFT, ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
 
 POINT_LEVELS = frozenset({"taluka", "village", "facility"})  # drawn as points: need lat/lon to be on a map
 UNKNOWN = "–"
+HEAD_LINES = 3  # lines a column's KPI name may take
 
 
 def ordered_children(catalog: Catalog, code: str) -> tuple[Entity, ...]:
@@ -76,7 +77,8 @@ class ChildrenTile(PaintedTile):
         place = catalog.state if code == catalog.state.code else catalog.entity(code)
         if place is None:
             return TileMessage(self.heading("Places under it"), f"{tr('unknown entity')} {code}")
-        title = f"{self.heading('Places under it')}: {self.context.name(place)}"
+        heading = self.options.title or "Places under it"
+        title = self.context.titled(lambda c: f"{c.title(heading, self.options.title_local)}: {c.name(place)}")
         children = ordered_children(catalog, code)
         kpis = [k for k in (catalog.kpi(c) for c in self.options.kpis) if k is not None]
         age = snapshot_age(snapshot, now, tr, kpis=kpis)
@@ -112,11 +114,14 @@ class ChildrenTile(PaintedTile):
                              self.scale.small)
         small, body = self.scale.small, self.scale.body
         footer_h = small * 1.6
-        head_h = small * 1.8
+        head_px = max(7, int(small * 0.8))
+        head_h = head_px * 1.3 * HEAD_LINES + small * 0.3  # KPI names are long: wrapped over a few lines, never cut
         area = QRectF(rect.left(), rect.top() + head_h, rect.width(), rect.height() - head_h - footer_h)
         row_h = max(small * 1.1, min(body * 1.9, area.height() / max(1, len(model.rows))))
         px = int(min(body, row_h * 0.55))
         fig_w = max([text_width(f, px, True) for r in model.rows for f in r.figures] + [px * 3.0]) + small
+        heads_w = max([text_width(name, head_px) / (HEAD_LINES - 0.6) for name in model.columns] + [0.0]) + small
+        fig_w = max(fig_w, min(heads_w, rect.width() * 0.6 / max(1, len(model.columns))))
         rank_w = text_width("000", px) + small * 0.5
         chip_px = int(px * 0.8)
         grade_w = max(grade_chip_width(model.grades, chip_px), px * 1.2) + small * 0.4 \
@@ -124,8 +129,8 @@ class ChildrenTile(PaintedTile):
         name_w = rect.width() - rank_w - grade_w - fig_w * len(model.columns)
         x_fig = rect.left() + rank_w + name_w + grade_w
         for i, name in enumerate(model.columns):  # column heads: the KPI names, small, over their figures
-            draw_text(painter, QRectF(x_fig + i * fig_w, rect.top(), fig_w - small * 0.3, head_h), name,
-                      int(small * 0.8), fg=theme.TEXT_DIM, align=ALIGN_RIGHT, shrink=True)
+            draw_wrapped(painter, QRectF(x_fig + i * fig_w + small * 0.3, rect.top(), fig_w - small * 0.6, head_h), name,
+                         head_px, lines=HEAD_LINES)
         y = area.top()
         drawn = 0
         for row in model.rows:

@@ -24,10 +24,10 @@ text, so the map reads without colour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import MapOptions
@@ -48,6 +48,7 @@ from ..map_colouring import (
     REPORTED,
     SYMBOLS,
     Colouring,
+    DistrictFill,
     LegendEntry,
     MarkerColouring,
     MarkerFill,
@@ -59,7 +60,8 @@ from ..map_colouring import (
     located_only,
     newest_reporter,
 )
-from ..paint_kit import ALIGN_CENTER, draw_text, font, text_width
+from ..map_within import place_map, place_view
+from ..paint_kit import ALIGN_CENTER, draw_text, font, recording_texts, text_width
 from ..painted_tile import PaintedTile, TileMessage
 from ..per_snapshot import ranking_age
 from ..questioned import marked, questioned_in_figure
@@ -121,6 +123,7 @@ class MapModel:
     boundaries_id: int = 0  # compared instead of the outlines themselves
     wide_legend: bool = False  # marker labels carry thresholds: a wider legend
     grades: tuple[str, ...] = ()
+    focus: str | None = None  # the outline of the place a `within` map is of (boundary key), drawn brighter
 
 
 class MapTile(PaintedTile):
@@ -138,6 +141,8 @@ class MapTile(PaintedTile):
         self._paths: dict[str, QPainterPath] = {}
         self._paths_for: tuple[QSize, QRectF, int, tuple[float, float, float, float] | None] | None = None
         self._outlines: QPixmap | None = None
+        self._map_cache: tuple[object, MapModel, QImage] | None = None  # (size and geometry, model, the map painted)
+        self.map_renders = 0  # maps painted into the cache (tests)
         self._transform: tuple[float, float, float] = (1.0, 0.0, 0.0)  # scale, dx, dy
         self._wide_legend = False  # marker labels carry thresholds: wider; changes only with the catalog
 
@@ -150,6 +155,8 @@ class MapTile(PaintedTile):
         catalog = snapshot.catalog
         assert catalog is not None
         tr, opts, now = self.context.tr, self.options, self.context.now()
+        if opts.within is not None and opts.within != catalog.state.code:
+            return self._place_model(snapshot, catalog, opts.within)
         districts = map_districts(catalog)
         codes = [code for code, _ in districts]
         colour_districts = colours_districts(catalog, opts.colour_by)
@@ -163,7 +170,7 @@ class MapTile(PaintedTile):
             kpi = catalog.kpi(opts.kpi or "")
             if kpi is None:
                 return TileMessage(self.heading("District map"), f"{tr('unknown KPI')} {opts.kpi or '—'}")
-            title = self.heading(self.context.name(kpi, kpi.code))
+            title = self.heading(self.context.title_of(kpi, kpi.code))
             age = kpi_age(snapshot, kpi, codes, now, tr) if districts else marker_age or ranking_age(snapshot, now, tr, self.context.language)
             legend_title = f"{tr('latest value')} ({tr(kpi.unit)})" if kpi.unit else tr("latest value")
             if colour_districts:
@@ -281,8 +288,70 @@ class MapTile(PaintedTile):
             return None
         return str(self.context.layout_dir / path)
 
-    def _markers(self, snapshot: Snapshot, catalog: Catalog, *, alone: bool) -> tuple[MarkerColouring, str, DataAge | None] | str:
-        """Facility markers, their legend title and their data's age; a message for a layout mistake."""
+    def _place_model(self, snapshot: Snapshot, catalog: Catalog, code: str) -> MapModel | TileMessage:
+        """The map of one place (`within`): its outline filling the tile, the places under it
+        coloured as districts are (areas where they have outlines, else points), its facilities."""
+        tr, opts, now = self.context.tr, self.options, self.context.now()
+        place = catalog.entity(code)
+        if place is None:
+            return TileMessage(self.heading("District map"), f"{tr('unknown entity')} {code}")
+        try:
+            boundaries = load_boundaries(self._boundaries_path(), code_field=opts.code_field,
+                                         state_code=catalog.state.code, state_name=catalog.state.name)
+        except BoundariesError as exc:
+            return TileMessage(self.heading(self.context.title_of(place)), f"{tr('map unavailable')}: {exc}")
+        match = self._match(boundaries, map_districts(catalog))
+        under = place_map(catalog, code, match.placed)
+        markers = self._markers(snapshot, catalog, alone=True, among=under.facilities)
+        if isinstance(markers, str):
+            return TileMessage(self.heading("District map"), markers)
+        marker_colouring, marker_title, marker_age = markers
+        focus = match.placed.get(code)
+        if focus is None and place.lat is not None and place.lon is not None:  # a taluka: itself, in its parent
+            under = replace(under, points=(*under.points, place))
+            focus = match.placed.get(place.parent or "")
+        coloured = [c.code for c in (*under.areas, *under.points)]
+        ranked = opts.colour_by != "kpi" and any(c.level == catalog.ranking.level for c in (*under.areas, *under.points))
+        kpi = catalog.kpi(opts.kpi or "") if opts.colour_by == "kpi" or not ranked else None
+        if ranked:
+            noun = tr("Overall score") if opts.colour_by == "score" else tr("Grade")
+            colouring = by_score(catalog, snapshot.ranking, coloured, letters=opts.colour_by == "grade")
+            legend_title, age = noun, ranking_age(snapshot, now, tr, self.context.language)
+        elif kpi is not None:
+            found = figures(catalog, snapshot.series, kpi, coloured, now)
+            colouring = by_kpi(kpi, {c: f.value for c, f in found.items()}, coloured, self._number,
+                               self.context.thresholds, tr)
+            named = self.context.name(kpi, kpi.code)
+            legend_title = named if not kpi.unit or f"({tr(kpi.unit)})" in named else f"{named} ({tr(kpi.unit)})"
+            age = kpi_age(snapshot, kpi, coloured, now, tr)
+        else:  # nothing to colour them by: where they are, said as such
+            colouring = Colouring(tuple(DistrictFill(c, REPORTED, "") for c in coloured),
+                                  (LegendEntry(REPORTED, tr("Places under it"), len(coloured)),) if coloured else ())
+            legend_title, age = "", marker_age or ranking_age(snapshot, now, tr, self.context.language)
+        fills = {f.code: f for f in colouring.fills}
+        areas = tuple(Area(match.placed[c.code], fills[c.code].key, fills[c.code].text, self.context.name(c))
+                      for c in under.areas)
+        points = tuple(MarkerFill(c.code, float(c.lon or 0.0), float(c.lat or 0.0), fills[c.code].key, fills[c.code].text)
+                       for c in under.points)
+        view = place_view(boundaries, [k for k in (focus, *(a.boundary for a in areas)) if k is not None],
+                          [(m.lon, m.lat) for m in (*points, *marker_colouring.markers)])
+        if view is None:
+            return TileMessage(self.heading(self.context.title_of(place)), tr("nothing to map: no outline and no places with a location"), age)
+        parts = [tr("Boundaries: {source}").format(source=boundaries.label)]
+        if under.off_map:
+            parts.append(tr("{n} not on map").format(n=len(under.off_map)))
+        return MapModel(
+            title=self.heading(self.context.title_of(place)), age=age, legend_title=legend_title, entries=colouring.entries,
+            areas=areas, markers=(*points, *marker_colouring.markers), marker_title=marker_title,
+            marker_entries=marker_colouring.entries, unmatched=tuple(self.context.name(c) for c in under.off_map),
+            credit=" · ".join(parts), view=view, boundaries=boundaries, boundaries_id=id(boundaries),
+            wide_legend=bool(marker_colouring.markers), grades=tuple(g for g, _ in catalog.ranking.grades), focus=focus,
+        )
+
+    def _markers(self, snapshot: Snapshot, catalog: Catalog, *, alone: bool, among: frozenset[str] | None = None,
+                 ) -> tuple[MarkerColouring, str, DataAge | None] | str:
+        """Facility markers (of the facilities `among`, default all), their legend title and
+        their data's age; a message for a layout mistake."""
         tr, opts, now = self.context.tr, self.options, self.context.now()
         none = MarkerColouring((), ())
         if opts.facility_kpi is not None:
@@ -295,6 +364,8 @@ class MapTile(PaintedTile):
             if not pairs:
                 return f"{tr('not a used/total pair in the catalog')}: {opts.occupancy_kpi}"
         facilities = located_facilities(catalog)
+        if among is not None:
+            facilities = tuple(f for f in facilities if f.code in among)
         if not opts.facilities or not facilities:
             return none, "", None
         codes = [f.code for f in facilities]
@@ -312,7 +383,7 @@ class MapTile(PaintedTile):
             colouring = by_occupancy(facilities, pairs, snapshot.series, self.context.thresholds, now, tr,
                                      reports=snapshot.derived.reports)
             if len(pairs) == 1:
-                title = f"{tr('Occupancy')}: {self.context.name(pairs[0][0], pairs[0][0].code)}"
+                title = self.context.titled(lambda c: f"{c.tr('Occupancy')}: {c.name(pairs[0][0], pairs[0][0].code)}")
             else:
                 title = tr("Occupancy, worst of {n} kinds").format(n=len(pairs))
             age = worst_age(kpi_age(snapshot, k, newest_reporter(snapshot.series.get(k.code), codes), now, tr)
@@ -408,6 +479,34 @@ class MapTile(PaintedTile):
         self.paint_heading(painter, model.title, model.age)
         self._ensure_geometry(model.view)
         area = self._map_rect()
+        if recording_texts():  # a screenshot's audit reads the texts as they are painted on the tile
+            self._paint_map(painter, model, area)
+        else:
+            painter.drawImage(0, 0, self._map_image(model, area))
+        self._paint_legend(painter, model)
+        draw_text(painter, QRectF(area.left(), area.bottom(), area.width(), self.scale.small * 1.4),
+                  model.credit, int(self.scale.small * 0.85), fg=theme.TEXT_DIM, shrink=True)
+
+    def _map_image(self, model: MapModel, area: QRectF) -> QImage:
+        """The map itself (areas, outlines, labels, markers), painted once per size and model
+        and blitted on every other paint: its labels alone took 40–90 ms a paint at scale."""
+        ratio = self.devicePixelRatioF()
+        key = (self.size(), ratio, self._paths_for, area)
+        if self._map_cache is not None and self._map_cache[0] == key and self._map_cache[1] == model:
+            return self._map_cache[2]
+        image = QImage(self.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        self._paint_map(painter, model, area)
+        painter.end()
+        self._map_cache = (key, model, image)
+        self.map_renders += 1
+        return image
+
+    def _paint_map(self, painter: QPainter, model: MapModel, area: QRectF) -> None:
         areas = {a.boundary: a for a in model.areas}
         painter.save()
         painter.setClipRect(area)
@@ -419,6 +518,8 @@ class MapTile(PaintedTile):
                 painter.fillPath(path, self.brushes["hatch"])
         if self._outlines is not None:
             painter.drawPixmap(0, 0, self._outlines)
+        if model.focus in self._paths:  # a map of one place: its own outline stands out
+            painter.strokePath(self._paths[model.focus], QPen(QColor(theme.TEXT_DIM), max(1.5, self.scale.small / 6)))
         alone = not model.areas
         if alone:  # the outlines' names are only orientation: under every marker
             self._paint_labels(painter, model, areas)
@@ -427,9 +528,6 @@ class MapTile(PaintedTile):
             self._paint_labels(painter, model, areas)
         self._paint_markers(painter, model, urgent=True, alone=alone)
         painter.restore()
-        self._paint_legend(painter, model)
-        draw_text(painter, QRectF(area.left(), area.bottom(), area.width(), self.scale.small * 1.4),
-                  model.credit, int(self.scale.small * 0.85), fg=theme.TEXT_DIM, shrink=True)
 
     def _paint_labels(self, painter: QPainter, model: MapModel, areas: dict[str, Area]) -> None:
         """Every district's value first (largest districts first), then names where there is room.
@@ -500,7 +598,8 @@ class MapTile(PaintedTile):
         for m in model.markers:
             if (m.key in URGENT) != urgent:
                 continue
-            paint_marker(painter, self._point(m.lon, m.lat), self._radius(m.key, alone), m.key, late=m.late)
+            own = self.brushes[m.key].color() if m.key not in MARKER_COLOURS and m.key in self.brushes else None
+            paint_marker(painter, self._point(m.lon, m.lat), self._radius(m.key, alone), m.key, late=m.late, fill=own)
 
     # --- legend -----------------------------------------------------------------------------------
 
@@ -671,7 +770,7 @@ def facility_view(boundaries: Boundaries, markers: Sequence[MarkerFill]) -> tupl
 
 
 def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symbol: bool = True,
-                 late: bool = False) -> None:
+                 late: bool = False, fill: QColor | None = None) -> None:
     """A facility: filled in its level's colour; a late figure only half filled (◐, as the
     wall marks late data everywhere); no data is a hollow grey ring, never a colour."""
     painter.save()
@@ -681,7 +780,7 @@ def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symb
         painter.drawEllipse(centre, r * 0.85, r * 0.85)
     else:
         urgent = key in URGENT
-        fill = QColor(MARKER_COLOURS.get(key, NO_DATA_HATCH))
+        fill = fill or QColor(MARKER_COLOURS.get(key, NO_DATA_HATCH))  # `fill`: a grade's or quartile's colour
         painter.setPen(QPen(QColor(theme.TEXT if urgent else theme.BACKGROUND), max(1.5, r * 0.25)))
         painter.setBrush(QColor(theme.BACKGROUND) if late else fill)
         painter.drawEllipse(centre, r, r)
