@@ -13,6 +13,7 @@ from PySide6.QtGui import QFontMetricsF, QPainter
 
 from .data_age import DataAge
 from .look import theme
+from .look.i18n import BILINGUAL_SEPARATOR
 from .paint_kit import colour, draw_age, draw_text, font, record_text, text_width
 
 
@@ -27,6 +28,40 @@ def fitted_size(text: str, pixel_size: int, width: float, *, bold: bool = False,
 def draw_fitted(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg: str = theme.TEXT, bold: bool = False,
                 minimum: float = 0.72) -> None:
     draw_text(painter, rect, text, fitted_size(text, pixel_size, rect.width(), bold=bold, minimum=minimum), fg=fg, bold=bold)
+
+
+def draw_name(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg: str = theme.TEXT) -> None:
+    """A name in a table row (a department, a KPI): one line when it fits at a little under
+    `pixel_size`, else two smaller lines centred in the row — a bilingual name ('Health ·
+    આરોગ્ય') broken between its languages, any other between words — before any '…'."""
+    one = fitted_size(text, pixel_size, rect.width(), minimum=0.85)
+    if text_width(text, one) <= rect.width():
+        draw_text(painter, rect, text, one, fg=fg)
+        return
+    px = max(6, min(pixel_size * 0.8, rect.height() / 2 / 1.4))
+    first, separator, second = text.partition(BILINGUAL_SEPARATOR)
+    parts = [first, second] if separator else []
+    f = font(int(px))
+    lines = parts or _wrapped_lines(text, QFontMetricsF(f), rect.width(), 2)
+    line_h = QFontMetricsF(f).lineSpacing()
+    top = rect.top() + max(0.0, (rect.height() - line_h * len(lines)) / 2)
+    for i, line in enumerate(lines):
+        draw_text(painter, QRectF(rect.left(), top + i * line_h, rect.width(), line_h), line, int(px), fg=fg,
+                  shrink=bool(parts) or i == len(lines) - 1)
+
+
+def _wrapped_lines(text: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
+    out, current = [], ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if metrics.horizontalAdvance(trial) <= width or not current:
+            current = trial
+        else:
+            out.append(current)
+            current = word
+    if current:
+        out.append(current)
+    return out[: lines - 1] + [" ".join(out[lines - 1:])] if len(out) > lines else out
 
 
 def fewer_parts(text: str, pixel_size: int, width: float, *, separator: str = " · ", minimum: float = 0.8) -> str:

@@ -22,7 +22,7 @@ from ...sync.ranking.plan import ranked_kpis
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ..data_age import DataAge
-from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading
+from ..fitted_text import draw_fitted, fitted_size, paint_fitted_heading, second_line_px
 from ..kpi_figures import kpi_marks, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, draw_text
@@ -158,7 +158,8 @@ class AttentionTile(PaintedTile):
         )
 
     def _name(self, catalog: Catalog, code: str) -> str:
-        return self.context.name(catalog.kpi(code), code)
+        # a KPI's name in each shown language, one a line: a bilingual row shows the second under the first
+        return self.context.title_of(catalog.kpi(code), code)
 
     def paint_model(self, painter: QPainter, rect: QRectF, model: AttentionModel) -> None:
         # the title ends with the month: it shrinks to fit rather than lose it to "…"
@@ -195,12 +196,24 @@ class AttentionTile(PaintedTile):
             draw_text(painter, QRectF(rect.left(), y, rect.width(), row_h), f"✓ {empty}", size, fg=theme.TEXT_DIM)
         note_w, marks_w = size * 3.6, size * 2.6
         name_w = rect.width() - note_w - marks_w
-        # one size for the list's names: the largest at which the longest fits, a little smaller than the rest
-        name_px = min((fitted_size(r.name, size, name_w - size * 0.3) for r in rows), default=size)
+        # one size for the list's names: the largest at which the longest fits, a little smaller than the rest;
+        # a bilingual name ("name\nનામ") takes the row's two halves, the second language smaller
+        two = any("\n" in r.name for r in rows)
+        first_px = int(size * 0.78) if two else size
+        second_px = second_line_px(first_px)
+        name_px = first_px if two else min((fitted_size(r.name, size, name_w - size * 0.3) for r in rows), default=size)
+        other_px = min((fitted_size(r.name.partition("\n")[2], second_px, name_w - size * 0.3, minimum=0.6)
+                        for r in rows if "\n" in r.name), default=second_px)
         for row in rows:
             if y + row_h > rect.bottom() + 1:
                 break
-            draw_text(painter, QRectF(rect.left(), y, name_w - size * 0.3, row_h), row.name, name_px)
+            first, _, second = row.name.partition("\n")
+            if two:
+                draw_text(painter, QRectF(rect.left(), y, name_w - size * 0.3, row_h * 0.55), first, name_px, shrink=True)
+                draw_text(painter, QRectF(rect.left(), y + row_h * 0.5, name_w - size * 0.3, row_h * 0.45),
+                          " · ".join(second.split("\n")), other_px, fg=theme.TEXT_DIM, shrink=True)
+            else:
+                draw_text(painter, QRectF(rect.left(), y, name_w - size * 0.3, row_h), first, name_px)
             marks = QRectF(rect.left() + name_w, y, marks_w, row_h)
             if row.questioned:
                 draw_marked(painter, marks, row.marks, size, True, bold=True, right=True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import BannerOptions
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
+from ..fitted_text import fitted_size
 from ..look import theme
 from ..paint_kit import draw_text, text_width
 from ..painted_tile import PaintedTile
@@ -70,7 +71,7 @@ class BannerTile(PaintedTile):
         width = full.right() - x
         title_size = int(full.height() * (0.42 if model.text else 0.6))
         title_size = max(8, int(min(title_size, title_size * width / max(1.0, text_width(model.title, title_size, True)))))
-        text_size = int(title_size * 0.55)
+        text_size = fitted_size(model.text, int(title_size * 0.55), width, minimum=0.6)  # a long line shrinks, not cut
         block = title_size * 1.3 + (text_size * 1.5 if model.text else 0)
         y = full.top() + (full.height() - block) / 2
         draw_text(painter, QRectF(x, y, width, title_size * 1.3), model.title, title_size, bold=True)

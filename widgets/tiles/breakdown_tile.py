@@ -20,7 +20,7 @@ from ...sync.ranking.periods import previous_month
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ..data_age import DataAge
-from ..fitted_text import paint_fitted_heading
+from ..fitted_text import draw_name, paint_fitted_heading
 from ..kpi_figures import Translate, grade_for, period_label
 from ..look import theme
 from ..look.i18n import ordinal
@@ -229,7 +229,7 @@ class BreakdownTile(PaintedTile):
         for g in model.groups:
             if y + row_h > rect.bottom() + 1:
                 break
-            draw_text(painter, QRectF(rect.left(), y, name_w, row_h), g.name, size)
+            draw_name(painter, QRectF(rect.left(), y, name_w, row_h), g.name, size)
             track = QRectF(bar_x, y + row_h * 0.28, bar_w, row_h * 0.44)
             painter.setPen(colour(theme.PANEL_BORDER))
             painter.setBrush(colour(theme.BACKGROUND))
@@ -273,7 +273,7 @@ class BreakdownTile(PaintedTile):
             if y + row_h > rect.bottom() + 1:
                 break
             x = rect.left()
-            draw_text(painter, QRectF(x, y, name_w - size * 0.3, row_h), c.name, size)
+            draw_name(painter, QRectF(x, y, name_w - size * 0.3, row_h), c.name, size)
             x += name_w
             if c.questioned:
                 draw_marked(painter, QRectF(x, y, marks_w, row_h), c.marks, size, True, bold=True, right=True)

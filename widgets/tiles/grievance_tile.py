@@ -22,7 +22,7 @@ from ...sync.contract import Catalog, Kpi
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import DataAge, kpi_age
-from ..fitted_text import draw_fitted, paint_fitted_heading
+from ..fitted_text import draw_name, paint_fitted_heading
 from ..grievance_figures import DepartmentGrievances, GrievanceLine, Judged, department_grievances, grievance_lines
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
@@ -204,7 +204,7 @@ class GrievanceTile(PaintedTile):
         for row in model.rows:
             if y + row_h > rect.bottom() + 0.5:
                 break
-            draw_fitted(painter, QRectF(rect.left(), y, name_w - small, row_h), row.department, name_px)
+            draw_name(painter, QRectF(rect.left(), y, name_w - small, row_h), row.department, name_px)  # two lines before "…"
             values = [*row.pending, *([row.satisfied] if row.satisfied is not None else [])]
             for i, (left, width, value) in enumerate(zip(lefts, widths, values)):
                 fg = theme.ALERT_COLOURS[value.level] if value.level else theme.TEXT
