@@ -104,6 +104,20 @@ def _doc(model: type[BaseModel]) -> str:
     return inspect.cleandoc(model.__doc__ or "").strip()
 
 
+BILINGUAL_NOTE = [
+    "**Two languages at once** (`languages = [\"en\", \"gu\"]`): tile headings, screen and page titles, banner",
+    "texts and catalog names (places, KPIs, departments in rows and legends) are shown in both — the wall's",
+    "language first, the other on a smaller line under a heading or after ` · ` in a row. Figures, dates, units",
+    "and the words of labels and sentences (\"Target\", \"since Nov\", \"12 not reported\") are shown once, in the",
+    "wall's language. The crisis banner names its rule, KPI and place in both. The status strip at the bottom",
+    "stays in the wall's language alone: it is the operators' line (store reachable, last sync, alert counts,",
+    "clock), read up close, mostly figures and short states, and a second language would push its items off",
+    "a 1080p screen. A wall language outside the pair (Hindi on an English–Gujarati layout) is shown alone,",
+    "never with a third script.",
+    "",
+]
+
+
 def reference_markdown() -> str:
     """The whole reference as Markdown."""
     out = [
@@ -129,6 +143,8 @@ def reference_markdown() -> str:
                          ("`[spread]`", SpreadSpec), ("`[[spread.plans]]`", PlanSpec), ("`[sync]`", SyncSpec),
                          ("`[crisis]` (Crisis rules)", CrisisSpec), ("`[[crisis.rules]]`", CrisisRuleSpec)):
         out += [f"### {title}", "", _doc(model), "", *_fields_table(model), ""]
+        if model is LayoutSpec:
+            out += BILINGUAL_NOTE
     out += [
         "## Tile types",
         "",
