@@ -173,7 +173,7 @@ def run_wall_measured(url: str, data_dir: Path, layout: str, work: Path) -> dict
     started = time.perf_counter()
     wall = subprocess.Popen(
         [sys.executable, __file__, "--child", "--store", url, "--data-dir", str(data_dir), "--layout", layout,
-         "--screenshot", str(shots), "--log-level", "ERROR"],
+         "--screenshot", str(shots), "--screenshot-stall", "600", "--log-level", "ERROR"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines: list[str] = []
     frame: dict[str, float] = {}

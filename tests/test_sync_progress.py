@@ -145,15 +145,15 @@ def items(snapshot: Snapshot, language: str = "en", **kwargs: Any) -> dict[str, 
 
 def test_the_strip_says_how_far_the_first_sync_has_come() -> None:
     strip = items(syncing(412_000))
-    assert strip["sync"] == ("First sync: 4,12,000 rows so far (83 pages)", "warn")
-    assert strip["age"][0].endswith("· incomplete, syncing") and strip["age"][1] == "warn"
+    assert strip["sync"] == ("First sync: 4,12,000 rows so far · 83 pages", "warn")
+    assert strip["age"] == ("Data: incomplete, syncing", "warn")  # never "updated 2 min ago" for part of it
     assert items(syncing(412_000, first=False))["sync"][0].startswith("Catching up: 4,12,000 rows so far")
-    assert items(syncing(412_000, total=1_365_723))["sync"][0] == "First sync: 4,12,000 of 13,65,723 rows (83 pages)"
+    assert items(syncing(412_000, total=1_365_723))["sync"][0] == "First sync: 4,12,000 of 13,65,723 rows · 83 pages"
 
 
 def test_no_all_clear_from_part_of_the_data() -> None:
     judged = items(syncing(1000), alerts_judged=40)["alerts"]
-    assert judged == ("Alerts: not judged until the sync ends", "dim")
+    assert judged == ("Alerts: not judged yet", "dim")
     found = items(syncing(1000), critical_alerts=2, warn_alerts=1, alerts_judged=40)["alerts"]
     assert found == ("Alerts: 3 (2 critical) · so far", "critical")
 
@@ -198,9 +198,11 @@ def test_partial_snapshots_are_never_the_screenshot_but_keep_it_waiting(qtbot: Q
             bridge.deliver(snapshot)
         return stall.remainingTime() - before
 
-    assert delivered(replace(syncing(1000), id=1)) > 100  # more rows: the wait starts again
-    assert delivered(replace(syncing(2000), id=2)) > 100
-    assert delivered(replace(syncing(2000), id=3)) <= 0  # the same rows: the stall goes on counting
+    stored = synthetic_snapshot()
+    assert delivered(replace(stored, id=1, status=replace(stored.status, last_success=None))) > 100  # the local store read
+    assert delivered(replace(syncing(1000), id=2)) > 100  # more rows: the wait starts again
+    assert delivered(replace(syncing(2000), id=3)) > 100
+    assert delivered(replace(syncing(2000), id=4)) <= 0  # the same rows: the stall goes on counting
     assert outcome["code"] == -1 and not job.armed and controller.saved == []
     bridge.deliver(replace(synthetic_snapshot(), id=10))  # the sync ended
     qtbot.waitUntil(lambda: outcome["code"] == EXIT_OK, timeout=5000)

@@ -400,6 +400,7 @@ class ScreenshotJob(_SnapshotWaiter):
         self.deadline_s = deadline_s
         self.last_error: str | None = None
         self.rows_so_far = 0  # the long first sync's rows stored, from its partial snapshots
+        self.had_data = False  # a snapshot with data (the local store's, or a partial one) was seen
         self.armed = False
         self._settle = single_shot(SCREENSHOT_SETTLE_MS, self.capture)
         from PySide6.QtCore import Qt
@@ -417,6 +418,9 @@ class ScreenshotJob(_SnapshotWaiter):
         if not self.armed and snapshot.status.failure_kind in ("auth", "tls"):
             self.refuse(snapshot.status.last_error or "the store refused the wall")
             return
+        if snapshot.series and not self.had_data and not self.armed:  # the local store read: progress too
+            self.had_data = True
+            self._timeout.start()
         progress = snapshot.status.syncing
         if progress is not None:  # part of the data: never the picture, but the sync lives
             if progress.rows > self.rows_so_far and not self.armed:

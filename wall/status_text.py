@@ -91,7 +91,7 @@ def sync_item(snapshot: Snapshot | None, language: str) -> StatusItem:
 
 
 def progress_text(progress: SyncProgress, language: str) -> str:
-    """'First sync: 4,12,000 rows so far (83 pages)', with '… of 13,65,723' when the store said
+    """'First sync: 4,12,000 rows so far · 83 pages', with '… of 13,65,723' when the store said
     how many: a long feed read on every screen, so a wall filling up never looks stuck or done."""
     rows = group_indian(str(progress.rows))  # every row counts here: 4,12,000, never "4.12 lakh"
     head = tr("First sync", language) if progress.first else tr("Catching up", language)
@@ -100,14 +100,14 @@ def progress_text(progress: SyncProgress, language: str) -> str:
         text = tr("{rows} of {total} rows", language).format(
             rows=rows, total=group_indian(str(progress.total)))
     pages = tr("{n} pages", language).format(n=group_indian(str(progress.pages)))
-    return f"{head}: {text} ({pages})"
+    return f"{head}: {text} · {pages}"
 
 
 def data_age_item(snapshot: Snapshot | None, now: datetime, language: str, stale_after_s: float = 3600) -> StatusItem:
     then = snapshot.data_as_of if snapshot else None
     text = f"{tr('Data', language)}: {age_text(then, now, language)}"
-    if snapshot is not None and snapshot.partial:  # part of the store's data: never shown as the whole
-        return StatusItem("age", f"{text} · {tr('incomplete, syncing', language)}", "warn")
+    if snapshot is not None and snapshot.partial:  # part of the store's data: its age says nothing yet
+        return StatusItem("age", f"{tr('Data', language)}: {tr('incomplete, syncing', language)}", "warn")
     if then is None:
         return StatusItem("age", text, "dim")
     return StatusItem("age", text, "warn" if (now - then).total_seconds() > stale_after_s else "plain")
@@ -193,7 +193,7 @@ def alerts_item(critical: int, warn: int, language: str, judged: int | None = No
         if snapshot is None or snapshot.catalog is None:
             return StatusItem("alerts", tr("Alerts: waiting for data", language), "dim")
         if snapshot.partial:  # nothing judged all clear from part of the data
-            return StatusItem("alerts", tr("Alerts: not judged until the sync ends", language), "dim")
+            return StatusItem("alerts", tr("Alerts: not judged yet", language), "dim")
         if judged is None:  # not judged for this layout yet: unknown, never all clear
             return StatusItem("alerts", tr("Alerts: unknown", language), "dim")
         if judged == 0:
