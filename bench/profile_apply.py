@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from wall_at_scale import frozen_moment, generated_layout, make_store, offscreen_screens, synced_data_dir
 
@@ -47,6 +48,7 @@ def main() -> int:
     from cmwall.sync.worker import SyncWorker
     from cmwall.wall.bridge import SnapshotBridge
     from cmwall.wall.controller import WallController
+    from cmwall.widgets.per_snapshot import prepare
 
     store = make_store(args.kpis, args.seed)
     server = serve_in_thread(store)
@@ -75,25 +77,33 @@ def main() -> int:
         stage = controller.context.models
         if stage is not None:
             stage.flush()
+        build_ms = time_builds(app)
         for n in range(args.snapshots):
             for _ in range(args.changes):
                 store.add_report(rng.choice(kpis), rng.choice(districts), period, round(rng.uniform(10, 99), 1),
                                  (frozen_moment() - timedelta(minutes=10)).timestamp())
             snapshot = worker.poll_observations()
             assert snapshot is not None
+            prepare(snapshot)  # what SnapshotBridge.deliver does on the sync thread
             wall, cpu = time.perf_counter(), time.thread_time()
             profile.enable()
             bridge._on_ready(snapshot)
             profile.disable()
             timings.append(((time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000))
+            flushed = time.perf_counter()
             if stage is not None:
                 stage.flush()
+            print(f"snapshot {n + 1}: {stage.built if stage else 0} models built so far; building this one's took "
+                  f"{time.perf_counter() - flushed:.1f} s wall", flush=True)
             print(f"snapshot {n + 1}: apply {timings[-1][0]:.0f} ms wall, {timings[-1][1]:.0f} ms CPU", flush=True)
     finally:
         controller.shutdown()
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(data, ignore_errors=True)
+    print("model builds by tile type (CPU ms of the stage's thread: count, total, mean):")
+    for kind, times in sorted(build_ms.items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {kind:14} {len(times):4} {sum(times):9.0f} {sum(times) / len(times):8.1f}")
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())
@@ -101,6 +111,26 @@ def main() -> int:
     pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(args.top)
     print(out.getvalue())
     return 0
+
+
+def time_builds(app: Any) -> dict[str, list[float]]:
+    """Wrap every painted tile's build_model to note its thread CPU time, by tile type."""
+    from cmwall.widgets.painted_tile import PaintedTile
+
+    spent: dict[str, list[float]] = {}
+    for tile in app.allWidgets():
+        if not isinstance(tile, PaintedTile):
+            continue
+
+        def timed(snapshot: Any, build: Any = tile.build_model, kind: str = tile.type_name) -> Any:
+            cpu = time.thread_time()
+            try:
+                return build(snapshot)
+            finally:
+                spent.setdefault(kind, []).append((time.thread_time() - cpu) * 1000)
+
+        tile.build_model = timed
+    return spent
 
 
 if __name__ == "__main__":

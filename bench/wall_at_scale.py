@@ -32,9 +32,12 @@ TILE_KINDS_PER_SCREEN = (  # the non-KPI tiles of each generated screen; KPI til
 
 
 def frozen_moment() -> datetime:
-    """The store's clock: today at 10:00 UTC, so a cached data directory serves a whole day."""
-    today = datetime.now(UTC).date()
-    return datetime(today.year, today.month, today.day, 10, tzinfo=UTC)
+    """The store's clock: the last 10:00 UTC, so a cached data directory serves a whole day.
+    Never later than the wall's clock: a store clock ahead of it makes every report one
+    "from the future" (questioned, its age counted from its period), not the wall measured."""
+    now = datetime.now(UTC)
+    moment = datetime(now.year, now.month, now.day, 10, tzinfo=UTC)
+    return moment if moment <= now else moment - timedelta(days=1)
 
 
 def offscreen_screens(directory: Path, count: int) -> None:
