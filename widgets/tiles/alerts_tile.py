@@ -229,7 +229,10 @@ class AlertsTile(PaintedTile):
             left += chip_px * 1.6 + small * 0.6
             text_w = band.right() - value_w - since_w - left - small
             half = band.height() / 2
-            draw_fitted(painter, QRectF(left, band.top() + half * 0.08, text_w, half), row.kpi, chip_px, bold=True, minimum=0.6)
+            # the KPI's line may run on over the value column's empty left (the threshold below it is the wider)
+            kpi_w = text_w + value_w - text_width(row.value, chip_px, True) - (mark_width(chip_px) if row.questioned else 0.0) - small
+            draw_fitted(painter, QRectF(left, band.top() + half * 0.08, max(text_w, kpi_w), half), row.kpi, chip_px, bold=True,
+                        minimum=0.6)
             place_px = int(chip_px * 0.85)  # the department, then the district, left off before the place is cut
             draw_text(painter, QRectF(left, band.top() + half, text_w, half * 0.92),
                       fewer_parts(row.place, place_px, text_w), place_px, fg=theme.TEXT_DIM, shrink=True)

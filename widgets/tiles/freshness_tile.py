@@ -164,10 +164,12 @@ class FreshnessTile(PaintedTile):
             name_px = min(common_px, fitted_size(row.name, px, name_w))
             half = row_h / 2
             if row.detail:
-                draw_text(painter, QRectF(left, y + half * 0.06, name_w, half), row.name, name_px)
-                draw_text(painter, QRectF(left, y + half, name_w, half * 0.9), row.detail, int(px * 0.78), fg=theme.TEXT_DIM)
+                # names shrink on their own row rather than lose their end ("… over 100 days")
+                draw_text(painter, QRectF(left, y + half * 0.06, name_w, half), row.name, name_px, shrink=True)
+                draw_text(painter, QRectF(left, y + half, name_w, half * 0.9), row.detail, int(px * 0.78), fg=theme.TEXT_DIM,
+                          shrink=True)
             else:
-                draw_text(painter, QRectF(left, y, name_w, row_h), row.name, name_px)
+                draw_text(painter, QRectF(left, y, name_w, row_h), row.name, name_px, shrink=True)
             draw_text(painter, QRectF(share_right(row) - share_w, y, share_w, row_h), row.share, int(px * 0.85),
                       fg=theme.TEXT_DIM, align=ALIGN_RIGHT)
             draw_text(painter, QRectF(rect.right() - since_w, y, since_w, row_h), row.since, px, fg=tint,

@@ -433,11 +433,14 @@ class RankingTile(PaintedTile):
         draw_text(painter, at("move"), row.move, int(size * 0.85), fg=row.move_colour, bold=True, align=ALIGN_CENTER)
         middle = at("name")
         name_w = middle.width() - self._flags_width(row.flags, size, h, middle.width())
+        name_px = self._name_px(size, h, at("name").width())
         if row.flags:
+            # a long name keeps its room: its flags ("⚠ 1 not reported") shrink into what is left
+            name_w = max(name_w, min(text_width(row.name, name_px, row.highlighted) + h * 0.2, middle.width() * 0.78))
             draw_text(painter, QRectF(middle.left() + name_w, middle.top(), middle.width() - name_w, middle.height()),
-                      row.flags, int(size * 0.7), fg=row.flags_colour, align=ALIGN_RIGHT)
+                      row.flags, int(size * 0.7), fg=row.flags_colour, align=ALIGN_RIGHT, shrink=True)
         middle.setWidth(name_w)
-        draw_text(painter, middle, row.name, self._name_px(size, h, at("name").width()), bold=row.highlighted)
+        draw_text(painter, middle, row.name, name_px, bold=row.highlighted)
         draw_text(painter, at("score"), row.score, size, bold=True, align=ALIGN_RIGHT)
         grade_chip(painter, at("grade"), row.grade, self._chip_px(at("grade").height()), grades)
 
