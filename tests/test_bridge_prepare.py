@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
+from cmwall.sync.alerts import shown_judgement
 from cmwall.sync.derive import derive
 from cmwall.sync.derived_facts import Wants
 from cmwall.sync.snapshot import Snapshot
@@ -30,26 +32,22 @@ def judged_snapshot() -> Snapshot:
     return derive(s, Wants((DEFAULT_THRESHOLDS,)))
 
 
-def test_a_snapshot_arrives_with_the_facts_the_gui_thread_looks_up(qtbot: QtBot) -> None:
+def test_a_snapshot_arrives_with_the_facts_the_gui_thread_looks_up(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     bridge = SnapshotBridge()
     arrived: list[Snapshot] = []
     bridge.snapshot_applied.connect(arrived.append)
     made_on: list[str] = []
-    original = per_snapshot.shown_judgement
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         made_on.append(threading.current_thread().name)
-        return original(*args, **kwargs)
+        return shown_judgement(*args, **kwargs)
 
-    per_snapshot.shown_judgement = watched  # type: ignore[assignment]
-    try:
-        sent = judged_snapshot()
-        sync = threading.Thread(target=bridge.deliver, args=(sent,), name="sync-worker")
-        sync.start()
-        sync.join()
-        qtbot.waitUntil(lambda: arrived == [sent], timeout=10_000)
-        judgement = per_snapshot.judgement(sent, DEFAULT_THRESHOLDS)  # looked up on the GUI thread
-    finally:
-        per_snapshot.shown_judgement = original  # type: ignore[assignment]
+    monkeypatch.setattr(per_snapshot, "shown_judgement", watched)
+    sent = judged_snapshot()
+    sync = threading.Thread(target=bridge.deliver, args=(sent,), name="sync-worker")
+    sync.start()
+    sync.join()
+    qtbot.waitUntil(lambda: arrived == [sent], timeout=10_000)
+    judgement = per_snapshot.judgement(sent, DEFAULT_THRESHOLDS)  # looked up on the GUI thread
     assert made_on == ["sync-worker"]
     assert judgement is not None and [a.entity for a in judgement.alerts if a.is_critical] == ["438"]
