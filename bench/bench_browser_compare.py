@@ -91,12 +91,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
-def pss_mb(pids: list[int]) -> float:
+def pss_mb(pids: list[int], field: str = "Pss:") -> float:
+    """The sum of one smaps_rollup field over `pids`: all of PSS, or its anonymous part ("Pss_Anon:")."""
     total = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+                if line.startswith(field):
                     total += int(line.split()[1])
                     break
         except OSError:
@@ -113,6 +114,7 @@ class Measured:
     cpu_per_min: float
     pss_mb: float
     pss_max_mb: float
+    anon_mb: float  # the anonymous part of PSS at the end (heap, pictures, backing stores)
     processes: int
     display_cpu_per_min: float  # Xvfb's, not counted
 
@@ -242,7 +244,8 @@ def measure(side: Side, rnd: int, warmup: float, minutes: float, xvfb_pid: int) 
         cpu = (cpu_seconds(pids) - cpu0) / elapsed
         display = (cpu_seconds([xvfb_pid]) - x0) / elapsed
         samples.append(pss_mb(pids))
-        return Measured(side.name, rnd, cpu, statistics.fmean(samples), max(samples), len(pids), display)
+        return Measured(side.name, rnd, cpu, statistics.fmean(samples), max(samples), pss_mb(pids, "Pss_Anon:"),
+                        len(pids), display)
     finally:
         side.stop()
 
@@ -285,10 +288,11 @@ def prepare(store: str, work: Path, layout: Path) -> None:
 
 
 def report(results: list[Measured], args: argparse.Namespace, display: str) -> None:
-    print(f"\n{'side':<20} {'round':>5} {'CPU s/min':>10} {'PSS MB':>8} {'max PSS':>8} {'procs':>6} {'Xvfb CPU s/min':>15}")
+    print(f"\n{'side':<20} {'round':>5} {'CPU s/min':>10} {'PSS MB':>8} {'max PSS':>8} {'anon':>6} {'procs':>6} "
+          f"{'Xvfb CPU s/min':>15}")
     for m in results:
-        print(f"{m.side:<20} {m.round:>5} {m.cpu_per_min:>10.2f} {m.pss_mb:>8.0f} {m.pss_max_mb:>8.0f} {m.processes:>6} "
-              f"{m.display_cpu_per_min:>15.2f}")
+        print(f"{m.side:<20} {m.round:>5} {m.cpu_per_min:>10.2f} {m.pss_mb:>8.0f} {m.pss_max_mb:>8.0f} {m.anon_mb:>6.0f} "
+              f"{m.processes:>6} {m.display_cpu_per_min:>15.2f}")
     ours = [m for m in results if m.side == OurWall.name]
     browser = [m for m in results if m.side == BrowserWall.name]
     cpu_o, cpu_b = statistics.median(m.cpu_per_min for m in ours), statistics.median(m.cpu_per_min for m in browser)
