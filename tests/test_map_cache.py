@@ -1,0 +1,42 @@
+"""The map tile paints its map (areas, outlines, labels, markers) into a picture kept per
+size and model, and blits it on every other paint: at state scale its labels alone took
+40–90 ms a paint, and a tile is painted again for reasons other than new figures (its
+data age, the screen exposed, a screenshot)."""
+
+from __future__ import annotations
+
+from cmwall.layouts.tile_options import MapOptions
+from cmwall.sync.snapshot import Snapshot
+from cmwall.widgets import paint_kit
+from cmwall.widgets.base import TileContext
+from cmwall.widgets.tiles.map_tile import MapTile
+from pytestqt.qtbot import QtBot
+
+from .conftest import DEMO_NOW
+from .derived import show
+
+
+def test_the_map_is_painted_again_only_for_a_new_model_or_size(qtbot: QtBot,
+                                                                newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    first, _, later = newer_demo_snapshots
+    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS"),
+                   TileContext(now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(800, 600)
+    tile.show()
+    show(tile, first)
+    tile.grab()
+    tile.grab()
+    assert tile.map_renders == 1  # painted again: blitted (test_tiles_map's approved images are of the blit)
+    previous = paint_kit.set_text_recorder(lambda *_args: None)  # a screenshot's audit reads texts as painted
+    try:
+        tile.grab()
+    finally:
+        paint_kit.set_text_recorder(previous)
+    assert tile.map_renders == 1  # painted on the tile itself, the picture kept as it was
+    show(tile, later)
+    tile.grab()
+    assert tile.map_renders == 2
+    tile.resize(900, 600)
+    tile.grab()
+    assert tile.map_renders == 3
