@@ -1,7 +1,7 @@
 """Every interface string in Hindi and Gujarati, and the locale machinery behind figures.
 
 The strings are extracted from the sources and the shipped layouts exactly as
-`tools/translations.sh` does (babel.cfg), so a label added anywhere without a
+`docs/translations/update.sh` does (docs/translations/babel.cfg), so a label added anywhere without a
 translation fails here, as does a translation whose `{placeholders}` differ from the
 English (it would raise or drop a figure at run time), and a `.mo` not compiled from
 its current `.po` (the wall loads the `.mo`).
@@ -32,7 +32,7 @@ Message = str | tuple[str, ...]
 
 def extracted_messages() -> dict[Message, str]:
     """Every interface string of the sources and shipped layouts → where it was found."""
-    with open(ROOT / "babel.cfg", encoding="utf-8") as config:
+    with open(ROOT / "docs" / "translations" / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
     found: dict[Message, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
@@ -78,7 +78,7 @@ def placeholder_mismatches(catalogue: Catalog) -> list[str]:
 @pytest.fixture(scope="module")
 def messages() -> dict[Message, str]:
     found = extracted_messages()
-    assert len(found) > 300, "the extraction found almost nothing: is babel.cfg still right?"
+    assert len(found) > 300, "the extraction found almost nothing: is docs/translations/babel.cfg still right?"
     return found
 
 
@@ -86,7 +86,7 @@ def messages() -> dict[Message, str]:
 def test_every_interface_string_is_translated(messages: dict[Message, str], language: str) -> None:
     missing = missing_translations(messages, po_catalogue(language))
     assert not missing, (f"{len(missing)} interface strings lack a {language} translation: add them to "
-                         f"widgets/look/catalogues/{language}/LC_MESSAGES/cmwall.po (bash tools/translations.sh): "
+                         f"widgets/look/catalogues/{language}/LC_MESSAGES/cmwall.po (bash docs/translations/update.sh): "
                          + "; ".join(missing[:20]))
 
 
@@ -103,7 +103,7 @@ def test_the_shipped_mo_is_compiled_from_the_current_po(language: str) -> None:
     shipped = (CATALOGUES / language / "LC_MESSAGES" / "cmwall.mo").read_bytes()
     expected = gettext.GNUTranslations(fresh)._catalog  # type: ignore[attr-defined]
     actual = gettext.GNUTranslations(io.BytesIO(shipped))._catalog  # type: ignore[attr-defined]
-    assert actual == expected, f"run: bash tools/translations.sh compile ({language}.mo differs from its .po)"
+    assert actual == expected, f"run: bash docs/translations/update.sh compile ({language}.mo differs from its .po)"
 
 
 def test_the_checks_catch_a_missing_translation_and_a_lost_placeholder() -> None:

@@ -5,8 +5,8 @@ ordinal it prints, goes through here, so a tile never formats for one language b
 
 - Interface strings are gettext messages: the English text is the message id, the
   translations are `catalogues/<lang>/LC_MESSAGES/cmwall.po` (compiled to `.mo`, both
-  shipped in the package). `tools/translations.sh` extracts them from the sources and
-  layouts (babel.cfg), updates the catalogues and compiles them; tests/test_translations.py
+  shipped in the package). `docs/translations/update.sh` extracts them from the sources and
+  layouts (docs/translations/babel.cfg), updates the catalogues and compiles them; tests/test_translations.py
   fails when a string lacks a translation or a `.mo` is older than its `.po`.
 - Numbers, month and weekday names and ordinals come from CLDR through Babel (en_IN,
   hi_IN, gu_IN): Indian grouping 12,34,567, lakh/crore for large counts, "नवंबर 2026",

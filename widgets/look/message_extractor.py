@@ -1,4 +1,4 @@
-"""Babel extraction methods for the wall's interface strings (see babel.cfg).
+"""Babel extraction methods for the wall's interface strings (see docs/translations/babel.cfg).
 
 Babel's own Python extractor reads tokens, and on Python 3.11 an f-string is one
 token: `f"{tr('Data', language)}: {age}"` would hide 'Data' from it, and half the
@@ -23,7 +23,7 @@ import tomllib
 from collections.abc import Iterator
 from typing import IO, Any
 
-# the function names whose first argument is an interface string (babel.cfg names the methods)
+# the function names whose first argument is an interface string (docs/translations/babel.cfg names the methods)
 SINGULAR = frozenset({"tr", "N_", "heading", "translate"})
 PLURAL = frozenset({"trn"})
 # the keys of a layout file whose (English) values are shown as interface text
