@@ -89,6 +89,11 @@ class SyncWorker:
         self.link = LinkTracker()  # stalls and backoff (sync/link_status.py)
         self.wants: Wants = NOTHING_WANTED  # what the screens ask of each snapshot (set by SyncService)
         self.crisis = CrisisWatch()  # the layout's crisis rules across polls (sync/crisis_watch.py)
+        # poll_all publishes once for its three polls (deriving costs seconds at state scale);
+        # while it runs, a poll that would publish only says so here.
+        self._one_publish = False
+        self._publish_due = False
+        self._ranking_followed = False  # this poll_all's feed read already fetched the store's ranking
 
     # --- start-up -------------------------------------------------------------------
 
@@ -160,6 +165,7 @@ class SyncWorker:
                     self._rank()
             if stored:
                 self._fetch_central_ranking()  # the store re-ranks on new data: follow it
+                self._ranking_followed = True
             return bool(stored)
 
         return self._poll(work, "observations")
@@ -195,9 +201,23 @@ class SyncWorker:
         return self._publish()
 
     def poll_all(self) -> Snapshot | None:
-        """Catalog, observations, ranking, in that order; the newest snapshot if any changed."""
-        results = [self.poll_catalog(), self.poll_observations(), self.poll_ranking()]
-        return next((s for s in reversed(results) if s is not None), None)
+        """Catalog, observations, ranking, in that order; one snapshot if any changed.
+
+        Published once, after all three: a snapshot after each would derive every fact
+        (report times, feed quality) over all the data again, seconds at state scale,
+        for snapshots nobody but the last one's receiver sees. A feed read that stored
+        rows has just fetched the store's ranking: the ranking poll is not sent twice."""
+        self._one_publish, self._publish_due, self._ranking_followed = True, False, False
+        try:
+            self.poll_catalog()
+            self.poll_observations()
+            if self._ranking_followed:
+                self._poll(lambda: False, "ranking")  # fetched a moment ago, by the feed read
+            else:
+                self.poll_ranking()
+        finally:
+            self._one_publish = False
+        return self._publish() if self._publish_due else None
 
     def poll_all_now(self) -> Snapshot | None:
         """The operator's refresh: poll at once, even while backing off from a refused token."""
@@ -219,12 +239,12 @@ class SyncWorker:
             self.status = self.link.failed(self.status, err, document, now)
             if isinstance(err, StoreUnreachable):
                 self.rankings.unreachable(str(err))  # _publish falls back to the local estimate
-            return self._publish()
+            return self._poll_published()
         except LocalStoreError as err:
             log.error("local store: %s", err)
             self._unstored[document] = err
             self.status = replace(self.status, last_attempt=now, local_store_error=str(err), local_store_fault=err.fault)
-            return self._publish()
+            return self._poll_published()
         self.status = self.link.succeeded(self.status, document, now)
         self._unstored.pop(document, None)
         if self._unstored:  # another document still cannot be stored: a ranking poll does not cure a full disk
@@ -236,8 +256,15 @@ class SyncWorker:
         if (changed or before.reachable is not True or before.local_store_error or self.snapshot is None
                 or self.status.data_dir_event != before.data_dir_event or self.crisis.due(now)
                 or now - self.snapshot.created_at >= REJUDGE_EVERY):
-            return self._publish()
+            return self._poll_published()
         return None
+
+    def _poll_published(self) -> Snapshot | None:
+        """A poll's snapshot; within poll_all, noted and left to it (published once)."""
+        if self._one_publish:
+            self._publish_due = True
+            return None
+        return self._publish()
 
     def _follow_data_dir(self, now: datetime) -> None:
         """The data directory deleted or its database replaced under the running wall: go on in
