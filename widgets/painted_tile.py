@@ -12,6 +12,7 @@ the tile shows a calm message instead of failing.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,9 @@ from .look import theme
 from .paint_kit import ALIGN_CENTER, colour, draw_text
 from .per_snapshot import same_inputs
 
+log = logging.getLogger(__name__)
+REASON_CHARS = 80  # a failed build's reason on screen: one short line, the traceback is in the log
+
 
 @dataclass(frozen=True)
 class TileMessage:
@@ -36,6 +40,19 @@ class TileMessage:
     heading: str
     text: str
     age: DataAge | None = None
+
+
+@dataclass(frozen=True)
+class BuildFailure(TileMessage):
+    """Shown when building the tile's model raised: never the previous model, which would
+    pass an old figure off as current. The tile forgets what that model was built from,
+    so the next snapshot builds it again."""
+
+
+def short_reason(error: BaseException) -> str:
+    """One line naming what went wrong, short enough for a tile."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
 
 
 class PaintedTile(Tile):
@@ -48,6 +65,7 @@ class PaintedTile(Tile):
         self.model_snapshot: Snapshot | None = None  # the snapshot whose model is on screen or on its way
         self._inputs: tuple[Any, ...] | None = None  # what that model was built from (model_inputs)
         self.skipped = 0  # snapshots whose model would be the one already built (tests, benchmarks)
+        self._logged_failures: set[tuple[type[BaseException], str]] = set()  # each failure's traceback logged once
         self.scale = theme.TypeScale.for_height(180)
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(self.AGE_REFRESH_MS)
@@ -69,14 +87,32 @@ class PaintedTile(Tile):
         elif self.context.models is not None:
             self.context.models.request(self, snapshot)  # built on the stage's thread, shown when ready
         else:
-            self.show_model(self.build_model(snapshot))
+            self.show_model(self.model_or_failure(snapshot))
 
     def cleanup(self) -> None:
         self._age_timer.stop()
         if self.context.models is not None:
             self.context.models.forget(self)
 
+    def model_or_failure(self, snapshot: Snapshot) -> Any:
+        """`build_model(snapshot)`, or the BuildFailure to show when it raises (on any thread)."""
+        try:
+            return self.build_model(snapshot)
+        except Exception as error:  # a tile's bug must not stop the wall, nor leave an old figure shown
+            return self.failure_model(error)
+
+    def failure_model(self, error: Exception) -> BuildFailure:
+        """What the tile shows when building its model raised `error`; the traceback is
+        logged the first time this tile fails so (not at every poll that retries it)."""
+        key = (type(error), str(error))
+        if key not in self._logged_failures:
+            self._logged_failures.add(key)
+            log.error("building the view model of a %s tile failed", self.type_name, exc_info=error)
+        return BuildFailure(self.heading(self.default_heading()), self.context.tr("could not show this: {reason}").format(reason=short_reason(error)))
+
     def show_model(self, model: Any) -> None:
+        if isinstance(model, BuildFailure):
+            self._inputs = None  # the next snapshot builds again, even with the same inputs
         if model == self.model:
             return
         self.model = model

@@ -30,7 +30,6 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
@@ -51,6 +50,8 @@ class ModelledTile(Protocol):
     model_snapshot: Snapshot | None  # the snapshot whose model the tile waits for
 
     def build_model(self, snapshot: Snapshot) -> Any: ...
+
+    def failure_model(self, error: Exception) -> Any: ...
 
     def show_model(self, model: Any) -> None: ...
 
@@ -175,11 +176,9 @@ class ModelStage(QObject):
                     return
                 tile, snapshot = self._wanted.pop(next(iter(self._wanted)))
                 self._building = tile
-            model = _built(tile.build_model, snapshot)
+            model = _built(tile, snapshot)
             with self._lock:
                 self._building = None
-                if model is _FAILED:
-                    continue
                 if self._closed.is_set():
                     return
                 first = not self._ready
@@ -190,12 +189,14 @@ class ModelStage(QObject):
                 self._ready_signal.emit()
 
 
-_FAILED = object()
-
-
-def _built(build: Callable[[Snapshot], Any], snapshot: Snapshot) -> Any:
+def _built(tile: ModelledTile, snapshot: Snapshot) -> Any:
+    """The tile's model, or what it shows instead when building raised (a tile's bug must
+    neither stop every other tile's models nor leave its old figure on screen as current)."""
     try:
-        return build(snapshot)
-    except Exception:  # a tile's bug must not stop every other tile's models
-        log.exception("building a tile's view model failed")
-        return _FAILED
+        return tile.build_model(snapshot)
+    except Exception as error:
+        try:
+            return tile.failure_model(error)
+        except Exception:  # the failure's own message failed: nothing better to show than the log
+            log.exception("building a tile's view model failed, and so did its failure message")
+            return None
