@@ -11,7 +11,7 @@ snapshot carries it; the screens only compare the moments with their clock.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -21,6 +21,63 @@ import numpy as np
 from .contract import Catalog, Kpi
 from .freshness import duration_parts, overdue_since
 from .series import KpiSeries
+
+
+class PlaceSeconds(Mapping[str, float]):
+    """place -> POSIX seconds, read from one float per row of a series (NaN: the place has
+    none). A state's 3,400 KPIs × their places as dicts of floats and datetimes were tens of
+    megabytes a snapshot carried; this is an array per KPI and the series' own row index."""
+
+    __slots__ = ("_rows", "_seconds")
+
+    def __init__(self, rows: Mapping[str, int], seconds: np.ndarray) -> None:
+        self._rows = rows  # the series' entity -> row (shared, never copied)
+        self._seconds = seconds
+        seconds.flags.writeable = False
+
+    def seconds(self, place: str) -> float | None:
+        row = self._rows.get(place)
+        if row is None:
+            return None
+        at = float(self._seconds[row])
+        return None if at != at else at  # NaN: no report
+
+    def __getitem__(self, place: str) -> float:
+        at = self.seconds(place)
+        if at is None:
+            raise KeyError(place)
+        return at
+
+    def __contains__(self, place: object) -> bool:
+        return isinstance(place, str) and self.seconds(place) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        seconds = self._seconds
+        return (place for place, row in self._rows.items() if not np.isnan(seconds[row]))
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(~np.isnan(self._seconds)))
+
+
+class PlaceMoments(Mapping[str, datetime]):
+    """`PlaceSeconds` read as UTC datetimes (when each place's report falls overdue)."""
+
+    __slots__ = ("_seconds",)
+
+    def __init__(self, seconds: PlaceSeconds) -> None:
+        self._seconds = seconds
+
+    def __getitem__(self, place: str) -> datetime:
+        return _stamp(self._seconds[place])
+
+    def __contains__(self, place: object) -> bool:
+        return place in self._seconds
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._seconds)
+
+    def __len__(self) -> int:
+        return len(self._seconds)
 
 
 @dataclass(frozen=True)
@@ -54,6 +111,26 @@ def _stamp(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def overdue_seconds(frequency: str, reported: np.ndarray) -> np.ndarray:
+    """`freshness.overdue_since` of every report time in `reported` (POSIX seconds, NaN
+    kept), as array operations: calendar months first (the day kept, or the month's last
+    day), then the fixed part. An unreadable frequency counts as a month, as there."""
+    months, fixed = duration_parts(frequency) or (1.0, 0.0)
+    if not months:
+        return np.asarray(reported + fixed, dtype=np.float64)
+    whole = np.floor(np.nan_to_num(reported))
+    instant = whole.astype("datetime64[s]")
+    month = instant.astype("datetime64[M]")
+    day = instant.astype("datetime64[D]")
+    target = month + int(months)
+    month_days = (target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")
+    day_of_month = np.minimum(day - month.astype("datetime64[D]"), month_days - np.timedelta64(1, "D"))
+    moved = (target.astype("datetime64[D]") + day_of_month).astype("datetime64[s]") + (instant - day)
+    due: np.ndarray = moved.astype(np.int64).astype(np.float64) + (reported - whole) + fixed
+    due[np.isnan(reported)] = np.nan
+    return due
+
+
 def kpi_reports(kpi: Kpi, series: KpiSeries | None) -> KpiReports:
     """`kpi`'s reports in `series`; worked out once per (series, frequency)."""
     if series is None or not series.entities:
@@ -62,23 +139,17 @@ def kpi_reports(kpi: Kpi, series: KpiSeries | None) -> KpiReports:
     if held is not None and held[0] == kpi.frequency:
         return held[1]
     times = series.reported_at
+    if times.size == 0:
+        return NO_REPORTS
     seen = ~np.isnan(times)
-    reported = seen.any(axis=1)
     last_column = seen.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)  # of each place's newest period
-    latest: dict[str, float] = {}
-    due: dict[str, datetime] = {}
-    parts = duration_parts(kpi.frequency)
-    fixed_seconds = parts[1] if parts is not None and parts[0] == 0 else None  # no calendar months to add
-    for row in np.flatnonzero(reported):
-        place, at = series.entities[int(row)], float(times[row, last_column[row]])
-        latest[place] = at
-        due[place] = _stamp(at + fixed_seconds) if fixed_seconds is not None else overdue_since(kpi, _stamp(at))
-    newest = float(np.nanmax(times)) if latest else None  # of any report, as freshness.newest_report
+    latest = times[np.arange(times.shape[0]), last_column]  # NaN: the place never reported
+    newest = float(np.nanmax(times)) if seen.any() else None  # of any report, as freshness.newest_report
     reports = KpiReports(
         newest=newest,
         newest_due=overdue_since(kpi, _stamp(newest)) if newest is not None else None,
-        latest=MappingProxyType(latest),
-        due=MappingProxyType(due),
+        latest=PlaceSeconds(series.row_index, latest),
+        due=PlaceMoments(PlaceSeconds(series.row_index, overdue_seconds(kpi.frequency, latest))),
     )
     _KEPT[series] = (kpi.frequency, reports)
     return reports

@@ -86,6 +86,11 @@ class KpiSeries:
     def row_of(self, entity: str) -> int | None:
         return self._rows.get(entity)
 
+    @property
+    def row_index(self) -> Mapping[str, int]:
+        """entity -> its row (worked out once per series; read-only by convention)."""
+        return self._rows
+
     def latest(self, entity: str) -> tuple[str, float | None, float] | None:
         """(period, value or None if reported null, reported_at) of the newest observation."""
         row = self.row_of(entity)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+from cmwall.sync.contract import Kpi
 from cmwall.sync.derive import derive
 from cmwall.sync.derived_facts import Wants
-from cmwall.sync.report_times import NO_REPORTS, kpi_reports
+from cmwall.sync.freshness import overdue_since
+from cmwall.sync.report_times import NO_REPORTS, kpi_reports, overdue_seconds
 from cmwall.widgets.data_age import kpi_age
 
 from .hand_snapshots import NOW, at, catalog, kpi_of, snapshot
@@ -58,3 +61,17 @@ def test_the_snapshot_carries_them_and_the_screens_only_compare_with_their_clock
     # A snapshot nobody derived: unknown, never "fresh" nor "not fed" by a guess on the GUI thread.
     assert kpi_age(raw, o2, ["438"], NOW, str).text == "freshness unknown"
     assert kpi_age(derived, kpi_of(cat, "OPD"), ["438"], NOW, str).text == "not fed yet"
+
+
+def test_overdue_moments_as_arrays_agree_with_overdue_since_to_the_second() -> None:
+    moments = [datetime(2024, 1, 31, 12, 30, 15, tzinfo=UTC), datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC),
+               datetime(2025, 12, 31, 0, 0, tzinfo=UTC), datetime(2026, 3, 15, 6, 0, tzinfo=UTC),
+               datetime(1999, 11, 30, 1, 2, 3, tzinfo=UTC)]
+    times = np.array([m.timestamp() for m in moments] + [moments[0].timestamp() + 0.25, np.nan])
+    base = dict(KPIS[1])
+    for frequency in ("P1M", "P3M", "P1Y", "P1Y2M3DT4H5M6S", "PT15M", "P7D", "P2W", "nonsense", ""):
+        kpi = Kpi.model_validate({**base, "frequency": frequency})
+        due = overdue_seconds(frequency, times)
+        for reported, got in zip(times[:-1], due[:-1]):
+            assert got == overdue_since(kpi, stamp(float(reported))).timestamp(), (frequency, stamp(float(reported)))
+        assert np.isnan(due[-1])  # no report: no deadline
