@@ -197,10 +197,67 @@ def test_a_tile_is_built_again_when_the_minute_changes(qtbot: QtBot) -> None:
         first = derived_snap(42, 10, ident=1)
         tile.apply(first)
         qtbot.waitUntil(lambda: stage.pending() == 0, timeout=10_000)
+        tile.refresh_ages()  # the minute has not turned: nothing to build
+        tile.apply(derived_snap(99, 11, ident=2, keep_beds_of=first))  # nor did the tile's data change
+        assert stage.pending() == 0 and tile.built_for == [1]
         moments.append(NOW + timedelta(minutes=1))  # "updated 1 min ago" must count on
-        tile.retranslate()
+        tile.refresh_ages()
         qtbot.waitUntil(lambda: len(tile.built_for) == 2, timeout=10_000)
     finally:
+        stage.close()
+
+
+def test_data_changes_are_built_before_the_minute_s_age_refreshes(qtbot: QtBot) -> None:
+    stage = ModelStage()
+    gate = threading.Event()
+    blocker = WatchedKpiTile(KpiTile.options_model(kpi="BEDS"), TileContext(now=lambda: NOW, models=stage))
+    qtbot.addWidget(blocker)
+    original = blocker.build_model
+
+    def held(snapshot: Snapshot) -> Any:
+        gate.wait(10)
+        return original(snapshot)
+
+    blocker.build_model = held  # type: ignore[method-assign]
+    order: list[str] = []
+    try:
+        aged, changed = wall_tiles(qtbot, stage, count=2)
+        aged.build_model = lambda s: (order.append("age refresh"), KpiTile.build_model(aged, s))[1]  # type: ignore[method-assign]
+        changed.build_model = lambda s: (order.append("data"), KpiTile.build_model(changed, s))[1]  # type: ignore[method-assign]
+        blocker.apply(snap(1, ident=1))  # holds the worker while both are asked for
+        stage.request(aged, snap(5, ident=2), refresh=True)  # asked first, but only the clock moved
+        changed.apply(snap(6, ident=3))
+        gate.set()
+        qtbot.waitUntil(lambda: stage.pending() == 0, timeout=10_000)
+        assert order == ["data", "age refresh"]
+    finally:
+        gate.set()
+        stage.close()
+
+
+def test_a_refresh_that_waited_long_goes_before_data(qtbot: QtBot, monkeypatch: Any) -> None:
+    from cmwall.widgets import view_models
+
+    monkeypatch.setattr(view_models, "REFRESH_WAIT_S", 0.0)  # every refresh has waited long enough
+    stage = ModelStage()
+    gate = threading.Event()
+    blocker = WatchedKpiTile(KpiTile.options_model(kpi="BEDS"), TileContext(now=lambda: NOW, models=stage))
+    qtbot.addWidget(blocker)
+    original = blocker.build_model
+    blocker.build_model = lambda s: (gate.wait(10), original(s))[1]  # type: ignore[method-assign]
+    order: list[str] = []
+    try:
+        aged, changed = wall_tiles(qtbot, stage, count=2)
+        aged.build_model = lambda s: (order.append("age refresh"), KpiTile.build_model(aged, s))[1]  # type: ignore[method-assign]
+        changed.build_model = lambda s: (order.append("data"), KpiTile.build_model(changed, s))[1]  # type: ignore[method-assign]
+        blocker.apply(snap(1, ident=1))
+        stage.request(aged, snap(5, ident=2), refresh=True)
+        changed.apply(snap(6, ident=3))
+        gate.set()
+        qtbot.waitUntil(lambda: stage.pending() == 0, timeout=10_000)
+        assert order == ["age refresh", "data"]  # an age more than a minute behind is not honest
+    finally:
+        gate.set()
         stage.close()
 
 

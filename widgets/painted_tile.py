@@ -5,8 +5,10 @@ model*: exactly the strings and numbers on screen) — on a wall off the GUI thr
 the context's ModelStage (view_models.py). Only when it differs from the
 one on screen is the tile repainted — so a poll that changes nothing repaints
 nothing, numbers never flicker, and one poll costs one paint (Qt coalesces
-`update()`). A slow timer re-renders so "updated 12 min ago" keeps counting between
-polls. Before the first data, and when a layout names an unknown KPI or entity,
+`update()`). A tile's inputs (`model_inputs`) leave the clock out: a slow timer
+asks, once the minute has turned, for a low-priority *refresh* of the model so
+"updated 12 min ago" keeps counting and a figure that fell overdue is marked within
+a minute, without a data change waiting behind 192 such rebuilds (view_models.py). Before the first data, and when a layout names an unknown KPI or entity,
 the tile shows a calm message instead of failing.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QRectF, QTimer
@@ -69,7 +72,8 @@ class PaintedTile(Tile):
         self.scale = theme.TypeScale.for_height(180)
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(self.AGE_REFRESH_MS)
-        self._age_timer.timeout.connect(self.retranslate)
+        self._age_timer.timeout.connect(self.refresh_ages)
+        self._age_minute: datetime | None = None  # the minute the model on screen or on its way was built in
         self.setMinimumSize(160, 90)
 
     # --- contract ---------------------------------------------------------------
@@ -82,12 +86,28 @@ class PaintedTile(Tile):
             self.skipped += 1  # nothing it shows changed: the model built (or being built) stands
             return
         self._inputs, self.model_snapshot = inputs, snapshot
+        self._age_minute = self._minute()
         if snapshot.catalog is None:
             self.show_model(TileMessage(self.heading(self.default_heading()), self.context.tr("waiting for first data")))
         elif self.context.models is not None:
             self.context.models.request(self, snapshot)  # built on the stage's thread, shown when ready
         else:
             self.show_model(self.model_or_failure(snapshot))
+
+    def refresh_ages(self) -> None:
+        """The minute turned since the model was built: build it again for its snapshot so its
+        age words and overdue/stale marks are current — after any waiting data change."""
+        snapshot = self.model_snapshot
+        if snapshot is None or snapshot.catalog is None or self._age_minute == self._minute():
+            return
+        self._age_minute = self._minute()
+        if self.context.models is not None:
+            self.context.models.request(self, snapshot, refresh=True)
+        else:
+            self.show_model(self.model_or_failure(snapshot))
+
+    def _minute(self) -> datetime:
+        return self.context.now().replace(second=0, microsecond=0)
 
     def cleanup(self) -> None:
         self._age_timer.stop()

@@ -22,6 +22,15 @@ it is newer than the model on screen (its newer one follows); it is dropped only
 the screen already shows something as new, or the tile went back to older data. A tile
 asks only when something it shows changed (PaintedTile.model_inputs), so a poll that
 changed a few hundred values builds the few tiles that show them.
+
+Data comes before the clock. Once a minute every tile's age words ("updated 12 min
+ago", overdue, stale) must be brought up to date; those rebuilds are asked for as
+*refreshes* (`request(..., refresh=True)`) and wait in a second queue that is built
+only when no data change waits — else 192 tiles rebuilt every minute at state scale
+(some 20–45 ms each) starve the figures that changed. So that an age is never more
+than about a minute behind, a refresh that has waited `REFRESH_WAIT_S` goes before
+data too, and a data request for a tile replaces its refresh (its build brings the ages
+up to date anyway).
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from ..sync.snapshot import Snapshot
 log = logging.getLogger(__name__)
 
 BUDGET_MS = 6.0  # GUI time per event-loop turn spent applying models: well under one 60 Hz frame
+REFRESH_WAIT_S = 20.0  # a minute's age refresh waits at most this long behind data changes
 
 
 class ModelledTile(Protocol):
@@ -68,6 +78,7 @@ class ModelStage(QObject):
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # the worker went idle or has results
         self._wanted: dict[int, tuple[ModelledTile, Snapshot]] = {}  # by id(tile); insertion order = priority
+        self._refresh: dict[int, tuple[ModelledTile, Snapshot, float]] = {}  # age refreshes, after data; monotonic asked
         self._shown: dict[int, tuple[ModelledTile, int]] = {}  # by id(tile): the snapshot id of the model on screen
         self._ready: deque[tuple[ModelledTile, Snapshot, Any]] = deque()
         self._working = False
@@ -82,12 +93,21 @@ class ModelStage(QObject):
 
     # --- GUI thread -----------------------------------------------------------------
 
-    def request(self, tile: ModelledTile, snapshot: Snapshot) -> None:
-        """Build `tile`'s model for `snapshot` off the GUI thread; it is shown when ready."""
+    def request(self, tile: ModelledTile, snapshot: Snapshot, *, refresh: bool = False) -> None:
+        """Build `tile`'s model for `snapshot` off the GUI thread; it is shown when ready.
+        `refresh`: only the clock moved (age words), built after waiting data changes."""
         with self._lock:
             if self._closed.is_set():
                 return
-            self._wanted[id(tile)] = (tile, snapshot)  # asked again: the newest snapshot, in its place in the queue
+            key = id(tile)
+            if not refresh:
+                self._refresh.pop(key, None)  # the data build brings its ages up to date too
+                self._wanted[key] = (tile, snapshot)  # asked again: the newest snapshot, in its place in the queue
+            elif key in self._wanted:
+                return  # a data build is on its way: it is built with the clock of then
+            else:
+                asked = self._refresh[key][2] if key in self._refresh else time.monotonic()
+                self._refresh[key] = (tile, snapshot, asked)
             if not self._working:
                 self._working = True
                 self._pool.submit(self._work)
@@ -96,13 +116,15 @@ class ModelStage(QObject):
         """The tile is going away: build nothing more for it."""
         with self._lock:
             self._wanted.pop(id(tile), None)
+            self._refresh.pop(id(tile), None)
             self._shown.pop(id(tile), None)
             self._ready = deque(r for r in self._ready if r[0] is not tile)
 
     def pending(self) -> int:
         """Requests not yet applied (built or not)."""
         with self._lock:
-            return len(self._wanted) + len(self._ready) + (1 if self._working and not self._wanted else 0)
+            waiting = len(self._wanted) + len(self._refresh)
+            return waiting + len(self._ready) + (1 if self._working and not waiting else 0)
 
     def flush(self, timeout_s: float = 120.0) -> bool:
         """Build every model asked for and show them all now, whatever the budget: a
@@ -112,7 +134,7 @@ class ModelStage(QObject):
         while True:
             self._apply_some(budget_ms=None)
             with self._lock:
-                if not self._wanted and not self._working and not self._ready:
+                if not self._wanted and not self._refresh and not self._working and not self._ready:
                     return True
                 if not self._ready:
                     left = deadline - time.monotonic()
@@ -125,6 +147,7 @@ class ModelStage(QObject):
         with self._lock:
             self._closed.set()
             self._wanted.clear()
+            self._refresh.clear()
             self._ready.clear()
             self._shown.clear()
         self._again.stop()
@@ -161,20 +184,30 @@ class ModelStage(QObject):
         if wanted is None or wanted.id < snapshot.id:  # the tile went back to older data (or to none)
             return False
         with self._lock:  # shown only if the newer model follows (not when the tile now shows a message)
-            coming = id(tile) in self._wanted or self._building is tile or any(r[0] is tile for r in self._ready)
+            coming = id(tile) in self._wanted or id(tile) in self._refresh or self._building is tile or any(r[0] is tile for r in self._ready)
             shown = self._shown.get(id(tile))
         return coming and (shown is None or shown[0] is not tile or shown[1] < snapshot.id)
 
     # --- worker thread ------------------------------------------------------------------
 
+    def _next_build(self) -> tuple[ModelledTile, Snapshot]:
+        """Data changes first, in the order asked; a refresh when none waits, or when the
+        oldest refresh has waited `REFRESH_WAIT_S` (ages must not fall behind). Under the lock."""
+        if self._refresh:
+            oldest = next(iter(self._refresh))
+            if not self._wanted or time.monotonic() - self._refresh[oldest][2] >= REFRESH_WAIT_S:
+                tile, snapshot, _ = self._refresh.pop(oldest)
+                return tile, snapshot
+        return self._wanted.pop(next(iter(self._wanted)))
+
     def _work(self) -> None:
         while True:
             with self._lock:
-                if not self._wanted or self._closed.is_set():
+                if not (self._wanted or self._refresh) or self._closed.is_set():
                     self._working = False
                     self._changed.notify_all()
                     return
-                tile, snapshot = self._wanted.pop(next(iter(self._wanted)))
+                tile, snapshot = self._next_build()
                 self._building = tile
             model = _built(tile, snapshot)
             with self._lock:

@@ -120,7 +120,7 @@ class KpiTile(PaintedTile):
         code = self.options.entity or catalog.state.code
         marks, _ = kpi_marks(snapshot.ranking, self.options.kpi, None if code == catalog.state.code else code)
         return (catalog, snapshot.series.get(self.options.kpi), marks, questioned_of(snapshot, self.options.kpi),
-                self.context.language, self.context.now().replace(second=0, microsecond=0))
+                self.context.language)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> KpiModel | TileMessage:
         catalog = snapshot.catalog

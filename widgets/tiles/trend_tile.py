@@ -119,7 +119,7 @@ class TrendTile(PaintedTile):
         if snapshot.catalog is None or snapshot.status.reachable is False:
             return None  # ages then come from the snapshot as a whole: always build
         return (snapshot.catalog, snapshot.series.get(self.options.kpi), questioned_of(snapshot, self.options.kpi),
-                self.context.language, self.context.now().replace(second=0, microsecond=0))
+                self.context.language)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> TrendModel | TileMessage:
         catalog = snapshot.catalog
