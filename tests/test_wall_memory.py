@@ -1,20 +1,63 @@
-"""The wall limits glibc's malloc arenas before any thread starts (wall/memory.py), unless the
-operator chose with MALLOC_ARENA_MAX."""
+"""A wall at rest holds only what it shows (issue 12's memory goal against a browser wall):
+the map lets go of its pictures when its page is turned away, Python's cache of source
+lines is emptied on the keeper's trim, and RapidFuzz is not needed to set aside a
+boundary file's other states."""
 
 from __future__ import annotations
 
-import sys
+import linecache
 
 import pytest
-from cmwall.wall.memory import limit_malloc_arenas
+from cmwall.layouts.tile_options import MapOptions
+from cmwall.sync.snapshot import Snapshot
+from cmwall.wall.idle import MemoryKeeper
+from cmwall.widgets.base import TileContext
+from cmwall.widgets.boundaries import _same_name
+from cmwall.widgets.tiles.map_tile import MapTile
+from PySide6.QtWidgets import QStackedWidget, QWidget
+from pytestqt.qtbot import QtBot
+from rapidfuzz import fuzz
+
+from .conftest import DEMO_NOW
+from .derived import show
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
-def test_the_arena_limit_is_set_on_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
-    assert limit_malloc_arenas() is True
+def test_the_map_lets_go_of_its_pictures_off_screen_and_paints_the_same_again(
+        qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    pages = QStackedWidget()
+    qtbot.addWidget(pages)
+    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300"), TileContext(now=lambda: DEMO_NOW))
+    pages.addWidget(tile)
+    pages.addWidget(QWidget())
+    pages.resize(800, 600)
+    pages.show()
+    show(tile, newer_demo_snapshots[0])
+    before = tile.grab().toImage()
+    assert tile._map_cache is not None and tile._outlines is not None
+    pages.setCurrentIndex(1)  # the page turned away
+    assert tile._map_cache is None and tile._outlines is None and not tile._paths
+    pages.setCurrentIndex(0)
+    after = tile.grab().toImage()
+    assert tile.map_renders == 2  # painted again, from the same outlines and model
+    differ = sum(after.pixel(x, y) != before.pixel(x, y) for y in range(0, 600, 2) for x in range(0, 800, 2))
+    assert differ < 0.01 * 400 * 300  # the same map (anti-aliased edges may differ by a shade)
 
 
-def test_the_operators_own_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
-    assert limit_malloc_arenas() is False
+def test_the_keepers_trim_empties_the_cache_of_source_lines() -> None:
+    assert linecache.getline(__file__, 1)
+    assert __file__ in linecache.cache
+    MemoryKeeper().trim()
+    assert __file__ not in linecache.cache
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Gujarat", "GUJARAT"), ("Gujrat", "Gujarat"), ("Gujarat", "Haryana"), ("Odisha", "Orissa"),
+    ("Tamil Nadu", "Tamilnadu"), ("Dadra & Nagar Haveli", "Dadra and Nagar Haveli"), ("Goa", "Gao"), ("", "Goa"),
+])
+def test_state_names_compare_as_rapidfuzz_would(a: str, b: str) -> None:
+    from cmwall.widgets.district_matching import FUZZY_CUTOFF
+    from cmwall.widgets.district_names import name_key
+
+    ka, kb = name_key(a), name_key(b)
+    expected = bool(ka) and (ka == kb or fuzz.ratio(ka, kb) >= FUZZY_CUTOFF)
+    assert _same_name(a, b) is expected

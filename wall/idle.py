@@ -15,12 +15,19 @@ heap and stay there as fragments (a wall at rest measured ~40 MB more that way,
 issue 12). `MemoryKeeper` fixes the threshold (large blocks always mapped, returned
 when freed), caps the malloc arenas of the wall's few threads, and trims the heap on
 a slow timer. Only on glibc; elsewhere it does nothing.
+
+It also empties Python's `linecache` on each trim: PySide6's `__feature__` import hook
+reads the source of every module imported after PySide6 (to look for
+`from __feature__ import`) and leaves it cached there — ~500 files, ~12 MB of text
+held for tracebacks a wall at rest never prints (issue 12). A traceback reads its lines
+again when it needs them.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import linecache
 import logging
 import os
 import shutil
@@ -37,6 +44,7 @@ log = logging.getLogger(__name__)
 
 IDLE_CURSOR_MS = 3000
 TRIM_EVERY_MS = 30_000
+FIRST_TRIM_MS = 10_000  # once soon after start: the wall's first frames and imports are done by then
 # mallopt(3) parameters: blocks from MMAP_THRESHOLD bytes up are mapped apart and unmapped
 # when freed; the heap's free top is released past TRIM_THRESHOLD; ARENA_MAX arenas in all
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8
@@ -167,14 +175,15 @@ class MemoryKeeper(QObject):
         return self._libc is not None
 
     def start(self) -> None:
-        if self._libc is not None:
-            self._timer.start()
+        QTimer.singleShot(FIRST_TRIM_MS, self, self.trim)  # not a whole period with start-up's leftovers
+        self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
 
     def trim(self) -> None:
-        """Give the heap's free pages back to the system (a few milliseconds)."""
+        """Drop cached source lines; give the heap's free pages back to the system (a few milliseconds)."""
+        linecache.clearcache()
         if self._libc is not None:
             self._libc.malloc_trim(0)
             self.trims += 1

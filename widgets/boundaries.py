@@ -21,14 +21,18 @@ map tile pays once, every later tile and every snapshot reuses the same immutabl
 by cos of the mid latitude, y pointing down) so the tile only has to scale and
 translate them into its own rectangle.
 
-shapely and rapidfuzz are imported when a file is first read, not with the module:
-every wall imports the map tile, only a wall showing a map needs them (~7 MB).
+shapely is imported when a file is first read, not with the module: every wall imports
+the map tile, only a wall showing a map needs it (~7 MB). RapidFuzz only when a state's
+name is spelt differently from the catalog's: the ratio (2 × matching letters / both
+lengths) cannot reach the cutoff when the two names share too few letters, so the
+file's other states are set aside without it.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -317,10 +321,16 @@ def _district_code(value: Any) -> str | None:
 
 
 def _same_name(a: str, b: str) -> bool:
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return bool(ka) and ka == kb
+    if ka == kb:
+        return True
+    if 200 * sum((Counter(ka) & Counter(kb)).values()) < FUZZY_CUTOFF * (len(ka) + len(kb)):
+        return False  # too few letters in common for the ratio to reach the cutoff: no need to load RapidFuzz
     from rapidfuzz import fuzz
 
-    ka, kb = name_key(a), name_key(b)
-    return bool(ka) and (ka == kb or fuzz.ratio(ka, kb) >= FUZZY_CUTOFF)
+    return fuzz.ratio(ka, kb) >= FUZZY_CUTOFF
 
 
 def _state_rows(rows: Sequence[_Row], file: str, code: str | None, name: str | None,

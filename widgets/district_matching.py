@@ -100,8 +100,6 @@ def match_districts(
     fuzzy_cutoff: float = FUZZY_CUTOFF,
 ) -> DistrictMatch:
     """Place each (code, name) of `entities` on one of `boundaries`; see the module docstring."""
-    from rapidfuzz import fuzz, process  # here, not at import: only a wall showing a map needs it
-
     by_code = {b.code: b for b in boundaries if b.code}
     by_key: dict[str, list[BoundaryName]] = {}
     for b in boundaries:
@@ -132,6 +130,8 @@ def match_districts(
     for position, (code, name) in enumerate(entities):
         if code in placed or not choices:
             continue
+        from rapidfuzz import fuzz, process  # only when a name is left for a close spelling (~1 MB kept)
+
         best = process.extract(name_key(name), choices, scorer=fuzz.ratio, limit=2)
         if not best or best[0][1] < fuzzy_cutoff:
             continue

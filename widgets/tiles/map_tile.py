@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QHideEvent, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import MapOptions
@@ -404,6 +404,14 @@ class MapTile(PaintedTile):
 
     def relayout(self) -> None:
         self._drop_geometry()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
+        """Off screen (its page turned away): let go of the map's pictures and paths (two
+        tile-sized pictures, ~10 MB at 1080p, issue 12); built again when next painted."""
+        self._map_cache = None
+        self._paths = {}
+        self._drop_geometry()
+        super().hideEvent(event)
 
     def _legend_below(self) -> bool:
         """A tall tile keeps the map wide and puts the legend under it."""
