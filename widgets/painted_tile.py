@@ -137,12 +137,11 @@ class PaintedTile(Tile):
             return
         self.model = model
         self.model_changed(model)
-        if self.isVisible():
-            # Painted now, not when every other tile has built its model from this snapshot:
-            # a crisis figure must not wait behind a map or a list of hundreds of hospitals.
-            self.repaint()
-        else:
-            self.update()
+        # Painted in the window's next paint event, which Qt coalesces with the other tiles
+        # applied in this turn: a synchronous repaint() per tile cost the GUI thread one
+        # backing-store flush each. Models are applied a few per turn (view_models.py), so
+        # a crisis figure still reaches the screen one turn after its model is built.
+        self.update()
 
     # --- for subclasses ---------------------------------------------------------------
 
