@@ -12,9 +12,11 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
+import pytest
 from cmwall.sync.derive import derive
 from cmwall.sync.derived_facts import Wants
 from cmwall.sync.snapshot import Snapshot
+from cmwall.widgets import view_models
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.per_snapshot import once
 from cmwall.widgets.tiles.kpi_tile import KpiModel, KpiTile
@@ -207,57 +209,56 @@ def test_a_tile_is_built_again_when_the_minute_changes(qtbot: QtBot) -> None:
         stage.close()
 
 
-def test_data_changes_are_built_before_the_minute_s_age_refreshes(qtbot: QtBot) -> None:
-    stage = ModelStage()
-    gate = threading.Event()
-    blocker = WatchedKpiTile(KpiTile.options_model(kpi="BEDS"), TileContext(now=lambda: NOW, models=stage))
-    qtbot.addWidget(blocker)
-    original = blocker.build_model
+class NotingKpiTile(KpiTile):
+    """Notes its `word` in `order` when its model is built; waits for `gate` if given."""
 
-    def held(snapshot: Snapshot) -> Any:
-        gate.wait(10)
-        return original(snapshot)
+    def __init__(self, order: list[str], word: str, gate: threading.Event | None, context: TileContext) -> None:
+        super().__init__(KpiTile.options_model(kpi="BEDS"), context)
+        self.order, self.word, self.gate = order, word, gate
+        self.started = threading.Event()
 
-    blocker.build_model = held  # type: ignore[method-assign]
-    order: list[str] = []
+    def build_model(self, snapshot: Snapshot) -> Any:
+        self.started.set()
+        if self.gate is not None:
+            self.gate.wait(10)
+        self.order.append(self.word)
+        return super().build_model(snapshot)
+
+
+def build_order(qtbot: QtBot, stage: ModelStage) -> list[str]:
+    """The order the stage builds a refresh asked first and a data change asked after it."""
+    gate, order = threading.Event(), list[str]()
+    context = TileContext(now=lambda: NOW, models=stage)
+    blocker, aged, changed = (NotingKpiTile(order, word, g, context)
+                              for word, g in (("blocker", gate), ("age refresh", None), ("data", None)))
+    for tile in (blocker, aged, changed):
+        qtbot.addWidget(tile)
     try:
-        aged, changed = wall_tiles(qtbot, stage, count=2)
-        aged.build_model = lambda s: (order.append("age refresh"), KpiTile.build_model(aged, s))[1]  # type: ignore[method-assign]
-        changed.build_model = lambda s: (order.append("data"), KpiTile.build_model(changed, s))[1]  # type: ignore[method-assign]
         blocker.apply(snap(1, ident=1))  # holds the worker while both are asked for
+        assert blocker.started.wait(10)
         stage.request(aged, snap(5, ident=2), refresh=True)  # asked first, but only the clock moved
         changed.apply(snap(6, ident=3))
         gate.set()
         qtbot.waitUntil(lambda: stage.pending() == 0, timeout=10_000)
-        assert order == ["data", "age refresh"]
     finally:
         gate.set()
+    return order[1:]
+
+
+def test_data_changes_are_built_before_the_minute_s_age_refreshes(qtbot: QtBot) -> None:
+    stage = ModelStage()
+    try:
+        assert build_order(qtbot, stage) == ["data", "age refresh"]
+    finally:
         stage.close()
 
 
-def test_a_refresh_that_waited_long_goes_before_data(qtbot: QtBot, monkeypatch: Any) -> None:
-    from cmwall.widgets import view_models
-
+def test_a_refresh_that_waited_long_goes_before_data(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(view_models, "REFRESH_WAIT_S", 0.0)  # every refresh has waited long enough
     stage = ModelStage()
-    gate = threading.Event()
-    blocker = WatchedKpiTile(KpiTile.options_model(kpi="BEDS"), TileContext(now=lambda: NOW, models=stage))
-    qtbot.addWidget(blocker)
-    original = blocker.build_model
-    blocker.build_model = lambda s: (gate.wait(10), original(s))[1]  # type: ignore[method-assign]
-    order: list[str] = []
     try:
-        aged, changed = wall_tiles(qtbot, stage, count=2)
-        aged.build_model = lambda s: (order.append("age refresh"), KpiTile.build_model(aged, s))[1]  # type: ignore[method-assign]
-        changed.build_model = lambda s: (order.append("data"), KpiTile.build_model(changed, s))[1]  # type: ignore[method-assign]
-        blocker.apply(snap(1, ident=1))
-        stage.request(aged, snap(5, ident=2), refresh=True)
-        changed.apply(snap(6, ident=3))
-        gate.set()
-        qtbot.waitUntil(lambda: stage.pending() == 0, timeout=10_000)
-        assert order == ["age refresh", "data"]  # an age more than a minute behind is not honest
+        assert build_order(qtbot, stage) == ["age refresh", "data"]  # an age a minute behind is not honest
     finally:
-        gate.set()
         stage.close()
 
 
