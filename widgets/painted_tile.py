@@ -202,7 +202,15 @@ class PaintedTile(Tile):
         model = self.model
         if model is None:
             model = TileMessage(self.heading(self.default_heading()), self.context.tr("waiting for first data"))
-        if isinstance(model, TileMessage):
+        if isinstance(model, BuildFailure):  # "could not show this:" over its reason, each shrunk to fit
+            self.paint_heading(painter, model.heading, model.age)
+            body, (said, _, reason) = self.body_rect(), model.text.partition(": ")
+            half = body.height() / 2
+            draw_text(painter, QRectF(body.left(), body.top(), body.width(), half), said + ":", self.scale.body,
+                      fg=theme.TEXT_DIM, align=ALIGN_CENTER, shrink=True)
+            draw_text(painter, QRectF(body.left(), body.top() + half, body.width(), half), reason, self.scale.small,
+                      fg=theme.TEXT_DIM, align=ALIGN_CENTER, shrink=True)
+        elif isinstance(model, TileMessage):
             self.paint_heading(painter, model.heading, model.age)
             draw_text(painter, self.body_rect(), model.text, self.scale.body, fg=theme.TEXT_DIM, align=ALIGN_CENTER)
         else:
