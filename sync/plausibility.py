@@ -117,7 +117,10 @@ def _judge(kpi: Kpi, series: KpiSeries) -> dict[ObservationKey, str]:
     reasons = np.full(values.shape, "", dtype=object)
     with np.errstate(invalid="ignore"):
         reported = ~np.isnan(series.reported_at)
-        ahead = series.cell_seconds > series.reported_at + MAX_CLOCK_SKEW.total_seconds()
+        # Each cell's period start; the columns' own unless a cell holds an instant of its hour
+        # (a state's every series caching a full matrix of them would cost 11 MB for this test).
+        starts = series.cell_seconds if series.cell_periods is not None else series.column_seconds[None, :]
+        ahead = starts > series.reported_at + MAX_CLOCK_SKEW.total_seconds()
         reasons[reported & ahead] = PERIOD_AHEAD
         far = _far_from_history(values, held)
         if far is not None:
