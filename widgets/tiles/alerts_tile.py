@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
@@ -93,6 +93,17 @@ class AlertsTile(PaintedTile):
 
     def default_heading(self) -> str:
         return "Alerts"
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        if snapshot.status.reachable is False or not snapshot.derived.derived:
+            return None  # ages then come from the snapshot as a whole: always build
+        # The judgement (sync/alerts.py measure_all) and the report times behind the ages are
+        # derived anew every poll, but only from the catalog and the series (both replaced,
+        # never mutated, when they change): keyed by those. Questioned values by content.
+        thresholds = self.context.thresholds
+        return (snapshot.catalog, snapshot.series, thresholds, snapshot.derived.measures_for(thresholds) is not None,
+                tuple(snapshot.feed_quality.implausible), self.options,
+                self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> AlertsModel | TileMessage:
         catalog = snapshot.catalog

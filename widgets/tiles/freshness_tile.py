@@ -12,6 +12,7 @@ has several, else schemes, else the KPIs themselves (widgets/feeding.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
@@ -71,6 +72,14 @@ class FreshnessTile(PaintedTile):
 
     def default_heading(self) -> str:
         return "Data feeding"
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        if snapshot.status.reachable is False:
+            return None  # ages then come from the snapshot as a whole: always build
+        # Report times are derived anew every poll, but only from the catalog and the series
+        # (sync/report_times.py all_reports; both replaced, never mutated, when they change).
+        return (snapshot.catalog, snapshot.series, snapshot.derived.derived, self.options,
+                self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> FreshnessModel | TileMessage:
         catalog = snapshot.catalog

@@ -1,0 +1,102 @@
+"""Tiles that look at the whole store skip a poll that changed nothing they show.
+
+Every poll brings a new snapshot, re-derived and re-judged on the sync thread, even
+when no observation changed; a tile's `model_inputs` (widgets/painted_tile.py) say what
+its model is made of, so such a poll costs it nothing — and new data still reaches it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from types import MappingProxyType
+
+from cmwall.layouts.tile_options import AlertsOptions, FreshnessOptions
+from cmwall.sync.derived_facts import NOT_DERIVED
+from cmwall.sync.series import Row, apply_rows, frozen
+from cmwall.sync.snapshot import Snapshot
+from cmwall.widgets.base import TileContext
+from cmwall.widgets.painted_tile import PaintedTile
+from cmwall.widgets.tiles.alerts_tile import AlertsModel, AlertsTile
+from cmwall.widgets.tiles.freshness_tile import FreshnessModel, FreshnessTile
+from pytestqt.qtbot import QtBot
+
+from .derived import for_tile
+from .hand_snapshots import NOW, at, catalog, snapshot
+from .test_tiles_crisis import feeding_catalog
+
+
+def next_poll(tile: PaintedTile, last: Snapshot, rows: list[Row] | None = None) -> Snapshot:
+    """The snapshot of the poll after `last`, as the sync thread makes it: same catalog, its
+    facts derived and its feed quality judged anew; a new series mapping only with `rows`."""
+    series = frozen(apply_rows(last.series, rows)) if rows else last.series
+    made = replace(last, id=last.id + 1, status=replace(last.status, last_attempt=NOW), series=series,
+                   feed_quality=replace(last.feed_quality, implausible=MappingProxyType(dict(last.feed_quality.implausible))),
+                   derived=NOT_DERIVED)
+    return for_tile(tile, made)
+
+
+def test_alerts_tile_skips_a_poll_without_new_data_and_shows_new_figures(qtbot: QtBot) -> None:
+    cat = catalog([{"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
+                    "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}}], facilities=2)
+    rows: list[Row] = [("STK.O2", "F-0001", "2026-11-22T10:00", 9, at(0.5)),
+                       ("STK.O2", "F-0002", "2026-11-22T10:00", 20, at(0.5))]
+    tile = AlertsTile(AlertsOptions(), TileContext(now=lambda: NOW))
+    qtbot.addWidget(tile)
+    first = for_tile(tile, snapshot(cat, rows))
+    tile.apply(first)
+    assert isinstance(tile.model, AlertsModel) and tile.model.rows[0].value == "‼ 9 h"
+    shown = tile.model
+
+    quiet = next_poll(tile, first)
+    assert quiet.derived is not first.derived  # re-derived: the tile cannot key on it
+    tile.apply(quiet)
+    assert tile.skipped == 1 and tile.model is shown
+
+    changed = next_poll(tile, quiet, [("STK.O2", "F-0001", "2026-11-22T10:30", 5, at(0.2))])
+    tile.apply(changed)
+    assert tile.skipped == 1 and tile.model.rows[0].value == "‼ 5 h"
+
+
+def test_alerts_tile_is_built_again_when_a_shown_value_becomes_questioned(qtbot: QtBot) -> None:
+    cat = catalog([{"code": "STK.O2", "name": "Oxygen stock", "scheme": "HOSP", "unit": "hours",
+                    "level": "facility", "frequency": "PT1M", "alert": {"warn": 24, "critical": 12}}], facilities=1)
+    tile = AlertsTile(AlertsOptions(), TileContext(now=lambda: NOW))
+    qtbot.addWidget(tile)
+    first = for_tile(tile, snapshot(cat, [("STK.O2", "F-0001", "2026-11-22T10:00", 9, at(0.5))]))
+    tile.apply(first)
+    assert not tile.model.rows[0].questioned
+    quality = replace(first.feed_quality, implausible=MappingProxyType({("STK.O2", "F-0001", "2026-11-22T10:00"): "odd"}))
+    tile.apply(replace(next_poll(tile, first), feed_quality=quality))  # same data, newly questioned
+    assert tile.skipped == 0 and tile.model.rows[0].questioned
+
+
+def test_freshness_tile_skips_a_poll_without_new_data_and_shows_new_reports(qtbot: QtBot) -> None:
+    cat = feeding_catalog()
+    rows: list[Row] = [("E.MONTHLY", "438", "2026-10", 1, (NOW - timedelta(days=5)).timestamp()),
+                       ("A.MONTHLY", "438", "2026-10", 1, (NOW - timedelta(days=40)).timestamp())]
+    tile = FreshnessTile(FreshnessOptions(), TileContext(now=lambda: NOW))
+    qtbot.addWidget(tile)
+    first = for_tile(tile, snapshot(cat, rows))
+    tile.apply(first)
+    assert isinstance(tile.model, FreshnessModel) and tile.model.on_time == 1
+    shown = tile.model
+
+    quiet = next_poll(tile, first)
+    tile.apply(quiet)
+    assert tile.skipped == 1 and tile.model is shown
+
+    fed = (NOW - timedelta(hours=1)).timestamp()
+    tile.apply(next_poll(tile, quiet, [("R.NEVER", "438", "2026-11", 1, fed), ("R.DAILY", "438", "2026-11-22", 1, fed)]))
+    assert tile.skipped == 1 and tile.model.on_time == 2
+    assert {r.name: r.state for r in tile.model.rows}["Revenue"] == "fresh"
+
+
+def test_freshness_tile_is_built_again_when_the_store_becomes_unreachable(qtbot: QtBot) -> None:
+    tile = FreshnessTile(FreshnessOptions(), TileContext(now=lambda: NOW))
+    qtbot.addWidget(tile)
+    first = for_tile(tile, snapshot(feeding_catalog(), [("E.MONTHLY", "438", "2026-10", 1, at(24))]))
+    tile.apply(first)
+    assert tile.model.age.state == "fresh"
+    tile.apply(replace(next_poll(tile, first), status=replace(first.status, reachable=False)))
+    assert tile.skipped == 0 and tile.model.age.state == "cached"
