@@ -58,7 +58,10 @@ def main() -> int:
     parser.add_argument("--step", type=float, default=30.0, help="store seconds per poll")
     parser.add_argument("--layout", default="single_screen")
     parser.add_argument("--profile", default="gujarat")
+    parser.add_argument("--trace", action="store_true",
+                        help="after the warm-up, trace Python allocations and print where memory grew")
     args = parser.parse_args()
+    import tracemalloc
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from cmwall.layouts.loader import load_layout
@@ -109,6 +112,9 @@ def main() -> int:
                 controller.apply_snapshot(snapshot)
                 applied += 1
             app.processEvents()
+            if args.trace and poll == warm_up:
+                tracemalloc.start(12)
+                traced_from = tracemalloc.take_snapshot()
             if poll % args.every == 0:
                 gc.collect()
                 app.processEvents()
@@ -116,6 +122,14 @@ def main() -> int:
                 if poll % (args.every * 10) == 0:
                     print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB", flush=True)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        if args.trace:
+            gc.collect()
+            grown = tracemalloc.take_snapshot().compare_to(traced_from, "traceback")
+            print("where Python memory grew after the warm-up:")
+            for stat in grown[:8]:
+                print(f"  {stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+,} blocks")
+                for line in stat.traceback.format()[-12:]:
+                    print(f"      {line}")
         controller.shutdown()
         worker.store.close()
         worker.client.close()
