@@ -21,10 +21,11 @@ latest value of every entity is exact and history keeps one point per hour.
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -167,15 +168,13 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
     between rows of one cell, and between a row and the cell the series holds) laid over
     the series' cells, then the bound. A cold sync applies a million rows page by page,
     so this runs once per KPI a page touches: only the page's rows are walked in Python."""
-    periods = {row[2] for row in rows}
+    _, row_entities, row_periods, row_values, row_times = zip(*rows)  # columns, at C speed
+    periods = set(row_periods)
     instants = any(len(p) > 10 for p in periods)
-    cells: dict[tuple[str, str], Cell]
+    cells: dict[tuple[str, str], Cell] = {}
     if instants:
-        cells = {}
         for _, entity, period, value, t in rows:
             _put(cells, entity, period, value, t)
-    else:  # months and days are their own columns: the later row of a cell wins
-        cells = {(entity, period): (period, value, t) for _, entity, period, value, t in rows}
     old_rows = series._rows if series is not None else {}
     old_periods = series.periods if series is not None else ()
     old_columns = {c: i for i, c in enumerate(old_periods)}
@@ -188,7 +187,22 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
                 del cells[key]  # an older instant of the hour than the one the series holds
     # A cold sync mostly adds a later month to the districts a series has: no sorting, no
     # index arrays, the old matrix copied as one block.
-    cell_entities, cell_columns = zip(*cells) if cells else ((), ())
+    cell_entities: tuple[str, ...] | list[str]
+    cell_columns: tuple[str, ...] | list[str]
+    cell_values: tuple[float | None, ...] | list[float | None]
+    cell_times: tuple[float, ...] | list[float]
+    cell_exact: list[str | None] | None = None  # each cell's exact period where not its column's
+    if instants:
+        cell_entities, cell_columns = zip(*cells) if cells else ((), ())
+        cell_exact = [None if p == col else p for (_, col), (p, _, _) in cells.items()]
+        _, cell_values, cell_times = zip(*cells.values()) if cells else ((), (), ())
+    else:  # months and days are their own columns: the later row of a cell wins
+        cell_entities, cell_columns, cell_values, cell_times = row_entities, row_periods, row_values, row_times
+        last = dict(zip(zip(row_entities, row_periods), range(len(rows))))
+        if len(last) < len(rows):
+            keep = list(last.values())
+            cell_entities, cell_columns = [row_entities[i] for i in keep], [row_periods[i] for i in keep]
+            cell_values, cell_times = [row_values[i] for i in keep], [row_times[i] for i in keep]
     new_entities = set(cell_entities).difference(old_rows)
     new_columns = [sys.intern(c) for c in sorted((periods if not instants else set(cell_columns)).difference(old_columns))]
     entities: tuple[str, ...]
@@ -213,16 +227,15 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
         values[at], times[at] = series.values, series.reported_at
         if exact is not None and series.cell_periods is not None:
             exact[at] = series.cell_periods
-    if cells:
-        n = len(cells)
+    if cell_entities:
+        n = len(cell_entities)
         r = np.fromiter(map(e_index.__getitem__, cell_entities), dtype=np.intp, count=n)
         c: Any = c_index[cell_columns[0]] if len(periods) == 1 else \
             np.fromiter(map(c_index.__getitem__, cell_columns), dtype=np.intp, count=n)
-        _, cell_values, cell_times = zip(*cells.values())
         values[r, c] = np.array(cell_values, dtype=np.float64)  # None (reported as not available) → NaN
         times[r, c] = np.array(cell_times, dtype=np.float64)
         if exact is not None:
-            exact[r, c] = np.array([None if p == col else p for (_, col), (p, _, _) in cells.items()], dtype=object)
+            exact[r, c] = np.array(cell_exact, dtype=object) if cell_exact is not None else None
     kept = columns
     if len(columns) > RECENT_PERIODS:  # the bound keeps each entity's latest column
         seen = ~np.isnan(times)
@@ -295,9 +308,13 @@ def _merge_into_cells(series: KpiSeries, rows: list[Row]) -> KpiSeries | None:
 
 def apply_rows(current: Mapping[str, KpiSeries], rows: Iterable[Row]) -> dict[str, KpiSeries]:
     """A new KPI → series mapping; only the KPIs present in `rows` are rebuilt."""
-    by_kpi: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_kpi[row[0]].append(row)
+    by_kpi: dict[str, list[Row]] = {}
+    for kpi, run in groupby(rows, key=itemgetter(0)):  # a page's rows come in runs of one KPI
+        held = by_kpi.get(kpi)
+        if held is None:
+            by_kpi[kpi] = list(run)
+        else:
+            held.extend(run)
     updated = dict(current)
     for kpi, kpi_rows in by_kpi.items():
         updated[kpi] = merge(current.get(kpi), kpi, kpi_rows)
