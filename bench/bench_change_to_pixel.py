@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from bench_crisis_latency import MARGIN_S
+from bench_kit import offscreen_screens, percentile
 from wall_at_scale import (
     ChangeFeeder,
     frozen_moment,
     generated_layout,
     make_store,
-    offscreen_screens,
-    percentile,
     synced_data_dir,
 )
 

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
-import os
 import pstats
 import random
 import re
@@ -39,19 +37,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_kit import offscreen_screens, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 KPI = "LKO.BED.ICU.USED"  # the crisis figure changed: ICU beds in use, summed over the city
 FIGURE = re.compile(r"^[0-9][0-9,]*$")  # the tile's big figure, e.g. "7,215"
 MARGIN_S = 0.25  # the issue's limit: poll interval + 250 ms
-
-
-def offscreen_screen(directory: Path) -> None:
-    """One 1920×1080 offscreen screen (set before Qt starts)."""
-    config = directory / "screen.json"
-    config.write_text(json.dumps({"screens": [{"name": "W", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                                               "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1}]}))
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 
 class CountingTransport(httpx.HTTPTransport):
@@ -95,13 +86,6 @@ class PaintWatch:
         self.on_paint()
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=40)
@@ -115,7 +99,7 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-crisis-"))
-    offscreen_screen(work)
+    offscreen_screens(work, 1)
 
     from cmwall.layouts.loader import Layout, load_layout
     from cmwall.sync.client import StoreClient

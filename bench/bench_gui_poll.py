@@ -24,14 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench_kit import offscreen_screens, percentile
 from wall_at_scale import (
     FRAME_MS,
     ChangeFeeder,
     Slice,
     generated_layout,
     make_store,
-    offscreen_screens,
-    percentile,
     probe_application,
     synced_data_dir,
 )

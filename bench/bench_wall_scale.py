@@ -21,50 +21,19 @@ With --data-dir (and the same --port) the directory is kept: a second run only c
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench_kit import SCREEN_H, SCREEN_W, free_port, offscreen_screens, wait_ready
+
 ROOT = Path(__file__).resolve().parents[1]
 RSS_GOAL_MB = 350.0
 FRAME_GOAL_S = 15.0
-SCREEN_W, SCREEN_H = 1920, 1080
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 300) -> None:
-    import httpx
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"demo store exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("demo store did not start")
-
-
-def four_screens(directory: Path) -> str:
-    """QT_QPA_PLATFORM for four 1920×1080 offscreen screens in a 2×2 block."""
-    config = directory / "screens.json"
-    screens = [{"name": f"W{i}", "x": (i % 2) * SCREEN_W, "y": (i // 2) * SCREEN_H, "width": SCREEN_W,
-                "height": SCREEN_H, "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1} for i in range(4)]
-    config.write_text(json.dumps({"screens": screens}))
-    return f"offscreen:configfile={config}"
 
 
 def proc_kb(pid: int, field: str) -> int | None:
@@ -168,7 +137,7 @@ def main() -> int:
 
 def run_wall_measured(url: str, data_dir: Path, layout: str, work: Path) -> dict[str, float]:
     """`run_wall`, reading the child's rusage with wait4 instead of letting Popen reap it."""
-    env = dict(os.environ, QT_QPA_PLATFORM=four_screens(work))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={offscreen_screens(work, 4, use=False)}")
     shots = work / "shots"
     started = time.perf_counter()
     wall = subprocess.Popen(

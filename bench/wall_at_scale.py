@@ -11,7 +11,6 @@ size, seed and frozen moment; a run starts from it like a restarted wall PC.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 CACHE = Path("/tmp/cmwall-bench-cache")
-SCREEN_W, SCREEN_H = 1920, 1080
 FRAME_MS = 1000 / 60  # one frame at 60 Hz: the longest a GUI-thread slice may take
 TILE_KINDS_PER_SCREEN = (  # the non-KPI tiles of each generated screen; KPI tiles fill the rest
     "map", "ranking_top", "ranking_bottom", "breakdown", "breakdown", "breakdown", "alerts", "freshness",
@@ -38,22 +36,6 @@ def frozen_moment() -> datetime:
     now = datetime.now(UTC)
     moment = datetime(now.year, now.month, now.day, 10, tzinfo=UTC)
     return moment if moment <= now else moment - timedelta(days=1)
-
-
-def offscreen_screens(directory: Path, count: int) -> None:
-    """`count` 1920×1080 offscreen screens side by side (set before Qt starts)."""
-    config = directory / "screens.json"
-    screens = [{"name": f"W{i}", "x": i * SCREEN_W, "y": 0, "width": SCREEN_W, "height": SCREEN_H,
-                "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1} for i in range(count)]
-    config.write_text(json.dumps({"screens": screens}))
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def make_store(kpis: int, seed: int) -> Any:
