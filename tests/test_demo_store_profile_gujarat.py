@@ -43,4 +43,6 @@ def test_gujarati_names_wherever_a_gujarati_name_exists(catalog: Catalog) -> Non
     # every item is named in Gujarati and Hindi too (a Hindi wall shows them in Devanagari);
     # the district hospitals, whose English name is the local_name, have `names` only
     assert all(set(item.names) == {"gu", "hi"} for item in named)
-    assert all(item.level == "facility" for item in named if not item.local_name)
+    assert all(entity.level == "facility" for entity in catalog.entities if not entity.local_name)
+    entities = {id(entity) for entity in catalog.entities}
+    assert all(item.local_name for item in named if id(item) not in entities)

@@ -22,6 +22,11 @@ from .conftest import DEMO_NOW
 from .derived import show
 
 
+def held_pictures(tile: MapTile) -> tuple[bool, bool, bool]:
+    """Whether the map holds its cached picture, its outlines and its painter paths."""
+    return tile._map_cache is not None, tile._outlines is not None, bool(tile._paths)
+
+
 def test_the_map_lets_go_of_its_pictures_off_screen_and_paints_the_same_again(
         qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
     pages = QStackedWidget()
@@ -33,9 +38,9 @@ def test_the_map_lets_go_of_its_pictures_off_screen_and_paints_the_same_again(
     pages.show()
     show(tile, newer_demo_snapshots[0])
     before = tile.grab().toImage()
-    assert tile._map_cache is not None and tile._outlines is not None
+    assert held_pictures(tile) == (True, True, True)
     pages.setCurrentIndex(1)  # the page turned away
-    assert tile._map_cache is None and tile._outlines is None and not tile._paths
+    assert held_pictures(tile) == (False, False, False)
     pages.setCurrentIndex(0)
     after = tile.grab().toImage()
     assert tile.map_renders == 2  # painted again, from the same outlines and model
