@@ -11,14 +11,16 @@ from dataclasses import replace
 from datetime import timedelta
 from types import MappingProxyType
 
-from cmwall.layouts.tile_options import AlertsOptions, FreshnessOptions
+from cmwall.layouts.tile_options import AlertsOptions, FreshnessOptions, RankingOptions
 from cmwall.sync.derived_facts import NOT_DERIVED
+from cmwall.sync.ranking.result import RankedEntity, RankingResult
 from cmwall.sync.series import Row, apply_rows, frozen
 from cmwall.sync.snapshot import Snapshot
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles.alerts_tile import AlertsModel, AlertsTile
 from cmwall.widgets.tiles.freshness_tile import FreshnessModel, FreshnessTile
+from cmwall.widgets.tiles.ranking_tile import RankingModel, RankingTile
 from pytestqt.qtbot import QtBot
 
 from .derived import for_tile
@@ -100,3 +102,33 @@ def test_freshness_tile_is_built_again_when_the_store_becomes_unreachable(qtbot:
     assert tile.model.age.state == "fresh"
     tile.apply(replace(next_poll(tile, first), status=replace(first.status, reachable=False)))
     assert tile.skipped == 0 and tile.model.age.state == "cached"
+
+
+RANKED_KPI = {"code": "K", "name": "Some figure", "scheme": "S", "level": "district", "frequency": "P1M"}
+
+
+def ranked(first: str, second: str) -> RankingResult:
+    """The wall's own ranking of October: `first` 1st, `second` 2nd."""
+    rows = (RankedEntity(first, 80.0, 1, None, MappingProxyType({"K": 80.0})),
+            RankedEntity(second, 60.0, 2, None, MappingProxyType({"K": 60.0})))
+    return RankingResult(period="2026-10", rows=rows, source="local", computed_at=NOW)
+
+
+def test_ranking_tile_skips_a_poll_that_only_re_dated_its_ranking_and_shows_a_new_order(qtbot: QtBot) -> None:
+    tile = RankingTile(RankingOptions(), TileContext(now=lambda: NOW))
+    qtbot.addWidget(tile)
+    rows: list[Row] = [("K", "438", "2026-10", 1, at(24)), ("K", "439", "2026-10", 1, at(24))]
+    first = for_tile(tile, snapshot(catalog([dict(RANKED_KPI)]), rows, ranking=ranked("438", "439")))
+    tile.apply(first)
+    assert isinstance(tile.model, RankingModel) and [r.entity for r in tile.model.rows] == ["438", "439"]
+    shown = tile.model
+
+    again = first.ranking
+    assert again is not None  # made again at the next poll, equal rows in new objects (the store's gets new flags)
+    quiet = replace(next_poll(tile, first), ranking=replace(again, rows=tuple(replace(r) for r in again.rows),
+                                                           computed_at=NOW + timedelta(minutes=1)))
+    tile.apply(quiet)
+    assert tile.skipped == 1 and tile.model is shown
+
+    tile.apply(replace(next_poll(tile, quiet), ranking=ranked("439", "438")))  # same data, ranked anew
+    assert tile.skipped == 1 and [r.entity for r in tile.model.rows] == ["439", "438"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QPixmap, QShowEvent
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 from ...layouts.tile_options import RankingOptions
 from ...sync.contract import Catalog, Named
 from ...sync.ranking.audit import RankingAudit, Verdict
+from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import DataAge, hh_mm, short_day
@@ -93,6 +95,18 @@ def _group_name(catalog: Catalog, by: str, code: str) -> str | None:
     return None if item is None else code
 
 
+def ranking_inputs(ranking: RankingResult | None) -> tuple[Any, ...] | None:
+    """What a tile shows of `ranking`, for its `model_inputs`: a ranking is made anew every
+    poll (the wall's `computed_at` moves on; the store's gets the wall's reporting flags
+    again), so it is compared by content, not identity, leaving the wall's own `computed_at`
+    out (the store's is kept: audits name it). Cheap: rows keep their marks objects across
+    polls, and equality stops at the same object."""
+    if ranking is None:
+        return None
+    store_moment = ranking.computed_at if ranking.source == "central" else None
+    return (ranking.period, ranking.source, ranking.revision, store_moment, ranking.data_as_of, ranking.rows)
+
+
 class RankingTile(PaintedTile):
     options: RankingOptions
     options_model = RankingOptions
@@ -112,6 +126,15 @@ class RankingTile(PaintedTile):
         return "District ranking"
 
     # --- model ------------------------------------------------------------------------
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        if snapshot.status.reachable is False:
+            return None  # ages then come from the snapshot as a whole: always build
+        # the age: report times derived from the catalog and series (replaced when they change)
+        return (snapshot.catalog, snapshot.series, snapshot.derived.derived, ranking_inputs(snapshot.ranking),
+                ranking_inputs(snapshot.previous_ranking), snapshot.ranking_audit, snapshot.ranking_differences,
+                snapshot.data_as_of, self.options,
+                self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> RankingModel | TileMessage:
         catalog = snapshot.catalog
