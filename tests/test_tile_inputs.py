@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 from types import MappingProxyType
 
-from cmwall.layouts.tile_options import AlertsOptions, FreshnessOptions, RankingOptions
+from cmwall.layouts.tile_options import AlertsOptions, AttentionOptions, FreshnessOptions, RankingOptions
 from cmwall.sync.derived_facts import NOT_DERIVED
 from cmwall.sync.ranking.result import RankedEntity, RankingResult
 from cmwall.sync.series import Row, apply_rows, frozen
@@ -19,6 +19,7 @@ from cmwall.sync.snapshot import Snapshot
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles.alerts_tile import AlertsModel, AlertsTile
+from cmwall.widgets.tiles.attention_tile import AttentionModel, AttentionTile
 from cmwall.widgets.tiles.freshness_tile import FreshnessModel, FreshnessTile
 from cmwall.widgets.tiles.ranking_tile import RankingModel, RankingTile
 from pytestqt.qtbot import QtBot
@@ -132,3 +133,29 @@ def test_ranking_tile_skips_a_poll_that_only_re_dated_its_ranking_and_shows_a_ne
 
     tile.apply(replace(next_poll(tile, quiet), ranking=ranked("439", "438")))  # same data, ranked anew
     assert tile.skipped == 1 and [r.entity for r in tile.model.rows] == ["439", "438"]
+
+
+def amreli_marks(period: str, marks: float) -> RankingResult:
+    """A ranking of `period` where Amreli (439) has `marks` in the one scored KPI."""
+    rows = (RankedEntity("438", 90.0, 1, None, MappingProxyType({"K": 90.0})),
+            RankedEntity("439", marks, 2, None, MappingProxyType({"K": marks})))
+    return RankingResult(period=period, rows=rows, source="local", computed_at=NOW)
+
+
+def test_attention_tile_skips_a_poll_that_only_re_dated_its_rankings_and_shows_a_new_fall(qtbot: QtBot) -> None:
+    tile = AttentionTile(AttentionOptions(entity="439"), TileContext(now=lambda: NOW))
+    qtbot.addWidget(tile)
+    cat = catalog([dict(RANKED_KPI, scoring={"method": "minmax"})])
+    made = snapshot(cat, [("K", "439", "2026-10", 1, at(24))], ranking=amreli_marks("2026-10", 60.0))
+    first = for_tile(tile, replace(made, previous_ranking=amreli_marks("2026-09", 70.0)))
+    tile.apply(first)
+    assert isinstance(tile.model, AttentionModel) and [r.note for r in tile.model.falls] == ["▼10.0"]
+    shown = tile.model
+
+    quiet = replace(next_poll(tile, first), ranking=amreli_marks("2026-10", 60.0),
+                    previous_ranking=amreli_marks("2026-09", 70.0))  # equal rankings, made again
+    tile.apply(quiet)
+    assert tile.skipped == 1 and tile.model is shown
+
+    tile.apply(replace(next_poll(tile, quiet), ranking=amreli_marks("2026-10", 50.0)))
+    assert tile.skipped == 1 and [r.note for r in tile.model.falls] == ["▼20.0"]

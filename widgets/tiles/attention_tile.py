@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
@@ -29,6 +30,7 @@ from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
 from ..per_snapshot import ranking_age, state_marks
 from ..questioned import draw_marked, questioned_in_month
+from .ranking_tile import ranking_inputs
 
 DOWN, LOW = "#d55e00", "#e69f00"
 STACK_BELOW_EMS = 24  # side by side, a list narrower than this many row-text sizes cuts its KPI names
@@ -113,6 +115,15 @@ class AttentionTile(PaintedTile):
 
     def default_heading(self) -> str:
         return "Needs attention"
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        if snapshot.status.reachable is False:
+            return None  # ages then come from the snapshot as a whole: always build
+        # the rankings by content (made anew every poll); the age and questioned values
+        # from the catalog, the series (replaced when they change) and the questioned keys
+        return (snapshot.catalog, snapshot.series, snapshot.derived.derived, ranking_inputs(snapshot.ranking),
+                ranking_inputs(snapshot.previous_ranking), tuple(snapshot.feed_quality.implausible), self.options,
+                self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> AttentionModel | TileMessage:
         catalog = snapshot.catalog
