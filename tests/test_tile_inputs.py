@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 from types import MappingProxyType
 
-from cmwall.layouts.tile_options import AlertsOptions, AttentionOptions, FreshnessOptions, RankingOptions
+from cmwall.layouts.tile_options import AlertsOptions, AttentionOptions, FreshnessOptions, MapOptions, RankingOptions
 from cmwall.sync.derived_facts import NOT_DERIVED
 from cmwall.sync.ranking.result import RankedEntity, RankingResult
 from cmwall.sync.series import Row, apply_rows, frozen
@@ -21,9 +21,11 @@ from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles.alerts_tile import AlertsModel, AlertsTile
 from cmwall.widgets.tiles.attention_tile import AttentionModel, AttentionTile
 from cmwall.widgets.tiles.freshness_tile import FreshnessModel, FreshnessTile
+from cmwall.widgets.tiles.map_tile import MapModel, MapTile
 from cmwall.widgets.tiles.ranking_tile import RankingModel, RankingTile
 from pytestqt.qtbot import QtBot
 
+from .conftest import DEMO_NOW
 from .derived import for_tile
 from .hand_snapshots import NOW, at, catalog, snapshot
 from .test_tiles_crisis import feeding_catalog
@@ -159,3 +161,21 @@ def test_attention_tile_skips_a_poll_that_only_re_dated_its_rankings_and_shows_a
 
     tile.apply(replace(next_poll(tile, quiet), ranking=amreli_marks("2026-10", 50.0)))
     assert tile.skipped == 1 and [r.note for r in tile.model.falls] == ["▼20.0"]
+
+
+def test_map_tile_skips_a_poll_without_new_data_and_recolours_on_new_figures(
+        qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    first, _, later = newer_demo_snapshots
+    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS"),
+                   TileContext(now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    first = for_tile(tile, first)
+    tile.apply(first)
+    assert isinstance(tile.model, MapModel)
+    shown = tile.model
+
+    tile.apply(next_poll(tile, first))
+    assert tile.skipped == 1 and tile.model is shown
+
+    tile.apply(for_tile(tile, replace(later, catalog=first.catalog)))  # new figures, the same catalog
+    assert tile.skipped == 1 and tile.model.areas != shown.areas

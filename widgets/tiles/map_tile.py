@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QHideEvent, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
@@ -67,6 +68,7 @@ from ..per_snapshot import ranking_age
 from ..questioned import marked, questioned_in_figure
 from ..ranking_audit_words import audit_summary
 from ..worst_age import worst_age
+from .ranking_tile import ranking_inputs
 
 NO_DATA_BASE = "#3a4356"
 NO_DATA_HATCH = "#7d879b"
@@ -150,6 +152,18 @@ class MapTile(PaintedTile):
         return "Districts"
 
     # --- model -------------------------------------------------------------------------------
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        if snapshot.status.reachable is False:
+            return None  # ages then come from the snapshot as a whole: always build
+        # Figures, report times and ages come from the catalog and the series (replaced when
+        # they change); the ranking by content (made anew every poll). The boundaries file is
+        # not data: the GUI thread must not stat it, so a replaced file shows at the next data
+        # change or within the minute (PaintedTile.refresh_ages builds again).
+        return (snapshot.catalog, snapshot.series, snapshot.derived.derived, ranking_inputs(snapshot.ranking),
+                snapshot.ranking_audit, tuple(snapshot.feed_quality.implausible), self.options,
+                self.context.thresholds, self.context.layout_dir,
+                self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> MapModel | TileMessage:
         catalog = snapshot.catalog
