@@ -22,9 +22,9 @@ from cmwall.wall.bridge import SnapshotBridge
 from cmwall.wall.status_text import status_items
 from pytestqt.qtbot import QtBot
 
+from .store_fakes import observation
 from .synthetic import snapshot as synthetic_snapshot
 from .test_sync_worker import ScriptedStore, make_worker
-from .store_fakes import observation
 
 STARTED = datetime(2026, 11, 22, 5, 0, tzinfo=UTC)
 
