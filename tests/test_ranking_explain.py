@@ -163,3 +163,26 @@ def test_what_moved_since_the_month_before() -> None:
     # September: A alone, (2 × 6.0 + 5.0) / 3 = 5.67, rank 1; October 5.0, rank 2.
     assert (ex.previous_period, ex.previous_score, ex.previous_rank) == ("2026-09", 5.67, 1)
     assert [k.kpi for k in ex.moved()] == ["K2", "K1"]  # −5.0 before +1.5
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.integers(0, 12))
+def test_the_lines_a_tile_shows_are_the_first_of_every_line_in_order(
+    case: tuple[Catalog, list[Observation]], n: int
+) -> None:
+    # costliest/moved sort the explanation's columns and make only the lines shown; they
+    # must be the lines `kpis` holds, in the order their definitions give.
+    catalog, rows = case
+    data = ObservationTable.from_rows(rows)
+    for entity in [e.code for e in catalog.entities if e.level == catalog.ranking.level]:
+        try:
+            ex = explain(catalog, data, entity)
+        except ExplainError:
+            return
+        lost = sorted((k for k in ex.kpis if k.marks_lost),
+                      key=lambda k: (-(k.cost or 0.0), -(k.marks_lost or 0.0) * k.weight, k.kpi))
+        moved = sorted((k for k in ex.kpis if k.change), key=lambda k: (-abs(k.change or 0.0), k.kpi))
+        assert ex.costliest(n) == tuple(lost[:n]) and ex.costliest() == tuple(lost)
+        assert ex.moved(n) == tuple(moved[:n]) and ex.moved() == tuple(moved)
+        assert ex.unreported == sum(1 for k in ex.kpis if not k.reported)
+        assert ex.kpi_codes == tuple(k.kpi for k in ex.kpis) and ex.reported == tuple(k.reported for k in ex.kpis)

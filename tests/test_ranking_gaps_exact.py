@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import numpy as np
 from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import score_month
-from cmwall.sync.ranking.gaps import apportion, apportion_over, gap_tree
+from cmwall.sync.ranking.gaps import apportion, apportion_over, apportion_runs, gap_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,3 +46,22 @@ def test_apportion_in_integers_equals_apportion_in_fractions(exact: list[Fractio
         denominator = math.lcm(*range(1, 65))  # every denominator drawn divides it
         numerators = [int(x * denominator) for x in exact]
         assert apportion_over(numerators, denominator, total) == reference_apportion(exact, total)
+
+
+@given(st.lists(st.tuples(st.lists(st.integers(-10**20, 10**20), min_size=1, max_size=6),
+                          st.integers(10**14, 10**18), st.integers(-13, 13)), min_size=1, max_size=6))
+def test_apportioning_runs_at_once_equals_one_run_at_a_time(runs: list[tuple[list[int], int, int]]) -> None:
+    # The tree apportions a whole level at once (runs: each line's children), over big
+    # integers as the exact marks give; totals off the floors' sum by up to twice a run's
+    # length (the rest wraps round).
+    numerators = [n for values, _, _ in runs for n in values]
+    totals = [sum(n // d for n in values) + off for values, d, off in runs]
+    starts = np.cumsum([0, *(len(values) for values, _, _ in runs[:-1])])
+    run = np.repeat(np.arange(len(runs)), [len(values) for values, _, _ in runs])
+    objects = np.empty(len(numerators), dtype=object)
+    objects[:] = numerators
+    denominators = np.empty(len(runs), dtype=object)
+    denominators[:] = [d for _, d, _ in runs]
+    got = apportion_runs(objects, denominators, np.array(totals), starts, run)
+    want = [share for (values, d, _), total in zip(runs, totals) for share in apportion_over(values, d, total)]
+    assert got.tolist() == want

@@ -14,8 +14,11 @@ add up to the published gaps under every rollup.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -24,8 +27,9 @@ from ..contract import Catalog
 from ..observations import ObservationTable
 from .engine import PROVISIONAL_THRESHOLD, MonthScores, build_rows, score_month
 from .frozen_make import check_makeable, frozen_make
-from .gaps import GapNode, gap_tree
+from .gaps import GapColumns, GapNode, gap_columns
 from .periods import previous_month
+from .plan import CatalogPlan
 from .result import RankingResult
 from .rounding import round2_array
 
@@ -51,8 +55,52 @@ class KpiExplanation:
 check_makeable(KpiExplanation)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class KpiColumns:
+    """An explanation's per-KPI figures as columns (plan order, NaN: None): a line object
+    is made only for the KPIs someone shows (`Explanation.kpis` makes them all)."""
+
+    codes: tuple[str, ...]
+    targets: tuple[float | None, ...]
+    code_rank: np.ndarray  # each KPI's place in the order of codes (ties of the sorts)
+    value: np.ndarray
+    marks: np.ndarray
+    marks_lost: np.ndarray
+    weight: np.ndarray
+    previous_marks: np.ndarray
+    change: np.ndarray
+    reported: np.ndarray  # bool
+    cost: np.ndarray
+
+    def line(self, k: int) -> KpiExplanation:
+        """The line of KPI row `k`."""
+        def known(values: np.ndarray) -> float | None:
+            value = float(values[k])
+            return None if value != value else value
+        return frozen_make(
+            KpiExplanation, kpi=self.codes[k], value=known(self.value), target=self.targets[k],
+            marks=known(self.marks), marks_lost=known(self.marks_lost), weight=float(self.weight[k]),
+            previous_marks=known(self.previous_marks), change=known(self.change), reported=bool(self.reported[k]),
+            cost=known(self.cost))
+
+    def lines(self) -> tuple[KpiExplanation, ...]:
+        """Every line, catalog order."""
+        columns = [_or_none(c) for c in (self.value, self.marks, self.marks_lost, self.previous_marks, self.change,
+                                         self.cost)]
+        return tuple(
+            frozen_make(KpiExplanation, kpi=code, value=value, target=target, marks=marks, marks_lost=lost,
+                        weight=weight, previous_marks=before, change=change, reported=reported, cost=cost)
+            for code, target, weight, reported, value, marks, lost, before, change, cost
+            in zip(self.codes, self.targets, self.weight.tolist(), self.reported.tolist(), *columns))
+
+
+@dataclass(frozen=True, eq=False)
 class Explanation:
+    """One entity's explanation. Its KPI lines (`kpis`) and tree (`gaps`) are made on
+    first use from columns (`columns`, `gap_columns`): a poll's explanations would cost
+    thousands of objects each, while a tile shows a dozen lines. Two explanations are
+    equal when everything they say is equal."""
+
     entity: str
     period: str
     max_marks: float
@@ -61,24 +109,63 @@ class Explanation:
     grade: str | None
     by: Mapping[str, Mapping[str, float | None]]
     provisional: bool
-    kpis: tuple[KpiExplanation, ...]  # ranked KPIs, catalog order
-    gaps: GapNode | None = None  # where the gap from full marks was lost, by sector, department, scheme, KPI
+    columns: KpiColumns  # ranked KPIs, catalog order
+    gap_columns: GapColumns | None = None  # where the gap from full marks was lost (gaps.py)
     previous_period: str | None = None
     previous_score: float | None = None  # published score the month before (None: not ranked then)
     previous_rank: int | None = None
 
+    @cached_property
+    def kpis(self) -> tuple[KpiExplanation, ...]:
+        """Ranked KPIs, catalog order."""
+        return self.columns.lines()
+
+    @cached_property
+    def gaps(self) -> GapNode | None:
+        """Where the gap from full marks was lost, by sector, department, scheme, KPI."""
+        return self.gap_columns.tree() if self.gap_columns is not None else None
+
+    @property
+    def kpi_codes(self) -> tuple[str, ...]:
+        """The ranked KPIs' codes, catalog order (as `kpis`)."""
+        return self.columns.codes
+
+    @cached_property
+    def reported(self) -> tuple[bool, ...]:
+        """Whether each ranked KPI was reported, catalog order (as `kpis`)."""
+        return tuple(self.columns.reported.tolist())
+
+    @property
+    def unreported(self) -> int:
+        """How many ranked KPIs were not reported."""
+        return int(np.count_nonzero(~self.columns.reported))
+
+    def _said(self) -> tuple[object, ...]:
+        return (self.entity, self.period, self.max_marks, self.score, self.rank, self.grade, dict(self.by),
+                self.provisional, self.kpis, self.gaps, self.previous_period, self.previous_score, self.previous_rank)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Explanation):
+            return NotImplemented
+        return self is other or self._said() == other._said()
+
+    __hash__ = None  # type: ignore[assignment]
+
     def costliest(self, n: int | None = None) -> tuple[KpiExplanation, ...]:
         """KPIs by what they cost the overall score (weights and rollup included), then by
         weighted marks lost, largest first (what to fix first)."""
-        lost = [k for k in self.kpis if k.marks_lost]
-        lost.sort(key=lambda k: (-(k.cost or 0.0), -(k.marks_lost or 0.0) * k.weight, k.kpi))
-        return tuple(lost[:n] if n is not None else lost)
+        c = self.columns
+        rows = np.flatnonzero(~np.isnan(c.marks_lost) & (c.marks_lost != 0))
+        cost = np.nan_to_num(c.cost[rows], nan=0.0)
+        order = rows[np.lexsort((c.code_rank[rows], -c.marks_lost[rows] * c.weight[rows], -cost))]
+        return tuple(c.line(k) for k in (order[:n] if n is not None else order).tolist())
 
     def moved(self, n: int | None = None) -> tuple[KpiExplanation, ...]:
         """KPIs whose published marks changed since the month before, largest change first."""
-        changed = [k for k in self.kpis if k.change]
-        changed.sort(key=lambda k: (-abs(k.change or 0.0), k.kpi))
-        return tuple(changed[:n] if n is not None else changed)
+        c = self.columns
+        rows = np.flatnonzero(~np.isnan(c.change) & (c.change != 0))
+        order = rows[np.lexsort((c.code_rank[rows], -np.abs(c.change[rows])))]
+        return tuple(c.line(k) for k in (order[:n] if n is not None else order).tolist())
 
 
 def _published_marks(scores: MonthScores, column: int) -> np.ndarray:
@@ -91,16 +178,28 @@ def _or_none(values: np.ndarray) -> list[float | None]:
     return [v if v == v else None for v in values.tolist()]  # NaN != NaN
 
 
-def _kpi_costs(gaps: GapNode) -> dict[str | None, float | None]:
-    """Each KPI line's cost in the tree (a walk without building the tuple of every line)."""
-    costs: dict[str | None, float | None] = {}
-    stack = [gaps]
-    while stack:
-        node = stack.pop()
-        if node.level == "kpi":
-            costs[node.code] = node.cost
-        stack.extend(node.children)
-    return costs
+@dataclass(frozen=True, eq=False)
+class _PlanLines:
+    """What every explanation of one plan shares: the targets and the order of the codes."""
+
+    targets: tuple[float | None, ...]
+    code_rank: np.ndarray
+
+
+_plan_lines_of: weakref.WeakKeyDictionary[CatalogPlan, _PlanLines] = weakref.WeakKeyDictionary()
+_plan_lines_lock = threading.Lock()
+
+
+def _plan_lines(plan: CatalogPlan) -> _PlanLines:
+    with _plan_lines_lock:
+        known = _plan_lines_of.get(plan)
+    if known is None:
+        rank = np.empty(plan.n_kpis, dtype=np.intp)
+        rank[sorted(range(plan.n_kpis), key=plan.kpi_codes.__getitem__)] = np.arange(plan.n_kpis)
+        known = _PlanLines(tuple(kpi.target for kpi in plan.kpis), rank)
+        with _plan_lines_lock:
+            _plan_lines_of[plan] = known
+    return known
 
 
 def explain(
@@ -145,32 +244,22 @@ def explain_scores(
     published_before = (_published_marks(before_scores, column) if before_scores is not None
                         else np.full(plan.n_kpis, np.nan))
     max_marks = plan.spec.max_marks
-    gaps = gap_tree(scores, column)
-    costs = _kpi_costs(gaps)
-    # round2 of each difference, as round2_array (bit for bit); NaN where either is absent.
-    now, before = _or_none(published_now), _or_none(published_before)
-    lost = _or_none(round2_array(max_marks - published_now))
-    changes = _or_none(round2_array(published_now - published_before))
-    values, weights = scores.values[:, column].tolist(), plan.weights.tolist()
-    lines = []
-    for k, kpi in enumerate(plan.kpis):
-        value = values[k]
-        reported = value == value  # NaN: not reported
-        lines.append(
-            frozen_make(
-                KpiExplanation,
-                kpi=kpi.code,
-                value=value if reported else None,
-                target=kpi.target,
-                marks=now[k],
-                marks_lost=lost[k],
-                weight=weights[k],
-                previous_marks=before[k],
-                change=changes[k],
-                reported=reported,
-                cost=costs.get(kpi.code),
-            )
-        )
+    gaps = gap_columns(scores, column)
+    shared = _plan_lines(plan)
+    columns = KpiColumns(
+        codes=plan.kpi_codes,
+        targets=shared.targets,
+        code_rank=shared.code_rank,
+        value=scores.values[:, column].copy(),
+        marks=published_now,
+        # round2 of each difference, as round2_array (bit for bit); NaN where either is absent.
+        marks_lost=round2_array(max_marks - published_now),
+        weight=plan.weights,
+        previous_marks=published_before,
+        change=round2_array(published_now - published_before),
+        reported=~np.isnan(scores.values[:, column]),
+        cost=gaps.kpi_costs(),
+    )
     previous_rank = int(before_scores.rank[column]) if before_scores is not None else 0
     return Explanation(
         entity=entity,
@@ -181,8 +270,8 @@ def explain_scores(
         grade=row.grade,
         by=MappingProxyType(dict(row.by)),
         provisional=row.provisional,
-        kpis=tuple(lines),
-        gaps=gaps,
+        columns=columns,
+        gap_columns=gaps,
         previous_period=previous_month(scores.period),
         previous_score=float(before_scores.rounded[column]) if before_scores is not None and previous_rank else None,
         previous_rank=previous_rank or None,

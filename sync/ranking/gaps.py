@@ -117,17 +117,8 @@ class _Draft:
     children: list[_Draft]
 
 
-_drafts_of: weakref.WeakKeyDictionary[CatalogPlan, _Draft] = weakref.WeakKeyDictionary()
-_drafts_lock = threading.Lock()
-
-
 def _drafts(plan: CatalogPlan) -> _Draft:
-    """The hierarchy of the ranked KPIs: sector → department → scheme → KPI, catalog order
-    (it depends on the catalog alone: built once per plan, never changed)."""
-    with _drafts_lock:
-        known = _drafts_of.get(plan)
-    if known is not None:
-        return known
+    """The hierarchy of the ranked KPIs: sector → department → scheme → KPI, catalog order."""
     root = _Draft("overall", None, list(range(plan.n_kpis)), [])
     group_of = {level: np.full(plan.n_kpis, -1) for level in TREE_LEVELS}
     for level in TREE_LEVELS:
@@ -147,9 +138,69 @@ def _drafts(plan: CatalogPlan) -> _Draft:
             child.kpis.append(k)
             node = child
         node.children.append(_Draft("kpi", plan.kpi_codes[k], [k], []))
-    with _drafts_lock:
-        _drafts_of[plan] = root
     return root
+
+
+LEVELS = ("overall", *TREE_LEVELS, "kpi")
+
+
+@dataclass(frozen=True, eq=False)
+class _Layout:
+    """The tree of one plan as columns, one row per line, level by level (depth 0 to 4).
+
+    Lines of one level are in tree order, so the children of each line of the level
+    above are one run (`starts`): every sum or apportionment over children is one
+    vectorised pass per level. It depends on the catalog alone: built once per plan."""
+
+    codes: tuple[tuple[str | None, ...], ...]  # per level: each line's code
+    starts: tuple[np.ndarray, ...]  # per level below the top: where each parent's children start
+    parent: tuple[np.ndarray, ...]  # per level below the top: each line's parent line (level above)
+    groups: tuple[np.ndarray, ...]  # per group level (1–3): each line's group in plan.groups, -1 for None
+    rows: np.ndarray  # KPI level: each line's KPI row
+    line_of_row: np.ndarray  # KPI row -> its line at the KPI level
+    weights: np.ndarray  # object: each KPI row's weight × weight_scale (exact integers)
+    weight_scale: int
+
+
+_layouts_of: weakref.WeakKeyDictionary[CatalogPlan, _Layout] = weakref.WeakKeyDictionary()
+_layouts_lock = threading.Lock()
+
+
+def _layout(plan: CatalogPlan) -> _Layout:
+    with _layouts_lock:
+        known = _layouts_of.get(plan)
+    if known is not None:
+        return known
+    lines: list[list[_Draft]] = [[_drafts(plan)]]
+    starts: list[np.ndarray] = []
+    parents: list[np.ndarray] = []
+    for _ in LEVELS[1:]:
+        above, level = lines[-1], list[_Draft]()
+        level_starts, level_parents = list[int](), list[int]()
+        for p, draft in enumerate(above):
+            level_starts.append(len(level))
+            level.extend(draft.children)
+            level_parents.extend([p] * len(draft.children))
+        lines.append(level)
+        starts.append(np.array(level_starts, dtype=np.intp))
+        parents.append(np.array(level_parents, dtype=np.intp))
+    groups = []
+    for depth, level_name in enumerate(TREE_LEVELS, start=1):
+        index = {code: g for g, code in enumerate(plan.groups[level_name].codes)}
+        groups.append(np.array([index.get(d.code, -1) if d.code is not None else -1 for d in lines[depth]],
+                               dtype=np.intp))
+    rows = np.array([d.kpis[0] for d in lines[-1]], dtype=np.intp)
+    line_of_row = np.empty(plan.n_kpis, dtype=np.intp)
+    line_of_row[rows] = np.arange(len(rows))
+    weights, weight_scale = _scaled(plan.weights.tolist())
+    layout = _Layout(
+        codes=tuple(tuple(d.code for d in level) for level in lines),
+        starts=tuple(starts), parent=tuple(parents), groups=(np.array([-1], dtype=np.intp), *groups),
+        rows=rows, line_of_row=line_of_row, weights=np.array(weights, dtype=object), weight_scale=weight_scale,
+    )
+    with _layouts_lock:
+        _layouts_of[plan] = layout
+    return layout
 
 
 def _scaled(values: Sequence[float]) -> tuple[list[int], int]:
@@ -159,153 +210,175 @@ def _scaled(values: Sequence[float]) -> tuple[list[int], int]:
     return [p * (scale // q) for p, q in ratios], scale
 
 
-@dataclass
-class _Sums:
-    """Exact sums over the KPIs under one line, as integers over the tree's scales."""
+def apportion_runs(numerators: np.ndarray, denominators: np.ndarray, totals: np.ndarray,
+                   starts: np.ndarray, run: np.ndarray) -> np.ndarray:
+    """`apportion_over` of every run at once: run r is ``numerators[starts[r]:starts[r + 1]]``
+    over ``denominators[r]`` (object arrays of integers, denominators > 0) to add up to
+    ``totals[r]``; `run` gives each numerator's run. The same integers as one
+    `apportion_over` per run (floors, then the rest by largest remainder, zeros last,
+    ties by position), in int64 (the floors are hundredths: they fit)."""
+    if len(numerators) == 0:
+        return np.zeros(0, dtype=np.int64)
+    below = denominators[run]
+    floors: np.ndarray = (numerators // below).astype(np.int64)
+    rest = totals.astype(np.int64) - np.add.reduceat(floors, starts)
+    owing = np.flatnonzero(rest[run] != 0)  # the numerators of runs whose floors miss their total
+    if len(owing) == 0:
+        return floors
+    numerators, below, run_of = numerators[owing], below[owing], run[owing]
+    remainders = numerators % below
+    # rest > 0: largest remainders first; rest < 0: smallest first; zeros last, then position.
+    key = np.where(rest[run_of] > 0, -remainders, remainders)
+    order = np.argsort(key, kind="stable")
+    order = order[np.argsort((numerators == 0)[order], kind="stable")]
+    order = order[np.argsort(run_of[order], kind="stable")]
+    runs = run_of[order]
+    lengths = np.diff(np.append(starts, len(run)))
+    position = np.arange(len(runs)) - np.searchsorted(runs, runs)  # its place in its run's order
+    size, owed = lengths[runs], np.abs(rest[runs])
+    step = owed // size + (position < owed % size)
+    floors[owing[order]] += np.where(rest[runs] > 0, step, -step)
+    return floors
 
-    lost: int  # Σ w·(max − marks), over marks scale × weight scale
-    part: int  # Σ part of the overall gap, over the overall denominator
-    weight: int  # Σ counted weight, over the weight scale
+
+@dataclass(frozen=True, eq=False)
+class GapColumns:
+    """The explanation tree of one entity as columns (`LEVELS`, depth 0 to 4), built by
+    `gap_columns`; `tree` makes its lines. Published figures in hundredths: int64 arrays,
+    `known` masks where a figure exists (None in the tree)."""
+
+    layout: _Layout
+    score: tuple[np.ndarray, ...]  # per level: published score (marks), NaN: none
+    gap: tuple[np.ndarray, ...]  # per level: cents; valid where score is not NaN
+    share: tuple[np.ndarray, ...]  # per level: cents
+    share_known: tuple[np.ndarray, ...]
+    cost: tuple[np.ndarray, ...] | None  # per level: cents; None: the entity is not ranked
+    weight: tuple[np.ndarray, ...]  # per level: object array of weight × weight_scale
+    counted: np.ndarray  # KPI level: counts in the averages
+
+    def kpi_costs(self) -> np.ndarray:
+        """Each KPI row's cost (its part of the overall gap) in plan order; NaN: none."""
+        if self.cost is None:
+            return np.full(len(self.layout.rows), np.nan)
+        cents_of_row = np.asarray(self.cost[-1][self.layout.line_of_row], dtype=np.float64)
+        return cents_of_row / 100
+
+    def tree(self) -> GapNode:
+        """The lines, from the KPIs up (thousands of objects: only for who shows them all)."""
+        layout = self.layout
+        below: list[GapNode] = []
+        for depth in range(len(LEVELS) - 1, -1, -1):
+            level = LEVELS[depth]
+            scores = [None if s != s else s for s in self.score[depth].tolist()]
+            gaps = (self.gap[depth] / 100).tolist()
+            shares = [s if k else None for s, k in zip((self.share[depth] / 100).tolist(), self.share_known[depth].tolist())]
+            costs = (self.cost[depth] / 100).tolist() if self.cost is not None else [None] * len(scores)
+            weights = (self.weight[depth] / layout.weight_scale).tolist()
+            if depth == len(LEVELS) - 1:
+                counted = self.counted.tolist()
+                children: list[tuple[GapNode, ...]] = [()] * len(scores)
+            else:
+                counted = (self.weight[depth] > 0).tolist()
+                bounds = [*layout.starts[depth].tolist(), len(below)]
+                children = [tuple(below[a:b]) for a, b in zip(bounds, bounds[1:])]
+            below = [
+                frozen_make(GapNode, level=level, code=code, score=score, gap=None if score is None else gap,
+                            share=share, cost=cost, weight=weight, counted=bool(count), children=kids)
+                for code, score, gap, share, cost, weight, count, kids
+                in zip(layout.codes[depth], scores, gaps, shares, costs, weights, counted, children)
+            ]
+        return below[0]
 
 
 def gap_tree(scores: MonthScores, column: int) -> GapNode:
-    """The explanation tree of the entity in matrix column `column`.
+    """The explanation tree of the entity in matrix column `column`."""
+    return gap_columns(scores, column).tree()
+
+
+def gap_columns(scores: MonthScores, column: int) -> GapColumns:
+    """The explanation tree of the entity in matrix column `column`, as columns.
 
     Exact arithmetic in integers: marks and weights are floats, so each is an integer
-    over a power of two; every sum below is of integers over one common denominator,
-    so each line's sums are added up once, bottom up, instead of once per line above."""
+    over a power of two; every sum below is of integers (object arrays) over one common
+    denominator, summed once per level bottom up, and every apportionment of a level's
+    lines is one vectorised pass (`apportion_runs`)."""
     plan = scores.plan
+    layout = _layout(plan)
+    rows = layout.rows
     reported = ~np.isnan(scores.marks[:, column])
-    counted_column = scores.counted[:, column].tolist()
-    marks_column = np.where(reported, scores.marks[:, column], 0.0).tolist()
-    scaled_marks, marks_scale = _scaled([*marks_column, float(plan.spec.max_marks)])
+    counted = scores.counted[:, column]
+    marks_column = np.where(reported, scores.marks[:, column], 0.0)
+    scaled_marks, marks_scale = _scaled([*marks_column.tolist(), float(plan.spec.max_marks)])
     top = scaled_marks.pop()
-    weights, weight_scale = _scaled(plan.weights.tolist())
-    counted_weights = [w if c else 0 for w, c in zip(weights, counted_column)]
-    # w·(max − m), over marks_scale × weight_scale
-    lost = [(top - m) * w if c else 0 for m, w, c in zip(scaled_marks, weights, counted_column)]
-    reported_list = reported.tolist()
-    # Published figures, rounded once for the whole column (round2_array is round2, bit for bit).
-    kpi_marks = [m if r else (0.0 if c else None)
-                 for m, r, c in zip(round2_array(scores.marks[:, column]).tolist(), reported_list, counted_column)]
-    group_scores = {level: dict(zip(plan.groups[level].codes, round2_array(scores.groups[level][:, column]).tolist()))
-                    for level in TREE_LEVELS}
-
-    def published(level: str, code: str | None, kpis: Sequence[int]) -> float | None:
-        if level == "kpi":
-            return kpi_marks[kpis[0]]
-        if level == "overall":
-            value = float(scores.rounded[column])
-        else:
-            if code is None:
-                return None
-            value = group_scores[_group_level(level)][code]
-        return None if math.isnan(value) else value
+    counted_weights = np.where(counted, layout.weights, 0)  # plan order, object
+    # w·(max − m), over marks_scale × weight_scale (plan order)
+    lost = np.where(counted, (top - np.array(scaled_marks, dtype=object)) * layout.weights, 0)
 
     # Each KPI's exact part of the overall gap (module docstring, reason 2), as
     # part[k] / part_denominator.
     rollup = plan.spec.rollup
-    part: list[int] | None
+    part: np.ndarray | None
     if np.isnan(scores.overall[column]):
         part, part_denominator = None, 1
     elif rollup == "kpi":
-        # lost / total weight = lost_int / (marks_scale · total_int)
-        part, part_denominator = lost, marks_scale * sum(counted_weights)
+        part, part_denominator = lost, marks_scale * int(counted_weights.sum())
     else:
         level_groups = plan.groups[_group_level(rollup)]
-        group_weights = [sum(counted_weights[k] for k in members.tolist()) for members in level_groups.members]
+        group_weights = [int(counted_weights[members].sum()) for members in level_groups.members]
         scored = [g for g, weight in enumerate(group_weights) if weight > 0]
         common = math.lcm(*(group_weights[g] for g in scored)) if scored else 1
-        part, part_denominator = [0] * plan.n_kpis, marks_scale * common * len(scored)
+        part_denominator = marks_scale * common * len(scored)
+        factor = np.zeros(plan.n_kpis, dtype=object)
         for g in scored:
-            factor = common // group_weights[g]
-            for k in level_groups.members[g].tolist():
-                part[k] = lost[k] * factor
+            factor[level_groups.members[g]] = common // group_weights[g]
+        part = lost * factor
 
-    sums: dict[int, _Sums] = {}
+    # Per level (tree order): sums of lost, part and counted weight, bottom up.
+    depth_kpi = len(LEVELS) - 1
+    lost_at = [lost[rows]]
+    part_at = [part[rows] if part is not None else np.zeros(len(rows), dtype=object)]
+    weight_at = [counted_weights[rows]]
+    for depth in range(depth_kpi, 0, -1):
+        starts = layout.starts[depth - 1]
+        lost_at.insert(0, np.add.reduceat(lost_at[0], starts))
+        part_at.insert(0, np.add.reduceat(part_at[0], starts))
+        weight_at.insert(0, np.add.reduceat(weight_at[0], starts))
 
-    parts = part if part is not None else [0] * plan.n_kpis
-
-    def add_up(draft: _Draft) -> _Sums:
-        if draft.level == "kpi":
-            k = draft.kpis[0]
-            total = _Sums(lost[k], parts[k], counted_weights[k])
-        elif draft.children and draft.children[0].level == "kpi":  # a scheme's KPIs (see `kpi_lines`)
-            kpis = draft.kpis
-            total = _Sums(sum(lost[k] for k in kpis), sum(parts[k] for k in kpis), sum(counted_weights[k] for k in kpis))
-        else:
-            total = _Sums(0, 0, 0)
-            for child in draft.children:
-                below = add_up(child)
-                total.lost += below.lost
-                total.part += below.part
-                total.weight += below.weight
-        sums[id(draft)] = total
-        return total
-
+    # Published scores per level (NaN: none), rounded once per column (round2_array is round2).
+    kpi_marks = round2_array(scores.marks[:, column])
+    kpi_marks = np.where(reported, kpi_marks, np.where(counted, 0.0, np.nan))[rows]
+    score_at = [np.array([float(scores.rounded[column])])]
+    for depth, level in enumerate(TREE_LEVELS, start=1):
+        groups = layout.groups[depth]
+        rounded = round2_array(scores.groups[level][:, column]) if len(plan.groups[level].codes) else np.zeros(0)
+        score_at.append(np.where(groups >= 0, rounded[np.maximum(groups, 0)] if len(rounded) else np.nan, np.nan))
+    score_at.append(kpi_marks)
     top_cents = cents(plan.spec.max_marks)
+    gap_at = [top_cents - np.floor(np.nan_to_num(s) * 100 + 0.5).astype(np.int64) for s in score_at]
 
-    def kpi_lines(draft: _Draft, shares: list[int] | None, costs: list[int] | None) -> list[GapNode]:
-        """The KPI lines under a scheme: `build` of each, without a call per line (thousands)."""
-        lines = []
-        for i, (child, k) in enumerate(zip(draft.children, draft.kpis)):
-            score = kpi_marks[k]
-            lines.append(frozen_make(
-                GapNode,
-                level="kpi",
-                code=child.code,
-                score=score,
-                gap=None if score is None else (top_cents - cents(score)) / 100,
-                share=None if shares is None else shares[i] / 100,
-                cost=None if costs is None else costs[i] / 100,
-                weight=counted_weights[k] / weight_scale,
-                counted=bool(counted_column[k]),
-                children=(),
-            ))
-        return lines
-
-    def build(draft: _Draft, share: int | None, cost: int | None) -> GapNode:
-        score = published(draft.level, draft.code, draft.kpis)
-        mine = sums[id(draft)]
-        gap = None if score is None else top_cents - cents(score)
-        children: list[GapNode] = []
-        if draft.children:
-            leaves = draft.children[0].level == "kpi"  # a scheme: its KPIs, in `draft.kpis` order
-            below_lost = [lost[k] for k in draft.kpis] if leaves else [sums[id(c)].lost for c in draft.children]
-            below_part = [parts[k] for k in draft.kpis] if leaves else [sums[id(c)].part for c in draft.children]
-            # Parts of this line's gap (only when it has a score: a weighted mean of its KPIs,
-            # or the overall score under its rollup) and of the overall gap.
-            shares = None
-            if gap is not None and draft.level == "overall" and part is not None:
-                shares = apportion_over([100 * p for p in below_part], part_denominator, gap)
-            elif gap is not None and mine.weight > 0:
-                # Σ lost / weight = Σ lost_int / (marks_scale · weight_int)
-                shares = apportion_over([100 * x for x in below_lost], marks_scale * mine.weight, gap)
-            costs = None
-            if cost is not None and part is not None:
-                costs = apportion_over([100 * p for p in below_part], part_denominator, cost)
-            if leaves:
-                children = kpi_lines(draft, shares, costs)
-            else:
-                children = [build(c, None if shares is None else shares[i], None if costs is None else costs[i])
-                            for i, c in enumerate(draft.children)]
-        k0 = draft.kpis[0] if draft.level == "kpi" else None
-        return frozen_make(
-            GapNode,
-            level=draft.level,
-            code=draft.code,
-            score=score,
-            gap=None if gap is None else gap / 100,
-            share=None if share is None else share / 100,
-            cost=None if cost is None else cost / 100,
-            weight=mine.weight / weight_scale,
-            counted=bool(counted_column[k0]) if k0 is not None else mine.weight > 0,
-            children=tuple(children),
-        )
-
-    root = _drafts(plan)
-    add_up(root)
-    overall_gap = None
-    if part is not None and not np.isnan(scores.rounded[column]):
-        overall_gap = cents(plan.spec.max_marks) - cents(float(scores.rounded[column]))
-    return build(root, None, overall_gap)
+    # Shares of each line's gap, and costs (parts of the overall gap), level by level.
+    share_at = [np.zeros(1, dtype=np.int64)]
+    share_known = [np.zeros(1, dtype=bool)]
+    overall_known = part is not None and not np.isnan(scores.rounded[column])
+    cost_at: list[np.ndarray] | None = [gap_at[0].copy()] if overall_known else None
+    for depth in range(1, depth_kpi + 1):
+        starts, parent = layout.starts[depth - 1], layout.parent[depth - 1]
+        has_gap = ~np.isnan(score_at[depth - 1])
+        if depth == 1:  # the overall line: its gap is the parts of its rollup
+            active = has_gap & (part is not None)
+            numerators = 100 * part_at[depth]
+            denominators = np.full(1, part_denominator, dtype=object)
+        else:
+            active = has_gap & (weight_at[depth - 1] > 0)
+            numerators = 100 * lost_at[depth]
+            denominators = marks_scale * np.where(active, weight_at[depth - 1], 1)
+        child_active = active[parent]
+        numerators = np.where(child_active, numerators, 0)
+        totals = np.where(active, gap_at[depth - 1], 0)
+        share_at.append(apportion_runs(numerators, denominators, totals, starts, parent))
+        share_known.append(child_active)
+        if cost_at is not None:
+            cost_at.append(apportion_runs(100 * part_at[depth], np.full(len(starts), part_denominator, dtype=object),
+                                          cost_at[depth - 1], starts, parent))
+    return GapColumns(layout, tuple(score_at), tuple(gap_at), tuple(share_at), tuple(share_known),
+                      tuple(cost_at) if cost_at is not None else None, tuple(weight_at), counted[rows].copy())

@@ -116,7 +116,7 @@ class BreakdownTile(PaintedTile):
             lambda c: c.tr("Why is {name} {rank}?").format(name=c.name(entity), rank=ordinal(rank, c.language)))
             if rank else name)
         flags = []
-        missing = sum(1 for k in why.kpis if not k.reported)
+        missing = why.unreported  # from the explanation's columns: no line object per KPI
         if missing:
             flags.append(f"⚠ {missing} {tr('KPIs not reported')}")
         if why.provisional:
@@ -125,8 +125,8 @@ class BreakdownTile(PaintedTile):
         finding = audit.finding(entity.code) if audit is not None and audit.is_about(snapshot.ranking) else None
         if finding is not None:  # the official figures on the wall and this local explanation disagree
             flags.insert(0, official_words(finding, lambda n: ordinal(n, self.context.language), tr))
-        questioned = frozenset(k.kpi for k in why.kpis if k.reported and questioned_in_month(
-            snapshot.feed_quality, snapshot.series.get(k.kpi), k.kpi, entity.code, why.period) is not None)
+        questioned = frozenset(code for code, was in zip(why.kpi_codes, why.reported) if was and questioned_in_month(
+            snapshot.feed_quality, snapshot.series.get(code), code, entity.code, why.period) is not None)
         if questioned:  # counted by the ranking as the store sent them, and said so
             flags.append(questioned_words(len(questioned), tr))
         return BreakdownModel(
@@ -148,11 +148,11 @@ class BreakdownTile(PaintedTile):
 
     def _groups(self, catalog: Catalog, why: Explanation, ranking: RankingResult) -> tuple[GroupRow, ...]:
         reported: dict[tuple[str, str], bool] = {}  # (level, code) -> any of its KPIs reported
-        for k in why.kpis:
-            kpi = catalog.kpi(k.kpi)
+        for code, was in zip(why.kpi_codes, why.reported):
+            kpi = catalog.kpi(code)
             department = catalog.department_of_kpi(kpi) if kpi is not None else None
             for key in ((("department", department.code), ("sector", department.sector)) if department else ()):
-                reported[key] = reported.get(key, False) or k.reported
+                reported[key] = reported.get(key, False) or was
         rows = []
         for level, items in (("sector", catalog.sectors), ("department", catalog.departments)):
             scores = why.by.get(level, {})
