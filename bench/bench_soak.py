@@ -23,6 +23,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -60,6 +61,11 @@ def main() -> int:
     parser.add_argument("--profile", default="gujarat")
     parser.add_argument("--trace", action="store_true",
                         help="after the warm-up, trace Python allocations and print where memory grew")
+    parser.add_argument("--lines", action="store_true",
+                        help="like --trace but one frame per allocation (fast enough for hundreds of polls), "
+                             "grouped by line, with the traced total printed beside RSS")
+    parser.add_argument("--count", action="store_true",
+                        help="count live Python objects by type at the warm-up and the end (cheap, unlike --trace)")
     args = parser.parse_args()
     import tracemalloc
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -112,24 +118,35 @@ def main() -> int:
                 controller.apply_snapshot(snapshot)
                 applied += 1
             app.processEvents()
-            if args.trace and poll == warm_up:
-                tracemalloc.start(12)
+            if (args.trace or args.lines) and poll == warm_up:
+                tracemalloc.start(1 if args.lines else 12)
                 traced_from = tracemalloc.take_snapshot()
+            if args.count and poll == warm_up:
+                gc.collect()
+                counted_from = Counter(type(o).__qualname__ for o in gc.get_objects())
             if poll % args.every == 0:
                 gc.collect()
                 app.processEvents()
                 readings.append((poll, rss_mb()))
-                if poll % (args.every * 10) == 0:
-                    print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB", flush=True)
+                traced = f", Python traced {tracemalloc.get_traced_memory()[0] / 1e6:.1f} MB" if tracemalloc.is_tracing() else ""
+                if poll % (args.every * 10) == 0 or traced:
+                    print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB{traced}", flush=True)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-        if args.trace:
+        if args.trace or args.lines:
             gc.collect()
-            grown = tracemalloc.take_snapshot().compare_to(traced_from, "traceback")
+            grown = tracemalloc.take_snapshot().compare_to(traced_from, "lineno" if args.lines else "traceback")
             print("where Python memory grew after the warm-up:")
             for stat in grown[:8]:
                 print(f"  {stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+,} blocks")
                 for line in stat.traceback.format()[-12:]:
                     print(f"      {line}")
+        if args.count:
+            gc.collect()
+            counted = Counter(type(o).__qualname__ for o in gc.get_objects())
+            counted.subtract(counted_from)
+            print("live objects grown after the warm-up, by type:")
+            for name, n in counted.most_common(12):
+                print(f"  {n:+,} {name}")
         controller.shutdown()
         worker.store.close()
         worker.client.close()
