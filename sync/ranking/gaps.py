@@ -210,6 +210,19 @@ def _scaled(values: Sequence[float]) -> tuple[list[int], int]:
     return [p * (scale // q) for p, q in ratios], scale
 
 
+def _scaled_array(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """`_scaled` of many finite floats at once: object array of exact integers ``value ×
+    scale`` with one power-of-two scale (not the least one: every figure made from them
+    is a ratio of two such integers, so which common scale makes no difference)."""
+    mantissa, exponent = np.frexp(values)
+    whole = (mantissa * 2.0**53).astype(np.int64)  # value = whole × 2^(exponent − 53), exactly
+    shift = exponent.astype(np.int64) - 53
+    nonzero = whole != 0
+    scale_bits = max(0, -int(shift[nonzero].min())) if nonzero.any() else 0
+    scaled = whole.astype(object) << np.where(nonzero, shift + scale_bits, 0).astype(object)
+    return scaled, 1 << scale_bits
+
+
 def apportion_runs(numerators: np.ndarray, denominators: np.ndarray, totals: np.ndarray,
                    starts: np.ndarray, run: np.ndarray) -> np.ndarray:
     """`apportion_over` of every run at once: run r is ``numerators[starts[r]:starts[r + 1]]``
@@ -308,11 +321,11 @@ def gap_columns(scores: MonthScores, column: int) -> GapColumns:
     reported = ~np.isnan(scores.marks[:, column])
     counted = scores.counted[:, column]
     marks_column = np.where(reported, scores.marks[:, column], 0.0)
-    scaled_marks, marks_scale = _scaled([*marks_column.tolist(), float(plan.spec.max_marks)])
-    top = scaled_marks.pop()
+    scaled, marks_scale = _scaled_array(np.append(marks_column, float(plan.spec.max_marks)))
+    top = scaled[-1]
     counted_weights = np.where(counted, layout.weights, 0)  # plan order, object
     # w·(max − m), over marks_scale × weight_scale (plan order)
-    lost = np.where(counted, (top - np.array(scaled_marks, dtype=object)) * layout.weights, 0)
+    lost = np.where(counted, (top - scaled[:-1]) * layout.weights, 0)
 
     # Each KPI's exact part of the overall gap (module docstring, reason 2), as
     # part[k] / part_denominator.
