@@ -1,8 +1,8 @@
 """A sync killed with SIGKILL at random moments of a large ingest loses nothing and doubles nothing.
 
 `main.py sync` is run as a real process against the demo store (served by this test on
-loopback, with a fixed clock, so its feed is the same on every run: about 66,000
-observations in 66 pages, each stored in its own transaction) and killed over and
+loopback, with a fixed clock, so its feed is the same on every run: about 95,000
+observations in about 190 pages, each stored in its own transaction) and killed over and
 over, each time at a random moment within the page or two after one it stored, so the
 kills fall in the middle of requests, transactions and checkpoints; each restart
 resumes from the cursor the last one saved. The data directory's lock must
@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 MAIN = ROOT / "main.py"
 KILLS = 20
 SEED = 11
-PAGE = 1000  # observations per page: 66 pages, each its own transaction
-MAX_DELAY_S = 0.1  # after a page of its own is stored: one or two more pages on an idle machine
+PAGE = 500  # observations per page: ~190 pages, each its own transaction
+MAX_DELAY_S = 0.05  # after a page of its own is stored: a few more pages on an idle machine
 START_DEADLINE_S = 60.0
 
 Stored = dict[tuple[str, str, str], tuple[float | None, float]]
