@@ -271,10 +271,13 @@ def test_a_tap_on_a_district_opens_its_page_on_the_wall_then_up_and_home(
     district = next(c for c in before["drill"]["children"] if c["level"] == "district")
 
     tap(tablet, visible(tablet, f"button[data-entity='{district['code']}']"))
-    wait_for(lambda: (wall.state().get("wall", {}).get("drill") or {}).get("entity") == district["code"], WAIT_S,
-             f"{district['name']}'s page opened by a tap")
+    def page_shown() -> bool:  # the wall's first screen shows its page (the screens follow the drill state)
+        state = wall.state().get("wall", {})
+        return bool((state.get("drill") or {}).get("entity") == district["code"]
+                    and state["screens"][0]["title"].endswith(f"› {district['name']}"))
+
+    wait_for(page_shown, WAIT_S, f"{district['name']}'s page opened by a tap")
     shown = wall.state()["wall"]
-    assert shown["screens"][0]["title"].endswith(f"› {district['name']}")  # the wall's first screen shows its page
     assert shown["rotating"] is False and shown["drill"]["children"]  # its talukas and hospitals, to tap next
     drill_group_says(tablet, f"Showing: {district['name']}")  # the tablet has redrawn its group for the page
 
