@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -35,43 +33,11 @@ from typing import Any
 
 import httpx
 import orjson
+from bench_kit import free_port, peak_rss_mb, rss_mb, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU_GOAL = 1.5  # the wall's CPU seconds / the baseline's
 RSS_HEADROOM_MB = 100.0  # peak RSS during the sync - RSS before it
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"demo store exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("demo store did not start")
-
-
-def rss_mb() -> float:
-    """This process's resident memory now."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- the two contenders, each run in a child process ---------------------------------------
