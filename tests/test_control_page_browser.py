@@ -13,10 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -38,27 +36,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
+from .processes import free_port, wait_for
+
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = ROOT / "main.py"
 TOKEN = "tablet-test-token-31415"
 TABLET = {"width": 1024, "height": 768, "pixelRatio": 1.0, "touch": True}
 UP_S = 90.0  # a busy 2-core machine starting Qt, the wall and its first sync
 WAIT_S = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    """Poll `condition` until it holds, or fail naming `what` (no fixed sleeps)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {seconds:g} s: {what}")
-        time.sleep(0.1)
 
 
 class Wall:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,27 +27,14 @@ from cmwall.sync.demo_store.profiles import make_store
 from cmwall.sync.demo_store.server import RunningServer
 from cmwall.sync.period_time import IST
 
+from .processes import free_port, wait_for
+
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = ROOT / "main.py"
 TOKEN = "peer-test-token"
 POLL_S = 3.0  # the walls' observation poll interval
 WALLS = 3
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    """Poll `condition` until it holds, or fail naming `what` (no fixed sleeps)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {seconds:g} s: {what}")
-        time.sleep(0.1)
 
 
 class Wall:

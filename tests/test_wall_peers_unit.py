@@ -38,6 +38,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from .processes import free_port
+
 DWELLS = [30.0, 20.0, 10.0]  # one cycle: 60 s
 T0 = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
 
@@ -215,12 +217,6 @@ def test_the_endpoint_answers_only_with_the_peer_token(endpoint: tuple[PeerServe
 
 
 # --- two walls in one process: keys on one, the same wall on both, no echo ---------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class FakeScreen:
