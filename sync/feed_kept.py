@@ -55,15 +55,10 @@ class FeedQualityKept:
             rows.append(row)
         return rows
 
-    def stored(self, rows: list[Row], store: LocalStore) -> list[Row]:
-        """Rows read back from the local store, those received with a future reported_at counted
-        from their period. Raises LocalStoreError."""
-        rows, self.untrusted_times = distrust_future(rows, store.future_reports(MAX_CLOCK_SKEW.total_seconds()))
-        return rows
-
     def stored_batches(self, batches: Iterable[list[Row]], store: LocalStore) -> Iterator[list[Row]]:
-        """`stored` for rows read back batch by batch (a restart never holds every row at
-        once): the future reports are asked for once. Raises LocalStoreError."""
+        """Rows read back from the local store batch by batch (a restart never holds every row at
+        once), those received with a future reported_at counted from their period; the future
+        reports are asked for once. Raises LocalStoreError."""
         reports = store.future_reports(MAX_CLOCK_SKEW.total_seconds())
         for batch in batches:
             rows, self.untrusted_times = distrust_future(batch, reports)
