@@ -184,3 +184,36 @@ def test_opening_a_place_is_checked_against_the_places_the_drill_down_lists(endp
                                  ControlRequest(action=Action.DRILL_UP), ControlRequest(action=Action.DRILL_HOME)]
     groups = {c["action"]: c["group"] for c in endpoint.get(STATE_PATH).json()["controls"]}
     assert groups["DRILL_UP"] == groups["DRILL_HOME"] == groups["DRILL_INTO"] == "drill"
+
+
+def test_a_client_that_keeps_guessing_is_refused_for_a_while_even_with_the_right_token(endpoint: Endpoint) -> None:
+    from cmwall.wall.http_endpoint import WRONG_TOKENS_ALLOWED
+
+    for n in range(WRONG_TOKENS_ALLOWED):
+        assert endpoint.get(STATE_PATH, token=f"guess-{n}").status_code == 401
+    refused = endpoint.get(STATE_PATH)  # the right token, too late: not even read
+    assert refused.status_code == 429 and "layout" not in refused.text
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert endpoint.post(COMMAND_PATH, {"action": "NEXT_PAGE"}).status_code == 429
+    assert endpoint.requests == []
+
+
+def test_the_wrong_token_guard_forgets_old_guesses_and_a_right_token_clears_them() -> None:
+    from cmwall.wall.http_endpoint import WrongTokenGuard
+
+    now = [0.0]
+    guard = WrongTokenGuard("test endpoint", allowed=3, window_s=60.0, clock=lambda: now[0])
+    guard.wrong("10.0.0.5")
+    guard.wrong("10.0.0.5")
+    assert guard.wait_s("10.0.0.5") == 0.0  # a typo or two costs nothing
+    now[0] = 10.0
+    guard.wrong("10.0.0.5")
+    assert guard.wait_s("10.0.0.5") == pytest.approx(50.0)  # until the first guess is a minute old
+    assert guard.wait_s("10.0.0.6") == 0.0  # another tablet is not held up
+    now[0] = 61.0
+    assert guard.wait_s("10.0.0.5") == 0.0  # the oldest fell out of the window
+    guard.wrong("10.0.0.5")
+    guard.wrong("10.0.0.5")
+    assert guard.wait_s("10.0.0.5") == pytest.approx(9.0)
+    guard.right("10.0.0.5")
+    assert guard.wait_s("10.0.0.5") == 0.0

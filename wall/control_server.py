@@ -33,7 +33,7 @@ from typing import Any
 
 from ..sync.token import TokenError, load_secret
 from .control_lease import ControlLease, LeaseRefused
-from .http_endpoint import Endpoint, JsonHandler
+from .http_endpoint import Endpoint, JsonHandler, WrongTokenGuard
 from .keys import Action
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ class ControlServer:
         self.lease = lease
         self.state = state
         self.on_request = on_request
+        self.guard = WrongTokenGuard("control endpoint")
         self.endpoint = Endpoint(host, port, self._handler(), "wall-control-endpoint")
 
     @property
@@ -211,10 +212,7 @@ class ControlServer:
             extra_headers = SECURITY_HEADERS
 
             def _authorised(self) -> bool:
-                if self._bearer_ok(server.token):
-                    return True
-                self._answer(401, {"error": "the control token is wrong or missing"})
-                return False
+                return self._token_accepted(server.token, server.guard, "the control token is wrong or missing")
 
             def _json_body(self) -> dict[str, Any] | None:
                 body = self._body()

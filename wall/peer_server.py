@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from ..sync.token import TokenError, load_secret
-from .http_endpoint import Endpoint, JsonHandler
+from .http_endpoint import Endpoint, JsonHandler, WrongTokenGuard
 from .keys import Action
 from .peer_protocol import PeerCommand, PeerMessageError, decode_command
 
@@ -70,6 +70,7 @@ class PeerServer:
         self.status = status
         self.on_command = on_command
         self.on_operator = on_operator
+        self.guard = WrongTokenGuard("peer endpoint")
         self.endpoint = Endpoint(host, port, self._handler(), "wall-peer-endpoint")
 
     @property
@@ -90,10 +91,7 @@ class PeerServer:
             endpoint_name = "peer endpoint"
 
             def _authorised(self) -> bool:
-                if self._bearer_ok(server.token):
-                    return True
-                self._answer(401, {"error": "the wall's peer token is required"})
-                return False
+                return self._token_accepted(server.token, server.guard, "the wall's peer token is required")
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 if not self._authorised():

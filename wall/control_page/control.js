@@ -72,7 +72,7 @@
       return;
     }
     if (status === 409) return showHolder(reply.lease);
-    link(false, `The wall answered ${status}`);
+    link(false, (reply && reply.error) || `The wall answered ${status}`);
   }
 
   function showHolder(holder) {
@@ -100,7 +100,7 @@
     }
     const { status, reply } = answer;
     if (status === 401) return forget("The control token is wrong.");
-    if (status !== 200) { link(false, `The wall answered ${status}`); return; }
+    if (status !== 200) { link(false, (reply && reply.error) || `The wall answered ${status}`); return; }
     link(true, "");
     if (reply.you_hold) {
       show("control-view");
