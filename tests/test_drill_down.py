@@ -112,8 +112,11 @@ def test_a_taluka_page_has_no_rank_to_explain_but_its_figures_and_trend(layout: 
     snapshot = drill_snapshot()
     assert snapshot.catalog is not None
     assert trail(snapshot.catalog, "3782") == ["24", "438", "3782"]
-    tiles = first_screen_tiles(entity_layout(layout, snapshot.catalog, snapshot, "3782"))
-    assert "breakdown" not in tiles and tiles["children"].entity == "3782"
+    page = entity_layout(layout, snapshot.catalog, snapshot, "3782")
+    tiles = first_screen_tiles(page)
+    assert "breakdown" not in tiles and "children" not in tiles  # nothing under it: no empty table
+    lower = [t for t in page.spec.screens[0].pages[0].tiles if t.row == 1]
+    assert sum(t.col_span for t in lower) == 8 and lower[-1].type == "map"  # the rest widen over its room
     state_tiles = first_screen_tiles(entity_layout(layout, snapshot.catalog, snapshot, "24"))
     assert "ranking" in state_tiles and state_tiles["children"].entity is None
 

@@ -12,7 +12,8 @@ goes back). Its tiles are the ordinary ones:
 - where the place is of the ranked level, a `breakdown` tile (why it ranks where it
   does: derived on the sync thread because the layout names it) — for the state, the
   `ranking` tile of its ranked places; for any other place, the `trend` of its first KPI;
-- a `children` table of the places under it, the selected one highlighted;
+- a `children` table of the places under it, the selected one highlighted (none for a
+  place with nothing under it: the tiles beside it widen instead);
 - a `map` of the place alone (`within`): its outline, its children coloured by grade
   where they are ranked, else by the table's first KPI, its facilities (the state's:
   its districts as the shipped maps draw them).
@@ -30,6 +31,7 @@ from ..widgets.tiles.children_tile import ordered_children
 
 KPI_TILES = 4
 ROWS, COLS = 3, 8  # the KPIs two columns each; why it ranks, its children (three each) and its map (two) below
+MAP_COLS = 2  # the map's columns at least; what has nothing to show leaves its room to the others
 
 
 def place_name(catalog: Catalog, code: str) -> tuple[str, dict[str, str]]:
@@ -106,17 +108,22 @@ def entity_screen(catalog: Catalog, snapshot: Snapshot | None, code: str, select
     ranked = level == catalog.ranking.level
     tiles = [_tile("kpi", 0, 2 * i, {"kpi": k.code, **({} if is_state else {"entity": code})}, col_span=2)
              for i, k in enumerate(kpis)]
+    lower: list[tuple[str, dict[str, Any]]] = []  # left to right below the KPIs, beside the map
     if ranked:
-        tiles.append(_tile("breakdown", 1, 0, {"entity": code}, row_span=2, col_span=3))
+        lower.append(("breakdown", {"entity": code}))
     elif is_state:
-        tiles.append(_tile("ranking", 1, 0, {"mode": "all"}, row_span=2, col_span=3))
+        lower.append(("ranking", {"mode": "all"}))
     elif kpis:
-        tiles.append(_tile("trend", 1, 0, {"kpi": kpis[0].code, "entities": [code], "include_state": True},
-                           row_span=2, col_span=3))
+        lower.append(("trend", {"kpi": kpis[0].code, "entities": [code], "include_state": True}))
     columns = children_kpis(catalog, snapshot, code, kpis)
-    tiles.append(_tile("children", 1, 3, {"entity": None if is_state else code, "kpis": [k.code for k in columns],
-                                          "selected": selected}, row_span=2, col_span=3))
-    tiles.append(_tile("map", 1, 6, map_options(catalog, code, columns or kpis), row_span=2, col_span=2))
+    if is_state or ordered_children(catalog, code):  # a place with nothing under it gets no empty table
+        lower.append(("children", {"entity": None if is_state else code, "kpis": [k.code for k in columns],
+                                   "selected": selected}))
+    width = (COLS - MAP_COLS) // len(lower) if lower else 0
+    for i, (kind, options) in enumerate(lower):
+        tiles.append(_tile(kind, 1, i * width, options, row_span=2, col_span=width))
+    used = width * len(lower)
+    tiles.append(_tile("map", 1, used, map_options(catalog, code, columns or kpis), row_span=2, col_span=COLS - used))
     names = [place_name(catalog, c) for c in trail(catalog, code)]
     title = " › ".join(name for name, _ in names)
     title_local = {lang: " › ".join(local.get(lang, name) for name, local in names)
