@@ -45,8 +45,8 @@ FULL_HD = {"screens": [{"name": "W", "x": 0, "y": 0, "width": 1920, "height": 10
                         "logicalDpiY": 96, "dpr": 1}]}
 
 
-def map_model(snapshot: Snapshot, **options: Any) -> MapModel:
-    tile = MapTile(MapOptions(**options), TileContext(language="en", now=lambda: NOW))
+def map_model(snapshot: Snapshot, language: str = "en", **options: Any) -> MapModel:
+    tile = MapTile(MapOptions(**options), TileContext(language=language, now=lambda: NOW))
     model = tile.build_model(snapshot)
     assert isinstance(model, MapModel), model
     return model
@@ -67,6 +67,19 @@ def test_a_district_page_maps_the_district_alone_with_its_talukas_and_hospitals(
     assert taluka.key == "none" and taluka.text == "–"  # no taluka figures in this feed: unknown, never a colour
     assert model.unmatched == ("Asarva",) and "1 not on map" in model.credit
     assert state_tiles_map(home, snapshot).within is None  # the state's page: the districts as ever
+
+
+def test_a_place_map_names_the_outlines_around_it_in_the_walls_language(home: Layout) -> None:
+    snapshot = drill_snapshot()
+    assert snapshot.catalog is not None
+    options = first_screen_tiles(entity_layout(home, snapshot.catalog, snapshot, "438"))["map"]
+    within = options.model_dump(include={"within", "colour_by", "kpi"})
+    gujarati = map_model(snapshot, language="gu", **within)
+    english = map_model(snapshot, **within)
+    assert gujarati.focus is not None
+    assert dict(gujarati.outline_names)[gujarati.focus] == "અમદાવાદ"  # the catalog's name, not the file's English
+    assert dict(english.outline_names)[english.focus] == "Ahmadabad"
+    assert len(gujarati.outline_names) > 1  # the neighbours too, each under its own outline
 
 
 def state_tiles_map(home: Layout, snapshot: Snapshot) -> MapOptions:

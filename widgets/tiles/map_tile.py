@@ -126,6 +126,9 @@ class MapModel:
     wide_legend: bool = False  # marker labels carry thresholds: a wider legend
     grades: tuple[str, ...] = ()
     focus: str | None = None  # the outline of the place a `within` map is of (boundary key), drawn brighter
+    outline_names: tuple[tuple[str, str], ...] = ()  # (boundary key, catalog name in the wall's language) of
+    # outlines that are catalog places but not coloured areas: a `within` map's neighbours, named as the
+    # catalog names them rather than as the boundary file spells them in English
 
 
 class MapTile(PaintedTile):
@@ -360,6 +363,8 @@ class MapTile(PaintedTile):
             marker_entries=marker_colouring.entries, unmatched=tuple(self.context.name(c) for c in under.off_map),
             credit=" · ".join(parts), view=view, boundaries=boundaries, boundaries_id=id(boundaries),
             wide_legend=bool(marker_colouring.markers), grades=tuple(g for g, _ in catalog.ranking.grades), focus=focus,
+            outline_names=tuple((key, self.context.name(entity))
+                                for code, key in match.placed.items() if (entity := catalog.entity(code)) is not None),
         )
 
     def _markers(self, snapshot: Snapshot, catalog: Catalog, *, alone: bool, among: frozenset[str] | None = None,
@@ -591,8 +596,9 @@ class MapTile(PaintedTile):
             halo_text(painter, QPointF(centre.x() - width / 2, centre.y() + value_px * 0.36), text, value_px, bold=True)
         if not self.options.show_names:
             return
+        outline_names = dict(model.outline_names)
         for key, centre, value_rect in placed:
-            name = areas[key].name if areas else self.boundaries.districts[key].name
+            name = areas[key].name if areas else outline_names.get(key, self.boundaries.districts[key].name)
             width = text_width(name, name_px)
             above = QRectF(centre.x() - width / 2 - 2, value_rect.top() - name_px * 1.15, width + 4, name_px * 1.15)
             below = QRectF(above.left(), value_rect.bottom(), above.width(), above.height())
