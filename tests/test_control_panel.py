@@ -95,3 +95,24 @@ def test_a_command_over_http_is_performed_on_the_gui_thread(panel: Any, qtbot: Q
             assert http.post(COMMAND_PATH, json={"lease": key, "action": "TOGGLE_PAUSE"}).status_code == 202
     assert performed == [Action.TOGGLE_PAUSE]
     assert threads == [threading.main_thread()]
+
+
+def test_the_wall_says_when_control_changes_hands_in_its_own_language(panel: Any, qtbot: QtBot) -> None:
+    from cmwall.wall.control_server import RELEASE_PATH
+
+    control, wall, _performed = panel
+    notices: list[str] = []
+    control.notice.connect(notices.append)
+    control.start()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{control.port}", headers=auth, timeout=5.0, trust_env=False) as http:
+        with qtbot.waitSignal(control.notice, timeout=5000):
+            http.post(LEASE_PATH, json={"name": "Protocol desk"})
+        wall.language = "gu"
+        with qtbot.waitSignal(control.notice, timeout=5000):
+            key = http.post(LEASE_PATH, json={"name": "CMO tablet", "take_over": True}).json()["key"]
+        with qtbot.waitSignal(control.notice, timeout=5000):
+            http.post(RELEASE_PATH, json={"lease": key})
+    assert notices[0] == "Control page: Protocol desk has control"
+    assert "CMO tablet" in notices[1] and "Protocol desk" in notices[1] and "Control page" not in notices[1]
+    assert "CMO tablet" in notices[2] and notices[2] != notices[1]

@@ -297,6 +297,7 @@ def open_control_page(config: ControlConfig, token: str, controller: WallControl
     panel = ControlPanel(settings, lambda: wall_state(controller), parent=controller)
     panel.action_requested.connect(controller.perform)
     panel.place_requested.connect(controller.open_place)
+    panel.notice.connect(controller.notify)
     controller.pages.ticked.connect(panel.publish)
     return panel
 

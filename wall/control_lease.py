@@ -65,10 +65,12 @@ class ControlLease:
     """The one lease of one wall's control page; thread-safe (the endpoint's threads share it)."""
 
     def __init__(self, lapse_after: float = LAPSE_AFTER_S, *, monotonic: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+                 wall_clock: Callable[[], float] = time.time,
+                 changed: Callable[[str | None, str | None], None] | None = None) -> None:
         self.lapse_after = lapse_after
         self.monotonic = monotonic
         self.wall_clock = wall_clock
+        self.changed = changed  # (previous holder's name, new holder's name) when control changes hands
         self._lease: _Lease | None = None
         self._lock = threading.Lock()
 
@@ -81,7 +83,9 @@ class ControlLease:
             if current is not None and not take_over and now - current.last_active < self.lapse_after:
                 raise LeaseRefused(self._view(current, now))
             self._lease = _Lease(secrets.token_urlsafe(24), clean_name(name), self.wall_clock(), now)
-            return self._lease.key, self._view(self._lease, now)
+            taken = self._lease.key, self._view(self._lease, now)
+        self._tell(current.name if current is not None else None, taken[1].name)
+        return taken
 
     def renew(self, key: object) -> bool:
         """True and the holder's idle time restarts if `key` holds the lease (even lapsed: nobody
@@ -102,8 +106,15 @@ class ControlLease:
         with self._lock:
             if not self._holds(key):
                 return False
-            self._lease = None
-            return True
+            assert self._lease is not None
+            name, self._lease = self._lease.name, None
+        self._tell(name, None)
+        return True
+
+    def _tell(self, previous: str | None, new: str | None) -> None:
+        """Outside the lock: `changed` may hand the news to another thread."""
+        if self.changed is not None:
+            self.changed(previous, new)
 
     def holder(self) -> Holder | None:
         with self._lock:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from ..widgets.look.i18n import LANGUAGES
+from ..widgets.look.i18n import LANGUAGES, tr
 from .control_lease import LAPSE_AFTER_S, ControlLease
 from .control_server import ControlRequest, ControlServer
 from .keys import Action
@@ -100,18 +100,21 @@ class ControlPanel(QObject):
     action_requested = Signal(object)  # an Action: perform it as a key on this PC would be
     place_requested = Signal(str)  # a listed place's code: open its page (DRILL_INTO with that place)
     _arrived = Signal(object)  # a ControlRequest, from the endpoint's threads
+    _lease_changed = Signal(object, object)  # (previous holder, new holder) names, from the endpoint's threads
+    notice = Signal(str)  # control changed hands: a line for every strip, in the wall's language
 
     def __init__(self, settings: ControlSettings, state: Callable[[], Mapping[str, Any]],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.state = state  # called on the GUI thread only
-        self.lease = ControlLease(settings.lapse_after)
+        self.lease = ControlLease(settings.lapse_after, changed=self._lease_changed.emit)
         self._published: Mapping[str, Any] = {}
         self._lock = threading.Lock()
         self.server = ControlServer(settings.bind, settings.port, settings.token, self.lease,
                                     state=self.published, on_request=self._arrived.emit)
         self._arrived.connect(self.carry_out, Qt.ConnectionType.QueuedConnection)
+        self._lease_changed.connect(self._tell_hands, Qt.ConnectionType.QueuedConnection)
 
     @property
     def port(self) -> int:
@@ -143,6 +146,17 @@ class ControlPanel(QObject):
         for action in self.actions_for(request):
             self.action_requested.emit(action)
         self.publish()
+
+    def _tell_hands(self, previous: str | None, new: str | None) -> None:
+        """Who controls the wall is seen on the wall, not only on the tablets (GUI thread)."""
+        language = str(self.state().get("language", "en"))
+        if new is None:
+            text = tr("Control page: {name} handed control back", language).format(name=previous)
+        elif previous is None or previous == new:
+            text = tr("Control page: {name} has control", language).format(name=new)
+        else:
+            text = tr("Control page: {name} took control from {previous}", language).format(name=new, previous=previous)
+        self.notice.emit(text)
 
     def actions_for(self, request: ControlRequest) -> list[Action]:
         if request.action is not None:
