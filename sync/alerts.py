@@ -31,6 +31,7 @@ neither extend nor break the run).
 from __future__ import annotations
 
 import bisect
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,7 +52,6 @@ from .thresholds import (
     capacity_pairs,
     kpi_band,
     kpi_level,
-    level_in_band,
     occupancy_level,
 )
 
@@ -120,18 +120,39 @@ Measure = tuple[tuple[str, ...], int, tuple[ActiveAlert, ...]]  # KPI codes judg
 
 def measure_all(snapshot: Snapshot, catalog: Catalog, thresholds: Thresholds) -> tuple[Measure, ...]:
     """The judgement of every KPI with a band and every used/total pair under `thresholds`.
-    The costly part of judging: the sync thread does it once per snapshot (sync/derive.py)."""
+    The costly part of judging: the sync thread does it once per snapshot (sync/derive.py).
+    Judging reads only the data (never the clock), and series are immutable, so each
+    KPI's judgement is kept with its series and a poll judges only the KPIs it changed."""
     measures: list[Measure] = []
+    series = snapshot.series
+    for kpi, band, source in _banded(catalog, thresholds):
+        judged, found = _judge_kpi(catalog, series.get(kpi.code), kpi, band, source)
+        measures.append(((kpi.code,), judged, found))
+    if thresholds.judges_occupancy:
+        for used, total in capacity_pairs(catalog, thresholds):
+            judged, found = _judge_pair_kept(catalog, series, used, total, thresholds)
+            measures.append(((used.code, total.code), judged, found))
+    return tuple(measures)
+
+
+_BANDED: list[tuple[Catalog, Thresholds, tuple[tuple[Kpi, Band, str], ...]]] = []
+
+
+def _banded(catalog: Catalog, thresholds: Thresholds) -> tuple[tuple[Kpi, Band, str], ...]:
+    """(KPI, band, source) of every catalog KPI with a band under `thresholds`, in catalog
+    order; the last few (catalog, thresholds) asked are kept (the live and history workers)."""
+    for held_catalog, held_thresholds, banded in _BANDED:
+        if held_catalog is catalog and held_thresholds == thresholds:
+            return banded
+    found = []
     for kpi in catalog.kpis:
         band, source = kpi_band(kpi, thresholds)
         if band is not None:
-            judged, found = _judge_kpi(catalog, snapshot.series.get(kpi.code), kpi, band, source)
-            measures.append(((kpi.code,), judged, tuple(found)))
-    if thresholds.judges_occupancy:
-        for used, total in capacity_pairs(catalog, thresholds):
-            judged, found = _judge_pair(catalog, snapshot.series, used, total, thresholds)
-            measures.append(((used.code, total.code), judged, tuple(found)))
-    return tuple(measures)
+            found.append((kpi, band, source))
+    banded = tuple(found)
+    _BANDED.insert(0, (catalog, thresholds, banded))
+    del _BANDED[4:]
+    return banded
 
 
 def judgement_of(measures: tuple[Measure, ...], catalog: Catalog, select: Select | None = None) -> Judgement:
@@ -212,30 +233,103 @@ def _judged_entities(catalog: Catalog, kpi: Kpi, series: KpiSeries) -> list[str]
     return [e for e in series.entities if catalog.level_of(e) in (kpi.level, None)]
 
 
-def _judge_kpi(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, band: Band, source: str) -> tuple[int, list[ActiveAlert]]:
+Judged = tuple[int, tuple[ActiveAlert, ...]]  # figures compared, alerts found
+
+# series -> (catalog, {(KPI, band, source): its judgement}); a series is immutable, so its
+# judgement holds for as long as it lives (and the catalog that placed its entities).
+_KEPT: weakref.WeakKeyDictionary[KpiSeries, tuple[Catalog, dict[tuple[str, str, str | None, Band, str], Judged]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _judge_kpi(catalog: Catalog, series: KpiSeries | None, kpi: Kpi, band: Band, source: str) -> Judged:
+    """`kpi`'s judgement in `series`, worked out once per series."""
     if series is None:
-        return 0, []
-    judged, alerts = 0, []
-    for entity in _judged_entities(catalog, kpi, series):
-        latest = series.latest(entity)
-        if latest is None:
-            continue
-        period, value, reported_at = latest
-        if value is None:
-            continue
-        judged += 1
-        level = level_in_band(value, band, kpi.better)
-        if level is None:
-            continue
+        return 0, ()
+    held = _KEPT.get(series)
+    if held is None or held[0] is not catalog:
+        held = (catalog, {})
+        _KEPT[series] = held
+    key = (kpi.code, kpi.better, kpi.level, band, source)
+    judged = held[1].get(key)
+    if judged is None:
+        judged = held[1][key] = _judge_series(catalog, series, kpi, band, source)
+    return judged
+
+
+def _past(values: np.ndarray, threshold: float | None, better: str) -> np.ndarray:
+    """`thresholds.level_in_band`'s comparison for a row of values (NaN is never past)."""
+    if threshold is None:
+        return np.zeros(values.shape, dtype=bool)
+    return values > threshold if better == "lower" else values < threshold
+
+
+def _severities(values: np.ndarray, band: Band, better: str) -> np.ndarray:
+    """SEVERITY of `level_in_band` of each value, as array operations."""
+    critical = _past(values, band.critical, better)
+    return np.where(critical, SEVERITY["critical"], np.where(_past(values, band.warn, better), SEVERITY["warn"], 0))
+
+
+def _judge_series(catalog: Catalog, series: KpiSeries, kpi: Kpi, band: Band, source: str) -> Judged:
+    """Each judged entity's latest observation (as `KpiSeries.latest`) against `band`,
+    and since when each alert holds (as `run_start`), without a Python call per entity."""
+    times = series.reported_at
+    if times.size == 0:
+        return 0, ()
+    rows = (np.arange(len(series.entities)) if kpi.level is None else
+            np.array([r for r, e in enumerate(series.entities) if catalog.level_of(e) in (kpi.level, None)],
+                     dtype=np.intp))
+    if rows.size == 0:
+        return 0, ()
+    seen = ~np.isnan(times[rows])
+    last = seen.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)  # each row's newest observation
+    values = series.values[rows, last]
+    known = seen.any(axis=1) & ~np.isnan(values)  # reported, and not as null
+    severity = np.where(known, _severities(values, band, kpi.better), 0)
+    alerts = []
+    for i in np.flatnonzero(severity).tolist():
+        row, col = int(rows[i]), int(last[i])
+        level: AlertLevel = "critical" if severity[i] == SEVERITY["critical"] else "warn"
         threshold = band.critical if level == "critical" else band.warn
         assert threshold is not None
-        since_period, since_at = run_start(series, entity, level, lambda v, _: level_in_band(v, band, kpi.better))
+        value = float(values[i])
+        first = _band_run_start(series, row, int(severity[i]), band, kpi.better)
         alerts.append(ActiveAlert(
-            kpi=kpi.code, entity=entity, level=level, value=value, threshold=threshold, period=period,
-            reported_at=_utc(reported_at), since_period=since_period, since=_utc(since_at),
+            kpi=kpi.code, entity=series.entities[row], level=level, value=value, threshold=threshold,
+            period=series.period_at(row, col), reported_at=_utc(float(times[row, col])),
+            since_period=series.period_at(row, first), since=_utc(float(times[row, first])),
             severity=abs(value - threshold) / (abs(threshold) or 1.0), source=source,
         ))
-    return judged, alerts
+    return int(np.count_nonzero(known)), tuple(alerts)
+
+
+def _band_run_start(series: KpiSeries, row: int, severity: int, band: Band, better: str) -> int:
+    """The column of `run_start` for a band: the first observation of the trailing run at
+    `severity` or worse, observations reported as null skipped."""
+    seen = np.flatnonzero(~np.isnan(series.reported_at[row]))
+    values = series.values[row, seen]
+    valid = ~np.isnan(values)
+    broken = np.flatnonzero(valid & (_severities(values, band, better) < severity))
+    after = broken[-1] + 1 if broken.size else 0
+    return int(seen[after + int(np.argmax(valid[after:]))])  # the latest is valid and in the run
+
+
+def _judge_pair_kept(catalog: Catalog, series: Mapping[str, KpiSeries], used: Kpi, total: Kpi,
+                     thresholds: Thresholds) -> Judged:
+    """`_judge_pair`, kept with the used series while the total series and the rule stay."""
+    used_series, total_series = series.get(used.code), series.get(total.code)
+    if used_series is None or total_series is None:
+        return 0, ()
+    held = _KEPT_PAIRS.get(used_series)
+    key = (catalog, total_series, used, total, thresholds.occupancy)
+    if held is not None and all(a is b for a, b in zip(held[0][:4], key[:4])) and held[0][4] == key[4]:
+        return held[1]
+    judged, found = _judge_pair(catalog, series, used, total, thresholds)
+    _KEPT_PAIRS[used_series] = (key, (judged, tuple(found)))
+    return judged, tuple(found)
+
+
+_KEPT_PAIRS: weakref.WeakKeyDictionary[KpiSeries, tuple[tuple[Catalog, KpiSeries, Kpi, Kpi, Band], Judged]] = (
+    weakref.WeakKeyDictionary())
 
 
 def _judge_pair(catalog: Catalog, series: Mapping[str, KpiSeries], used: Kpi, total: Kpi,
