@@ -1,5 +1,6 @@
 """What the benchmarks share: a free port, a demo store process to wait for, this
-process's memory, percentiles and offscreen screens for Qt.
+process's memory, another process's CPU time and memory, percentiles and offscreen
+screens for Qt.
 
 Benchmarks run as scripts (`python bench/bench_x.py`), so their folder is on
 sys.path and they import this module as `bench_kit`.
@@ -43,16 +44,28 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 300)
 
 def rss_mb() -> float:
     """This process's resident memory now."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    return process_rss_mb(os.getpid())
 
 
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) that process `pid` has used so far, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()  # after "(comm)", which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def process_rss_mb(pid: int) -> float:
+    """Resident memory of process `pid` now."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def percentile(values: list[float], q: float) -> float:

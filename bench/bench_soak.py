@@ -1,15 +1,16 @@
 """Benchmark: 10,000 polls against a changing store — the wall's memory must stay flat.
 
 A wall PC runs for weeks; a few kilobytes kept per poll is a crash a month later. This
-drives the real path in one process with offscreen Qt: the embedded demo store served
-over loopback HTTP (its clock moving `--step` seconds per poll, and one fresh report
-added before every poll, so every poll brings new rows), the `SyncWorker` (HTTP, local
-SQLite, series, rankings, derived facts, snapshot) and the wall's `WallController`
-applying each snapshot to its windows and tiles, with Qt's events processed after each.
-Polls run back to back (no waiting for an interval). The resident set (VmRSS) is read
-every `--every` polls; after the warm-up (the first tenth) it must stay within ±10 MB
-of where it stood then. Start, end and max RSS, the drift and the goal are printed, with
-CPU and wall time.
+drives the real path with offscreen Qt: the demo store in a process of its own (as a
+real wall's store is another machine's, so its growing log is not counted as the
+wall's; store_process.py), its clock moved `--step` seconds and one fresh report added
+before every poll over a pipe, so every poll brings new rows; in this process the
+`SyncWorker` (HTTP, local SQLite, series, rankings, derived facts, snapshot) and the
+wall's `WallController` applying each snapshot to its windows and tiles, with Qt's
+events processed after each. Polls run back to back (no waiting for an interval). The
+resident set (VmRSS) is read every `--every` polls; after the warm-up (the first tenth)
+it must stay within ±10 MB of where it stood then. Start, end and max RSS, the drift
+and the goal are printed, with CPU and wall time of this process and of the store's.
 
     .venv/bin/python bench/bench_soak.py [--polls 10000] [--layout single_screen] [--profile gujarat]
 """
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import random
 import sys
 import tempfile
 import time
@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench_kit import rss_mb
+from store_process import StoreProcess
 
 BAND_MB = 10.0
 
@@ -66,8 +67,6 @@ def main() -> int:
 
     from cmwall.layouts.loader import load_layout
     from cmwall.sync.client import StoreClient
-    from cmwall.sync.demo_store import serve_in_thread
-    from cmwall.sync.demo_store.profiles import make_store
     from cmwall.sync.local_store import LocalStore
     from cmwall.sync.worker import SyncWorker
     from cmwall.wall.controller import WallController
@@ -75,12 +74,10 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     clock = SteppedClock(args.step)
-    store = make_store(args.profile, seed=7, clock=clock)
-    server = serve_in_thread(store)
+    store = StoreProcess("--profile", args.profile, "--seed", "7", "--moment", clock.now.isoformat())
     layout = load_layout(args.layout)
-    rng = random.Random(5)
     with tempfile.TemporaryDirectory() as scratch:
-        worker = SyncWorker(StoreClient(server.url, timeout=30), LocalStore(Path(scratch) / "data"), clock=clock)
+        worker = SyncWorker(StoreClient(store.url, timeout=30), LocalStore(Path(scratch) / "data"), clock=clock)
         worker.wants = layout.spec.wants()
         worker.watch_crisis(layout.spec.crisis.models())
         controller = WallController(layout, clock=clock, fade_ms=0, screenshot_dir=Path(scratch) / "shots")
@@ -89,20 +86,13 @@ def main() -> int:
         if first is None or first.catalog is None:
             raise SystemExit("the first sync brought no catalog")
         controller.apply_snapshot(first)
-        catalog = first.catalog
-        level = catalog.ranking.level
-        places = [e.code for e in catalog.entities if e.level == level]
-        kpis = [k for k in catalog.kpis if (k.level or level) == level]
         warm_up = max(args.every, args.polls // 10)
         readings: list[tuple[int, float]] = []
         applied = 0
-        cpu0, wall0 = time.process_time(), time.perf_counter()
+        cpu0, store_cpu0, wall0 = time.process_time(), store.cpu_s(), time.perf_counter()
         for poll in range(1, args.polls + 1):
             clock.tick()
-            kpi = rng.choice(kpis)
-            period = clock.now.astimezone(UTC).strftime("%Y-%m")
-            store.add_report(kpi.code, rng.choice(places), period, round(rng.uniform(0.3, 1.1) * float(kpi.target or 100), 1),
-                             (clock.now - timedelta(seconds=5)).timestamp())
+            store.ask(f"tick {clock.now.timestamp()!r}")  # the store's clock moves; one random report
             snapshot = worker.poll_observations()
             if poll % 20 == 0:
                 snapshot = worker.poll_ranking() or snapshot
@@ -124,8 +114,10 @@ def main() -> int:
                 readings.append((poll, rss_mb()))
                 traced = f", Python traced {tracemalloc.get_traced_memory()[0] / 1e6:.1f} MB" if tracemalloc.is_tracing() else ""
                 if poll % (args.every * 10) == 0 or traced:
-                    print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB{traced}", flush=True)
+                    print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB{traced} (store process {store.rss_mb():.0f} MB)",
+                          flush=True)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        store_cpu = store.cpu_s() - store_cpu0
         if args.trace or args.lines:
             gc.collect()
             grown = tracemalloc.take_snapshot().compare_to(traced_from, "lineno" if args.lines else "traceback")
@@ -144,7 +136,7 @@ def main() -> int:
         controller.shutdown()
         worker.store.close()
         worker.client.close()
-    server.server.shutdown()
+    store.stop()
 
     after = [(p, r) for p, r in readings if p >= warm_up]
     start_rss, end_rss = after[0][1], after[-1][1]
@@ -153,7 +145,7 @@ def main() -> int:
     worst = max(abs(high - start_rss), abs(low - start_rss))
     print(f"soak: {args.polls:,} polls ({applied:,} snapshots applied), layout {args.layout}, profile {args.profile}, "
           f"store clock +{args.step:g} s per poll; {wall:.0f} s wall, {cpu:.0f} CPU s "
-          f"({1000 * cpu / args.polls:.1f} CPU ms per poll)")
+          f"({1000 * cpu / args.polls:.1f} CPU ms per poll); the store process apart: {store_cpu:.0f} CPU s")
     print(f"RSS after warm-up (poll {warm_up:,}): start {start_rss:.1f} MB, end {end_rss:.1f} MB, "
           f"max {high:.1f} MB, min {low:.1f} MB")
     print(f"{'measure':<34}{'soak':>10}{'goal':>10}{'ratio':>9}")

@@ -2,9 +2,11 @@
 a generated 4-screen wall, and a probe that times every event the GUI thread handles.
 
 bench_gui_poll.py and bench_change_to_pixel.py both run the real wall (offscreen Qt,
-the real sync service on a loopback demo store scaled to `--kpis` KPIs over 33
-districts) against a store whose clock stands still, so the only changes are the
-benchmark's own (`LiveStore.add_report`). The cold sync of that store takes a minute
+the real sync service) against a demo store scaled to `--kpis` KPIs over 33 districts,
+served by a process of its own (`start_store`, store_process.py) as a real wall's store
+is another machine's, whose clock stands still, so the only changes are the
+benchmark's own (`LiveStore.add_report`, asked for over the pipe or made by the
+`ChangeFeeder` running in that process). The cold sync of that store takes a minute
 or more, so its local database is kept between runs under /tmp, keyed by the store's
 size, seed and frozen moment; a run starts from it like a restarted wall PC.
 """
@@ -16,10 +18,13 @@ import random
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from store_process import StoreProcess
 
 CACHE = Path("/tmp/cmwall-bench-cache")
 FRAME_MS = 1000 / 60  # one frame at 60 Hz: the longest a GUI-thread slice may take
@@ -38,15 +43,28 @@ def frozen_moment() -> datetime:
     return moment if moment <= now else moment - timedelta(days=1)
 
 
-def make_store(kpis: int, seed: int) -> Any:
+def make_store(kpis: int, seed: int, clock: Callable[[], datetime] | None = None) -> Any:
+    """The Gujarat demo store scaled to `kpis` KPIs, its clock frozen at `frozen_moment()` (or `clock`)."""
     from cmwall.sync.demo_store import DemoStore
 
-    moment = frozen_moment()
-    return DemoStore(seed=seed, clock=lambda: moment, scale_kpis=kpis)
+    if clock is None:
+        moment = frozen_moment()
+        clock = lambda: moment  # noqa: E731 - the store's clock is any callable
+    return DemoStore(seed=seed, clock=clock, scale_kpis=kpis)
 
 
-def synced_data_dir(store: Any, url: str, kpis: int, seed: int) -> Path:
-    """A copy of the local store synced from `store` (synced once, then kept under /tmp)."""
+def start_store(kpis: int, seed: int) -> tuple[StoreProcess, Any]:
+    """`make_store(kpis, seed)` served by a process of its own, and its catalog (read over HTTP,
+    as the wall reads it). The child's clock stands at this process's `frozen_moment()`."""
+    from cmwall.sync.client import StoreClient
+
+    store = StoreProcess("--kpis", str(kpis), "--seed", str(seed), "--moment", frozen_moment().isoformat())
+    with StoreClient(store.url, timeout=120) as client:
+        return store, client.fetch_catalog()
+
+
+def synced_data_dir(url: str, kpis: int, seed: int) -> Path:
+    """A copy of the local store synced from the store at `url` (synced once, then kept under /tmp)."""
     from cmwall.sync.client import StoreClient
     from cmwall.sync.local_store import LocalStore
     from cmwall.sync.worker import SyncWorker
@@ -99,12 +117,15 @@ def generated_layout(catalog: Any, screens: int = 4, rows: int = 6, cols: int = 
 
 @dataclass
 class ChangeFeeder:
-    """Reports `per_second` new values of random ranked KPIs for random districts, from its own thread."""
+    """Reports `per_second` new values of random ranked KPIs for random districts, from its own thread.
+    Every 50 ms it reports what the rate owes since it started, so the time `add_report` spends
+    waiting for the store's lock (held while the store answers a poll) delays reports, never drops them."""
 
     store: Any
     catalog: Any
     per_second: int
     seed: int = 11
+    moment: datetime = field(default_factory=frozen_moment)  # the store's frozen clock
     _stop: threading.Event = field(default_factory=threading.Event)
     reported: int = 0
 
@@ -121,12 +142,14 @@ class ChangeFeeder:
         level = self.catalog.ranking.level
         districts = [e.code for e in self.catalog.entities if e.level == level]
         kpis = [k for k in self.catalog.kpis if k.scoring is not None and (k.level or level) == level]
-        period = frozen_moment().astimezone(IST).strftime("%Y-%m")
-        while not self._stop.wait(1.0 / max(1, self.per_second) * 20):
-            for _ in range(max(1, self.per_second // 20)):
+        period = self.moment.astimezone(IST).strftime("%Y-%m")
+        started = time.monotonic()
+        while not self._stop.wait(0.05):
+            owed = int((time.monotonic() - started) * self.per_second) - self.reported
+            for _ in range(owed):
                 kpi = rng.choice(kpis)
                 target = float(kpi.target or 100.0)
-                now = frozen_moment() - timedelta(minutes=5)
+                now = self.moment - timedelta(minutes=5)
                 self.store.add_report(kpi.code, rng.choice(districts), period, round(rng.uniform(0.3, 1.1) * target, 1),
                                       now.timestamp())
                 self.reported += 1
