@@ -53,7 +53,7 @@ def main() -> int:
 
     store = make_store(args.kpis, args.seed)
     server = serve_in_thread(store)
-    data = synced_data_dir(store, server.url, args.kpis, args.seed)
+    data = synced_data_dir(server.url, args.kpis, args.seed)
     (work / "wall.toml").write_text(generated_layout(store.catalog_model))
     layout = load_layout(str(work / "wall.toml"))
     worker = SyncWorker(StoreClient(server.url), LocalStore(data / "data"))
