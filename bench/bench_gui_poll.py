@@ -115,20 +115,20 @@ def main() -> int:
         shutil.rmtree(data, ignore_errors=True)
 
     tiles = args.screens * 48
-    print(f"store changes made            : {reported} by the store process's feeder")
-    report(slices, polls, args, tiles, first_s, (cpu_s, store_cpu_s, wall_s))
+    report(slices, polls, args, tiles, first_s, (cpu_s, store_cpu_s, wall_s), reported)
     return 0
 
 
 def report(slices: list[Slice], polls: int, args: Any, tiles: int, first_s: float,
-           times: tuple[float, float, float]) -> None:
+           times: tuple[float, float, float], reported: int) -> None:
     cpu_s, store_cpu_s, wall_s = times
     walls = [s.wall_ms for s in slices]
     cpus = [s.cpu_ms for s in slices]
     busy = [s for s in slices if s.wall_ms >= 1.0]
     p99 = percentile(walls, 0.99)
     print(f"wall                          : {args.screens} screens × 48 tiles ({tiles} tiles), {args.kpis} KPIs × 33 districts")
-    print(f"store changes                 : {args.changes} values/s; observation polls every {args.interval:g} s")
+    print(f"store changes                 : {args.changes} values/s ({reported} made by the store process); "
+          f"observation polls every {args.interval:g} s")
     print(f"first snapshot on the wall    : {first_s:.1f} s after start (local store of the last run)")
     print(f"snapshots applied (measured)  : {polls} in {wall_s:.1f} s")
     print(f"GUI slices timed              : {len(slices)} ({len(busy)} of ≥ 1 ms)")
