@@ -14,6 +14,7 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from itertools import chain
 from types import MappingProxyType
 
 import numpy as np
@@ -49,19 +50,42 @@ def _latest_reports(series: KpiSeries) -> tuple[np.ndarray, np.ndarray]:
 
 def late_entities(kpi: Kpi, series: KpiSeries, now: datetime) -> list[str]:
     """Entities whose latest report of `kpi` is older than its frequency, as of `now`."""
+    return list(_late(kpi, series, now))
+
+
+# series -> (frequency, from, until, the late entities): the answer holds while the clock
+# stays in [from, until) — from the moment the newest late report fell overdue (None: no
+# report is late) to the moment the next report falls overdue (None: none is left).
+_LATE: weakref.WeakKeyDictionary[KpiSeries, tuple[str, datetime | None, datetime | None, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _late(kpi: Kpi, series: KpiSeries, now: datetime) -> tuple[str, ...]:
+    """`late_entities`, worked out again only when the series changed or the clock crossed
+    the moment a report falls overdue: "late" changes with the clock as well as the data."""
+    held = _LATE.get(series)
+    if (held is not None and held[0] == kpi.frequency and (held[1] is None or held[1] <= now)
+            and (held[2] is None or now < held[2])):
+        return held[3]
     latest, times = _latest_reports(series)
+
+    def overdue(at: int) -> datetime:
+        return overdue_since(kpi, datetime.fromtimestamp(float(times[at]), UTC))
+
     # times[:lo] are late: overdue_since(kpi, t) <= now holds for t up to some point.
     lo, hi = 0, len(times)
     while lo < hi:
         mid = (lo + hi) // 2
-        if overdue_since(kpi, datetime.fromtimestamp(float(times[mid]), UTC)) <= now:
+        if overdue(mid) <= now:
             lo = mid + 1
         else:
             hi = mid
-    if lo == 0:
-        return []
-    with np.errstate(invalid="ignore"):
-        return [series.entities[r] for r in np.flatnonzero(latest <= times[lo - 1])]
+    late: tuple[str, ...] = ()
+    if lo:
+        with np.errstate(invalid="ignore"):
+            late = tuple(series.entities[r] for r in np.flatnonzero(latest <= times[lo - 1]))
+    _LATE[series] = (kpi.frequency, overdue(lo - 1) if lo else None, overdue(lo) if lo < len(times) else None, late)
+    return late
 
 
 def judge_feed(
@@ -76,13 +100,15 @@ def judge_feed(
     """Feed quality as of `now`. Without a catalog nothing can be judged but the
     rejections: `judged` stays False."""
     implausible: dict[ObservationKey, str] = {}
-    late: dict[str, list[str]] = {}  # kpi -> late entities
+    late: dict[str, tuple[str, ...]] = {}  # kpi -> late entities
     if catalog is not None:
         for code, kpi_series in series.items():
             kpi = catalog.kpi(code)
             implausible.update(judge_series(kpi, kpi_series))
             if kpi is not None:
-                late[code] = late_entities(kpi, kpi_series, now)
+                late_here = _late(kpi, kpi_series, now)
+                if late_here:
+                    late[code] = late_here
     for key in untrusted_times:
         implausible[key] = FUTURE_REPORT
 
@@ -114,8 +140,13 @@ def judge_feed(
         rejected_by_kpi.setdefault(kpi_code, Counter())[entity or UNKNOWN] += n
     for kpi_code, entities in rejected_by_kpi.items():
         count("rejected", kpi_code, entities)
+    # Late pairs are most of a state's feed quality (a month's KPIs not in yet): counted at C
+    # speed, the entity axis in one pass over all of them, as `count` would add them up.
     for kpi_code, late_here in late.items():
-        count("late", kpi_code, Counter(late_here))
+        for axis, code in (("department", department(kpi_code)), ("kpi", kpi_code)):
+            tallies[axis].setdefault(code, Counter())["late"] += len(late_here)
+    for entity, m in Counter(chain.from_iterable(late.values())).items():
+        tallies["entity"].setdefault(entity, Counter())["late"] += m
     implausible_by_kpi: dict[str, Counter[str]] = {}
     for kpi_code, entity, _period in implausible:
         implausible_by_kpi.setdefault(kpi_code, Counter())[entity] += 1
