@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QHideEvent, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from ..layouts.tile_options import TileOptions
@@ -29,7 +29,7 @@ from .base import Tile, TileContext
 from .data_age import DataAge
 from .fitted_text import heading_height, paint_fitted_heading
 from .look import theme
-from .paint_kit import ALIGN_CENTER, colour, draw_text
+from .paint_kit import ALIGN_CENTER, colour, draw_text, recording_texts
 from .per_snapshot import same_inputs
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,11 @@ class PaintedTile(Tile):
         self._age_timer.setInterval(self.AGE_REFRESH_MS)
         self._age_timer.timeout.connect(self.refresh_ages)
         self._age_minute: datetime | None = None  # the minute the model on screen or on its way was built in
+        # On a wall, the tile as painted for its model and size (`prepare_picture`): a window's
+        # paint event copies it instead of painting every text again (see paintEvent).
+        self._picture: QImage | None = None
+        self._picture_for: tuple[Any, QSize, float, str] | None = None  # (model, size, device pixel ratio, language)
+        self.picture_renders = 0  # pictures painted (tests, benchmarks)
         self.setMinimumSize(160, 90)
 
     # --- contract ---------------------------------------------------------------
@@ -191,9 +196,45 @@ class PaintedTile(Tile):
         self.relayout()
         super().resizeEvent(event)
 
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
+        self._picture = self._picture_for = None  # a page turned away keeps no pictures (memory); painted again when shown
+        super().hideEvent(event)
+
+    def prepare_picture(self) -> None:
+        """On a wall: paint the tile for its model now, into its picture, if it is on screen
+        and the picture is not already of this model and size. The model stage calls this
+        right after applying a model, inside its time budget per event-loop turn, so the
+        window's next paint event (every tile applied in that turn at once) only copies
+        pictures: the cost of painting is spread over turns instead of landing in one frame."""
+        if self.context.models is not None and self.isVisible() and not recording_texts():
+            self._current_picture()
+
+    def _current_picture(self) -> QImage:
+        ratio = self.devicePixelRatioF()
+        key = (self.model, self.size(), ratio, self.context.language)
+        if self._picture is None or self._picture_for is None or not (
+                self._picture_for[0] is key[0] and self._picture_for[1:] == key[1:]):
+            image = QImage(self.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            self.paint_tile(painter)
+            painter.end()
+            self._picture, self._picture_for = image, key
+            self.picture_renders += 1
+        return self._picture
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         self.paint_count += 1
         painter = QPainter(self)
+        if self.context.models is not None and not recording_texts():
+            painter.drawImage(0, 0, self._current_picture())  # clipped to the region Qt asked for
+        else:  # a tile on its own (tests), or a screen's audit record that needs each text as painted
+            self.paint_tile(painter)
+        painter.end()
+
+    def paint_tile(self, painter: QPainter) -> None:
+        """The whole tile for its model: panel, heading and body."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.setPen(colour(theme.PANEL_BORDER))
@@ -215,4 +256,3 @@ class PaintedTile(Tile):
             draw_text(painter, self.body_rect(), model.text, self.scale.body, fg=theme.TEXT_DIM, align=ALIGN_CENTER)
         else:
             self.paint_model(painter, self.body_rect(), model)
-        painter.end()

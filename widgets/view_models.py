@@ -65,6 +65,8 @@ class ModelledTile(Protocol):
 
     def show_model(self, model: Any) -> None: ...
 
+    def prepare_picture(self) -> None: ...
+
 
 class ModelStage(QObject):
     _ready_signal = Signal()  # worker → GUI thread (queued): results are waiting
@@ -166,6 +168,7 @@ class ModelStage(QObject):
                 tile, snapshot, model = self._ready.popleft()
             if shiboken6.isValid(tile) and self._newer_than_shown(tile, snapshot):  # else: gone, or outdated
                 tile.show_model(model)
+                tile.prepare_picture()  # painted now, inside the budget; the window's paint event copies it
                 self.applied += 1
                 self._shown[id(tile)] = (tile, snapshot.id)
             if budget is not None and (time.perf_counter() - started) * 1000 >= budget:
