@@ -42,6 +42,7 @@ class StatusStrip(QFrame):
         self._row.setContentsMargins(16, 0, 16, 0)
         self._row.setSpacing(28)
         self._labels: list[QLabel] = []
+        self._tones: list[str] = []  # each label's tone as styled: a style sheet is set only when it changes
         self._shown: list[tuple[str, str]] = []
         self._row.addStretch(1)
         # a quiet mark of the wall's mode, left of the clock (presentation.py, an export's times)
@@ -75,10 +76,13 @@ class StatusStrip(QFrame):
             label.setMinimumWidth(1)  # a long notice is clipped, never widens the window past its screen
             self._row.insertWidget(len(self._labels), label)
             self._labels.append(label)
-        for label, (text, tone) in zip(self._labels, wanted):
+            self._tones.append("")
+        for i, (label, (text, tone)) in enumerate(zip(self._labels, wanted)):
             if label.text() != text:
                 label.setText(text)
-            label.setStyleSheet(f"color: {TONE_COLOURS[tone]};")
+            if self._tones[i] != tone:  # re-styling re-polishes the label: the last sync's time changes every poll, its tone seldom
+                label.setStyleSheet(f"color: {TONE_COLOURS[tone]};")
+                self._tones[i] = tone
             label.setVisible(True)
         for label in self._labels[len(wanted):]:
             label.setVisible(False)

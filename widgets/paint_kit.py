@@ -37,6 +37,12 @@ def colour(name: str) -> QColor:
     return QColor(name)
 
 
+# Texts' widths and fittings are asked again at every paint of every tile (names, headings,
+# figures that did not change): measured once each. Bounded, so changing figures cannot grow it.
+TEXT_CACHE_SIZE = 16_384
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def text_width(text: str, pixel_size: int, bold: bool = False) -> float:
     return QFontMetricsF(font(pixel_size, bold)).horizontalAdvance(text)
 
@@ -85,16 +91,15 @@ def draw_text(
     number on the wall — it is drawn smaller until it fits instead; so is any text
     with `shrink` (a legend entry that carries a threshold)."""
     shown, size = fitted_text(text, pixel_size, rect.width(), bold, shrink=shrink)
-    f = font(size, bold)
-    metrics = QFontMetricsF(f)
-    painter.setFont(f)
+    painter.setFont(font(size, bold))
     painter.setPen(colour(fg))
     if _text_recorder is not None:
         _text_recorder(painter, rect, text, shown, size, pixel_size, align)
     painter.drawText(rect, int(align) | int(Qt.TextFlag.TextSingleLine), shown)
-    return metrics.horizontalAdvance(shown)
+    return text_width(shown, size, bold)
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def fitted_text(text: str, pixel_size: int, width: float, bold: bool = False, *, shrink: bool = False) -> tuple[str, int]:
     """(text as drawn, pixel size): figures shrink to fit; other text is elided, but
     only in its words, never in its figures (see `elide_keeping_figures`)."""
@@ -139,6 +144,7 @@ def _is_figure(text: str) -> bool:
 CHIP_PADDING = 0.3  # room each side of a chip's label, as a share of its pixel size
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def chip_label_size(label: str, pixel_size: int, width: float) -> int:
     """The largest size ≤ `pixel_size` at which `label` (bold, padded) fits a chip `width`
     wide: a grade name shrinks to fit, it is never cut to "Prag…"."""
@@ -173,7 +179,13 @@ def grade_chip_width(grades: Sequence[str], pixel_size: int) -> float:
 def grade_chip(painter: QPainter, rect: QRectF, grade: str | None, pixel_size: int,
                grades: Sequence[str] = theme.DEFAULT_GRADES) -> None:
     """`grade`'s chip, coloured by its place among `grades` (the catalog's names, best first)."""
-    draw_chip(painter, rect, grade or "–", theme.grade_colour(grade, grades), pixel_size)
+    draw_chip(painter, rect, grade or "–", _grade_fill(grade, tuple(grades)), pixel_size)
+
+
+@lru_cache(maxsize=256)
+def _grade_fill(grade: str | None, grades: tuple[str, ...]) -> str:
+    """theme.grade_colour, worked out once per grade and catalog (a ranking paints a chip a row)."""
+    return theme.grade_colour(grade, grades)
 
 
 def draw_age(painter: QPainter, rect: QRectF, age: DataAge, pixel_size: int) -> float:

@@ -49,7 +49,7 @@ from ..sync.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
-BUDGET_MS = 6.0  # GUI time per event-loop turn spent applying models: well under one 60 Hz frame
+BUDGET_MS = 8.0  # GUI time per event-loop turn spent applying models and painting their tiles: under one 60 Hz frame
 REFRESH_WAIT_S = 20.0  # a minute's age refresh waits at most this long behind data changes
 
 
@@ -58,6 +58,7 @@ class ModelledTile(Protocol):
 
     snapshot: Snapshot | None
     model_snapshot: Snapshot | None  # the snapshot whose model the tile waits for
+    picture_ms: float  # what painting its picture took last time (0: not yet): the next paint's likely cost
 
     def build_model(self, snapshot: Snapshot) -> Any: ...
 
@@ -157,15 +158,24 @@ class ModelStage(QObject):
 
     @Slot()
     def _apply_some(self, budget_ms: float | None = -1.0) -> None:
-        """Apply ready models for up to `budget_ms` (-1: the stage's budget; None: all)."""
+        """Apply ready models for up to `budget_ms` (-1: the stage's budget; None: all). Each
+        applied model's picture is painted here too (PaintedTile.prepare_picture), so the
+        budget counts painting; a tile whose last picture took longer than what is left of
+        the budget waits for the next turn, unless it is the turn's first."""
         budget = self.budget_ms if budget_ms is not None and budget_ms < 0 else budget_ms
         started = time.perf_counter()
         self.turns += 1
+        first = True
         while True:
             with self._lock:
                 if not self._ready:
                     return
-                tile, snapshot, model = self._ready.popleft()
+                tile, snapshot, model = self._ready[0]
+                if not first and budget is not None and shiboken6.isValid(tile) and (
+                        (time.perf_counter() - started) * 1000 + tile.picture_ms > budget):
+                    break
+                self._ready.popleft()
+            first = False
             if shiboken6.isValid(tile) and self._newer_than_shown(tile, snapshot):  # else: gone, or outdated
                 tile.show_model(model)
                 tile.prepare_picture()  # painted now, inside the budget; the window's paint event copies it
