@@ -33,6 +33,8 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=2000, help="new values each snapshot carries")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--profile-type", action="append", default=[], metavar="TYPE",
+                        help="also profile the model builds of this tile type (repeatable), on the stage's thread")
     args = parser.parse_args()
 
     work = Path(f"/tmp/profile-apply-{time.monotonic_ns()}")
@@ -78,7 +80,8 @@ def main() -> int:
         stage = controller.context.models
         if stage is not None:
             stage.flush()
-        build_ms = time_builds(app)
+        build_profiles = {kind: cProfile.Profile() for kind in args.profile_type}
+        build_ms = time_builds(app, build_profiles)
         for n in range(args.snapshots):
             for _ in range(args.changes):
                 store.add_report(rng.choice(kpis), rng.choice(districts), period, round(rng.uniform(10, 99), 1),
@@ -105,6 +108,13 @@ def main() -> int:
     print("model builds by tile type (CPU ms of the stage's thread: count, total, mean):")
     for kind, times in sorted(build_ms.items(), key=lambda kv: -sum(kv[1])):
         print(f"  {kind:14} {len(times):4} {sum(times):9.0f} {sum(times) / len(times):8.1f}")
+    for kind, built in build_profiles.items():
+        out = io.StringIO()
+        pstats.Stats(built, stream=out).sort_stats("cumulative").print_stats(args.top)
+        print(f"--- {kind} model builds (cumulative) ---\n{out.getvalue()}")
+        out = io.StringIO()
+        pstats.Stats(built, stream=out).sort_stats("tottime").print_stats(args.top)
+        print(f"--- {kind} model builds (own time) ---\n{out.getvalue()}")
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())
@@ -114,8 +124,9 @@ def main() -> int:
     return 0
 
 
-def time_builds(app: Any) -> dict[str, list[float]]:
-    """Wrap every painted tile's build_model to note its thread CPU time, by tile type."""
+def time_builds(app: Any, profiles: dict[str, cProfile.Profile]) -> dict[str, list[float]]:
+    """Wrap every painted tile's build_model to note its thread CPU time, by tile type, and
+    run the builds of the types in `profiles` under their profiler (the build's own thread)."""
     from cmwall.widgets.painted_tile import PaintedTile
 
     spent: dict[str, list[float]] = {}
@@ -124,8 +135,11 @@ def time_builds(app: Any) -> dict[str, list[float]]:
             continue
 
         def timed(snapshot: Any, build: Any = tile.build_model, kind: str = tile.type_name) -> Any:
+            profile = profiles.get(kind)
             cpu = time.thread_time()
             try:
+                if profile is not None:
+                    return profile.runcall(build, snapshot)
                 return build(snapshot)
             finally:
                 spent.setdefault(kind, []).append((time.thread_time() - cpu) * 1000)

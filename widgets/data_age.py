@@ -12,6 +12,8 @@ Qt-free.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,11 +22,14 @@ from ..sync.contract import Kpi
 from ..sync.freshness import Freshness, age_text, overdue_since, overdue_text
 from ..sync.period_time import IST, clock_label, day_label
 from ..sync.ranking.plan import ranked_kpis
+from ..sync.report_times import KpiReports
 from ..sync.rollup import Figure
+from ..sync.series import KpiSeries
 from ..sync.snapshot import Snapshot
 from .look.i18n import N_
 
-__all__ = ["IST", "DataAge", "figure_age", "hh_mm", "kpi_age", "kpis_age", "short_day", "snapshot_age"]
+__all__ = ["IST", "DataAge", "KpisFreshness", "figure_age", "freshness_age", "hh_mm", "kpi_age", "kpis_age", "kpis_freshness",
+           "short_day", "snapshot_age", "worst_kpi_age"]
 
 Translate = Callable[[str], str]
 
@@ -97,6 +102,47 @@ def kpi_age(
     return DataAge("fresh", age_text(_stamp(best[0]), now, tr))
 
 
+_NEWEST: weakref.WeakKeyDictionary[KpiSeries, tuple[KpiReports, tuple[float, datetime] | None]] = weakref.WeakKeyDictionary()
+_NEWEST_LOCK = threading.Lock()
+
+
+def _newest_of_all(reports: KpiReports, series: KpiSeries) -> tuple[float, datetime] | None:
+    """(newest report among all of `series`' places, when that place's report falls due),
+    as `kpi_age` over the series' entities finds it; kept with the series (immutable)."""
+    with _NEWEST_LOCK:
+        held = _NEWEST.get(series)
+    if held is not None and held[0] is reports:
+        return held[1]
+    best = reports.newest_among(series.entities)
+    found = (best[0], reports.due[best[1]]) if best is not None else None
+    with _NEWEST_LOCK:
+        _NEWEST[series] = (reports, found)
+    return found
+
+
+def worst_kpi_age(snapshot: Snapshot, kpis: Iterable[Kpi], now: datetime, tr: Translate) -> DataAge | None:
+    """`worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr) for k in kpis)`
+    (widgets/worst_age.py: the first KPI in the most serious state), with each KPI's newest
+    report kept per series and only the chosen KPI's age put into words."""
+    if snapshot.status.reachable is False:
+        return next((_cached(snapshot, now, tr) for _ in kpis), None)
+    first_late: Kpi | None = None
+    first_fresh: Kpi | None = None
+    for kpi in kpis:
+        series = snapshot.series[kpi.code]
+        reports = snapshot.derived.reports_of(kpi.code)
+        newest = _newest_of_all(reports, series) if reports is not None else None
+        if newest is None:  # not fed (or unknown): nothing is more serious
+            return kpi_age(snapshot, kpi, series.entities, now, tr)
+        if newest[1] <= now:
+            if first_late is None:
+                first_late = kpi
+        elif first_fresh is None:
+            first_fresh = kpi
+    chosen = first_late or first_fresh
+    return kpi_age(snapshot, chosen, snapshot.series[chosen.code].entities, now, tr) if chosen is not None else None
+
+
 def figure_age(snapshot: Snapshot, kpi: Kpi, figure: Figure, now: datetime, tr: Translate) -> DataAge:
     """The freshness of one figure (sync/rollup.py): its newest report against the KPI's
     frequency. A rolled-up figure says how many of its places are older on its own."""
@@ -105,6 +151,46 @@ def figure_age(snapshot: Snapshot, kpi: Kpi, figure: Figure, now: datetime, tr: 
     if figure.reported_at is None:
         return DataAge("not_fed", tr("not fed yet"))
     return _reported_age(kpi, _stamp(figure.reported_at), now, tr)
+
+
+@dataclass(frozen=True)
+class KpisFreshness:
+    """What `kpis_age` reads of several KPIs' reports, without the clock: the newest report
+    of any of them, and the latest moment one of them falls due (with the first KPI that
+    falls due then). Worked out once per snapshot (widgets/per_snapshot.py), any `now` is
+    then judged in constant time: current while that latest moment is still to come."""
+
+    newest: float | None = None  # POSIX seconds; None: none of them ever reported
+    last_due: datetime | None = None
+    last_due_kpi: Kpi | None = None
+
+
+def kpis_freshness(snapshot: Snapshot, kpis: Iterable[Kpi]) -> KpisFreshness:
+    """The clock-free part of `kpis_age` over `kpis` (report times derived on the sync thread)."""
+    newest: float | None = None
+    last_due: datetime | None = None
+    last_kpi: Kpi | None = None
+    for kpi in kpis:
+        reports = snapshot.derived.reports_of(kpi.code)
+        if reports is None or reports.newest is None or reports.newest_due is None:
+            continue
+        newest = reports.newest if newest is None else max(newest, reports.newest)
+        if last_due is None or reports.newest_due > last_due:  # the first KPI falling due last
+            last_due, last_kpi = reports.newest_due, kpi
+    return KpisFreshness(newest, last_due, last_kpi)
+
+
+def freshness_age(snapshot: Snapshot, facts: KpisFreshness, now: datetime, tr: Translate) -> DataAge:
+    """`kpis_age` from its clock-free facts (`kpis_freshness`) and the clock."""
+    if snapshot.status.reachable is False:
+        return _cached(snapshot, now, tr)
+    if not snapshot.derived.derived:
+        return _unknown(tr)
+    if facts.newest is None or facts.last_due is None or facts.last_due_kpi is None:
+        return DataAge("not_fed", tr("not fed yet"))
+    if facts.last_due > now:  # some KPI is still current
+        return DataAge("fresh", age_text(_stamp(facts.newest), now, tr))
+    return DataAge("late", overdue_text(facts.last_due_kpi, facts.last_due, now, tr))
 
 
 def kpis_age(snapshot: Snapshot, kpis: Iterable[Kpi], now: datetime, tr: Translate) -> DataAge:
@@ -118,24 +204,7 @@ def kpis_age(snapshot: Snapshot, kpis: Iterable[Kpi], now: datetime, tr: Transla
         return _cached(snapshot, now, tr)
     if not snapshot.derived.derived:
         return _unknown(tr)
-    newest: float | None = None
-    last_due: tuple[datetime, Kpi] | None = None
-    current = False
-    for kpi in kpis:
-        reports = snapshot.derived.reports_of(kpi.code)  # worked out on the sync thread
-        if reports is None or reports.newest is None or reports.newest_due is None:
-            continue
-        newest = reports.newest if newest is None else max(newest, reports.newest)
-        due = reports.newest_due
-        if due > now:
-            current = True
-        elif last_due is None or due > last_due[0]:
-            last_due = (due, kpi)
-    if newest is None:
-        return DataAge("not_fed", tr("not fed yet"))
-    if current or last_due is None:
-        return DataAge("fresh", age_text(_stamp(newest), now, tr))
-    return DataAge("late", overdue_text(last_due[1], last_due[0], now, tr))
+    return freshness_age(snapshot, kpis_freshness(snapshot, kpis), now, tr)
 
 
 def snapshot_age(

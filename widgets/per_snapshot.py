@@ -10,19 +10,26 @@ once per snapshot, whichever thread builds the tiles' models.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+import weakref
+from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from ..sync.alerts import Judgement, shown_judgement
+import numpy as np
+
+from ..sync.alerts import Judgement, Select, shown_judgement
+from ..sync.contract import Catalog, Kpi
+from ..sync.ranking.explain import Explanation
+from ..sync.ranking.plan import ranked_kpis
 from ..sync.ranking.result import RankingResult
+from ..sync.ranking.rowmap import RowMapping
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import Thresholds
-from .data_age import DataAge, Translate, snapshot_age
+from .data_age import DataAge, KpisFreshness, Translate, freshness_age, kpis_freshness, snapshot_age
+from .questioned import questioned_in_month
 
 T = TypeVar("T")
-AGE_STEP_S = 5  # ages are shown to the minute: one worked out within 5 s serves every tile
 
 _kept: WeakKeyDictionary[Snapshot, dict[Hashable, Any]] = WeakKeyDictionary()
 _lock = threading.Lock()
@@ -40,25 +47,215 @@ def once(snapshot: Snapshot, key: Hashable, make: Callable[[], T]) -> T:
     return value
 
 
-def ranking_age(snapshot: Snapshot, now: datetime, tr: Translate, language: str) -> DataAge:
-    """`snapshot_age(snapshot, now, tr)` (its ranked KPIs' freshness), once per snapshot, language and 5 s."""
-    return once(snapshot, ("ranking_age", language, int(now.timestamp()) // AGE_STEP_S),
-                lambda: snapshot_age(snapshot, now, tr))
+_CATALOGS: list[tuple[Catalog, dict[Hashable, Any]]] = []  # the last few catalogs' facts (catalogs change rarely)
+
+
+def per_catalog(catalog: Catalog, key: Hashable, make: Callable[[], T]) -> T:
+    """`make()` the first time `key` is asked of `catalog` (one of the last few catalogs seen);
+    what it made ever after: facts of the catalog alone, kept across polls."""
+    with _lock:
+        kept = next((facts for held, facts in _CATALOGS if held is catalog), None)
+        if kept is not None and key in kept:
+            return kept[key]  # type: ignore[no-any-return]
+    value = make()
+    with _lock:
+        kept = next((facts for held, facts in _CATALOGS if held is catalog), None)
+        if kept is None:
+            kept = {}
+            _CATALOGS.insert(0, (catalog, kept))
+            del _CATALOGS[4:]
+        kept[key] = value
+    return value
+
+
+def ranked_codes(snapshot: Snapshot) -> tuple[str, ...]:
+    """The codes of the catalog's ranked KPIs, catalog order (`ranked_kpis`), once per catalog."""
+    catalog = snapshot.catalog
+    if catalog is None:
+        return ()
+    return per_catalog(catalog, "ranked_codes", lambda: tuple(k.code for k in ranked_kpis(catalog)))
+
+
+def _aged_kpis(snapshot: Snapshot, which: str) -> KpisFreshness:
+    """`kpis_freshness` of the ranked KPIs (else all: `snapshot_age`'s default) or of all
+    KPIs (`which` "ranked" / "all"), once per snapshot — 3,400 KPIs' report facts."""
+    def make() -> KpisFreshness:
+        catalog = snapshot.catalog
+        assert catalog is not None
+        kpis: tuple[Kpi, ...] | list[Kpi] = catalog.kpis
+        if which == "ranked":
+            kpis = ranked_kpis(catalog) or catalog.kpis
+        return kpis_freshness(snapshot, kpis)
+
+    return once(snapshot, ("aged_kpis", which), make)
+
+
+def ranking_age(snapshot: Snapshot, now: datetime, tr: Translate, language: str = "") -> DataAge:
+    """`snapshot_age(snapshot, now, tr)` (its ranked KPIs' freshness): their report facts
+    gathered once per snapshot, then judged against `now` in constant time."""
+    if snapshot.catalog is None or snapshot.status.reachable is False or not snapshot.derived.derived:
+        return snapshot_age(snapshot, now, tr)
+    return freshness_age(snapshot, _aged_kpis(snapshot, "ranked"), now, tr)
+
+
+def all_kpis_age(snapshot: Snapshot, now: datetime, tr: Translate) -> DataAge:
+    """`snapshot_age(snapshot, now, tr, kpis=catalog.kpis)`, its facts gathered once per snapshot."""
+    catalog = snapshot.catalog
+    if catalog is None or snapshot.status.reachable is False or not snapshot.derived.derived:
+        return snapshot_age(snapshot, now, tr, kpis=catalog.kpis if catalog is not None else None)
+    return freshness_age(snapshot, _aged_kpis(snapshot, "all"), now, tr)
+
+
+def age_input(age: DataAge) -> tuple[str, str]:
+    """A tile's age as a `model_inputs` part (its words at the moment asked: a poll after
+    the minute turned rebuilds the tile, as `PaintedTile.refresh_ages` would)."""
+    return (age.state, age.text)
 
 
 def state_marks(snapshot: Snapshot, ranking: RankingResult) -> dict[str, float]:
     """Each KPI's mean marks over the ranked places of `ranking` (one of `snapshot`'s)."""
     def make() -> dict[str, float]:
-        sums: dict[str, float] = {}
-        counts: dict[str, int] = {}
-        for row in ranking.ranked:
-            for code, marks in row.marks.items():
-                if marks is not None:
-                    sums[code] = sums.get(code, 0.0) + marks
-                    counts[code] = counts.get(code, 0) + 1
-        return {code: total / counts[code] for code, total in sums.items()}
+        table = marks_table(snapshot, ranking)
+        means = table.state_means()
+        return {code: float(means[i]) for code, i in table.index.items() if means[i] == means[i]}
 
     return once(snapshot, ("state_marks", id(ranking)), make)
+
+
+class MarksTable:
+    """The marks of a ranking's ranked places as one (places × KPIs) matrix, NaN for None,
+    for tiles that compare every KPI across places (the attention tile): 3,400 KPIs × 33
+    districts read through the rows' mappings cost tens of milliseconds per tile."""
+
+    def __init__(self, ranking: RankingResult) -> None:
+        ranked = ranking.ranked
+        self.entities = tuple(r.entity for r in ranked)
+        shared = _shared_rows([r.marks for r in ranked])
+        if shared is not None:  # the wall's own ranking: views of one matrix's columns
+            self.codes, self.index, rows = shared
+            self.matrix = np.vstack(rows) if rows else np.empty((0, len(self.codes)))
+        else:  # the store's: a dict per row, mostly all in one order
+            keys = [tuple(r.marks) for r in ranked]
+            codes: dict[str, int] = {code: i for i, code in enumerate(keys[0])} if keys else {}
+            for row_keys in keys:
+                if row_keys != keys[0]:
+                    for code in row_keys:
+                        codes.setdefault(code, len(codes))
+            self.codes, self.index = tuple(codes), codes
+            self.matrix = np.full((len(ranked), len(codes)), np.nan)
+            for i, r in enumerate(ranked):
+                if tuple(r.marks) == self.codes:  # None reads as NaN
+                    self.matrix[i] = np.array(list(r.marks.values()), dtype=np.float64)
+                    continue
+                for code, marks in r.marks.items():
+                    if marks is not None:
+                        self.matrix[i, codes[code]] = marks
+        self.matrix.flags.writeable = False
+        self._means: np.ndarray | None = None
+        self._columns: dict[tuple[str, ...], np.ndarray] = {}
+
+    def state_means(self) -> np.ndarray:
+        """Each KPI's mean marks over the ranked places (NaN: none has marks), summed place
+        by place in rank order as `kpi_marks` sums them, so the means are the same floats."""
+        if self._means is None:
+            self._means = self._state_means()
+        return self._means
+
+    def _state_means(self) -> np.ndarray:
+        sums = np.zeros(len(self.codes))
+        counts = np.zeros(len(self.codes), dtype=np.int64)
+        for row in self.matrix:
+            known = ~np.isnan(row)
+            sums[known] += row[known]
+            counts += known
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+    def columns(self, codes: tuple[str, ...]) -> np.ndarray:
+        """The matrix's columns for `codes` in that order (NaN for a code it has no marks of)."""
+        with _lock:
+            held = self._columns.get(codes)
+        if held is not None:
+            return held
+        where = np.array([self.index.get(c, -1) for c in codes], dtype=np.intp)
+        out = np.full((self.matrix.shape[0], len(codes)), np.nan)
+        has = where >= 0
+        out[:, has] = self.matrix[:, where[has]]
+        out.flags.writeable = False
+        with _lock:
+            self._columns = {codes: out}  # tiles ask for one order of codes (the ranked KPIs')
+        return out
+
+    def row_of(self, entity: str) -> int | None:
+        """The matrix row of a ranked `entity`."""
+        try:
+            return self.entities.index(entity)
+        except ValueError:
+            return None
+
+
+def _shared_rows(marks: list[Any]) -> tuple[tuple[str, ...], Mapping[str, int], list[np.ndarray]] | None:
+    """(codes, code -> column, each row's numbers) when every row is a view over the same codes."""
+    if not marks or not all(isinstance(m, RowMapping) for m in marks):
+        return None
+    parts = [m.parts for m in marks]
+    codes, index = parts[0][0], parts[0][1]
+    if any(p[0] is not codes or p[1] is not index for p in parts):
+        return None
+    return codes, index, [p[2] for p in parts]
+
+
+_TABLES: dict[int, tuple[weakref.ref[RankingResult], MarksTable]] = {}
+
+
+def marks_table(snapshot: Snapshot, ranking: RankingResult) -> MarksTable:
+    """`MarksTable(ranking)`, once per ranking: kept while the ranking lives, since the
+    previous month's ranking stays the same object poll after poll."""
+    with _lock:
+        held = _TABLES.get(id(ranking))
+        if held is not None and held[0]() is ranking:
+            return held[1]
+    table = MarksTable(ranking)
+    with _lock:
+        for key in [k for k, (alive, _) in _TABLES.items() if alive() is None]:
+            del _TABLES[key]
+        _TABLES[id(ranking)] = (weakref.ref(ranking), table)
+    return table
+
+
+def marks_by_code(snapshot: Snapshot, ranking: RankingResult, entity: str | None, codes: tuple[str, ...]) -> np.ndarray:
+    """The marks `kpi_marks(ranking, code, entity)` gives for each of `codes` (NaN: None):
+    the place's own row (ranked or not), or for the state (None) the means over ranked places."""
+    def make() -> np.ndarray:
+        table = marks_table(snapshot, ranking)
+        if entity is None:
+            means = table.state_means()
+            where = np.array([table.index.get(c, -1) for c in codes], dtype=np.intp)
+            return np.where(where >= 0, means[np.maximum(where, 0)], np.nan) if len(means) else np.full(len(codes), np.nan)
+        ranked = table.row_of(entity)
+        row = ranking.row(entity)
+        if ranked is not None and row is not None and row.rank is not None:  # ranked: its row of the table
+            return np.array(table.columns(codes)[ranked])
+        if row is None:
+            return np.full(len(codes), np.nan)
+        got = [row.marks.get(c) for c in codes]
+        return np.array([np.nan if m is None else m for m in got], dtype=np.float64)
+
+    return once(snapshot, ("marks_by_code", id(ranking), entity, codes), make)
+
+
+def questioned_kpis(snapshot: Snapshot, entity: str, month: str) -> tuple[str, ...]:
+    """The KPIs (sorted) whose value `entity` counts with in the ranking month `month` is
+    questioned (`questioned_in_month`), once per snapshot: only the entity's own questioned
+    values are looked at, never every KPI."""
+    def make() -> tuple[str, ...]:
+        quality = snapshot.feed_quality
+        kpis = sorted({code for code, place, _ in quality.implausible if place == entity})
+        return tuple(k for k in kpis if questioned_in_month(quality, snapshot.series.get(k), k, entity, month) is not None)
+
+    if not snapshot.feed_quality.implausible:
+        return ()
+    return once(snapshot, ("questioned_kpis", entity, month), make)
 
 
 def questioned_of(snapshot: Snapshot, kpi: str) -> tuple[tuple[str, str], ...]:
@@ -83,6 +280,70 @@ def judgement(snapshot: Snapshot, thresholds: Thresholds) -> Judgement | None:
     return once(snapshot, ("judgement", held), lambda: shown_judgement(snapshot, thresholds))
 
 
+def explanation_input(snapshot: Snapshot, entity: str) -> Any:
+    """All that `entity`'s explanation says, as a `model_inputs` part compared by value:
+    explanations are made anew every poll, equal or not. Its columns as bytes, so two
+    explanations compare in a few memcmp calls; once per snapshot (prepared on the sync
+    thread). None when not derived; the reason when it has none."""
+    why = snapshot.derived.explanation(entity)
+    if not isinstance(why, Explanation):
+        return why
+
+    def make() -> tuple[Any, ...]:
+        c = why.columns
+        by = tuple((level, tuple(scores.items())) for level, scores in why.by.items())
+        return (why.entity, why.period, why.max_marks, why.score, why.rank, why.grade, why.provisional, by, c.codes,
+                c.targets, *(a.tobytes() for a in (c.value, c.marks, c.marks_lost, c.weight, c.previous_marks, c.change,
+                                                    c.reported, c.cost)))
+
+    return once(snapshot, ("explanation_input", entity), make)
+
+
+def group_averages(snapshot: Snapshot) -> tuple[tuple[tuple[str, str], float | None], ...]:
+    """((level, code), the mean of the ranked places' scores) for every sector and department
+    of the catalog, for the ranking on the wall (empty without one), once per snapshot."""
+    def make() -> tuple[tuple[tuple[str, str], float | None], ...]:
+        catalog, ranking = snapshot.catalog, snapshot.ranking
+        if catalog is None or ranking is None:
+            return ()
+        ranked = ranking.ranked
+        out = []
+        for level, items in (("sector", catalog.sectors), ("department", catalog.departments)):
+            for item in items:
+                scores = [s for r in ranked if (s := r.by.get(level, {}).get(item.code)) is not None]
+                out.append(((level, item.code), sum(scores) / len(scores) if scores else None))
+        return tuple(out)
+
+    return once(snapshot, "group_averages", make)
+
+
+def selected_judgement(snapshot: Snapshot, thresholds: Thresholds, kpis: tuple[str, ...], select: Select) -> Judgement | None:
+    """`shown_judgement(snapshot, thresholds, select)` without the clock, for a tile whose
+    `select` keeps the alerts on KPIs whose code starts with one of `kpis` (every KPI when
+    empty), once per snapshot and `kpis`: the whole judgement's alerts (in order, prepared
+    on the sync thread) kept when their measure is selected — putting them in order again
+    for each tile took tens of milliseconds."""
+    held = next((i for i, (judged, _) in enumerate(snapshot.derived.alerts) if judged == thresholds), None)
+    if held is None or snapshot.catalog is None:
+        return shown_judgement(snapshot, thresholds, select)
+    whole = judgement(snapshot, thresholds)
+    if not kpis or whole is None:
+        return whole
+    measures = snapshot.derived.alerts[held][1]
+
+    def make() -> Judgement:
+        chosen = [select(*codes) for codes, _, _ in measures]
+        picked = {id(a): wanted for (_, _, found), wanted in zip(measures, chosen) for a in found}
+        if len(picked) != sum(len(found) for _, _, found in measures):  # an alert in two measures: judge again
+            found = shown_judgement(snapshot, thresholds, select)
+            assert found is not None
+            return found
+        return Judgement(tuple(a for a in whole.alerts if picked[id(a)]), sum(chosen),
+                         sum(judged for (_, judged, _), wanted in zip(measures, chosen) if wanted))
+
+    return once(snapshot, ("selected_judgement", held, kpis), make)
+
+
 def prepare(snapshot: Snapshot) -> None:
     """Work out, on the thread that delivers `snapshot` (the sync thread), the facts the GUI
     thread looks up as it applies it: every tile's questioned values, the alerts under each
@@ -92,6 +353,11 @@ def prepare(snapshot: Snapshot) -> None:
     if snapshot.catalog is not None:
         for thresholds, _measures in snapshot.derived.alerts:
             judgement(snapshot, thresholds)
+        for entity in snapshot.derived.explanations:  # the breakdown tiles' inputs
+            explanation_input(snapshot, entity)
+        group_averages(snapshot)
+        if snapshot.derived.derived and snapshot.status.reachable is not False:
+            _aged_kpis(snapshot, "ranked")  # every tile's ranking age
 
 
 def same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

@@ -36,6 +36,12 @@ class RowMapping(Mapping[str, float | None]):
     def __repr__(self) -> str:
         return repr(dict(self))
 
+    @property
+    def parts(self) -> tuple[tuple[str, ...], Mapping[str, int], np.ndarray]:
+        """(codes, code → position in the row, the read-only row): rows over the same codes
+        can be read as one matrix (a tile comparing every KPI across places)."""
+        return self._codes, self._index, self._row
+
 
 def column_mappings(codes: tuple[str, ...], matrix: np.ndarray, index: Mapping[str, int] | None = None
                     ) -> list[RowMapping]:

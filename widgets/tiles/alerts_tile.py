@@ -25,20 +25,19 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import AlertsOptions
-from ...sync.alerts import ActiveAlert, count_by_level, shown_judgement, too_old_to_judge
+from ...sync.alerts import ActiveAlert, Judgement, count_by_level, too_old_to_judge
 from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..capacity_figures import pair_label
-from ..data_age import DataAge, kpi_age
+from ..data_age import DataAge, worst_kpi_age
 from ..fitted_text import draw_fitted, fewer_parts, paint_fitted_heading
 from ..kpi_figures import Translate, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, draw_chip, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..per_snapshot import ranking_age
+from ..per_snapshot import once, ranking_age, selected_judgement
 from ..questioned import draw_marked, mark_width, questioned_in_figure
-from ..worst_age import worst_age
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,8 @@ class AlertsTile(PaintedTile):
         catalog = snapshot.catalog
         assert catalog is not None
         tr, now = self.context.tr, self.context.now()
-        judgement = shown_judgement(snapshot, self.context.thresholds, self.options.selects)  # e.g. only beds and oxygen
+        judgement = selected_judgement(snapshot, self.context.thresholds, self.options.kpis,
+                                       self.options.selects)  # e.g. only beds and oxygen
         if judgement is None:  # judged on the sync thread; not yet for this layout's thresholds
             return TileMessage(self.heading("Alerts"), tr("alerts unknown: not judged yet"), ranking_age(snapshot, now, tr, self.context.language))
         measures = snapshot.derived.measures_for(self.context.thresholds)
@@ -117,13 +117,9 @@ class AlertsTile(PaintedTile):
                                                                               self.options.selects):
             return TileMessage(self.heading("Alerts"), tr("alerts unknown: data too old to judge"),
                                ranking_age(snapshot, now, tr, self.context.language))
-        alerts = list(judgement.alerts)
-        if self.options.minimum == "critical":
-            alerts = [a for a in alerts if a.level == "critical"]
-        counts = count_by_level(alerts)
-        kpis = {a.kpi for a in alerts}
-        age = worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr)
-                        for k in catalog.kpis if k.code in kpis) or ranking_age(snapshot, now, tr, self.context.language)
+        alerts, counts, alerted = once(snapshot, ("alerts_shown", id(judgement), self.options.minimum),
+                                       lambda: self._shown_alerts(catalog, judgement))  # shared by like tiles
+        age = worst_kpi_age(snapshot, alerted, now, tr) or ranking_age(snapshot, now, tr, self.context.language)
         shown = tuple(replace(self._row(catalog, a, now), questioned=self._questioned(snapshot, a, now))
                       for a in alerts[: self.options.count])
         state: Literal["alerts", "clear", "no_thresholds", "no_reports"] = "alerts" if alerts else "clear"
@@ -133,6 +129,16 @@ class AlertsTile(PaintedTile):
             state = "no_reports"
         return AlertsModel(self.heading("Alerts"), age, counts["critical"], counts["warn"], shown, len(alerts) - len(shown),
                            state, judgement.figures)
+
+    def _shown_alerts(self, catalog: Catalog, judgement: Judgement
+                      ) -> tuple[tuple[ActiveAlert, ...], dict[str, int], tuple[Kpi, ...]]:
+        """The alerts this tile lists (critical only, when so set), their counts by level,
+        and the KPIs they are on, catalog order (whose ages the heading shows)."""
+        alerts = judgement.alerts
+        if self.options.minimum == "critical":
+            alerts = tuple(a for a in alerts if a.level == "critical")
+        kpis = {a.kpi for a in alerts}
+        return alerts, count_by_level(alerts), tuple(k for k in catalog.kpis if k.code in kpis)
 
     def _place(self, catalog: Catalog, alert: ActiveAlert, kpi: Kpi | None) -> str:
         """'Civil Hospital · Ahmadabad · Health': the place, the district it is in (not the

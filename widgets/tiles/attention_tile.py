@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
 from ...layouts.tile_options import AttentionOptions
 from ...sync.contract import Catalog
-from ...sync.ranking.plan import ranked_kpis
 from ...sync.ranking.result import RankingResult
 from ...sync.snapshot import Snapshot
 from ..data_age import DataAge
@@ -28,8 +28,8 @@ from ..kpi_figures import kpi_marks, period_label
 from ..look import theme
 from ..paint_kit import ALIGN_RIGHT, draw_text
 from ..painted_tile import PaintedTile, TileMessage
-from ..per_snapshot import ranking_age, state_marks
-from ..questioned import draw_marked, questioned_in_month
+from ..per_snapshot import age_input, marks_by_code, marks_table, per_catalog, questioned_kpis, ranked_codes, ranking_age
+from ..questioned import draw_marked
 from .ranking_tile import ranking_inputs
 
 DOWN, LOW = "#d55e00", "#e69f00"
@@ -109,6 +109,49 @@ def bottom_quarter(ranking: RankingResult, kpis: list[str], entity: str | None,
     return out
 
 
+def code_ranks(catalog: Catalog, codes: tuple[str, ...]) -> np.ndarray:
+    """Each code's place in the sorted order of `codes` (ties of the lists' sorts), once per catalog."""
+    def make() -> np.ndarray:
+        ranks = np.empty(len(codes), dtype=np.intp)
+        ranks[sorted(range(len(codes)), key=codes.__getitem__)] = np.arange(len(codes))
+        return ranks
+
+    return per_catalog(catalog, ("code_ranks", codes), make)
+
+
+def top_falls(codes: tuple[str, ...], ranks: np.ndarray, now: np.ndarray, before: np.ndarray,
+              n: int) -> list[tuple[str, float, float]]:
+    """The first `n` of `falls` over `codes`, from each code's marks now and before (NaN:
+    None) as arrays: the same floats in the same order, without a Python step per KPI."""
+    with np.errstate(invalid="ignore"):
+        fall = before - now
+        rows = np.flatnonzero(~np.isnan(now) & ~np.isnan(before) & (fall >= 0.005))
+    order = rows[np.lexsort((ranks[rows], -fall[rows]))][:n].tolist()
+    return [(codes[k], float(now[k]), float(fall[k])) for k in order]
+
+
+def lowest_quarter(codes: tuple[str, ...], ranks: np.ndarray, mine: np.ndarray, others: np.ndarray | None,
+                   n: int) -> list[tuple[str, float, int, int]]:
+    """The first `n` of `bottom_quarter` over `codes` as arrays: for a place, `mine` is its
+    marks and `others` the ranked places' (places × codes, NaN: None); for the state
+    (`others` None), `mine` is the means of marks."""
+    if others is not None:
+        known = ~np.isnan(others)
+        count = known.sum(axis=0)
+        with np.errstate(invalid="ignore"):
+            position = 1 + (others > mine[None, :]).sum(axis=0)
+            best = np.where(known, others, -np.inf).max(axis=0) if len(others) else np.full(len(codes), -np.inf)
+            wanted = ~np.isnan(mine) & (count > 0) & (position > np.ceil(count * 0.75)) & (mine < best)
+        rows = np.flatnonzero(wanted)
+        order = rows[np.lexsort((ranks[rows], mine[rows]))][:n].tolist()
+        return [(codes[k], float(mine[k]), int(position[k]), int(count[k])) for k in order]
+    rows = np.flatnonzero(~np.isnan(mine))
+    ascending = rows[np.lexsort((ranks[rows], mine[rows]))]  # `bottom_quarter`'s order, turned round
+    total = len(ascending)
+    low = total - math.ceil(total * 0.75)
+    return [(codes[k], float(mine[k]), total - i, total) for i, k in enumerate(ascending[:min(n, low)].tolist())]
+
+
 class AttentionTile(PaintedTile):
     options: AttentionOptions
     options_model = AttentionOptions
@@ -119,10 +162,13 @@ class AttentionTile(PaintedTile):
     def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
         if snapshot.status.reachable is False:
             return None  # ages then come from the snapshot as a whole: always build
-        # the rankings by content (made anew every poll); the age and questioned values
-        # from the catalog, the series (replaced when they change) and the questioned keys
-        return (snapshot.catalog, snapshot.series, snapshot.derived.derived, ranking_inputs(snapshot.ranking),
-                ranking_inputs(snapshot.previous_ranking), tuple(snapshot.feed_quality.implausible), self.options,
+        # the rankings by content (made anew every poll); the age as worded now (its facts are
+        # gathered once per snapshot); the place's questioned values in the ranking's month
+        catalog, ranking = snapshot.catalog, snapshot.ranking
+        code = self.options.entity if catalog is None or self.options.entity != catalog.state.code else None
+        questioned = questioned_kpis(snapshot, code, ranking.period) if code is not None and ranking is not None else ()
+        return (catalog, snapshot.derived.derived, ranking_inputs(ranking), ranking_inputs(snapshot.previous_ranking),
+                questioned, age_input(ranking_age(snapshot, self.context.now(), self.context.tr)), self.options,
                 self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> AttentionModel | TileMessage:
@@ -138,24 +184,25 @@ class AttentionTile(PaintedTile):
         ranking = snapshot.ranking
         if ranking is None:
             return TileMessage(title, tr("no ranking yet"), age)
-        kpis = [k.code for k in ranked_kpis(catalog)]
+        kpis = ranked_codes(snapshot)
         half = max(1, math.ceil(self.options.count / 2))
         def marks_text(kpi: str, marks: float) -> str:
             # ○ is the wall's "not fed" mark everywhere; a word would not fit this column
             return theme.FRESHNESS_SYMBOLS["not_fed"] if not_reported(ranking, kpi, code) else f"{marks:.1f}"
 
-        def questioned(kpi: str) -> bool:  # a place's own value this month (the state's are means of marks)
-            return code is not None and questioned_in_month(snapshot.feed_quality, snapshot.series.get(kpi), kpi, code,
-                                                            ranking.period) is not None
-
-        def marks_of(result: RankingResult, kpi: str, entity: str | None) -> float | None:
-            # the state's means of marks, worked out once per snapshot for every such tile
-            return state_marks(snapshot, result).get(kpi) if entity is None else _marks(result, kpi, entity)
-
-        fell = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"▼{d:.1f}", questioned(k))
-                for k, m, d in falls(ranking, snapshot.previous_ranking, kpis, code, marks_of)[:half]]
-        low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}", questioned(k))
-               for k, m, pos, of in bottom_quarter(ranking, kpis, code, marks_of)[: max(1, self.options.count - len(fell))]]
+        # a place's own values this month (the state's are means of marks)
+        questioned = frozenset(questioned_kpis(snapshot, code, ranking.period)) if code is not None else frozenset()
+        # falls and the bottom quarter as in `falls` / `bottom_quarter`, over every ranked KPI
+        # at once: marks as arrays gathered once per snapshot for every such tile
+        ranks = code_ranks(catalog, kpis)
+        mine = marks_by_code(snapshot, ranking, code, kpis)
+        previous = snapshot.previous_ranking
+        fallen = top_falls(kpis, ranks, mine, marks_by_code(snapshot, previous, code, kpis), half) if previous else []
+        fell = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"▼{d:.1f}", k in questioned) for k, m, d in fallen]
+        others = marks_table(snapshot, ranking).columns(kpis) if code is not None else None
+        lowest = lowest_quarter(kpis, ranks, mine, others, max(1, self.options.count - len(fell)))
+        low = [AttentionRow(self._name(catalog, k), marks_text(k, m), f"{pos}/{of}", k in questioned)
+               for k, m, pos, of in lowest]
         # "since Sep 2026": a two-digit year ("since Sep 26") reads as the 26th of September
         since = period_label(snapshot.previous_ranking.period, tr=tr) if snapshot.previous_ranking else ""
         return AttentionModel(

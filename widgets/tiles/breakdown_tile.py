@@ -9,7 +9,9 @@ and the KPIs that cost the most weighted marks, with their change since last mon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
@@ -26,8 +28,8 @@ from ..look import theme
 from ..look.i18n import ordinal
 from ..paint_kit import ALIGN_RIGHT, colour, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..per_snapshot import ranking_age
-from ..questioned import draw_marked, questioned_in_month, questioned_words
+from ..per_snapshot import age_input, explanation_input, group_averages, per_catalog, questioned_kpis, ranking_age
+from ..questioned import draw_marked, questioned_words
 from ..ranking_audit_words import official_words
 
 UP, DOWN = "#009e73", "#d55e00"
@@ -86,12 +88,71 @@ def state_average(ranking: RankingResult | None, level: str, code: str) -> float
     return sum(scores) / len(scores) if scores else None
 
 
+@dataclass(frozen=True, eq=False)
+class KpiGroups:
+    """Which sector and department each of an explanation's KPIs counts under, as indices
+    (-1: none), to tell in one pass which groups had none of their KPIs reported."""
+
+    keys: tuple[tuple[str, str], ...]  # (level, code) of each group
+    department: np.ndarray  # per KPI: index into keys, or -1
+    sector: np.ndarray
+
+    def unreported(self, reported: np.ndarray) -> set[tuple[str, str]]:
+        """The groups that have KPIs, none of them reported."""
+        size = len(self.keys)
+        has = np.zeros(size, dtype=bool)
+        any_reported = np.zeros(size, dtype=bool)
+        for groups in (self.department, self.sector):
+            counted = groups >= 0
+            has[groups[counted]] = True
+            any_reported[groups[counted & reported]] = True
+        return {self.keys[i] for i in np.flatnonzero(has & ~any_reported).tolist()}
+
+
+def kpi_groups(catalog: Catalog, codes: tuple[str, ...]) -> KpiGroups:
+    """`KpiGroups` of the KPIs `codes` (an explanation's), once per catalog."""
+    def make() -> KpiGroups:
+        keys: dict[tuple[str, str], int] = {}
+        department = np.full(len(codes), -1, dtype=np.intp)
+        sector = np.full(len(codes), -1, dtype=np.intp)
+        for i, code in enumerate(codes):
+            kpi = catalog.kpi(code)
+            found = catalog.department_of_kpi(kpi) if kpi is not None else None
+            if found is not None:
+                department[i] = keys.setdefault(("department", found.code), len(keys))
+                sector[i] = keys.setdefault(("sector", found.sector), len(keys))
+        return KpiGroups(tuple(keys), department, sector)
+
+    return per_catalog(catalog, ("kpi_groups", codes), make)
+
+
+def code_positions(catalog: Catalog, codes: tuple[str, ...]) -> dict[str, int]:
+    """code -> its position in `codes`, once per catalog."""
+    return per_catalog(catalog, ("code_positions", codes), lambda: {c: i for i, c in enumerate(codes)})
+
+
 class BreakdownTile(PaintedTile):
     options: BreakdownOptions
     options_model = BreakdownOptions
 
     def default_heading(self) -> str:
         return "Why this rank"
+
+    def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
+        if snapshot.status.reachable is False:
+            return None  # ages then come from the snapshot as a whole: always build
+        # The explanation is made anew every poll: compared by all it says (worked out once
+        # per snapshot on the sync thread); of the ranking, how many are ranked and the
+        # state's averages; the official figures' finding; the place's questioned values
+        # this month; the age as worded now.
+        entity, ranking, audit = self.options.entity, snapshot.ranking, snapshot.ranking_audit
+        why = snapshot.derived.explanation(entity)
+        finding = audit.finding(entity) if audit is not None and audit.is_about(ranking) else None
+        questioned = questioned_kpis(snapshot, entity, why.period) if isinstance(why, Explanation) else ()
+        ranked = (len(ranking.ranked), ranking.period, group_averages(snapshot)) if ranking is not None else None
+        return (snapshot.catalog, snapshot.derived.derived, explanation_input(snapshot, entity), ranked, (finding,),
+                questioned, age_input(ranking_age(snapshot, self.context.now(), self.context.tr)), self.options,
+                self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> BreakdownModel | TileMessage:
         catalog = snapshot.catalog
@@ -125,8 +186,9 @@ class BreakdownTile(PaintedTile):
         finding = audit.finding(entity.code) if audit is not None and audit.is_about(snapshot.ranking) else None
         if finding is not None:  # the official figures on the wall and this local explanation disagree
             flags.insert(0, official_words(finding, lambda n: ordinal(n, self.context.language), tr))
-        questioned = frozenset(code for code, was in zip(why.kpi_codes, why.reported) if was and questioned_in_month(
-            snapshot.feed_quality, snapshot.series.get(code), code, entity.code, why.period) is not None)
+        positions = code_positions(catalog, why.kpi_codes)  # only the place's own questioned values are looked at
+        questioned = frozenset(code for code in questioned_kpis(snapshot, entity.code, why.period)
+                               if code in positions and why.columns.reported[positions[code]])
         if questioned:  # counted by the ranking as the store sent them, and said so
             flags.append(questioned_words(len(questioned), tr))
         return BreakdownModel(
@@ -137,7 +199,7 @@ class BreakdownTile(PaintedTile):
             grade=why.grade,
             flags=" · ".join(flags),
             max_marks=why.max_marks,
-            groups=self._groups(catalog, why, snapshot.ranking),
+            groups=self._groups(snapshot, catalog, why),
             costs=self._costs(catalog, why, questioned),
             group_heading=tr("Score vs state average"),
             cost_heading=tr("KPIs costing most marks"),
@@ -146,19 +208,16 @@ class BreakdownTile(PaintedTile):
             grades=tuple(name for name, _ in catalog.ranking.grades),
         )
 
-    def _groups(self, catalog: Catalog, why: Explanation, ranking: RankingResult) -> tuple[GroupRow, ...]:
-        reported: dict[tuple[str, str], bool] = {}  # (level, code) -> any of its KPIs reported
-        for code, was in zip(why.kpi_codes, why.reported):
-            kpi = catalog.kpi(code)
-            department = catalog.department_of_kpi(kpi) if kpi is not None else None
-            for key in ((("department", department.code), ("sector", department.sector)) if department else ()):
-                reported[key] = reported.get(key, False) or was
+    def _groups(self, snapshot: Snapshot, catalog: Catalog, why: Explanation) -> tuple[GroupRow, ...]:
+        # groups that have KPIs and none of them reported (a group without KPIs is not flagged)
+        unreported = kpi_groups(catalog, why.kpi_codes).unreported(why.columns.reported)
+        averages = dict(group_averages(snapshot))  # `state_average` of each, once per snapshot
         rows = []
         for level, items in (("sector", catalog.sectors), ("department", catalog.departments)):
             scores = why.by.get(level, {})
             level_rows = [
-                GroupRow(self.context.name(item), scores.get(item.code), state_average(ranking, level, item.code),
-                         grade_for(catalog, scores.get(item.code)), not reported.get((level, item.code), True))
+                GroupRow(self.context.name(item), scores.get(item.code), averages.get((level, item.code)),
+                         grade_for(catalog, scores.get(item.code)), (level, item.code) in unreported)
                 for item in items if item.code in scores
             ]
             if level == "department":  # the departments furthest below average first
