@@ -3,8 +3,9 @@
 widgets/painted_tile.py: the model stage paints a tile's picture inside its time budget
 when it applies the model, so a window's paint event only copies pictures. What the wall
 shows must not change by it: a tile copied from its picture is the tile painted directly,
-pixel for pixel (up to the rounding of an antialiased edge
-blended in two steps), for every tile type; and the picture follows the model and the size.
+pixel for pixel (up to the rounding of an antialiased edge blended in two steps), for
+every tile type; a picture is copied only for the model and size it was painted for,
+and let go once copied.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 from cmwall.sync.snapshot import Snapshot
 from cmwall.widgets.base import TileContext
-from cmwall.widgets.painted_tile import PaintedTile
+from cmwall.widgets.painted_tile import PaintedTile, TileMessage
 from cmwall.widgets.registry import registered
 from cmwall.widgets.view_models import ModelStage
 from PySide6.QtGui import QImage
@@ -33,11 +34,21 @@ def _on_wall_background(tile: QWidget) -> QImage:
     return tile.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
+def _painted_directly(tile: PaintedTile) -> QImage:
+    context = tile.context
+    tile.context = replace(context, models=None)
+    try:
+        return tile.grab().toImage()
+    finally:
+        tile.context = context
+
+
 @pytest.mark.parametrize("name", TYPES)
 def test_a_tile_copied_from_its_picture_is_the_tile_painted(qtbot: QtBot, name: str, demo_snapshot: Snapshot,
                                                             tile_context: TileContext) -> None:
     cls = registered()[name]
     tile = cls(cls.options_model(**EXAMPLE_OPTIONS[name]), tile_context)
+    assert isinstance(tile, PaintedTile)
     qtbot.addWidget(tile)
     tile.resize(640, 400)
     tile.show()
@@ -51,6 +62,7 @@ def test_a_tile_copied_from_its_picture_is_the_tile_painted(qtbot: QtBot, name: 
         assert tile.picture_renders == 1
         copied = _on_wall_background(tile)
         assert tile.picture_renders == 1  # the paint copied the picture prepared
+        assert tile._picture is None  # and let it go
         delta = np.abs(image_array(copied).astype(np.int16) - image_array(painted).astype(np.int16))
         # the same texts and shapes; an antialiased edge blended in two steps may round one level apart
         assert int(delta.max()) <= 1, (int(delta.max()), int((delta.max(axis=2) > 0).sum()))
@@ -59,12 +71,13 @@ def test_a_tile_copied_from_its_picture_is_the_tile_painted(qtbot: QtBot, name: 
         tile.cleanup()
 
 
-def test_the_picture_follows_the_model_and_the_size(qtbot: QtBot, demo_snapshot: Snapshot, newer_demo_snapshots: tuple[Snapshot, ...],
+def test_a_picture_is_copied_only_for_its_own_model_and_size(qtbot: QtBot, demo_snapshot: Snapshot, newer_demo_snapshots: tuple[Snapshot, ...],
                                                     tile_context: TileContext) -> None:
     cls = registered()["kpi"]
     stage = ModelStage()
     try:
         tile = cls(cls.options_model(**EXAMPLE_OPTIONS["kpi"]), replace(tile_context, models=stage))
+        assert isinstance(tile, PaintedTile)
         qtbot.addWidget(tile)
         tile.resize(400, 260)
         tile.show()
@@ -72,14 +85,18 @@ def test_the_picture_follows_the_model_and_the_size(qtbot: QtBot, demo_snapshot:
         qtbot.waitUntil(lambda: tile.model is not None and stage.pending() == 0, timeout=10_000)
         renders = tile.picture_renders
         assert renders >= 1  # prepared when the stage applied the model
-        tile.grab()
-        assert tile.picture_renders == renders  # copied, not painted again
-        tile.resize(420, 260)
-        tile.grab()
-        assert tile.picture_renders == renders + 1
+        copied = tile.grab().toImage()
+        tile.prepare_picture()
+        tile.resize(420, 260)  # the picture prepared is of the old size: painted directly
+        resized = tile.grab().toImage()
+        assert tile.picture_renders == renders + 1 and tile._picture is None
+        assert resized.width() == 420 and resized != copied
+        tile.show_model(TileMessage("Heading", "another model"))
+        tile.prepare_picture()
+        tile.show_model(TileMessage("Heading", "a third model"))  # the picture prepared is of the one before
+        assert tile.grab().toImage() == _painted_directly(tile)
+        tile.prepare_picture()
         tile.hide()
-        tile.show()
-        tile.grab()
-        assert tile.picture_renders == renders + 2  # a hidden tile let its picture go
+        assert tile._picture is None  # a hidden tile holds no picture
     finally:
         stage.close()

@@ -75,8 +75,8 @@ class PaintedTile(Tile):
         self._age_timer.setInterval(self.AGE_REFRESH_MS)
         self._age_timer.timeout.connect(self.refresh_ages)
         self._age_minute: datetime | None = None  # the minute the model on screen or on its way was built in
-        # On a wall, the tile as painted for its model and size (`prepare_picture`): a window's
-        # paint event copies it instead of painting every text again (see paintEvent).
+        # On a wall, the tile as painted for its new model (`prepare_picture`): the window's next
+        # paint event copies it instead of painting every text in the same frame as other tiles.
         self._picture: QImage | None = None
         self._picture_for: tuple[Any, QSize, float, str] | None = None  # (model, size, device pixel ratio, language)
         self.picture_renders = 0  # pictures painted (tests, benchmarks)
@@ -199,42 +199,49 @@ class PaintedTile(Tile):
         super().resizeEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
-        self._picture = self._picture_for = None  # a page turned away keeps no pictures (memory); painted again when shown
+        self._picture = self._picture_for = None
         super().hideEvent(event)
 
     def prepare_picture(self) -> None:
-        """On a wall: paint the tile for its model now, into its picture, if it is on screen
-        and the picture is not already of this model and size. The model stage calls this
-        right after applying a model, inside its time budget per event-loop turn, so the
-        window's next paint event (every tile applied in that turn at once) only copies
-        pictures: the cost of painting is spread over turns instead of landing in one frame."""
-        if self.context.models is not None and self.isVisible() and not recording_texts():
-            self._current_picture()
+        """On a wall: paint the tile for its model now, into a picture, if it is on screen.
+        The model stage calls this right after applying a model, inside its time budget per
+        event-loop turn, so the window's next paint event (every tile applied in that turn at
+        once) only copies pictures: the cost of painting is spread over turns instead of
+        landing in one frame. The picture is let go once copied (the window keeps the pixels;
+        192 tile-sized pictures would hold ~30 MB), so any other repaint paints directly."""
+        if self.context.models is None or not self.isVisible() or recording_texts():
+            return
+        key = self._picture_key()
+        if self._picture is not None and self._same_picture_key(key):
+            return
+        started = time.perf_counter()
+        ratio = key[2]
+        image = QImage(self.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        self.paint_tile(painter)
+        painter.end()
+        self._picture, self._picture_for = image, key
+        self.picture_renders += 1
+        self.picture_ms = (time.perf_counter() - started) * 1000
 
-    def _current_picture(self) -> QImage:
-        ratio = self.devicePixelRatioF()
-        key = (self.model, self.size(), ratio, self.context.language)
-        if self._picture is None or self._picture_for is None or not (
-                self._picture_for[0] is key[0] and self._picture_for[1:] == key[1:]):
-            started = time.perf_counter()
-            image = QImage(self.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
-            image.setDevicePixelRatio(ratio)
-            image.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(image)
-            self.paint_tile(painter)
-            painter.end()
-            self._picture, self._picture_for = image, key
-            self.picture_renders += 1
-            self.picture_ms = (time.perf_counter() - started) * 1000
-        return self._picture
+    def _picture_key(self) -> tuple[Any, QSize, float, str]:
+        return (self.model, self.size(), self.devicePixelRatioF(), self.context.language)
+
+    def _same_picture_key(self, key: tuple[Any, QSize, float, str]) -> bool:
+        held = self._picture_for
+        return held is not None and held[0] is key[0] and held[1:] == key[1:]
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         self.paint_count += 1
         painter = QPainter(self)
-        if self.context.models is not None and not recording_texts():
-            painter.drawImage(0, 0, self._current_picture())  # clipped to the region Qt asked for
-        else:  # a tile on its own (tests), or a screen's audit record that needs each text as painted
+        picture = self._picture
+        if picture is not None and not recording_texts() and self._same_picture_key(self._picture_key()):
+            painter.drawImage(0, 0, picture)  # clipped to the region Qt asked for
+        else:  # no picture of this model and size (a tile on its own, an exposure), or an audit record of each text
             self.paint_tile(painter)
+        self._picture = self._picture_for = None
         painter.end()
 
     def paint_tile(self, painter: QPainter) -> None:
