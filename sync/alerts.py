@@ -118,20 +118,34 @@ def active_alerts(snapshot: Snapshot, thresholds: Thresholds = DEFAULT_THRESHOLD
 Measure = tuple[tuple[str, ...], int, tuple[ActiveAlert, ...]]  # KPI codes judged, figures compared, alerts found
 
 
-def measure_all(snapshot: Snapshot, catalog: Catalog, thresholds: Thresholds) -> tuple[Measure, ...]:
+def measure_all(snapshot: Snapshot, catalog: Catalog, thresholds: Thresholds,
+                previous: tuple[Mapping[str, KpiSeries], tuple[Measure, ...]] | None = None) -> tuple[Measure, ...]:
     """The judgement of every KPI with a band and every used/total pair under `thresholds`.
     The costly part of judging: the sync thread does it once per snapshot (sync/derive.py).
     Judging reads only the data (never the clock), and series are immutable, so each
-    KPI's judgement is kept with its series and a poll judges only the KPIs it changed."""
+    KPI's judgement is kept with its series and a poll judges only the KPIs it changed.
+    `previous`: series and what `measure_all` found in them under the same catalog and
+    thresholds; a KPI (a pair) whose series are the same objects keeps its measure."""
     measures: list[Measure] = []
     series = snapshot.series
+    before, kept = (previous[0], {m[0]: m for m in previous[1]}) if previous is not None else ({}, {})
     for kpi, band, source in _banded(catalog, thresholds):
-        judged, found = _judge_kpi(catalog, series.get(kpi.code), kpi, band, source)
-        measures.append(((kpi.code,), judged, found))
+        code = kpi.code
+        held = series.get(code)
+        measure = kept.get((code,)) if held is not None and before.get(code) is held else None
+        if measure is None:
+            judged, found = _judge_kpi(catalog, held, kpi, band, source)
+            measure = ((code,), judged, found)
+        measures.append(measure)
     if thresholds.judges_occupancy:
         for used, total in capacity_pairs(catalog, thresholds):
-            judged, found = _judge_pair_kept(catalog, series, used, total, thresholds)
-            measures.append(((used.code, total.code), judged, found))
+            codes = (used.code, total.code)
+            same = all(series.get(c) is not None and before.get(c) is series.get(c) for c in codes)
+            measure = kept.get(codes) if same else None
+            if measure is None:
+                judged, found = _judge_pair_kept(catalog, series, used, total, thresholds)
+                measure = (codes, judged, found)
+            measures.append(measure)
     return tuple(measures)
 
 

@@ -53,20 +53,31 @@ def late_entities(kpi: Kpi, series: KpiSeries, now: datetime) -> list[str]:
     return list(_late(kpi, series, now))
 
 
-# series -> (frequency, from, until, the late entities): the answer holds while the clock
-# stays in [from, until) — from the moment the newest late report fell overdue (None: no
-# report is late) to the moment the next report falls overdue (None: none is left).
-_LATE: weakref.WeakKeyDictionary[KpiSeries, tuple[str, datetime | None, datetime | None, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary())
+LateWindow = tuple[datetime | None, datetime | None, tuple[str, ...]]
+# (from, until, the late entities): the answer holds while the clock stays in [from, until)
+# — from the moment the newest late report fell overdue (None: no report is late) to the
+# moment the next report falls overdue (None: none is left).
+
+_LATE: weakref.WeakKeyDictionary[KpiSeries, tuple[str, LateWindow]] = weakref.WeakKeyDictionary()
+
+
+def _holds(window: LateWindow, now: datetime) -> bool:
+    return (window[0] is None or window[0] <= now) and (window[1] is None or now < window[1])
 
 
 def _late(kpi: Kpi, series: KpiSeries, now: datetime) -> tuple[str, ...]:
     """`late_entities`, worked out again only when the series changed or the clock crossed
     the moment a report falls overdue: "late" changes with the clock as well as the data."""
     held = _LATE.get(series)
-    if (held is not None and held[0] == kpi.frequency and (held[1] is None or held[1] <= now)
-            and (held[2] is None or now < held[2])):
-        return held[3]
+    if held is not None and held[0] == kpi.frequency and _holds(held[1], now):
+        return held[1][2]
+    window = _late_window(kpi, series, now)
+    _LATE[series] = (kpi.frequency, window)
+    return window[2]
+
+
+def _late_window(kpi: Kpi, series: KpiSeries, now: datetime) -> LateWindow:
+    """The entities late at `now`, and the window of the clock that answer holds for."""
     latest, times = _latest_reports(series)
 
     def overdue(at: int) -> datetime:
@@ -84,8 +95,38 @@ def _late(kpi: Kpi, series: KpiSeries, now: datetime) -> tuple[str, ...]:
     if lo:
         with np.errstate(invalid="ignore"):
             late = tuple(series.entities[r] for r in np.flatnonzero(latest <= times[lo - 1]))
-    _LATE[series] = (kpi.frequency, overdue(lo - 1) if lo else None, overdue(lo) if lo < len(times) else None, late)
-    return late
+    return overdue(lo - 1) if lo else None, overdue(lo) if lo < len(times) else None, late
+
+
+class FeedJudgementsKept:
+    """Each KPI's questioned values and late entities as last judged, with the series they
+    were judged in and the window of the clock the late ones hold for: what the sync worker
+    keeps across polls (sync/feed_kept.py), so that a poll judges only the KPIs it changed
+    and those whose reports the clock has since made late. Plain dicts by KPI code: at a
+    state's 3,400 KPIs a weak dictionary's look-up per KPI per poll is itself the cost."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[KpiSeries, Kpi | None, dict[ObservationKey, str], LateWindow | None]] = {}
+
+    def judged(self, code: str, kpi: Kpi | None, series: KpiSeries, now: datetime
+               ) -> tuple[dict[ObservationKey, str], tuple[str, ...]]:
+        """(the questioned values, the late entities) of one KPI's series at `now`."""
+        held = self._held.get(code)
+        if held is not None and held[0] is series and held[1] is kpi:
+            if held[3] is None or _holds(held[3], now):
+                return held[2], held[3][2] if held[3] is not None else ()
+            implausible = held[2]
+        else:
+            implausible = judge_series(kpi, series)
+        window = _late_window(kpi, series, now) if kpi is not None else None
+        self._held[code] = (series, kpi, implausible, window)
+        return implausible, window[2] if window is not None else ()
+
+    def forget_others(self, codes: Mapping[str, object]) -> None:
+        """Let go of the KPIs no longer in `codes` (their series are gone)."""
+        if len(self._held) > len(codes):
+            for code in self._held.keys() - codes.keys():
+                del self._held[code]
 
 
 def judge_feed(
@@ -96,19 +137,21 @@ def judge_feed(
     untrusted_times: Iterable[ObservationKey] = (),
     rejected_counts: Iterable[tuple[str | None, str | None, int]] = (),
     recent_rejections: Iterable[RejectedRow] = (),
+    kept: FeedJudgementsKept | None = None,
 ) -> FeedQuality:
     """Feed quality as of `now`. Without a catalog nothing can be judged but the
-    rejections: `judged` stays False."""
+    rejections: `judged` stays False. `kept`: the judgements a caller keeps across polls."""
     implausible: dict[ObservationKey, str] = {}
     late: dict[str, tuple[str, ...]] = {}  # kpi -> late entities
     if catalog is not None:
+        judgements = kept or FeedJudgementsKept()
         for code, kpi_series in series.items():
-            kpi = catalog.kpi(code)
-            implausible.update(judge_series(kpi, kpi_series))
-            if kpi is not None:
-                late_here = _late(kpi, kpi_series, now)
-                if late_here:
-                    late[code] = late_here
+            found, late_here = judgements.judged(code, catalog.kpi(code), kpi_series, now)
+            if found:
+                implausible.update(found)
+            if late_here:
+                late[code] = late_here
+        judgements.forget_others(series)
     for key in untrusted_times:
         implausible[key] = FUTURE_REPORT
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from operator import itemgetter
 
 from .contract import Catalog
-from .feed_judging import judge_feed
+from .feed_judging import FeedJudgementsKept, judge_feed
 from .feed_quality import FeedQuality, ObservationKey, RejectedRow
 from .local_store import LocalStore
 from .plausibility import MAX_CLOCK_SKEW, age_time, distrust_future, is_from_future
@@ -32,6 +32,7 @@ class FeedQualityKept:
         self.untrusted_times: dict[ObservationKey, float] = {}
         self._rejected_counts: list[tuple[str | None, str | None, int]] = []
         self._recent_rejections: tuple[RejectedRow, ...] = ()
+        self._judged = FeedJudgementsKept()  # each KPI's judgement, redone when its series or the clock moves on
 
     def trusted(self, rows: Iterable[Row]) -> Iterable[Row]:
         """The rows whose report time may count as the newest data (a 2099 stamp must not look fresh)."""
@@ -71,4 +72,5 @@ class FeedQualityKept:
 
     def judge(self, catalog: Catalog | None, series: Mapping[str, KpiSeries], now: datetime) -> FeedQuality:
         return judge_feed(catalog, series, now, untrusted_times=self.untrusted_times,
-                          rejected_counts=self._rejected_counts, recent_rejections=self._recent_rejections)
+                          rejected_counts=self._rejected_counts, recent_rejections=self._recent_rejections,
+                          kept=self._judged)

@@ -155,6 +155,20 @@ def kpi_reports(kpi: Kpi, series: KpiSeries | None) -> KpiReports:
     return reports
 
 
-def all_reports(catalog: Catalog, series: Mapping[str, KpiSeries]) -> Mapping[str, KpiReports]:
-    """Every catalog KPI's reports (a KPI without data has `NO_REPORTS`)."""
-    return MappingProxyType({kpi.code: kpi_reports(kpi, series.get(kpi.code)) for kpi in catalog.kpis})
+def all_reports(catalog: Catalog, series: Mapping[str, KpiSeries],
+                previous: tuple[Mapping[str, KpiSeries], Mapping[str, KpiReports]] | None = None
+                ) -> Mapping[str, KpiReports]:
+    """Every catalog KPI's reports (a KPI without data has `NO_REPORTS`). `previous`: the
+    series and the reports worked out from them under the same catalog; only the KPIs
+    whose series is not the same object are looked at again."""
+    if previous is None:
+        return MappingProxyType({kpi.code: kpi_reports(kpi, series.get(kpi.code)) for kpi in catalog.kpis})
+    before, reports = previous
+    updated = dict(reports)
+    changed = [code for code, held in series.items() if before.get(code) is not held]
+    changed += before.keys() - series.keys()  # gone: NO_REPORTS now
+    for code in changed:
+        kpi = catalog.kpi(code)
+        if kpi is not None:
+            updated[code] = kpi_reports(kpi, series.get(code))
+    return MappingProxyType(updated)

@@ -1,7 +1,9 @@
 """Alerts judged poll after poll, only for the KPIs a poll changed, are the alerts a full
 judgement of the same data finds: sync/alerts.py `measure_all` (vectorised, each KPI's
-judgement kept with its immutable series) against tests/alerts_reference.py (the
-one-call-per-figure rule it replaced), alert for alert, over random polls."""
+judgement kept with its immutable series) and sync/derive.py `derive(previous=...)` (the
+last snapshot's judgements and report times kept where the series did not change) against
+tests/alerts_reference.py (the one-call-per-figure rule it replaced), alert for alert,
+over random polls."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from types import MappingProxyType
 from typing import Any
 
 from cmwall.sync.alerts import measure_all
+from cmwall.sync.derive import derive
+from cmwall.sync.derived_facts import Wants
 from cmwall.sync.series import Row, apply_rows, frozen
 from cmwall.sync.thresholds import Band, Thresholds
 from hypothesis import HealthCheck, given, settings
@@ -58,11 +62,17 @@ def _sorted_by_kpi(batch: list[tuple[str, str, str, float | None, float]]) -> li
 def test_judging_poll_by_poll_finds_what_judging_everything_finds(batches: list[list[Any]]) -> None:
     cat = catalog([dict(k) for k in KPIS], facilities=3)
     snap = snapshot(cat, _sorted_by_kpi(batches[0]))
+    wants = Wants(THRESHOLDS)
+    derived = derive(snap, wants)
     for batch in [*batches[1:], []]:
         for thresholds in THRESHOLDS:
-            assert measure_all(snap, cat, thresholds) == reference_measure_all(snap, cat, thresholds)
+            expected = reference_measure_all(snap, cat, thresholds)
+            assert measure_all(snap, cat, thresholds) == expected
+            assert derived.derived.measures_for(thresholds) == expected  # derived from the snapshot before
+        assert derived.derived.reports == derive(snap, wants).derived.reports
         if batch:
             snap = replace(snap, series=frozen(apply_rows(snap.series, _sorted_by_kpi(batch))))
+            derived = derive(snap, wants, previous=derived)
 
 
 def test_a_poll_rejudges_what_it_changed_and_keeps_the_rest() -> None:

@@ -9,7 +9,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cmwall.sync.feed_judging import judge_feed, late_entities
+from cmwall.sync.feed_judging import FeedJudgementsKept, judge_feed, late_entities
+from cmwall.sync.feed_quality import QualityCount
 from cmwall.sync.freshness import overdue_since
 from cmwall.sync.series import Row, apply_rows, frozen
 from hypothesis import HealthCheck, given, settings
@@ -50,13 +51,17 @@ def _catalog() -> Any:
 def test_feed_quality_poll_by_poll_is_feed_quality_judged_afresh(first: list[Any], moves: list[Any]) -> None:
     cat = _catalog()
     snap = snapshot(cat, _sorted(first))
-    now = NOW
-    for batch, hours in moves:
-        assert judge_feed(cat, snap.series, now) == reference_judge_feed(cat, snap.series, now)
+    now, kept = NOW, FeedJudgementsKept()
+    for poll, (batch, hours) in enumerate(moves):
+        if poll == 3:
+            cat = _catalog()  # the catalog polled again: KPIs judged under the old one are judged anew
+        expected = reference_judge_feed(cat, snap.series, now)
+        assert judge_feed(cat, snap.series, now, kept=kept) == expected
+        assert judge_feed(cat, snap.series, now) == expected
         if batch:
             snap = replace(snap, series=frozen(apply_rows(snap.series, _sorted(batch))))
         now += timedelta(hours=hours)
-    assert judge_feed(cat, snap.series, now) == reference_judge_feed(cat, snap.series, now)
+    assert judge_feed(cat, snap.series, now, kept=kept) == reference_judge_feed(cat, snap.series, now)
 
 
 def test_a_report_is_late_from_the_very_moment_it_falls_overdue_and_not_a_microsecond_before() -> None:
@@ -68,6 +73,8 @@ def test_a_report_is_late_from_the_very_moment_it_falls_overdue_and_not_a_micros
     due_439 = overdue_since(kpi, datetime.fromtimestamp(at(2), UTC))
     tick = timedelta(microseconds=1)
     # Asked in an order that keeps each answer across the boundary it must not cross.
+    kept = FeedJudgementsKept()
     for now, late in ((due_438 - tick, []), (due_438, ["438"]), (due_439 - tick, ["438"]), (due_439, ["438", "439"]),
                       (due_438 - tick, []), (due_439 + timedelta(days=400), ["438", "439"]), (due_438, ["438"])):
         assert late_entities(kpi, series, now) == late == reference_late_entities(kpi, series, now), now
+        assert judge_feed(cat, snap.series, now, kept=kept).by_kpi.get("K.DAY", QualityCount()).late == len(late), now
