@@ -351,7 +351,7 @@ class SyncWorker:
             ranking_input=rankings.input,
             feed_quality=self.feed_quality.judge(self.catalog, self.series, now),
         )
-        snapshot = derive(snapshot, self.wants)
+        snapshot = derive(snapshot, self.wants, previous=self.snapshot)  # what it derived is kept where data did not change
         if snapshot.partial:  # no crisis begins or ends on part of the data: the last judgement stands
             snapshot = replace(snapshot, crisis=self.snapshot.crisis) if self.snapshot is not None else snapshot
         else:
