@@ -21,10 +21,19 @@ from cmwall.sync.ranking.result import RankedEntity, RankingResult
 from cmwall.sync.ranking.rowmap import RowMapping
 from cmwall.sync.snapshot import Snapshot
 from cmwall.sync.thresholds import DEFAULT_THRESHOLDS
-from cmwall.widgets.data_age import DataAge, kpi_age, kpis_age, worst_kpi_age
-from cmwall.widgets.feeding import feeding, feeding_by_kpi
+from cmwall.widgets.data_age import DataAge, kpi_age, kpis_age, snapshot_age, worst_kpi_age
+from cmwall.widgets.feeding import feeding, feeding_at, feeding_by_kpi, feeding_facts
 from cmwall.widgets.kpi_figures import kpi_marks
-from cmwall.widgets.per_snapshot import marks_by_code, ranked_codes, selected_judgement, state_marks
+from cmwall.widgets.per_snapshot import (
+    ReportFacts,
+    all_kpis_age,
+    marks_by_code,
+    ranked_codes,
+    ranking_age,
+    report_facts,
+    selected_judgement,
+    state_marks,
+)
 from cmwall.widgets.tiles.attention_tile import bottom_quarter, code_ranks, falls, lowest_quarter, top_falls
 from cmwall.widgets.worst_age import worst_age
 from hypothesis import given, settings
@@ -157,3 +166,22 @@ def test_marks_by_code_reads_every_kind_of_row(demo_snapshot: Snapshot) -> None:
             got = marks_by_code(demo_snapshot, result, place, codes)
             want = [kpi_marks(result, c, place)[0] for c in codes]
             assert [None if np.isnan(v) else float(v) for v in got] == want
+
+
+def test_report_facts_gathered_from_the_last_polls_are_the_kpis_own(newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    """Each poll's report facts start from the previous poll's and read again only the KPIs
+    whose reports changed: ages and feeding come out as the plain way gives them."""
+    previous: ReportFacts | None = None
+    for made in newer_demo_snapshots:  # in poll order: each starts from the one before
+        catalog = made.catalog
+        assert catalog is not None
+        fresh = ReportFacts(catalog, made.derived.reports, None)
+        for facts in (ReportFacts(catalog, made.derived.reports, previous), report_facts(made)):
+            assert np.array_equal(facts.newest, fresh.newest, equal_nan=True)
+            assert np.array_equal(facts.due, fresh.due, equal_nan=True) and facts.due_at == fresh.due_at
+        previous = facts
+        for moment in (DEMO_NOW, DEMO_NOW + timedelta(days=2, hours=1), DEMO_NOW + timedelta(days=45)):
+            assert ranking_age(made, moment, str) == snapshot_age(made, moment, str)
+            assert all_kpis_age(made, moment, str) == snapshot_age(made, moment, str, kpis=catalog.kpis)
+            gathered = feeding_facts(catalog, made.derived.reports, None, facts.newest, facts.due, facts.due_at)
+            assert feeding_at(gathered, moment) == feeding_by_kpi(catalog, made.derived.reports, moment)

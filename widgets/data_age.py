@@ -29,7 +29,7 @@ from ..sync.snapshot import Snapshot
 from .look.i18n import N_
 
 __all__ = ["IST", "DataAge", "KpisFreshness", "figure_age", "freshness_age", "hh_mm", "kpi_age", "kpis_age", "kpis_freshness",
-           "short_day", "snapshot_age", "worst_kpi_age"]
+           "kpi_dues", "short_day", "snapshot_age", "worst_kpi_age"]
 
 Translate = Callable[[str], str]
 
@@ -120,21 +120,33 @@ def _newest_of_all(reports: KpiReports, series: KpiSeries) -> tuple[float, datet
     return found
 
 
-def worst_kpi_age(snapshot: Snapshot, kpis: Iterable[Kpi], now: datetime, tr: Translate) -> DataAge | None:
+KpiDues = tuple[tuple[Kpi, datetime | None], ...]  # each KPI, and when its newest report over all places falls due
+
+
+def kpi_dues(snapshot: Snapshot, kpis: Iterable[Kpi]) -> KpiDues:
+    """The clock-free facts of `worst_kpi_age` (None: not fed, or its freshness unknown)."""
+    out = []
+    for kpi in kpis:
+        reports = snapshot.derived.reports_of(kpi.code)
+        newest = _newest_of_all(reports, snapshot.series[kpi.code]) if reports is not None else None
+        out.append((kpi, newest[1] if newest is not None else None))
+    return tuple(out)
+
+
+def worst_kpi_age(snapshot: Snapshot, kpis: Iterable[Kpi], now: datetime, tr: Translate,
+                  dues: KpiDues | None = None) -> DataAge | None:
     """`worst_age(kpi_age(snapshot, k, snapshot.series[k.code].entities, now, tr) for k in kpis)`
     (widgets/worst_age.py: the first KPI in the most serious state), with each KPI's newest
-    report kept per series and only the chosen KPI's age put into words."""
+    report kept per series and only the chosen KPI's age put into words; `dues`: the facts
+    of `kpi_dues(snapshot, kpis)` when already gathered (once per snapshot)."""
     if snapshot.status.reachable is False:
         return next((_cached(snapshot, now, tr) for _ in kpis), None)
     first_late: Kpi | None = None
     first_fresh: Kpi | None = None
-    for kpi in kpis:
-        series = snapshot.series[kpi.code]
-        reports = snapshot.derived.reports_of(kpi.code)
-        newest = _newest_of_all(reports, series) if reports is not None else None
-        if newest is None:  # not fed (or unknown): nothing is more serious
-            return kpi_age(snapshot, kpi, series.entities, now, tr)
-        if newest[1] <= now:
+    for kpi, due in dues if dues is not None else kpi_dues(snapshot, kpis):
+        if due is None:  # not fed (or unknown): nothing is more serious
+            return kpi_age(snapshot, kpi, snapshot.series[kpi.code].entities, now, tr)
+        if due <= now:
             if first_late is None:
                 first_late = kpi
         elif first_fresh is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -120,21 +120,25 @@ def _grouped(catalog: Catalog, level: GroupLevel | None) -> tuple[GroupLevel, tu
     return found
 
 
-def feeding_facts(catalog: Catalog, reports: Mapping[str, KpiReports], level: GroupLevel | None = None) -> FeedingFacts:
-    """The clock-free facts of `feeding(catalog, reports, now, level)`."""
+def feeding_facts(catalog: Catalog, reports: Mapping[str, KpiReports], level: GroupLevel | None = None,
+                  newest: np.ndarray | None = None, due: np.ndarray | None = None,
+                  due_at: Sequence[datetime | None] | None = None) -> FeedingFacts:
+    """The clock-free facts of `feeding(catalog, reports, now, level)`; each KPI's newest
+    report, its due moment as seconds and as a moment may be given, already gathered in
+    catalog order (widgets/per_snapshot.py `report_facts`)."""
     chosen, groups = _grouped(catalog, level)
     positions: dict[str, int] = {}
     index = np.array([positions.setdefault(g, len(positions)) for g in groups], dtype=np.intp)
-    newest = np.full(len(groups), np.nan)
-    due = np.full(len(groups), np.nan)
-    due_at: list[datetime | None] = []
-    for i, kpi in enumerate(catalog.kpis):
-        got = reports.get(kpi.code, NO_REPORTS)
-        if got.newest is None or got.newest_due is None:
-            due_at.append(None)
-            continue
-        newest[i], due[i] = got.newest, got.newest_due.timestamp()
-        due_at.append(got.newest_due)
+    if newest is None or due is None or due_at is None:
+        newest, due, gathered = np.full(len(groups), np.nan), np.full(len(groups), np.nan), []
+        for i, kpi in enumerate(catalog.kpis):
+            got = reports.get(kpi.code, NO_REPORTS)
+            if got.newest is None or got.newest_due is None:
+                gathered.append(None)
+                continue
+            newest[i], due[i] = got.newest, got.newest_due.timestamp()
+            gathered.append(got.newest_due)
+        due_at = gathered
     return FeedingFacts(chosen, tuple(k.code for k in catalog.kpis), groups, index, tuple(positions), newest, due,
                         tuple(due_at))
 

@@ -19,14 +19,14 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..sync.alerts import Judgement, Select, shown_judgement
-from ..sync.contract import Catalog, Kpi
+from ..sync.contract import Catalog
 from ..sync.ranking.explain import Explanation
 from ..sync.ranking.plan import ranked_kpis
 from ..sync.ranking.result import RankingResult
 from ..sync.ranking.rowmap import RowMapping
 from ..sync.snapshot import Snapshot
 from ..sync.thresholds import Thresholds
-from .data_age import DataAge, KpisFreshness, Translate, freshness_age, kpis_freshness, snapshot_age
+from .data_age import DataAge, KpisFreshness, Translate, freshness_age, snapshot_age
 from .questioned import questioned_in_month
 
 T = TypeVar("T")
@@ -76,16 +76,79 @@ def ranked_codes(snapshot: Snapshot) -> tuple[str, ...]:
     return per_catalog(catalog, "ranked_codes", lambda: tuple(k.code for k in ranked_kpis(catalog)))
 
 
+class ReportFacts:
+    """Each catalog KPI's newest report and when it falls due (sync/report_times.py
+    `KpiReports.newest` / `newest_due`), as arrays in catalog order: what the freshness
+    tile, the feed quality tile and every ranking age read of 3,400 KPIs. Gathered per
+    snapshot from the previous snapshot's, reading again only the KPIs whose reports are
+    new objects (a series a poll changed)."""
+
+    def __init__(self, catalog: Catalog, reports: Mapping[str, Any], previous: ReportFacts | None) -> None:
+        codes = [k.code for k in catalog.kpis]
+        self.objects = [reports.get(code) for code in codes]
+        if previous is not None and len(previous.objects) == len(codes):
+            self.newest, self.due = previous.newest.copy(), previous.due.copy()
+            self.due_at = list(previous.due_at)
+            changed: Any = [i for i, (now, before) in enumerate(zip(self.objects, previous.objects)) if now is not before]
+        else:
+            self.newest, self.due = np.full(len(codes), np.nan), np.full(len(codes), np.nan)
+            self.due_at = [None] * len(codes)
+            changed = range(len(codes))
+        for i in changed:
+            got = self.objects[i]
+            if got is None or got.newest is None or got.newest_due is None:
+                self.newest[i] = self.due[i] = np.nan
+                self.due_at[i] = None
+            else:
+                self.newest[i], self.due[i], self.due_at[i] = got.newest, got.newest_due.timestamp(), got.newest_due
+        self.newest.flags.writeable = False
+        self.due.flags.writeable = False  # microsecond moments order as their POSIX seconds do
+
+    def freshness(self, catalog: Catalog, rows: np.ndarray | None = None) -> KpisFreshness:
+        """`kpis_freshness` over the KPIs at `rows` of the catalog (all when None)."""
+        newest, due = (self.newest, self.due) if rows is None else (self.newest[rows], self.due[rows])
+        if not len(newest) or np.isnan(newest).all():
+            return KpisFreshness()
+        last = int(np.nanargmax(due))  # the first KPI falling due last
+        at = last if rows is None else int(rows[last])
+        return KpisFreshness(float(np.nanmax(newest)), self.due_at[at], catalog.kpis[at])
+
+
+_REPORT_FACTS: list[tuple[Catalog, ReportFacts]] = []  # the last facts gathered, to start the next from
+
+
+def report_facts(snapshot: Snapshot) -> ReportFacts:
+    """`ReportFacts` of `snapshot` (catalog and derived report times), once per snapshot."""
+    catalog = snapshot.catalog
+    assert catalog is not None
+
+    def make() -> ReportFacts:
+        with _lock:
+            previous = next((facts for held, facts in _REPORT_FACTS if held is catalog), None)
+        facts = ReportFacts(catalog, snapshot.derived.reports, previous)
+        with _lock:
+            _REPORT_FACTS[:] = [(catalog, facts)]
+        return facts
+
+    return once(snapshot, "report_facts", make)
+
+
 def _aged_kpis(snapshot: Snapshot, which: str) -> KpisFreshness:
     """`kpis_freshness` of the ranked KPIs (else all: `snapshot_age`'s default) or of all
     KPIs (`which` "ranked" / "all"), once per snapshot — 3,400 KPIs' report facts."""
     def make() -> KpisFreshness:
         catalog = snapshot.catalog
         assert catalog is not None
-        kpis: tuple[Kpi, ...] | list[Kpi] = catalog.kpis
+        facts = report_facts(snapshot)
         if which == "ranked":
-            kpis = ranked_kpis(catalog) or catalog.kpis
-        return kpis_freshness(snapshot, kpis)
+            def ranked_rows() -> np.ndarray:
+                ranked = {k.code for k in ranked_kpis(catalog)}
+                return np.array([i for i, k in enumerate(catalog.kpis) if k.code in ranked], dtype=np.intp)
+
+            rows = per_catalog(catalog, "ranked_rows", ranked_rows)
+            if len(rows):
+                return facts.freshness(catalog, rows)
+        return facts.freshness(catalog)
 
     return once(snapshot, ("aged_kpis", which), make)
 

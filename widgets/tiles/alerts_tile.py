@@ -16,6 +16,7 @@ of the figures that have them, it says that instead (unknown is never all clear)
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -25,12 +26,12 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import AlertsOptions
-from ...sync.alerts import ActiveAlert, Judgement, count_by_level, too_old_to_judge
+from ...sync.alerts import ActiveAlert, Judgement, too_old_to_judge
 from ...sync.contract import Catalog, Entity, Kpi
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..capacity_figures import pair_label
-from ..data_age import DataAge, worst_kpi_age
+from ..data_age import DataAge, KpiDues, kpi_dues, worst_kpi_age
 from ..fitted_text import draw_fitted, fewer_parts, paint_fitted_heading
 from ..kpi_figures import Translate, period_label
 from ..look import theme
@@ -117,9 +118,9 @@ class AlertsTile(PaintedTile):
                                                                               self.options.selects):
             return TileMessage(self.heading("Alerts"), tr("alerts unknown: data too old to judge"),
                                ranking_age(snapshot, now, tr, self.context.language))
-        alerts, counts, alerted = once(snapshot, ("alerts_shown", id(judgement), self.options.minimum),
-                                       lambda: self._shown_alerts(catalog, judgement))  # shared by like tiles
-        age = worst_kpi_age(snapshot, alerted, now, tr) or ranking_age(snapshot, now, tr, self.context.language)
+        alerts, counts, alerted, dues = once(snapshot, ("alerts_shown", id(judgement), self.options.minimum),
+                                             lambda: self._shown_alerts(snapshot, catalog, judgement))  # shared by like tiles
+        age = worst_kpi_age(snapshot, alerted, now, tr, dues) or ranking_age(snapshot, now, tr, self.context.language)
         shown = tuple(replace(self._row(catalog, a, now), questioned=self._questioned(snapshot, a, now))
                       for a in alerts[: self.options.count])
         state: Literal["alerts", "clear", "no_thresholds", "no_reports"] = "alerts" if alerts else "clear"
@@ -130,15 +131,18 @@ class AlertsTile(PaintedTile):
         return AlertsModel(self.heading("Alerts"), age, counts["critical"], counts["warn"], shown, len(alerts) - len(shown),
                            state, judgement.figures)
 
-    def _shown_alerts(self, catalog: Catalog, judgement: Judgement
-                      ) -> tuple[tuple[ActiveAlert, ...], dict[str, int], tuple[Kpi, ...]]:
-        """The alerts this tile lists (critical only, when so set), their counts by level,
-        and the KPIs they are on, catalog order (whose ages the heading shows)."""
+    def _shown_alerts(self, snapshot: Snapshot, catalog: Catalog, judgement: Judgement
+                      ) -> tuple[tuple[ActiveAlert, ...], dict[str, int], tuple[Kpi, ...], KpiDues]:
+        """The alerts this tile lists (critical only, when so set), their counts by level
+        (as `count_by_level`), the KPIs they are on in catalog order (whose ages the heading
+        shows) and when each KPI's newest report falls due."""
         alerts = judgement.alerts
         if self.options.minimum == "critical":
             alerts = tuple(a for a in alerts if a.level == "critical")
+        levels = Counter(a.level for a in alerts)
         kpis = {a.kpi for a in alerts}
-        return alerts, count_by_level(alerts), tuple(k for k in catalog.kpis if k.code in kpis)
+        alerted = tuple(k for k in catalog.kpis if k.code in kpis)
+        return alerts, {"critical": levels["critical"], "warn": levels["warn"]}, alerted, kpi_dues(snapshot, alerted)
 
     def _place(self, catalog: Catalog, alert: ActiveAlert, kpi: Kpi | None) -> str:
         """'Civil Hospital · Ahmadabad · Health': the place, the district it is in (not the

@@ -25,13 +25,14 @@ from ...sync.contract import Catalog
 from ...sync.feed_quality import FeedQuality, QualityCount, RejectedRow
 from ...sync.period_time import moment_label
 from ...sync.snapshot import Snapshot
-from ..data_age import DataAge, snapshot_age
+from ..data_age import DataAge
 from ..fitted_text import fitted_size, paint_fitted_heading
 from ..kpi_figures import places_word
 from ..look import theme
 from ..look.i18n import N_
 from ..paint_kit import ALIGN_CENTER, ALIGN_RIGHT, colour, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
+from ..per_snapshot import all_kpis_age
 from ..questioned import MARK, MARK_COLOUR
 
 UNREADABLE = "?"  # the key sync/ counts a row under when its department, KPI or place could not be read
@@ -106,7 +107,7 @@ class FeedQualityTile(PaintedTile):
         assert catalog is not None
         tr, now = self.context.tr, self.context.now()
         title = self.heading(self.default_heading())
-        age = snapshot_age(snapshot, now, tr, kpis=catalog.kpis)
+        age = all_kpis_age(snapshot, now, tr)  # its facts gathered once per snapshot
         quality = snapshot.feed_quality
         if not quality.judged:
             return TileMessage(title, tr("unknown: feed quality not yet judged"), age)

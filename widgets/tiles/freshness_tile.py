@@ -24,13 +24,13 @@ from ...sync.freshness import frequency_text, overdue_text
 from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import DataAge, snapshot_age
-from ..feeding import GroupFeeding, GroupLevel, feeding_at, feeding_facts
+from ..feeding import FeedingFacts, GroupFeeding, GroupLevel, feeding_at, feeding_facts
 from ..fitted_text import fitted_size, paint_fitted_heading
 from ..look import theme
 from ..look.i18n import N_
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..per_snapshot import all_kpis_age, once
+from ..per_snapshot import all_kpis_age, once, report_facts
 
 HEADINGS = {"department": N_("Data feeding by department"), "scheme": N_("Data feeding by scheme"), "kpi": N_("Data feeding by KPI")}
 HEADLINES = {"department": N_("{n} of {m} departments on time"), "scheme": N_("{n} of {m} schemes on time"),
@@ -89,7 +89,11 @@ class FreshnessTile(PaintedTile):
         if not snapshot.derived.derived:  # report times are worked out on the sync thread
             return TileMessage(self.heading("Data feeding"), tr("freshness unknown"), snapshot_age(snapshot, now, tr))
         # each KPI's newest report and due moment gathered once per snapshot for every such tile
-        facts = once(snapshot, "feeding_facts", lambda: feeding_facts(catalog, snapshot.derived.reports))
+        def gathered() -> FeedingFacts:
+            reports = report_facts(snapshot)
+            return feeding_facts(catalog, snapshot.derived.reports, None, reports.newest, reports.due, reports.due_at)
+
+        facts = once(snapshot, "feeding_facts", gathered)
         level, feeds = feeding_at(facts, now)
         rows = tuple(self._row(catalog, level, f) for f in feeds[: self.options.count])
         on_time = sum(1 for f in feeds if f.on_time)
