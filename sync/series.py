@@ -16,6 +16,10 @@ would leave each column nearly empty and the bound would cover minutes. Instants
 are grouped into one column per hour (`2026-11-22T10:00`), each cell keeping its
 entity's last observation of that hour with its exact period (`period_at`), so the
 latest value of every entity is exact and history keeps one point per hour.
+
+The sync worker applies pages through `SeriesIngest`: a KPI that a page only gives
+new months or days grows in place and its series is made when the series are read
+(a snapshot, a ranking), not once per page — the same series `apply_rows` makes.
 """
 
 from __future__ import annotations
@@ -163,6 +167,24 @@ def merge(series: KpiSeries | None, kpi: str, rows: Iterable[Row]) -> KpiSeries:
     return _rebuild(series, kpi, rows)
 
 
+_SHARED_ROWS_KEPT = 64
+_shared: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}
+
+
+def _shared_rows(entities: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The entities (interned) and their row index, one pair for every series with the same
+    entities: thousands of KPIs are reported for the same districts, and a tuple and a
+    dict per KPI cost megabytes at state scale. Both are read-only by convention. Only
+    the last few sets are remembered (hospitals come and go)."""
+    held = _shared.get(entities)
+    if held is None:
+        if len(_shared) >= _SHARED_ROWS_KEPT:
+            _shared.clear()
+        interned = tuple(sys.intern(e) for e in entities)
+        held = _shared[interned] = (interned, {e: i for i, e in enumerate(interned)})
+    return held
+
+
 def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
     """`merge` from every cell, with array operations: the rows' cells (`_put` decides
     between rows of one cell, and between a row and the cell the series holds) laid over
@@ -207,8 +229,7 @@ def _rebuild(series: KpiSeries | None, kpi: str, rows: list[Row]) -> KpiSeries:
     new_columns = [sys.intern(c) for c in sorted((periods if not instants else set(cell_columns)).difference(old_columns))]
     entities: tuple[str, ...]
     if new_entities:
-        entities = tuple(sys.intern(e) for e in sorted(old_rows.keys() | new_entities))  # shared, not one per row
-        e_index = {e: i for i, e in enumerate(entities)}
+        entities, e_index = _shared_rows(tuple(sorted(old_rows.keys() | new_entities)))
     else:
         entities, e_index = (series.entities if series is not None else ()), old_rows
     appended = not old_periods or not new_columns or new_columns[0] > old_periods[-1]
@@ -308,17 +329,144 @@ def _merge_into_cells(series: KpiSeries, rows: list[Row]) -> KpiSeries | None:
 
 def apply_rows(current: Mapping[str, KpiSeries], rows: Iterable[Row]) -> dict[str, KpiSeries]:
     """A new KPI → series mapping; only the KPIs present in `rows` are rebuilt."""
+    updated = dict(current)
+    for kpi, kpi_rows in _by_kpi(rows).items():
+        updated[kpi] = merge(current.get(kpi), kpi, kpi_rows)
+    return updated
+
+
+SPARE_COLUMNS = 3  # room a growing series keeps for the next months (a few, for the memory)
+
+
+class _GrowingSeries:
+    """One KPI's series while pages bring it whole new columns: written in place into
+    matrices with a few spare columns, made a `KpiSeries` only when the series is read.
+
+    A cold sync's feed carries a month or so of each KPI per page, so each KPI is touched
+    on every few pages; a new series each time (new matrices, the old copied) cost more
+    than the rest of the sync's own work. Only what `_rebuild` would make the same way is
+    taken here: months or days later than every column held, each (entity, period) once,
+    for entities the series already has, under the bound; `start` and `append` decline
+    anything else, and the caller merges."""
+
+    __slots__ = ("kpi", "entities", "index", "periods", "values", "times")
+
+    def __init__(self, kpi: str, entities: tuple[str, ...], index: dict[str, int], periods: list[str],
+                 values: np.ndarray, times: np.ndarray) -> None:
+        self.kpi, self.entities, self.index, self.periods = kpi, entities, index, periods
+        self.values, self.times = values, times
+
+    @classmethod
+    def start(cls, held: KpiSeries | None, kpi: str, rows: list[Row]) -> _GrowingSeries | None:
+        """A growing series from `held` (None: from nothing) with `rows` appended; None when
+        the rows are not only new months or days for it."""
+        if held is None:
+            if not rows or len(rows[0][2]) > 10:
+                return None
+            entities, index = _shared_rows(tuple(sorted({row[1] for row in rows})))
+            empty = np.empty((len(entities), 0))
+            growing = cls(kpi, entities, index, [], empty, empty)
+        elif held.cell_periods is None and held.periods and rows[0][2] > held.periods[-1]:
+            growing = cls(kpi, held.entities, held._rows, list(held.periods), held.values, held.reported_at)
+        else:
+            return None
+        return growing if growing.append(rows) else None
+
+    def append(self, rows: list[Row]) -> bool:
+        """The rows as new last columns; False (nothing changed) when `_rebuild` is needed."""
+        _, entities, periods, values, times = zip(*rows)
+        width, first = len(self.periods), periods[0]
+        single = periods.count(first) == len(periods)
+        new = [first] if single else sorted(set(periods))
+        if (width + len(new) > RECENT_PERIODS or any(len(p) > 10 for p in new)
+                or (width and new[0] <= self.periods[-1])):
+            return False
+        r: slice | np.ndarray = slice(None)
+        if not single or entities != self.entities:  # not simply every entity in order (the usual page)
+            if len(set(zip(entities, periods) if not single else entities)) != len(entities):
+                return False  # a correction within the rows: `_rebuild` lets the later one win
+            try:
+                r = np.fromiter(map(self.index.__getitem__, entities), dtype=np.intp, count=len(entities))
+            except KeyError:  # an entity new to the series: rows re-sorted by `_rebuild`
+                return False
+        c: int | np.ndarray = width
+        if not single:
+            at = {p: width + i for i, p in enumerate(new)}
+            c = np.fromiter(map(at.__getitem__, periods), dtype=np.intp, count=len(periods))
+        if width + len(new) > self.values.shape[1]:
+            self.values, self.times = self._room(self.values, len(new)), self._room(self.times, len(new))
+        self.values[r, c] = np.array(values, dtype=np.float64)  # None (reported as not available) → NaN
+        self.times[r, c] = np.array(times, dtype=np.float64)
+        self.periods.extend(map(sys.intern, new))
+        return True
+
+    def _room(self, held: np.ndarray, more: int) -> np.ndarray:
+        width = len(self.periods)
+        grown = np.full((held.shape[0], min(width + more + SPARE_COLUMNS, RECENT_PERIODS)), np.nan)
+        grown[:, :width] = held[:, :width]
+        return grown
+
+    def series(self) -> KpiSeries:
+        """The series as it stands, in matrices of its own (exactly what `merge` makes)."""
+        width = len(self.periods)
+        made = KpiSeries(self.kpi, self.entities, tuple(self.periods), self.values[:, :width].copy(),
+                         self.times[:, :width].copy())
+        made.__dict__["_rows"] = self.index
+        return made
+
+
+class SeriesIngest:
+    """Pages of rows applied to the KPI series as they come, each KPI's series made once
+    per read of them instead of once per page (`merge` over every page gives the same).
+
+    `add` takes a page; `series()` is the KPI → series mapping as of every row added so
+    far, a new read-only mapping whenever something changed (a snapshot keeps the one it
+    was given). A KPI that gets a whole new month or day grows in place (`_GrowingSeries`)
+    until the series is read; anything else is merged at once, as `apply_rows` does."""
+
+    def __init__(self, series: Mapping[str, KpiSeries] | None = None) -> None:
+        self._series: dict[str, KpiSeries] = dict(series or {})
+        self._growing: dict[str, _GrowingSeries] = {}
+        self._read: Mapping[str, KpiSeries] = frozen(dict(self._series))
+        self._changed = False
+
+    def add(self, rows: Iterable[Row]) -> None:
+        for kpi, kpi_rows in _by_kpi(rows).items():
+            growing = self._growing.get(kpi)
+            if growing is not None:
+                if growing.append(kpi_rows):
+                    continue
+                del self._growing[kpi]
+                held: KpiSeries | None = growing.series()
+            else:
+                held = self._series.get(kpi)
+                growing = _GrowingSeries.start(held, kpi, kpi_rows)
+                if growing is not None:
+                    self._growing[kpi] = growing
+                    continue
+            self._series[kpi] = merge(held, kpi, kpi_rows)
+            self._changed = True
+
+    def series(self) -> Mapping[str, KpiSeries]:
+        if self._growing:
+            for kpi in list(self._growing):  # one at a time: each growing matrix let go once copied
+                self._series[kpi] = self._growing.pop(kpi).series()
+            self._changed = True
+        if self._changed:
+            self._read, self._changed = frozen(dict(self._series)), False
+        return self._read
+
+
+def _by_kpi(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    """The rows of each KPI, in order (a page's rows come in runs of one KPI)."""
     by_kpi: dict[str, list[Row]] = {}
-    for kpi, run in groupby(rows, key=itemgetter(0)):  # a page's rows come in runs of one KPI
+    for kpi, run in groupby(rows, key=itemgetter(0)):
         held = by_kpi.get(kpi)
         if held is None:
             by_kpi[kpi] = list(run)
         else:
             held.extend(run)
-    updated = dict(current)
-    for kpi, kpi_rows in by_kpi.items():
-        updated[kpi] = merge(current.get(kpi), kpi, kpi_rows)
-    return updated
+    return by_kpi
 
 
 def frozen(mapping: dict[str, KpiSeries]) -> Mapping[str, KpiSeries]:

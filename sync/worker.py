@@ -31,7 +31,7 @@ from .link_status import LinkTracker
 from .local_store import LocalStore, LocalStoreError
 from .ranking.engine import PROVISIONAL_THRESHOLD
 from .rankings_kept import RankingsKept
-from .series import KpiSeries, Row, apply_rows, frozen
+from .series import KpiSeries, Row, SeriesIngest
 from .snapshot import Snapshot, SyncProgress, SyncStatus
 from .store_faults import DataDirEvent
 
@@ -69,7 +69,8 @@ class SyncWorker:
         self.progress_pacing: Callable[..., FeedReadProgress] = FeedReadProgress  # how often it shows it
         self.catalog: Catalog | None = None
         self.catalog_etag: str | None = None
-        self.series: Mapping[str, KpiSeries] = MappingProxyType({})
+        self.series: Mapping[str, KpiSeries] = MappingProxyType({})  # as of the last _settle
+        self._ingest = SeriesIngest()  # pages applied as they come; the series made when read (_settle)
         self.newest_reported_at: float | None = None
         self.rankings = RankingsKept(provisional_threshold)  # the store's, the wall's, their audit
         self.status = SyncStatus(store_url=client.base_url)
@@ -158,6 +159,7 @@ class SyncWorker:
                         self.quiet_feed = (page.cursor, page.etag)
                     self.progress()
                     self._show_progress(reading, reading.page(len(page.rows)), page.more)
+                    del page  # let go before the next is read: two pages' rows are never held at once
                 self.feed_read_at = started  # read to its end: the wall holds all the store had then
             finally:
                 if self.status.syncing is not None:  # the read is over: what follows is whole again
@@ -310,19 +312,25 @@ class SyncWorker:
     def _apply_rows(self, rows: list[Row]) -> None:
         if not rows:
             return
-        self.series = frozen(apply_rows(self.series, rows))
+        self._ingest.add(rows)
         trusted = rows if not self.feed_quality.untrusted_times else self.feed_quality.trusted(rows)
         newest = max(map(itemgetter(4), trusted), default=None)  # C speed: a cold sync's million rows
         if newest is not None:
             self.newest_reported_at = max(newest, self.newest_reported_at or newest)
 
+    def _settle(self) -> None:
+        """The series as of every row applied, before anything reads them."""
+        self.series = self._ingest.series()
+
     def _rank(self) -> None:
+        self._settle()
         self.rankings.rank(self.catalog, self.series, self.clock())
 
     def _store_failed(self, err: LocalStoreError) -> None:
         self.status = replace(self.status, local_store_error=str(err), local_store_fault=err.fault)
 
     def _publish(self) -> Snapshot:
+        self._settle()
         rankings, now = self.rankings, self.clock()
         chosen, reason, previous = rankings.choose(self.newest_reported_at)
         ranking_audit, unrecorded = rankings.audit(self.catalog, self.series, self.store,
