@@ -5,16 +5,20 @@ when it applies the model, so a window's paint event only copies pictures. What 
 shows must not change by it: a tile copied from its picture is the tile painted directly,
 pixel for pixel (up to the rounding of an antialiased edge blended in two steps), for
 every tile type; a picture is copied only for the model and size it was painted for,
-and let go once copied.
+and let go once copied; a page turn paints each incoming tile once, not again when the
+fade ends.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
+from cmwall.layouts.loader import load_layout
 from cmwall.sync.snapshot import Snapshot
+from cmwall.wall.screen_window import ScreenWindow
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile, TileMessage
 from cmwall.widgets.registry import registered
@@ -23,8 +27,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from .derived import show
+from . import synthetic
+from .derived import for_wall, show
 from .imaging import image_array
+from .test_wall_controller import LAYOUT
 from .tile_examples import EXAMPLE_OPTIONS
 
 TYPES = sorted(name for name in EXAMPLE_OPTIONS if issubclass(registered()[name], PaintedTile))
@@ -98,5 +104,35 @@ def test_a_picture_is_copied_only_for_its_own_model_and_size(qtbot: QtBot, demo_
         tile.prepare_picture()
         tile.hide()
         assert tile._picture is None  # a hidden tile holds no picture
+    finally:
+        stage.close()
+
+
+def test_a_page_turn_paints_the_incoming_tiles_once(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "wall.toml"
+    path.write_text(LAYOUT, encoding="utf-8")
+    spec = load_layout(path).spec.screens[0]
+    stage = ModelStage()
+    try:
+        window = ScreenWindow(spec, TileContext(language="en", now=lambda: synthetic.NOW, models=stage), fade_ms=300)
+        qtbot.addWidget(window)
+        window.resize(960, 540)
+        window.show()
+        qtbot.waitExposed(window)
+        window.apply(for_wall(synthetic.snapshot()))
+        window.show_page(1, animate=False)  # the second page's models built and shown too
+        window.show_page(0, animate=False)
+        assert stage.flush()
+        QApplication.processEvents()
+        incoming = [t for t in window.pages[1] if isinstance(t, PaintedTile)]
+        assert incoming and all(t.model is not None for t in incoming)
+        renders = [t.picture_renders for t in incoming]
+        window.show_page(1)
+        assert window.area.fade.isVisible()
+        qtbot.waitUntil(lambda: not window.area.fade.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: all(t._picture is None for t in incoming), timeout=5000)  # shown, then let go
+        # painted once into its picture for the fade's grab; the page shown when the fade ended copied it
+        assert [t.picture_renders - r for t, r in zip(incoming, renders)] == [1] * len(incoming)
+        assert not any(t.hold_picture for t in incoming)
     finally:
         stage.close()

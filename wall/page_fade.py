@@ -11,7 +11,7 @@ at FADE_FPS; the tiles beneath are not asked to paint until it hides.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QEasingCurve, QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QWidget
 
@@ -20,6 +20,8 @@ FADE_FPS = 30
 
 class PageFade(QWidget):
     """Blends from one picture of the page area to another, then hides."""
+
+    finished = Signal()  # hidden again: the live page shows (done or cut short)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,9 +53,12 @@ class PageFade(QWidget):
 
     def stop(self) -> None:
         """Done (or cut short): the live page shows again."""
+        running = self._timer.isActive()
         self._timer.stop()
         self.hide()
         self.outgoing = self.incoming = None
+        if running:
+            self.finished.emit()
 
     def _frame(self) -> None:
         progress = self._elapsed.elapsed() / self.duration_ms

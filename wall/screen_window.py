@@ -20,6 +20,7 @@ from ..layouts.schema import ScreenSpec, TileBase
 from ..sync.snapshot import Snapshot
 from ..widgets.base import Tile, TileContext, plain_label
 from ..widgets.look import theme
+from ..widgets.painted_tile import PaintedTile
 from .crisis_banner import CrisisBanner
 from .grid_panel import Cell, GridPanel
 from .overlay import Overlay
@@ -85,6 +86,8 @@ class ScreenWindow(QWidget):
         head_row.addWidget(self.page_marks)
 
         self.area = ScreenArea(rows, cols, self)
+        self.area.fade.finished.connect(self._release_pictures)
+        self._holding: list[PaintedTile] = []  # the incoming page's tiles, keeping their pictures while it fades in
         self.strip = StatusStrip(self)
         self.banner = CrisisBanner(self)  # a firing crisis rule or a critical alert (wall/crisis_mode.py)
         column = QVBoxLayout(self)
@@ -187,9 +190,20 @@ class ScreenWindow(QWidget):
         self._write_header()
 
     def _cross_fade(self, outgoing: QPixmap) -> None:
+        # the incoming page is painted once, for the fade's picture, and copied when the fade ends
+        self._release_pictures()
+        self._holding = [t for t in self.pages[self.current_page] if isinstance(t, PaintedTile)]
+        for held in self._holding:
+            held.hold_picture = True
         self.area.fade.start(outgoing, self.area.stack.grab(), self.fade_ms)
         for tile in self.pinned:
             tile.raise_()
+
+    def _release_pictures(self) -> None:
+        """The fade is over: each held picture goes with the tile's next paint (the one that shows it)."""
+        for held in self._holding:
+            held.hold_picture = False
+        self._holding = []
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused

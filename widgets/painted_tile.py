@@ -81,6 +81,9 @@ class PaintedTile(Tile):
         self._picture_for: tuple[Any, QSize, float, str] | None = None  # (model, size, device pixel ratio, language)
         self.picture_renders = 0  # pictures painted (tests, benchmarks)
         self.picture_ms = 0.0  # what painting the last one took: the model stage's guess at the next
+        # While a page turn fades in (wall/screen_window.py): the picture painted for the fade's
+        # grab is kept, so the page shown when the fade ends is copied, not painted a second time.
+        self.hold_picture = False
         self.setMinimumSize(160, 90)
 
     # --- contract ---------------------------------------------------------------
@@ -211,9 +214,12 @@ class PaintedTile(Tile):
         192 tile-sized pictures would hold ~30 MB), so any other repaint paints directly."""
         if self.context.models is None or not self.isVisible() or recording_texts():
             return
+        self._paint_picture()
+
+    def _paint_picture(self) -> QImage:
         key = self._picture_key()
         if self._picture is not None and self._same_picture_key(key):
-            return
+            return self._picture
         started = time.perf_counter()
         ratio = key[2]
         image = QImage(self.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
@@ -225,6 +231,7 @@ class PaintedTile(Tile):
         self._picture, self._picture_for = image, key
         self.picture_renders += 1
         self.picture_ms = (time.perf_counter() - started) * 1000
+        return image
 
     def _picture_key(self) -> tuple[Any, QSize, float, str]:
         return (self.model, self.size(), self.devicePixelRatioF(), self.context.language)
@@ -237,11 +244,14 @@ class PaintedTile(Tile):
         self.paint_count += 1
         painter = QPainter(self)
         picture = self._picture
-        if picture is not None and not recording_texts() and self._same_picture_key(self._picture_key()):
+        if self.hold_picture and self.context.models is not None and not recording_texts():
+            painter.drawImage(0, 0, self._paint_picture())  # kept until the fade is over
+        elif picture is not None and not recording_texts() and self._same_picture_key(self._picture_key()):
             painter.drawImage(0, 0, picture)  # clipped to the region Qt asked for
         else:  # no picture of this model and size (a tile on its own, an exposure), or an audit record of each text
             self.paint_tile(painter)
-        self._picture = self._picture_for = None
+        if not self.hold_picture:
+            self._picture = self._picture_for = None
         painter.end()
 
     def paint_tile(self, painter: QPainter) -> None:
