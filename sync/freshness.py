@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Literal
 
 from .contract import Kpi
@@ -32,21 +33,31 @@ _DURATION = re.compile(
 )
 
 
-def add_duration(start: datetime, duration: str) -> datetime:
-    """`start` + an ISO-8601 duration; years and months are calendar steps."""
+@lru_cache(maxsize=256)
+def _steps(duration: str) -> tuple[int, timedelta] | None:
+    """(calendar months, the fixed rest) of an ISO-8601 duration; None if it cannot be read.
+    A catalog has a handful of frequencies, judged thousands of times a poll: read once each."""
     m = _DURATION.match(duration or "")
     if not m or duration in ("P", "PT"):
-        raise ValueError(f"not an ISO-8601 duration: {duration!r}")
+        return None
     parts = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
-    months = int(parts["years"]) * 12 + int(parts["months"])
+    return int(parts["years"]) * 12 + int(parts["months"]), timedelta(
+        weeks=parts["weeks"], days=parts["days"], hours=parts["hours"], minutes=parts["minutes"], seconds=parts["seconds"]
+    )
+
+
+def add_duration(start: datetime, duration: str) -> datetime:
+    """`start` + an ISO-8601 duration; years and months are calendar steps."""
+    steps = _steps(duration)
+    if steps is None:
+        raise ValueError(f"not an ISO-8601 duration: {duration!r}")
+    months, rest = steps
     if months:
         month_index = start.month - 1 + months
         year, month = start.year + month_index // 12, month_index % 12 + 1
         day = min(start.day, _days_in_month(year, month))
         start = start.replace(year=year, month=month, day=day)
-    return start + timedelta(
-        weeks=parts["weeks"], days=parts["days"], hours=parts["hours"], minutes=parts["minutes"], seconds=parts["seconds"]
-    )
+    return start + rest
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -62,6 +73,7 @@ def overdue_since(kpi: Kpi, last_report: datetime) -> datetime:
         return add_duration(last_report, "P1M")
 
 
+@lru_cache(maxsize=256)
 def duration_parts(duration: str) -> tuple[float, float] | None:
     """(calendar months, seconds) of an ISO-8601 duration; None if it cannot be read."""
     m = _DURATION.match(duration or "")

@@ -127,6 +127,31 @@ def test_ranking_is_cached_until_observations_change(client: httpx.Client, clock
     assert client.get("/v1/rankings").headers["etag"] != first.headers["etag"]  # corrections arrived
 
 
+def test_an_unchanged_ranking_keeps_its_etag_until_newer_data_moves_its_computed_at(
+        store: DemoStore, client: httpx.Client, clock: FakeClock) -> None:
+    first = client.get("/v1/rankings")
+    ranking = Ranking.model_validate_json(first.content)
+    row = ranking.rows[0]
+    kpi, mark = next(iter(row.marks.items()))
+    district = row.entity
+    period, then = ranking.period, (clock.now - timedelta(minutes=30)).timestamp()
+    unranked = next(k.code for k in store.catalog_model.kpis if k.scoring is None)
+    etag = {"If-None-Match": first.headers["etag"]}
+    # New data that leaves every mark as it was, reported before the ranking was computed: 304.
+    store.add_report(unranked, district, period, 12.5, then)
+    assert client.get("/v1/rankings", headers=etag).status_code == 304
+    # The same, reported after it was computed: the store's ranking must say it saw it.
+    store.add_report(unranked, district, period, 13.5, (clock.now + timedelta(seconds=1)).timestamp())
+    moved = client.get("/v1/rankings", headers=etag)
+    assert moved.status_code == 200 and moved.headers["etag"] != first.headers["etag"]
+    assert Ranking.model_validate_json(moved.content).rows == ranking.rows
+    # A mark that changes: a new ranking.
+    later = {"If-None-Match": moved.headers["etag"]}
+    store.add_report(kpi, district, period, 0.0 if mark is not None and mark > 5 else 1e9, then)
+    changed = client.get("/v1/rankings", headers=later)
+    assert changed.status_code == 200 and Ranking.model_validate_json(changed.content).rows != ranking.rows
+
+
 def test_real_socket_round_trip(clock: FakeClock) -> None:
     store = DemoStore(seed=5, clock=clock, token="tok")
     running = serve_in_thread(store, port=0)

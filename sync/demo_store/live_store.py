@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import threading
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ class LiveLog:
         self.crisis_periods: dict[str, int] = {}  # instant period -> id, for expiry
         self.t_gen: float | None = None
         self.expiries = 0  # times rows left the feed without a new cursor (part of the feed's ETags)
+        self.newest_report = -math.inf  # the newest reported_at ever appended (a ranking's ETag holds until then)
 
     def period_id(self, period: str) -> int:
         pid = self.period_ids.get(period)
@@ -107,6 +109,7 @@ class LiveLog:
     def _append(self, batches: list[Batch]) -> None:
         if not batches:
             return
+        self.newest_report = max([self.newest_report] + [float(b.reported_at.max()) for b in batches if b.reported_at.size])
         self.log.append(
             np.concatenate([b.kpi for b in batches]).astype(np.int32),
             np.concatenate([b.entity for b in batches]).astype(np.int32),

@@ -71,6 +71,9 @@ class DemoStore(LiveStore):
         self._ranked = np.zeros(len(kpi_codes), np.bool_)
         self._ranked[: len(self._kpis)] = [k.spec.method is not None for k in self._kpis]
         self._ranking_cache: dict[tuple[str | None, int, str], Resource | None] = {}
+        # (period asked, mode) -> the ranking last published, its content without `computed_at`
+        # and `revision`, and its computed_at (POSIX): published again while it still holds.
+        self._published: dict[tuple[str | None, str], tuple[Resource, bytes, float]] = {}
         self._setup(catalog_json, kpi_codes)
 
     def _new_source(self) -> Source:
@@ -112,13 +115,17 @@ class DemoStore(LiveStore):
             if state is None:
                 state = LiveLog(self._new_source())
                 state.advance(computed_at)
-            result = self._compute_ranking(state, period, computed_at)
+            result = self._compute_ranking(state, period, computed_at, mode)
             if len(self._ranking_cache) > 16:
                 self._ranking_cache.clear()
             self._ranking_cache[key] = result
             return result
 
-    def _compute_ranking(self, state: LiveLog, period: str | None, computed_at: float) -> Resource | None:
+    def _compute_ranking(self, state: LiveLog, period: str | None, computed_at: float, mode: str) -> Resource | None:
+        """The ranking of `state`; the one published before (same ETag: a client's poll gets 304)
+        when its rows and period are the same and no observation is newer than its
+        `computed_at` — a newer one must move `computed_at` on, or the wall would rightly
+        take the ranking for one computed before its newest data (sync/ranking/fallback.py)."""
         from ..ranking.engine import compute_ranking  # written in parallel; imported when needed
 
         table = self.ranked_table(state)
@@ -128,7 +135,14 @@ class DemoStore(LiveStore):
         )
         if result is None:
             return None
-        return Resource.of(orjson.dumps(result.to_contract_json()))
+        document = result.to_contract_json()
+        content = orjson.dumps({k: v for k, v in document.items() if k not in ("computed_at", "revision")})
+        held = self._published.get((period, mode))
+        if held is not None and held[1] == content and state.newest_report <= held[2]:
+            return held[0]
+        published = Resource.of(orjson.dumps(document))
+        self._published[(period, mode)] = (published, content, computed_at)
+        return published
 
     def ranked_table(self, state: LiveLog | None = None) -> ObservationTable:
         """The current (latest per key) observations of ranked KPIs, as the engine's input."""
