@@ -24,11 +24,16 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..sync.client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB
-from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
-from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
-from ..sync.history import ReplayPlan
-from ..sync.service import Intervals
+from .memory import without_unused_extras
+
+with without_unused_extras():  # the first import of the wall's HTTP client, without what it never uses
+    import httpcore  # noqa: F401  (httpx imports its transport on first use: here, within the guard)
+
+    from ..sync.client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB
+    from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+    from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
+    from ..sync.history import ReplayPlan
+    from ..sync.service import Intervals
 
 ENV_PREFIX = "CMWALL_"
 MAX_PATH = 4096

@@ -8,6 +8,12 @@ alone cost a four-screen wall 150 MB or more of resident memory kept for nothing
 the freed memory reusable. Called once, first thing, before any thread starts; a
 no-op on other C libraries, and where MALLOC_ARENA_MAX is set in the environment (the
 operator's choice wins).
+
+`without_unused_extras` keeps out what the wall's HTTP client would load only because it
+happens to be installed: httpx's own command-line client (click, rich, pygments) and
+httpcore's trio backend (trio, outcome, sortedcontainers; installed with the test tools'
+selenium). The wall speaks plain synchronous HTTP; those cost a wall at rest ~4 MB of
+resident memory (PSS) for nothing (issue 12).
 """
 
 from __future__ import annotations
@@ -16,9 +22,14 @@ import ctypes
 import ctypes.util
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 WALL_ARENAS = 2
+# Imported by httpx / httpcore only if installed, each import guarded by `except ImportError`:
+# httpx's command-line client and httpcore's trio backend, neither used by a synchronous client.
+UNUSED_EXTRAS = ("httpx._main", "trio")
 
 
 def limit_malloc_arenas(arenas: int = WALL_ARENAS) -> bool:
@@ -36,3 +47,18 @@ def limit_malloc_arenas(arenas: int = WALL_ARENAS) -> bool:
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
     return bool(mallopt(M_ARENA_MAX, arenas))
+
+
+@contextmanager
+def without_unused_extras(modules: tuple[str, ...] = UNUSED_EXTRAS) -> Iterator[None]:
+    """Within: `modules` not yet imported cannot be (their optional imports fall back as
+    when they are not installed). Afterwards they can be again, for anyone who wants them."""
+    blocked = [name for name in modules if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # the import system's "not importable" mark
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, "") is None:
+                del sys.modules[name]
