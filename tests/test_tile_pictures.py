@@ -136,3 +136,25 @@ def test_a_page_turn_paints_the_incoming_tiles_once(qtbot: QtBot, tmp_path: Path
         assert not any(t.hold_picture for t in incoming)
     finally:
         stage.close()
+
+
+def test_a_page_turn_does_not_repaint_the_pinned_tiles_over_it(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "wall.toml"
+    path.write_text(LAYOUT, encoding="utf-8")
+    spec = load_layout(path).spec.screens[0]
+    window = ScreenWindow(spec, TileContext(language="en", now=lambda: synthetic.NOW), fade_ms=600)
+    qtbot.addWidget(window)
+    window.resize(960, 540)
+    window.show()
+    qtbot.waitExposed(window)
+    window.apply(for_wall(synthetic.snapshot()))
+    QApplication.processEvents()
+    pinned = [t for t in window.pinned if isinstance(t, PaintedTile)]
+    assert pinned
+    before = [t.paint_count for t in pinned]
+    window.show_page(1)
+    assert window.area.fade.isVisible()
+    qtbot.waitUntil(lambda: not window.area.fade.isVisible(), timeout=5000)
+    QApplication.processEvents()
+    # the fade's frames blend only the page area beside them (some 18 frames; a few paints at its start and end)
+    assert all(t.paint_count - b <= 3 for t, b in zip(pinned, before)), [t.paint_count - b for t, b in zip(pinned, before)]

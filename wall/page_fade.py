@@ -12,7 +12,7 @@ at FADE_FPS; the tiles beneath are not asked to paint until it hides.
 from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, QElapsedTimer, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QRegion
 from PySide6.QtWidgets import QWidget
 
 FADE_FPS = 30
@@ -66,7 +66,20 @@ class PageFade(QWidget):
             self.stop()
             return
         self.opacity = 1.0 - self._curve.valueForProgress(progress)
-        self.update()
+        self.update(self._uncovered())
+
+    def _uncovered(self) -> QRegion:
+        """The fade's area less what lies over it (a screen's pinned tiles, raised above it):
+        a frame repaints only the blend, never the pinned tiles over it thirty times a turn."""
+        region = QRegion(self.rect())
+        parent = self.parentWidget()
+        if parent is None:
+            return region
+        siblings = parent.children()
+        for widget in siblings[siblings.index(self) + 1:]:
+            if isinstance(widget, QWidget) and widget.isVisible():
+                region -= QRegion(widget.geometry().translated(-self.pos()))
+        return region
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
