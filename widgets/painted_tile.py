@@ -10,6 +10,12 @@ asks, once the minute has turned, for a low-priority *refresh* of the model so
 "updated 12 min ago" keeps counting and a figure that fell overdue is marked within
 a minute, without a data change waiting behind 192 such rebuilds (view_models.py). Before the first data, and when a layout names an unknown KPI or entity,
 the tile shows a calm message instead of failing.
+
+On a wall the stage also paints the tile, into a picture, when it applies a new model
+(`prepare_picture`, inside its time budget per turn), and the window's next paint event
+copies the picture: the paints of every tile applied in one turn used to land together
+in one frame (up to 50 ms of GUI-thread CPU at state scale). The picture is let go once
+copied, so 192 tiles hold no second copy of the screen.
 """
 
 from __future__ import annotations
