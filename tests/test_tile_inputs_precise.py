@@ -135,3 +135,32 @@ def test_attention_is_built_again_when_the_places_value_becomes_questioned(qtbot
     quality = replace(first.feed_quality, implausible=MappingProxyType({("K", PLACE, "2026-10"): "odd"}))
     tile.apply(replace(next_poll(tile, first), feed_quality=quality))  # the same data, now questioned
     assert tile.skipped == 1 and tile.model.falls[0].questioned
+
+
+def test_freshness_skips_a_corrected_value_and_shows_a_newer_report(qtbot: QtBot) -> None:
+    """It shows each KPI's newest report: a poll that corrected an old value with an old
+    report time changes nothing on it; a newer report does."""
+    from cmwall.layouts.tile_options import FreshnessOptions
+    from cmwall.sync.series import Row
+    from cmwall.widgets.tiles.freshness_tile import FreshnessModel, FreshnessTile
+
+    from .hand_snapshots import NOW
+    from .test_tile_inputs import next_poll as poll_with
+    from .test_tiles_crisis import feeding_catalog
+
+    week_ago, fortnight_ago = at(24 * 7), at(24 * 14)
+    rows: list[Row] = [("E.MONTHLY", "438", "2026-10", 1, week_ago), ("A.MONTHLY", "438", "2026-10", 1, at(24 * 40))]
+    tile = FreshnessTile(FreshnessOptions(), TileContext(now=lambda: NOW))
+    qtbot.addWidget(tile)
+    first = for_tile(tile, snapshot(feeding_catalog(), rows))
+    tile.apply(first)
+    assert isinstance(tile.model, FreshnessModel)
+    shown = tile.model
+
+    corrected = poll_with(tile, first, [("E.MONTHLY", "438", "2026-09", 2, fortnight_ago)])  # older than its newest
+    assert corrected.series is not first.series
+    tile.apply(corrected)
+    assert tile.skipped == 1 and tile.model is shown
+
+    tile.apply(poll_with(tile, corrected, [("A.MONTHLY", "438", "2026-11", 1, at(1))]))  # late → fed an hour ago
+    assert tile.skipped == 1 and shown.age.text == "updated 7 d ago" and tile.model.age.text == "updated 1 h ago"

@@ -130,7 +130,8 @@ def feeding_facts(catalog: Catalog, reports: Mapping[str, KpiReports], level: Gr
     positions: dict[str, int] = {}
     index = np.array([positions.setdefault(g, len(positions)) for g in groups], dtype=np.intp)
     if newest is None or due is None or due_at is None:
-        newest, due, gathered = np.full(len(groups), np.nan), np.full(len(groups), np.nan), []
+        gathered: list[datetime | None] = []
+        newest, due = np.full(len(groups), np.nan), np.full(len(groups), np.nan)
         for i, kpi in enumerate(catalog.kpis):
             got = reports.get(kpi.code, NO_REPORTS)
             if got.newest is None or got.newest_due is None:

@@ -85,14 +85,17 @@ class ReportFacts:
 
     def __init__(self, catalog: Catalog, reports: Mapping[str, Any], previous: ReportFacts | None) -> None:
         codes = [k.code for k in catalog.kpis]
-        self.objects = [reports.get(code) for code in codes]
+        self.objects: list[Any] = [reports.get(code) for code in codes]
+        self.newest: np.ndarray
+        self.due: np.ndarray
+        self.due_at: list[datetime | None]
         if previous is not None and len(previous.objects) == len(codes):
             self.newest, self.due = previous.newest.copy(), previous.due.copy()
             self.due_at = list(previous.due_at)
             changed: Any = [i for i, (now, before) in enumerate(zip(self.objects, previous.objects)) if now is not before]
         else:
             self.newest, self.due = np.full(len(codes), np.nan), np.full(len(codes), np.nan)
-            self.due_at = [None] * len(codes)
+            self.due_at = [None for _ in codes]
             changed = range(len(codes))
         for i in changed:
             got = self.objects[i]
@@ -131,6 +134,16 @@ def report_facts(snapshot: Snapshot) -> ReportFacts:
         return facts
 
     return once(snapshot, "report_facts", make)
+
+
+def report_times_input(snapshot: Snapshot) -> tuple[bytes, bytes]:
+    """Every KPI's newest report and when it falls due, as a `model_inputs` part compared by
+    value (two memcmp calls), once per snapshot."""
+    def make() -> tuple[bytes, bytes]:
+        facts = report_facts(snapshot)
+        return facts.newest.tobytes(), facts.due.tobytes()
+
+    return once(snapshot, "report_times_input", make)
 
 
 def _aged_kpis(snapshot: Snapshot, which: str) -> KpisFreshness:
@@ -290,17 +303,18 @@ def marks_by_code(snapshot: Snapshot, ranking: RankingResult, entity: str | None
     """The marks `kpi_marks(ranking, code, entity)` gives for each of `codes` (NaN: None):
     the place's own row (ranked or not), or for the state (None) the means over ranked places."""
     def make() -> np.ndarray:
-        table = marks_table(snapshot, ranking)
         if entity is None:
+            table = marks_table(snapshot, ranking)
             means = table.state_means()
             where = np.array([table.index.get(c, -1) for c in codes], dtype=np.intp)
             return np.where(where >= 0, means[np.maximum(where, 0)], np.nan) if len(means) else np.full(len(codes), np.nan)
-        ranked = table.row_of(entity)
         row = ranking.row(entity)
-        if ranked is not None and row is not None and row.rank is not None:  # ranked: its row of the table
-            return np.array(table.columns(codes)[ranked])
         if row is None:
             return np.full(len(codes), np.nan)
+        if isinstance(row.marks, RowMapping):  # a view of the engine's matrix: read by position
+            own_codes, index, numbers = row.marks.parts
+            where = np.array([index.get(c, -1) for c in codes], dtype=np.intp)
+            return np.where(where >= 0, numbers[np.maximum(where, 0)], np.nan) if len(numbers) else np.full(len(codes), np.nan)
         got = [row.marks.get(c) for c in codes]
         return np.array([np.nan if m is None else m for m in got], dtype=np.float64)
 

@@ -30,7 +30,7 @@ from ..look import theme
 from ..look.i18n import N_
 from ..paint_kit import ALIGN_RIGHT, draw_text, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..per_snapshot import all_kpis_age, once, report_facts
+from ..per_snapshot import all_kpis_age, once, report_facts, report_times_input
 
 HEADINGS = {"department": N_("Data feeding by department"), "scheme": N_("Data feeding by scheme"), "kpi": N_("Data feeding by KPI")}
 HEADLINES = {"department": N_("{n} of {m} departments on time"), "scheme": N_("{n} of {m} schemes on time"),
@@ -77,9 +77,12 @@ class FreshnessTile(PaintedTile):
     def model_inputs(self, snapshot: Snapshot) -> tuple[Any, ...] | None:
         if snapshot.status.reachable is False:
             return None  # ages then come from the snapshot as a whole: always build
-        # Report times are derived anew every poll, but only from the catalog and the series
-        # (sync/report_times.py all_reports; both replaced, never mutated, when they change).
-        return (snapshot.catalog, snapshot.series, snapshot.derived.derived, self.options,
+        # All it shows is each KPI's newest report and when that falls due (and the catalog's
+        # groups): those, as bytes gathered once per snapshot on the sync thread, so a poll that
+        # brought no newer report (a value corrected) builds nothing.
+        if snapshot.catalog is None or not snapshot.derived.derived:
+            return (snapshot.catalog, snapshot.derived.derived, self.options, self.context.shown_languages)
+        return (snapshot.catalog, True, report_times_input(snapshot), self.options,
                 self.context.shown_languages)  # the clock: PaintedTile.refresh_ages, once a minute
 
     def build_model(self, snapshot: Snapshot) -> FreshnessModel | TileMessage:
