@@ -335,7 +335,7 @@ def apply_rows(current: Mapping[str, KpiSeries], rows: Iterable[Row]) -> dict[st
     return updated
 
 
-SPARE_COLUMNS = 3  # room a growing series keeps for the next months (a few, for the memory)
+SPARE_COLUMNS = 2  # room a growing series keeps for the next months (few: slack is memory kept)
 
 
 class _GrowingSeries:
