@@ -8,13 +8,15 @@ legend titles wrap onto a second line. Text is still plain (QPainter.drawText).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 
 from .data_age import DataAge
 from .look import theme
 from .look.i18n import BILINGUAL_SEPARATOR
-from .paint_kit import colour, draw_age, draw_text, font, record_text, text_width
+from .paint_kit import TEXT_CACHE_SIZE, colour, draw_age, draw_text, font, record_text, text_width
 
 
 def fitted_size(text: str, pixel_size: int, width: float, *, bold: bool = False, minimum: float = 0.72) -> int:
@@ -42,7 +44,7 @@ def draw_name(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg
     first, separator, second = text.partition(BILINGUAL_SEPARATOR)
     parts = [first, second] if separator else []
     f = font(int(px))
-    lines = parts or _wrapped_lines(text, QFontMetricsF(f), rect.width(), 2)
+    lines = parts or list(wrapped_lines(text, int(px), rect.width(), 2))
     line_h = QFontMetricsF(f).lineSpacing()
     top = rect.top() + max(0.0, (rect.height() - line_h * len(lines)) / 2)
     for i, line in enumerate(lines):
@@ -50,18 +52,23 @@ def draw_name(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *, fg
                   shrink=bool(parts) or i == len(lines) - 1)
 
 
-def _wrapped_lines(text: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
-    out, current = [], ""
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def wrapped_lines(text: str, pixel_size: int, width: float, lines: int) -> tuple[str, ...]:
+    """`text` broken between words into lines of `width` at `pixel_size`, at most `lines` of
+    them (the last takes the rest). Worked out once per text and size: tiles paint the same
+    names at every model change."""
+    out: list[str] = []
+    current = ""
     for word in text.split():
         trial = f"{current} {word}".strip()
-        if metrics.horizontalAdvance(trial) <= width or not current:
+        if text_width(trial, pixel_size) <= width or not current:
             current = trial
         else:
             out.append(current)
             current = word
     if current:
         out.append(current)
-    return out[: lines - 1] + [" ".join(out[lines - 1:])] if len(out) > lines else out
+    return tuple(out[: lines - 1] + [" ".join(out[lines - 1:])] if len(out) > lines else out)
 
 
 def fewer_parts(text: str, pixel_size: int, width: float, *, separator: str = " · ", minimum: float = 0.8) -> str:
@@ -78,18 +85,7 @@ def draw_wrapped(painter: QPainter, rect: QRectF, text: str, pixel_size: int, *,
     f = font(pixel_size)
     metrics = QFontMetricsF(f)
     line_height = metrics.lineSpacing()
-    words, out, current = text.split(), [], ""
-    for word in words:
-        trial = f"{current} {word}".strip()
-        if metrics.horizontalAdvance(trial) <= rect.width() or not current:
-            current = trial
-        else:
-            out.append(current)
-            current = word
-    if current:
-        out.append(current)
-    if len(out) > lines:
-        out = out[: lines - 1] + [" ".join(out[lines - 1 :])]
+    out = wrapped_lines(text, pixel_size, rect.width(), lines)
     painter.setFont(f)
     painter.setPen(colour(fg))
     for i, line in enumerate(out):
