@@ -122,6 +122,25 @@ class FeedJudgementsKept:
         self._held[code] = (series, kpi, implausible, window)
         return implausible, window[2] if window is not None else ()
 
+    def judge_all(self, catalog: Catalog, series: Mapping[str, KpiSeries], now: datetime,
+                  implausible: dict[ObservationKey, str], late: dict[str, tuple[str, ...]]) -> None:
+        """`judged` of every KPI in `series`, into `implausible` and `late` (KPIs with late
+        entities only); what the KPIs no longer in `series` kept is let go."""
+        held_of, kpi_of = self._held.get, catalog.kpis_by_code.get
+        for code, kpi_series in series.items():
+            kpi, held = kpi_of(code), held_of(code)
+            # The usual KPI at the usual poll: its series and the clock's window unchanged.
+            if (held is not None and held[0] is kpi_series and held[1] is kpi
+                    and (held[3] is None or _holds(held[3], now))):
+                found, late_here = held[2], held[3][2] if held[3] is not None else ()
+            else:
+                found, late_here = self.judged(code, kpi, kpi_series, now)
+            if found:
+                implausible.update(found)
+            if late_here:
+                late[code] = late_here
+        self.forget_others(series)
+
     def forget_others(self, codes: Mapping[str, object]) -> None:
         """Let go of the KPIs no longer in `codes` (their series are gone)."""
         if len(self._held) > len(codes):
@@ -144,14 +163,7 @@ def judge_feed(
     implausible: dict[ObservationKey, str] = {}
     late: dict[str, tuple[str, ...]] = {}  # kpi -> late entities
     if catalog is not None:
-        judgements = kept or FeedJudgementsKept()
-        for code, kpi_series in series.items():
-            found, late_here = judgements.judged(code, catalog.kpi(code), kpi_series, now)
-            if found:
-                implausible.update(found)
-            if late_here:
-                late[code] = late_here
-        judgements.forget_others(series)
+        (kept or FeedJudgementsKept()).judge_all(catalog, series, now, implausible, late)
     for key in untrusted_times:
         implausible[key] = FUTURE_REPORT
 
@@ -166,44 +178,59 @@ def judge_feed(
             department_of[kpi_code] = dept.code if dept else UNKNOWN
         return department_of[kpi_code]
 
-    tallies: dict[str, dict[str, Counter[str]]] = {"department": {}, "kpi": {}, "entity": {}}
+    # Counts per key as [rejected, late, implausible]: thousands of KPIs a poll, so plain
+    # lists of ints, and one QualityCount per distinct triple (most KPIs share a few).
+    tallies: dict[str, dict[str, list[int]]] = {"department": {}, "kpi": {}, "entity": {}}
 
-    def count(kind: str, kpi_code: str | None, entities: Counter[str]) -> None:
+    def add(axis: str, key: str, kind: int, n: int) -> None:
+        held = tallies[axis].get(key)
+        if held is None:
+            held = tallies[axis][key] = [0, 0, 0]
+        held[kind] += n
+
+    def count(kind: int, kpi_code: str | None, entities: Counter[str]) -> None:
         n = entities.total()
         if not n:
             return
-        for axis, key in (("department", department(kpi_code)), ("kpi", kpi_code or UNKNOWN)):
-            tallies[axis].setdefault(key, Counter())[kind] += n
-        by_entity = tallies["entity"]
+        add("department", department(kpi_code), kind, n)
+        add("kpi", kpi_code or UNKNOWN, kind, n)
         for entity, m in entities.items():
-            by_entity.setdefault(entity, Counter())[kind] += m
+            add("entity", entity, kind, m)
 
     rejected_by_kpi: dict[str | None, Counter[str]] = {}
     for kpi_code, entity, n in rejected_counts:
         rejected_by_kpi.setdefault(kpi_code, Counter())[entity or UNKNOWN] += n
     for kpi_code, entities in rejected_by_kpi.items():
-        count("rejected", kpi_code, entities)
+        count(_REJECTED, kpi_code, entities)
     # Late pairs are most of a state's feed quality (a month's KPIs not in yet): counted at C
     # speed, the entity axis in one pass over all of them, as `count` would add them up.
     for kpi_code, late_here in late.items():
-        for axis, code in (("department", department(kpi_code)), ("kpi", kpi_code)):
-            tallies[axis].setdefault(code, Counter())["late"] += len(late_here)
+        add("department", department(kpi_code), _LATE_PAIRS, len(late_here))
+        add("kpi", kpi_code, _LATE_PAIRS, len(late_here))
     for entity, m in Counter(chain.from_iterable(late.values())).items():
-        tallies["entity"].setdefault(entity, Counter())["late"] += m
+        add("entity", entity, _LATE_PAIRS, m)
     implausible_by_kpi: dict[str, Counter[str]] = {}
     for kpi_code, entity, _period in implausible:
         implausible_by_kpi.setdefault(kpi_code, Counter())[entity] += 1
     for kpi_code, entities in implausible_by_kpi.items():
-        count("implausible", kpi_code, entities)
+        count(_IMPLAUSIBLE, kpi_code, entities)
+
+    made: dict[tuple[int, ...], QualityCount] = {}
+
+    def quality(c: list[int] | tuple[int, ...]) -> QualityCount:
+        key = tuple(c)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = QualityCount(rejected=key[0], late=key[1], implausible=key[2])
+        return found
 
     def counts(axis: str) -> Mapping[str, QualityCount]:
-        return MappingProxyType({key: _quality(c) for key, c in sorted(tallies[axis].items())})
+        return MappingProxyType({key: quality(c) for key, c in sorted(tallies[axis].items())})
 
-    total: Counter[str] = Counter()
-    for c in tallies["kpi"].values():
-        total.update(c)
+    by_kpi = tallies["kpi"].values()
+    total = tuple(sum(column) for column in zip(*by_kpi)) if by_kpi else (0, 0, 0)
     return FeedQuality(
-        total=_quality(total),
+        total=quality(total),
         by_department=counts("department"),
         by_kpi=counts("kpi"),
         by_entity=counts("entity"),
@@ -213,5 +240,4 @@ def judge_feed(
     )
 
 
-def _quality(c: Counter[str]) -> QualityCount:
-    return QualityCount(rejected=c["rejected"], late=c["late"], implausible=c["implausible"])
+_REJECTED, _LATE_PAIRS, _IMPLAUSIBLE = 0, 1, 2  # places in a key's [rejected, late, implausible]

@@ -37,6 +37,13 @@ rows = st.tuples(
 polls = st.lists(st.tuples(st.lists(rows, max_size=8), st.floats(-40, 900)), min_size=1, max_size=10)
 
 
+# Rows the store sent that the wall refused or distrusts, counted beside the late and questioned.
+REJECTED: dict[str, Any] = {
+    "rejected_counts": [("K.DAY", "438", 2), (None, None, 1), ("K.MONTH", None, 3), ("K.GONE", "439", 1)],
+    "untrusted_times": [("K.HOUR", "F-0001", "2026-11-22T10:40")],
+}
+
+
 def _sorted(batch: list[tuple[str, str, str, float | None, float]]) -> list[Row]:
     return [(k, e, p, v, at(h)) for k, e, p, v, h in sorted(batch, key=lambda r: r[0])]
 
@@ -55,9 +62,9 @@ def test_feed_quality_poll_by_poll_is_feed_quality_judged_afresh(first: list[Any
     for poll, (batch, hours) in enumerate(moves):
         if poll == 3:
             cat = _catalog()  # the catalog polled again: KPIs judged under the old one are judged anew
-        expected = reference_judge_feed(cat, snap.series, now)
-        assert judge_feed(cat, snap.series, now, kept=kept) == expected
-        assert judge_feed(cat, snap.series, now) == expected
+        expected = reference_judge_feed(cat, snap.series, now, **REJECTED)
+        assert judge_feed(cat, snap.series, now, kept=kept, **REJECTED) == expected
+        assert judge_feed(cat, snap.series, now, **REJECTED) == expected
         if batch:
             snap = replace(snap, series=frozen(apply_rows(snap.series, _sorted(batch))))
         now += timedelta(hours=hours)
