@@ -129,6 +129,14 @@ class ModelStage(QObject):
             waiting = len(self._wanted) + len(self._refresh)
             return waiting + len(self._ready) + (1 if self._working and not waiting else 0)
 
+    def settled(self, tile: ModelledTile) -> bool:
+        """Whether nothing is asked for `tile`, being built for it or waiting to be shown on it:
+        the model on screen is the one of its latest request."""
+        with self._lock:
+            key = id(tile)
+            return (key not in self._wanted and key not in self._refresh and self._building is not tile
+                    and not any(r[0] is tile for r in self._ready))
+
     def flush(self, timeout_s: float = 120.0) -> bool:
         """Build every model asked for and show them all now, whatever the budget: a
         screenshot must show the snapshot's models, not the ones still on their way.
@@ -228,11 +236,22 @@ class ModelStage(QObject):
                 if self._closed.is_set():
                     return
                 first = not self._ready
-                self._ready.append((tile, snapshot, model))
+                self._keep_ready(tile, snapshot, model)
                 self.built += 1
                 self._changed.notify_all()
             if first:
                 self._ready_signal.emit()
+
+    def _keep_ready(self, tile: ModelledTile, snapshot: Snapshot, model: Any) -> None:
+        """Queue a result to apply, replacing in its place one for the same tile still waiting:
+        the older would only be shown to be replaced, and whenever the GUI thread applies more
+        slowly than the worker builds, results kept per build (each holding its snapshot's
+        data) would pile up without end. Under the lock."""
+        for position, (waiting, _, _) in enumerate(self._ready):
+            if waiting is tile:
+                self._ready[position] = (tile, snapshot, model)
+                return
+        self._ready.append((tile, snapshot, model))
 
 
 def _built(tile: ModelledTile, snapshot: Snapshot) -> Any:
