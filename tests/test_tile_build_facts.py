@@ -86,11 +86,12 @@ def test_falls_and_bottom_quarter_as_arrays_are_the_per_kpi_lists(
 
 
 def test_state_marks_are_the_means_kpi_marks_gives(demo_snapshot: Snapshot) -> None:
-    ranking = demo_snapshot.ranking
-    assert ranking is not None and demo_snapshot.catalog is not None
-    means = state_marks(demo_snapshot, ranking)
-    for kpi in ranked_kpis(demo_snapshot.catalog):
-        assert means.get(kpi.code) == kpi_marks(ranking, kpi.code, None)[0]  # the same float, not near it
+    assert demo_snapshot.catalog is not None
+    for ranking in (demo_snapshot.ranking, demo_snapshot.local_ranking):  # the store's rows (dicts), the wall's (views)
+        assert ranking is not None
+        means = state_marks(demo_snapshot, ranking)
+        for kpi in ranked_kpis(demo_snapshot.catalog):
+            assert means.get(kpi.code) == kpi_marks(ranking, kpi.code, None)[0]  # the same float, not near it
 
 
 def test_feeding_from_arrays_is_feeding_kpi_by_kpi(demo_snapshot: Snapshot, city_snapshot: Snapshot) -> None:

@@ -238,12 +238,12 @@ class MarksTable:
         return self._means
 
     def _state_means(self) -> np.ndarray:
+        known = ~np.isnan(self.matrix)
+        filled = np.where(known, self.matrix, 0.0)  # adding 0.0 leaves a sum as it was
         sums = np.zeros(len(self.codes))
-        counts = np.zeros(len(self.codes), dtype=np.int64)
-        for row in self.matrix:
-            known = ~np.isnan(row)
-            sums[known] += row[known]
-            counts += known
+        for row in filled:  # place by place, in rank order
+            sums += row
+        counts = known.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
@@ -433,6 +433,8 @@ def prepare(snapshot: Snapshot) -> None:
         for entity in snapshot.derived.explanations:  # the breakdown tiles' inputs
             explanation_input(snapshot, entity)
         group_averages(snapshot)
+        if snapshot.ranking is not None:  # the KPI tiles' state marks (their inputs, on the GUI thread)
+            state_marks(snapshot, snapshot.ranking)
         if snapshot.derived.derived and snapshot.status.reachable is not False:
             _aged_kpis(snapshot, "ranked")  # every tile's ranking age
 

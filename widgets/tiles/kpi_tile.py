@@ -31,7 +31,7 @@ from ..kpi_figures import achievement, figure_period, figure_words, grade_for, i
 from ..look import theme
 from ..paint_kit import ALIGN_LEFT, draw_text, grade_chip, grade_chip_width, text_width
 from ..painted_tile import PaintedTile, TileMessage
-from ..per_snapshot import questioned_of
+from ..per_snapshot import questioned_of, state_marks
 from ..plot_paint import Frame, data_range, draw_level, draw_line
 from ..questioned import draw_marked, questioned_in_figure, questioned_words
 
@@ -118,9 +118,18 @@ class KpiTile(PaintedTile):
         if catalog is None or snapshot.status.reachable is False or not snapshot.derived.derived:
             return None  # ages then come from the snapshot as a whole: always build
         code = self.options.entity or catalog.state.code
-        marks, _ = kpi_marks(snapshot.ranking, self.options.kpi, None if code == catalog.state.code else code)
+        marks = self._marks(snapshot, self.options.kpi, code)
         return (catalog, snapshot.series.get(self.options.kpi), marks, questioned_of(snapshot, self.options.kpi),
                 self.context.language)  # the clock: PaintedTile.refresh_ages, once a minute
+
+    @staticmethod
+    def _marks(snapshot: Snapshot, kpi: str, code: str) -> float | None:
+        """`kpi_marks` of the place (the state: the mean over ranked places, worked out for
+        every KPI once per snapshot on the sync thread)."""
+        catalog, ranking = snapshot.catalog, snapshot.ranking
+        if catalog is not None and ranking is not None and code == catalog.state.code:
+            return state_marks(snapshot, ranking).get(kpi)
+        return kpi_marks(ranking, kpi, None if catalog is not None and code == catalog.state.code else code)[0]
 
     def build_model(self, snapshot: Snapshot) -> KpiModel | TileMessage:
         catalog = snapshot.catalog
@@ -149,7 +158,7 @@ class KpiTile(PaintedTile):
             target = f"{tr('Target')} {self.context.number(kpi.target, kpi.unit, decimals=0 if whole else None)} {tr(kpi.unit) if kpi.unit else ''}".rstrip()
             if ach is not None:
                 target += f" · {tr('achievement')} {ach * 100:.0f}%"
-        marks, _ = kpi_marks(snapshot.ranking, kpi.code, None if code == catalog.state.code else code)
+        marks = self._marks(snapshot, kpi.code, code)
         marks_figure = f"{marks:.1f} / {catalog.ranking.max_marks:g}" if marks is not None and kpi.scoring else ""
         marks_text = f"{marks_figure} {tr('marks')}" if marks_figure else ""
         change, colour = "", theme.TEXT_DIM
