@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
+from itertools import takewhile
+from operator import attrgetter
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -275,7 +277,9 @@ class CrisisMode(QObject):
         if self.thresholds is None:
             return []
         judgement = per_snapshot.judgement(snapshot, self.thresholds)  # the clock matters only when there is no alert
-        return [a for a in judgement.alerts if a.is_critical] if judgement is not None else []
+        # a judgement holds its alerts critical first: the criticals are its head (not a pass over
+        # every alert on the GUI thread, ~5,700 of them at state scale)
+        return list(takewhile(attrgetter("is_critical"), judgement.alerts)) if judgement is not None else []
 
     def stop(self) -> None:
         self._flash.stop()
