@@ -340,3 +340,21 @@ def test_every_tile_shows_new_figures_though_polls_come_faster_than_the_stage_bu
         for _ in range(20):
             stepped.go.release()
         stage.close()
+
+
+def test_results_waiting_for_a_slow_gui_thread_do_not_pile_up(qtbot: QtBot) -> None:
+    """A wall PC runs for weeks: when the GUI thread applies models more slowly than the
+    worker builds them, only the newest result per tile may wait (each holds its
+    snapshot's data), and it is the one shown."""
+    stage = ModelStage()
+    try:
+        [tile] = wall_tiles(qtbot, stage)
+        for ident in range(1, 6):  # no event processed between the polls: nothing is applied
+            tile.apply(snap(ident, ident=ident))
+            with stage._changed:  # the worker notifies after each result it queues
+                assert stage._changed.wait_for(lambda ident=ident: stage.built == ident, timeout=10)  # type: ignore[misc]
+        assert stage.pending() == 1
+        qtbot.waitUntil(lambda: isinstance(tile.model, KpiModel) and tile.model.value == "5", timeout=10_000)
+        assert stage.pending() == 0 and stage.applied == 1
+    finally:
+        stage.close()
