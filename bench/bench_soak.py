@@ -114,8 +114,10 @@ def main() -> int:
                 readings.append((poll, rss_mb()))
                 traced = f", Python traced {tracemalloc.get_traced_memory()[0] / 1e6:.1f} MB" if tracemalloc.is_tracing() else ""
                 if poll % (args.every * 10) == 0 or traced:
-                    print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB{traced} (store process {store.rss_mb():.0f} MB)",
-                          flush=True)
+                    stage = controller.context.models
+                    waiting = f"; models waiting {stage.pending()}" if stage is not None else ""
+                    print(f"  poll {poll:>6}: RSS {readings[-1][1]:.1f} MB{traced} (store process {store.rss_mb():.0f} MB"
+                          f"{waiting})", flush=True)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
         store_cpu = store.cpu_s() - store_cpu0
         if args.trace or args.lines:
