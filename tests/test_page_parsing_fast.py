@@ -89,3 +89,12 @@ def test_observations_read_as_models_keep_the_instant() -> None:
     received = parse_observation_page(page(rows))
     assert [(o.kpi, o.entity, o.period, o.value, o.reported_at.timestamp()) for o in received.observations] == \
         model_rows(rows)
+
+
+def test_a_pages_rows_share_one_string_per_code_and_period() -> None:
+    """A page of 20,000 rows holds a few hundred codes: its rows keep one string for each
+    (memory held while the page is stored, and the series compare codes by identity)."""
+    rows = random_rows(random.Random(4), 300)
+    received = parse_observation_page(page(rows))
+    for field in (0, 1, 2):
+        assert len({id(r[field]) for r in received.rows}) == len({r[field] for r in received.rows})
