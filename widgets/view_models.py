@@ -49,7 +49,7 @@ from ..sync.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
-BUDGET_MS = 8.0  # GUI time per event-loop turn spent applying models and painting their tiles: under one 60 Hz frame
+BUDGET_MS = 6.0  # GUI time per event-loop turn spent applying models and painting their tiles: well under one 60 Hz frame
 REFRESH_WAIT_S = 20.0  # a minute's age refresh waits at most this long behind data changes
 
 
