@@ -116,12 +116,20 @@ class StatusStrip(QFrame):
         room = self.width() - margins.left() - margins.right() - self._row.spacing() * len(labels)
         size = max(12, int(self.height() * 0.48))
         font = QFont(self.clock.font())
-        while size > 9:
-            font.setPixelSize(size)
+
+        def needed(pixel_size: int) -> float:
+            font.setPixelSize(pixel_size)
             metrics = QFontMetricsF(font)
-            if sum(metrics.horizontalAdvance(label.text()) for label in labels) <= room:
-                break
-            size -= 1
+            return sum(metrics.horizontalAdvance(label.text()) for label in labels)
+
+        top = size
+        total = needed(top)
+        if total > room:  # the largest size that fits (9 at least): start near it, as widths grow about linearly
+            size = max(9, min(top - 1, int(top * room / total) + 1)) if room > 0 else 9
+            while size > 9 and needed(size) > room:
+                size -= 1
+            while size + 1 < top and needed(size + 1) <= room:
+                size += 1
         for label in labels:
             current = label.font()
             if current.pixelSize() != size:
