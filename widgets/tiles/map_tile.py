@@ -16,8 +16,9 @@ layout's thresholds; a facility with nothing reported is a hollow grey ring.
 
 As STYLE.md asks, each outline's QPainterPath is built once per tile size and view;
 a snapshot only changes each area's key into a table of brushes made once per grade
-list (map_colouring.py decides the keys), and the outlines are cached in a QPixmap
-dropped only on resize. Every district also carries its score, grade or value as
+list (map_colouring.py decides the keys); the outlines are stroked into a picture of
+their own only while the map is painted into its cached image (not kept: a map-sized
+picture held for nothing between model changes, issue 12's memory). Every district also carries its score, grade or value as
 text, so the map reads without colour.
 """
 
@@ -145,7 +146,6 @@ class MapTile(PaintedTile):
         self._match_for: tuple[int, tuple[tuple[str, str], ...]] | None = None
         self._paths: dict[str, QPainterPath] = {}
         self._paths_for: tuple[QSize, QRectF, int, tuple[float, float, float, float] | None] | None = None
-        self._outlines: QPixmap | None = None
         self._map_cache: tuple[object, MapModel, QImage] | None = None  # (size and geometry, model, the map painted)
         self.map_renders = 0  # maps painted into the cache (tests)
         self._transform: tuple[float, float, float] = (1.0, 0.0, 0.0)  # scale, dx, dy
@@ -419,7 +419,6 @@ class MapTile(PaintedTile):
 
     def _drop_geometry(self) -> None:
         self._paths_for = None
-        self._outlines = None
 
     def relayout(self) -> None:
         self._drop_geometry()
@@ -477,7 +476,6 @@ class MapTile(PaintedTile):
         self._paths = paths
         self._paths_for = key
         self.path_builds += 1
-        self._outlines = self._paint_outlines(area)
 
     def _paint_outlines(self, area: QRectF) -> QPixmap:
         ratio = self.devicePixelRatioF()
@@ -543,8 +541,8 @@ class MapTile(PaintedTile):
             painter.fillPath(path, self.brushes.get(fill, self.brushes[NO_DATA]))
             if fill == NO_DATA:
                 painter.fillPath(path, self.brushes["hatch"])
-        if self._outlines is not None:
-            painter.drawPixmap(0, 0, self._outlines)
+        if self._paths_for is not None:
+            painter.drawPixmap(0, 0, self._paint_outlines(area))
         if model.focus in self._paths:  # a map of one place: its own outline stands out
             painter.strokePath(self._paths[model.focus], QPen(QColor(theme.TEXT_DIM), max(1.5, self.scale.small / 6)))
         alone = not model.areas
