@@ -16,14 +16,15 @@ from cmwall.sync.local_store import LocalStore
 from cmwall.wall.cli import main as cli_main
 
 MEASURES = re.compile(r"^cm-wall sync: ([\d,]+) rows? stored in (\d+\.\d) s \((\d+\.\d) CPU s\), ([\d,]+|–) rows/s; "
-                      r"peak RSS (\d+) MB$")
+                      r"(?:(\d+) MB before the sync, )?peak RSS (\d+) MB$")
 
 
 def measured(out: str) -> tuple[int, float, float, str, int]:
     [line] = [line for line in out.splitlines() if " stored in " in line]
     match = MEASURES.match(line)
     assert match is not None, line
-    rows, wall_s, cpu_s, rate, rss = match.groups()
+    rows, wall_s, cpu_s, rate, before, rss = match.groups()
+    assert before is None or 0 < int(before) <= int(rss)  # the memory before the sync, where the system says
     return int(rows.replace(",", "")), float(wall_s), float(cpu_s), rate, int(rss)
 
 

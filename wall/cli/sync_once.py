@@ -7,9 +7,9 @@ without a wall having run against it. Without `--store` it syncs the embedded de
 store (the `--demo-profile` given). A failure is one line on stderr and a non-zero exit; whatever pages reached
 the disk before it stay (with their cursor), so running it again resumes.
 
-It ends with how the sync went — rows stored, wall and CPU seconds, rows per second
-and the process's peak memory — which is how the sync is measured, and what to expect
-when pre-loading a wall PC.
+It ends with how the sync went — rows stored, wall and CPU seconds, rows per second,
+the process's memory before the sync and its peak — which is how the sync is measured,
+and what to expect when pre-loading a wall PC.
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
         worker = SyncWorker(client, store, page_limit=args.page_limit)
         try:
             started = worker.clock()
+            before = rss_now_mb()  # the goal is the peak's growth over this (bench/bench_sync.py)
             took = Took.start()
             worker.poll_all()
             took = took.stop()
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 # a refused token or an untrusted certificate is bad input, not bad luck
                 return EXIT_BAD_INPUT if status.failure_kind in ("auth", "tls") else EXIT_FAILED
             print(_summary(worker, "embedded demo store" if demo else url))
-            print(_measures(worker.store.received_since(started), took, with_demo=demo is not None))
+            print(_measures(worker.store.received_since(started), took, before, with_demo=demo is not None))
             return 0
         finally:
             client.close()
@@ -144,13 +145,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _measures(rows: int, took: Took, *, with_demo: bool) -> str:
+def rss_now_mb() -> float | None:
+    """This process's resident memory now (Linux); None where /proc does not say."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _measures(rows: int, took: Took, before_mb: float | None, *, with_demo: bool) -> str:
     """How the sync went, for pre-loading a wall PC and for measuring the sync: rows, seconds,
-    rows per second, peak memory."""
+    rows per second, memory before the sync and at its peak."""
     rate = f"{rows / took.wall_s:,.0f}" if took.wall_s > 0 else "–"
     demo = " (the embedded demo store included)" if with_demo else ""
+    before = f"{before_mb:.0f} MB before the sync, " if before_mb is not None else ""
     return (f"cm-wall sync: {rows:,} row{'s' if rows != 1 else ''} stored in {took.wall_s:.1f} s "
-            f"({took.cpu_s:.1f} CPU s), {rate} rows/s; peak RSS {peak_rss_mb():.0f} MB{demo}")
+            f"({took.cpu_s:.1f} CPU s), {rate} rows/s; {before}peak RSS {peak_rss_mb():.0f} MB{demo}")
 
 
 def _summary(worker: SyncWorker, source: str) -> str:
