@@ -12,7 +12,11 @@ this machine, and prints their figures, the ratios and the goals side by side.
   browser needs no proxy and no disabled security. It is measured by neither side.
 - Our wall: `main.py` with the layout, offscreen Qt on four 1920×1080 screens (or on the
   X display with `--ours-on-x`), observations and ranking polled every 2 s, from a data
-  directory filled once beforehand by `main.py sync`.
+  directory filled once beforehand by `main.py sync`. Offscreen, each window's 1920×1080
+  picture (its backing store) is private memory of our process; on a display it is shared
+  with the display server. `--ours-on-x` is not the same wall, though: Xvfb's one screen
+  of 7680×1080 is one monitor to Qt, so the wall shows one window with the four screens
+  in turn (smaller PSS, less on screen) — compare offscreen.
 - The browser wall: Debian's `chromium` (one browser, four `--app` windows of 1920×1080
   placed side by side with xdotool) on an Xvfb display of 7680×1080, `--disable-gpu`
   (software raster and compositing), each window polling the store every 2 s.
@@ -318,7 +322,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=30.0, help="unmeasured seconds after each start (default 30)")
     parser.add_argument("--layout", type=Path, default=ROOT / "layouts" / "cm_residence.toml")
     parser.add_argument("--moving", action="store_true", help="let the store's clock run (new data arrives)")
-    parser.add_argument("--ours-on-x", action="store_true", help="run our wall on the Xvfb display (xcb) too")
+    parser.add_argument("--ours-on-x", action="store_true",
+                        help="run our wall on the Xvfb display (xcb) too: one monitor there, so screens in turn")
     parser.add_argument("--only", choices=("ours", "browser"), help="measure one side only")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
