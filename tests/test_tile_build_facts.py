@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from cmwall.layouts.tile_options import AlertsOptions
@@ -186,3 +187,32 @@ def test_report_facts_gathered_from_the_last_polls_are_the_kpis_own(newer_demo_s
             assert all_kpis_age(made, moment, str) == snapshot_age(made, moment, str, kpis=catalog.kpis)
             gathered = feeding_facts(catalog, made.derived.reports, None, facts.newest, facts.due, facts.due_at)
             assert feeding_at(gathered, moment) == feeding_by_kpi(catalog, made.derived.reports, moment)
+
+
+def test_a_rankings_content_is_equal_when_made_anew_and_differs_in_any_field(demo_snapshot: Snapshot) -> None:
+    """Tiles key on a ranking by content (`ranking_content`, compared in a few memcmp calls a
+    row): a ranking made again with equal rows is the same; any field of any row changed is not."""
+    from dataclasses import fields
+
+    from cmwall.sync.ranking.rowmap import column_mappings
+    from cmwall.widgets.per_snapshot import ranking_content
+
+    local, central = demo_snapshot.local_ranking, demo_snapshot.ranking
+    assert local is not None and central is not None
+    first = local.rows[0]
+    codes, _, _ = first.marks.parts  # type: ignore[attr-defined]
+    matrix = np.column_stack([[np.nan if (m := r.marks.get(c)) is None else m for c in codes] for r in local.rows])
+    views = column_mappings(codes, matrix)  # the same marks in new views, another index
+    remade = replace(local, rows=tuple(replace(r, marks=v) for r, v in zip(local.rows, views)))
+    assert remade.rows[0].marks is not first.marks and ranking_content(remade) == ranking_content(local)
+    copied = replace(central, rows=tuple(replace(r, marks=MappingProxyType(dict(r.marks))) for r in central.rows))
+    assert ranking_content(copied) == ranking_content(central)
+
+    changes: dict[str, Any] = {"entity": "999", "score": 1.23, "rank": 99, "grade": "Z", "not_reported": ("K.X",), "provisional": True,
+               "marks": MappingProxyType(dict(first.marks, **{codes[0]: 0.123})),
+               "by": MappingProxyType({**first.by, "sector": MappingProxyType({"NEW": 1.0})})}
+    assert set(changes) == {f.name for f in fields(RankedEntity)}  # every field a tile may show is compared
+    for ranking in (local, central):
+        for name, value in changes.items():
+            changed = replace(ranking, rows=(replace(ranking.rows[0], **{name: value}), *ranking.rows[1:]))
+            assert ranking_content(changed) != ranking_content(ranking), name

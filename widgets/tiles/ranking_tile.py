@@ -43,7 +43,7 @@ from ..paint_kit import (
     text_width,
 )
 from ..painted_tile import PaintedTile, TileMessage
-from ..per_snapshot import ranking_age
+from ..per_snapshot import ranking_age, ranking_content
 from ..ranking_audit_words import audit_flag, audit_note
 
 UP, DOWN = "#009e73", "#d55e00"
@@ -99,12 +99,12 @@ def ranking_inputs(ranking: RankingResult | None) -> tuple[Any, ...] | None:
     """What a tile shows of `ranking`, for its `model_inputs`: a ranking is made anew every
     poll (the wall's `computed_at` moves on; the store's gets the wall's reporting flags
     again), so it is compared by content, not identity, leaving the wall's own `computed_at`
-    out (the store's is kept: audits name it). Cheap: rows keep their marks objects across
-    polls, and equality stops at the same object."""
+    out (the store's is kept: audits name it). Its rows by content (`ranking_content`: a few
+    memcmp calls a row, worked out once per ranking on the sync thread)."""
     if ranking is None:
         return None
     store_moment = ranking.computed_at if ranking.source == "central" else None
-    return (ranking.period, ranking.source, ranking.revision, store_moment, ranking.data_as_of, ranking.rows)
+    return (ranking.period, ranking.source, ranking.revision, store_moment, ranking.data_as_of, ranking_content(ranking))
 
 
 class RankingTile(PaintedTile):
