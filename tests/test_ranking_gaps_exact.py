@@ -15,7 +15,6 @@ import math
 from fractions import Fraction
 
 import numpy as np
-import pytest
 from cmwall.sync.contract import Catalog
 from cmwall.sync.observations import ObservationTable
 from cmwall.sync.ranking.engine import score_month
@@ -66,18 +65,3 @@ def test_apportioning_runs_at_once_equals_one_run_at_a_time(runs: list[tuple[lis
     got = apportion_runs(objects, denominators, np.array(totals), starts, run)
     want = [share for (values, d, _), total in zip(runs, totals) for share in apportion_over(values, d, total)]
     assert got.tolist() == want
-
-
-@pytest.mark.parametrize(("values", "off"), [([2**70, 2**70 + 1, 2**60], 1), ([2**70 + 1, 2**70, 2**75], -1)])
-def test_remainders_too_close_for_a_float_are_still_told_apart(values: list[int], off: int) -> None:
-    # 2^70 and 2^70 + 1 are one float: the order of the rest's hundredths is then taken from
-    # the integers themselves (the larger remainder first when a run owes more, the smaller
-    # first when it owes less), never from their positions.
-    denominator = 2**80
-    total = sum(n // denominator for n in values) + off
-    objects = np.empty(len(values), dtype=object)
-    objects[:] = values
-    denominators = np.empty(1, dtype=object)
-    denominators[:] = [denominator]
-    got = apportion_runs(objects, denominators, np.array([total]), np.array([0]), np.zeros(len(values), dtype=np.intp))
-    assert got.tolist() == apportion_over(values, denominator, total)

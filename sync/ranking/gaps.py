@@ -240,7 +240,11 @@ def apportion_runs(numerators: np.ndarray, denominators: np.ndarray, totals: np.
         return floors
     numerators, below, run_of = numerators[owing], below[owing], run[owing]
     remainders = numerators % below
-    order = _by_remainder(remainders, numerators == 0, run_of, rest[run_of] > 0)
+    # rest > 0: largest remainders first; rest < 0: smallest first; zeros last, then position.
+    key = np.where(rest[run_of] > 0, -remainders, remainders)
+    order = np.argsort(key, kind="stable")
+    order = order[np.argsort((numerators == 0)[order], kind="stable")]
+    order = order[np.argsort(run_of[order], kind="stable")]
     runs = run_of[order]
     lengths = np.diff(np.append(starts, len(run)))
     position = np.arange(len(runs)) - np.searchsorted(runs, runs)  # its place in its run's order
@@ -248,29 +252,6 @@ def apportion_runs(numerators: np.ndarray, denominators: np.ndarray, totals: np.
     step = owed // size + (position < owed % size)
     floors[owing[order]] += np.where(rest[runs] > 0, step, -step)
     return floors
-
-
-def _by_remainder(remainders: np.ndarray, zero: np.ndarray, run_of: np.ndarray,
-                  largest_first: np.ndarray) -> np.ndarray:
-    """The order `apportion_runs` hands out the rest in: by run; in each, non-zero numerators
-    first, then remainders largest first (`largest_first`: the run owes more than its
-    floors) or smallest first, then position. Sorting thousands of big integers (object
-    arrays) was most of an explanation's cost, so the order is taken from each remainder
-    as the nearest float — rounding keeps the remainders' order (within a run all are over
-    one denominator, so no division is needed), but two different remainders may round to
-    one float: then, and only then, the big integers themselves are sorted."""
-    near = remainders.astype(np.float64)
-    key = np.where(largest_first, -near, near)
-    order = np.lexsort((key, zero, run_of))  # stable: ties keep their positions
-    ranked_key, ranked_run, ranked_zero = key[order], run_of[order], zero[order]
-    tied = (ranked_key[1:] == ranked_key[:-1]) & (ranked_run[1:] == ranked_run[:-1]) & (ranked_zero[1:] == ranked_zero[:-1])
-    ranked = remainders[order]
-    if tied.any() and (ranked[1:][tied] != ranked[:-1][tied]).any():
-        exact = np.where(largest_first, -remainders, remainders)
-        order = np.argsort(exact, kind="stable")
-        order = order[np.argsort(zero[order], kind="stable")]
-        order = order[np.argsort(run_of[order], kind="stable")]
-    return order
 
 
 @dataclass(frozen=True, eq=False)
