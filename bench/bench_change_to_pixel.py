@@ -90,6 +90,8 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
     service.want(layout.spec.wants())
     controller = WallController(layout, clock=lambda: datetime.now(UTC), fade_ms=0)
     bridge.snapshot_applied.connect(controller.apply_snapshot)
+    applied: list[float] = []
+    bridge.snapshot_applied.connect(lambda _s: applied.append(time.monotonic()))
 
     def wait_until(done: Callable[[], bool], timeout: float) -> bool:
         loop = QEventLoop()
@@ -129,8 +131,11 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
                 value, expected = value + 0.5, target.context.number(value + 0.5, kpi.unit)
             store.send(f"report {kpi.code} {target.options.entity} {period} {value!r} "
                        f"{(frozen_moment() - timedelta(seconds=60 - k)).timestamp()!r}")
-            if not wait_until(lambda expected=expected: painted["value"] == expected, args.interval + 30):  # type: ignore[misc]
+            if not wait_until(lambda expected=expected: painted["value"] == expected, args.interval + 60):  # type: ignore[misc]
                 print(diagnosis(target, bridge, kpi.code, period, value), flush=True)
+                print(f"diagnosis: the store says {store.answer()} (report), {store.ask('stats')}; the wall's feed cursor "
+                      f"{worker.feed_cursor}; {len(applied)} snapshots applied, the last {time.monotonic() - applied[-1]:.1f} s ago"
+                      if applied else "no snapshot applied", flush=True)
                 raise SystemExit(f"change {k + 1}: the tile shows {painted['value']}, expected {expected}")
             in_store = float(store.answer().split()[1])  # "DONE <monotonic as add_report returned> <cursor>"
             latencies.append(painted["at"] - in_store)
