@@ -90,6 +90,7 @@ class PaintedTile(Tile):
         # While a page turn fades in (wall/screen_window.py): the picture painted for the fade's
         # grab is kept, so the page shown when the fade ends is copied, not painted a second time.
         self.hold_picture = False
+        self._unpainted = False  # a model was applied that no paint has shown yet
         self.setMinimumSize(160, 90)
 
     # --- contract ---------------------------------------------------------------
@@ -158,6 +159,7 @@ class PaintedTile(Tile):
         if model == self.model:
             return
         self.model = model
+        self._unpainted = True  # the screen shows an older model until the next paint
         self.model_changed(model)
         # Painted in the window's next paint event, which Qt coalesces with the other tiles
         # applied in this turn: a synchronous repaint() per tile cost the GUI thread one
@@ -224,8 +226,8 @@ class PaintedTile(Tile):
         once) only copies pictures: the cost of painting is spread over turns instead of
         landing in one frame. The picture is let go once copied (the window keeps the pixels;
         192 tile-sized pictures would hold ~30 MB), so any other repaint paints directly."""
-        if self.context.models is None or not self.isVisible() or recording_texts():
-            return
+        if self.context.models is None or not self._unpainted or not self.isVisible() or recording_texts():
+            return  # (an unchanged model asks for no paint: no picture either)
         self._paint_picture()
 
     def _paint_picture(self) -> QImage:
@@ -254,6 +256,7 @@ class PaintedTile(Tile):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         self.paint_count += 1
+        self._unpainted = False
         painter = QPainter(self)
         picture = self._picture
         if self.hold_picture and self.context.models is not None and not recording_texts():

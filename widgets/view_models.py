@@ -186,7 +186,8 @@ class ModelStage(QObject):
             first = False
             if shiboken6.isValid(tile) and self._newer_than_shown(tile, snapshot):  # else: gone, or outdated
                 tile.show_model(model)
-                tile.prepare_picture()  # painted now, inside the budget; the window's paint event copies it
+                if budget is not None:  # painted now, inside the budget; the window's paint event copies it
+                    tile.prepare_picture()  # (a flush for a screenshot paints each text for its audit anyway)
                 self.applied += 1
                 self._shown[id(tile)] = (tile, snapshot.id)
             if budget is not None and (time.perf_counter() - started) * 1000 >= budget:
