@@ -76,7 +76,7 @@ def test_a_place_map_names_the_outlines_around_it_in_the_walls_language(home: La
     within = options.model_dump(include={"within", "colour_by", "kpi"})
     gujarati = map_model(snapshot, language="gu", **within)
     english = map_model(snapshot, **within)
-    assert gujarati.focus is not None
+    assert gujarati.focus is not None and english.focus is not None
     assert dict(gujarati.outline_names)[gujarati.focus] == "અમદાવાદ"  # the catalog's name, not the file's English
     assert dict(english.outline_names)[english.focus] == "Ahmadabad"
     assert len(gujarati.outline_names) > 1  # the neighbours too, each under its own outline
