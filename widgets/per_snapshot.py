@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import deque
 from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -220,6 +221,10 @@ class MarksTable:
             self.codes, self.index = tuple(codes), codes
             self.matrix = np.full((len(ranked), len(codes)), np.nan)
             for i, r in enumerate(ranked):
+                numbers = _row_numbers(r.marks, self.codes)  # read already for the tiles' inputs
+                if numbers is not None:
+                    self.matrix[i] = numbers
+                    continue
                 if tuple(r.marks) == self.codes:  # None reads as NaN
                     self.matrix[i] = np.array(list(r.marks.values()), dtype=np.float64)
                     continue
@@ -300,19 +305,35 @@ def _positions(codes: tuple[str, ...], index: Mapping[str, int]) -> np.ndarray:
     return held
 
 
-def _mapping_content(mapping: Mapping[str, Any], codes: tuple[str, ...] | None) -> Any:
+# id(mapping) -> (mapping, codes asked with, its content, its numbers in those codes' order or None), for the
+# rows of the last few rankings: a ranking is made anew every poll around the same marks objects (the month
+# before's, a place whose marks did not change), whose content is then not worked out again.
+_ROWS: deque[dict[int, tuple[Any, Any, Any, np.ndarray | None]]] = deque(maxlen=2)  # this poll's and the last's
+
+
+def _mapping_content(mapping: Mapping[str, Any], codes: tuple[str, ...] | None,
+                     known: tuple[dict[int, tuple[Any, Any, Any, np.ndarray | None]], ...]) -> tuple[Any, np.ndarray | None]:
     """A mapping of codes to numbers (or None) as a value that compares in a few memcmp calls:
-    its codes, and its numbers in their order as bytes (NaN: None). `codes`: the order most
-    rows of the ranking share (compared once for the ranking, not once a row)."""
+    its codes, and its numbers in their order as bytes (NaN: None); with those numbers when
+    they are in the order `codes` (most rows of a store's ranking share one order, compared
+    once for the ranking); `known`: what the last rankings' rows were found to be."""
+    for rows in known:
+        held = rows.get(id(mapping))
+        if held is not None and held[0] is mapping and held[1] == codes:
+            return held[2], held[3]
     if isinstance(mapping, RowMapping):
         own, index, numbers = mapping.parts
-        return ("view", own, numbers[_positions(own, index)].tobytes())
-    keys = tuple(mapping)
-    if codes is not None and keys == codes:
-        values = [mapping[c] for c in keys]
-        if all(isinstance(v, float) or v is None for v in values):
-            return ("same codes", np.array(values, dtype=np.float64).tobytes())
-    return ("items", tuple(mapping.items()))
+        return ("view", own, numbers[_positions(own, index)].tobytes()), None
+    if codes is not None and tuple(mapping) == codes:
+        values = list(mapping.values())
+        try:
+            read: np.ndarray | None = np.array(values, dtype=np.float64)  # None reads as NaN
+        except (TypeError, ValueError):
+            read = None
+        if read is not None and all(values[i] is None for i in np.flatnonzero(np.isnan(read)).tolist()):
+            read.flags.writeable = False
+            return ("same codes", read.tobytes()), read
+    return ("items", tuple(mapping.items())), None
 
 
 def ranking_content(ranking: RankingResult) -> tuple[Any, ...]:
@@ -327,15 +348,35 @@ def ranking_content(ranking: RankingResult) -> tuple[Any, ...]:
             return held[1]
     first = next((r.marks for r in ranking.rows if not isinstance(r.marks, RowMapping)), None)
     codes = tuple(first) if first is not None else None
+    made: dict[int, tuple[Any, Any, Any, np.ndarray | None]] = {}
+    with _lock:
+        known = tuple(_ROWS)
+
+    def of(mapping: Mapping[str, Any], order: tuple[str, ...] | None) -> Any:
+        content, numbers = _mapping_content(mapping, order, known)
+        made[id(mapping)] = (mapping, order, content, numbers)
+        return content
+
     content = (codes, tuple(
-        (r.entity, r.score, r.rank, r.grade, _mapping_content(r.marks, codes),
-         tuple((level, _mapping_content(scores, None)) for level, scores in r.by.items()), r.not_reported, r.provisional)
+        (r.entity, r.score, r.rank, r.grade, of(r.marks, codes),
+         tuple((level, of(scores, None)) for level, scores in r.by.items()), r.not_reported, r.provisional)
         for r in ranking.rows))
     with _lock:
         for key in [k for k, (alive, _) in _CONTENT.items() if alive() is None]:
             del _CONTENT[key]
         _CONTENT[id(ranking)] = (weakref.ref(ranking), content)
+        _ROWS.appendleft(made)
     return content
+
+
+def _row_numbers(mapping: Mapping[str, Any], codes: tuple[str, ...]) -> np.ndarray | None:
+    """The numbers of a store's ranking row in the order `codes`, when `ranking_content` read them."""
+    with _lock:
+        for rows in _ROWS:
+            held = rows.get(id(mapping))
+            if held is not None and held[0] is mapping and held[1] == codes:
+                return held[3]
+    return None
 
 
 def marks_table(snapshot: Snapshot, ranking: RankingResult) -> MarksTable:
@@ -487,11 +528,11 @@ def prepare(snapshot: Snapshot) -> None:
         for entity in snapshot.derived.explanations:  # the breakdown tiles' inputs
             explanation_input(snapshot, entity)
         group_averages(snapshot)
-        if snapshot.ranking is not None:  # the KPI tiles' state marks (their inputs, on the GUI thread)
-            state_marks(snapshot, snapshot.ranking)
         for ranking in (snapshot.ranking, snapshot.previous_ranking):  # what the ranking tiles key on
             if ranking is not None:
                 ranking_content(ranking)
+        if snapshot.ranking is not None:  # the KPI tiles' state marks (their inputs, on the GUI thread)
+            state_marks(snapshot, snapshot.ranking)
         if snapshot.derived.derived and snapshot.status.reachable is not False:
             _aged_kpis(snapshot, "ranked")  # every tile's ranking age
 
