@@ -62,3 +62,41 @@ def test_memory_freed_by_the_wall_leaves_the_process() -> None:
     assert measured["peak"] - measured["before"] >= 48, measured  # the blocks really were resident
     assert measured["after"] - measured["before"] < 16, measured  # and the trim gave them back
     assert measured["pins"] == 64
+
+
+SETTLING_PROCESS = r"""
+import gc, json, sys
+from types import SimpleNamespace
+from PySide6.QtCore import QCoreApplication
+from cmwall.wall.idle import MemoryKeeper
+
+app = QCoreApplication(sys.argv)
+keeper = MemoryKeeper()
+seen = []
+def shown(snapshot):
+    keeper.snapshot_shown(snapshot)
+    app.processEvents()
+    seen.append((keeper.settled, gc.get_freeze_count()))
+
+class Cycle:
+    def __init__(self): self.me = self
+import weakref
+garbage = Cycle(); gone = weakref.ref(garbage); del garbage  # cyclic garbage made before settling
+shown(SimpleNamespace(partial=True))   # a first sync still under way: not yet
+shown(SimpleNamespace(partial=False))  # complete data: settles
+shown(SimpleNamespace(partial=False))  # once only
+keeper.settle_again()                  # another layout's tiles
+shown(SimpleNamespace(partial=False))
+print(json.dumps({"seen": seen, "garbage_collected": gone() is None}))
+"""
+
+
+def test_long_lived_objects_are_set_apart_from_the_collector_once_data_is_complete() -> None:
+    done = subprocess.run([sys.executable, "-c", SETTLING_PROCESS], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    settled = [n for n, _frozen in measured["seen"]]
+    assert settled == [0, 1, 1, 2]  # not on partial data, once per complete wall, again after a layout switch
+    assert measured["seen"][0][1] == 0 and all(frozen > 10_000 for _n, frozen in measured["seen"][1:])
+    assert measured["garbage_collected"]  # what was garbage before settling is collected, not frozen
