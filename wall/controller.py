@@ -30,6 +30,7 @@ from PySide6.QtGui import QGuiApplication
 
 from ..layouts.loader import SHIPPED_LAYOUTS, Layout
 from ..sync.snapshot import Snapshot
+from ..widgets import per_snapshot
 from ..widgets.base import TileContext
 from ..widgets.view_models import ModelStage
 from .commands import Commands
@@ -193,6 +194,7 @@ class WallController(QObject):
         self.models.close()
 
     def apply_snapshot(self, snapshot: Snapshot) -> None:
+        per_snapshot.release_later(snapshot)  # the one it replaces is freed off the GUI thread, not as it is let go here
         shown = self.presentation.take(snapshot)  # the held snapshot in presentation mode
         self.status.take(self.presentation.for_strip(snapshot), self.context.thresholds)  # as the alerts tiles judge
         if shown is not self.screens.snapshot:

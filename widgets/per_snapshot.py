@@ -9,6 +9,7 @@ once per snapshot, whichever thread builds the tiles' models.
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from collections import deque
@@ -516,11 +517,71 @@ def selected_judgement(snapshot: Snapshot, thresholds: Thresholds, kpis: tuple[s
     return once(snapshot, ("selected_judgement", held, kpis), make)
 
 
+class _Releaser:
+    """Lets go of the snapshots the wall has shown on a thread of its own, not the GUI thread.
+
+    The last reference to a snapshot used to be dropped on the GUI thread as the next one
+    was applied (the crisis banner's, the windows'), and Python freed its ranking, alerts
+    and explanations there and then: 2-5 ms of the GUI thread's CPU a poll at state scale
+    (issue 12). The wall hands each snapshot it applies to `hold`; a sweep drops those
+    only it still holds, so they are freed on the sweeping thread. A sweep runs after each
+    apply and, while a held snapshot is still referred to elsewhere (the one on screen, a
+    tile's build on its way), again every second; `prepare` sweeps on the sync thread too."""
+
+    RETRY_S = 1.0
+
+    def __init__(self) -> None:
+        self._held: list[Snapshot] = []
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, snapshot: Snapshot) -> None:
+        """Keep `snapshot` until nothing else refers to it (called on the GUI thread)."""
+        with self._wake:
+            if not any(held is snapshot for held in self._held):
+                self._held.append(snapshot)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="snapshot-releaser", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def sweep(self) -> int:
+        """Drop every held snapshot referred to by nothing else, on the calling thread; how many
+        are still referred to elsewhere."""
+        with self._wake:
+            alone = [sys.getrefcount(probe) for probe in [object()]][0]  # a list's item and nothing else
+            counts = [sys.getrefcount(held) for held in self._held]
+            gone = [held for held, count in zip(self._held, counts) if count <= alone]
+            self._held = [held for held, count in zip(self._held, counts) if count > alone]
+            waiting = len(self._held)
+        gone.clear()  # freed here, outside the lock
+        return waiting
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait()
+            while self.sweep():  # some still referred to elsewhere: look again soon (a few calls a second)
+                with self._wake:
+                    self._wake.wait(self.RETRY_S)
+
+
+_releaser = _Releaser()
+
+
+def release_later(snapshot: Snapshot) -> None:
+    """The wall applied `snapshot`: it is freed off the GUI thread once nothing refers to it
+    (`_Releaser`)."""
+    _releaser.hold(snapshot)
+
+
 def prepare(snapshot: Snapshot) -> None:
     """Work out, on the thread that delivers `snapshot` (the sync thread), the facts the GUI
     thread looks up as it applies it: every tile's questioned values, the alerts under each
     thresholds the snapshot was judged for (the crisis banner's). They cost seconds of
-    Python at state scale; on the GUI thread they froze the wall at every poll."""
+    Python at state scale; on the GUI thread they froze the wall at every poll. Snapshots
+    the wall no longer refers to are freed here too (`_Releaser`)."""
+    _releaser.sweep()
     questioned_of(snapshot, "")
     if snapshot.catalog is not None:
         for thresholds, _measures in snapshot.derived.alerts:
