@@ -40,3 +40,24 @@ def test_the_map_is_painted_again_only_for_a_new_model_or_size(qtbot: QtBot,
     tile.resize(900, 600)
     tile.grab()
     assert tile.map_renders == 3
+
+
+def test_the_outlines_are_stroked_once_per_size_not_for_every_new_model(
+        qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    first, _, later = newer_demo_snapshots
+    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300"), TileContext(now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(800, 600)
+    tile.show()
+    show(tile, first)
+    tile.grab()
+    assert (tile.map_renders, tile.outline_strokes) == (1, 1)
+    show(tile, later)
+    tile.grab()
+    assert (tile.map_renders, tile.outline_strokes) == (2, 1)  # a new model: painted again on the same outlines
+    _origin, layer = tile._outlines[1:] if tile._outlines is not None else (None, None)
+    assert layer is not None and layer.depth() == 8  # one byte a pixel, not a full-colour picture
+    assert layer.width() < tile.width()  # the map's area only, not the legend beside it
+    tile.resize(900, 600)
+    tile.grab()
+    assert (tile.map_renders, tile.outline_strokes) == (3, 2)

@@ -23,9 +23,9 @@ from .derived import show
 
 
 def held_pictures(tile: MapTile) -> tuple[bool, bool]:
-    """Whether the map holds its cached picture and its painter paths (its outlines are
-    stroked into a picture only while the map is painted, never kept)."""
-    return tile._map_cache is not None, bool(tile._paths)
+    """Whether the map holds its cached picture and its painter paths (with its outlines'
+    one-byte coverage layer: kept with the paths, let go with them)."""
+    return tile._map_cache is not None, bool(tile._paths) and tile._outlines is not None
 
 
 def test_the_map_lets_go_of_its_pictures_off_screen_and_paints_the_same_again(

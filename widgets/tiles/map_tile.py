@@ -16,10 +16,12 @@ layout's thresholds; a facility with nothing reported is a hollow grey ring.
 
 As STYLE.md asks, each outline's QPainterPath is built once per tile size and view;
 a snapshot only changes each area's key into a table of brushes made once per grade
-list (map_colouring.py decides the keys); the outlines are stroked into a picture of
-their own only while the map is painted into its cached image (not kept: a map-sized
-picture held for nothing between model changes, issue 12's memory). Every district also carries its score, grade or value as
-text, so the map reads without colour.
+list (map_colouring.py decides the keys). The outlines are stroked once per size and
+view and kept as their coverage alone, one byte a pixel over the map's area (an 8-bit
+image whose colour table is the outline colour at each coverage): stroking them again
+for every new model took 11-14 ms of the GUI thread at 1080p, and a full-colour picture
+of them held four bytes a pixel of the whole tile (issue 12). Every district also
+carries its score, grade or value as text, so the map reads without colour.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QHideEvent, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import MapOptions
@@ -146,6 +148,8 @@ class MapTile(PaintedTile):
         self._match_for: tuple[int, tuple[tuple[str, str], ...]] | None = None
         self._paths: dict[str, QPainterPath] = {}
         self._paths_for: tuple[QSize, QRectF, int, tuple[float, float, float, float] | None] | None = None
+        self._outlines: tuple[object, QPointF, QImage] | None = None  # (geometry and ratio, where, the outlines' coverage)
+        self.outline_strokes = 0  # how often the outlines were stroked (tests: once per size and view)
         self._map_cache: tuple[object, MapModel, QImage] | None = None  # (size and geometry, model, the map painted)
         self.map_renders = 0  # maps painted into the cache (tests)
         self._transform: tuple[float, float, float] = (1.0, 0.0, 0.0)  # scale, dx, dy
@@ -419,6 +423,7 @@ class MapTile(PaintedTile):
 
     def _drop_geometry(self) -> None:
         self._paths_for = None
+        self._outlines = None
 
     def relayout(self) -> None:
         self._drop_geometry()
@@ -477,20 +482,36 @@ class MapTile(PaintedTile):
         self._paths_for = key
         self.path_builds += 1
 
-    def _paint_outlines(self, area: QRectF) -> QPixmap:
+    def _outline_layer(self, area: QRectF) -> tuple[QPointF, QImage]:
+        """The outlines over `area` as painted there, with where to draw them: stroked once per
+        size and view (kept as each pixel's coverage, an 8-bit image coloured by its table)."""
         ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(self.size() * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
+        key = (self._paths_for, area, ratio)
+        if self._outlines is not None and self._outlines[0] == key:
+            return self._outlines[1], self._outlines[2]
+        pixels = QRectF(area.left() * ratio, area.top() * ratio, area.width() * ratio, area.height() * ratio).toAlignedRect()
+        origin = QPointF(pixels.left() / ratio, pixels.top() / ratio)  # whole device pixels: strokes land as on the tile
+        stroked = QImage(pixels.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        stroked.setDevicePixelRatio(ratio)
+        stroked.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(stroked)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(-origin)
         painter.setClipRect(area)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(theme.PANEL), max(1.2, self.scale.small / 10)))
+        colour = QColor(theme.PANEL)
+        painter.setPen(QPen(colour, max(1.2, self.scale.small / 10)))
         for path in self._paths.values():
             painter.drawPath(path)
         painter.end()
-        return pixmap
+        coverage = stroked.convertToFormat(QImage.Format.Format_Alpha8)  # one colour: its alpha says it all
+        layer = QImage(coverage.constBits(), coverage.width(), coverage.height(), coverage.bytesPerLine(),
+                       QImage.Format.Format_Indexed8).copy()
+        layer.setColorTable([QColor(colour.red(), colour.green(), colour.blue(), alpha).rgba() for alpha in range(256)])
+        layer.setDevicePixelRatio(ratio)
+        self._outlines = (key, origin, layer)
+        self.outline_strokes += 1
+        return origin, layer
 
     def _point(self, lon: float, lat: float) -> QPointF:
         assert self.boundaries is not None
@@ -542,7 +563,7 @@ class MapTile(PaintedTile):
             if fill == NO_DATA:
                 painter.fillPath(path, self.brushes["hatch"])
         if self._paths_for is not None:
-            painter.drawPixmap(0, 0, self._paint_outlines(area))
+            painter.drawImage(*self._outline_layer(area))
         if model.focus in self._paths:  # a map of one place: its own outline stands out
             painter.strokePath(self._paths[model.focus], QPen(QColor(theme.TEXT_DIM), max(1.5, self.scale.small / 6)))
         alone = not model.areas
