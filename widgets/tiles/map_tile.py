@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QHideEvent, QImage, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from ...layouts.tile_options import MapOptions
@@ -845,14 +846,26 @@ def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symb
     painter.restore()
 
 
+@lru_cache(maxsize=512)  # a few maps' labels at two sizes; a text path is a few kB
+def _halo_shapes(text: str, pixel_size: int, bold: bool) -> tuple[QPainterPath, QPainterPath]:
+    """`text`'s glyphs from a baseline at the origin, and its halo (the glyphs' outline
+    stroked with a round pen) as a shape to fill: worked out once per text and size, since
+    a map's labels are the same few names and figures model after model (stroking them
+    again was half of painting a map)."""
+    glyphs = QPainterPath()
+    glyphs.addText(QPointF(0, 0), font(pixel_size, bold), text)
+    stroker = QPainterPathStroker()
+    stroker.setWidth(max(2.0, pixel_size * 0.22))
+    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return glyphs, stroker.createStroke(glyphs)
+
+
 def halo_text(painter: QPainter, baseline_left: QPointF, text: str, pixel_size: int, *, bold: bool = False, dim: bool = False) -> None:
     """Plain text with a dark halo: legible on every fill colour of the map."""
-    path = QPainterPath()
-    path.addText(baseline_left, font(pixel_size, bold), text)
+    glyphs, halo = _halo_shapes(text, pixel_size, bold)
     painter.save()
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(QColor(theme.BACKGROUND), max(2.0, pixel_size * 0.22), Qt.PenStyle.SolidLine,
-                        Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
-    painter.drawPath(path)
-    painter.fillPath(path, QColor("#dfe6f0" if dim else "#ffffff"))
+    painter.translate(baseline_left)
+    painter.fillPath(halo, QColor(theme.BACKGROUND))
+    painter.fillPath(glyphs, QColor("#dfe6f0" if dim else "#ffffff"))
     painter.restore()
