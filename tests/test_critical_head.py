@@ -32,3 +32,13 @@ def test_the_banner_takes_exactly_the_critical_alerts(qtbot: QtBot, demo_snapsho
                         language=lambda: "en", clock=lambda: datetime.now(UTC))
     crisis.thresholds = DEFAULT_THRESHOLDS
     assert crisis._critical_alerts(snapshot) == [a for a in judgement.alerts if a.is_critical]
+
+
+def test_the_critical_alerts_are_picked_once_per_snapshot_when_it_is_prepared(demo_snapshot: Snapshot) -> None:
+    snapshot = for_wall(demo_snapshot)
+    per_snapshot.prepare(snapshot)  # on the sync thread, before the wall applies it
+    judgement = per_snapshot.judgement(snapshot, DEFAULT_THRESHOLDS)
+    assert judgement is not None
+    picked = per_snapshot.critical_alerts(snapshot, DEFAULT_THRESHOLDS)
+    assert picked == tuple(a for a in judgement.alerts if a.is_critical)
+    assert per_snapshot.critical_alerts(snapshot, DEFAULT_THRESHOLDS) is picked  # looked up, not picked again

@@ -25,8 +25,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
-from itertools import takewhile
-from operator import attrgetter
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -139,6 +137,7 @@ class CrisisMode(QObject):
         self._acknowledged_locally: datetime | None = None  # newest firing acknowledged on this wall
         self.flash_on = True
         self._shown: tuple[list[str], Tone] = ([], "critical")  # the banner as last judged (refresh)
+        self._critical_worded: tuple[tuple[object, ...], Catalog, str] | None = None  # (what it says, catalog, line)
         self._flash = QTimer(self)
         self._flash.setInterval(FLASH_MS)
         self._flash.timeout.connect(self._toggle_flash)
@@ -265,21 +264,28 @@ class CrisisMode(QObject):
                 shown = replace(state, acknowledged=True)
             lines = crisis_lines(shown, self.rules, catalog, language, pair)
             if critical:
-                lines.insert(-1, critical_line(critical, catalog, language, pair))
+                lines.insert(-1, self._critical_line(critical, catalog, language, pair))
             return lines, "crisis"
         if critical:
-            return [critical_line(critical, catalog, language, pair)], "critical"
+            return [self._critical_line(critical, catalog, language, pair)], "critical"
         if state.rules and not state.judgeable:
             return [tr("Crisis rules cannot be judged: no recent data", language)], "unknown"
         return [], "critical"
 
+    def _critical_line(self, critical: list[ActiveAlert], catalog: Catalog, language: str, pair: tuple[str, ...]) -> str:
+        """`critical_line`, worded again only when what it says changed (the first alert, their
+        number, the catalog, the languages): most polls leave it as it was."""
+        key = (critical[0], len(critical), id(catalog), language, pair)
+        held = self._critical_worded
+        if held is None or held[0] != key or held[1] is not catalog:
+            held = self._critical_worded = (key, catalog, critical_line(critical, catalog, language, pair))
+        return held[2]
+
     def _critical_alerts(self, snapshot: Snapshot) -> list[ActiveAlert]:
         if self.thresholds is None:
             return []
-        judgement = per_snapshot.judgement(snapshot, self.thresholds)  # the clock matters only when there is no alert
-        # a judgement holds its alerts critical first: the criticals are its head (not a pass over
-        # every alert on the GUI thread, ~5,700 of them at state scale)
-        return list(takewhile(attrgetter("is_critical"), judgement.alerts)) if judgement is not None else []
+        # picked out on the sync thread (the clock matters only when there is no alert)
+        return list(per_snapshot.critical_alerts(snapshot, self.thresholds))
 
     def stop(self) -> None:
         self._flash.stop()
