@@ -18,6 +18,8 @@ from ..widgets.base import plain_label
 from ..widgets.look import theme
 from .status_text import TONE_SYMBOLS, StatusItem
 
+_WIDTHS: dict[tuple[str, tuple[str, ...]], float] = {}  # (font, the strip's texts) -> their widths' sum, the last few
+
 TONE_COLOURS = {
     "ok": theme.ALERT_COLOURS["ok"],
     "warn": theme.ALERT_COLOURS["warn"],
@@ -117,10 +119,19 @@ class StatusStrip(QFrame):
         size = max(12, int(self.height() * 0.48))
         font = QFont(self.clock.font())
 
+        texts = tuple(label.text() for label in labels)
+
         def needed(pixel_size: int) -> float:
             font.setPixelSize(pixel_size)
-            metrics = QFontMetricsF(font)
-            return sum(metrics.horizontalAdvance(label.text()) for label in labels)
+            key = (font.key(), texts)  # every window's strip shows the same items: measured once
+            width = _WIDTHS.get(key)
+            if width is None:
+                metrics = QFontMetricsF(font)
+                width = sum(metrics.horizontalAdvance(text) for text in texts)
+                if len(_WIDTHS) >= 64:
+                    _WIDTHS.clear()
+                _WIDTHS[key] = width
+            return width
 
         top = size
         total = needed(top)
