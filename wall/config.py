@@ -30,8 +30,8 @@ with without_unused_extras():  # the first import of the wall's HTTP client, wit
     import httpcore  # noqa: F401  (httpx imports its transport on first use: here, within the guard)
 
     from ..sync.client import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_MB
-    from ..sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
-    from ..sync.demo_store.profiles import PROFILES as DEMO_PROFILES
+    from ..sync.demo_profile_names import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+    from ..sync.demo_profile_names import PROFILES as DEMO_PROFILES
     from ..sync.history import ReplayPlan
     from ..sync.service import Intervals
 

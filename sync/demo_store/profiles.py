@@ -9,15 +9,13 @@ department's hospital bed portal in another state (see `city_store`). Both the
 
 from __future__ import annotations
 
+from ..demo_profile_names import CITY_CRISIS, DEFAULT_PROFILE, GUJARAT, PROFILES
 from .city_store import CityCrisisStore
 from .live_store import LiveStore
 from .store import RANKING_MODES, DemoStore, is_ranking_mode
 from .timeline import Clock, system_clock
 
-GUJARAT = "gujarat"
-CITY_CRISIS = "city-crisis"
-PROFILES: tuple[str, ...] = (GUJARAT, CITY_CRISIS)
-DEFAULT_PROFILE = GUJARAT
+__all__ = ["CITY_CRISIS", "DEFAULT_PROFILE", "GUJARAT", "PROFILES", "make_store"]
 
 
 def make_store(

@@ -49,8 +49,8 @@ def default_data_dir() -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ...sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
-    from ...sync.demo_store.profiles import PROFILES as DEMO_PROFILES
+    from ...sync.demo_profile_names import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+    from ...sync.demo_profile_names import PROFILES as DEMO_PROFILES
     from .rank import positive_number
 
     parser = argparse.ArgumentParser(
@@ -222,7 +222,7 @@ def effective_data_dir(settings: Settings) -> Path:
     """--data-dir as given; otherwise the configured (file or $CMWALL_DATA_DIR) or the
     platform's data directory, where a demo profile other than the default keeps its
     local store in its own demo-PROFILE folder."""
-    from ...sync.demo_store.profiles import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
+    from ...sync.demo_profile_names import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
 
     config = settings.config
     if config.wall.data_dir is not None and settings.source("wall.data_dir") == "--data-dir":
