@@ -177,8 +177,10 @@ class MemoryKeeper(QObject):
         if self._libc is None:
             log.info("memory: not glibc, allocator left as it is")
             return
-        for option, value in ((_M_MMAP_THRESHOLD, MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, TRIM_THRESHOLD),
-                              (_M_ARENA_MAX, ARENA_MAX)):
+        options = [(_M_MMAP_THRESHOLD, MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, TRIM_THRESHOLD)]
+        if "MALLOC_ARENA_MAX" not in os.environ:  # the operator's choice wins (as in wall/memory.py)
+            options.append((_M_ARENA_MAX, ARENA_MAX))
+        for option, value in options:
             if not self._libc.mallopt(option, value):
                 log.info("memory: mallopt(%d, %d) refused", option, value)
 
