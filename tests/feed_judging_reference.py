@@ -1,10 +1,10 @@
 """sync/feed_judging.py as it was before "late" was kept per series between clock boundaries:
 every KPI's late entities searched again at every poll. tests/test_feed_incremental.py holds the
-kept answers to it as the clock and the data move."""
+kept answers to it as the clock and the data move. Each series' latest report times are read
+as they still are (`_latest_reports`), and taken from there."""
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -12,32 +12,11 @@ from types import MappingProxyType
 
 import numpy as np
 from cmwall.sync.contract import Catalog, Kpi
+from cmwall.sync.feed_judging import UNKNOWN, _latest_reports
 from cmwall.sync.feed_quality import FeedQuality, ObservationKey, QualityCount, RejectedRow
 from cmwall.sync.freshness import overdue_since
 from cmwall.sync.plausibility import FUTURE_REPORT, judge_series
 from cmwall.sync.series import KpiSeries
-
-UNKNOWN = "?"  # the department, KPI or entity of a row that could not be read
-
-
-_LATEST: weakref.WeakKeyDictionary[KpiSeries, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
-
-
-def _latest_reports(series: KpiSeries) -> tuple[np.ndarray, np.ndarray]:
-    """(each entity's latest report time, NaN if none; the distinct times, ascending),
-    as `KpiSeries.latest` reads them. Series are immutable: computed once per series."""
-    held = _LATEST.get(series)
-    if held is None:
-        reported = series.reported_at
-        if reported.size == 0:
-            latest = np.full(len(series.entities), np.nan)
-        else:
-            seen = ~np.isnan(reported)
-            last_col = reported.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)
-            latest = reported[np.arange(reported.shape[0]), last_col]  # NaN where no report at all
-        held = latest, np.unique(latest[~np.isnan(latest)])
-        _LATEST[series] = held
-    return held
 
 
 def reference_late_entities(kpi: Kpi, series: KpiSeries, now: datetime) -> list[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Any
 
 from cmwall.sync.derive import derive
 from cmwall.sync.derived_facts import Wants
@@ -24,6 +23,7 @@ from cmwall.widgets.view_models import ModelStage
 from pytestqt.qtbot import QtBot
 
 from tests.hand_snapshots import NOW, at, catalog, snapshot
+from tests.test_view_models import held_tile
 
 KPIS = [{"code": "BEDS", "name": "Beds in use", "scheme": "S", "unit": "beds", "better": "lower",
          "level": "district", "frequency": "PT1H", "aggregate": "sum"}]
@@ -71,15 +71,7 @@ def test_an_unchanged_tile_holds_the_newest_snapshot_not_its_first(qtbot: QtBot)
 def test_a_build_on_its_way_keeps_its_snapshot_and_is_shown(qtbot: QtBot) -> None:
     stage = ModelStage()
     gate = threading.Event()
-    blocker = KpiTile(KpiTile.options_model(kpi="BEDS"), TileContext(now=lambda: NOW, models=stage))
-    qtbot.addWidget(blocker)
-    original = blocker.build_model
-
-    def held(snapshot: Snapshot) -> Any:
-        gate.wait(10)
-        return original(snapshot)
-
-    blocker.build_model = held  # type: ignore[method-assign]
+    blocker = held_tile(qtbot, stage, gate)
     try:
         tile = wall_tile(qtbot, stage)
         blocker.apply(first_snapshot(1))  # holds the worker while the tile is asked

@@ -35,6 +35,21 @@ def snap(value: float, ident: int = 1) -> Snapshot:
                     data_as_of=s.data_as_of)
 
 
+def held_tile(qtbot: QtBot, stage: ModelStage, gate: threading.Event, kind: type[KpiTile] = KpiTile) -> KpiTile:
+    """A KPI tile whose builds wait for `gate` (up to 10 s): it holds the stage's one worker
+    while other tiles are asked for."""
+    tile = kind(KpiTile.options_model(kpi="BEDS"), TileContext(now=lambda: NOW, models=stage))
+    qtbot.addWidget(tile)
+    original = tile.build_model
+
+    def held(snapshot: Snapshot) -> Any:
+        gate.wait(10)
+        return original(snapshot)
+
+    tile.build_model = held  # type: ignore[method-assign]
+    return tile
+
+
 class WatchedKpiTile(KpiTile):
     """Notes on which threads its models were built, and for which snapshots."""
 
@@ -106,15 +121,7 @@ def test_models_are_applied_a_few_per_turn(qtbot: QtBot) -> None:
 def test_a_tile_asked_again_before_its_build_gets_the_newest_snapshot_only(qtbot: QtBot) -> None:
     stage = ModelStage()
     gate = threading.Event()
-    blocker = WatchedKpiTile(KpiTile.options_model(kpi="BEDS"), TileContext(now=lambda: NOW, models=stage))
-    qtbot.addWidget(blocker)
-    original = blocker.build_model
-
-    def held(snapshot: Snapshot) -> Any:
-        gate.wait(10)
-        return original(snapshot)
-
-    blocker.build_model = held  # type: ignore[method-assign]
+    blocker = held_tile(qtbot, stage, gate, WatchedKpiTile)
     try:
         [tile] = wall_tiles(qtbot, stage)
         blocker.apply(snap(1, ident=1))  # holds the worker while the tile is asked twice
