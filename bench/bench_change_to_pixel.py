@@ -90,6 +90,10 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
     service.want(layout.spec.wants())
     controller = WallController(layout, clock=lambda: datetime.now(UTC), fade_ms=0)
     bridge.snapshot_applied.connect(controller.apply_snapshot)
+    from cmwall.wall.idle import MemoryKeeper
+
+    memory = MemoryKeeper()  # as the wall's own start does (wall/app.py): the collector settles on complete data
+    memory.follow(bridge.snapshot_applied, controller.layout_changed)
     applied: list[float] = []
     bridge.snapshot_applied.connect(lambda _s: applied.append(time.monotonic()))
 

@@ -79,6 +79,10 @@ def main() -> int:
     applied: list[float] = []
     bridge.snapshot_applied.connect(lambda _s: applied.append(time.monotonic()))
     bridge.snapshot_applied.connect(controller.apply_snapshot)
+    from cmwall.wall.idle import MemoryKeeper
+
+    memory = MemoryKeeper()  # as the wall's own start does (wall/app.py): the collector settles on complete data
+    memory.follow(bridge.snapshot_applied, controller.layout_changed)
 
     def run_for(seconds: float) -> None:
         loop = QEventLoop()

@@ -156,8 +156,7 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         drill_idle_seconds=config.drill_idle_minutes * 60.0,
     )
     bridge.snapshot_applied.connect(controller.apply_snapshot)
-    bridge.snapshot_applied.connect(memory.snapshot_shown)  # its garbage collector settles on complete data
-    controller.layout_changed.connect(memory.settle_again)
+    memory.follow(bridge.snapshot_applied, controller.layout_changed)  # the garbage collector settles on complete data
     controller.quit_confirmed.connect(app.quit)
     backend.want(layout.spec.wants())  # alerts and explanations derived on the sync thread
     controller.layout_changed.connect(lambda _name: backend.want(controller.layout.spec.wants()))

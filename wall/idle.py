@@ -44,7 +44,7 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCursor, QGuiApplication
 
 if TYPE_CHECKING:  # QtDBus is optional at run time (imported where used)
@@ -194,6 +194,11 @@ class MemoryKeeper(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+
+    def follow(self, snapshot_applied: SignalInstance, layout_changed: SignalInstance) -> None:
+        """Settle on the first complete snapshot the wall applies, and again after each layout switch."""
+        snapshot_applied.connect(self.snapshot_shown)
+        layout_changed.connect(self.settle_again)
 
     def settle_again(self, *_: object) -> None:
         """Another layout's tiles were built: set the long-lived objects apart again at the
