@@ -70,9 +70,11 @@ def main() -> int:
     from cmwall.sync.local_store import LocalStore
     from cmwall.sync.worker import SyncWorker
     from cmwall.wall.controller import WallController
+    from cmwall.wall.idle import MemoryKeeper
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    memory = MemoryKeeper()  # as the wall's own start does (wall/app.py): allocator settings, a trim every 30 s
     clock = SteppedClock(args.step)
     store = StoreProcess("--profile", args.profile, "--seed", "7", "--moment", clock.now.isoformat())
     layout = load_layout(args.layout)
@@ -82,10 +84,12 @@ def main() -> int:
         worker.watch_crisis(layout.spec.crisis.models())
         controller = WallController(layout, clock=clock, fade_ms=0, screenshot_dir=Path(scratch) / "shots")
         controller.start()
+        memory.start()
         first = worker.poll_all()
         if first is None or first.catalog is None:
             raise SystemExit("the first sync brought no catalog")
         controller.apply_snapshot(first)
+        memory.snapshot_shown(first)  # and settles its collector on complete data, as the wall does
         warm_up = max(args.every, args.polls // 10)
         readings: list[tuple[int, float]] = []
         applied = 0
