@@ -36,6 +36,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
+from sqlalchemy.dialects.sqlite import Insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
@@ -153,6 +154,16 @@ _UPSERT_OBSERVATION = (
     "received_at = excluded.received_at"
 )
 
+
+
+def _save_document_statement() -> Insert:
+    """Insert or replace one stored document, its values given when executed."""
+    stmt = sqlite_insert(documents)
+    return stmt.on_conflict_do_update(index_elements=["name"],
+                                      set_={k: stmt.excluded[k] for k in ("body", "etag", "fetched_at")})
+
+
+_SAVE_DOCUMENT = _save_document_statement()
 
 class LocalStoreError(Exception):
     """The local database cannot be written or read (disk full, permissions, corrupt);
@@ -415,10 +426,8 @@ class LocalStore:
     def _save_document(self, name: str, body: str, etag: str | None, fetched_at: datetime) -> None:
         """`body`: the validated document, as JSON."""
         row = {"name": name, "body": body, "etag": etag, "fetched_at": fetched_at.timestamp()}
-        stmt = sqlite_insert(documents).values(**row)
-        stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={k: stmt.excluded[k] for k in ("body", "etag", "fetched_at")})
-        with self._writing() as conn:
-            conn.execute(stmt)
+        with self._writing() as conn:  # values as parameters, not in the statement: SQLAlchemy's statement
+            conn.execute(_SAVE_DOCUMENT, row)  # cache kept the first statement, a catalog or ranking body with it
 
     def _document(self, name: str) -> StoredDocument | None:
         with self._reading() as conn:
