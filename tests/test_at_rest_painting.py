@@ -22,6 +22,7 @@ from cmwall.widgets import paint_kit
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles.ranking_tile import RankingTile
+from cmwall.widgets.view_models import ModelStage
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -107,16 +108,22 @@ def test_a_ranking_off_screen_does_not_scroll(qtbot: QtBot, ctx: TileContext) ->
     qtbot.waitUntil(lambda: tile.scroll_offset != offset, timeout=3000)
 
 
-def test_a_page_turn_does_not_repaint_the_incoming_tiles_while_fading(qtbot: QtBot, tmp_path: Path) -> None:
+def window_with_data(qtbot: QtBot, tmp_path: Path, fade_ms: int, models: ModelStage | None = None) -> ScreenWindow:
+    """The first screen of LAYOUT at 960×540, exposed, with the synthetic snapshot applied."""
     path = tmp_path / "wall.toml"
     path.write_text(LAYOUT, encoding="utf-8")
     spec = load_layout(path).spec.screens[0]
-    window = ScreenWindow(spec, TileContext(language="en", now=lambda: synthetic.NOW), fade_ms=600)
+    window = ScreenWindow(spec, TileContext(language="en", now=lambda: synthetic.NOW, models=models), fade_ms=fade_ms)
     qtbot.addWidget(window)
     window.resize(960, 540)
     window.show()
     qtbot.waitExposed(window)
     window.apply(for_wall(synthetic.snapshot()))
+    return window
+
+
+def test_a_page_turn_does_not_repaint_the_incoming_tiles_while_fading(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_with_data(qtbot, tmp_path, fade_ms=600)
     QApplication.processEvents()
     incoming = [t for t in window.pages[1] if isinstance(t, PaintedTile)]
     assert incoming

@@ -5,27 +5,18 @@ data age, the screen exposed, a screenshot)."""
 
 from __future__ import annotations
 
-from cmwall.layouts.tile_options import MapOptions
 from cmwall.sync.snapshot import Snapshot
 from cmwall.widgets import paint_kit
-from cmwall.widgets.base import TileContext
-from cmwall.widgets.tiles.map_tile import MapTile
 from pytestqt.qtbot import QtBot
 
-from .conftest import DEMO_NOW
 from .derived import show
+from .test_tiles_map import map_on_screen
 
 
 def test_the_map_is_painted_again_only_for_a_new_model_or_size(qtbot: QtBot,
                                                                 newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
     first, _, later = newer_demo_snapshots
-    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS"),
-                   TileContext(now=lambda: DEMO_NOW))
-    qtbot.addWidget(tile)
-    tile.resize(800, 600)
-    tile.show()
-    show(tile, first)
-    tile.grab()
+    tile = map_on_screen(qtbot, first, colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS")
     tile.grab()
     assert tile.map_renders == 1  # painted again: blitted (test_tiles_map's approved images are of the blit)
     previous = paint_kit.set_text_recorder(lambda *_args: None)  # a screenshot's audit reads texts as painted
@@ -45,12 +36,7 @@ def test_the_map_is_painted_again_only_for_a_new_model_or_size(qtbot: QtBot,
 def test_the_outlines_are_stroked_once_per_size_not_for_every_new_model(
         qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
     first, _, later = newer_demo_snapshots
-    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300"), TileContext(now=lambda: DEMO_NOW))
-    qtbot.addWidget(tile)
-    tile.resize(800, 600)
-    tile.show()
-    show(tile, first)
-    tile.grab()
+    tile = map_on_screen(qtbot, first, colour_by="kpi", kpi="CMHL.REV.PEND300")
     assert (tile.map_renders, tile.outline_strokes) == (1, 1)
     show(tile, later)
     tile.grab()

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cmwall.layouts.loader import load_layout
 from cmwall.sync.snapshot import Snapshot
-from cmwall.wall.screen_window import ScreenWindow
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile, TileMessage
 from cmwall.widgets.registry import registered
@@ -27,10 +25,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from . import synthetic
-from .derived import for_wall, show
+from .derived import show
 from .imaging import image_array
-from .test_wall_controller import LAYOUT
+from .test_at_rest_painting import window_with_data
 from .tile_examples import EXAMPLE_OPTIONS
 
 TYPES = sorted(name for name in EXAMPLE_OPTIONS if issubclass(registered()[name], PaintedTile))
@@ -121,17 +118,9 @@ def test_a_picture_is_copied_only_for_its_own_model_and_size(qtbot: QtBot, demo_
 
 
 def test_a_page_turn_paints_the_incoming_tiles_once(qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "wall.toml"
-    path.write_text(LAYOUT, encoding="utf-8")
-    spec = load_layout(path).spec.screens[0]
     stage = ModelStage()
     try:
-        window = ScreenWindow(spec, TileContext(language="en", now=lambda: synthetic.NOW, models=stage), fade_ms=300)
-        qtbot.addWidget(window)
-        window.resize(960, 540)
-        window.show()
-        qtbot.waitExposed(window)
-        window.apply(for_wall(synthetic.snapshot()))
+        window = window_with_data(qtbot, tmp_path, fade_ms=300, models=stage)
         window.show_page(1, animate=False)  # the second page's models built and shown too
         window.show_page(0, animate=False)
         assert stage.flush()
@@ -151,15 +140,7 @@ def test_a_page_turn_paints_the_incoming_tiles_once(qtbot: QtBot, tmp_path: Path
 
 
 def test_a_page_turn_does_not_repaint_the_pinned_tiles_over_it(qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "wall.toml"
-    path.write_text(LAYOUT, encoding="utf-8")
-    spec = load_layout(path).spec.screens[0]
-    window = ScreenWindow(spec, TileContext(language="en", now=lambda: synthetic.NOW), fade_ms=600)
-    qtbot.addWidget(window)
-    window.resize(960, 540)
-    window.show()
-    qtbot.waitExposed(window)
-    window.apply(for_wall(synthetic.snapshot()))
+    window = window_with_data(qtbot, tmp_path, fade_ms=600)
     QApplication.processEvents()
     pinned = [t for t in window.pinned if isinstance(t, PaintedTile)]
     assert pinned

@@ -177,15 +177,20 @@ def test_unknown_kpi_is_a_clear_message(qtbot: QtBot, demo_snapshot: Snapshot) -
         assert isinstance(tile.model, TileMessage) and "NO.SUCH" in tile.model.text
 
 
-def test_an_update_only_recolours(qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
-    first, _, later = newer_demo_snapshots
-    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS"),
-                   TileContext(now=lambda: DEMO_NOW))
+def map_on_screen(qtbot: QtBot, snapshot: Snapshot, **options: Any) -> MapTile:
+    """An 800×600 map tile shown with `snapshot` and painted once."""
+    tile = MapTile(MapOptions(**options), TileContext(now=lambda: DEMO_NOW))
     qtbot.addWidget(tile)
     tile.resize(800, 600)
     tile.show()
-    show(tile, first)
+    show(tile, snapshot)
     tile.grab()
+    return tile
+
+
+def test_an_update_only_recolours(qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    first, _, later = newer_demo_snapshots
+    tile = map_on_screen(qtbot, first, colour_by="kpi", kpi="CMHL.REV.PEND300", facility_kpi="HFW.O2.STOCK_HOURS")
     paths = dict(tile._paths)
     before = tile.model.areas
     show(tile, later)
