@@ -474,11 +474,17 @@ def questioned_of(snapshot: Snapshot, kpi: str) -> tuple[tuple[str, str], ...]:
     return once(snapshot, "questioned_by_kpi", make).get(kpi, ())
 
 
+def _judged_for(snapshot: Snapshot, thresholds: Thresholds) -> int | None:
+    """Which of the snapshot's judgements (`derived.alerts`) is under `thresholds` (its index:
+    a key for `once`), or None when the sync thread did not judge for them."""
+    return next((i for i, (judged, _) in enumerate(snapshot.derived.alerts) if judged == thresholds), None)
+
+
 def judgement(snapshot: Snapshot, thresholds: Thresholds) -> Judgement | None:
     """`shown_judgement(snapshot, thresholds)` without the clock (every alert, critical first),
     once per snapshot: at state scale putting the judged KPIs' alerts in order takes a third
     of a second. Only a judgement with no alert depends on the clock (`too_old_to_judge`)."""
-    held = next((i for i, (judged, _) in enumerate(snapshot.derived.alerts) if judged == thresholds), None)
+    held = _judged_for(snapshot, thresholds)
     if held is None:  # not judged for these: unknown (nothing to keep)
         return shown_judgement(snapshot, thresholds)
     return once(snapshot, ("judgement", held), lambda: shown_judgement(snapshot, thresholds))
@@ -492,7 +498,7 @@ def critical_alerts(snapshot: Snapshot, thresholds: Thresholds) -> tuple[ActiveA
         whole = judgement(snapshot, thresholds)
         return tuple(takewhile(attrgetter("is_critical"), whole.alerts)) if whole is not None else ()
 
-    held = next((i for i, (judged, _) in enumerate(snapshot.derived.alerts) if judged == thresholds), None)
+    held = _judged_for(snapshot, thresholds)
     return make() if held is None else once(snapshot, ("critical_alerts", held), make)
 
 
@@ -539,7 +545,7 @@ def selected_judgement(snapshot: Snapshot, thresholds: Thresholds, kpis: tuple[s
     empty), once per snapshot and `kpis`: the whole judgement's alerts (in order, prepared
     on the sync thread) kept when their measure is selected — putting them in order again
     for each tile took tens of milliseconds."""
-    held = next((i for i, (judged, _) in enumerate(snapshot.derived.alerts) if judged == thresholds), None)
+    held = _judged_for(snapshot, thresholds)
     if held is None or snapshot.catalog is None:
         return shown_judgement(snapshot, thresholds, select)
     whole = judgement(snapshot, thresholds)
