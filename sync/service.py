@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from .crisis_watch import CrisisEvent, CrisisRule
 from .derived_facts import Wants
 from .heartbeat import BEAT_EVERY_S, Heartbeat
+from .skipped_polls import SCHEDULER_LOG
 from .snapshot import Snapshot
 from .worker import SyncWorker, utc_now
 
@@ -67,6 +68,7 @@ class SyncService:
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
             timezone="UTC",
+            logger=SCHEDULER_LOG,  # a slow poll's skipped runs: one line now and then, not one a second
         )
 
     def start(self) -> None:

@@ -1,0 +1,49 @@
+"""One line now and then instead of a warning for every poll a slow poll made the scheduler skip.
+
+Polls never overlap (one worker thread, `max_instances=1`): when a poll outlasts its
+interval — a first sync, a store slow to rank at state scale — the scheduler skips the
+runs that fall due meanwhile and logs a warning for each, one a second with 1 s polls.
+Nothing is lost by a skip (the next poll reads everything new), so an unattended wall's
+log should not fill with them. The sync service's scheduler logs through `SCHEDULER_LOG`,
+whose filter counts the skips and lets through, at most every `SUMMARY_EVERY_S`, one INFO
+line saying how many there were; every other warning or error passes unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+SUMMARY_EVERY_S = 600.0
+SKIPPED = "maximum number of running instances reached"
+
+
+class SkippedRunsSummary(logging.Filter):
+    """Counts the scheduler's "skipped" warnings; turns every `every_s` seconds' worth into one INFO line."""
+
+    def __init__(self, every_s: float = SUMMARY_EVERY_S, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.every_s, self.clock = every_s, clock
+        self.skipped = 0
+        self.since = clock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if SKIPPED not in record.getMessage():
+            return True
+        self.skipped += 1
+        now = self.clock()
+        if now - self.since < self.every_s:
+            return False
+        minutes = max(1, round((now - self.since) / 60))
+        record.msg = ("%d scheduled polls skipped in the last %d min: a poll outlasted its interval "
+                      "(polls never overlap; the next one reads everything new)")
+        record.args = (self.skipped, minutes)
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        self.skipped, self.since = 0, now
+        return True
+
+
+SCHEDULER_LOG = logging.getLogger("cmwall.sync.scheduler")
+SCHEDULER_LOG.setLevel(logging.WARNING)  # as the wall keeps APScheduler's own loggers: no "Added job" chatter
+SCHEDULER_LOG.addFilter(SkippedRunsSummary())
