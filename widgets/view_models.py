@@ -238,6 +238,9 @@ class ModelStage(QObject):
                     return
                 first = not self._ready
                 self._keep_ready(tile, snapshot, model)
+                # Let go before the lock is: once a tile is seen settled, this thread holds
+                # none of its snapshot (a poll's data is freed as soon as nothing shows it).
+                del tile, snapshot, model
                 self.built += 1
                 self._changed.notify_all()
             if first:
