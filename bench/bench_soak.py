@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench_kit import rss_mb
 from store_process import StoreProcess
@@ -45,6 +46,14 @@ class SteppedClock:
 
     def tick(self) -> None:
         self.now += self.step
+
+
+def idle(controller: Any) -> None:
+    """Every model asked for built and shown: the model thread then creates no objects while
+    `gc.get_objects()` walks them (a build it was making once failed under --count)."""
+    stage = controller.context.models
+    if stage is not None:
+        stage.flush()
 
 
 def main() -> int:
@@ -85,6 +94,7 @@ def main() -> int:
         controller = WallController(layout, clock=clock, fade_ms=0, screenshot_dir=Path(scratch) / "shots")
         controller.start()
         memory.start()
+        worker.partial = controller.apply_snapshot  # as SyncService sets it: a poll's figures before the store's re-rank
         first = worker.poll_all()
         if first is None or first.catalog is None:
             raise SystemExit("the first sync brought no catalog")
@@ -110,6 +120,7 @@ def main() -> int:
                 tracemalloc.start(1 if args.lines else 12)
                 traced_from = tracemalloc.take_snapshot()
             if args.count and poll == warm_up:
+                idle(controller)
                 gc.collect()
                 counted_from = Counter(type(o).__qualname__ for o in gc.get_objects())
             if poll % args.every == 0:
@@ -133,6 +144,7 @@ def main() -> int:
                 for line in stat.traceback.format()[-12:]:
                     print(f"      {line}")
         if args.count:
+            idle(controller)
             gc.collect()
             counted = Counter(type(o).__qualname__ for o in gc.get_objects())
             counted.subtract(counted_from)
