@@ -17,13 +17,14 @@ cannot use is one line naming it and exit 2 (`usable_paths`).
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import logging.handlers
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -146,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="one level for the console and the log file (default: WARNING on the console, "
                              "INFO in the log file)")
 
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     _add_command(commands, "demo-store", "serve the embedded demo central store on its own",
                  "cmwall.wall.cli.demo_store")
     _add_command(commands, "rank", "compute the district ranking from any API v1 store with the local engine",
@@ -172,14 +173,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str,
-                 module: str) -> None:
-    import importlib
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser that imports the command's module (and so what it needs: the
+    demo store, the exporter, the ranking engine …) only when that command is parsed or its
+    help shown: the wall itself, and each other command, never loads them (issue 12: a wall
+    at rest carried every command's modules)."""
 
-    sub = commands.add_parser(name, help=help_text, description=help_text)
-    mod = importlib.import_module(module)
-    mod.add_arguments(sub)
-    sub.set_defaults(run=mod.run)
+    def __init__(self, *args: Any, module: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.command_module = module
+        self._loaded = False
+
+    def load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            mod = importlib.import_module(self.command_module)
+            mod.add_arguments(self)
+            self.set_defaults(run=mod.run)
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self.load()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self.load()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self.load()
+        return super().format_usage()
+
+
+def _add_command(commands: argparse._SubParsersAction[_CommandParser], name: str, help_text: str,
+                 module: str) -> None:
+    commands.add_parser(name, help=help_text, description=help_text, module=module)
 
 
 def package_version() -> str:
@@ -404,6 +432,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if refused is not None:
             return refused
     args = build_parser().parse_args(argv)
+    if argv is None and args.command in (None, "replay"):  # the wall itself, for weeks: started from the command line
+        from ..memory import restart_on_c_allocator
+
+        restart_on_c_allocator()  # Python's objects on the allocator MemoryKeeper trims (wall/memory.py)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     try:
         settings = settings_of(args)
