@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
-from typing import Literal, TypeGuard
+from typing import Annotated, Any, Literal, TypeGuard
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
+from pydantic_core import core_schema
 
 from .inert_text import Code, Text
 
@@ -270,12 +274,67 @@ class ObservationPage(Model):
     observations: tuple[Observation, ...] = ()
 
 
+_KEPT_CODE_ORDERS = 8
+_code_orders: dict[tuple[str, ...], Mapping[str, int]] = {}
+_code_orders_lock = threading.Lock()
+
+
+def _shared_order(codes: tuple[str, ...]) -> tuple[tuple[str, ...], Mapping[str, int]]:
+    """The codes (the first tuple seen in this order) and code -> position, one pair for
+    every row in the same order: a store's ranking lists its 3,400 KPIs in one order in
+    every row, ranking after ranking, and a tuple and a dict per row cost megabytes."""
+    with _code_orders_lock:
+        for held, index in _code_orders.items():
+            if held == codes:
+                return held, index
+        if len(_code_orders) >= _KEPT_CODE_ORDERS:
+            del _code_orders[next(iter(_code_orders))]
+        index = _code_orders[codes] = {code: i for i, code in enumerate(codes)}
+        return codes, index
+
+
+def compact_marks(marks: Mapping[str, float | None]) -> Mapping[str, float | None]:
+    """One row's marks as a read-only mapping over a float64 row (NaN for None) and codes
+    shared with every row in the same order (sync/ranking/rowmap.py): at 3,400 KPIs a
+    ranking's 112,000 marks as dicts of floats held ~7 MB, as rows ~0.9 MB. Reads as the
+    dict did: same codes in the same order, same floats; None stays None. A NaN mark
+    (which JSON cannot carry, and which was stored as null) also reads as None: unknown."""
+    from .ranking.rowmap import RowMapping  # here: the ranking package imports this module
+
+    codes, index = _shared_order(tuple(marks))
+    row = np.array(list(marks.values()), dtype=np.float64)  # None -> NaN
+    row.flags.writeable = False
+    return RowMapping(codes, index, row)
+
+
+class _CompactMarks:
+    """Pydantic schema of a row's marks: checked as `dict[Code, float | None]` (JSON as
+    before: the same errors for the same bodies), kept as `compact_marks`, written as a dict."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            compact_marks, handler.generate_schema(dict[Code, float | None]),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                dict, return_schema=core_schema.dict_schema(core_schema.str_schema(),
+                                                            core_schema.nullable_schema(core_schema.float_schema()))))
+
+
+Marks = Annotated[Mapping[str, float | None], _CompactMarks]
+
+
+def _no_marks() -> Mapping[str, float | None]:
+    return compact_marks({})
+
+
 class RankingRow(Model):
     entity: Code
     score: float | None = None
     rank: int | None = None
     grade: Text | None = None
-    marks: dict[Code, float | None] = Field(default_factory=dict)
+    # KPI code -> marks. Parsed one row at a time into the compact form (no dict of floats per
+    # row kept: a ranking at 3,400 KPIs carries 112,000 of them, and the wall holds three).
+    marks: Marks = Field(default_factory=_no_marks)
     by: dict[str, dict[Code, float | None]] = Field(default_factory=dict)
 
 

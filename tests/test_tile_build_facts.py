@@ -157,7 +157,8 @@ def test_a_tiles_selected_alerts_are_the_judgement_of_its_kpis(demo_snapshot: Sn
 
 
 def test_marks_by_code_reads_every_kind_of_row(demo_snapshot: Snapshot) -> None:
-    """The wall's own ranking rows (views of one matrix) and the store's (dicts) read alike."""
+    """The wall's own ranking rows (views of one matrix), the store's (a row each over shared codes)
+    and rows held as dicts read alike."""
     ranking, local = demo_snapshot.ranking, demo_snapshot.local_ranking
     assert ranking is not None and local is not None
     assert all(isinstance(r.marks, RowMapping) for r in local.rows)  # the wall's own: views
@@ -194,6 +195,7 @@ def test_a_rankings_content_is_equal_when_made_anew_and_differs_in_any_field(dem
     row): a ranking made again with equal rows is the same; any field of any row changed is not."""
     from dataclasses import fields
 
+    from cmwall.sync.contract import compact_marks
     from cmwall.sync.ranking.rowmap import column_mappings
     from cmwall.widgets.per_snapshot import ranking_content
 
@@ -205,8 +207,11 @@ def test_a_rankings_content_is_equal_when_made_anew_and_differs_in_any_field(dem
     views = column_mappings(codes, matrix)  # the same marks in new views, another index
     remade = replace(local, rows=tuple(replace(r, marks=v) for r, v in zip(local.rows, views)))
     assert remade.rows[0].marks is not first.marks and ranking_content(remade) == ranking_content(local)
-    copied = replace(central, rows=tuple(replace(r, marks=MappingProxyType(dict(r.marks))) for r in central.rows))
-    assert ranking_content(copied) == ranking_content(central)
+    copied = replace(central, rows=tuple(replace(r, marks=compact_marks(dict(r.marks))) for r in central.rows))
+    assert copied.rows[0].marks is not central.rows[0].marks and ranking_content(copied) == ranking_content(central)
+    as_dicts = replace(central, rows=tuple(replace(r, marks=MappingProxyType(dict(r.marks))) for r in central.rows))
+    dicts_again = replace(central, rows=tuple(replace(r, marks=MappingProxyType(dict(r.marks))) for r in central.rows))
+    assert ranking_content(dicts_again) == ranking_content(as_dicts)  # rows held as dicts (tests' rankings)
 
     changes: dict[str, Any] = {"entity": "999", "score": 1.23, "rank": 99, "grade": "Z", "not_reported": ("K.X",), "provisional": True,
                "marks": MappingProxyType(dict(first.marks, **{codes[0]: 0.123})),

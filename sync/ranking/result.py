@@ -13,7 +13,10 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
 
-from ..contract import Ranking
+import numpy as np
+
+from ..contract import Ranking, compact_marks
+from .rowmap import RowMapping
 
 RankingSource = Literal["central", "local"]
 
@@ -62,9 +65,9 @@ class RankingResult:
                 score=r.score,
                 rank=r.rank,
                 grade=r.grade,
-                marks=MappingProxyType(dict(r.marks)),
+                marks=r.marks if isinstance(r.marks, RowMapping) else compact_marks(r.marks),  # read-only rows
                 by=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in r.by.items()}),
-                not_reported=tuple(sorted(k for k, v in r.marks.items() if v is None)),
+                not_reported=_not_reported(r.marks),
             )
             for r in sorted(ranking.rows, key=lambda r: (r.rank is None, r.rank or 0, r.entity))
         )
@@ -108,3 +111,13 @@ class RankingResult:
                 for r in self.rows
             ],
         }
+
+
+def _not_reported(marks: Mapping[str, float | None]) -> tuple[str, ...]:
+    """The codes whose marks are None, sorted (most rows of a store's ranking have none)."""
+    if isinstance(marks, RowMapping):
+        codes, index, row = marks.parts
+        if not np.isnan(row).any():
+            return ()
+        return tuple(sorted(code for code in codes if row[index[code]] != row[index[code]]))  # NaN != NaN
+    return tuple(sorted(k for k, v in marks.items() if v is None))
