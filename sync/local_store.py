@@ -360,19 +360,25 @@ class LocalStore:
                           by_kpi: bool = False) -> Iterator[list[tuple[str, str, str, float | None, float]]]:
         """Every stored observation, in batches of (kpi, entity, period, value, reported_at);
         `by_kpi`: in key order, so each KPI's rows come together (a series is built once)."""
-        query = select(
-            observations.c.kpi,
-            observations.c.entity,
-            observations.c.period,
-            observations.c.value,
-            observations.c.reported_at,
-        )
+        query = "SELECT kpi, entity, period, value, reported_at FROM observations"
         if by_kpi:
-            query = query.order_by(observations.c.kpi, observations.c.entity, observations.c.period)
+            query += " ORDER BY kpi, entity, period"
         with self._reading() as conn:
-            result = conn.execution_options(yield_per=batch).execute(query)
-            for part in result.partitions(batch):
-                yield [tuple(r) for r in part]
+            # The driver's own tuples: a SQLAlchemy Row per observation, then a tuple of it, cost a
+            # wall's restart 2 CPU s at 1.4 M rows (6.6 s with Python objects on the C allocator).
+            driver = conn.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            cursor: sqlite3.Cursor | None = None
+            while True:
+                try:
+                    cursor = cursor or driver.execute(query)
+                    part = cursor.fetchmany(batch)
+                except sqlite3.Error as err:
+                    raise LocalStoreError(f"cannot read local store {self.path}: {err}", fault_of(err, self.path)) \
+                        from None
+                if not part:
+                    return
+                yield part
 
     def observation_count(self) -> int:
         with self._reading() as conn:
