@@ -166,6 +166,29 @@ def test_a_poll_that_does_not_touch_a_month_keeps_its_cells_object() -> None:
     assert ranked.explain(catalog, "A", "2026-10") is ranked.explain(catalog, "A", "2026-10")  # computed once
 
 
+def test_a_report_of_the_same_value_later_moves_only_the_new_cells_data_as_of() -> None:
+    """The reader keeps the cells' report times to itself and changes them in place: cells it
+    gave out earlier keep their own `data_as_of`, and a re-report of the same figures keeps
+    the values themselves (nothing to re-score)."""
+    catalog = Catalog.model_validate({
+        "revision": "c-1", "state": {"code": "24", "name": "S"},
+        "entities": [{"code": c, "name": c, "level": "district", "parent": "24"} for c in ("A", "B")],
+        "kpis": [{"code": "K1", "name": "K1", "scheme": "P", "better": "higher", "target": 100.0,
+                  "scoring": {"method": "target"}}],
+        "ranking": {"level": "district"},
+    })
+    reader = MonthReader(plan_for(catalog), "2026-10")
+    assert reader.read(frozen({})).empty and reader.cells.data_as_of is None
+    series = frozen(apply_rows({}, [("K1", "A", "2026-10", 60.0, 2.0), ("K1", "B", "2026-10", None, 3.0)]))
+    first = reader.read(series)
+    assert not first.empty and first.data_as_of == 3.0
+    again = reader.read(frozen(apply_rows(series, [("K1", "A", "2026-10", 60.0, 9.0)])))
+    assert again is not first and again.data_as_of == 9.0 and first.data_as_of == 3.0
+    assert again.values is first.values and np.isnan(again.values[0, 1])
+    scores = score_cells(again)
+    assert scores is not None and ranking_of(scores, computed_at=NOW).data_as_of == datetime.fromtimestamp(9.0, UTC)
+
+
 def test_a_poll_that_changes_nothing_ranked_recomputes_no_explanation() -> None:
     """derive() runs on every snapshot; the explanation of a wanted district is made once per
     change of what the engine ranked, not once per snapshot."""

@@ -46,22 +46,24 @@ class MonthCells:
     plan: CatalogPlan
     month: str
     values: np.ndarray  # (K × E) NaN where not reported (no observation, or null)
-    reported_at: np.ndarray  # (K × E) NaN where there is no observation
     later_reports: bool  # with a cutoff: some cell of the month was reported after it
     # The newest report time in the month's columns of the ranked KPIs' series, every
     # entity included (-inf: none). Read without a cutoff, these cells are also the cells
     # up to any cutoff at or after it (audit.py uses them then).
     newest: float = -np.inf
+    # The newest report time among the observations used (nulls included); None: no ranked
+    # KPI has an observation for a ranked entity in the month. (The cells' report times are
+    # the reader's own: only this is read of them, and a copy per read cost ~1 MB a month.)
+    data_as_of: float | None = None
 
     @property
     def empty(self) -> bool:
         """No ranked KPI has an observation for a ranked entity in the month."""
-        return bool(np.isnan(self.reported_at).all())
+        return self.data_as_of is None
 
-    @property
-    def data_as_of(self) -> float | None:
-        """The newest report time among the observations used (nulls included)."""
-        return None if self.empty else float(np.nanmax(self.reported_at))
+
+def _newest_report(times: np.ndarray) -> float | None:
+    return None if np.isnan(times).all() else float(np.nanmax(times))
 
 
 class MonthReader:
@@ -74,9 +76,10 @@ class MonthReader:
         self._later = np.zeros(plan.n_kpis, dtype=bool)
         self._newest = np.full(plan.n_kpis, -np.inf)
         self._columns: dict[tuple[str, ...], np.ndarray] = {}
+        self._times = np.full(shape, np.nan)  # (K × E) report time of each cell used; NaN: none
         nan = np.full(shape, np.nan)
         nan.flags.writeable = False
-        self.cells = MonthCells(plan, month, nan, nan, False, -np.inf)
+        self.cells = MonthCells(plan, month, nan, False, -np.inf)
         # The cells before the last read that changed them, and the KPI rows whose values
         # changed then (scores of those cells can be updated instead of computed afresh).
         self.last_change: tuple[MonthCells, np.ndarray] | None = None
@@ -87,27 +90,26 @@ class MonthReader:
                    if (s := series.get(code)) is not held]
         if not changed:
             return self.cells
-        values, times = self.cells.values, self.cells.reported_at
-        copied = False
-        later_changed = False
+        values, times = self.cells.values, self._times
+        copied = times_changed = later_changed = False
         changed_values = np.zeros(self.plan.n_kpis, dtype=bool)
         for k, s in changed:
             self._sources[k] = s
             row_values, row_times, later, newest = self._read_row(s)
             if later != self._later[k] or newest != self._newest[k]:
                 self._later[k], self._newest[k], later_changed = later, newest, True
-            if _same_row(values[k], row_values) and _same_row(times[k], row_times):
-                continue
-            if not copied:
-                values, times, copied = values.copy(), times.copy(), True
-            changed_values[k] = not _same_row(values[k], row_values)
-            values[k], times[k] = row_values, row_times
-        if copied or later_changed:
+            if not _same_row(values[k], row_values):
+                if not copied:
+                    values, copied = values.copy(), True
+                values[k], changed_values[k] = row_values, True
+            if not _same_row(times[k], row_times):
+                times[k], times_changed = row_times, True  # the reader's own: changed in place
+        if copied or times_changed or later_changed:
             values.flags.writeable = False
-            times.flags.writeable = False
             newest = float(self._newest.max()) if self.plan.n_kpis else -np.inf
             self.last_change = (self.cells, changed_values)
-            self.cells = MonthCells(self.plan, self.month, values, times, bool(self._later.any()), newest)
+            self.cells = MonthCells(self.plan, self.month, values, bool(self._later.any()), newest,
+                                    _newest_report(times))
         return self.cells
 
     def _entity_columns(self, entities: tuple[str, ...]) -> np.ndarray:
