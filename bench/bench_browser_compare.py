@@ -118,7 +118,8 @@ class Measured:
     cpu_per_min: float
     pss_mb: float
     pss_max_mb: float
-    anon_mb: float  # the anonymous part of PSS at the end (heap, pictures, backing stores)
+    anon_mb: float  # the anonymous part of PSS, mean of the samples (heap, pictures, backing stores): the
+    # side's own memory; the rest (file pages: libraries, fonts) is shared with any other process mapping them
     processes: int
     display_cpu_per_min: float  # Xvfb's, not counted
 
@@ -238,17 +239,20 @@ def measure(side: Side, rnd: int, warmup: float, minutes: float, xvfb_pid: int) 
         time.sleep(warmup)
         pids = side.processes(root)
         cpu0, x0, t0 = cpu_seconds(pids), cpu_seconds([xvfb_pid]), time.monotonic()
-        samples = []
+        samples, anon = [], []
         end = t0 + minutes * 60
         while time.monotonic() < end:
-            samples.append(pss_mb(side.processes(root)))
+            pids = side.processes(root)
+            samples.append(pss_mb(pids))
+            anon.append(pss_mb(pids, "Pss_Anon:"))
             time.sleep(min(SAMPLE_S, max(0.0, end - time.monotonic())))
         pids = side.processes(root)
         elapsed = (time.monotonic() - t0) / 60
         cpu = (cpu_seconds(pids) - cpu0) / elapsed
         display = (cpu_seconds([xvfb_pid]) - x0) / elapsed
         samples.append(pss_mb(pids))
-        return Measured(side.name, rnd, cpu, statistics.fmean(samples), max(samples), pss_mb(pids, "Pss_Anon:"),
+        anon.append(pss_mb(pids, "Pss_Anon:"))
+        return Measured(side.name, rnd, cpu, statistics.fmean(samples), max(samples), statistics.fmean(anon),
                         len(pids), display)
     finally:
         side.stop()

@@ -3,16 +3,18 @@
 Rows are painted text (rank, movement since last month, name, flags, score, grade
 chip), so numbers sit still and nothing flickers. In mode "all" a list taller than
 the tile scrolls one pixel at a time at its `seconds_per_row` speed, while it is on
-screen: the rows are painted once into a strip (a pixmap) per model and size, and
+screen: the rows are painted into a strip (pixmaps of STRIP_BAND_PX each, painted as they
+come on show and let go as they leave it, so the strip costs the memory of what is on show,
+not of the whole list: 12 MB for Gujarat's 33 districts on a 4-screen wall, issue 12), and
 each step moves the pixels already shown and copies in the one line uncovered, so a
-wall at rest spends almost nothing on it. When the ranking
+wall at rest spends almost nothing on it: each row is painted about once a lap. When the ranking
 on the wall is the local estimate, a banner and a watermark say so — the officers
 judged by this list must never mistake it for the central store's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -308,19 +310,24 @@ class RankingTile(PaintedTile):
         else:
             self._rows_view.scroll(0, -step)  # the pixels shown move up; only the uncovered line is painted
 
-    def paint_strip(self, model: RankingModel, width: int) -> QPixmap:
-        """Every row of `model` once, a blank row after them, on the panel's colour."""
+    def paint_strip(self, model: RankingModel, width: int, top: int = 0, height: int | None = None) -> QPixmap:
+        """The strip of `model`'s rows — every row once, a blank row after them, on the panel's
+        colour — or `height` pixels of it from `top` (to the strip's end at most)."""
         h = self.row_height()
         ratio = self.devicePixelRatioF()
-        strip = QPixmap(max(1, round(width * ratio)), max(1, round(self._cycle() * ratio)))
+        cycle = self._cycle()
+        height = max(1, min(cycle - top, cycle if height is None else height))
+        strip = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
         strip.setDevicePixelRatio(ratio)
         strip.fill(colour(theme.PANEL))
         painter = QPainter(strip)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.translate(0, -top)  # whole pixels: each row's pixels as in the whole strip
         cols = self._columns(QRectF(0, 0, width, h), h, model.grades)
         for i, row in enumerate(model.rows):
-            self._paint_row(painter, cols, i * h, h, row, i, model.grades)
+            if i * h < top + height and (i + 1) * h > top:
+                self._paint_row(painter, cols, i * h, h, row, i, model.grades)
         painter.end()
         return strip
 
@@ -470,15 +477,21 @@ class RankingTile(PaintedTile):
 
 
 
+STRIP_BAND_PX = 128  # the strip of rows is painted and kept in bands of this many pixels
+
+
 class _ScrollingRows(QWidget):
     """The rows of a scrolling ranking, over the tile's rows area: copied from the tile's
     strip of rows at its scroll offset. Opaque, so moving its pixels (QWidget.scroll)
-    repaints only the line uncovered and never the tile beneath."""
+    repaints only the line uncovered and never the tile beneath. Of the strip, only the
+    bands on show are kept: a band is painted when it comes on show, let go when it has
+    left (the whole strip of a long list is megabytes, most of it off screen)."""
 
     def __init__(self, tile: RankingTile) -> None:
         super().__init__(tile)
         self.tile = tile
-        self.strip: QPixmap | None = None
+        self.strip: dict[int, QPixmap] | None = None  # the bands of the strip painted, by index; None: none yet
+        self._strip_width = 0
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
@@ -491,21 +504,32 @@ class _ScrollingRows(QWidget):
         if recording_texts():  # the audit record needs each text as painted
             self.tile.paint_rows_directly(painter, self.width(), self.height(), model)
         else:
-            if self.strip is None or self.strip.deviceIndependentSize().toSize().width() != self.width():
-                self.strip = self.tile.paint_strip(model, self.width())
-            self._copy_strip(painter, event.rect(), self.strip)
+            if self.strip is None or self._strip_width != self.width():
+                self.strip, self._strip_width = {}, self.width()
+            self._copy_strip(painter, event.rect(), self.strip, model)
+            on_show = {index for _, index, _, _ in self._pieces(0, self.height())}
+            for index in [i for i in self.strip if i not in on_show]:
+                del self.strip[index]
         if model.banner:
             self.tile.paint_watermark(painter, QRectF(self.rect()))
         painter.end()
 
-    def _copy_strip(self, painter: QPainter, area: QRect, strip: QPixmap) -> None:
-        """`area` of the view from the strip, wrapping round its end (the list is a loop)."""
-        cycle = round(strip.deviceIndependentSize().height())
-        ratio = strip.devicePixelRatio()
-        y, bottom = area.top(), area.bottom() + 1
+    def _pieces(self, y: int, bottom: int) -> Iterator[tuple[int, int, int, int]]:
+        """The view's lines `y` to `bottom` as pieces of the strip's bands: (view y, band,
+        y within the band, height), wrapping round the strip's end (the list is a loop)."""
+        cycle = self.tile._cycle()
         while y < bottom:
-            source_y = (self.tile.scroll_offset + y) % cycle
-            height = min(bottom - y, cycle - source_y)
-            painter.drawPixmap(QRectF(area.left(), y, area.width(), height), strip,
-                               QRectF(area.left() * ratio, source_y * ratio, area.width() * ratio, height * ratio))
+            index, within = divmod((self.tile.scroll_offset + y) % cycle, STRIP_BAND_PX)
+            height = min(bottom - y, cycle - index * STRIP_BAND_PX - within, STRIP_BAND_PX - within)
+            yield y, index, within, height
             y += height
+
+    def _copy_strip(self, painter: QPainter, area: QRect, strip: dict[int, QPixmap], model: RankingModel) -> None:
+        """`area` of the view from the strip's bands, painting those not painted yet."""
+        for y, index, within, height in self._pieces(area.top(), area.bottom() + 1):
+            band = strip.get(index)
+            if band is None:
+                band = strip[index] = self.tile.paint_strip(model, self.width(), index * STRIP_BAND_PX, STRIP_BAND_PX)
+            ratio = band.devicePixelRatio()
+            painter.drawPixmap(QRectF(area.left(), y, area.width(), height), band,
+                               QRectF(area.left() * ratio, within * ratio, area.width() * ratio, height * ratio))
