@@ -31,6 +31,7 @@ file's other states are set aside without it.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -168,14 +169,41 @@ def _read_table(file: Path) -> _Table:
     return _read_with_gis_extra(file)
 
 
+# A "coordinates" member's array of numbers (it holds no string, object or quote), and the
+# text that stands for it until its feature's shape is built.
+_COORDINATES = re.compile(rb'"coordinates"(\s*):(\s*)(\[[^"{}]*\])')
+_HELD = "\x01"
+
+
 def _read_geojson(file: Path) -> _Table:
-    """A GeoJSON FeatureCollection (or one Feature) read with orjson; shapes built only when asked."""
+    """A GeoJSON FeatureCollection (or one Feature) read with orjson; shapes built only when asked.
+
+    Coordinates are read only for the features asked for (a state's districts, out of the
+    country's): the shipped file as Python lists of floats took ~30 MB while read, at the
+    wall's busiest moment (its first data on screen). Each coordinates array is set aside as
+    text and read with its feature's shape."""
     from shapely.geometry import shape
 
+    held: list[tuple[int, int]] = []
+
+    def hold(match: re.Match[bytes]) -> bytes:
+        held.append(match.span(3))
+        return b'"coordinates"%s:%s"\\u0001%d"' % (match[1], match[2], len(held) - 1)  # reads as _HELD + index
+
     try:
-        document = orjson.loads(file.read_bytes())
+        data = file.read_bytes()
+        document = orjson.loads(_COORDINATES.sub(hold, data))
     except (OSError, orjson.JSONDecodeError) as exc:
         raise BoundariesError(f"cannot read boundaries file {file.name}: {_first_line(exc)}") from None
+
+    def restored(value: Any) -> Any:
+        """`value` with every coordinates array set aside read back."""
+        if isinstance(value, dict):
+            return {k: (orjson.loads(data[slice(*held[int(v[1:])])]) if k == "coordinates" and _is_held(v)
+                        else restored(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [restored(v) for v in value]
+        return value
     kind = document.get("type") if isinstance(document, dict) else None
     features = [document] if kind == "Feature" else document.get("features") if kind == "FeatureCollection" else None
     if not isinstance(features, list):
@@ -186,19 +214,23 @@ def _read_geojson(file: Path) -> _Table:
     for feature in features:
         feature = feature if isinstance(feature, dict) else {}
         props = feature.get("properties")
-        props = props if isinstance(props, dict) else {}
+        props = restored(props) if isinstance(props, dict) else {}  # a property may be called "coordinates"
         fields.update(dict.fromkeys(props))
         properties.append(props)
         geometries.append(feature.get("geometry") or None)
 
     def geometry(i: int) -> Any:
         try:
-            return shape(geometries[i])
+            return shape(restored(geometries[i]))
         except Exception as exc:  # shapely raises several errors for a malformed geometry
             raise BoundariesError(f"cannot read boundaries file {file.name}: feature {i + 1}: {_first_line(exc)}") from None
 
     columns = {f: [p.get(f) for p in properties] for f in fields}
     return _Table(tuple(fields), columns, _geojson_crs(document), [g is not None for g in geometries], geometry)
+
+
+def _is_held(value: Any) -> bool:
+    return isinstance(value, str) and value[:1] == _HELD and value[1:].isdigit()
 
 
 def _geojson_crs(document: Mapping[str, Any]) -> str:
