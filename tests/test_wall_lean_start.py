@@ -1,6 +1,6 @@
 """What a wall at rest holds that it does not need (issue 12: PSS at rest, against a browser
 wall): each command's modules are imported only for that command, so a plain wall never
-loads the demo store, the exporter or the other commands; and a wall started from the
+loads the demo store, the exporter, `rank` or any other command; and a wall started from the
 command line runs with Python's objects on the C allocator (wall/memory.py), which gives
 freed pages back, unless the operator chose otherwise. Subprocesses: a fresh interpreter
 is what ships, and another test of the session may have imported anything."""
@@ -19,10 +19,11 @@ PLAIN_WALL_IMPORTS = """
 import sys
 from cmwall.wall.cli import build_parser
 args = build_parser().parse_args(["--store", "http://127.0.0.1:9", "--layout", "cm_residence"])
+from cmwall.wall.cli.replay import prepare  # what main() runs for the wall too
 import cmwall.wall.app, cmwall.wall.controller
 print(args.command, getattr(args, "run", None))
-print(sorted(m for m in sys.modules if m.startswith("cmwall.sync.demo_store") or m in
-             ("cmwall.wall.cli.demo_store", "cmwall.wall.cli.export", "cmwall.wall.cli.catalog")))
+print(sorted(m for m in sys.modules if m.startswith("cmwall.sync.demo_store") or m.startswith("cmwall.wall.cli.")
+             and m not in ("cmwall.wall.cli.argument_types", "cmwall.wall.cli.replay")))
 """
 
 A_COMMAND_PARSED = """

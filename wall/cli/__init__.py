@@ -52,7 +52,7 @@ def default_data_dir() -> Path:
 def build_parser() -> argparse.ArgumentParser:
     from ...sync.demo_profile_names import DEFAULT_PROFILE as DEFAULT_DEMO_PROFILE
     from ...sync.demo_profile_names import PROFILES as DEMO_PROFILES
-    from .rank import positive_number
+    from .argument_types import positive_number
 
     parser = argparse.ArgumentParser(
         prog=PROG,

@@ -27,6 +27,7 @@ from ...sync.ranking.engine import compute_ranking
 from ...sync.ranking.periods import check_month
 from ...sync.ranking.result import RankingResult
 from ...sync.token import TokenError, load_token
+from .argument_types import positive_number
 from .rank_explain import run_explain
 from .rank_sources import read_source
 
@@ -39,17 +40,6 @@ def _month(text: str) -> str:
         return check_month(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
-
-
-def positive_number(text: str) -> float:
-    """argparse type: a number greater than 0 (timeouts, poll intervals)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ...sync.history import HistoryError, ReplayPlan, parse_moment
 from ...sync.local_store import DB_FILENAME
-from .rank import positive_number
+from .argument_types import positive_number
 
 EXIT_BAD_INPUT = 2
 MAX_SCREENSHOT_SETS = 1000
