@@ -28,24 +28,10 @@ from .series import KpiSeries
 UNKNOWN = "?"  # the department, KPI or entity of a row that could not be read
 
 
-_LATEST: weakref.WeakKeyDictionary[KpiSeries, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
-
-
 def _latest_reports(series: KpiSeries) -> tuple[np.ndarray, np.ndarray]:
     """(each entity's latest report time, NaN if none; the distinct times, ascending),
-    as `KpiSeries.latest` reads them. Series are immutable: computed once per series."""
-    held = _LATEST.get(series)
-    if held is None:
-        reported = series.reported_at
-        if reported.size == 0:
-            latest = np.full(len(series.entities), np.nan)
-        else:
-            seen = ~np.isnan(reported)
-            last_col = reported.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)
-            latest = reported[np.arange(reported.shape[0]), last_col]  # NaN where no report at all
-        held = latest, np.unique(latest[~np.isnan(latest)])
-        _LATEST[series] = held
-    return held
+    as `KpiSeries.latest` reads them: worked out once per series and kept with it."""
+    return series.latest_reported, series.latest_reported_distinct
 
 
 def late_entities(kpi: Kpi, series: KpiSeries, now: datetime) -> list[str]:

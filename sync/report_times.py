@@ -141,10 +141,8 @@ def kpi_reports(kpi: Kpi, series: KpiSeries | None) -> KpiReports:
     times = series.reported_at
     if times.size == 0:
         return NO_REPORTS
-    seen = ~np.isnan(times)
-    last_column = seen.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)  # of each place's newest period
-    latest = times[np.arange(times.shape[0]), last_column]  # NaN: the place never reported
-    newest = float(np.nanmax(times)) if seen.any() else None  # of any report, as freshness.newest_report
+    latest = series.latest_reported  # of each place's newest period; NaN: the place never reported
+    newest = float(np.nanmax(times)) if not np.isnan(latest).all() else None  # of any report, as freshness.newest_report
     reports = KpiReports(
         newest=newest,
         newest_due=overdue_since(kpi, _stamp(newest)) if newest is not None else None,

@@ -76,6 +76,28 @@ class KpiSeries:
         seconds.flags.writeable = False
         return seconds
 
+    @cached_property
+    def latest_reported(self) -> np.ndarray:
+        """Each entity's newest report time — of the observation of its latest period, as
+        `latest` reads it — NaN where it never reported; read-only. Report times and feed
+        quality both read it: kept once, with the series (no copy per reader)."""
+        times = self.reported_at
+        if times.size == 0:
+            latest = np.full(len(self.entities), np.nan)
+        else:
+            last_column = times.shape[1] - 1 - np.argmax(~np.isnan(times[:, ::-1]), axis=1)
+            latest = times[np.arange(times.shape[0]), last_column]
+        latest.flags.writeable = False
+        return latest
+
+    @cached_property
+    def latest_reported_distinct(self) -> np.ndarray:
+        """The distinct times in `latest_reported`, ascending (no NaN); read-only."""
+        latest = self.latest_reported
+        distinct = np.unique(latest[~np.isnan(latest)])
+        distinct.flags.writeable = False
+        return distinct
+
     def period_at(self, row: int, col: int) -> str:
         """The exact period of the observation in cell (row, col)."""
         if self.cell_periods is not None:
