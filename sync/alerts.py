@@ -59,7 +59,7 @@ __all__ = ["ActiveAlert", "AlertLevel", "Judgement", "Measure", "active_alerts",
            "judgement_of", "measure_all", "shown_judgement", "too_old_to_judge"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActiveAlert:
     kpi: str  # the KPI judged; for an occupancy alert, the used KPI of the pair
     entity: str
@@ -307,10 +307,11 @@ def _judge_series(catalog: Catalog, series: KpiSeries, kpi: Kpi, band: Band, sou
         assert threshold is not None
         value = float(values[i])
         first = _band_run_start(series, row, int(severity[i]), band, kpi.better)
+        reported_at = _utc(float(times[row, col]))
         alerts.append(ActiveAlert(
             kpi=kpi.code, entity=series.entities[row], level=level, value=value, threshold=threshold,
-            period=series.period_at(row, col), reported_at=_utc(float(times[row, col])),
-            since_period=series.period_at(row, first), since=_utc(float(times[row, first])),
+            period=series.period_at(row, col), reported_at=reported_at, since_period=series.period_at(row, first),
+            since=reported_at if first == col else _utc(float(times[row, first])),  # a run of one: one datetime
             severity=abs(value - threshold) / (abs(threshold) or 1.0), source=source,
         ))
     return int(np.count_nonzero(known)), tuple(alerts)
