@@ -64,7 +64,7 @@ class LocalRanker:
             held = self._kept.get(m)
             if held is None or held[0] is not cells:
                 change = readers[m].last_change
-                if held is not None and held[1] is not None and change is not None and change[0] is held[0]:
+                if held is not None and held[1] is not None and change is not None and change[0]() is held[0]:
                     scores = score_cells(cells, base=held[1], changed=change[1])  # the KPIs the poll changed
                 else:
                     scores = score_cells(cells)

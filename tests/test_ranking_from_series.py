@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
@@ -164,6 +165,37 @@ def test_a_poll_that_does_not_touch_a_month_keeps_its_cells_object() -> None:
     assert before_again is before and ranked_again is ranked  # nothing changed: nothing re-ranked
     assert isinstance(ranked, RankingInput)
     assert ranked.explain(catalog, "A", "2026-10") is ranked.explain(catalog, "A", "2026-10")  # computed once
+
+
+def test_a_poll_changing_one_kpi_updates_the_months_scores_instead_of_scoring_afresh(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader names the cells a change was made from (weakly: it keeps no second copy of a
+    month's values); the ranker, which kept those cells and their scores, updates them."""
+    import cmwall.sync.rankings_kept as kept
+
+    catalog = Catalog.model_validate({
+        "revision": "c-1", "state": {"code": "24", "name": "S"},
+        "entities": [{"code": c, "name": c, "level": "district", "parent": "24"} for c in ("A", "B")],
+        "kpis": [{"code": c, "name": c, "scheme": "P", "better": "higher", "target": 100.0,
+                  "scoring": {"method": "target"}} for c in ("K1", "K2")],
+        "ranking": {"level": "district"},
+    })
+    calls: list[bool] = []
+
+    def scored(cells: Any, **update: Any) -> Any:
+        calls.append(bool(update))
+        return score_cells(cells, **update)
+
+    monkeypatch.setattr(kept, "score_cells", scored)
+    ranker = LocalRanker(0.25)
+    series = frozen(apply_rows({}, [("K1", "A", "2026-10", 50.0, 1.0), ("K2", "B", "2026-10", 70.0, 2.0)]))
+    ranker.rank(catalog, series, NOW)
+    assert calls == [False, False]  # October and September, scored afresh
+    polled = frozen(apply_rows(series, [("K1", "B", "2026-10", 80.0, 3.0)]))
+    current, _, _ = ranker.rank(catalog, polled, NOW)
+    assert calls[2:] == [True]  # October updated from its kept scores; September untouched
+    assert current == compute_ranking(catalog, table_for_months(polled, ("2026-10",), ("K1", "K2")), "2026-10",
+                                      computed_at=NOW)
 
 
 def test_a_report_of_the_same_value_later_moves_only_the_new_cells_data_as_of() -> None:

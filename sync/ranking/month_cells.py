@@ -20,6 +20,7 @@ audit of a central ranking computed at that moment, audit.py).
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,8 +82,10 @@ class MonthReader:
         nan.flags.writeable = False
         self.cells = MonthCells(plan, month, nan, False, -np.inf)
         # The cells before the last read that changed them, and the KPI rows whose values
-        # changed then (scores of those cells can be updated instead of computed afresh).
-        self.last_change: tuple[MonthCells, np.ndarray] | None = None
+        # changed then (scores of those cells can be updated instead of computed afresh). Held
+        # weakly: only a caller that kept those cells (and their scores) can use the change,
+        # and a reader must not keep a month's values twice (an audit's reader never asks).
+        self.last_change: tuple[weakref.ref[MonthCells], np.ndarray] | None = None
 
     def read(self, series: Mapping[str, KpiSeries]) -> MonthCells:
         """The month's cells in `series`: the previous result itself when they did not change."""
@@ -107,7 +110,7 @@ class MonthReader:
         if copied or times_changed or later_changed:
             values.flags.writeable = False
             newest = float(self._newest.max()) if self.plan.n_kpis else -np.inf
-            self.last_change = (self.cells, changed_values)
+            self.last_change = (weakref.ref(self.cells), changed_values)
             self.cells = MonthCells(self.plan, self.month, values, bool(self._later.any()), newest,
                                     _newest_report(times))
         return self.cells
