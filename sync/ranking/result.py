@@ -30,7 +30,9 @@ class RankedEntity:
     score: float | None  # None: no counted KPI, not ranked
     rank: int | None
     grade: str | None
-    marks: Mapping[str, float | None] = field(default_factory=lambda: MappingProxyType({})) # KPI code -> marks (None: not reported, skipped)
+    # KPI code -> marks (None: not reported, skipped); read-only rows over shared codes
+    # (rowmap.py): the engine's matrix columns, or the store's rows as parsed (contract.py)
+    marks: Mapping[str, float | None] = field(default_factory=lambda: MappingProxyType({}))
     # level ("scheme" / "department" / "sector") -> code -> score
     by: Mapping[str, Mapping[str, float | None]] = field(default_factory=lambda: MappingProxyType({}))
     not_reported: tuple[str, ...] = ()  # ranked KPIs with no value for the period
