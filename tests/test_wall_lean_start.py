@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from cmwall.wall.memory import PYTHON_ALLOCATOR_ENV, c_allocator_command
 
 PLAIN_WALL_IMPORTS = """
 import sys
@@ -57,49 +55,3 @@ def test_a_commands_help_lists_its_own_options(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit):
         build_parser().parse_args(["demo-store", "--help"])
     assert "--profile" in capsys.readouterr().out
-
-
-# --- the allocator --------------------------------------------------------------------------------
-
-def _command(environ: dict[str, str], *, ignores: bool = False, glibc: bool = True) -> object:
-    return c_allocator_command(["python", "main.py", "--store", "http://s"], "/venv/bin/python", environ,
-                               ignores_environment=ignores, glibc=glibc)
-
-
-def test_the_wall_starts_again_with_the_same_command_on_the_c_allocator() -> None:
-    assert _command({"HOME": "/root"}) == (["/venv/bin/python", "main.py", "--store", "http://s"],
-                                           {"HOME": "/root", PYTHON_ALLOCATOR_ENV: "malloc"})
-
-
-@pytest.mark.parametrize("environ, ignores, glibc", [
-    ({PYTHON_ALLOCATOR_ENV: "pymalloc"}, False, True),  # the operator's choice wins
-    ({}, True, True),  # -E / -I: the setting would not be taken, and it would start again and again
-    ({}, False, False),  # no glibc: nothing trims the C heap
-])
-def test_the_wall_runs_as_it_is_where_the_allocator_is_not_to_change(
-        environ: dict[str, str], ignores: bool, glibc: bool) -> None:
-    assert _command(environ, ignores=ignores, glibc=glibc) is None
-
-
-RESTARTING_WALL = """
-import os, sys
-print(os.environ.get("PYTHONMALLOC"), flush=True)
-sys.argv = ["main.py", "--data-dir", sys.argv[1], "--layout", sys.argv[2]]
-from cmwall.wall.cli import main
-sys.exit(main())
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
-@pytest.mark.parametrize("operator, seen", [(None, ["None", "malloc"]), ("pymalloc_debug", ["pymalloc_debug"])])
-def test_a_wall_from_the_command_line_restarts_once_on_the_c_allocator(
-        tmp_path: Path, operator: str | None, seen: list[str]) -> None:
-    env = {k: v for k, v in os.environ.items() if k != PYTHON_ALLOCATOR_ENV}
-    if operator is not None:
-        env[PYTHON_ALLOCATOR_ENV] = operator
-    missing_layout = str(tmp_path / "no-such-layout.toml")  # refused right after the restart: exit 2
-    done = subprocess.run([sys.executable, "-c", RESTARTING_WALL, str(tmp_path / "data"), missing_layout],
-                          capture_output=True, text=True, timeout=120, env=env)
-    assert done.returncode == 2, done.stderr
-    assert done.stdout.split() == seen
-    assert "no-such-layout.toml" in done.stderr

@@ -432,10 +432,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if refused is not None:
             return refused
     args = build_parser().parse_args(argv)
-    if argv is None and args.command in (None, "replay"):  # the wall itself, for weeks: started from the command line
-        from ..memory import restart_on_c_allocator
-
-        restart_on_c_allocator()  # Python's objects on the allocator MemoryKeeper trims (wall/memory.py)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     try:
         settings = settings_of(args)
