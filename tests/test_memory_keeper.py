@@ -76,7 +76,7 @@ seen = []
 def shown(snapshot):
     keeper.snapshot_shown(snapshot)
     app.processEvents()
-    seen.append((keeper.settled, gc.get_freeze_count()))
+    seen.append((keeper.settled, gc.get_freeze_count(), keeper.trims))
 
 class Cycle:
     def __init__(self): self.me = self
@@ -96,7 +96,9 @@ def test_long_lived_objects_are_set_apart_from_the_collector_once_data_is_comple
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    settled = [n for n, _frozen in measured["seen"]]
+    settled = [n for n, _frozen, _trims in measured["seen"]]
     assert settled == [0, 1, 1, 2]  # not on partial data, once per complete wall, again after a layout switch
-    assert measured["seen"][0][1] == 0 and all(frozen > 10_000 for _n, frozen in measured["seen"][1:])
+    assert measured["seen"][0][1] == 0 and all(frozen > 10_000 for _n, frozen, _t in measured["seen"][1:])
+    if sys.platform.startswith("linux"):  # glibc: what getting there freed goes back at once, each time it settles
+        assert [trims for _n, _f, trims in measured["seen"]] == [0, 1, 1, 2]
     assert measured["garbage_collected"]  # what was garbage before settling is collected, not frozen

@@ -218,6 +218,9 @@ class MemoryKeeper(QObject):
         gc.freeze()
         self.settled += 1
         log.info("memory: %d long-lived objects set apart from garbage collection", gc.get_freeze_count())
+        # What getting there freed (a restart's stored rows read, the first models) goes back now,
+        # before the first poll allocates on top of it, not at the next periodic trim.
+        self.trim()
 
     def trim(self) -> None:
         """Drop cached source lines; give the heap's free pages back to the system (a few milliseconds)."""
