@@ -41,6 +41,7 @@ from .ranking.fallback import ReasonKind
 from .ranking.inputs import RankingInput
 from .ranking.result import RankingResult
 from .rankings_kept import LocalRanker, choose_shown_ranking
+from .scheduling import SCHEDULER_LOG, stop_scheduler
 from .series import KpiSeries, Row, apply_rows, frozen
 from .snapshot import HistoryView, Snapshot, SyncStatus
 
@@ -282,6 +283,7 @@ class HistoryService:
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
             timezone="UTC",
+            logger=SCHEDULER_LOG,
         )
 
     def start(self) -> None:
@@ -322,8 +324,7 @@ class HistoryService:
                                    args=[lambda: self.worker.crisis_events.extend(events)])
 
     def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+        stop_scheduler(self.scheduler)
         self.worker.store.close()
 
     # --- on the worker thread -----------------------------------------------------------

@@ -25,7 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from .crisis_watch import CrisisEvent, CrisisRule
 from .derived_facts import Wants
 from .heartbeat import BEAT_EVERY_S, Heartbeat
-from .skipped_polls import SCHEDULER_LOG
+from .scheduling import SCHEDULER_LOG, stop_scheduler
 from .snapshot import Snapshot
 from .worker import SyncWorker, utc_now
 
@@ -142,8 +142,7 @@ class SyncService:
         log.info("observations polled every %g s", every)
 
     def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+        stop_scheduler(self.scheduler)
         self.worker.client.close()
         self.worker.store.close()
 

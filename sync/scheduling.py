@@ -1,12 +1,18 @@
-"""One line now and then instead of a warning for every poll a slow poll made the scheduler skip.
+"""The wall's two APScheduler habits, shared by the sync service and history replay.
 
-Polls never overlap (one worker thread, `max_instances=1`): when a poll outlasts its
+One line now and then instead of a warning for every run a slow poll made the scheduler
+skip. Polls never overlap (one worker thread, `max_instances=1`): when a poll outlasts its
 interval — a first sync, a store slow to rank at state scale — the scheduler skips the
 runs that fall due meanwhile and logs a warning for each, one a second with 1 s polls.
 Nothing is lost by a skip (the next poll reads everything new), so an unattended wall's
-log should not fill with them. The sync service's scheduler logs through `SCHEDULER_LOG`,
-whose filter counts the skips and lets through, at most every `SUMMARY_EVERY_S`, one INFO
-line saying how many there were; every other warning or error passes unchanged.
+log should not fill with them. A scheduler logs through `SCHEDULER_LOG`, whose filter
+counts the skips and lets through, at most every `SUMMARY_EVERY_S`, one INFO line saying
+how many there were; every other warning or error passes unchanged.
+
+And a shutdown that does not race: `stop_scheduler` removes the jobs first, which waits
+for a round of due jobs under way on the scheduler thread. Shut down in the middle of
+one, APScheduler fails to remove a finished one-off job (JobLookupError: "No job by the
+id of first_poll") and its thread dies with a traceback.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+
+from apscheduler.schedulers.base import BaseScheduler
 
 SUMMARY_EVERY_S = 600.0
 SKIPPED = "maximum number of running instances reached"
@@ -47,3 +55,10 @@ class SkippedRunsSummary(logging.Filter):
 SCHEDULER_LOG = logging.getLogger("cmwall.sync.scheduler")
 SCHEDULER_LOG.setLevel(logging.WARNING)  # as the wall keeps APScheduler's own loggers: no "Added job" chatter
 SCHEDULER_LOG.addFilter(SkippedRunsSummary())
+
+
+def stop_scheduler(scheduler: BaseScheduler) -> None:
+    """Shut `scheduler` down (waiting for a running job) without racing its own thread."""
+    if scheduler.running:
+        scheduler.remove_all_jobs()
+        scheduler.shutdown(wait=True)

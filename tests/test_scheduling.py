@@ -1,11 +1,13 @@
-"""A slow poll's skipped runs are summed up in one log line now and then, not warned one by one."""
+"""The wall's scheduler habits: a slow poll's skipped runs summed up in one log line now and
+then, not warned one by one; a shutdown that never races the scheduler's own thread."""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
-from cmwall.sync.skipped_polls import SCHEDULER_LOG, SkippedRunsSummary
+from cmwall.sync.scheduling import SCHEDULER_LOG, SkippedRunsSummary, stop_scheduler
 
 SKIP = 'Execution of job "SyncService._run (trigger: interval[0:00:01])" skipped: maximum number of running instances reached (%d)'
 
@@ -53,3 +55,23 @@ def test_the_sync_service_scheduler_logs_through_the_summing_logger() -> None:
 class _Worker:
     progress = None
     partial = None
+
+
+def test_a_scheduler_stopped_just_after_a_one_off_job_ran_stops_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped while its thread removes a finished one-off job, APScheduler's thread died
+    with JobLookupError; each start here runs a one-off job at once and stops straight after."""
+    from datetime import UTC, datetime
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    died: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook: died.append(hook.exc_value))
+    ran = threading.Semaphore(0)
+    for _ in range(40):
+        scheduler = BackgroundScheduler(timezone="UTC", logger=SCHEDULER_LOG)
+        scheduler.add_job(ran.release, "date", run_date=datetime.now(UTC), id="first_poll")
+        scheduler.start()
+        assert ran.acquire(timeout=10)
+        stop_scheduler(scheduler)
+        assert not scheduler.running
+    assert died == []
