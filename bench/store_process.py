@@ -11,7 +11,8 @@ bench_gui_poll.py, bench_change_to_pixel.py and bench_soak.py start it here inst
 It serves the store on a free loopback port, prints `READY <url>`, then answers one
 line per command read on stdin (EOF or `quit` stops it):
 
-- `feed <per_second>`: start wall_at_scale.ChangeFeeder (random reports from a thread) → `OK`
+- `feed <per_second> [<kpi> <entity>]`: start wall_at_scale.ChangeFeeder (random reports from a
+  thread), never reporting that KPI for that entity (the figure a benchmark measures) → `OK`
 - `report <kpi> <entity> <period> <value> <reported_at_posix>`: one report →
   `DONE <time.monotonic() when it was in the store> <cursor>` (CLOCK_MONOTONIC is the
   machine's, so the parent can compare it with its own)
@@ -143,7 +144,8 @@ def main() -> int:
             if command == "quit":
                 break
             if command == "feed":
-                feeder = ChangeFeeder(store, catalog, int(words[0]), moment=clock.now)
+                spare = (words[1], words[2]) if len(words) == 3 else None
+                feeder = ChangeFeeder(store, catalog, int(words[0]), moment=clock.now, spare=spare)
                 feeder.start()
                 answer = "OK"
             elif command == "report":

@@ -126,6 +126,7 @@ class ChangeFeeder:
     per_second: int
     seed: int = 11
     moment: datetime = field(default_factory=frozen_moment)  # the store's frozen clock
+    spare: tuple[str, str] | None = None  # a (KPI, place) never reported: the one a benchmark measures
     _stop: threading.Event = field(default_factory=threading.Event)
     reported: int = 0
 
@@ -147,12 +148,13 @@ class ChangeFeeder:
         while not self._stop.wait(0.05):
             owed = int((time.monotonic() - started) * self.per_second) - self.reported
             for _ in range(owed):
-                kpi = rng.choice(kpis)
+                kpi, place = rng.choice(kpis), rng.choice(districts)
                 target = float(kpi.target or 100.0)
-                now = self.moment - timedelta(minutes=5)
-                self.store.add_report(kpi.code, rng.choice(districts), period, round(rng.uniform(0.3, 1.1) * target, 1),
-                                      now.timestamp())
+                value = round(rng.uniform(0.3, 1.1) * target, 1)
                 self.reported += 1
+                if (kpi.code, place) == self.spare:  # would overwrite the measured figure: counted, not sent
+                    continue
+                self.store.add_report(kpi.code, place, period, value, (self.moment - timedelta(minutes=5)).timestamp())
 
 
 @dataclass
