@@ -142,14 +142,19 @@ def ranking_of_store(local: RankingResult) -> RankingResult:
     return replace(local, source="central", revision="r-1")
 
 
-def test_a_poll_that_does_not_touch_a_month_keeps_its_cells_object() -> None:
-    catalog = Catalog.model_validate({
+def two_districts_two_kpis() -> Catalog:
+    """Districts A and B, KPIs K1 and K2 (target 100, higher is better)."""
+    return Catalog.model_validate({
         "revision": "c-1", "state": {"code": "24", "name": "S"},
         "entities": [{"code": c, "name": c, "level": "district", "parent": "24"} for c in ("A", "B")],
         "kpis": [{"code": c, "name": c, "scheme": "P", "better": "higher", "target": 100.0,
                   "scoring": {"method": "target"}} for c in ("K1", "K2")],
         "ranking": {"level": "district"},
     })
+
+
+def test_a_poll_that_does_not_touch_a_month_keeps_its_cells_object() -> None:
+    catalog = two_districts_two_kpis()
     plan = plan_for(catalog)
     series = frozen(apply_rows({}, [("K1", "A", "2026-09", 50.0, 1.0), ("K1", "A", "2026-10", 60.0, 2.0),
                                     ("K2", "B", "2026-10", 70.0, 3.0)]))
@@ -173,13 +178,7 @@ def test_a_poll_changing_one_kpi_updates_the_months_scores_instead_of_scoring_af
     month's values); the ranker, which kept those cells and their scores, updates them."""
     import cmwall.sync.rankings_kept as kept
 
-    catalog = Catalog.model_validate({
-        "revision": "c-1", "state": {"code": "24", "name": "S"},
-        "entities": [{"code": c, "name": c, "level": "district", "parent": "24"} for c in ("A", "B")],
-        "kpis": [{"code": c, "name": c, "scheme": "P", "better": "higher", "target": 100.0,
-                  "scoring": {"method": "target"}} for c in ("K1", "K2")],
-        "ranking": {"level": "district"},
-    })
+    catalog = two_districts_two_kpis()
     calls: list[bool] = []
 
     def scored(cells: Any, **update: Any) -> Any:
