@@ -389,22 +389,15 @@ class SyncWorker:
             unrecorded = err
         if unrecorded is not None:
             self._store_failed(unrecorded)
-        return {
-            "ranking": chosen,
-            "ranking_reason": reason,
-            "previous_ranking": previous,
-            "central_ranking": rankings.central,
-            "local_ranking": rankings.local,
-            "ranking_differences": rankings.differences,
-            "ranking_audit": ranking_audit,
-            "ranking_input": rankings.input,
-        }
+        return dict(zip(RANKING_FIELDS, (chosen, reason, previous, rankings.central, rankings.local,
+                                         rankings.differences, ranking_audit, rankings.input), strict=True))
+
+
+# What a snapshot says about the ranking: the fields `_ranking_judged` sets, in its order.
+RANKING_FIELDS = ("ranking", "ranking_reason", "previous_ranking", "central_ranking", "local_ranking",
+                  "ranking_differences", "ranking_audit", "ranking_input")
 
 
 def ranking_picture(snapshot: Snapshot) -> dict[str, Any]:
-    """What a snapshot says about the ranking: the fields `_ranking_judged` sets."""
+    """A snapshot's ranking fields, to carry unchanged into the next (_show_figures_first)."""
     return {name: getattr(snapshot, name) for name in RANKING_FIELDS}
-
-
-RANKING_FIELDS = ("ranking", "ranking_reason", "previous_ranking", "central_ranking", "local_ranking",
-                  "ranking_differences", "ranking_audit", "ranking_input")
