@@ -37,15 +37,15 @@ class _RecordingLibc:
 @pytest.mark.parametrize("operator_setting", [None, "4"])
 def test_the_memory_keeper_caps_arenas_only_without_the_operators_setting(
         monkeypatch: pytest.MonkeyPatch, qapp: object, operator_setting: str | None) -> None:
-    from cmwall.wall import idle
+    from cmwall.wall import idle, memory
 
     libc = _RecordingLibc()
-    monkeypatch.setattr(idle, "_glibc", lambda: libc)
+    monkeypatch.setattr(memory, "glibc", lambda: libc)
     if operator_setting is None:
         monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     else:
         monkeypatch.setenv("MALLOC_ARENA_MAX", operator_setting)
     idle.MemoryKeeper()
-    capped = (idle._M_ARENA_MAX, idle.ARENA_MAX) in libc.options
+    capped = (memory.M_ARENA_MAX, memory.WALL_ARENAS) in libc.options
     assert capped is (operator_setting is None)
     assert (idle._M_MMAP_THRESHOLD, idle.MMAP_THRESHOLD) in libc.options  # the rest of its settings stand

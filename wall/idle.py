@@ -34,8 +34,6 @@ layout switch (unfreezing first, so what the old layout's tiles leave is collect
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import linecache
 import logging
@@ -47,6 +45,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCursor, QGuiApplication
 
+from . import memory
+
 if TYPE_CHECKING:  # QtDBus is optional at run time (imported where used)
     from PySide6.QtDBus import QDBusInterface
 
@@ -56,11 +56,10 @@ IDLE_CURSOR_MS = 3000
 TRIM_EVERY_MS = 30_000
 FIRST_TRIM_MS = 10_000  # once soon after start: the wall's first frames and imports are done by then
 # mallopt(3) parameters: blocks from MMAP_THRESHOLD bytes up are mapped apart and unmapped
-# when freed; the heap's free top is released past TRIM_THRESHOLD; ARENA_MAX arenas in all
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8
+# when freed; the heap's free top is released past TRIM_THRESHOLD (the arenas: wall/memory.py)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 MMAP_THRESHOLD = 256 * 1024
 TRIM_THRESHOLD = 1024 * 1024
-ARENA_MAX = 2
 
 
 class CursorHider(QObject):
@@ -149,17 +148,6 @@ class BlankingInhibitor:
             self._cookie = None
 
 
-def _glibc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
-    try:
-        libc = ctypes.CDLL(name)
-    except OSError:
-        return None
-    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
-
-
 class MemoryKeeper(QObject):
     """Large blocks mapped apart, few arenas, and the heap trimmed every `every_ms`.
     Create it before the wall's threads start, so they share the capped arenas."""
@@ -169,7 +157,7 @@ class MemoryKeeper(QObject):
         self.trims = 0
         self.settled = 0  # times the long-lived objects were set apart from the garbage collector
         self._settle_due = True  # at the next complete snapshot
-        self._libc = _glibc()
+        self._libc = memory.glibc()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self._timer.setInterval(every_ms)
@@ -177,12 +165,10 @@ class MemoryKeeper(QObject):
         if self._libc is None:
             log.info("memory: not glibc, allocator left as it is")
             return
-        options = [(_M_MMAP_THRESHOLD, MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, TRIM_THRESHOLD)]
-        if "MALLOC_ARENA_MAX" not in os.environ:  # the operator's choice wins (as in wall/memory.py)
-            options.append((_M_ARENA_MAX, ARENA_MAX))
-        for option, value in options:
+        for option, value in ((_M_MMAP_THRESHOLD, MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, TRIM_THRESHOLD)):
             if not self._libc.mallopt(option, value):
                 log.info("memory: mallopt(%d, %d) refused", option, value)
+        memory.limit_malloc_arenas()  # as the wall's start does: for a keeper made without it (benchmarks)
 
     @property
     def active(self) -> bool:

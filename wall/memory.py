@@ -39,21 +39,30 @@ WALL_ARENAS = 2
 UNUSED_EXTRAS = ("httpx._main", "trio")
 
 
-def limit_malloc_arenas(arenas: int = WALL_ARENAS) -> bool:
-    """True when glibc accepted the limit."""
-    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
-        return False
+def glibc() -> ctypes.CDLL | None:
+    """The C library, when it is glibc (it has `mallopt` and `malloc_trim`; musl and others do not)."""
+    if not sys.platform.startswith("linux"):
+        return None
     name = ctypes.util.find_library("c")
     if name is None:
-        return False
+        return None
     try:
         libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # musl and others have no mallopt
+    except OSError:
+        return None
+    if not (hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim")):
+        return None
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    libc.mallopt.restype = ctypes.c_int
+    return libc
+
+
+def limit_malloc_arenas(arenas: int = WALL_ARENAS) -> bool:
+    """True when glibc accepted the limit; nothing is set where the operator chose with MALLOC_ARENA_MAX."""
+    if "MALLOC_ARENA_MAX" in os.environ:
         return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_ARENA_MAX, arenas))
+    libc = glibc()
+    return libc is not None and bool(libc.mallopt(M_ARENA_MAX, arenas))
 
 
 @contextmanager
