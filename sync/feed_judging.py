@@ -28,12 +28,6 @@ from .series import KpiSeries
 UNKNOWN = "?"  # the department, KPI or entity of a row that could not be read
 
 
-def _latest_reports(series: KpiSeries) -> tuple[np.ndarray, np.ndarray]:
-    """(each entity's latest report time, NaN if none; the distinct times, ascending),
-    as `KpiSeries.latest` reads them: worked out once per series and kept with it."""
-    return series.latest_reported, series.latest_reported_distinct
-
-
 def late_entities(kpi: Kpi, series: KpiSeries, now: datetime) -> list[str]:
     """Entities whose latest report of `kpi` is older than its frequency, as of `now`."""
     return list(_late(kpi, series, now))
@@ -64,7 +58,7 @@ def _late(kpi: Kpi, series: KpiSeries, now: datetime) -> tuple[str, ...]:
 
 def _late_window(kpi: Kpi, series: KpiSeries, now: datetime) -> LateWindow:
     """The entities late at `now`, and the window of the clock that answer holds for."""
-    latest, times = _latest_reports(series)
+    latest, times = series.latest_reported, series.latest_reported_distinct  # worked out once per series
 
     def overdue(at: int) -> datetime:
         return overdue_since(kpi, datetime.fromtimestamp(float(times[at]), UTC))

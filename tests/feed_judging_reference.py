@@ -1,7 +1,7 @@
 """sync/feed_judging.py as it was before "late" was kept per series between clock boundaries:
 every KPI's late entities searched again at every poll. tests/test_feed_incremental.py holds the
 kept answers to it as the clock and the data move. Each series' latest report times are read
-as they still are (`_latest_reports`), and taken from there."""
+as they still are (`KpiSeries.latest_reported`), and taken from there."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 from cmwall.sync.contract import Catalog, Kpi
-from cmwall.sync.feed_judging import UNKNOWN, _latest_reports
+from cmwall.sync.feed_judging import UNKNOWN
 from cmwall.sync.feed_quality import FeedQuality, ObservationKey, QualityCount, RejectedRow
 from cmwall.sync.freshness import overdue_since
 from cmwall.sync.plausibility import FUTURE_REPORT, judge_series
@@ -21,7 +21,7 @@ from cmwall.sync.series import KpiSeries
 
 def reference_late_entities(kpi: Kpi, series: KpiSeries, now: datetime) -> list[str]:
     """Entities whose latest report of `kpi` is older than its frequency, as of `now`."""
-    latest, times = _latest_reports(series)
+    latest, times = series.latest_reported, series.latest_reported_distinct
     # times[:lo] are late: overdue_since(kpi, t) <= now holds for t up to some point.
     lo, hi = 0, len(times)
     while lo < hi:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 from cmwall.sync.contract import Kpi
-from cmwall.sync.feed_judging import _latest_reports
 from cmwall.sync.report_times import kpi_reports
 from cmwall.sync.series import KpiSeries, apply_rows
 
@@ -21,7 +20,7 @@ def test_latest_reported_is_latest_per_entity_once_per_series() -> None:
     assert [None if np.isnan(t) else float(t) for t in latest] == want == [30.0, 20.0, 20.0, 5.0]
     assert series.latest_reported is latest and not latest.flags.writeable
     assert series.latest_reported_distinct.tolist() == [5.0, 20.0, 30.0]
-    held, distinct = _latest_reports(series)
+    held, distinct = series.latest_reported, series.latest_reported_distinct
     assert held is latest and distinct is series.latest_reported_distinct
     reports = kpi_reports(KPI, series)
     assert reports.newest == 30.0 and dict(reports.latest) == {"A": 30.0, "B": 20.0, "C": 20.0, "D": 5.0}

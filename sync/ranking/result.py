@@ -117,9 +117,6 @@ class RankingResult:
 
 def _not_reported(marks: Mapping[str, float | None]) -> tuple[str, ...]:
     """The codes whose marks are None, sorted (most rows of a store's ranking have none)."""
-    if isinstance(marks, RowMapping):
-        codes, index, row = marks.parts
-        if not np.isnan(row).any():
-            return ()
-        return tuple(sorted(code for code in codes if row[index[code]] != row[index[code]]))  # NaN != NaN
+    if isinstance(marks, RowMapping) and not np.isnan(marks.parts[2]).any():
+        return ()  # a compact row with no NaN: nothing to look for
     return tuple(sorted(k for k, v in marks.items() if v is None))
