@@ -68,6 +68,7 @@ def main() -> None:
         layout_file.write_text(generated_layout(store.catalog_model))
         sync = worker.SyncWorker(StoreClient(server.url), LocalStore(Path(data) / "data"))
         sync.wants = load_layout(str(layout_file)).spec.wants()
+        sync.partial = lambda _snapshot: None  # as SyncService sets it: a poll's figures are published first
         sync.load_local()
         sync.poll_all()
 
@@ -75,6 +76,7 @@ def main() -> None:
         _timed(local_store.LocalStore, "save_rows", "ingest: rows stored", spent)
         _timed(worker.SyncWorker, "_apply_rows", "ingest: rows applied", spent)
         _timed(worker.SyncWorker, "_rank", "local ranking", spent)
+        _timed(worker.SyncWorker, "_show_figures_first", "figures first (published before the re-rank)", spent)
         _timed(worker.SyncWorker, "_fetch_central_ranking", "store's ranking fetched and stored", spent)
         _timed(rankings_kept.RankingsKept, "audit", "ranking audit", spent)
         _timed(feed_kept.FeedQualityKept, "judge", "feed quality", spent)
