@@ -156,7 +156,7 @@ class MemoryKeeper(QObject):
         super().__init__(parent)
         self.trims = 0
         self.settled = 0  # times the long-lived objects were set apart from the garbage collector
-        self._settle_due = True  # at the next complete snapshot
+        self._settle_in = 1  # complete snapshots still to be shown before settling (0: settled)
         self._libc = memory.glibc()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
@@ -187,15 +187,20 @@ class MemoryKeeper(QObject):
         layout_changed.connect(self.settle_again)
 
     def settle_again(self, *_: object) -> None:
-        """Another layout's tiles were built: set the long-lived objects apart again at the
-        next complete snapshot."""
-        self._settle_due = True
+        """Another layout's tiles were built: set the long-lived objects apart again, at the
+        second complete snapshot from now. A crisis switches the layout while a snapshot is
+        being applied, and the full collection (90–295 ms at state scale) must not hold the
+        GUI thread as the crisis screens first appear, before their models are even built:
+        it waits for the next poll's snapshot."""
+        self._settle_in = 2
 
     def snapshot_shown(self, snapshot: object) -> None:
-        """The wall applied `snapshot`; the first complete one after start or a layout switch settles."""
-        if self._settle_due and not bool(getattr(snapshot, "partial", False)):
-            self._settle_due = False
-            QTimer.singleShot(0, self, self.settle)  # after this turn's paints
+        """The wall applied `snapshot`; the first complete one after start (the second after a
+        layout switch) settles."""
+        if self._settle_in and not bool(getattr(snapshot, "partial", False)):
+            self._settle_in -= 1
+            if not self._settle_in:
+                QTimer.singleShot(0, self, self.settle)  # after this turn's paints
 
     def settle(self) -> None:
         """Collect once, then exclude what survives from every later collection."""
