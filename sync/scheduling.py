@@ -5,9 +5,10 @@ skip. Polls never overlap (one worker thread, `max_instances=1`): when a poll ou
 interval — a first sync, a store slow to rank at state scale — the scheduler skips the
 runs that fall due meanwhile and logs a warning for each, one a second with 1 s polls.
 Nothing is lost by a skip (the next poll reads everything new), so an unattended wall's
-log should not fill with them. A scheduler logs through `SCHEDULER_LOG`, whose filter
-counts the skips and lets through, at most every `SUMMARY_EVERY_S`, one INFO line saying
-how many there were; every other warning or error passes unchanged.
+log should not fill with them. A scheduler logs through `SCHEDULER_LOG`, whose filter lets
+the first skip through at once as an INFO line, then counts them and lets through, at most
+every `SUMMARY_EVERY_S`, one INFO line saying how many there were (a lock keeps the count
+of both schedulers); every other warning or error passes unchanged.
 
 And a shutdown that does not race: `stop_scheduler` removes the jobs first, which waits
 for a round of due jobs under way on the scheduler thread. Shut down in the middle of
@@ -18,6 +19,7 @@ id of first_poll") and its thread dies with a traceback.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -28,27 +30,34 @@ SKIPPED = "maximum number of running instances reached"
 
 
 class SkippedRunsSummary(logging.Filter):
-    """Counts the scheduler's "skipped" warnings; turns every `every_s` seconds' worth into one INFO line."""
+    """Lets the first of the scheduler's "skipped" warnings through as an INFO line, then counts
+    them and turns every `every_s` seconds' worth into one. Shared by the wall's schedulers."""
 
     def __init__(self, every_s: float = SUMMARY_EVERY_S, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.every_s, self.clock = every_s, clock
         self.skipped = 0
-        self.since = clock()
+        self.since: float | None = None  # when the last line was let through (None: never)
+        self._lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if SKIPPED not in record.getMessage():
             return True
-        self.skipped += 1
         now = self.clock()
-        if now - self.since < self.every_s:
-            return False
-        minutes = max(1, round((now - self.since) / 60))
-        record.msg = ("%d scheduled polls skipped in the last %d min: a poll outlasted its interval "
-                      "(polls never overlap; the next one reads everything new)")
-        record.args = (self.skipped, minutes)
+        with self._lock:
+            self.skipped += 1
+            if self.since is not None and now - self.since < self.every_s:
+                return False
+            if self.since is None:
+                record.msg = ("a poll outlasted its interval, so a scheduled poll was skipped (polls never "
+                              "overlap; the next one reads everything new); further skips: one line every %d min")
+                record.args = (round(self.every_s / 60),)
+            else:
+                record.msg = ("%d scheduled polls skipped in the last %d min: a poll outlasted its interval "
+                              "(polls never overlap; the next one reads everything new)")
+                record.args = (self.skipped, max(1, round((now - self.since) / 60)))
+            self.skipped, self.since = 0, now
         record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
-        self.skipped, self.since = 0, now
         return True
 
 

@@ -27,16 +27,18 @@ def test_skips_are_counted_and_summed_up_once_per_period(caplog: pytest.LogCaptu
     log.addFilter(summary)
     try:
         with caplog.at_level(logging.INFO, logger="test.skipped_polls"):
-            for _ in range(59):  # one a second for a minute: none is logged on its own
+            log.warning(SKIP, 1)  # the first: said at once, as one INFO line
+            for _ in range(59):  # then one a second for a minute: none is logged on its own
                 clock.now += 1
                 log.warning(SKIP, 1)
-            assert caplog.records == []
+            assert len(caplog.records) == 1
             clock.now += 600
-            log.warning(SKIP, 1)  # the 60th, ten minutes on: one line for all of them
+            log.warning(SKIP, 1)  # the 60th after the first, ten minutes on: one line for all of them
             log.warning("Run time of job was missed by 0:00:03")  # any other warning passes as it is
-        first, other = caplog.records
-        assert first.levelno == logging.INFO
-        assert first.getMessage().startswith("60 scheduled polls skipped in the last 11 min")
+        said_at_once, summed_up, other = caplog.records
+        assert said_at_once.levelno == logging.INFO and "a scheduled poll was skipped" in said_at_once.getMessage()
+        assert summed_up.levelno == logging.INFO
+        assert summed_up.getMessage().startswith("60 scheduled polls skipped in the last 11 min")
         assert other.levelno == logging.WARNING and "missed by" in other.getMessage()
         assert summary.skipped == 0
     finally:
