@@ -368,16 +368,8 @@ class LocalStore:
             # wall's restart 2 CPU s at 1.4 M rows (6.6 s with Python objects on the C allocator).
             driver = conn.connection.driver_connection
             assert isinstance(driver, sqlite3.Connection)
-            cursor: sqlite3.Cursor | None = None
-            while True:
-                try:
-                    cursor = cursor or driver.execute(query)
-                    part = cursor.fetchmany(batch)
-                except sqlite3.Error as err:
-                    raise LocalStoreError(f"cannot read local store {self.path}: {err}", fault_of(err, self.path)) \
-                        from None
-                if not part:
-                    return
+            cursor = driver.execute(query)  # the driver's errors: LocalStoreError, as SQLAlchemy's (_guard)
+            while part := cursor.fetchmany(batch):
                 yield part
 
     def observation_count(self) -> int:
@@ -465,5 +457,7 @@ class LocalStore:
         except DBAPIError as err:
             raise LocalStoreError(f"cannot {what} local store {self.path}: {err.orig}",
                                   fault_of(err.orig, self.path)) from None
+        except sqlite3.Error as err:  # the driver's own, where it is used directly (iter_observations)
+            raise LocalStoreError(f"cannot {what} local store {self.path}: {err}", fault_of(err, self.path)) from None
         except OSError as err:
             raise LocalStoreError(f"cannot {what} local store {self.path}: {err.strerror}", fault_of(err)) from None
