@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_crisis_latency import MARGIN_S
-from bench_kit import offscreen_screens, percentile
+from bench_kit import offscreen_screens, percentile, wall_memory
 from wall_at_scale import (
     frozen_moment,
     generated_layout,
@@ -90,10 +90,7 @@ def main() -> int:  # noqa: PLR0915 - one straight script, read top to bottom
     service.want(layout.spec.wants())
     controller = WallController(layout, clock=lambda: datetime.now(UTC), fade_ms=0)
     bridge.snapshot_applied.connect(controller.apply_snapshot)
-    from cmwall.wall.idle import MemoryKeeper
-
-    memory = MemoryKeeper()  # as the wall's own start does (wall/app.py): the collector settles on complete data
-    memory.follow(bridge.snapshot_applied, controller.layout_changed)
+    wall_memory(bridge, controller)  # as the wall's own start wires it (kept by the controller)
     applied: list[float] = []
     bridge.snapshot_applied.connect(lambda _s: applied.append(time.monotonic()))
 

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench_kit import offscreen_screens, percentile
+from bench_kit import offscreen_screens, percentile, wall_memory
 from wall_at_scale import (
     FRAME_MS,
     Slice,
@@ -79,10 +79,7 @@ def main() -> int:
     applied: list[float] = []
     bridge.snapshot_applied.connect(lambda _s: applied.append(time.monotonic()))
     bridge.snapshot_applied.connect(controller.apply_snapshot)
-    from cmwall.wall.idle import MemoryKeeper
-
-    memory = MemoryKeeper()  # as the wall's own start does (wall/app.py): the collector settles on complete data
-    memory.follow(bridge.snapshot_applied, controller.layout_changed)
+    wall_memory(bridge, controller)  # as the wall's own start wires it (kept by the controller)
 
     def run_for(seconds: float) -> None:
         loop = QEventLoop()

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 SCREEN_W, SCREEN_H = 1920, 1080
 
@@ -86,3 +87,15 @@ def offscreen_screens(directory: Path, count: int, *, use: bool = True) -> Path:
     if use:
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     return config
+
+
+def wall_memory(bridge: Any, controller: Any) -> Any:
+    """A MemoryKeeper wired as the wall's own start wires it (wall/app.py): allocator settings,
+    a trim every 30 s, the garbage collector settled on complete data and after a layout switch.
+    The controller (a QObject) is its parent, so it lives as long as the wall."""
+    from cmwall.wall.idle import MemoryKeeper
+
+    memory = MemoryKeeper(parent=controller)
+    memory.follow(bridge.snapshot_applied, controller.layout_changed)
+    memory.start()
+    return memory
