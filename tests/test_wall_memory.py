@@ -1,7 +1,7 @@
 """A wall at rest holds only what it shows (issue 12's memory goal against a browser wall):
-the map lets go of its pictures when its page is turned away, Python's cache of source
-lines is emptied on the keeper's trim, and RapidFuzz is not needed to set aside a
-boundary file's other states."""
+the map lets go of its pictures when its page is turned away (and of the map's picture
+when unused for a while), Python's cache of source lines is emptied on the keeper's
+trim, and RapidFuzz is not needed to set aside a boundary file's other states."""
 
 from __future__ import annotations
 
@@ -69,3 +69,25 @@ def test_state_names_compare_as_rapidfuzz_would(a: str, b: str) -> None:
     ka, kb = name_key(a), name_key(b)
     expected = bool(ka) and (ka == kb or fuzz.ratio(ka, kb) >= FUZZY_CUTOFF)
     assert _same_name(a, b) is expected
+
+
+def test_the_map_lets_go_of_its_picture_when_unused_and_paints_the_same_again(
+        qtbot: QtBot, newer_demo_snapshots: tuple[Snapshot, ...]) -> None:
+    tile = MapTile(MapOptions(colour_by="kpi", kpi="CMHL.REV.PEND300"), TileContext(now=lambda: DEMO_NOW))
+    qtbot.addWidget(tile)
+    tile.resize(800, 600)
+    tile.show()
+    show(tile, newer_demo_snapshots[0])
+    before = tile.grab().toImage()
+    renders = tile.map_renders
+    assert held_pictures(tile)[0]
+    tile.grab()
+    assert tile.map_renders == renders  # used again soon after: blitted, and kept longer
+    tile._map_kept.setInterval(50)  # the wall keeps it MAP_PICTURE_KEPT_MS
+    tile._map_kept.start()
+    qtbot.waitUntil(lambda: not held_pictures(tile)[0], timeout=5000)
+    assert held_pictures(tile)[1]  # the outlines (one byte a pixel) stay: every new model paints on them
+    after = tile.grab().toImage()
+    assert tile.map_renders == renders + 1
+    differ = sum(after.pixel(x, y) != before.pixel(x, y) for y in range(0, 600, 2) for x in range(0, 800, 2))
+    assert differ < 0.03 * 400 * 300  # as above: the same map, painted again

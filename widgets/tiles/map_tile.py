@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QHideEvent, QImage, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
@@ -79,6 +79,12 @@ NO_DATA_HATCH = "#7d879b"
 BASE_FILL = "#1c2638"  # an outline no catalog district is drawn on
 BASE = "base"
 URGENT = ("critical", "warn")
+# How long the map's picture is kept after its last use. At rest a map's model changes about
+# once a minute (its data's age), and each change paints the map anew; the picture serves the
+# paints that follow soon after (prepared, then copied to the screen; a fade; an exposure).
+# Between changes the window keeps the pixels, and the picture (~4 MB at 1080p, ~17 MB at 4K,
+# one per map) is let go (issue 12: a wall at rest against a browser wall's memory).
+MAP_PICTURE_KEPT_MS = 10_000
 MARKER_RADIUS = {"critical": 0.62, "warn": 0.5}  # times the small type size; others below
 QUIET_RADIUS = 0.26  # ok / reported / no data, under district labels
 QUIET_RADIUS_ALONE = 0.4  # ... when the facilities are the map
@@ -153,6 +159,11 @@ class MapTile(PaintedTile):
         self.outline_strokes = 0  # how often the outlines were stroked (tests: once per size and view)
         self._map_cache: tuple[object, MapModel, QImage] | None = None  # (size and geometry, model, the map painted)
         self.map_renders = 0  # maps painted into the cache (tests)
+        self._map_kept = QTimer(self)  # lets go of the map's picture once it has not been used for a while
+        self._map_kept.setSingleShot(True)
+        self._map_kept.setTimerType(Qt.TimerType.CoarseTimer)
+        self._map_kept.setInterval(MAP_PICTURE_KEPT_MS)
+        self._map_kept.timeout.connect(self._let_go_of_map)
         self._transform: tuple[float, float, float] = (1.0, 0.0, 0.0)  # scale, dx, dy
         self._wide_legend = False  # marker labels carry thresholds: wider; changes only with the catalog
 
@@ -539,6 +550,7 @@ class MapTile(PaintedTile):
         and blitted on every other paint: its labels alone took 40–90 ms a paint at scale."""
         ratio = self.devicePixelRatioF()
         key = (self.size(), ratio, self._paths_for, area)
+        self._map_kept.start()  # (again): kept while it is used
         if self._map_cache is not None and self._map_cache[0] == key and self._map_cache[1] == model:
             return self._map_cache[2]
         image = QImage(self.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
@@ -552,6 +564,10 @@ class MapTile(PaintedTile):
         self._map_cache = (key, model, image)
         self.map_renders += 1
         return image
+
+    def _let_go_of_map(self) -> None:
+        """The window keeps the map's pixels; its picture is painted again if needed (MAP_PICTURE_KEPT_MS)."""
+        self._map_cache = None
 
     def _paint_map(self, painter: QPainter, model: MapModel, area: QRectF) -> None:
         areas = {a.boundary: a for a in model.areas}
