@@ -376,6 +376,9 @@ class LocalStore:
             cursor = driver.execute(query)  # the driver's errors: LocalStoreError, as SQLAlchemy's (_guard)
             while part := cursor.fetchmany(batch):
                 yield part
+            # The scan filled this pooled connection's page cache (up to SQLite's 2 MB), which it
+            # would hold for the life of the wall: a restart reads every row once, polls few.
+            driver.execute("PRAGMA shrink_memory")
 
     def observation_count(self) -> int:
         with self._reading() as conn:
