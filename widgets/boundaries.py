@@ -16,22 +16,33 @@ code, checked by its name; when they disagree the name wins and `state_note` say
 
 Parsing, merging and simplifying takes tens of milliseconds, so the result is cached
 at module level per (file, modification time, field, state, tolerance): the first
-map tile pays once, every later tile and every snapshot reuses the same immutable
-`Boundaries`. Coordinates are projected here (equirectangular, longitudes scaled
-by cos of the mid latitude, y pointing down) so the tile only has to scale and
-translate them into its own rectangle.
+map tile pays once (off the GUI thread, where view models are built), every later
+tile and every snapshot reuses the same immutable `Boundaries`. Coordinates are
+projected here (equirectangular, longitudes scaled by cos of the mid latitude, y
+pointing down) so the tile only has to scale and translate them into its own rectangle.
 
-shapely is imported when a file is first read, not with the module: every wall imports
-the map tile, only a wall showing a map needs it (~7 MB). RapidFuzz only when a state's
-name is spelt differently from the catalog's: the ratio (2 × matching letters / both
-lengths) cannot reach the cutoff when the two names share too few letters, so the
+The wall never imports shapely (nor pyogrio): `load_boundaries` runs `_read` in a
+short-lived child process of the same interpreter (boundaries_reader.py; ~0.2–0.5 s in
+all) and rebuilds the same `Boundaries` from its JSON reply (`_to_json` / `_from_json`:
+orjson writes floats in their shortest exact form, so every coordinate comes back bit
+for bit). shapely, its GEOS libraries and the parse of the all-India file (~4.5 MB, and
+a peak at the wall's busiest moment) were needed once and then stayed for weeks. The
+child's BoundariesError comes back as the same sentence; a child that crashes, is killed
+or runs past READER_TIMEOUT_S is a BoundariesError too. RapidFuzz is imported only when
+a state's name is spelt differently from the catalog's: the ratio (2 × matching letters
+/ both lengths) cannot reach the cutoff when the two names share too few letters, so the
 file's other states are set aside without it.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import math
 import re
+import signal
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -56,6 +67,10 @@ MAX_TOLERANCE = 0.004  # degrees (~400 m): invisible on a wall showing a large s
 STATE_PIXELS = 2000  # a state filling a 4K screen's height: simplify by at most one of its pixels
 GEOJSON_SUFFIXES = (".geojson", ".json")
 GIS_EXTRA_HINT = "pip install 'cm-wall[gis]'"
+READER_MODULE = "cmwall.widgets.boundaries_reader"  # run as `python -m` to read a file away from the wall
+READER_TIMEOUT_S = 120.0  # a state takes well under a second; generous for a busy machine, yet never a hang
+
+log = logging.getLogger(__name__)
 
 
 StateFound = Literal["code and name", "code", "name", "whole file"]
@@ -147,9 +162,70 @@ def load_boundaries(
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            cached = _read(file, label, code_field, state, state_name, tolerance)
+            cached = _read_in_child(file, label, code_field, state, state_name, tolerance)
             _cache[key] = cached
         return cached
+
+
+def _read_in_child(file: Path, label: str, code_field: str, state_code: str | None, state_name: str | None,
+                   tolerance: float | None) -> Boundaries:
+    """`_read(...)`, run by a child process (boundaries_reader.py) so shapely never loads here."""
+    if file.suffix.lower() not in GEOJSON_SUFFIXES and importlib.util.find_spec("pyogrio") is None:
+        raise BoundariesError(_needs_gis_extra(file))  # said without starting a child that would say the same
+    request = orjson.dumps({"file": str(file), "label": label, "code_field": code_field, "state_code": state_code,
+                            "state_name": state_name, "tolerance": tolerance})
+    try:
+        ran = subprocess.run([sys.executable, "-m", READER_MODULE], input=request, capture_output=True,
+                             timeout=READER_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise BoundariesError(f"reading boundaries file {file.name} took over {READER_TIMEOUT_S:g} s and was stopped") from None
+    except OSError as exc:
+        raise BoundariesError(f"cannot start the boundaries reader for {file.name}: {_first_line(exc)}") from None
+    try:
+        reply = orjson.loads(ran.stdout) if ran.returncode == 0 else None
+    except orjson.JSONDecodeError:
+        reply = None
+    if not isinstance(reply, dict):
+        log.error("the boundaries reader of %s exited with %s; its errors:\n%s", file, ran.returncode,
+                  ran.stderr.decode("utf-8", "replace"))
+        raise BoundariesError(f"cannot read boundaries file {file.name}: {_how_it_ended(ran)}")
+    if "error" in reply:
+        raise BoundariesError(str(reply["error"]))
+    return _from_json(reply)
+
+
+def _how_it_ended(ran: subprocess.CompletedProcess[bytes]) -> str:
+    """One line on why a reader gave no answer: its signal, or its last line of errors and exit code."""
+    if ran.returncode < 0:
+        try:
+            return f"its reader was killed ({signal.Signals(-ran.returncode).name})"
+        except ValueError:
+            return f"its reader was killed (signal {-ran.returncode})"
+    errors = [line.strip() for line in ran.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    last = f": {errors[-1][:200]}" if errors else ""
+    return f"its reader stopped (exit code {ran.returncode}){last}"
+
+
+def _to_json(boundaries: Boundaries) -> bytes:
+    """All a Boundaries holds, for the reader's reply; each ring as a flat list of x, y."""
+    districts = [[s.key, s.code, s.name, [np.ascontiguousarray(r).ravel() for r in s.rings], s.label_at]
+                 for s in boundaries.districts.values()]
+    return orjson.dumps({"source": boundaries.source, "label": boundaries.label, "districts": districts,
+                         "bounds": boundaries.bounds, "x_scale": boundaries.x_scale, "state_note": boundaries.state_note,
+                         "state_by": boundaries.state_by}, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def _from_json(reply: Mapping[str, Any]) -> Boundaries:
+    """The Boundaries `_to_json` wrote, rebuilt: the same keys in the same order, the same floats."""
+    districts = {
+        key: DistrictShape(key=key, code=code, name=name,
+                           rings=tuple(np.array(ring, dtype=np.float64).reshape(-1, 2) for ring in rings),
+                           label_at=(float(label_at[0]), float(label_at[1])))
+        for key, code, name, rings, label_at in reply["districts"]
+    }
+    min_x, min_y, max_x, max_y = (float(v) for v in reply["bounds"])
+    return Boundaries(reply["source"], reply["label"], MappingProxyType(districts), (min_x, min_y, max_x, max_y),
+                      float(reply["x_scale"]), reply["state_note"], reply["state_by"])
 
 
 @dataclass(frozen=True)
@@ -249,9 +325,7 @@ def _read_with_gis_extra(file: Path) -> _Table:
     try:
         import pyogrio
     except ImportError:
-        raise BoundariesError(
-            f"reading {file.name} needs the optional GIS reader ({GIS_EXTRA_HINT}); a GeoJSON file needs nothing more"
-        ) from None
+        raise BoundariesError(_needs_gis_extra(file)) from None
     try:
         meta, _, wkb, values = pyogrio.raw.read(file)
     except Exception as exc:  # pyogrio raises several DataSource/DataLayer errors
@@ -381,6 +455,10 @@ def _state_rows(rows: Sequence[_Row], file: str, code: str | None, name: str | N
     if by_code:
         return by_code, "code", f"{file} calls state code {code} {file_name_at_code!r}, not {name!r}; taken by code"
     raise BoundariesError(f"boundaries file {file} has no districts of {name or 'state'} (state code {code})")
+
+
+def _needs_gis_extra(file: Path) -> str:
+    return f"reading {file.name} needs the optional GIS reader ({GIS_EXTRA_HINT}); a GeoJSON file needs nothing more"
 
 
 def _first_line(exc: BaseException) -> str:
