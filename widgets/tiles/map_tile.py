@@ -83,7 +83,8 @@ URGENT = ("critical", "warn")
 # once a minute (its data's age), and each change paints the map anew; the picture serves the
 # paints that follow soon after (prepared, then copied to the screen; a fade; an exposure).
 # Between changes the window keeps the pixels, and the picture (~4 MB at 1080p, ~17 MB at 4K,
-# one per map) is let go (issue 12: a wall at rest against a browser wall's memory).
+# one per map), with the paths and outlines it was painted from (~3 MB), is let go (issue 12:
+# a wall at rest against a browser wall's memory).
 MAP_PICTURE_KEPT_MS = 10_000
 MARKER_RADIUS = {"critical": 0.62, "warn": 0.5}  # times the small type size; others below
 QUIET_RADIUS = 0.26  # ok / reported / no data, under district labels
@@ -566,8 +567,11 @@ class MapTile(PaintedTile):
         return image
 
     def _let_go_of_map(self) -> None:
-        """The window keeps the map's pixels; its picture is painted again if needed (MAP_PICTURE_KEPT_MS)."""
+        """Unused for MAP_PICTURE_KEPT_MS: the window keeps the map's pixels, so its picture, paths
+        and outlines are let go as when its page is turned away, and built again when next painted."""
         self._map_cache = None
+        self._paths = {}
+        self._drop_geometry()
 
     def _paint_map(self, painter: QPainter, model: MapModel, area: QRectF) -> None:
         areas = {a.boundary: a for a in model.areas}
