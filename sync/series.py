@@ -37,6 +37,7 @@ import numpy as np
 
 from .observations import ObservationTable
 from .period_time import period_seconds
+from .sorted_distinct import sorted_distinct
 
 RECENT_PERIODS = 96
 MONTHS_KEPT = 25
@@ -94,7 +95,7 @@ class KpiSeries:
     def latest_reported_distinct(self) -> np.ndarray:
         """The distinct times in `latest_reported`, ascending (no NaN); read-only."""
         latest = self.latest_reported
-        distinct = np.unique(latest[~np.isnan(latest)])
+        distinct = sorted_distinct(latest[~np.isnan(latest)])
         distinct.flags.writeable = False
         return distinct
 

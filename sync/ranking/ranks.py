@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..sorted_distinct import sorted_distinct
+
 
 def ranks(rounded: np.ndarray, ties: str) -> np.ndarray:
     """(entities,) int ranks, 0 where the score is NaN (not ranked)."""
@@ -20,7 +22,7 @@ def ranks(rounded: np.ndarray, ties: str) -> np.ndarray:
     if not ranked.any():
         return out
     negated = -rounded[ranked]
-    pool = np.sort(negated) if ties == "competition" else np.unique(negated)
+    pool = np.sort(negated) if ties == "competition" else sorted_distinct(negated)
     out[ranked] = np.searchsorted(pool, negated, side="left") + 1
     return out
 

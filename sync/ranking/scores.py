@@ -26,6 +26,7 @@ import weakref
 
 import numpy as np
 
+from ..sorted_distinct import sorted_distinct
 from .plan import GROUP_LEVELS, CatalogPlan, GroupLevel
 
 
@@ -90,7 +91,7 @@ def group_scores_update(
         matrix = plan.groups[level]
         of_kpi = matrix.group_of_kpi
         groups_hit = of_kpi[changed_rows[changed_rows < len(of_kpi)]]
-        affected = np.unique(groups_hit[groups_hit >= 0])
+        affected = sorted_distinct(groups_hit[groups_hit >= 0])
         if len(affected) == 0:
             out[level] = base[level]
             continue
