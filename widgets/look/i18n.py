@@ -8,12 +8,15 @@ ordinal it prints, goes through here, so a tile never formats for one language b
   shipped in the package). `docs/translations/update.sh` extracts them from the sources and
   layouts (docs/translations/babel.cfg), updates the catalogues and compiles them; tests/test_translations.py
   fails when a string lacks a translation or a `.mo` is older than its `.po`.
-- Numbers, month and weekday names and ordinals come from CLDR through Babel (en_IN,
-  hi_IN, gu_IN): Indian grouping 12,34,567, lakh/crore for large counts, "नवंबर 2026",
-  "17वाँ". Digits stay Latin in every language: the Constitution (Art. 343) makes the
-  international form of Indian numerals the official one, government dashboards use it,
-  and a bilingual room then reads the same figures in both languages. CLDR's default
-  numbering for hi_IN and gu_IN is Latin too.
+- Numbers, month and weekday names and ordinals follow CLDR (en_IN, hi_IN, gu_IN):
+  Indian grouping 12,34,567, lakh/crore for large counts, "नवंबर 2026", "17वाँ". The
+  few CLDR facts used (symbols, names, ordinal rules) are in `cldr_facts`, generated
+  from Babel by docs/make_cldr_facts.py: Babel itself would keep each locale's whole
+  CLDR data (~5-7 MB) in the wall for its life. tests/test_cldr_facts.py holds every
+  output here equal to Babel's own. Digits stay Latin in every language: the
+  Constitution (Art. 343) makes the international form of Indian numerals the official
+  one, government dashboards use it, and a bilingual room then reads the same figures in
+  both languages. CLDR's default numbering for hi_IN and gu_IN is Latin too.
 - Names from the catalog: `names[lang]`, else the `local_name` when written in that
   language's script, else English — never a third script.
 - A layout may show two languages at once (`languages = ["en", "gu"]`): titles and names
@@ -24,20 +27,19 @@ from __future__ import annotations
 
 import gettext
 import math
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from importlib import resources
 from typing import Protocol
 
-from babel import Locale
-from babel.dates import get_day_names, get_month_names
-from babel.numbers import format_decimal
+from . import cldr_facts
+# The CLDR locale of each wall language (India's grouping and calendar words).
+from .cldr_facts import LOCALES as LOCALES
 
 LANGUAGES = ("en", "hi", "gu")
 DOMAIN = "cmwall"
-# The CLDR locale of each wall language (India's grouping and calendar words).
-LOCALES = {"en": "en_IN", "hi": "hi_IN", "gu": "gu_IN"}
 # Between a title in English and the same title in the state language, on one line.
 BILINGUAL_SEPARATOR = " · "
 
@@ -67,7 +69,7 @@ CATALOG_WORDS = (
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-# Ordinal suffixes by CLDR ordinal plural category (Locale.ordinal_form): 1st 2nd 3rd 4th;
+# Ordinal suffixes by CLDR ordinal plural category (cldr_facts.ORDINAL_RULE): 1st 2nd 3rd 4th;
 # पहला-style numerals "1ला 2रा 3रा 4था 6ठा 17वाँ"; Gujarati "1લો 2જો 3જો 4થો 6ઠ્ઠો 17મો"
 # (masculine, as in "ક્રમ"/"स्थान": the rank).
 ORDINAL_SUFFIXES = {
@@ -110,19 +112,25 @@ def translations(language: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
-@cache
-def _locale(language: str) -> Locale:
-    return Locale.parse(LOCALES.get(language, "en_IN"))
+def _facts_language(language: str) -> str:
+    """`language` if CLDR facts were made for it, else English (as en_IN stands in)."""
+    return language if language in LOCALES else "en"
 
 
 @cache
 def _calendar_words(language: str) -> dict[str, str]:
-    locale = _locale(language)
-    months = get_month_names("wide", locale=locale)
-    days = get_day_names("abbreviated", locale=locale)
-    words = {english: str(months[number]) for number, english in enumerate(_MONTHS, start=1)}
-    words.update({english: str(days[number]) for number, english in enumerate(_WEEKDAYS)})
+    language = _facts_language(language)
+    words = dict(zip(_MONTHS, cldr_facts.MONTHS_WIDE[language]))
+    words.update(zip(_WEEKDAYS, cldr_facts.DAYS_ABBREVIATED[language]))
     return words
+
+
+@cache
+def _ordinal_category(language: str) -> Callable[[int], str]:
+    """CLDR's ordinal category of a whole number in `language` ("one", "few", ...)."""
+    expression, categories = cldr_facts.ORDINAL_RULE[_facts_language(language)]
+    index_of = gettext.c2py(expression)  # the C expression of a Plural-Forms header, as for the catalogues
+    return lambda n: categories[index_of(abs(n))]  # CLDR's rules read the absolute value
 
 
 def tr(text: str, language: str) -> str:
@@ -154,7 +162,7 @@ def both(texts: Sequence[str]) -> str:
 def ordinal(n: int, language: str = "en") -> str:
     """17 → '17th', '17वाँ', '17મો': the suffix by CLDR's ordinal category of `n`."""
     suffixes = ORDINAL_SUFFIXES.get(language, ORDINAL_SUFFIXES["en"])
-    category = _locale(language if language in ORDINAL_SUFFIXES else "en").ordinal_form(n)
+    category = _ordinal_category(language if language in ORDINAL_SUFFIXES else "en")(operator.index(n))
     return f"{n}{suffixes.get(category, suffixes['other'])}"
 
 
@@ -175,7 +183,17 @@ def group_indian(integer_digits: str) -> str:
     """'1234567' -> '12,34,567' (CLDR's en_IN pattern #,##,##0)."""
     if not integer_digits.isdigit():
         return integer_digits
-    return format_decimal(int(integer_digits), format="#,##,##0", locale="en_IN")
+    return _grouped(str(int(integer_digits)), cldr_facts.GROUP_SYMBOL["en"])
+
+
+def _grouped(digits: str, separator: str) -> str:
+    """Whole `digits` grouped as CLDR's Indian pattern #,##,##0 groups them: the last
+    three, then twos (12,34,567)."""
+    if len(digits) <= 3:
+        return digits
+    head, last_three = digits[:-3], digits[-3:]
+    twos = [head[max(0, end - 2):end] for end in range(len(head), 0, -2)]
+    return separator.join([*reversed(twos), last_three])
 
 
 def format_number(value: float | None, unit: str = "", *, decimals: int | None = None, language: str = "en") -> str:
@@ -203,7 +221,10 @@ def fixed(value: float, decimals: int, language: str = "en") -> str:
     with localcontext() as context:
         context.rounding = ROUND_HALF_UP
         number = number.quantize(Decimal(1).scaleb(-decimals))
-        if number == 0:
-            number = abs(number)
-        pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(number, format=pattern, locale=LOCALES.get(language, "en_IN"), decimal_quantization=True)
+    if number == 0:
+        number = abs(number)
+    language = _facts_language(language)
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    sign = "-" if number.is_signed() else ""  # CLDR's pattern has no negative form: '-' before it
+    text = sign + _grouped(whole, cldr_facts.GROUP_SYMBOL[language])
+    return text + cldr_facts.DECIMAL_SYMBOL[language] + fraction if fraction else text
