@@ -35,8 +35,7 @@ from importlib import resources
 from typing import Protocol
 
 from . import cldr_facts
-# The CLDR locale of each wall language (India's grouping and calendar words).
-from .cldr_facts import LOCALES as LOCALES
+from .cldr_facts import LOCALES as LOCALES  # each wall language's CLDR locale (India's grouping, calendar)
 
 LANGUAGES = ("en", "hi", "gu")
 DOMAIN = "cmwall"
