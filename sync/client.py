@@ -117,6 +117,19 @@ class Fetched(Generic[DocT]):
         return self.doc is None
 
 
+def _tls_context(base_url: str, verify: bool | str) -> ssl.SSLContext | bool:
+    """What the client verifies TLS with. A CA bundle path becomes an SSL context (httpx
+    deprecates verify=<path>). A plain-HTTP store is the only host the client ever talks to
+    (it follows no redirect), so it never opens TLS: it gets a context that verifies and
+    trusts nothing, instead of the default one holding the whole CA bundle (~0.7 MB, kept
+    for the wall's life: issue 12's memory at rest)."""
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    if verify and httpx.URL(base_url).scheme == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verify_mode CERT_REQUIRED, check_hostname: nothing passes
+    return verify
+
+
 class StoreClient:
     """A synchronous API v1 client; safe to use from one worker thread at a time."""
 
@@ -144,8 +157,7 @@ class StoreClient:
             base_url=self.base_url,
             headers=headers,
             timeout=httpx.Timeout(timeout),
-            # A CA bundle path as an SSL context: httpx deprecates verify=<path>.
-            verify=ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify,
+            verify=_tls_context(self.base_url, verify),
             transport=transport,
             follow_redirects=False,
             # One connection per request, so the deadline watchdog (sync/deadline.py) can

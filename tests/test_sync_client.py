@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable
 
+import certifi
 import httpx
 import pytest
-from cmwall.sync.client import StoreClient, StoreContractError, StoreRejected, StoreUnreachable
+from cmwall.sync.client import StoreClient, StoreContractError, StoreRejected, StoreUnreachable, _tls_context
 
 from .store_fakes import CATALOG, observation
 
@@ -94,3 +96,17 @@ def test_a_broken_envelope_still_refuses_the_page() -> None:
     client = client_for(lambda request: httpx.Response(200, content=json.dumps(body)))
     with pytest.raises(StoreContractError, match="cursor"):
         client.get_observations(None)
+
+
+def test_tls_is_verified_and_a_plain_http_store_holds_no_ca_bundle() -> None:
+    """An https store is verified with the default trust (or a given CA bundle); a plain-HTTP
+    store never opens TLS (no redirect is followed), so its client holds a context that still
+    verifies but trusts no one, rather than the whole CA bundle for the wall's life."""
+    assert _tls_context("https://store.example/api", True) is True
+    assert _tls_context("https://store.example/api", False) is False  # the operator's explicit choice
+    plain = _tls_context("http://127.0.0.1:8080", True)
+    assert isinstance(plain, ssl.SSLContext)
+    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname
+    assert plain.get_ca_certs() == [] and plain.cert_store_stats()["x509_ca"] == 0
+    bundle = ssl.create_default_context(cafile=certifi.where())  # httpx's default trust
+    assert bundle.cert_store_stats()["x509_ca"] > 100  # what it no longer holds
