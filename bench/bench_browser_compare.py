@@ -23,7 +23,7 @@ this machine, and prints their figures, the ratios and the goals side by side.
 - Each side runs `--warmup` seconds unmeasured, then `--minutes` measured: CPU seconds
   per minute (utime + stime, and reaped children's, of every process in its tree, from
   /proc) and PSS (the sum of /proc/PID/smaps_rollup `Pss` over the tree, sampled every
-  5 s, mean). The sides alternate for `--rounds` rounds (ABAB…). Xvfb's CPU while the
+  second, mean). The sides alternate for `--rounds` rounds (ABAB…). Xvfb's CPU while the
   browser runs is printed apart (the display server; not counted for either side).
 
 Needs: apt-get install -y chromium xvfb xdotool.
@@ -54,7 +54,7 @@ SCREENS = ("overview", "map", "service", "trends")  # the layout's screens, left
 WIDTH, HEIGHT = 1920, 1080
 GOAL = 4.0  # issue 12: at least 4× less CPU and 4× less PSS than the browser wall
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-SAMPLE_S = 5.0
+SAMPLE_S = 1.0  # a page turn holds two screen pictures per screen for about a second: sampled often, it counts as long as it lasts
 
 
 # --- /proc ---------------------------------------------------------------------------------------
