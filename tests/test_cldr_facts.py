@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import InvalidOperation
 from pathlib import Path
 from types import ModuleType
 
@@ -44,15 +44,11 @@ def test_the_shipped_facts_are_what_the_installed_babel_says() -> None:
 
 
 def babel_fixed(value: float, decimals: int, language: str = "en") -> str:
-    """What `fixed` printed when it asked Babel (the code it replaced)."""
-    number = Decimal(repr(float(value)))
-    with localcontext() as context:
-        context.rounding = ROUND_HALF_UP
-        number = number.quantize(Decimal(1).scaleb(-decimals))
-        if number == 0:
-            number = abs(number)
-        pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(number, format=pattern, locale=i18n.LOCALES[language], decimal_quantization=True)
+    """What `fixed` printed when it asked Babel (the code it replaced): the same rounding,
+    Babel's formatting."""
+    number = i18n.half_up(value, decimals)
+    pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(number, format=pattern, locale=i18n.LOCALES[language], decimal_quantization=True)
 
 
 def outcome(function: object, *args: object) -> str:

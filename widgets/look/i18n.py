@@ -213,15 +213,20 @@ def format_number(value: float | None, unit: str = "", *, decimals: int | None =
     return fixed(value, decimals, language)
 
 
-def fixed(value: float, decimals: int, language: str = "en") -> str:
-    """`value` with exactly `decimals` decimals in the language's grouping, rounded half
-    up from its shortest decimal form (2.345 → 2.35, as the ranking rounds); never '-0'."""
+def half_up(value: float, decimals: int) -> Decimal:
+    """`value` rounded to `decimals` decimals half up from its shortest decimal form
+    (2.345 → 2.35, as the ranking rounds); a zero is never negative."""
     number = Decimal(repr(float(value)))
     with localcontext() as context:
         context.rounding = ROUND_HALF_UP
         number = number.quantize(Decimal(1).scaleb(-decimals))
-    if number == 0:
-        number = abs(number)
+    return abs(number) if number == 0 else number
+
+
+def fixed(value: float, decimals: int, language: str = "en") -> str:
+    """`value` with exactly `decimals` decimals in the language's grouping, rounded half
+    up from its shortest decimal form (2.345 → 2.35, as the ranking rounds); never '-0'."""
+    number = half_up(value, decimals)
     language = _facts_language(language)
     whole, _, fraction = f"{abs(number):f}".partition(".")
     sign = "-" if number.is_signed() else ""  # CLDR's pattern has no negative form: '-' before it
