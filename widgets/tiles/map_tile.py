@@ -566,6 +566,11 @@ class MapTile(PaintedTile):
         self.map_renders += 1
         return image
 
+    def cleanup(self) -> None:
+        self._map_kept.stop()
+        self._let_go_of_map()
+        super().cleanup()
+
     def _let_go_of_map(self) -> None:
         """Unused for MAP_PICTURE_KEPT_MS: the window keeps the map's pixels, so its picture, paths
         and outlines are let go as when its page is turned away, and built again when next painted."""
