@@ -444,9 +444,8 @@ class MapTile(PaintedTile):
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
         """Off screen (its page turned away): let go of the map's pictures and paths (two
         tile-sized pictures, ~10 MB at 1080p, issue 12); built again when next painted."""
-        self._map_cache = None
-        self._paths = {}
-        self._drop_geometry()
+        self._map_kept.stop()
+        self._let_go_of_map()
         super().hideEvent(event)
 
     def _legend_below(self) -> bool:
@@ -572,8 +571,8 @@ class MapTile(PaintedTile):
         super().cleanup()
 
     def _let_go_of_map(self) -> None:
-        """Unused for MAP_PICTURE_KEPT_MS: the window keeps the map's pixels, so its picture, paths
-        and outlines are let go as when its page is turned away, and built again when next painted."""
+        """The map's picture, paths and outlines let go (off screen, or unused for
+        MAP_PICTURE_KEPT_MS while the window keeps its pixels); built again when next painted."""
         self._map_cache = None
         self._paths = {}
         self._drop_geometry()
