@@ -315,17 +315,18 @@ def test_long_notices_never_widen_a_window_past_its_screen(wall: Wall) -> None:
 
 def test_idle_cursor_hides_and_returns_on_movement(qtbot: QtBot) -> None:
     from cmwall.wall.idle import CursorHider
-    from PySide6.QtCore import QEvent, QPointF
-    from PySide6.QtGui import QGuiApplication, QMouseEvent
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QCursor, QGuiApplication
 
-    hider = CursorHider(idle_ms=50)
+    hider = CursorHider(idle_ms=50, check_ms=10)
     try:
         qtbot.waitUntil(lambda: hider.hidden, timeout=2000)
         cursor = QGuiApplication.overrideCursor()
         assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
-        move = QMouseEvent(QEvent.Type.MouseMove, QPointF(1, 1), QPointF(1, 1), Qt.MouseButton.NoButton,
-                           Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-        hider.eventFilter(hider, move)
-        assert not hider.hidden and QGuiApplication.overrideCursor() is None
+        QCursor.setPos(QCursor.pos() + QPoint(7, 3))  # the operator moves the mouse
+        qtbot.waitUntil(lambda: not hider.hidden, timeout=2000)
+        assert QGuiApplication.overrideCursor() is None
+        qtbot.waitUntil(lambda: hider.hidden, timeout=2000)  # still again: hidden again
     finally:
         hider.stop()
+    assert QGuiApplication.overrideCursor() is None  # stopped: the pointer is the operator's again

@@ -197,7 +197,6 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
         clock_watch = ClockSyncWatch(language=lambda: controller.language)
         clock_watch.condition_changed.connect(controller.status.set_condition)
     cursor = CursorHider()
-    app.installEventFilter(cursor)
     inhibitor = BlankingInhibitor()
     watchdog = ServiceWatchdog(backend.heartbeat, stall_after_s=sync_stall_limit(config.deadline))
     outcome = {"code": EXIT_OK}
@@ -242,7 +241,6 @@ def run(config: WallConfig, *, clock: Clock = utc_now, screenshot_timeout: float
             peers.stop()
         controller.shutdown()
         backend.stop()
-        app.removeEventFilter(cursor)
         cursor.stop()
         inhibitor.release()
 

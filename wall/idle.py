@@ -2,7 +2,11 @@
 hand freed memory back.
 
 The mouse pointer disappears after a few seconds without movement and comes back
-when moved. The display server is asked not to blank or power down the monitors —
+when moved: the hider looks where the pointer is five times a second. It used to filter
+every event of the application instead, which ran Python for each paint, timer and
+queued signal of every object, and made PySide6 build the Python types of every Qt class
+an event passed through it (QWizard, QFileDialog, QSettings… ~3.5 MB at rest, issue 12).
+The display server is asked not to blank or power down the monitors —
 `xset s off -dpms` on X11 when available, else a freedesktop ScreenSaver inhibit
 over D-Bus held for the life of the process. Both are best effort: logged, never
 fatal, and skipped on the offscreen platform.
@@ -42,7 +46,7 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
+from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCursor, QGuiApplication
 
 from . import memory
@@ -53,6 +57,7 @@ if TYPE_CHECKING:  # QtDBus is optional at run time (imported where used)
 log = logging.getLogger(__name__)
 
 IDLE_CURSOR_MS = 3000
+POINTER_CHECK_MS = 200  # how soon a moved pointer shows again
 TRIM_EVERY_MS = 30_000
 FIRST_TRIM_MS = 10_000  # once soon after start: the wall's first frames and imports are done by then
 # mallopt(3) parameters: blocks from MMAP_THRESHOLD bytes up are mapped apart and unmapped
@@ -63,16 +68,31 @@ TRIM_THRESHOLD = 1024 * 1024
 
 
 class CursorHider(QObject):
-    """An application event filter: blank cursor after `idle_ms` without mouse movement."""
+    """Blank cursor once the pointer has not moved for `idle_ms`; back as soon as it moves
+    (seen within `check_ms`)."""
 
-    def __init__(self, idle_ms: int = IDLE_CURSOR_MS, parent: QObject | None = None) -> None:
+    def __init__(self, idle_ms: int = IDLE_CURSOR_MS, check_ms: int = POINTER_CHECK_MS,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.hidden = False
+        self._idle_ms = idle_ms
+        self._where = QCursor.pos()
+        self._still = QElapsedTimer()
+        self._still.start()
         self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(idle_ms)
-        self._timer.timeout.connect(self.hide_cursor)
+        self._timer.setInterval(check_ms)
+        self._timer.timeout.connect(self.look)
         self._timer.start()
+
+    def look(self) -> None:
+        """Where is the pointer now: moved, it shows; still for `idle_ms`, it hides."""
+        where = QCursor.pos()
+        if where != self._where:
+            self._where = where
+            self._still.restart()
+            self.show_cursor()
+        elif not self.hidden and self._still.hasExpired(self._idle_ms):
+            self.hide_cursor()
 
     def hide_cursor(self) -> None:
         if not self.hidden:
@@ -83,12 +103,6 @@ class CursorHider(QObject):
         if self.hidden:
             QGuiApplication.restoreOverrideCursor()
             self.hidden = False
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonPress):
-            self.show_cursor()
-            self._timer.start()
-        return False
 
     def stop(self) -> None:
         self._timer.stop()
