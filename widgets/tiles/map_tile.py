@@ -81,11 +81,13 @@ BASE = "base"
 URGENT = ("critical", "warn")
 # How long the map's picture is kept after its last use. At rest a map's model changes about
 # once a minute (its data's age), and each change paints the map anew; the picture serves the
-# paints that follow soon after (prepared, then copied to the screen; a fade; an exposure).
-# Between changes the window keeps the pixels, and the picture (~4 MB at 1080p, ~17 MB at 4K,
-# one per map), with the paths and outlines it was painted from (~3 MB), is let go (issue 12:
-# a wall at rest against a browser wall's memory).
-MAP_PICTURE_KEPT_MS = 10_000
+# paints that follow within a second or so (prepared, then copied to the screen; a page's
+# fade; an exposure), and a map that changes at every poll (every 1–2 s) keeps the paths and
+# outlines it is painted from. Between changes the window keeps the pixels, and the picture
+# (~4 MB at 1080p, ~17 MB at 4K, one per map), with the paths and outlines (~3 MB), is let
+# go (issue 12: a wall at rest against a browser wall's memory; kept 10 s after each page
+# turn, a wall at rest held ~2 MB more on average).
+MAP_PICTURE_KEPT_MS = 3_000
 MARKER_RADIUS = {"critical": 0.62, "warn": 0.5}  # times the small type size; others below
 QUIET_RADIUS = 0.26  # ok / reported / no data, under district labels
 QUIET_RADIUS_ALONE = 0.4  # ... when the facilities are the map
