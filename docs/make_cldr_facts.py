@@ -77,6 +77,10 @@ def render() -> str:
         language: tuple(str(get_day_names("abbreviated", locale=locale)[number]) for number in range(7))
         for language, locale in locales.items()
     }
+    days_wide = {
+        language: tuple(str(get_day_names("wide", locale=locale)[number]) for number in range(7))
+        for language, locale in locales.items()
+    }
     ordinals = {language: _ordinal_rule(locale) for language, locale in locales.items()}
     locale_list = ", ".join(f"{language} = {name}" for language, name in LOCALES.items())
     lines = [
@@ -98,6 +102,7 @@ def render() -> str:
         *_dict_source("GROUP_SYMBOL", "Group separator (Latin digits).", group),
         *_dict_source("MONTHS_WIDE", "Month names, January first (format context).", months),
         *_dict_source("DAYS_ABBREVIATED", "Day names, Monday first (format context).", days),
+        *_dict_source("DAYS_WIDE", "Day names in full, Monday first (format context).", days_wide),
         *_dict_source(
             "ORDINAL_RULE",
             "Ordinal categories: (C expression of a whole n >= 0 giving an index, the categories it indexes).",

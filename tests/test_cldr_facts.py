@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
+from datetime import date, timedelta
 from decimal import InvalidOperation
 from pathlib import Path
 from types import ModuleType
@@ -153,3 +154,25 @@ def test_calendar_words_are_babels(language: str) -> None:
         assert {word: i18n.tr(word, language) for word in expected} == expected
     else:
         assert all(i18n.tr(word, "en") == word for word in expected)  # English keeps "Sep"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_long_dates_are_what_babel_and_qt_write(language: str) -> None:
+    """The clock's date, every day of a leap year: Babel's "EEEE, d MMMM y" in the wall's
+    locale, and what the clock showed before through QLocale ("dddd, d MMMM yyyy")."""
+    from babel.dates import format_date
+    from PySide6.QtCore import QDate, QLocale
+
+    locale, qt_locale = Locale.parse(i18n.LOCALES[language]), QLocale(i18n.LOCALES[language])
+    day = date(2028, 1, 1)
+    while day.year == 2028:
+        written = i18n.long_date(day, language)
+        assert written == format_date(day, "EEEE, d MMMM y", locale=locale), day
+        assert written == qt_locale.toString(QDate(day.year, day.month, day.day), "dddd, d MMMM yyyy"), day
+        day += timedelta(days=1)
+    assert i18n.long_date(date(2026, 12, 2), language) == \
+        {"en": "Wednesday, 2 December 2026", "hi": "बुधवार, 2 दिसंबर 2026", "gu": "બુધવાર, 2 ડિસેમ્બર 2026"}[language]
+
+
+def test_long_dates_of_an_unknown_language_are_english() -> None:
+    assert i18n.long_date(date(2026, 11, 29), "ta") == "Sunday, 29 November 2026"

@@ -85,6 +85,13 @@ DAYS_ABBREVIATED: Final = {
     'gu': ('સોમ', 'મંગળ', 'બુધ', 'ગુરુ', 'શુક્ર', 'શનિ', 'રવિ'),
 }
 
+# Day names in full, Monday first (format context).
+DAYS_WIDE: Final = {
+    'en': ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'),
+    'hi': ('सोमवार', 'मंगलवार', 'बुधवार', 'गुरुवार', 'शुक्रवार', 'शनिवार', 'रविवार'),
+    'gu': ('સોમવાર', 'મંગળવાર', 'બુધવાર', 'ગુરુવાર', 'શુક્રવાર', 'શનિવાર', 'રવિવાર'),
+}
+
 # Ordinal categories: (C expression of a whole n >= 0 giving an index, the categories it indexes).
 ORDINAL_RULE: Final = {
     'en': (

@@ -29,6 +29,7 @@ import gettext
 import math
 import operator
 from collections.abc import Callable, Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from importlib import resources
@@ -163,6 +164,13 @@ def ordinal(n: int, language: str = "en") -> str:
     suffixes = ORDINAL_SUFFIXES.get(language, ORDINAL_SUFFIXES["en"])
     category = _ordinal_category(language if language in ORDINAL_SUFFIXES else "en")(operator.index(n))
     return f"{n}{suffixes.get(category, suffixes['other'])}"
+
+
+def long_date(day: date, language: str) -> str:
+    """'Wednesday, 2 December 2026', 'बुधवार, 2 दिसंबर 2026': the day and month named in full."""
+    facts = _facts_language(language)
+    weekday, month = cldr_facts.DAYS_WIDE[facts][day.weekday()], cldr_facts.MONTHS_WIDE[facts][day.month - 1]
+    return f"{weekday}, {day.day} {month} {day.year}"
 
 
 def display_name(item: Named | None, language: str, fallback: str = "") -> str:

@@ -1,7 +1,10 @@
 """The wall's clock: Indian Standard Time and date, in the wall's language.
 
 A one-second timer repaints only when the displayed text changes (the seconds do,
-every second — that is the clock's job); the timer stops in `cleanup()`.
+every second — that is the clock's job); the timer stops in `cleanup()`. The day and
+month are named from the wall's CLDR facts (look/i18n.py), as the status strip's clock
+and every other date on the wall are, not from Qt's own copy of CLDR (QLocale), which
+follows Qt's upgrades rather than the wall's: one wall, one spelling of "नवंबर".
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QLocale, QRectF, QTimer
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -18,10 +21,9 @@ from ...sync.snapshot import Snapshot
 from ..base import TileContext
 from ..data_age import IST
 from ..look import theme
+from ..look.i18n import long_date
 from ..paint_kit import ALIGN_CENTER, draw_text
 from ..painted_tile import PaintedTile
-
-LOCALES = {"en": "en_IN", "hi": "hi_IN", "gu": "gu_IN"}
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,7 @@ class ClockModel:
 def clock_text(now: datetime, language: str) -> ClockModel:
     """'14:05:32' and 'Sunday, 22 November 2026' (month and day names in `language`)."""
     local = now.astimezone(IST)
-    locale = QLocale(LOCALES.get(language, "en_IN"))
-    date = locale.toString(QDate(local.year, local.month, local.day), "dddd, d MMMM yyyy")
-    return ClockModel(local.strftime("%H:%M:%S"), date, "IST")
+    return ClockModel(local.strftime("%H:%M:%S"), long_date(local.date(), language), "IST")
 
 
 class ClockTile(PaintedTile):
