@@ -574,10 +574,13 @@ class MapTile(PaintedTile):
 
     def _let_go_of_map(self) -> None:
         """The map's picture, paths and outlines let go (off screen, or unused for
-        MAP_PICTURE_KEPT_MS while the window keeps its pixels); built again when next painted."""
+        MAP_PICTURE_KEPT_MS while the window keeps its pixels), and the labels' shapes with
+        them (~20 kB a label: ~1.5 MB for two maps of 33 districts); built again when next
+        painted. A map another screen paints at every poll strokes its labels once more."""
         self._map_cache = None
         self._paths = {}
         self._drop_geometry()
+        _halo_shapes.cache_clear()
 
     def _paint_map(self, painter: QPainter, model: MapModel, area: QRectF) -> None:
         areas = {a.boundary: a for a in model.areas}
