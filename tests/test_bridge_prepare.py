@@ -51,3 +51,32 @@ def test_a_snapshot_arrives_with_the_facts_the_gui_thread_looks_up(qtbot: QtBot,
     judgement = per_snapshot.judgement(sent, DEFAULT_THRESHOLDS)  # looked up on the GUI thread
     assert made_on == ["sync-worker"]
     assert judgement is not None and [a.entity for a in judgement.alerts if a.is_critical] == ["438"]
+
+
+class CountedPasses(dict[tuple[str, str, str], str]):
+    """The questioned values, counting each pass over all of them."""
+
+    passes = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        CountedPasses.passes += 1
+        return super().__iter__()
+
+
+def test_each_places_questioned_kpis_take_one_pass_over_the_questioned_values() -> None:
+    """A store whose clock runs ahead has every value questioned (~100,000 at state scale):
+    a pass over all of them for each breakdown and attention tile's place held the GUI
+    thread a quarter of a second at every poll. One pass serves every place."""
+    from dataclasses import replace
+
+    from cmwall.sync.feed_quality import FeedQuality
+
+    places = [f"{n}" for n in range(400, 440)]
+    questioned = CountedPasses({(kpi, place, "2026-11"): "reported_at in the future"
+                                for kpi in ("BEDS", "ICU", "O2") for place in places if kpi != "O2" or place < "420"})
+    sent = replace(judged_snapshot(), feed_quality=FeedQuality(implausible=questioned, judged=True))
+    CountedPasses.passes = 0
+    found = {place: per_snapshot.questioned_kpis(sent, place, "2026-11") for place in places + ["999"]}
+    assert CountedPasses.passes == 1
+    assert found["400"] == ("BEDS", "ICU", "O2") and found["439"] == ("BEDS", "ICU") and found["999"] == ()
+    assert all(len(kpis) == (3 if place < "420" else 2) for place, kpis in found.items() if place != "999")

@@ -454,12 +454,26 @@ def questioned_kpis(snapshot: Snapshot, entity: str, month: str) -> tuple[str, .
     values are looked at, never every KPI."""
     def make() -> tuple[str, ...]:
         quality = snapshot.feed_quality
-        kpis = sorted({code for code, place, _ in quality.implausible if place == entity})
+        kpis = questioned_at_place(snapshot, entity)
         return tuple(k for k in kpis if questioned_in_month(quality, snapshot.series.get(k), k, entity, month) is not None)
 
     if not snapshot.feed_quality.implausible:
         return ()
     return once(snapshot, ("questioned_kpis", entity, month), make)
+
+
+def questioned_at_place(snapshot: Snapshot, place: str) -> tuple[str, ...]:
+    """The KPIs (sorted) with any value at `place` the feed quality questions: one pass over
+    the questioned values per snapshot for every place, not one per place (a store whose
+    clock runs ahead has every value questioned: ~100,000 at state scale, and a pass per
+    breakdown and attention tile froze the wall for a quarter of a second at every poll)."""
+    def make() -> dict[str, tuple[str, ...]]:
+        by_place: dict[str, set[str]] = {}
+        for code, where, _ in snapshot.feed_quality.implausible:
+            by_place.setdefault(where, set()).add(code)
+        return {where: tuple(sorted(codes)) for where, codes in by_place.items()}
+
+    return once(snapshot, "questioned_by_place", make).get(place, ())
 
 
 def questioned_of(snapshot: Snapshot, kpi: str) -> tuple[tuple[str, str], ...]:
@@ -632,12 +646,15 @@ def prepare(snapshot: Snapshot) -> None:
     the wall no longer refers to are freed here too (`_Releaser`)."""
     _releaser.sweep()
     questioned_of(snapshot, "")
+    questioned_at_place(snapshot, "")
     if snapshot.catalog is not None:
         for thresholds, _measures in snapshot.derived.alerts:
             judgement(snapshot, thresholds)
             critical_alerts(snapshot, thresholds)
-        for entity in snapshot.derived.explanations:  # the breakdown tiles' inputs
+        for entity, why in snapshot.derived.explanations.items():  # the breakdown tiles' inputs
             explanation_input(snapshot, entity)
+            if isinstance(why, Explanation):
+                questioned_kpis(snapshot, entity, why.period)
         group_averages(snapshot)
         for ranking in (snapshot.ranking, snapshot.previous_ranking):  # what the ranking tiles key on
             if ranking is not None:
