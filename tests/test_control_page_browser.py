@@ -138,6 +138,11 @@ def tap(driver: webdriver.Chrome, element: WebElement) -> None:
     actions.perform()
 
 
+# The page draws its controls anew at each state it is sent: an element found a moment ago
+# may be gone by the time its text is read, so a wait looks again rather than fail.
+REDRAWN = (StaleElementReferenceException,)
+
+
 def visible(driver: webdriver.Chrome, css: str) -> WebElement:
     found: list[WebElement] = []
 
@@ -145,7 +150,7 @@ def visible(driver: webdriver.Chrome, css: str) -> WebElement:
         found[:] = [e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
         return bool(found)
 
-    WebDriverWait(driver, WAIT_S).until(shown, f"{css} shown")
+    WebDriverWait(driver, WAIT_S, ignored_exceptions=REDRAWN).until(shown, f"{css} shown")
     return found[0]
 
 
@@ -172,7 +177,7 @@ def test_a_tablet_logs_in_and_its_taps_change_the_wall(wall: Wall, tablets: Call
 
     tap(tablet, visible(tablet, "button[data-action=TOGGLE_PAUSE]"))
     wait_for(wall.shows(paused=True), WAIT_S, "the wall paused by a tap")
-    WebDriverWait(tablet, WAIT_S).until(
+    WebDriverWait(tablet, WAIT_S, ignored_exceptions=REDRAWN).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "button[data-action=TOGGLE_PAUSE]").text == "Resume rotation")
 
     screen = wall.state()["wall"]["screens"][0]
@@ -185,7 +190,7 @@ def test_a_tablet_logs_in_and_its_taps_change_the_wall(wall: Wall, tablets: Call
 
     tap(tablet, visible(tablet, "button[data-language=gu]"))
     wait_for(wall.shows(language="gu"), WAIT_S, "the wall in Gujarati")
-    WebDriverWait(tablet, WAIT_S).until(lambda d: d.find_element(By.ID, "status-language").text == "ગુજરાતી")
+    WebDriverWait(tablet, WAIT_S, ignored_exceptions=REDRAWN).until(lambda d: d.find_element(By.ID, "status-language").text == "ગુજરાતી")
     tap(tablet, visible(tablet, "button[data-language=en]"))
     wait_for(wall.shows(language="en"), WAIT_S, "the wall back in English")
 
@@ -204,7 +209,7 @@ def test_a_wrong_token_gets_nothing(wall: Wall, tablets: Callable[[], webdriver.
     before = wall.state()["wall"]
     tablet = tablets()
     log_in(tablet, wall, "not-the-token-at-all", "Intruder")
-    WebDriverWait(tablet, WAIT_S).until(lambda d: "wrong" in d.find_element(By.ID, "login-error").text)
+    WebDriverWait(tablet, WAIT_S, ignored_exceptions=REDRAWN).until(lambda d: "wrong" in d.find_element(By.ID, "login-error").text)
     assert not tablet.find_element(By.ID, "control-view").is_displayed()
     assert tablet.find_elements(By.CSS_SELECTOR, "#control-view button[data-action]") == []
     assert wall.state()["lease"] is None
@@ -291,5 +296,5 @@ def test_a_tap_on_a_district_opens_its_page_on_the_wall_then_up_and_home(
 
 def drill_group_says(driver: webdriver.Chrome, text: str) -> None:
     """Wait for the drill-down group's line (redrawn, with new buttons, when the place changes)."""
-    WebDriverWait(driver, WAIT_S, ignored_exceptions=[StaleElementReferenceException]).until(
+    WebDriverWait(driver, WAIT_S, ignored_exceptions=REDRAWN).until(
         lambda d: d.find_element(By.ID, "drill-where").text == text, f"the drill-down group saying {text!r}")
