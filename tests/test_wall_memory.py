@@ -13,7 +13,7 @@ from cmwall.sync.snapshot import Snapshot
 from cmwall.wall.idle import MemoryKeeper
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.boundaries import _same_name
-from cmwall.widgets.tiles.map_tile import MapTile, _halo_shapes
+from cmwall.widgets.tiles.map_tile import MapTile
 from PySide6.QtWidgets import QStackedWidget, QWidget
 from pytestqt.qtbot import QtBot
 from rapidfuzz import fuzz
@@ -85,9 +85,9 @@ def test_the_map_lets_go_of_its_pictures_when_unused_and_paints_the_same_again(
     assert tile.map_renders == renders  # used again soon after: blitted, and kept longer
     tile._map_kept.setInterval(50)  # the wall keeps it MAP_PICTURE_KEPT_MS
     tile._map_kept.start()
-    assert _halo_shapes.cache_info().currsize > 0  # its labels' shapes, stroked once
+    assert tile._halos  # its labels' shapes, stroked once
     qtbot.waitUntil(lambda: held_pictures(tile) == (False, False), timeout=5000)  # paths and outlines too
-    assert _halo_shapes.cache_info().currsize == 0  # and its labels' shapes
+    assert not tile._halos  # and its labels' shapes
     after = tile.grab().toImage()
     assert tile.map_renders == renders + 1
     differ = sum(after.pixel(x, y) != before.pixel(x, y) for y in range(0, 600, 2) for x in range(0, 800, 2))

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
@@ -161,6 +160,7 @@ class MapTile(PaintedTile):
         self._outlines: tuple[object, QPointF, QImage] | None = None  # (geometry and ratio, where, the outlines' coverage)
         self.outline_strokes = 0  # how often the outlines were stroked (tests: once per size and view)
         self._map_cache: tuple[object, MapModel, QImage] | None = None  # (size and geometry, model, the map painted)
+        self._halos: dict[tuple[str, int, bool], HaloShapes] = {}  # the last render's labels, stroked (_paint_labels)
         self.map_renders = 0  # maps painted into the cache (tests)
         self._map_kept = QTimer(self)  # lets go of the map's picture once it has not been used for a while
         self._map_kept.setSingleShot(True)
@@ -574,13 +574,13 @@ class MapTile(PaintedTile):
 
     def _let_go_of_map(self) -> None:
         """The map's picture, paths and outlines let go (off screen, or unused for
-        MAP_PICTURE_KEPT_MS while the window keeps its pixels), and the labels' shapes with
+        MAP_PICTURE_KEPT_MS while the window keeps its pixels), and its labels' shapes with
         them (~20 kB a label: ~1.5 MB for two maps of 33 districts); built again when next
-        painted. A map another screen paints at every poll strokes its labels once more."""
+        painted."""
         self._map_cache = None
         self._paths = {}
+        self._halos = {}
         self._drop_geometry()
-        _halo_shapes.cache_clear()
 
     def _paint_map(self, painter: QPainter, model: MapModel, area: QRectF) -> None:
         areas = {a.boundary: a for a in model.areas}
@@ -609,9 +609,17 @@ class MapTile(PaintedTile):
         """Every district's value first (largest districts first), then names where there is room.
 
         With no district coloured (facilities on a base map) the outlines carry only
-        their names, dimly, for orientation."""
+        their names, dimly, for orientation. Each label's shapes are stroked once and kept
+        while the map shows them: the last render's are reused, the rest let go."""
         if self.boundaries is None:
             return
+        previous, self._halos = self._halos, {}
+
+        def halo(text: str, pixel_size: int, bold: bool = False) -> HaloShapes:
+            key = (text, pixel_size, bold)
+            shapes = self._halos[key] = previous.get(key) or _halo_shapes(text, pixel_size, bold)
+            return shapes
+
         scale, dx, dy = self._transform
         value_px = max(9, int(self.scale.small * 0.9))
         name_px = max(8, int(self.scale.small * 0.72))
@@ -642,7 +650,7 @@ class MapTile(PaintedTile):
                 continue
             taken.append(rect)
             placed.append((shape.key, centre, rect))
-            halo_text(painter, QPointF(centre.x() - width / 2, centre.y() + value_px * 0.36), text, value_px, bold=True)
+            halo_text(painter, QPointF(centre.x() - width / 2, centre.y() + value_px * 0.36), halo(text, value_px, True))
         if not self.options.show_names:
             return
         outline_names = dict(model.outline_names)
@@ -655,7 +663,7 @@ class MapTile(PaintedTile):
             if name_rect is None:
                 continue
             taken.append(name_rect)
-            halo_text(painter, QPointF(centre.x() - width / 2, name_rect.bottom() - name_px * 0.3), name, name_px, dim=True)
+            halo_text(painter, QPointF(centre.x() - width / 2, name_rect.bottom() - name_px * 0.3), halo(name, name_px), dim=True)
 
     def _radius(self, key: str, alone: bool) -> float:
         return self.scale.small * MARKER_RADIUS.get(key, QUIET_RADIUS_ALONE if alone else QUIET_RADIUS)
@@ -875,12 +883,14 @@ def paint_marker(painter: QPainter, centre: QPointF, r: float, key: str, *, symb
     painter.restore()
 
 
-@lru_cache(maxsize=512)  # a few maps' labels at two sizes; a text path is a few kB
-def _halo_shapes(text: str, pixel_size: int, bold: bool) -> tuple[QPainterPath, QPainterPath]:
+HaloShapes = tuple[QPainterPath, QPainterPath]  # a label's glyphs and its halo
+
+
+def _halo_shapes(text: str, pixel_size: int, bold: bool) -> HaloShapes:
     """`text`'s glyphs from a baseline at the origin, and its halo (the glyphs' outline
-    stroked with a round pen) as a shape to fill: worked out once per text and size, since
-    a map's labels are the same few names and figures model after model (stroking them
-    again was half of painting a map)."""
+    stroked with a round pen) as a shape to fill. A map keeps them while it shows the label
+    (MapTile._paint_labels): its labels are the same few names and figures model after model,
+    and stroking them again was half of painting a map."""
     glyphs = QPainterPath()
     glyphs.addText(QPointF(0, 0), font(pixel_size, bold), text)
     stroker = QPainterPathStroker()
@@ -890,9 +900,9 @@ def _halo_shapes(text: str, pixel_size: int, bold: bool) -> tuple[QPainterPath, 
     return glyphs, stroker.createStroke(glyphs)
 
 
-def halo_text(painter: QPainter, baseline_left: QPointF, text: str, pixel_size: int, *, bold: bool = False, dim: bool = False) -> None:
-    """Plain text with a dark halo: legible on every fill colour of the map."""
-    glyphs, halo = _halo_shapes(text, pixel_size, bold)
+def halo_text(painter: QPainter, baseline_left: QPointF, shapes: HaloShapes, *, dim: bool = False) -> None:
+    """Plain text (its `_halo_shapes`) with a dark halo: legible on every fill colour of the map."""
+    glyphs, halo = shapes
     painter.save()
     painter.translate(baseline_left)
     painter.fillPath(halo, QColor(theme.BACKGROUND))
