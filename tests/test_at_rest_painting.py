@@ -21,7 +21,8 @@ from cmwall.wall.status_board import StatusBoard
 from cmwall.widgets import paint_kit
 from cmwall.widgets.base import TileContext
 from cmwall.widgets.painted_tile import PaintedTile
-from cmwall.widgets.tiles.ranking_tile import STRIP_BAND_PX, RankingTile
+from cmwall.widgets.tiles import ranking_tile
+from cmwall.widgets.tiles.ranking_tile import RankingTile
 from cmwall.widgets.view_models import ModelStage
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
@@ -69,7 +70,10 @@ def on_screen(widget: RankingTile) -> QImage:
 
 def test_scrolling_ranking_paints_its_rows_once_then_moves_pixels(qtbot: QtBot, ctx: TileContext,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    band_px = 16  # bands much shorter than the view, so that the view spans several
+    monkeypatch.setattr(ranking_tile, "STRIP_BAND_PX", band_px)
     tile = scrolling_ranking(qtbot, ctx)
+    assert tile._rows_view.height() > 3 * band_px
     tile._scroll_timer.stop()
     tile.scroll_offset = 0
     tile._rows_view.update()
@@ -80,11 +84,12 @@ def test_scrolling_ranking_paints_its_rows_once_then_moves_pixels(qtbot: QtBot, 
         tile._scroll_step()
         QApplication.processEvents()
     assert tile.scroll_offset == 60
-    bands = -(-cycle // STRIP_BAND_PX)
+    bands = -(-cycle // band_px)
     assert painted[0] <= 2 * (rows + bands)  # each row about once a lap (twice where it spans two bands)
-    # only the strip's bands on show are kept, not the whole list
+    # only the band(s) of the line last uncovered are kept: the rest of the view is in the window
     kept = tile._rows_view.strip
-    assert kept is not None and len(kept) <= -(-tile._rows_view.height() // STRIP_BAND_PX) + 1
+    bottom = (tile.scroll_offset + tile._rows_view.height() - 1) % cycle // band_px
+    assert kept is not None and bottom in kept and len(kept) <= 2, (sorted(kept or ()), bottom)
     # ... and the window shows what painting the whole tile afresh at that offset shows
     assert on_screen(tile) == tile.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 

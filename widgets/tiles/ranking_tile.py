@@ -484,8 +484,11 @@ class _ScrollingRows(QWidget):
     """The rows of a scrolling ranking, over the tile's rows area: copied from the tile's
     strip of rows at its scroll offset. Opaque, so moving its pixels (QWidget.scroll)
     repaints only the line uncovered and never the tile beneath. Of the strip, only the
-    bands on show are kept: a band is painted when it comes on show, let go when it has
-    left (the whole strip of a long list is megabytes, most of it off screen)."""
+    bands the last paint used are kept: while the rows scroll, that is the band of the
+    line uncovered at the bottom (one or two); the rest of the view's pixels are already in
+    the window. A full repaint (shown again, a page's fade) paints the bands on show anew.
+    (The whole strip of a long list is megabytes; even the bands on show are ~0.5 MB each
+    on a wide 4K tile.)"""
 
     def __init__(self, tile: RankingTile) -> None:
         super().__init__(tile)
@@ -506,9 +509,8 @@ class _ScrollingRows(QWidget):
         else:
             if self.strip is None or self._strip_width != self.width():
                 self.strip, self._strip_width = {}, self.width()
-            self._copy_strip(painter, event.rect(), self.strip, model)
-            on_show = {index for _, index, _, _ in self._pieces(0, self.height())}
-            for index in [i for i in self.strip if i not in on_show]:
+            used = self._copy_strip(painter, event.rect(), self.strip, model)
+            for index in [i for i in self.strip if i not in used]:
                 del self.strip[index]
         if model.banner:
             self.tile.paint_watermark(painter, QRectF(self.rect()))
@@ -524,12 +526,16 @@ class _ScrollingRows(QWidget):
             yield y, index, within, height
             y += height
 
-    def _copy_strip(self, painter: QPainter, area: QRect, strip: dict[int, QPixmap], model: RankingModel) -> None:
-        """`area` of the view from the strip's bands, painting those not painted yet."""
+    def _copy_strip(self, painter: QPainter, area: QRect, strip: dict[int, QPixmap], model: RankingModel) -> set[int]:
+        """`area` of the view from the strip's bands, painting those not painted yet; returns
+        the bands it used."""
+        used: set[int] = set()
         for y, index, within, height in self._pieces(area.top(), area.bottom() + 1):
+            used.add(index)
             band = strip.get(index)
             if band is None:
                 band = strip[index] = self.tile.paint_strip(model, self.width(), index * STRIP_BAND_PX, STRIP_BAND_PX)
             ratio = band.devicePixelRatio()
             painter.drawPixmap(QRectF(area.left(), y, area.width(), height), band,
                                QRectF(area.left() * ratio, within * ratio, area.width() * ratio, height * ratio))
+        return used
