@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from cmwall.layouts.loader import load_layout
 from cmwall.sync import alerts
+from cmwall.wall.audit import recording
 from cmwall.wall.screen_window import ScreenWindow
 from cmwall.wall.status_board import StatusBoard
 from cmwall.widgets import paint_kit
@@ -24,6 +25,7 @@ from cmwall.widgets.painted_tile import PaintedTile
 from cmwall.widgets.tiles import ranking_tile
 from cmwall.widgets.tiles.ranking_tile import RankingTile
 from cmwall.widgets.view_models import ModelStage
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -145,6 +147,48 @@ def test_a_page_turn_does_not_repaint_the_incoming_tiles_while_fading(qtbot: QtB
     # grabbed once for the fade, painted once when it ends: not once per frame of the fade
     assert all(t.paint_count - b <= 3 for t, b in zip(incoming, before)), [t.paint_count - b for t, b in zip(incoming, before)]
     assert window.area.stack.currentIndex() == 1 and all(t.isVisible() for t in incoming)
+
+
+def test_a_page_turn_blends_the_incoming_page_over_the_window_without_painting_the_outgoing_one(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_with_data(qtbot, tmp_path, fade_ms=60_000)  # frames are driven by hand below
+    QApplication.processEvents()
+    outgoing_tiles = [t for t in window.pages[0] if isinstance(t, PaintedTile)]
+    painted_before = [t.paint_count for t in outgoing_tiles]
+    outgoing = on_screen(window)
+    window.show_page(1)
+    fade = window.area.fade
+    fade._timer.stop()
+    QApplication.processEvents()
+    # the outgoing page's pixels are the window's: its tiles are not painted again for a picture of them
+    assert [t.paint_count for t in outgoing_tiles] == painted_before
+    incoming = fade.incoming.toImage().convertToFormat(QImage.Format.Format_RGB32)
+    page = QRect(fade.mapTo(window, QPoint(0, 0)), fade.size())  # the fade's area, in the window
+    blended = fade._uncovered()  # less the pinned tiles over it
+    points = [QPoint(x, y) for y in range(0, page.height(), 7) for x in range(0, page.width(), 7)
+              if blended.contains(QPoint(x, y))]
+    assert len(points) > 1000 and len(points) < page.width() * page.height() / 49 - 100  # pinned tiles left out
+
+    def pixels(window_image: QImage) -> list[int]:
+        return [window_image.pixel(point + page.topLeft()) for point in points]
+
+    out_px, in_px = pixels(outgoing), [incoming.pixel(point) for point in points]
+    assert sum(a != b for a, b in zip(out_px, in_px)) > len(points) // 20  # the two pages differ
+    for share in (0.1, 0.35, 0.6, 0.9):  # frames of the fade: the window shows that share of the incoming page
+        fade.target = share
+        fade.repaint(blended)
+        worst = 0.0
+        for mixed, a, b in zip(pixels(on_screen(window)), out_px, in_px):
+            for shift in (0, 8, 16):
+                expected = (1 - share) * (a >> shift & 255) + share * (b >> shift & 255)
+                worst = max(worst, abs((mixed >> shift & 255) - expected))
+        assert worst <= 4, (share, worst)
+    with recording():  # a screenshot mid-turn paints afresh: it shows the page being turned to
+        grabbed = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    assert pixels(grabbed) == in_px
+    fade.stop()
+    QApplication.processEvents()
+    assert on_screen(window).copy(page) == window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32).copy(page)
 
 
 def test_the_strips_tick_never_judges_alerts_it_looks_their_counts_up(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QPixmap, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ..layouts.schema import ScreenSpec, TileBase
@@ -182,20 +182,21 @@ class ScreenWindow(QWidget):
         if index == self.current_page and self.area.stack.currentIndex() == index:
             return
         self._bring_up_to_date(index)
-        outgoing = self.area.stack.grab() if animate and self.fade_ms > 0 and self.isVisible() else None
+        fade = animate and self.fade_ms > 0 and self.isVisible()
         self.current_page = index
         self.area.stack.setCurrentIndex(index)
-        if outgoing is not None:
-            self._cross_fade(outgoing)
+        if fade:
+            self._cross_fade()
         self._write_header()
 
-    def _cross_fade(self, outgoing: QPixmap) -> None:
-        # the incoming page is painted once, for the fade's picture, and copied when the fade ends
+    def _cross_fade(self) -> None:
+        # the incoming page is painted once, for the fade's picture, and copied when the fade
+        # ends; the outgoing page's pixels are those the window shows (page_fade.py)
         self._release_pictures()
         self._holding = [t for t in self.pages[self.current_page] if isinstance(t, PaintedTile)]
         for held in self._holding:
             held.hold_picture = True
-        self.area.fade.start(outgoing, self.area.stack.grab(), self.fade_ms)
+        self.area.fade.start(self.area.stack.grab(), self.fade_ms)
         for tile in self.pinned:
             tile.raise_()
 
