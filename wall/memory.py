@@ -28,7 +28,6 @@ read 5,000 at a time (LocalStore.iter_observations) they are ~2 MB, not ~25.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 from collections.abc import Iterator
@@ -45,11 +44,10 @@ def glibc() -> ctypes.CDLL | None:
     """The C library, when it is glibc (it has `mallopt` and `malloc_trim`; musl and others do not)."""
     if not sys.platform.startswith("linux"):
         return None
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
     try:
-        libc = ctypes.CDLL(name)
+        # The symbols already loaded into this process, the C library's among them: no
+        # search (ctypes.util.find_library runs `ldconfig -p` in a child process).
+        libc = ctypes.CDLL(None)
     except OSError:
         return None
     if not (hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim")):
