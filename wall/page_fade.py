@@ -113,6 +113,6 @@ class PageFade(QWidget):
             painter.drawPixmap(0, 0, self.incoming)  # the page being turned to
         else:
             painter.setOpacity(blend_step(self.shown, self.target))
-            painter.drawPixmap(event.rect(), self.incoming, event.rect())
+            painter.drawPixmap(0, 0, self.incoming)  # clipped to the region asked for
             self.shown = self.target
         painter.end()
