@@ -27,7 +27,7 @@ from cmwall.widgets.tiles.ranking_tile import RankingTile
 from cmwall.widgets.view_models import ModelStage
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from . import synthetic
@@ -64,7 +64,7 @@ def rows_painted(tile: RankingTile, monkeypatch: pytest.MonkeyPatch) -> list[int
     return painted
 
 
-def on_screen(widget: RankingTile) -> QImage:
+def on_screen(widget: QWidget) -> QImage:
     """What the window shows now (its backing store), not a fresh rendering."""
     screen = QGuiApplication.primaryScreen()
     return screen.grabWindow(widget.winId()).toImage().convertToFormat(QImage.Format.Format_RGB32)
@@ -162,6 +162,7 @@ def test_a_page_turn_blends_the_incoming_page_over_the_window_without_painting_t
     QApplication.processEvents()
     # the outgoing page's pixels are the window's: its tiles are not painted again for a picture of them
     assert [t.paint_count for t in outgoing_tiles] == painted_before
+    assert fade.incoming is not None
     incoming = fade.incoming.toImage().convertToFormat(QImage.Format.Format_RGB32)
     page = QRect(fade.mapTo(window, QPoint(0, 0)), fade.size())  # the fade's area, in the window
     blended = fade._uncovered()  # less the pinned tiles over it
