@@ -192,6 +192,16 @@ def test_a_page_turn_blends_the_incoming_page_over_the_window_without_painting_t
     assert on_screen(window).copy(page) == window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32).copy(page)
 
 
+def test_a_page_turns_without_a_fade_under_the_help(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_with_data(qtbot, tmp_path, fade_ms=600)
+    window.help.show_message("Keys", [("H", "help")])
+    window.show_page(1)
+    assert not window.area.fade.isVisible() and window.area.stack.currentIndex() == 1
+    window.help.hide()
+    window.show_page(0)
+    assert window.area.fade.isVisible()
+
+
 def test_the_strips_tick_never_judges_alerts_it_looks_their_counts_up(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = Clock()
     judged = []

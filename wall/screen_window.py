@@ -182,7 +182,9 @@ class ScreenWindow(QWidget):
         if index == self.current_page and self.area.stack.currentIndex() == index:
             return
         self._bring_up_to_date(index)
-        fade = animate and self.fade_ms > 0 and self.isVisible()
+        # (not under the help or a confirmation: that overlay's tint, painted again over the
+        # fade's own pixels at each frame, would darken the page beneath it until the turn ends)
+        fade = animate and self.fade_ms > 0 and self.isVisible() and not any(o.isVisible() for o in (self.help, self.confirm))
         self.current_page = index
         self.area.stack.setCurrentIndex(index)
         if fade:
