@@ -233,7 +233,28 @@ def _wait_for_window(display: str, screen: str, timeout: float = 60.0) -> str:
     raise SystemExit(f"bench: the browser window of screen {screen!r} did not appear in {timeout:.0f} s")
 
 
-def measure(side: Side, rnd: int, warmup: float, minutes: float, xvfb_pid: int) -> Measured:
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+
+
+def drop_page_cache() -> None:
+    """Empty the kernel's page cache (root only), so each side starts as after a boot.
+
+    PSS counts the library pages a process has mapped, and on each page fault the kernel
+    also maps the neighbouring pages that happen to be cached (fault-around). Right after
+    an install every file of the fresh .venv is cached, and the same wall then measures
+    ~13 MB more PSS than once the cache has settled (155 → 168–170 MB at 4 × 1080p): the
+    machine's recent history, not the wall. Pages mapped by running processes (the store)
+    stay, for both sides alike."""
+    os.sync()
+    try:
+        DROP_CACHES.write_text("1\n")
+    except OSError as err:
+        raise SystemExit(f"bench: --cold needs to write {DROP_CACHES} (run as root): {err.strerror}") from None
+
+
+def measure(side: Side, rnd: int, warmup: float, minutes: float, xvfb_pid: int, *, cold: bool = False) -> Measured:
+    if cold:
+        drop_page_cache()
     root = side.start()
     try:
         time.sleep(warmup)
@@ -314,7 +335,8 @@ def report(results: list[Measured], args: argparse.Namespace, display: str) -> N
     where = f"X display {display} (xcb)" if args.ours_on_x else "offscreen Qt (4 × 1920×1080)"
     print(f"\nQt wall: {where}; browser: Chromium on Xvfb {display} ({WIDTH * len(SCREENS)}×{HEIGHT}), --disable-gpu, "
           f"4 app windows; store {'moving' if args.moving else 'at rest (clock stopped: 304s)'}; "
-          f"{args.rounds} rounds × {args.minutes} min each after {args.warmup:.0f} s warm-up")
+          f"{args.rounds} rounds × {args.minutes} min each after {args.warmup:.0f} s warm-up; page cache "
+          f"{'emptied before each start (--cold)' if args.cold else 'as it was (a fresh install measures more PSS; see --cold)'}")
     self_cpu = resource.getrusage(resource.RUSAGE_SELF)
     print(f"bench's own CPU: {self_cpu.ru_utime + self_cpu.ru_stime:.1f} s")
 
@@ -330,6 +352,8 @@ def main() -> None:
                         help="run our wall on the Xvfb display (xcb) too: one monitor there, so screens in turn")
     parser.add_argument("--only", choices=("ours", "browser"), help="measure one side only")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--cold", action="store_true",
+                        help="empty the page cache before each start (root): both sides start as after a boot")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     for tool in ("Xvfb", "xdotool"):
@@ -350,7 +374,7 @@ def main() -> None:
         for rnd in range(1, args.rounds + 1):
             for side in sides:
                 print(f"round {rnd}: {side.name} …", file=sys.stderr, flush=True)
-                results.append(measure(side, rnd, args.warmup, args.minutes, xvfb.pid))
+                results.append(measure(side, rnd, args.warmup, args.minutes, xvfb.pid, cold=args.cold))
         if args.only is None:
             report(results, args, display)
         else:
